@@ -1,0 +1,17 @@
+# The two commands of the README, and the benchmarks.
+.PHONY: up test build bench clean
+
+up:            ## build and run every service locally (Ctrl-C stops)
+	./scripts/up.sh
+
+test:          ## run every test (Swift, then end to end with real clients)
+	./scripts/test.sh
+
+build:
+	SWIFT_DETERMINISTIC_HASHING=1 swift build
+
+bench:         ## store delivery benchmark; figures go into docs/BENCHMARKS.md
+	./scripts/bench-store.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,124 @@
+// swift-tools-version:6.2
+// Buzón: a mail system split into processes around one central store.
+// The folder list is the architecture: Shared/ holds what several services use,
+// Services/<name>/ holds one service (a library with its logic and a tiny main/).
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "buzon",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mailbox-store", targets: ["mailbox-store"]),
+        .executable(name: "mailctl", targets: ["mailctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // MARK: Shared — grammar and message targets stay free of Hummingbird/AsyncHTTPClient.
+        .target(
+            name: "InternetMessage",
+            path: "Shared/InternetMessage",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StoreAPI",
+            path: "Shared/StoreAPI",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StoreClient",
+            dependencies: [
+                "StoreAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/StoreClient",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/ServiceKit",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Services
+        .target(
+            name: "MailboxStore",
+            dependencies: [
+                "InternetMessage", "StoreAPI", "ServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Services/mailbox-store/MailboxStore",
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "mailbox-store",
+            dependencies: ["MailboxStore", "ServiceKit"],
+            path: "Services/mailbox-store/main",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MailCtl",
+            dependencies: [
+                "StoreAPI", "StoreClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/mailctl/MailCtl",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "mailctl",
+            dependencies: ["MailCtl"],
+            path: "Services/mailctl/main",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "InternetMessageTests",
+            dependencies: ["InternetMessage"],
+            path: "Tests/InternetMessageTests",
+            resources: [.copy("Corpus")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MailboxStoreTests",
+            dependencies: [
+                "MailboxStore", "StoreAPI", "StoreClient", "ServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/MailboxStoreTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

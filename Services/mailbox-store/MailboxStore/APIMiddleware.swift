@@ -1,0 +1,62 @@
+import Hummingbird
+import StoreAPI
+
+/// Requires `Authorization: Bearer <token>` on every `/v1/` path (ARCHITECTURE.md: without
+/// it, 401); the admin paths (/healthz, /readyz, /metrics) stay open.
+struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let expected: [UInt8]
+
+    init(token: String) { expected = Array("Bearer \(token)".utf8) }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/v1/") || request.uri.path == "/v1" else {
+            return try await next(request, context)
+        }
+        let given = Array((request.headers[.authorization] ?? "").utf8)
+        guard constantTimeEqual(given, expected) else {
+            throw StoreError(.unauthorized, APIErrorCode.unauthorized, "missing or wrong bearer token")
+        }
+        return try await next(request, context)
+    }
+
+    /// Compares without an early exit so that response time does not leak the token.
+    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for i in 0..<b.count {
+            difference |= (i < a.count ? a[i] : 0) ^ b[i]
+        }
+        return difference == 0
+    }
+}
+
+/// Turns every error into the API's JSON error body: our own `StoreError`s as they are,
+/// Hummingbird's (unknown route 404, body too large 413, bad JSON 400) with a code, and
+/// anything else into a 500 whose cause goes only to the log.
+struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as StoreError {
+            if error.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            }
+            return StoreError.jsonResponse(status: error.status, body: APIErrorBody(code: error.code, message: error.message))
+        } catch let error as any HTTPResponseError {
+            let code: String
+            switch error.status.code {
+            case 404: code = APIErrorCode.notFound
+            case 405: code = APIErrorCode.notFound
+            case 413: code = APIErrorCode.tooLarge
+            case 400: code = APIErrorCode.badRequest
+            default: code = error.status.code >= 500 ? APIErrorCode.internalError : APIErrorCode.badRequest
+            }
+            let message = error.status.code == 404 ? "no such route" : error.status.reasonPhrase
+            return StoreError.jsonResponse(status: error.status, body: APIErrorBody(code: code, message: message))
+        } catch is DecodingError {
+            return StoreError.jsonResponse(status: .badRequest, body: APIErrorBody(code: APIErrorCode.invalidJSON, message: "the body is not the JSON this route takes"))
+        } catch {
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
+            return StoreError.jsonResponse(status: .internalServerError, body: APIErrorBody(code: APIErrorCode.internalError, message: "internal error"))
+        }
+    }
+}

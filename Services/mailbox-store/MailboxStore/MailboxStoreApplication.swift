@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceKit
+import ServiceLifecycle
+import StoreAPI
+
+/// Builds the mailbox-store: storage opened and migrated, routes, middleware, and the
+/// background housekeeping, as one Hummingbird application. `main` and the tests both call it.
+public func buildMailboxStore(
+    configuration: StoreConfiguration,
+    storage: (any MailStorage)? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    var log = Logger(label: "mailbox-store")
+    log.logLevel = configuration.logLevel.flatMap { Logger.Level(rawValue: $0) } ?? .info
+    let logger = log
+    let storage = try storage ?? SQLiteStorage(directory: configuration.dataDirectory)
+    let store = StoreContext(
+        storage: storage,
+        login: LoginPolicy(storage: storage, settings: configuration.login, bcryptCost: configuration.bcryptCost,
+                           now: { Date().timeIntervalSince1970 }),
+        notifier: ChangeNotifier(),
+        maxMessageSize: configuration.maxMessageSize)
+
+    let router = Router(context: StoreRequestContext.self)
+    router.middlewares.add(ErrorBodyMiddleware())
+    router.middlewares.add(MetricsMiddleware())
+    router.middlewares.add(BearerTokenMiddleware(token: configuration.internalToken))
+    _ = Observability.registry
+    AdminRoutes.add(to: router, ready: { await storage.ping() })
+    AccountRoutes(store: store).add(to: router)
+    GatewayRoutes(store: store).add(to: router)
+    MailboxRoutes(store: store).add(to: router)
+    MessageRoutes(store: store).add(to: router)
+    DeliveryRoutes(store: store).add(to: router)
+    ChangeRoutes(store: store).add(to: router)
+    OpenAPIRoute.add(to: router)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buzon-mailbox-store"),
+        services: [IdempotencyPruner(storage: storage, logger: logger)],
+        onServerRunning: { channel in
+            logger.info("mailbox-store listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+            await onServerRunning(channel.localAddress?.port ?? 0)
+        },
+        logger: logger)
+}
+
+/// Forgets idempotency keys after a day: a retry comes within minutes, and the table must not
+/// grow forever.
+struct IdempotencyPruner: Service {
+    let storage: any MailStorage
+    let logger: Logger
+    static let retention: Double = 24 * 3600
+    static let interval: Duration = .seconds(3600)
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await storage.pruneIdempotency(olderThan: Date().timeIntervalSince1970 - Self.retention)
+                } catch {
+                    logger.warning("pruning idempotency keys failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: Self.interval)
+            }
+        }
+    }
+}
+
+/// `GET /v1/openapi.yaml`: the API description, served by the store it describes.
+enum OpenAPIRoute {
+    static func add(to router: Router<StoreRequestContext>) {
+        router.get("openapi.yaml") { _, _ -> Response in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+                  let data = try? Data(contentsOf: url) else {
+                throw StoreError.notFound(APIErrorCode.notFound, "the API description is not installed")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/yaml"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Hummingbird
+import StoreAPI
+
+/// `GET /v1/accounts/{account}/changes?since=MODSEQ&wait=SECONDS&limit=N`: the change feed,
+/// by polling or long polling (held until a change or `wait` seconds).
+struct ChangeRoutes {
+    let store: StoreContext
+
+    /// Longest a request may be held; gateways simply ask again.
+    static let maxWait = 60
+    static let defaultLimit = 1_000
+    static let maxLimit = 10_000
+
+    func add(to router: Router<StoreRequestContext>) {
+        router.get("v1/accounts/:account/changes") { request, context -> Response in
+            let account = try RouteSupport.account(context)
+            let since: UInt64 = try RouteSupport.query(request, "since", default: 0)
+            let wait: Int = try RouteSupport.query(request, "wait", default: 0)
+            let limit: Int = try RouteSupport.query(request, "limit", default: Self.defaultLimit)
+            guard (0...Self.maxWait).contains(wait), (1...Self.maxLimit).contains(limit) else {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "wait is 0 to \(Self.maxWait) seconds, limit 1 to \(Self.maxLimit)")
+            }
+            guard let id = try await store.storage.accountID(account) else {
+                throw StoreError.notFound(APIErrorCode.userNotFound, "no such account")
+            }
+            let version = store.notifier.version(account: id)
+            var feed = try await store.storage.changes(account: account, since: since, limit: limit)
+            if feed.changes.isEmpty && wait > 0 {
+                await store.notifier.wait(account: id, after: version, timeout: .seconds(wait))
+                feed = try await store.storage.changes(account: account, since: since, limit: limit)
+            }
+            return try RouteSupport.json(feed)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import StoreAPI
+
+/// The messages of one mailbox, under `/v1/accounts/{account}/mailboxes/{id}/`:
+/// `GET messages` (list, by UID set, paged), `POST messages` (APPEND),
+/// `GET messages/{uid}/raw[?offset=&length=]`, `GET messages/{uid}/header`,
+/// `GET messages/{uid}/parse`, `POST flags`, `POST expunge`, `POST copy`.
+struct MessageRoutes {
+    let store: StoreContext
+
+    /// Page size when the client names none, and the largest it may ask for.
+    static let defaultPage = 1_000
+    static let maxPage = 10_000
+
+    func add(to router: Router<StoreRequestContext>) {
+        let box = router.group("v1/accounts/:account/mailboxes/:id")
+        box.get("messages") { request, context -> Response in
+            let account = try RouteSupport.account(context)
+            let uids = try request.uri.queryParameters.get("uids").map(RouteSupport.uidSet) ?? .all
+            let after: UInt32 = try RouteSupport.query(request, "after", default: 0)
+            let limit: Int = try RouteSupport.query(request, "limit", default: Self.defaultPage)
+            guard (1...Self.maxPage).contains(limit) else {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "limit is 1 to \(Self.maxPage)")
+            }
+            let list = try await store.storage.listMessages(account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                                                           uids: uids, after: after, limit: limit)
+            return try RouteSupport.json(list)
+        }
+        box.post("messages") { request, context -> Response in
+            let account = try RouteSupport.account(context)
+            let flags = (request.uri.queryParameters.get("flags") ?? "").split(separator: " ").map(String.init)
+            let date: Double? = try request.uri.queryParameters.get("internalDate").map {
+                guard let d = Double($0), d >= 0, d < 32_503_680_000 else {
+                    throw StoreError.badRequest(APIErrorCode.badRequest, "internalDate is seconds since 1970")
+                }
+                return d
+            }
+            let message = try await store.incomingMessage(request, context: context)
+            let result = try await store.storage.append(message, account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                                                       flags: flags, internalDate: date)
+            await store.changed(account)
+            return try RouteSupport.json(result, status: .created)
+        }
+        box.get("messages/:uid/raw") { request, context -> Response in
+            let content = try await content(context)
+            var range: ByteRangeRequest?
+            if request.uri.queryParameters.get("offset") != nil || request.uri.queryParameters.get("length") != nil {
+                let offset: Int = try RouteSupport.query(request, "offset", default: 0)
+                let length: Int = try RouteSupport.query(request, "length", default: content.size)
+                guard offset >= 0, length >= 0 else {
+                    throw StoreError.badRequest(APIErrorCode.badRequest, "offset and length must not be negative")
+                }
+                range = ByteRangeRequest(offset: min(offset, content.size), length: min(length, content.size))
+            }
+            return rfc822(try await store.storage.rawBytes(contentID: content.contentID, range: range))
+        }
+        box.get("messages/:uid/header") { _, context -> Response in
+            let content = try await content(context)
+            return rfc822(try await store.storage.rawBytes(contentID: content.contentID,
+                                                           range: ByteRangeRequest(offset: 0, length: content.headerSize)))
+        }
+        box.get("messages/:uid/parse") { _, context -> Response in
+            let content = try await content(context)
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: content.parseJSON)))
+        }
+        box.post("flags") { request, context -> Response in
+            let account = try RouteSupport.account(context)
+            let body = try await RouteSupport.decode(FlagUpdateRequest.self, from: request, context: context)
+            let result = try await store.storage.updateFlags(account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                                                             body, uids: try RouteSupport.uidSet(body.uids))
+            await store.changed(account)
+            return try RouteSupport.json(result)
+        }
+        box.post("expunge") { request, context -> Response in
+            let account = try RouteSupport.account(context)
+            let body = try await RouteSupport.decode(ExpungeRequest.self, from: request, context: context)
+            let result = try await store.storage.expunge(account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                                                         uids: try body.uids.map(RouteSupport.uidSet), onlyDeleted: body.onlyDeleted)
+            await store.changed(account)
+            return try RouteSupport.json(result)
+        }
+        box.post("copy") { request, context -> Response in
+            let account = try RouteSupport.account(context)
+            let body = try await RouteSupport.decode(CopyRequest.self, from: request, context: context)
+            let result = try await store.storage.copy(account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                                                      uids: try RouteSupport.uidSet(body.uids), target: body.targetMailboxID, move: body.move)
+            await store.changed(account)
+            return try RouteSupport.json(result)
+        }
+    }
+
+    private func content(_ context: StoreRequestContext) async throws -> StoredContent {
+        let account = try RouteSupport.account(context)
+        guard let uid = context.parameters.get("uid").flatMap({ UInt32($0) }), uid > 0 else {
+            throw StoreError.badRequest(APIErrorCode.badRequest, "uid must be a number from 1")
+        }
+        return try await store.storage.content(account: account, mailboxID: try RouteSupport.int64(context, "id"), uid: uid)
+    }
+
+    private func rfc822(_ bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: "message/rfc822"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

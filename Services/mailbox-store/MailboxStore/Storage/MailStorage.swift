@@ -1,0 +1,103 @@
+import StoreAPI
+
+/// The store's persistence, one protocol with one implementation per database.
+///
+/// Everything above it (routes, long polling, the login policy) is the same whichever
+/// database holds the data. Every write method returns only after the change is durable.
+/// Errors are `StoreError`s that name what the caller got wrong, or anything else for a fault.
+public protocol MailStorage: Sendable {
+    // Domains, accounts, aliases
+    func createDomain(_ name: String) async throws -> DomainInfo
+    func listDomains() async throws -> [DomainInfo]
+    func deleteDomain(_ name: String) async throws
+
+    func createAccount(address: String, passwordHash: String, mailboxes: [DefaultMailbox]) async throws -> UserInfo
+    func listAccounts(domain: String?) async throws -> [UserInfo]
+    func account(_ address: String) async throws -> UserInfo?
+    func passwordHash(of address: String) async throws -> String?
+    func setPasswordHash(of address: String, to hash: String) async throws
+    func deleteAccount(_ address: String) async throws
+
+    func setAlias(_ alias: AliasInfo) async throws -> AliasInfo
+    func listAliases(domain: String?) async throws -> [AliasInfo]
+    func deleteAlias(_ address: String) async throws
+
+    /// What `RCPT TO` needs: is the domain ours, does the address exist, whom does it reach.
+    func lookupRecipient(_ address: String) async throws -> RecipientInfo
+
+    // Mailboxes
+    func listMailboxes(account: String) async throws -> [MailboxInfo]
+    func mailbox(account: String, id: Int64) async throws -> MailboxInfo
+    func createMailbox(account: String, _ request: CreateMailboxRequest) async throws -> MailboxInfo
+    func updateMailbox(account: String, id: Int64, _ request: UpdateMailboxRequest) async throws -> MailboxInfo
+    func deleteMailbox(account: String, id: Int64) async throws
+
+    // Messages
+    /// Stores `raw` once for every local account the recipients reach, in one transaction,
+    /// keyed by `idempotencyKey` so that a retry answers the first result and stores nothing.
+    func deliver(_ message: IncomingMessage, recipients: [String], idempotencyKey: String?) async throws -> DeliveryResult
+    func append(_ message: IncomingMessage, account: String, mailboxID: Int64, flags: [String], internalDate: Double?) async throws -> AppendResult
+    func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList
+    func content(account: String, mailboxID: Int64, uid: UInt32) async throws -> StoredContent
+    func rawBytes(contentID: Int64, range: ByteRangeRequest?) async throws -> [UInt8]
+    func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult
+    func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult
+    func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult
+
+    // Changes
+    func changes(account: String, since: UInt64, limit: Int) async throws -> ChangeFeed
+    func accountID(_ address: String) async throws -> Int64?
+
+    // Login throttling state
+    func loginFailures(scope: String, key: String) async throws -> LoginFailureState?
+    func recordLoginFailure(scope: String, key: String, now: Double, window: Double, threshold: Int, lockout: Double) async throws -> LoginFailureState
+    func clearLoginFailures(scope: String, key: String) async throws
+
+    /// Drops idempotency records older than `cutoff` (seconds since 1970).
+    func pruneIdempotency(olderThan cutoff: Double) async throws
+    /// True when the database answers a trivial query.
+    func ping() async -> Bool
+}
+
+/// A mailbox every new account gets (INBOX, Sent, Drafts, Trash, Junk; RFC 6154).
+public struct DefaultMailbox: Sendable {
+    public var name: String
+    public var specialUse: String?
+    public static let standard: [DefaultMailbox] = [
+        .init(name: "INBOX", specialUse: nil),
+        .init(name: "Sent", specialUse: "Sent"),
+        .init(name: "Drafts", specialUse: "Drafts"),
+        .init(name: "Trash", specialUse: "Trash"),
+        .init(name: "Junk", specialUse: "Junk"),
+    ]
+}
+
+/// A message on its way in: its bytes and the parse made once, at delivery.
+public struct IncomingMessage: Sendable {
+    public var raw: [UInt8]
+    /// The JSON of `InternetMessage.ParsedMessage`, kept beside the content.
+    public var parseJSON: String
+    public var headerSize: Int
+    /// A cheap digest of the bytes, so that a retried delivery with a reused key but other
+    /// content is told apart.
+    public var fingerprint: String
+}
+
+/// Where a message's content is and what was parsed out of it.
+public struct StoredContent: Sendable {
+    public var contentID: Int64
+    public var size: Int
+    public var headerSize: Int
+    public var parseJSON: String
+}
+
+/// A slice of a stored message, `offset` from 0.
+public struct ByteRangeRequest: Sendable {
+    public var offset: Int
+    public var length: Int
+}
+
+public struct LoginFailureState: Sendable {
+    public var failures: Int
+    public var lockedUntil: Double?
+}

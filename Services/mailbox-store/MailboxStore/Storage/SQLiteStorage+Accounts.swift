@@ -1,0 +1,211 @@
+import Foundation
+import GRDB
+import StoreAPI
+
+/// Domains, accounts and aliases, and the recipient lookup that SMTP `RCPT` uses.
+extension SQLiteStorage {
+    /// Alias chains longer than this are treated as a loop.
+    static let maxAliasDepth = 8
+
+    public func createDomain(_ name: String) async throws -> DomainInfo {
+        let created = now()
+        try await pool.write { db in
+            guard try self.domainID(db, name) == nil else {
+                throw StoreError.conflict(APIErrorCode.alreadyExists, "domain exists")
+            }
+            try db.execute(sql: "INSERT INTO domains (name, created_at) VALUES (?, ?)", arguments: [name, created])
+        }
+        return DomainInfo(name: name)
+    }
+
+    public func listDomains() async throws -> [DomainInfo] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.name,
+                       (SELECT COUNT(*) FROM accounts a WHERE a.domain_id = d.id) AS users,
+                       (SELECT COUNT(*) FROM aliases l WHERE l.domain_id = d.id) AS aliases
+                FROM domains d ORDER BY d.name
+                """).map { DomainInfo(name: $0["name"], users: $0["users"], aliases: $0["aliases"]) }
+        }
+    }
+
+    public func deleteDomain(_ name: String) async throws {
+        try await pool.write { db in
+            guard let id = try self.domainID(db, name) else {
+                throw StoreError.notFound(APIErrorCode.domainNotFound, "no such domain")
+            }
+            let used = try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM accounts WHERE domain_id = ?) + (SELECT COUNT(*) FROM aliases WHERE domain_id = ?)", arguments: [id, id]) ?? 0
+            guard used == 0 else {
+                throw StoreError.conflict("domain-not-empty", "the domain still has users or aliases; delete them first")
+            }
+            try db.execute(sql: "DELETE FROM domains WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func createAccount(address: String, passwordHash: String, mailboxes: [DefaultMailbox]) async throws -> UserInfo {
+        let created = now()
+        try await pool.write { db in
+            guard let domain = try self.domainID(db, Validation.domainOf(address)) else {
+                throw StoreError.notFound(APIErrorCode.domainNotFound, "the domain is not one of ours; add it first")
+            }
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE address = ?", arguments: [address]) == 0,
+                  try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM aliases WHERE address = ?", arguments: [address]) == 0 else {
+                throw StoreError.conflict(APIErrorCode.alreadyExists, "an account or alias with this address exists")
+            }
+            try db.execute(sql: "INSERT INTO accounts (address, domain_id, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [address, domain, passwordHash, created])
+            let account = db.lastInsertedRowID
+            for mailbox in mailboxes {
+                _ = try self.insertMailbox(db, account: account, name: mailbox.name, specialUse: mailbox.specialUse, subscribed: true)
+            }
+        }
+        return try await self.account(address) ?? UserInfo(address: address, createdAt: created)
+    }
+
+    public func listAccounts(domain: String?) async throws -> [UserInfo] {
+        try await pool.read { db in
+            var sql = "SELECT a.address, a.created_at FROM accounts a JOIN domains d ON d.id = a.domain_id"
+            var arguments: StatementArguments = []
+            if let domain {
+                sql += " WHERE d.name = ?"
+                arguments = [domain]
+            }
+            sql += " ORDER BY a.address"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                UserInfo(address: $0["address"], createdAt: $0["created_at"])
+            }
+        }
+    }
+
+    public func account(_ address: String) async throws -> UserInfo? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT a.address, a.created_at,
+                       (SELECT COUNT(*) FROM mailboxes m WHERE m.account_id = a.id) AS mailboxes,
+                       (SELECT COUNT(*) FROM mailbox_messages mm JOIN mailboxes m ON m.id = mm.mailbox_id WHERE m.account_id = a.id) AS messages,
+                       (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm JOIN mailboxes m ON m.id = mm.mailbox_id
+                          JOIN contents c ON c.id = mm.content_id WHERE m.account_id = a.id) AS bytes
+                FROM accounts a WHERE a.address = ?
+                """, arguments: [address]) else { return nil }
+            return UserInfo(address: row["address"], createdAt: row["created_at"], mailboxes: row["mailboxes"],
+                            messages: row["messages"], bytes: row["bytes"])
+        }
+    }
+
+    public func passwordHash(of address: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT password_hash FROM accounts WHERE address = ?", arguments: [address])
+        }
+    }
+
+    public func setPasswordHash(of address: String, to hash: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE accounts SET password_hash = ? WHERE address = ?", arguments: [hash, address])
+            guard db.changesCount == 1 else { throw StoreError.notFound(APIErrorCode.userNotFound, "no such account") }
+        }
+    }
+
+    public func deleteAccount(_ address: String) async throws {
+        try await pool.write { db in
+            let account = try self.accountRow(db, address)
+            try db.execute(sql: "DELETE FROM accounts WHERE id = ?", arguments: [account.id])
+            try self.collectUnreferencedContents(db)
+        }
+    }
+
+    public func setAlias(_ alias: AliasInfo) async throws -> AliasInfo {
+        let targets = String(decoding: try JSONEncoder().encode(alias.targets), as: UTF8.self)
+        try await pool.write { db in
+            guard let domain = try self.domainID(db, Validation.domainOf(alias.address)) else {
+                throw StoreError.notFound(APIErrorCode.domainNotFound, "the domain is not one of ours; add it first")
+            }
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE address = ?", arguments: [alias.address]) == 0 else {
+                throw StoreError.conflict(APIErrorCode.alreadyExists, "an account with this address exists")
+            }
+            try db.execute(sql: """
+                INSERT INTO aliases (address, domain_id, targets) VALUES (?, ?, ?)
+                ON CONFLICT(address) DO UPDATE SET targets = excluded.targets
+                """, arguments: [alias.address, domain, targets])
+        }
+        return alias
+    }
+
+    public func listAliases(domain: String?) async throws -> [AliasInfo] {
+        try await pool.read { db in
+            var sql = "SELECT l.address, l.targets FROM aliases l JOIN domains d ON d.id = l.domain_id"
+            var arguments: StatementArguments = []
+            if let domain {
+                sql += " WHERE d.name = ?"
+                arguments = [domain]
+            }
+            sql += " ORDER BY l.address"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let text: String = row["targets"]
+                let targets = (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+                return AliasInfo(address: row["address"], targets: targets)
+            }
+        }
+    }
+
+    public func deleteAlias(_ address: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM aliases WHERE address = ?", arguments: [address])
+            guard db.changesCount == 1 else { throw StoreError.notFound(APIErrorCode.aliasNotFound, "no such alias") }
+        }
+    }
+
+    public func lookupRecipient(_ address: String) async throws -> RecipientInfo {
+        try await pool.read { db in try self.expand(db, address) }
+    }
+
+    /// Follows aliases (to a bounded depth) down to local accounts and remote addresses.
+    func expand(_ db: Database, _ address: String) throws -> RecipientInfo {
+        let domain = Validation.domainOf(address)
+        guard try domainID(db, domain) != nil else {
+            return RecipientInfo(address: address, local: false, exists: false)
+        }
+        var accounts: [String] = []
+        var remote: [String] = []
+        var seen: Set<String> = []
+        var exists = false
+        func visit(_ target: String, depth: Int) throws {
+            guard depth <= Self.maxAliasDepth, seen.insert(target).inserted else { return }
+            let targetDomain = Validation.domainOf(target)
+            guard try domainID(db, targetDomain) != nil else {
+                remote.append(target)
+                return
+            }
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE address = ?", arguments: [target]) == 1 {
+                accounts.append(target)
+                if depth == 0 { exists = true }
+                return
+            }
+            if let text = try String.fetchOne(db, sql: "SELECT targets FROM aliases WHERE address = ?", arguments: [target]) {
+                if depth == 0 { exists = true }
+                for next in (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? [] {
+                    try visit(next, depth: depth + 1)
+                }
+            }
+        }
+        try visit(address, depth: 0)
+        return RecipientInfo(address: address, local: true, exists: exists, accounts: accounts, remote: remote)
+    }
+
+    /// Content that no mailbox references any more is deleted.
+    func collectUnreferencedContents(_ db: Database, candidates: [Int64]? = nil) throws {
+        if let candidates {
+            for id in Set(candidates) {
+                try db.execute(sql: "DELETE FROM contents WHERE id = ? AND NOT EXISTS (SELECT 1 FROM mailbox_messages WHERE content_id = ?)",
+                               arguments: [id, id])
+            }
+        } else {
+            try db.execute(sql: "DELETE FROM contents WHERE NOT EXISTS (SELECT 1 FROM mailbox_messages mm WHERE mm.content_id = contents.id)")
+        }
+    }
+
+    public func accountID(_ address: String) async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE address = ?", arguments: [address])
+        }
+    }
+}

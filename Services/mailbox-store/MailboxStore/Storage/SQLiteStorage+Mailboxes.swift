@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import StoreAPI
+
+/// Mailboxes: the IMAP folder tree of an account (RFC 3501 §6.3.3–6.3.6, RFC 6154).
+extension SQLiteStorage {
+    static let mailboxColumns = """
+        m.id, m.name, m.special_use, m.subscribed, m.uid_validity, m.uid_next, m.highest_modseq,
+        (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id) AS messages,
+        (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id AND (mm.system_flags & 1) = 0) AS unseen,
+        (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id WHERE mm.mailbox_id = m.id) AS size
+        """
+
+    static func mailboxInfo(_ row: Row) -> MailboxInfo {
+        MailboxInfo(
+            id: row["id"], name: row["name"], specialUse: row["special_use"], subscribed: row["subscribed"],
+            uidValidity: UInt32(truncatingIfNeeded: row["uid_validity"] as Int64),
+            uidNext: UInt32(truncatingIfNeeded: row["uid_next"] as Int64),
+            highestModSeq: UInt64(row["highest_modseq"] as Int64),
+            messages: row["messages"], unseen: row["unseen"], size: row["size"])
+    }
+
+    func mailboxRow(_ db: Database, account: Int64, id: Int64) throws -> MailboxInfo {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.mailboxColumns) FROM mailboxes m WHERE m.id = ? AND m.account_id = ?",
+                                         arguments: [id, account]) else {
+            throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox")
+        }
+        return Self.mailboxInfo(row)
+    }
+
+    func mailboxID(_ db: Database, account: Int64, name: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM mailboxes WHERE account_id = ? AND name = ?", arguments: [account, name])
+    }
+
+    func insertMailbox(_ db: Database, account: Int64, name: String, specialUse: String?, subscribed: Bool) throws -> Int64 {
+        let validity = try newUIDValidity(db)
+        try db.execute(sql: "INSERT INTO mailboxes (account_id, name, special_use, subscribed, uid_validity) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [account, name, specialUse, subscribed, validity])
+        let id = db.lastInsertedRowID
+        _ = try logChange(db, account: account, kind: .mailboxCreated, mailbox: id, name: name)
+        return id
+    }
+
+    public func listMailboxes(account: String) async throws -> [MailboxInfo] {
+        try await pool.read { db in
+            let owner = try self.accountRow(db, account)
+            return try Row.fetchAll(db, sql: "SELECT \(Self.mailboxColumns) FROM mailboxes m WHERE m.account_id = ? ORDER BY m.name = 'INBOX' DESC, m.name",
+                                    arguments: [owner.id]).map(Self.mailboxInfo)
+        }
+    }
+
+    public func mailbox(account: String, id: Int64) async throws -> MailboxInfo {
+        try await pool.read { db in
+            try self.mailboxRow(db, account: try self.accountRow(db, account).id, id: id)
+        }
+    }
+
+    public func createMailbox(account: String, _ request: CreateMailboxRequest) async throws -> MailboxInfo {
+        try await pool.write { db in
+            let owner = try self.accountRow(db, account)
+            let name = request.name
+            guard try self.mailboxID(db, account: owner.id, name: name) == nil else {
+                throw StoreError.conflict(APIErrorCode.alreadyExists, "mailbox exists")
+            }
+            // RFC 3501 §6.3.3: create the superior names a new name needs.
+            let levels = name.split(separator: Validation.mailboxDelimiter).map(String.init)
+            for depth in 1..<max(levels.count, 1) {
+                let parent = levels[0..<depth].joined(separator: "/")
+                if try self.mailboxID(db, account: owner.id, name: parent) == nil {
+                    _ = try self.insertMailbox(db, account: owner.id, name: parent, specialUse: nil, subscribed: request.subscribed ?? true)
+                }
+            }
+            let id = try self.insertMailbox(db, account: owner.id, name: name, specialUse: request.specialUse, subscribed: request.subscribed ?? true)
+            return try self.mailboxRow(db, account: owner.id, id: id)
+        }
+    }
+
+    public func updateMailbox(account: String, id: Int64, _ request: UpdateMailboxRequest) async throws -> MailboxInfo {
+        try await pool.write { db in
+            let owner = try self.accountRow(db, account)
+            let current = try self.mailboxRow(db, account: owner.id, id: id)
+            var result = current.id
+            if let subscribed = request.subscribed, subscribed != current.subscribed {
+                try db.execute(sql: "UPDATE mailboxes SET subscribed = ? WHERE id = ?", arguments: [subscribed, id])
+                _ = try self.logChange(db, account: owner.id, kind: .mailboxSubscription, mailbox: id, name: current.name)
+            }
+            if let newName = request.name, newName != current.name {
+                result = try self.rename(db, account: owner.id, mailbox: current, to: newName)
+            }
+            return try self.mailboxRow(db, account: owner.id, id: result)
+        }
+    }
+
+    /// RFC 3501 §6.3.5: inferior names move along; renaming INBOX moves its messages to a new
+    /// mailbox and leaves INBOX empty. Answers the id that now carries the new name.
+    private func rename(_ db: Database, account: Int64, mailbox: MailboxInfo, to newName: String) throws -> Int64 {
+        guard try mailboxID(db, account: account, name: newName) == nil else {
+            throw StoreError.conflict(APIErrorCode.alreadyExists, "a mailbox with the new name exists")
+        }
+        guard !newName.hasPrefix(mailbox.name + "/") else {
+            throw StoreError.badRequest(APIErrorCode.invalidMailboxName, "cannot move a mailbox below itself")
+        }
+        if mailbox.name == "INBOX" {
+            let target = try insertMailbox(db, account: account, name: newName, specialUse: nil, subscribed: true)
+            _ = try copyMessages(db, account: account, from: mailbox.id, uids: [1...UInt32.max], to: target, move: true)
+            return target
+        }
+        let children = try Row.fetchAll(db, sql: "SELECT id, name FROM mailboxes WHERE account_id = ? AND (name = ? OR name LIKE ? ESCAPE '\\')",
+                                        arguments: [account, mailbox.name, Self.likePrefix(mailbox.name + "/")])
+        for row in children {
+            let id: Int64 = row["id"]
+            let old: String = row["name"]
+            let renamed = newName + old.dropFirst(mailbox.name.count)
+            guard Validation.mailboxName(renamed) != nil else {
+                throw StoreError.badRequest(APIErrorCode.invalidMailboxName, "a child's new name would be too long or too deep")
+            }
+            try db.execute(sql: "UPDATE mailboxes SET name = ? WHERE id = ?", arguments: [renamed, id])
+            _ = try logChange(db, account: account, kind: .mailboxRenamed, mailbox: id, name: renamed)
+        }
+        // The new name's superiors exist afterwards, as after CREATE.
+        let levels = newName.split(separator: "/").map(String.init)
+        for depth in 1..<max(levels.count, 1) {
+            let parent = levels[0..<depth].joined(separator: "/")
+            if try mailboxID(db, account: account, name: parent) == nil {
+                _ = try insertMailbox(db, account: account, name: parent, specialUse: nil, subscribed: true)
+            }
+        }
+        return mailbox.id
+    }
+
+    static func likePrefix(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+
+    public func deleteMailbox(account: String, id: Int64) async throws {
+        try await pool.write { db in
+            let owner = try self.accountRow(db, account)
+            let mailbox = try self.mailboxRow(db, account: owner.id, id: id)
+            guard mailbox.name != "INBOX" else {
+                throw StoreError.badRequest(APIErrorCode.cannotDeleteInbox, "INBOX cannot be deleted")
+            }
+            let children = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mailboxes WHERE account_id = ? AND name LIKE ? ESCAPE '\\'",
+                                            arguments: [owner.id, Self.likePrefix(mailbox.name + "/")]) ?? 0
+            guard children == 0 else {
+                throw StoreError.conflict(APIErrorCode.mailboxNotEmpty, "the mailbox has children; delete them first")
+            }
+            let contents = try Int64.fetchAll(db, sql: "SELECT content_id FROM mailbox_messages WHERE mailbox_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM mailbox_messages WHERE mailbox_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM mailboxes WHERE id = ?", arguments: [id])
+            try self.collectUnreferencedContents(db, candidates: contents)
+            // Logged after the row is gone; logChange's HIGHESTMODSEQ update then touches nothing.
+            _ = try self.logChange(db, account: owner.id, kind: .mailboxDeleted, mailbox: id, name: mailbox.name)
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import StoreAPI
+
+/// Reading and changing the messages of one mailbox: listing, content, flags (IMAP STORE
+/// with CONDSTORE), expunge, copy and move (UIDPLUS).
+extension SQLiteStorage {
+    /// A UID set with more ranges than this is filtered in memory rather than in SQL.
+    static let maxSQLRanges = 50
+
+    private func largestUID(_ db: Database, mailbox: Int64) throws -> UInt32 {
+        UInt32(try Int64.fetchOne(db, sql: "SELECT MAX(uid) FROM mailbox_messages WHERE mailbox_id = ?", arguments: [mailbox]) ?? 0)
+    }
+
+    /// `AND (uid BETWEEN ? AND ?) OR …` for a resolved UID set.
+    private func uidCondition(_ ranges: [ClosedRange<UInt32>]) -> (sql: String, arguments: StatementArguments) {
+        guard !ranges.isEmpty else { return (" AND 0", []) }
+        if ranges.count > Self.maxSQLRanges, let first = ranges.first, let last = ranges.last {
+            return (" AND uid BETWEEN ? AND ?", [Int64(first.lowerBound), Int64(last.upperBound)])
+        }
+        let sql = ranges.map { _ in "uid BETWEEN ? AND ?" }.joined(separator: " OR ")
+        var arguments: StatementArguments = []
+        for r in ranges { arguments += [Int64(r.lowerBound), Int64(r.upperBound)] }
+        return (" AND (\(sql))", arguments)
+    }
+
+    private func contains(_ ranges: [ClosedRange<UInt32>], _ uid: UInt32) -> Bool {
+        ranges.contains { $0.contains(uid) }
+    }
+
+    /// The UIDs of `mailbox` in `set`, ascending, with their stored flags.
+    private func selected(_ db: Database, mailbox: Int64, set: [ClosedRange<UInt32>], extra: String = "") throws -> [Row] {
+        let condition = uidCondition(set)
+        return try Row.fetchAll(db, sql: """
+            SELECT uid, content_id, system_flags, keywords, modseq, internal_date FROM mailbox_messages
+            WHERE mailbox_id = ?\(condition.sql)\(extra) ORDER BY uid
+            """, arguments: [mailbox] + condition.arguments)
+            .filter { set.count <= Self.maxSQLRanges || contains(set, UInt32($0["uid"] as Int64)) }
+    }
+
+    public func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList {
+        try await pool.read { db in
+            let owner = try self.accountRow(db, account)
+            let mailbox = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            let set = uids.resolved(largest: try self.largestUID(db, mailbox: mailboxID))
+            let condition = self.uidCondition(set)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT mm.uid, c.size, mm.system_flags, mm.keywords, mm.internal_date, mm.modseq, mm.content_id
+                FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
+                WHERE mm.mailbox_id = ? AND mm.uid > ?\(condition.sql) ORDER BY mm.uid LIMIT ?
+                """, arguments: [mailboxID, Int64(after)] + condition.arguments + [limit + 1])
+                .filter { set.count <= Self.maxSQLRanges || self.contains(set, UInt32($0["uid"] as Int64)) }
+            let page = rows.prefix(limit).map { row in
+                MessageSummary(uid: UInt32(row["uid"] as Int64), size: row["size"],
+                               flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]).names,
+                               internalDate: row["internal_date"], modSeq: UInt64(row["modseq"] as Int64),
+                               contentID: row["content_id"])
+            }
+            return MessageList(mailbox: mailbox, messages: Array(page),
+                               nextAfter: rows.count > limit ? page.last?.uid : nil)
+        }
+    }
+
+    public func content(account: String, mailboxID: Int64, uid: UInt32) async throws -> StoredContent {
+        try await pool.read { db in
+            let owner = try self.accountRow(db, account)
+            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT c.id, c.size, c.header_size, c.parse FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
+                WHERE mm.mailbox_id = ? AND mm.uid = ?
+                """, arguments: [mailboxID, Int64(uid)]) else {
+                throw StoreError.notFound(APIErrorCode.messageNotFound, "no such message")
+            }
+            return StoredContent(contentID: row["id"], size: row["size"], headerSize: row["header_size"], parseJSON: row["parse"])
+        }
+    }
+
+    public func rawBytes(contentID: Int64, range: ByteRangeRequest?) async throws -> [UInt8] {
+        try await pool.read { db in
+            let data: Data?
+            if let range {
+                // substr() on a blob counts bytes from 1.
+                data = try Data.fetchOne(db, sql: "SELECT substr(raw, ?, ?) FROM contents WHERE id = ?",
+                                         arguments: [range.offset + 1, range.length, contentID])
+            } else {
+                data = try Data.fetchOne(db, sql: "SELECT raw FROM contents WHERE id = ?", arguments: [contentID])
+            }
+            guard let data else { throw StoreError.notFound(APIErrorCode.messageNotFound, "no such message") }
+            return [UInt8](data)
+        }
+    }
+
+    public func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult {
+        let given = try FlagSet(request.flags)
+        return try await pool.write { db in
+            let owner = try self.accountRow(db, account)
+            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            let set = uids.resolved(largest: try self.largestUID(db, mailbox: mailboxID))
+            var messages: [MessageFlags] = []
+            var modified: [UInt32] = []
+            for row in try self.selected(db, mailbox: mailboxID, set: set) {
+                let uid: Int64 = row["uid"]
+                let old = FlagSet(bits: row["system_flags"], keywords: row["keywords"])
+                var modseq: Int64 = row["modseq"]
+                // RFC 7162 §3.1.3: UNCHANGEDSINCE fails for a message changed after it.
+                if let since = request.unchangedSince, UInt64(modseq) > since {
+                    modified.append(UInt32(uid))
+                    continue
+                }
+                var new = old
+                switch request.operation {
+                case .add: new.add(given)
+                case .remove: new.remove(given)
+                case .replace: new = given
+                }
+                if new != old {
+                    modseq = try self.logChange(db, account: owner.id, kind: .flags, mailbox: mailboxID, uid: uid, flags: new.names)
+                    try db.execute(sql: "UPDATE mailbox_messages SET system_flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                                   arguments: [new.bits, new.keywordText, modseq, mailboxID, uid])
+                }
+                messages.append(MessageFlags(uid: UInt32(uid), flags: new.names, modSeq: UInt64(modseq)))
+            }
+            let highest = try self.mailboxRow(db, account: owner.id, id: mailboxID).highestModSeq
+            return FlagUpdateResult(messages: messages, modified: modified, highestModSeq: highest)
+        }
+    }
+
+    public func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult {
+        try await pool.write { db in
+            let owner = try self.accountRow(db, account)
+            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            let set = (uids ?? .all).resolved(largest: try self.largestUID(db, mailbox: mailboxID))
+            let rows = try self.selected(db, mailbox: mailboxID, set: set, extra: onlyDeleted ? " AND (system_flags & 8) != 0" : "")
+            let expunged = try self.removeMessages(db, account: owner.id, mailbox: mailboxID, rows: rows)
+            let highest = try self.mailboxRow(db, account: owner.id, id: mailboxID).highestModSeq
+            return ExpungeResult(expunged: expunged, highestModSeq: highest)
+        }
+    }
+
+    /// Deletes the rows, logs an expunge for each UID, and drops content nobody holds.
+    private func removeMessages(_ db: Database, account: Int64, mailbox: Int64, rows: [Row]) throws -> [UInt32] {
+        var expunged: [UInt32] = []
+        for row in rows {
+            let uid: Int64 = row["uid"]
+            try db.execute(sql: "DELETE FROM mailbox_messages WHERE mailbox_id = ? AND uid = ?", arguments: [mailbox, uid])
+            _ = try logChange(db, account: account, kind: .expunged, mailbox: mailbox, uid: uid)
+            expunged.append(UInt32(uid))
+        }
+        try collectUnreferencedContents(db, candidates: rows.map { $0["content_id"] })
+        return expunged
+    }
+
+    public func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult {
+        try await pool.write { db in
+            let owner = try self.accountRow(db, account)
+            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            let set = uids.resolved(largest: try self.largestUID(db, mailbox: mailboxID))
+            if move && target == mailboxID {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "cannot move messages into the mailbox they are in")
+            }
+            return try self.copyMessages(db, account: owner.id, from: mailboxID, uids: set, to: target, move: move)
+        }
+    }
+
+    /// Copies keep flags and internal date (RFC 3501 §6.4.7); the target's UIDs ascend in
+    /// source order, which is what COPYUID reports (RFC 4315 §3).
+    func copyMessages(_ db: Database, account: Int64, from source: Int64, uids: [ClosedRange<UInt32>],
+                      to target: Int64, move: Bool) throws -> CopyResult {
+        let targetBox = try mailboxRow(db, account: account, id: target)
+        let owner = AccountRow(id: account, address: "")
+        let rows = try selected(db, mailbox: source, set: uids)
+        var mapping: [[UInt32]] = []
+        for row in rows {
+            let copy = try insertMessage(db, account: owner, mailbox: target, content: row["content_id"],
+                                         flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]),
+                                         internalDate: row["internal_date"])
+            mapping.append([UInt32(row["uid"] as Int64), copy.uid])
+        }
+        if move {
+            _ = try removeMessages(db, account: account, mailbox: source, rows: rows)
+        }
+        return CopyResult(uidValidity: targetBox.uidValidity, mapping: mapping)
+    }
+}

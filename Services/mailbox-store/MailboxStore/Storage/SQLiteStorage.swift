@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import StoreAPI
+
+/// `MailStorage` on SQLite through GRDB: one file in the data directory, WAL journal,
+/// `synchronous=FULL`, so a committed transaction survives a crash or a power cut.
+///
+/// GRDB serialises writes on one connection; every operation that changes more than one row
+/// is one transaction, so readers never see half of it.
+public final class SQLiteStorage: MailStorage {
+    let pool: DatabasePool
+    let now: @Sendable () -> Double
+
+    /// Opens (creating if needed) `<directory>/store.sqlite` and migrates it.
+    public init(directory: String, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = OFF")
+        }
+        pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("store.sqlite"), configuration: config)
+        // GRDB sets synchronous=NORMAL on the WAL writer after prepareDatabase; durability
+        // needs FULL, so set it once the pool is open (SWIFT-NOTES.md).
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.now = now
+        try Schema.migrator.migrate(pool)
+    }
+
+    /// The `synchronous` setting of the writer connection (2 = FULL), for tests.
+    public func synchronousSetting() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    public func ping() async -> Bool {
+        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    // MARK: Helpers shared by the extensions
+
+    struct AccountRow {
+        var id: Int64
+        var address: String
+    }
+
+    func accountRow(_ db: Database, _ address: String) throws -> AccountRow {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, address FROM accounts WHERE address = ?", arguments: [address]) else {
+            throw StoreError.notFound(APIErrorCode.userNotFound, "no such account")
+        }
+        return AccountRow(id: row["id"], address: row["address"])
+    }
+
+    /// Takes the account's next MODSEQ: one counter orders every change of the account.
+    func nextModSeq(_ db: Database, account: Int64) throws -> Int64 {
+        try db.execute(sql: "UPDATE accounts SET modseq = modseq + 1 WHERE id = ?", arguments: [account])
+        return try Int64.fetchOne(db, sql: "SELECT modseq FROM accounts WHERE id = ?", arguments: [account]) ?? 0
+    }
+
+    /// Appends to the change log and raises the mailbox's HIGHESTMODSEQ.
+    func logChange(_ db: Database, account: Int64, kind: Change.Kind, mailbox: Int64,
+                   uid: Int64? = nil, flags: [String]? = nil, name: String? = nil) throws -> Int64 {
+        let modseq = try nextModSeq(db, account: account)
+        try db.execute(
+            sql: "INSERT INTO changes (account_id, modseq, kind, mailbox_id, uid, flags, name) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [account, modseq, kind.rawValue, mailbox, uid, flags?.joined(separator: " "), name])
+        try db.execute(sql: "UPDATE mailboxes SET highest_modseq = ? WHERE id = ?", arguments: [modseq, mailbox])
+        return modseq
+    }
+
+    /// RFC 3501 §2.3.1.1: a UIDVALIDITY must never repeat for a name, even after a delete and
+    /// re-create; taking the larger of the clock and the last value plus one guarantees that.
+    func newUIDValidity(_ db: Database) throws -> Int64 {
+        let last = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'last_uidvalidity'") ?? 0
+        let next = max(last + 1, Int64(now()) & 0xFFFF_FFFF, 1)
+        try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('last_uidvalidity', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [String(next)])
+        return next
+    }
+
+    func domainID(_ db: Database, _ name: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM domains WHERE name = ?", arguments: [name])
+    }
+}
+
+/// System flags as bits plus keywords as a space-separated string, the storage form of a
+/// message's flag set.
+struct FlagSet: Equatable {
+    var bits: Int
+    var keywords: [String]
+
+    init(bits: Int, keywords: String) {
+        self.bits = bits
+        self.keywords = keywords.split(separator: " ").map(String.init)
+    }
+
+    /// From client-given flags; invalid ones are the caller's error.
+    init(_ flags: [String]) throws {
+        bits = 0
+        keywords = []
+        for flag in flags {
+            guard let canonical = MessageFlag.canonical(flag) else {
+                throw StoreError.badRequest(APIErrorCode.invalidFlag, "not a storable flag: \(flag.prefix(50))")
+            }
+            if let bit = MessageFlag.bit(canonical) {
+                bits |= bit
+            } else if !keywords.contains(where: { $0.lowercased() == canonical.lowercased() }) {
+                keywords.append(canonical)
+            }
+        }
+        guard keywords.count <= MessageFlag.maxKeywords else {
+            throw StoreError.badRequest(APIErrorCode.invalidFlag, "too many keywords")
+        }
+    }
+
+    var keywordText: String { keywords.joined(separator: " ") }
+
+    var names: [String] {
+        MessageFlag.system.enumerated().filter { bits & (1 << $0.offset) != 0 }.map(\.element) + keywords
+    }
+
+    mutating func add(_ other: FlagSet) {
+        bits |= other.bits
+        for k in other.keywords where !keywords.contains(where: { $0.lowercased() == k.lowercased() }) {
+            keywords.append(k)
+        }
+    }
+
+    mutating func remove(_ other: FlagSet) {
+        bits &= ~other.bits
+        keywords.removeAll { k in other.keywords.contains { $0.lowercased() == k.lowercased() } }
+    }
+}

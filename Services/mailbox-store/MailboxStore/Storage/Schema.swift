@@ -1,0 +1,99 @@
+import GRDB
+
+/// The SQLite schema, as migrations so that a data directory from an older version is
+/// brought forward at start-up.
+///
+/// IMAP lives in the model: every mailbox has UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ; every
+/// message in a mailbox a UID, flags, a MODSEQ and an internal date; every account a change
+/// log ordered by MODSEQ that keeps expunged UIDs. Content is stored once (`contents`) and
+/// referenced from each mailbox that holds it (`mailbox_messages`).
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE settings (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE domains (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE accounts (
+                    id INTEGER PRIMARY KEY,
+                    address TEXT NOT NULL UNIQUE,
+                    domain_id INTEGER NOT NULL REFERENCES domains(id),
+                    password_hash TEXT NOT NULL,
+                    modseq INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE aliases (
+                    id INTEGER PRIMARY KEY,
+                    address TEXT NOT NULL UNIQUE,
+                    domain_id INTEGER NOT NULL REFERENCES domains(id),
+                    targets TEXT NOT NULL
+                );
+                CREATE TABLE mailboxes (
+                    id INTEGER PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    special_use TEXT,
+                    subscribed INTEGER NOT NULL DEFAULT 1,
+                    uid_validity INTEGER NOT NULL,
+                    uid_next INTEGER NOT NULL DEFAULT 1,
+                    highest_modseq INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (account_id, name)
+                );
+                -- Column order matters: the blob is last so that reading size or the parse
+                -- does not page through the message.
+                CREATE TABLE contents (
+                    id INTEGER PRIMARY KEY,
+                    size INTEGER NOT NULL,
+                    header_size INTEGER NOT NULL,
+                    created_at REAL NOT NULL,
+                    parse TEXT NOT NULL,
+                    raw BLOB NOT NULL
+                );
+                CREATE TABLE mailbox_messages (
+                    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                    uid INTEGER NOT NULL,
+                    content_id INTEGER NOT NULL REFERENCES contents(id),
+                    system_flags INTEGER NOT NULL DEFAULT 0,
+                    keywords TEXT NOT NULL DEFAULT '',
+                    modseq INTEGER NOT NULL,
+                    internal_date REAL NOT NULL,
+                    PRIMARY KEY (mailbox_id, uid)
+                ) WITHOUT ROWID;
+                CREATE INDEX mailbox_messages_content ON mailbox_messages(content_id);
+                CREATE TABLE changes (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    modseq INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    mailbox_id INTEGER NOT NULL,
+                    uid INTEGER,
+                    flags TEXT,
+                    name TEXT,
+                    PRIMARY KEY (account_id, modseq)
+                ) WITHOUT ROWID;
+                CREATE TABLE idempotency (
+                    key TEXT PRIMARY KEY,
+                    fingerprint TEXT NOT NULL,
+                    response BLOB NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX idempotency_created ON idempotency(created_at);
+                CREATE TABLE login_failures (
+                    scope TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    failures INTEGER NOT NULL,
+                    window_start REAL NOT NULL,
+                    locked_until REAL,
+                    PRIMARY KEY (scope, key)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,66 @@
+import ServiceKit
+
+/// Settings of the mailbox-store, from `BUZON_*` variables or the matching flags.
+///
+/// | key | type | default | meaning |
+/// |---|---|---|---|
+/// | `BUZON_DATA_DIR` | path | `./.data` | where `store.sqlite` lives |
+/// | `BUZON_STORE_HOST` | host | `127.0.0.1` | address the internal API listens on |
+/// | `BUZON_STORE_PORT` | port | `8025` | port of the internal API (and /healthz, /readyz, /metrics) |
+/// | `BUZON_INTERNAL_TOKEN` (or `_FILE`) | string | required | bearer token every API call must carry |
+/// | `BUZON_BCRYPT_COST` | 4–31 | `10` | cost of new password hashes |
+/// | `BUZON_MAX_MESSAGE_SIZE` | bytes | 33554432 | largest message body a delivery may carry |
+/// | `BUZON_LOGIN_FAILURE_DELAY_MS` | ms | `1000` | delay per recent failure before answering a failed login (capped at 5×) |
+/// | `BUZON_LOGIN_MAX_FAILURES` | count | `10` | failures of one account within 15 minutes before it is locked |
+/// | `BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS` | count | `30` | the same for one client address |
+/// | `BUZON_LOGIN_LOCKOUT` | seconds | `900` | how long a lock lasts |
+/// | `BUZON_LOG_LEVEL` | level | `info` | trace, debug, info, notice, warning, error |
+public struct StoreConfiguration: Sendable {
+    public var dataDirectory: String
+    public var host: String
+    public var port: Int
+    public var internalToken: String
+    public var bcryptCost: Int
+    public var maxMessageSize: Int
+    public var login: LoginPolicy.Settings
+    public var logLevel: String?
+
+    /// A message bigger than the SMTP limit (25 MiB) plus the headers gateways add.
+    public static let defaultMaxMessageSize = 32 * 1024 * 1024
+
+    public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8025, internalToken: String,
+                bcryptCost: Int = 10, maxMessageSize: Int = defaultMaxMessageSize,
+                login: LoginPolicy.Settings = .init(), logLevel: String? = nil) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.internalToken = internalToken
+        self.bcryptCost = bcryptCost
+        self.maxMessageSize = maxMessageSize
+        self.login = login
+        self.logLevel = logLevel
+    }
+
+    public init(reader: ConfigReader) throws {
+        guard let token = try reader.secret("BUZON_INTERNAL_TOKEN") else {
+            throw ConfigReader.ConfigError.missing(key: "BUZON_INTERNAL_TOKEN")
+        }
+        let cost = try reader.int("BUZON_BCRYPT_COST", default: 10)
+        guard (4...31).contains(cost) else {
+            throw ConfigReader.ConfigError.invalid(key: "BUZON_BCRYPT_COST", value: String(cost), expected: "4 to 31")
+        }
+        self.init(
+            dataDirectory: reader.string("BUZON_DATA_DIR", default: "./.data"),
+            host: reader.string("BUZON_STORE_HOST", default: "127.0.0.1"),
+            port: try reader.int("BUZON_STORE_PORT", default: 8025),
+            internalToken: token,
+            bcryptCost: cost,
+            maxMessageSize: try reader.int("BUZON_MAX_MESSAGE_SIZE", default: Self.defaultMaxMessageSize),
+            login: LoginPolicy.Settings(
+                failureDelay: Double(try reader.int("BUZON_LOGIN_FAILURE_DELAY_MS", default: 1000)) / 1000,
+                maxFailuresPerAccount: try reader.int("BUZON_LOGIN_MAX_FAILURES", default: 10),
+                maxFailuresPerAddress: try reader.int("BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS", default: 30),
+                lockout: Double(try reader.int("BUZON_LOGIN_LOCKOUT", default: 900))),
+            logLevel: reader.string("BUZON_LOG_LEVEL"))
+    }
+}

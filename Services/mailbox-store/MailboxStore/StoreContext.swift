@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import InternetMessage
+import StoreAPI
+
+/// What every route needs: the storage, the login policy, the change notifier and limits.
+struct StoreContext: Sendable {
+    let storage: any MailStorage
+    let login: LoginPolicy
+    let notifier: ChangeNotifier
+    let maxMessageSize: Int
+    let parser = MessageParser()
+
+    static let maxAliasTargets = 1_000
+    /// RFC 6154 §2 attributes (without the backslash) a mailbox may be created with.
+    static let specialUses: Set<String> = ["All", "Archive", "Drafts", "Flagged", "Junk", "Sent", "Trash"]
+
+    /// Wakes long-polling readers of the account's change feed.
+    func changed(_ account: String) async {
+        if let id = try? await storage.accountID(account) {
+            notifier.notify(account: id)
+        }
+    }
+
+    /// Reads a message body (up to the size limit, else 413) and parses it once, here, so
+    /// that reading never has to (ARCHITECTURE.md, "The store").
+    func incomingMessage(_ request: Request, context: StoreRequestContext) async throws -> IncomingMessage {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: maxMessageSize)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw StoreError(.contentTooLarge, APIErrorCode.tooLarge, "the message is larger than \(maxMessageSize) bytes")
+        }
+        let raw = Array(buffer.readableBytesView)
+        guard !raw.isEmpty else {
+            throw StoreError.badRequest(APIErrorCode.badRequest, "the message is empty")
+        }
+        let parsed = parser.parse(raw)
+        let json = String(decoding: try JSONEncoder().encode(parsed), as: UTF8.self)
+        return IncomingMessage(raw: raw, parseJSON: json, headerSize: parsed.header.length,
+                               fingerprint: Self.fingerprint(raw))
+    }
+
+    /// FNV-1a over the bytes plus the length: enough to tell a reused idempotency key
+    /// from a true retry, not a security measure.
+    static func fingerprint(_ bytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16) + "-" + String(bytes.count)
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import StoreClient
+
+/// `mailctl domain add|list|del`
+struct DomainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "domain", abstract: "Domains this system receives mail for.",
+        subcommands: [Add.self, List.self, Delete.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a domain.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Domain name, e.g. example.org") var name: String
+        func run() async throws {
+            let client = try store.client()
+            try await performStoreCall { let d = try await client.createDomain(name); print("added domain \(d.name)") }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List domains.")
+        @OptionGroup var store: StoreOptions
+        func run() async throws {
+            let client = try store.client()
+            try await performStoreCall {
+                let domains = try await client.listDomains()
+                printTable(["DOMAIN", "USERS", "ALIASES"], domains.map { [$0.name, String($0.users), String($0.aliases)] })
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "del", abstract: "Delete a domain that has no users or aliases left.")
+        @OptionGroup var store: StoreOptions
+        @Argument var name: String
+        func run() async throws {
+            let client = try store.client()
+            try await performStoreCall { try await client.deleteDomain(name); print("deleted domain \(name)") }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// `POST /v1/deliveries?recipient=a@x&recipient=b@y` with the raw message as the body
+/// (`Content-Type: message/rfc822`) and an `Idempotency-Key` header.
+///
+/// The store answers only once the message is durable, with one result per recipient. The
+/// content is stored once and referenced from every receiving mailbox. A retry with the same
+/// key answers the first result again and stores nothing new.
+public struct DeliveryResult: Codable, Sendable, Hashable {
+    public var contentID: Int64?
+    public var size: Int
+    public var recipients: [RecipientResult]
+    public init(contentID: Int64?, size: Int, recipients: [RecipientResult]) {
+        self.contentID = contentID
+        self.size = size
+        self.recipients = recipients
+    }
+}
+
+public struct RecipientResult: Codable, Sendable, Hashable {
+    public enum Status: String, Codable, Sendable {
+        /// Stored in every local account the address expands to.
+        case delivered
+        /// The domain is ours but there is no such account or alias.
+        case unknownRecipient = "unknown-recipient"
+        /// The domain is not ours: this request does not queue for relay.
+        case notLocal = "not-local"
+    }
+    public var recipient: String
+    public var status: Status
+    public var deliveries: [StoredCopy]
+    public init(recipient: String, status: Status, deliveries: [StoredCopy] = []) {
+        self.recipient = recipient
+        self.status = status
+        self.deliveries = deliveries
+    }
+}
+
+/// Where one copy landed: account, mailbox and the UID it got there.
+public struct StoredCopy: Codable, Sendable, Hashable {
+    public var account: String
+    public var mailboxID: Int64
+    public var uid: UInt32
+    public var modSeq: UInt64
+    public init(account: String, mailboxID: Int64, uid: UInt32, modSeq: UInt64) {
+        self.account = account
+        self.mailboxID = mailboxID
+        self.uid = uid
+        self.modSeq = modSeq
+    }
+}
+
+/// `POST /v1/accounts/{account}/mailboxes/{id}/messages?flags=\Seen&internalDate=…` (IMAP APPEND,
+/// a sent copy): stores the body in that one mailbox and answers the copy.
+public struct AppendResult: Codable, Sendable, Hashable {
+    public var uidValidity: UInt32
+    public var copy: StoredCopy
+    public init(uidValidity: UInt32, copy: StoredCopy) {
+        self.uidValidity = uidValidity
+        self.copy = copy
+    }
+}

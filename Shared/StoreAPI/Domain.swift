@@ -1,0 +1,23 @@
+/// A mail domain this installation receives mail for (`example.test`).
+///
+/// `POST /v1/domains` takes `{"name": "example.test"}`; `GET /v1/domains` answers `{"domains": [...]}`.
+public struct DomainInfo: Codable, Sendable, Hashable {
+    public var name: String
+    public var users: Int
+    public var aliases: Int
+    public init(name: String, users: Int = 0, aliases: Int = 0) {
+        self.name = name
+        self.users = users
+        self.aliases = aliases
+    }
+}
+
+public struct CreateDomainRequest: Codable, Sendable {
+    public var name: String
+    public init(name: String) { self.name = name }
+}
+
+public struct DomainList: Codable, Sendable {
+    public var domains: [DomainInfo]
+    public init(domains: [DomainInfo]) { self.domains = domains }
+}

@@ -1,0 +1,35 @@
+/// `POST /v1/auth/verify`: a gateway asks whether a user may log in.
+///
+/// The store answers `200` with `result` `ok`, `invalid` (wrong name or password, after a delay
+/// that grows with repeated failures) or `locked` (too many failures for this account or this
+/// client address; try again after `retryAfter` seconds). Gateways pass the client's IP address
+/// so that one address guessing many accounts is slowed too.
+public struct LoginRequest: Codable, Sendable {
+    public var username: String
+    public var password: String
+    public var clientAddress: String?
+    /// Which protocol asks (`smtp`, `imap`, `pop3`, `webmail`), for logs and metrics.
+    public var service: String?
+    public init(username: String, password: String, clientAddress: String? = nil, service: String? = nil) {
+        self.username = username
+        self.password = password
+        self.clientAddress = clientAddress
+        self.service = service
+    }
+}
+
+public struct LoginResult: Codable, Sendable, Hashable {
+    public enum Outcome: String, Codable, Sendable {
+        case ok, invalid, locked
+    }
+    public var result: Outcome
+    /// The canonical account address on success (lower-cased domain).
+    public var address: String?
+    /// Seconds until a locked account or address may try again.
+    public var retryAfter: Int?
+    public init(result: Outcome, address: String? = nil, retryAfter: Int? = nil) {
+        self.result = result
+        self.address = address
+        self.retryAfter = retryAfter
+    }
+}

@@ -1,0 +1,63 @@
+/// A mailbox (IMAP folder) of one account, with the IMAP state that lives in it.
+///
+/// Names use `/` as the hierarchy delimiter (`Archive/2026`). `id` never changes, even on
+/// rename, so API paths use it. `uidValidity`, `uidNext` and `highestModSeq` are RFC 3501
+/// §2.3.1.1 and RFC 7162 §3.1 values: UIDs below `uidNext` are never handed out again.
+public struct MailboxInfo: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+    /// RFC 6154 attribute without the backslash: `Sent`, `Drafts`, `Trash`, `Junk`, `Archive`…
+    public var specialUse: String?
+    public var subscribed: Bool
+    public var uidValidity: UInt32
+    public var uidNext: UInt32
+    public var highestModSeq: UInt64
+    public var messages: Int
+    public var unseen: Int
+    public var recent: Int
+    public var size: Int
+    public init(
+        id: Int64, name: String, specialUse: String?, subscribed: Bool, uidValidity: UInt32,
+        uidNext: UInt32, highestModSeq: UInt64, messages: Int, unseen: Int, recent: Int = 0, size: Int
+    ) {
+        self.id = id
+        self.name = name
+        self.specialUse = specialUse
+        self.subscribed = subscribed
+        self.uidValidity = uidValidity
+        self.uidNext = uidNext
+        self.highestModSeq = highestModSeq
+        self.messages = messages
+        self.unseen = unseen
+        self.recent = recent
+        self.size = size
+    }
+}
+
+public struct MailboxList: Codable, Sendable {
+    public var mailboxes: [MailboxInfo]
+    public init(mailboxes: [MailboxInfo]) { self.mailboxes = mailboxes }
+}
+
+/// `POST /v1/accounts/{account}/mailboxes`. Parents that do not exist are created too.
+public struct CreateMailboxRequest: Codable, Sendable {
+    public var name: String
+    public var specialUse: String?
+    public var subscribed: Bool?
+    public init(name: String, specialUse: String? = nil, subscribed: Bool? = nil) {
+        self.name = name
+        self.specialUse = specialUse
+        self.subscribed = subscribed
+    }
+}
+
+/// `PATCH /v1/accounts/{account}/mailboxes/{id}`: rename (children move along) and/or
+/// change the subscription.
+public struct UpdateMailboxRequest: Codable, Sendable {
+    public var name: String?
+    public var subscribed: Bool?
+    public init(name: String? = nil, subscribed: Bool? = nil) {
+        self.name = name
+        self.subscribed = subscribed
+    }
+}

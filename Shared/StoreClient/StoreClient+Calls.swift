@@ -1,0 +1,116 @@
+import NIOHTTP1
+import StoreAPI
+
+/// One method per internal API operation (the paths are documented in StoreAPI's types and
+/// in the store's openapi.yaml).
+extension StoreClient {
+    // MARK: Domains, users, aliases
+
+    public func createDomain(_ name: String) async throws -> DomainInfo {
+        try await json(DomainInfo.self, .POST, "/v1/domains", body: CreateDomainRequest(name: name))
+    }
+    public func listDomains() async throws -> [DomainInfo] {
+        try await json(DomainList.self, .GET, "/v1/domains").domains
+    }
+    public func deleteDomain(_ name: String) async throws {
+        try await call(.DELETE, "/v1/domains/\(Self.segment(name))")
+    }
+
+    public func createUser(_ address: String, password: String) async throws -> UserInfo {
+        try await json(UserInfo.self, .POST, "/v1/users", body: CreateUserRequest(address: address, password: password))
+    }
+    public func listUsers(domain: String? = nil) async throws -> [UserInfo] {
+        try await json(UserList.self, .GET, "/v1/users" + Self.query(domain.map { [("domain", $0)] } ?? [])).users
+    }
+    public func user(_ address: String) async throws -> UserInfo {
+        try await json(UserInfo.self, .GET, "/v1/users/\(Self.segment(address))")
+    }
+    public func setPassword(_ address: String, password: String) async throws {
+        try await call(.PUT, "/v1/users/\(Self.segment(address))/password", body: SetPasswordRequest(password: password))
+    }
+    public func deleteUser(_ address: String) async throws {
+        try await call(.DELETE, "/v1/users/\(Self.segment(address))")
+    }
+
+    public func setAlias(_ address: String, targets: [String]) async throws -> AliasInfo {
+        try await json(AliasInfo.self, .POST, "/v1/aliases", body: AliasInfo(address: address, targets: targets))
+    }
+    public func listAliases(domain: String? = nil) async throws -> [AliasInfo] {
+        try await json(AliasList.self, .GET, "/v1/aliases" + Self.query(domain.map { [("domain", $0)] } ?? [])).aliases
+    }
+    public func deleteAlias(_ address: String) async throws {
+        try await call(.DELETE, "/v1/aliases/\(Self.segment(address))")
+    }
+
+    // MARK: Gateways
+
+    public func verifyLogin(_ request: LoginRequest) async throws -> LoginResult {
+        try await json(LoginResult.self, .POST, "/v1/auth/verify", body: request)
+    }
+    public func lookupRecipient(_ address: String) async throws -> RecipientInfo {
+        try await json(RecipientInfo.self, .GET, "/v1/recipients/\(Self.segment(address))")
+    }
+
+    /// Local delivery; with the same `idempotencyKey` a retry stores nothing new.
+    public func deliver(_ raw: [UInt8], to recipients: [String], idempotencyKey: String?) async throws -> DeliveryResult {
+        let path = "/v1/deliveries" + Self.query(recipients.map { ("recipient", $0) })
+        let (_, data) = try await send(.POST, path, body: raw, contentType: "message/rfc822",
+                                       headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
+        return try decode(DeliveryResult.self, data)
+    }
+
+    // MARK: Mailboxes and messages
+
+    public func listMailboxes(_ account: String) async throws -> [MailboxInfo] {
+        try await json(MailboxList.self, .GET, "/v1/accounts/\(Self.segment(account))/mailboxes").mailboxes
+    }
+    public func createMailbox(_ account: String, _ request: CreateMailboxRequest) async throws -> MailboxInfo {
+        try await json(MailboxInfo.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes", body: request)
+    }
+    public func listMessages(_ account: String, mailbox: Int64, uids: String? = nil, after: UInt32 = 0, limit: Int = 1000) async throws -> MessageList {
+        var items = [("after", String(after)), ("limit", String(limit))]
+        if let uids { items.append(("uids", uids)) }
+        return try await json(MessageList.self, .GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items))
+    }
+    public func rawMessage(_ account: String, mailbox: Int64, uid: UInt32) async throws -> [UInt8] {
+        try await send(.GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages/\(uid)/raw").body
+    }
+    public func updateMailbox(_ account: String, mailbox: Int64, _ request: UpdateMailboxRequest) async throws -> MailboxInfo {
+        try await json(MailboxInfo.self, .PATCH, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)", body: request)
+    }
+    public func deleteMailbox(_ account: String, mailbox: Int64) async throws {
+        try await call(.DELETE, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)")
+    }
+    /// IMAP APPEND: one message into one mailbox, with flags and an internal date.
+    public func append(_ raw: [UInt8], account: String, mailbox: Int64, flags: [String] = [], internalDate: Double? = nil) async throws -> AppendResult {
+        var items = [("flags", flags.joined(separator: " "))]
+        if let internalDate { items.append(("internalDate", String(internalDate))) }
+        let (_, data) = try await send(.POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items),
+                                       body: raw, contentType: "message/rfc822")
+        return try decode(AppendResult.self, data)
+    }
+    public func updateFlags(_ account: String, mailbox: Int64, _ request: FlagUpdateRequest) async throws -> FlagUpdateResult {
+        try await json(FlagUpdateResult.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/flags", body: request)
+    }
+    public func expunge(_ account: String, mailbox: Int64, _ request: ExpungeRequest) async throws -> ExpungeResult {
+        try await json(ExpungeResult.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/expunge", body: request)
+    }
+    public func copy(_ account: String, mailbox: Int64, _ request: CopyRequest) async throws -> CopyResult {
+        try await json(CopyResult.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/copy", body: request)
+    }
+    public func changes(_ account: String, since: UInt64, wait: Int = 0, limit: Int = 1000) async throws -> ChangeFeed {
+        try await json(ChangeFeed.self, .GET, "/v1/accounts/\(Self.segment(account))/changes"
+                       + Self.query([("since", String(since)), ("wait", String(wait)), ("limit", String(limit))]))
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: [UInt8]) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(data))
+        } catch {
+            throw StoreClientError.invalidResponse("\(T.self): \(error)")
+        }
+    }
+}
+
+import struct Foundation.Data
+import class Foundation.JSONDecoder

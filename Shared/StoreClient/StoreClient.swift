@@ -1,0 +1,88 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import StoreAPI
+
+/// The internal API's client, used by mailctl and every gateway.
+///
+/// One instance per process is enough: AsyncHTTPClient keeps connections alive and pools them.
+/// Every call carries the bearer token; errors come back as `StoreClientError`.
+public struct StoreClient: Sendable {
+    public let baseURL: String
+    private let token: String
+    private let http: HTTPClient
+    private let timeout: TimeAmount
+
+    /// Bodies the client accepts from the store: a message up to the store's limit.
+    public static let maxResponseSize = 64 * 1024 * 1024
+
+    public init(baseURL: String, token: String, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(60)) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.http = httpClient
+        self.timeout = timeout
+    }
+
+    // MARK: Transport
+
+    /// Percent-encodes one path segment (addresses contain `@`, `+`, and maybe `/`).
+    public static func segment(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~@+")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+
+    static func query(_ items: [(String, String)]) -> String {
+        guard !items.isEmpty else { return "" }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~@")
+        return "?" + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }
+            .joined(separator: "&")
+    }
+
+    public func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
+                     headers extra: [(String, String)] = []) async throws -> (status: Int, body: [UInt8]) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: timeout)
+            bytes = try await response.body.collect(upTo: Self.maxResponseSize)
+        } catch {
+            throw StoreClientError.unavailable(String(describing: error))
+        }
+        let data = Array(bytes.readableBytesView)
+        let status = Int(response.status.code)
+        guard (200..<300).contains(status) else {
+            if let error = try? JSONDecoder().decode(APIErrorBody.self, from: Data(data)) {
+                throw StoreClientError.api(status: status, code: error.error.code, message: error.error.message)
+            }
+            throw StoreClientError.api(status: status, code: status >= 500 ? APIErrorCode.internalError : APIErrorCode.badRequest,
+                                       message: "HTTP \(status)")
+        }
+        return (status, data)
+    }
+
+    func json<T: Decodable>(_ type: T.Type, _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none) async throws -> T {
+        let encoded = try body.map { try JSONEncoder().encode($0) }.map { Array($0) }
+        let (_, data) = try await send(method, path, body: encoded)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(data))
+        } catch {
+            throw StoreClientError.invalidResponse("\(T.self): \(error)")
+        }
+    }
+
+    func call(_ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none) async throws {
+        let encoded = try body.map { try JSONEncoder().encode($0) }.map { Array($0) }
+        _ = try await send(method, path, body: encoded)
+    }
+}

@@ -1,0 +1,130 @@
+"""Shared fixtures for the end-to-end tests: they launch the built executables (never an
+in-process copy) on loopback ports with their own data directories, and talk to them over
+real sockets with clients we did not write (requests, the mail libraries, curl, swaks)."""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bin_dir() -> Path:
+    """Where `swift build` put the executables (make test exports BUZON_BIN)."""
+    if os.environ.get("BUZON_BIN"):
+        return Path(os.environ["BUZON_BIN"])
+    out = subprocess.check_output(["swift", "build", "--show-bin-path"], cwd=ROOT, text=True)
+    return Path(out.strip())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Store:
+    """A mailbox-store process. `kill()` is SIGKILL; `start()` again reuses the data dir."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, token: str | None = None, env: dict | None = None):
+        self.data_dir = Path(data_dir)
+        self.port = port or free_port()
+        self.token = token or secrets.token_hex(16)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.extra_env = env or {}
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.data_dir.parent / f"store-{self.port}.log"
+
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update({
+            "BUZON_DATA_DIR": str(self.data_dir),
+            "BUZON_STORE_PORT": str(self.port),
+            "BUZON_STORE_HOST": "127.0.0.1",
+            "BUZON_INTERNAL_TOKEN": self.token,
+            "BUZON_BCRYPT_COST": "4",
+            "BUZON_LOGIN_FAILURE_DELAY_MS": "0",
+            "BUZON_LOG_LEVEL": "warning",
+        })
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout: float = 20.0) -> "Store":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([str(bin_dir() / "mailbox-store")], env=self.env(), stdout=log, stderr=log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"mailbox-store exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("mailbox-store did not become healthy")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> int | None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.proc.returncode if self.proc else None
+
+    # --- API helpers ---------------------------------------------------------------
+    def headers(self, extra: dict | None = None) -> dict:
+        h = {"Authorization": f"Bearer {self.token}"}
+        h.update(extra or {})
+        return h
+
+    def api(self, method: str, path: str, **kw) -> requests.Response:
+        headers = self.headers(kw.pop("headers", None))
+        return requests.request(method, self.url + path, headers=headers, timeout=kw.pop("timeout", 30), **kw)
+
+    def add_user(self, address: str, password: str = "secret") -> None:
+        domain = address.split("@", 1)[1]
+        r = self.api("POST", "/v1/domains", json={"name": domain})
+        assert r.status_code in (201, 409), r.text
+        r = self.api("POST", "/v1/users", json={"address": address, "password": password})
+        assert r.status_code == 201, r.text
+
+    def inbox(self, account: str) -> dict:
+        r = self.api("GET", f"/v1/accounts/{account}/mailboxes")
+        assert r.status_code == 200, r.text
+        return next(m for m in r.json()["mailboxes"] if m["name"] == "INBOX")
+
+    def deliver(self, raw: bytes, recipients: list[str], key: str | None = None, timeout: float = 30) -> requests.Response:
+        headers = {"Content-Type": "message/rfc822"}
+        if key:
+            headers["Idempotency-Key"] = key
+        return self.api("POST", "/v1/deliveries", params=[("recipient", r) for r in recipients],
+                        data=raw, headers=headers, timeout=timeout)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "data").start()
+    yield s
+    s.stop()
+
+
+def mailctl(store: Store, *args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    e = dict(os.environ)
+    e.update({"BUZON_STORE_URL": store.url, "BUZON_INTERNAL_TOKEN": store.token})
+    e.update(env or {})
+    return subprocess.run([str(bin_dir() / "mailctl"), *args], input=stdin, capture_output=True, text=True, env=e, timeout=60)

@@ -1,0 +1,81 @@
+"""`make up` (scripts/up.sh) on a fresh data directory: generates the token and the
+certificate, starts the store, creates the demo user, restarts a crashed service, and stops
+everything on SIGTERM."""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+from conftest import ROOT, free_port
+
+
+def store_pids(data_dir: Path) -> list[int]:
+    """mailbox-store processes started with this data directory."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes()
+            env = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if cmd.split(b"\0")[0].endswith(b"mailbox-store") and f"BUZON_DATA_DIR={data_dir}".encode() in env.split(b"\0"):
+            pids.append(int(proc.name))
+    return pids
+
+
+def wait_for(predicate, timeout=30.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def healthy(url: str) -> bool:
+    try:
+        return requests.get(url + "/healthz", timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def test_make_up_runs_restarts_and_stops(tmp_path):
+    data = tmp_path / "data"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, BUZON_DATA_DIR=str(data), BUZON_STORE_PORT=str(port), CONFIG="debug",
+               BUZON_SKIP_BUILD="1", BUZON_BCRYPT_COST="4", BUZON_LOG_LEVEL="warning")
+    env.pop("BUZON_INTERNAL_TOKEN", None)
+    log = open(tmp_path / "up.log", "wb")
+    up = subprocess.Popen(["make", "up"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(lambda: "Buzón is running" in (tmp_path / "up.log").read_text(errors="replace"), 120, "make up to report running")
+        token = (data / "internal-token").read_text().strip()
+        assert len(token) == 64
+        assert oct((data / "internal-token").stat().st_mode & 0o777) == "0o600"
+        assert (data / "tls" / "cert.pem").read_text().startswith("-----BEGIN CERTIFICATE-----")
+        auth = {"Authorization": f"Bearer {token}"}
+        r = requests.post(url + "/v1/auth/verify", json={"username": "demo@example.test", "password": "demo"}, headers=auth, timeout=10)
+        assert r.json()["result"] == "ok"
+
+        # A crashed service comes back by itself.
+        first = wait_for(lambda: store_pids(data), 10, "the store process")
+        os.kill(first[0], signal.SIGKILL)
+        wait_for(lambda: (p := store_pids(data)) and p != first and healthy(url), 30, "the store to be restarted")
+        assert requests.get(url + "/v1/domains", headers=auth, timeout=10).json()["domains"][0]["name"] == "example.test"
+    finally:
+        os.killpg(up.pid, signal.SIGTERM)
+        try:
+            up.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(up.pid, signal.SIGKILL)
+            raise
+    wait_for(lambda: not store_pids(data), 15, "every service to stop")
+    assert not healthy(url)

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Logging
+import MailboxStore
+import ServiceLifecycle
+import StoreAPI
+import StoreClient
+
+/// A mailbox-store running in this process on a loopback port with SQLite in a temporary
+/// directory: the real routes and storage, reached over a real socket by the real client.
+final class TestStore: Sendable {
+    static let token = "test-token-\(UInt64.random(in: 0...UInt64.max))"
+    let directory: String
+    let port: Int
+    let client: StoreClient
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    static func start(directory: String? = nil, login: LoginPolicy.Settings = .init(failureDelay: 0)) async throws -> TestStore {
+        let dir = directory ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("buzon-store-\(UUID().uuidString)").path
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let configuration = StoreConfiguration(dataDirectory: dir, host: "127.0.0.1", port: 0, internalToken: token,
+                                               bcryptCost: 4, login: login, logLevel: "error")
+        let app = try buildMailboxStore(configuration: configuration) { port in continuation.yield(port) }
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
+        var port = 0
+        for await p in stream { port = p; break }
+        return TestStore(directory: dir, port: port, group: group, task: task)
+    }
+
+    private init(directory: String, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.directory = directory
+        self.port = port
+        self.group = group
+        self.task = task
+        self.client = StoreClient(baseURL: "http://127.0.0.1:\(port)", token: Self.token)
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    /// A domain and a user in it, ready to receive mail.
+    @discardableResult
+    func makeUser(_ address: String = "alice@example.test", password: String = "secret") async throws -> String {
+        let domain = Validation.domainOf(address)
+        if try await !client.listDomains().contains(where: { $0.name == domain }) {
+            _ = try await client.createDomain(domain)
+        }
+        _ = try await client.createUser(address, password: password)
+        return address
+    }
+
+    func inbox(_ account: String) async throws -> MailboxInfo {
+        try await client.listMailboxes(account).first { $0.name == "INBOX" }!
+    }
+}
+
+/// A small valid message; `n` makes each one distinct.
+func sampleMessage(_ n: Int = 1, body: String = "Hello.") -> [UInt8] {
+    Array("""
+    From: Sender <sender@remote.test>\r
+    To: alice@example.test\r
+    Subject: Test \(n)\r
+    Message-ID: <m\(n)@remote.test>\r
+    Date: Thu, 26 Nov 2026 10:00:00 +0000\r
+    \r
+    \(body)\r
+
+    """.utf8)
+}
