@@ -82,6 +82,7 @@ enum MIMEParameters {
         var order: [String] = []
         var plain: [String: String] = [:]
         var sections: [String: [Section]] = [:]
+        var seenSections: Set<String> = []
         for parameter in raw {
             var base = parameter.name
             var section: Section?
@@ -101,7 +102,8 @@ enum MIMEParameters {
             }
             if plain[base] == nil && sections[base] == nil { order.append(base) }
             if let section {
-                if sections[base]?.contains(where: { $0.number == section.number }) != true {
+                // A repeated section number keeps its first value (a set keeps this linear).
+                if seenSections.insert("\(base)*\(section.number)").inserted {
                     sections[base, default: []].append(section)
                 }
             } else if plain[base] == nil {

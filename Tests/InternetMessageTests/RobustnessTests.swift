@@ -125,3 +125,23 @@ import Testing
         #expect(many.body.length == 4)
     }
 }
+
+/// Field values built to trip quadratic scans in the value parsers.
+@Suite struct PathologicalValueTests {
+    @Test func longStructuredValues() {
+        let limits = MessageLimits.default
+        let sections = (0..<4_000).map { "; n*\($0)*=%41" }.joined()
+        let words = String(repeating: "=?utf-8?q?", count: 6_000) + String(repeating: "=?", count: 20_000)
+        let addresses = String(repeating: "a@b, \"q\" <c@d>, g: e@f;, (c) <", count: 1_500)
+        let text = "Content-Type: text/plain" + sections + "\r\nSubject: " + words + "\r\nTo: " + addresses + "\r\n\r\n"
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            let m = MessageParser(limits: limits).parse(Array(text.utf8))
+            #expect(m.root.contentType.parameter("n")?.count == 4_000)  // 52 KB, under the field limit
+            #expect(m.subject?.isEmpty == false)
+            #expect(m.envelope.to.count > 1_500)
+            #expect(MessageDate.parse(String(repeating: "1 ", count: 50_000)) == nil)
+        }
+        #expect(elapsed < .seconds(5))
+    }
+}
