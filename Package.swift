@@ -102,6 +102,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (commands, not tests; figures go into docs/BENCHMARKS.md)
+        .executableTarget(
+            name: "store-bench",
+            dependencies: ["StoreAPI", "StoreClient", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Benchmarks/store-bench",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "InternetMessageTests",
