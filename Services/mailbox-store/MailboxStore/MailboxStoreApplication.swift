@@ -70,7 +70,7 @@ struct IdempotencyPruner: Service {
     }
 }
 
-/// `GET /v1/openapi.yaml`: the API description, served by the store it describes.
+/// `GET /openapi.yaml` (open, like /healthz): the API description, served by the store it describes.
 enum OpenAPIRoute {
     static func add(to router: Router<StoreRequestContext>) {
         router.get("openapi.yaml") { _, _ -> Response in
