@@ -91,6 +91,7 @@ let package = Package(
             dependencies: [
                 "StoreAPI", "StoreClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Services/mailctl/MailCtl",
             swiftSettings: swiftSettings

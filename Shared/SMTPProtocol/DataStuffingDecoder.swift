@@ -154,10 +154,16 @@ public struct DataStuffingDecoder: Sendable {
         lineLength = 0
     }
 
-    /// Counts bytes and stores them until the size limit; beyond it only counts.
+    /// Counts bytes and stores them up to the size limit; beyond it only counts.
     private mutating func emit<C: Collection>(_ bytes: C, into out: inout [UInt8]) where C.Element == UInt8 {
+        let room = maxMessageSize - findings.messageSize
         findings.messageSize += bytes.count
-        if findings.messageSize > maxMessageSize { findings.sizeExceeded = true } // RFC 1870 §6.3
-        if !findings.sizeExceeded { out.append(contentsOf: bytes) }
+        if bytes.count <= room {
+            out.append(contentsOf: bytes)
+        } else {
+            // Store exactly up to the limit, whatever the chunking; then only count. RFC 1870 §6.3
+            if !findings.sizeExceeded, room > 0 { out.append(contentsOf: bytes.prefix(room)) }
+            findings.sizeExceeded = true
+        }
     }
 }

@@ -39,7 +39,7 @@ public struct DataStuffingEncoder: Sendable {
                 out += [ByteClass.cr, ByteClass.lf]  // bare LF becomes CRLF. RFC 5321 §2.3.8
                 atLineStart = true
             default:
-                if atLineStart, byte == ByteClass.dot { out.append(ByteClass.dot) } // RFC 5321 §4.5.2
+                if atLineStart, byte == ByteClass.dot { out.append(ByteClass.dot) }  // RFC 5321 §4.5.2
                 out.append(byte)
                 atLineStart = false
             }

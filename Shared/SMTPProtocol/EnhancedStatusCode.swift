@@ -29,7 +29,7 @@ public struct EnhancedStatusCode: Sendable, Hashable, CustomStringConvertible {
     public init?<C: Collection>(parsing bytes: C) where C.Element == UInt8 {
         let parts = bytes.split(separator: ByteClass.dot, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 1,
-            let statusClass = ByteClass.decimal(parts[0]), [2, 4, 5].contains(statusClass), // RFC 3463 §2
+            let statusClass = ByteClass.decimal(parts[0]), [2, 4, 5].contains(statusClass),  // RFC 3463 §2
             let subject = ByteClass.decimal(parts[1], maxDigits: 3),
             let detail = ByteClass.decimal(parts[2], maxDigits: 3)
         else { return nil }

@@ -73,7 +73,7 @@ public struct MailParameters: Sendable, Hashable {
                 guard let value, let body = Body(rawValue: ByteClass.upperString(value.utf8)) else { return bad("bad BODY") }
                 result.body = body
             case "SMTPUTF8":
-                guard value == nil else { return bad("SMTPUTF8 takes no value") } // RFC 6531 §3.4
+                guard value == nil else { return bad("SMTPUTF8 takes no value") }  // RFC 6531 §3.4
                 result.smtpUTF8 = true
             case "RET":
                 guard let value, let ret = Return(rawValue: ByteClass.upperString(value.utf8)) else { return bad("bad RET") }

@@ -66,7 +66,7 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
         guard localPartNeedsQuoting else { return localPart }
         var out = "\""
         for character in localPart {
-            if character == "\"" || character == "\\" { out.append("\\") } // RFC 5321 §4.1.2 quoted-pairSMTP
+            if character == "\"" || character == "\\" { out.append("\\") }  // RFC 5321 §4.1.2 quoted-pairSMTP
             out.append(character)
         }
         return out + "\""

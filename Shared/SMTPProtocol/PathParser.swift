@@ -49,7 +49,11 @@ struct PathParser {
                     return .failure(Failure(detail: "bad source route domain"))
                 }
                 route.append(domain)
-                if peek() == ByteClass.comma { p += 1; continue }
+                if peek() == ByteClass.comma {
+                    p += 1
+                    guard peek() == ByteClass.at else { return .failure(Failure(detail: "bad source route")) }
+                    continue
+                }
                 guard peek() == ByteClass.colon else { return .failure(Failure(detail: "source route without ':'")) }
                 p += 1
                 break
@@ -89,7 +93,7 @@ struct PathParser {
                 return .failure(Failure(detail: "bad local part"))
             }
         }
-        guard p - localStart <= localPartLength else { return .failure(Failure(detail: "local part too long")) } // RFC 5321 §4.5.3.1.1
+        guard p - localStart <= localPartLength else { return .failure(Failure(detail: "local part too long")) }  // RFC 5321 §4.5.3.1.1
         guard let localPart = String(validating: local, as: UTF8.self) else {
             return .failure(Failure(detail: "local part is not UTF-8"))
         }
@@ -119,7 +123,7 @@ struct PathParser {
         }
         guard peek() == ByteClass.greaterThan else { return .failure(Failure(detail: "path must end with >")) }
         p += 1
-        guard p - start <= pathLength else { return .failure(Failure(detail: "path too long")) } // RFC 5321 §4.5.3.1.3
+        guard p - start <= pathLength else { return .failure(Failure(detail: "path too long")) }  // RFC 5321 §4.5.3.1.3
         return .success((SMTPPath(mailbox: Mailbox(localPart: localPart, domain: domain), sourceRoute: route), p))
     }
 
@@ -129,7 +133,7 @@ struct PathParser {
     func validDomain(_ bytes: ArraySlice<UInt8>) -> String? {
         var name = bytes
         if name.last == ByteClass.dot { name = name.dropLast() }
-        guard !name.isEmpty, name.count <= domainLength else { return nil } // RFC 5321 §4.5.3.1.2
+        guard !name.isEmpty, name.count <= domainLength else { return nil }  // RFC 5321 §4.5.3.1.2
         for label in name.split(separator: ByteClass.dot, omittingEmptySubsequences: false) {
             guard !label.isEmpty, label.count <= SMTPDefaults.domainLabelLength else { return nil }
             let ok = label.allSatisfy { ByteClass.isLetDig($0) || $0 == ByteClass.hyphen || ByteClass.isNonASCII($0) }

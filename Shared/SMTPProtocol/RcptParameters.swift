@@ -16,7 +16,7 @@ public struct RcptParameters: Sendable, Hashable {
     public struct OriginalRecipient: Sendable, Hashable {
         /// `rfc822` or `utf-8` (RFC 6533 §3), as written.
         public var addressType: String
-        /// The address, xtext-decoded.
+        /// The address, decoded (xtext; unitext for `utf-8`, RFC 6533 §3).
         public var address: String
 
         public init(addressType: String, address: String) {
@@ -61,9 +61,12 @@ public struct RcptParameters: Sendable, Hashable {
                 // original-recipient-address = addr-type ";" xtext. RFC 3461 §4.2
                 guard let value = parameter.value, let semicolon = value.firstIndex(of: ";") else { return bad("bad ORCPT") }
                 let type = value[..<semicolon]
+                let encoded = String(value[value.index(after: semicolon)...])
+                // The utf-8 type uses RFC 6533 §3 unitext ("\x{HEX}"), every other type xtext.
+                let decoded = ByteClass.equalsIgnoringCase(type.utf8, "UTF-8") ? XText.decodeUnitext(encoded) : XText.decode(encoded)
                 guard let first = type.utf8.first, ByteClass.isLetDig(first),
                     type.utf8.allSatisfy({ ByteClass.isLetDig($0) || $0 == ByteClass.hyphen }),
-                    let address = XText.decode(String(value[value.index(after: semicolon)...])), !address.isEmpty
+                    let address = decoded, !address.isEmpty
                 else { return bad("bad ORCPT") }
                 result.originalRecipient = OriginalRecipient(addressType: String(type), address: address)
             default:
@@ -81,7 +84,11 @@ public struct RcptParameters: Sendable, Hashable {
             list.append(ESMTPParameter("NOTIFY", order.isEmpty ? "NEVER" : order.joined(separator: ",")))
         }
         if let originalRecipient {
-            list.append(ESMTPParameter("ORCPT", "\(originalRecipient.addressType);\(XText.encode(originalRecipient.address))"))
+            let type = originalRecipient.addressType
+            let address =
+                ByteClass.equalsIgnoringCase(type.utf8, "UTF-8")
+                ? XText.encodeUnitext(originalRecipient.address) : XText.encode(originalRecipient.address)
+            list.append(ESMTPParameter("ORCPT", "\(type);\(address)"))
         }
         return list + other
     }

@@ -54,19 +54,19 @@ public struct SMTPCommandParser: Sendable {
             return .failure(SMTPSyntaxError(.unrecognizedCommand, "unknown verb"))
         }
         switch ByteClass.upperString(verb) {
-        case "HELO": return text(argument, required: true).map { .helo($0 ?? "") } // RFC 5321 §4.1.1.1
-        case "EHLO": return text(argument, required: true).map { .ehlo($0 ?? "") } // RFC 5321 §4.1.1.1
+        case "HELO": return text(argument, required: true).map { .helo($0 ?? "") }  // RFC 5321 §4.1.1.1
+        case "EHLO": return text(argument, required: true).map { .ehlo($0 ?? "") }  // RFC 5321 §4.1.1.1
         case "MAIL": return mail(line[verbEnd...])
         case "RCPT": return rcpt(line[verbEnd...])
         case "DATA": return bare(.data, argument)
         case "BDAT": return bdat(argument)
         case "RSET": return bare(.rset, argument)
-        case "NOOP": return text(argument, required: false).map { .noop($0) } // RFC 5321 §4.1.1.9
+        case "NOOP": return text(argument, required: false).map { .noop($0) }  // RFC 5321 §4.1.1.9
         case "VRFY": return text(argument, required: true).map { .vrfy($0 ?? "") }
         case "EXPN": return text(argument, required: true).map { .expn($0 ?? "") }
         case "HELP": return text(argument, required: false).map { .help($0) }
         case "QUIT": return bare(.quit, argument)
-        case "STARTTLS": return bare(.startTLS, argument) // RFC 3207 §4: no parameters
+        case "STARTTLS": return bare(.startTLS, argument)  // RFC 3207 §4: no parameters
         case "AUTH": return auth(argument)
         default: return .failure(SMTPSyntaxError(.unrecognizedCommand, "unknown verb"))
         }
@@ -109,7 +109,7 @@ public struct SMTPCommandParser: Sendable {
             return .failure(SMTPSyntaxError(.parameterSyntax, "expected\(keyword)"))
         }
         var start = rest.startIndex + count
-        while start < rest.endIndex, rest[start] == ByteClass.space { start += 1 } // "MAIL FROM: <a@b>", as real clients send
+        while start < rest.endIndex, rest[start] == ByteClass.space { start += 1 }  // "MAIL FROM: <a@b>", as real clients send
         let parser = PathParser(localPartLength: localPartLength, domainLength: domainLength, pathLength: pathLength)
         switch parser.parse(rest, at: start, allowNull: allowNull, allowBarePostmaster: !allowNull) {
         case .failure(let failure):
@@ -144,7 +144,8 @@ public struct SMTPCommandParser: Sendable {
         else { return .failure(SMTPSyntaxError(.parameterSyntax, "bad SASL mechanism")) }
         var response: String?
         if words.count == 2 {
-            guard words[1].allSatisfy({ ByteClass.isLetDig($0) || $0 == ByteClass.plus || $0 == UInt8(ascii: "/") || $0 == ByteClass.equals })
+            guard
+                words[1].allSatisfy({ ByteClass.isLetDig($0) || $0 == ByteClass.plus || $0 == UInt8(ascii: "/") || $0 == ByteClass.equals })
             else { return .failure(SMTPSyntaxError(.parameterSyntax, "initial response is not base64")) }
             response = String(decoding: words[1], as: UTF8.self)
         }

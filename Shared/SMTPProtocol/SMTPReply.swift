@@ -51,7 +51,7 @@ public struct SMTPReply: Sendable, Hashable, CustomStringConvertible {
         let prefix = enhancedCode.map { Array("\($0) ".utf8) } ?? []
         for (index, line) in lines.enumerated() {
             out += codeBytes
-            out.append(index == lines.count - 1 ? ByteClass.space : ByteClass.hyphen) // RFC 5321 §4.2.1
+            out.append(index == lines.count - 1 ? ByteClass.space : ByteClass.hyphen)  // RFC 5321 §4.2.1
             out += prefix
             for byte in line.utf8 {
                 out.append(byte == ByteClass.cr || byte == ByteClass.lf || byte == 0 ? ByteClass.space : byte)

@@ -69,7 +69,7 @@ public struct SMTPReplyParser: Sendable {
             }
             let separator = line.count > 3 ? line[line.startIndex + 3] : ByteClass.space
             guard separator == ByteClass.space || separator == ByteClass.hyphen else { return try fail(.malformedLine) }
-            if let pendingCode, pendingCode != code { return try fail(.inconsistentCode) } // RFC 5321 §4.2.1
+            if let pendingCode, pendingCode != code { return try fail(.inconsistentCode) }  // RFC 5321 §4.2.1
             pendingCode = code
             pendingLines.append(Array(line.dropFirst(4)))
             if separator == ByteClass.hyphen {

@@ -53,3 +53,58 @@ public enum XText {
 
     public static func encode(_ string: String) -> String { String(decoding: encode(Array(string.utf8)), as: UTF8.self) }
 }
+
+extension XText {
+    /// Decodes `utf-8-addr-unitext` (and its ASCII subset `utf-8-addr-xtext`), the
+    /// ORCPT encoding for the `utf-8` address type. RFC 6533 §3:
+    ///
+    /// ```
+    /// utf-8-addr-unitext  = 1*(QUCHAR / EmbeddedUnicodeChar)
+    /// QUCHAR              = %x21-2a / %x2c-3c / %x3e-5b / %x5d-7e / UTF8-non-ascii
+    /// EmbeddedUnicodeChar = %x5C.78 "{" HEXPOINT "}"   ; \x{HEX}, 2–6 hex digits
+    /// ```
+    public static func decodeUnitext(_ string: String) -> String? {
+        let bytes = Array(string.utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == ByteClass.backslash {
+                // EmbeddedUnicodeChar. RFC 6533 §3
+                guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "x"),
+                    index + 2 < bytes.count, bytes[index + 2] == UInt8(ascii: "{"),
+                    let close = bytes[(index + 3)...].firstIndex(of: UInt8(ascii: "}")),
+                    (2...6).contains(close - index - 3),
+                    let value = UInt32(String(decoding: bytes[(index + 3)..<close], as: UTF8.self), radix: 16),
+                    let scalar = Unicode.Scalar(value)
+                else { return nil }
+                out += Array(String(Character(scalar)).utf8)
+                index = close + 1
+                continue
+            }
+            // QUCHAR: no "+", "=", "\", SP or controls. RFC 6533 §3
+            guard (0x21...0x7E).contains(b) && b != ByteClass.plus && b != ByteClass.equals || ByteClass.isNonASCII(b) else {
+                return nil
+            }
+            out.append(b)
+            index += 1
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    /// Encodes as `utf-8-addr-unitext`: "+", "=", "\", SP and controls as `\x{HH}`,
+    /// other characters as they are. RFC 6533 §3.
+    public static func encodeUnitext(_ string: String) -> String {
+        var out = ""
+        for scalar in string.unicodeScalars {
+            let v = scalar.value
+            if v <= 0x20 || v == 0x2B || v == 0x3D || v == 0x5C || v == 0x7F {
+                let hex = String(v, radix: 16, uppercase: true)
+                out += "\\x{\(hex.count < 2 ? "0" + hex : hex)}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

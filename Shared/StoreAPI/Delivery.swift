@@ -1,17 +1,23 @@
-/// `POST /v1/deliveries?recipient=a@x&recipient=b@y` with the raw message as the body
-/// (`Content-Type: message/rfc822`) and an `Idempotency-Key` header.
+/// `POST /v1/deliveries?recipient=a@x&recipient=b@y` (local delivery only), or with a
+/// `Buzon-Envelope` header (`DeliveryEnvelope`: sender, recipients, relay, DSN), with the raw
+/// message as the body (`Content-Type: message/rfc822`) and an `Idempotency-Key` header.
 ///
-/// The store answers only once the message is durable, with one result per recipient. The
-/// content is stored once and referenced from every receiving mailbox. A retry with the same
-/// key answers the first result again and stores nothing new.
+/// The store answers only once the message is durable, with one result per recipient: local
+/// recipients in their INBOX, remote ones (when the envelope allows relay) in the outbound
+/// queue, all in one transaction. The content is stored once and referenced from every
+/// receiving mailbox and the queue. A retry with the same key answers the first result again
+/// and stores nothing new.
 public struct DeliveryResult: Codable, Sendable, Hashable {
     public var contentID: Int64?
     public var size: Int
     public var recipients: [RecipientResult]
-    public init(contentID: Int64?, size: Int, recipients: [RecipientResult]) {
+    /// The outbound queue entry, when any recipient was queued for relay.
+    public var queueID: Int64?
+    public init(contentID: Int64?, size: Int, recipients: [RecipientResult], queueID: Int64? = nil) {
         self.contentID = contentID
         self.size = size
         self.recipients = recipients
+        self.queueID = queueID
     }
 }
 
@@ -21,8 +27,10 @@ public struct RecipientResult: Codable, Sendable, Hashable {
         case delivered
         /// The domain is ours but there is no such account or alias.
         case unknownRecipient = "unknown-recipient"
-        /// The domain is not ours: this request does not queue for relay.
+        /// The domain is not ours and the envelope does not allow relay.
         case notLocal = "not-local"
+        /// In the outbound queue for the relay (remote address, or an alias's remote target).
+        case queued
     }
     public var recipient: String
     public var status: Status

@@ -30,6 +30,7 @@ public enum Validation {
                 return nil
             }
         }
+        guard printableUnicode(name) else { return nil }
         return name
     }
 
@@ -46,8 +47,32 @@ public enum Validation {
             if isAlnum(byte) || "!#$%&'*+-/=?^_`{|}~.".utf8.contains(byte) { continue }
             return nil
         }
-        guard local.first != ".", local.last != ".", !local.contains("..") else { return nil }
+        guard local.first != ".", local.last != ".", !local.contains(".."), printableUnicode(local) else { return nil }
         return local.lowercased() + "@" + domain
+    }
+
+    /// A remote recipient as SMTP may name it: any local part a server elsewhere may accept
+    /// (quoted strings included, RFC 5321 §4.1.2), but no line breaks or NUL, and a valid domain
+    /// or address literal. Case is kept: only the receiving server interprets the local part.
+    public static func remoteAddress(_ raw: String) -> String? {
+        guard let at = raw.lastIndex(of: "@") else { return nil }
+        let local = raw[..<at]
+        let host = String(raw[raw.index(after: at)...])
+        guard !local.isEmpty, local.utf8.count <= maxLocalPartLength,
+              !local.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }), printableUnicode(local) else { return nil }
+        if local.hasPrefix("\""), local.hasSuffix("\""), local.count >= 2 {
+            // RFC 5321 §4.1.2 Quoted-string: any printable, with \" and \\ escaped.
+        } else {
+            for byte in local.utf8 where !(byte >= 0x80 || isAlnum(byte) || "!#$%&'*+-/=?^_`{|}~.".utf8.contains(byte)) {
+                return nil
+            }
+        }
+        if host.hasPrefix("["), host.hasSuffix("]"), host.utf8.count <= 64,
+           !host.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7f }) {
+            return String(local) + "@" + host
+        }
+        guard let domain = domain(host) else { return nil }
+        return String(local) + "@" + domain
     }
 
     /// The domain part of an already valid address.
@@ -60,7 +85,7 @@ public enum Validation {
     /// or doubled `/`), `.` and `..` levels, the IMAP LIST wildcards `%` and `*`, control
     /// characters and NUL, and names over the length limits.
     public static func mailboxName(_ raw: String) -> String? {
-        guard !raw.isEmpty, raw.utf8.count <= maxMailboxNameLength else { return nil }
+        guard !raw.isEmpty, raw.utf8.count <= maxMailboxNameLength, printableUnicode(raw) else { return nil }
         for scalar in raw.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value) { return nil }
             if scalar == "%" || scalar == "*" { return nil }
@@ -74,6 +99,20 @@ public enum Validation {
         // RFC 3501 §5.1: INBOX is case-insensitive, also as the first level of a hierarchy.
         if parts[0].uppercased() == "INBOX" { parts[0] = "INBOX" }
         return parts.joined(separator: String(mailboxDelimiter))
+    }
+
+    /// Non-ASCII is allowed in names (RFC 6531/6532), but not as C1 controls, line or
+    /// paragraph separators, or invisible format characters that make two names look alike.
+    static func printableUnicode(_ s: some StringProtocol) -> Bool {
+        s.unicodeScalars.allSatisfy { scalar in
+            guard scalar.value >= 0x80 else { return true }
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator, .surrogate, .unassigned, .privateUse:
+                return false
+            default:
+                return true
+            }
+        }
     }
 
     private static func isAlnum(_ b: UInt8) -> Bool {

@@ -59,6 +59,19 @@ extension StoreClient {
         return try decode(DeliveryResult.self, data)
     }
 
+    /// Hands a message with its SMTP envelope to the store: local recipients are delivered,
+    /// remote ones queued when `envelope.relay` allows, in one durable write.
+    public func deliver(_ raw: [UInt8], envelope: DeliveryEnvelope, idempotencyKey: String?) async throws -> DeliveryResult {
+        var headers = [(DeliveryEnvelope.headerName, try envelope.headerValue())]
+        if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
+        let (_, data) = try await send(.POST, "/v1/deliveries", body: raw, contentType: "message/rfc822", headers: headers)
+        return try decode(DeliveryResult.self, data)
+    }
+
+    public func listQueue() async throws -> [QueueEntry] {
+        try await json(QueueList.self, .GET, "/v1/queue").entries
+    }
+
     // MARK: Mailboxes and messages
 
     public func listMailboxes(_ account: String) async throws -> [MailboxInfo] {

@@ -24,6 +24,16 @@ public struct StoreClient: Sendable {
         self.timeout = timeout
     }
 
+    /// An HTTP client for talking to the store: connections that fail are not retried
+    /// (a store that is down must be reported at once: SMTP `451`, mailctl exit 3), and a
+    /// connection attempt gives up after `connectTimeout`. Shut it down when done.
+    public static func makeHTTPClient(connectTimeout: TimeAmount = .seconds(5)) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = connectTimeout
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
     // MARK: Transport
 
     /// Percent-encodes one path segment (addresses contain `@`, `+`, and maybe `/`).

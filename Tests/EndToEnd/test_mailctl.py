@@ -4,7 +4,7 @@ Each test gets its own store (the `store` fixture). Results are checked twice: i
 prints and exits with, and in what the store's API then says (so a command that prints
 "added" without adding anything fails).
 
-Exit codes (MailCtl.swift): 0 done; 1 the store refused; 2 usage; 3 the store is unreachable.
+Exit codes (MailCtl.swift): 0 done; 1 the store refused; 3 the store is unreachable; 64 usage.
 
 Run: BUZON_BIN=.build/debug python3 -m pytest -q Tests/EndToEnd/test_mailctl.py
 """
@@ -15,8 +15,9 @@ import os
 import subprocess
 import time
 
-
 from conftest import Store, bin_dir, free_port, mailctl
+
+EX_USAGE = 64  # sysexits(3): what swift-argument-parser exits with on a command line it cannot use
 
 DOMAIN = "example.test"
 MESSAGE = (b"From: Sender <sender@remote.test>\r\nTo: alice@example.test\r\nSubject: hi\r\n"
@@ -177,7 +178,7 @@ def test_user_add_reads_stdin_when_not_a_tty(store: Store):
 
 def test_user_add_without_password_on_stdin_is_a_usage_error(store: Store):
     with_domain(store)
-    fails(mailctl(store, "user", "add", "--password-stdin", "dave@example.test", stdin=""), 2, "password")
+    fails(mailctl(store, "user", "add", "--password-stdin", "dave@example.test", stdin=""), EX_USAGE, "password")
     assert api_users(store) == []
 
 
@@ -391,9 +392,9 @@ def test_no_token_is_a_usage_error(store: Store, tmp_path):
     empty = tmp_path / "empty-data"
     empty.mkdir()
     env = bare_env(BUZON_DATA_DIR=str(empty), BUZON_STORE_URL=store.url)
-    fails(run_mailctl("domain", "list", env=env), 2, "token")
+    fails(run_mailctl("domain", "list", env=env), EX_USAGE, "token")
     # Without BUZON_DATA_DIR the default ./.data of the working directory is looked at.
-    fails(run_mailctl("domain", "list", env=bare_env(BUZON_STORE_URL=store.url), cwd=tmp_path), 2, "token")
+    fails(run_mailctl("domain", "list", env=bare_env(BUZON_STORE_URL=store.url), cwd=tmp_path), EX_USAGE, "token")
 
 
 def test_token_file_fallback(store: Store, tmp_path):
@@ -414,8 +415,8 @@ def test_token_file_fallback(store: Store, tmp_path):
 
 
 def test_missing_argument_is_a_usage_error(store: Store):
-    fails(mailctl(store, "domain", "add"), 2, "missing")
-    fails(mailctl(store, "alias", "add", "team@example.test"), 2)
+    fails(mailctl(store, "domain", "add"), EX_USAGE, "missing")
+    fails(mailctl(store, "alias", "add", "team@example.test"), EX_USAGE)
 
 
 def test_help_lists_subcommands(store: Store):

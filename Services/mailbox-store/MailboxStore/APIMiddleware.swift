@@ -1,15 +1,17 @@
 import Hummingbird
 import StoreAPI
 
-/// Requires `Authorization: Bearer <token>` on every `/v1/` path (ARCHITECTURE.md: without
-/// it, 401); the admin paths (/healthz, /readyz, /metrics) stay open.
+/// Requires `Authorization: Bearer <token>` on every path but the few open ones
+/// (ARCHITECTURE.md: without it, 401). The open list is exact: the router ignores repeated
+/// slashes, so a test on a `/v1/` prefix would let `//v1/users` through.
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let expected: [UInt8]
+    static var openPaths: Set<String> { ["/healthz", "/readyz", "/metrics", "/openapi.yaml"] }
 
     init(token: String) { expected = Array("Bearer \(token)".utf8) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/v1/") || request.uri.path == "/v1" else {
+        if Self.openPaths.contains(request.uri.path) {
             return try await next(request, context)
         }
         let given = Array((request.headers[.authorization] ?? "").utf8)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import InternetMessage
+import NIOCore
 import StoreAPI
 
 /// What every route needs: the storage, the login policy, the change notifier and limits.
@@ -29,7 +30,7 @@ struct StoreContext: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: maxMessageSize)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw StoreError(.contentTooLarge, APIErrorCode.tooLarge, "the message is larger than \(maxMessageSize) bytes")
         }
         let raw = Array(buffer.readableBytesView)

@@ -16,8 +16,7 @@ struct AliasCommand: AsyncParsableCommand {
             if targets.isEmpty { throw ValidationError("name at least one target") }
         }
         func run() async throws {
-            let client = try store.client()
-            try await performStoreCall {
+            try await store.withClient { client in
                 let a = try await client.setAlias(address, targets: targets)
                 print("alias \(a.address) -> \(a.targets.joined(separator: ", "))")
             }
@@ -29,8 +28,7 @@ struct AliasCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(help: "Only this domain.") var domain: String?
         func run() async throws {
-            let client = try store.client()
-            try await performStoreCall {
+            try await store.withClient { client in
                 printTable(["ALIAS", "TARGETS"], try await client.listAliases(domain: domain).map { [$0.address, $0.targets.joined(separator: ", ")] })
             }
         }
@@ -41,8 +39,7 @@ struct AliasCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var address: String
         func run() async throws {
-            let client = try store.client()
-            try await performStoreCall { try await client.deleteAlias(address); print("deleted alias \(address)") }
+            try await store.withClient { client in try await client.deleteAlias(address); print("deleted alias \(address)") }
         }
     }
 }

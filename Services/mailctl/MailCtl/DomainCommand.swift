@@ -12,8 +12,7 @@ struct DomainCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "Domain name, e.g. example.org") var name: String
         func run() async throws {
-            let client = try store.client()
-            try await performStoreCall { let d = try await client.createDomain(name); print("added domain \(d.name)") }
+            try await store.withClient { client in let d = try await client.createDomain(name); print("added domain \(d.name)") }
         }
     }
 
@@ -21,8 +20,7 @@ struct DomainCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List domains.")
         @OptionGroup var store: StoreOptions
         func run() async throws {
-            let client = try store.client()
-            try await performStoreCall {
+            try await store.withClient { client in
                 let domains = try await client.listDomains()
                 printTable(["DOMAIN", "USERS", "ALIASES"], domains.map { [$0.name, String($0.users), String($0.aliases)] })
             }
@@ -34,8 +32,7 @@ struct DomainCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var name: String
         func run() async throws {
-            let client = try store.client()
-            try await performStoreCall { try await client.deleteDomain(name); print("deleted domain \(name)") }
+            try await store.withClient { client in try await client.deleteDomain(name); print("deleted domain \(name)") }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import StoreAPI
 import StoreClient
@@ -7,7 +8,8 @@ import StoreClient
 /// the mailbox-store's internal API.
 ///
 /// Exit codes: 0 done; 1 the store refused (the message says why: exists, not found, invalid);
-/// 2 usage; 3 the store could not be reached or failed.
+/// 3 the store could not be reached or failed; 64 usage (EX_USAGE of sysexits(3), as
+/// swift-argument-parser answers a command line it cannot use).
 public struct MailCtl: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mailctl",
@@ -32,7 +34,21 @@ struct StoreOptions: ParsableArguments {
 
     static let defaultURL = "http://127.0.0.1:8025"
 
-    func client() throws -> StoreClient {
+    /// Runs `body` with a client for the store, reporting store errors as exit codes, and
+    /// closes the client's connections afterwards.
+    func withClient(_ body: (StoreClient) async throws -> Void) async throws {
+        let http = StoreClient.makeHTTPClient()
+        do {
+            let client = try self.client(http)
+            try await performStoreCall { try await body(client) }
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try? await http.shutdown()
+    }
+
+    private func client(_ http: HTTPClient) throws -> StoreClient {
         let env = ProcessInfo.processInfo.environment
         let url = storeURL ?? env["BUZON_STORE_URL"] ?? Self.defaultURL
         var secret = token ?? env["BUZON_INTERNAL_TOKEN"]
@@ -44,7 +60,7 @@ struct StoreOptions: ParsableArguments {
         guard let secret, !secret.isEmpty else {
             throw ValidationError("no token: pass --token, set BUZON_INTERNAL_TOKEN, or run where BUZON_DATA_DIR/internal-token exists")
         }
-        return StoreClient(baseURL: url, token: secret, timeout: .seconds(30))
+        return StoreClient(baseURL: url, token: secret, httpClient: http, timeout: .seconds(30))
     }
 }
 

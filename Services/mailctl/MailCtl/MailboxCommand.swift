@@ -11,8 +11,7 @@ struct MailboxCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var address: String
         func run() async throws {
-            let client = try store.client()
-            try await performStoreCall {
+            try await store.withClient { client in
                 let boxes = try await client.listMailboxes(address)
                 printTable(["MAILBOX", "SPECIAL-USE", "MESSAGES", "UNSEEN", "SIZE", "UIDVALIDITY", "UIDNEXT", "HIGHESTMODSEQ"],
                            boxes.map { [$0.name, $0.specialUse.map { "\\" + $0 } ?? "", String($0.messages), String($0.unseen),

@@ -37,9 +37,8 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var source: PasswordSource
         @Argument(help: "Address, e.g. alice@example.org") var address: String
         func run() async throws {
-            let client = try store.client()
             let password = try source.read()
-            try await performStoreCall { let u = try await client.createUser(address, password: password); print("added user \(u.address)") }
+            try await store.withClient { client in let u = try await client.createUser(address, password: password); print("added user \(u.address)") }
         }
     }
 
@@ -48,8 +47,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(help: "Only this domain.") var domain: String?
         func run() async throws {
-            let client = try store.client()
-            try await performStoreCall {
+            try await store.withClient { client in
                 let users = try await client.listUsers(domain: domain)
                 let format = ISO8601DateFormatter()
                 printTable(["ADDRESS", "CREATED"], users.map { [$0.address, format.string(from: Date(timeIntervalSince1970: $0.createdAt))] })
@@ -63,9 +61,8 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var source: PasswordSource
         @Argument var address: String
         func run() async throws {
-            let client = try store.client()
             let password = try source.read()
-            try await performStoreCall { try await client.setPassword(address, password: password); print("password changed for \(address)") }
+            try await store.withClient { client in try await client.setPassword(address, password: password); print("password changed for \(address)") }
         }
     }
 
@@ -74,8 +71,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var address: String
         func run() async throws {
-            let client = try store.client()
-            try await performStoreCall { try await client.deleteUser(address); print("deleted user \(address)") }
+            try await store.withClient { client in try await client.deleteUser(address); print("deleted user \(address)") }
         }
     }
 }

@@ -20,7 +20,7 @@ struct AccountRoutes {
             try RouteSupport.json(DomainList(domains: try await store.storage.listDomains()))
         }
         v1.delete("domains/:domain") { _, context -> Response in
-            try await store.storage.deleteDomain(try RouteSupport.domain(context.parameters.get("domain") ?? ""))
+            try await store.storage.deleteDomain(try RouteSupport.domain(RouteSupport.pathParameter(context, "domain")))
             return RouteSupport.noContent()
         }
 
@@ -70,7 +70,7 @@ struct AccountRoutes {
             return try RouteSupport.json(AliasList(aliases: try await store.storage.listAliases(domain: domain)))
         }
         v1.delete("aliases/:alias") { _, context -> Response in
-            try await store.storage.deleteAlias(try RouteSupport.address(context.parameters.get("alias") ?? ""))
+            try await store.storage.deleteAlias(try RouteSupport.address(RouteSupport.pathParameter(context, "alias")))
             return RouteSupport.noContent()
         }
     }

@@ -2,7 +2,9 @@ import Hummingbird
 import Metrics
 import StoreAPI
 
-/// `POST /v1/deliveries?recipient=…&recipient=…` with `Idempotency-Key`: local delivery.
+/// `POST /v1/deliveries?recipient=…` (local delivery) or with a `Buzon-Envelope` header
+/// (sender, recipients, relay, DSN), and `Idempotency-Key`; `GET /v1/queue` lists the
+/// outbound queue.
 ///
 /// Answers 200 only after the commit, with a result per recipient (ARCHITECTURE.md: the
 /// gateway says `250` only then).
@@ -14,21 +16,14 @@ struct DeliveryRoutes {
 
     func add(to router: Router<StoreRequestContext>) {
         router.post("v1/deliveries") { request, context -> Response in
-            let raw = request.uri.queryParameters.getAll("recipient")
-            guard !raw.isEmpty else {
-                throw StoreError.badRequest(APIErrorCode.noRecipients, "name at least one recipient=")
-            }
-            guard raw.count <= Self.maxRecipients else {
-                throw StoreError.badRequest(APIErrorCode.badRequest, "at most \(Self.maxRecipients) recipients")
-            }
-            let recipients = try raw.map(RouteSupport.address)
+            let envelope = try Self.envelope(request)
             let key = request.headers[.init("Idempotency-Key")!]
             if let key, key.isEmpty || key.utf8.count > 200 {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "Idempotency-Key is 1 to 200 characters")
             }
             let started = ContinuousClock.now
             let message = try await store.incomingMessage(request, context: context)
-            let result = try await store.storage.deliver(message, recipients: recipients, idempotencyKey: key)
+            let result = try await store.storage.deliver(message, envelope: envelope, idempotencyKey: key)
             Timer(label: "buzon_store_delivery_seconds").recordInterval(since: started)
             Counter(label: "buzon_store_deliveries_total").increment()
             Counter(label: "buzon_store_delivered_bytes_total").increment(by: message.raw.count)
@@ -36,6 +31,49 @@ struct DeliveryRoutes {
             for account in accounts { await store.changed(account) }
             return try RouteSupport.json(result)
         }
+        router.get("v1/queue") { _, _ -> Response in
+            try RouteSupport.json(QueueList(entries: try await store.storage.listQueue()))
+        }
+    }
+
+    /// The envelope from the `Buzon-Envelope` header, or local recipients from `recipient=`.
+    static func envelope(_ request: Request) throws -> DeliveryEnvelope {
+        let listed = request.uri.queryParameters.getAll("recipient")
+        var envelope: DeliveryEnvelope
+        if let header = request.headers[.init(DeliveryEnvelope.headerName)!] {
+            guard listed.isEmpty else {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "name recipients in the envelope or in recipient=, not both")
+            }
+            guard let decoded = DeliveryEnvelope(headerValue: header) else {
+                throw StoreError.badRequest(APIErrorCode.invalidJSON, "the Buzon-Envelope header is not base64 of an envelope's JSON")
+            }
+            envelope = decoded
+        } else {
+            // The short form is for local delivery: every address must be one we could hold.
+            envelope = DeliveryEnvelope(sender: "", recipients: try listed.map { EnvelopeRecipient(address: try RouteSupport.address($0)) },
+                                        relay: false)
+        }
+        guard !envelope.recipients.isEmpty else {
+            throw StoreError.badRequest(APIErrorCode.noRecipients, "name at least one recipient")
+        }
+        guard envelope.recipients.count <= Self.maxRecipients else {
+            throw StoreError.badRequest(APIErrorCode.badRequest, "at most \(Self.maxRecipients) recipients")
+        }
+        if !envelope.sender.isEmpty {
+            guard let sender = Validation.remoteAddress(envelope.sender) else {
+                throw StoreError.badRequest(APIErrorCode.invalidAddress, "the sender is not a valid mail address")
+            }
+            envelope.sender = sender
+        }
+        for i in envelope.recipients.indices {
+            let raw = envelope.recipients[i].address
+            // A remote local part keeps its case; the store makes local ones canonical.
+            guard let address = Validation.remoteAddress(raw) else {
+                throw StoreError.badRequest(APIErrorCode.invalidAddress, "not a valid mail address")
+            }
+            envelope.recipients[i].address = address
+        }
+        return envelope
     }
 }
 

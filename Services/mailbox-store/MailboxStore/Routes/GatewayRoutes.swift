@@ -19,7 +19,7 @@ struct GatewayRoutes {
             return try RouteSupport.json(result)
         }
         v1.get("recipients/:address") { _, context -> Response in
-            let address = try RouteSupport.address(context.parameters.get("address") ?? "")
+            let address = try RouteSupport.address(RouteSupport.pathParameter(context, "address"))
             return try RouteSupport.json(try await store.storage.lookupRecipient(address))
         }
     }

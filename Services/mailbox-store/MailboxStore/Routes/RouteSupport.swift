@@ -42,9 +42,15 @@ enum RouteSupport {
         return set
     }
 
+    /// A path parameter, percent-decoded (Hummingbird hands them over as sent; clients encode
+    /// addresses), or "" when it is missing or not valid percent-encoding.
+    static func pathParameter(_ context: StoreRequestContext, _ name: String) -> String {
+        context.parameters.get(name)?.removingPercentEncoding ?? ""
+    }
+
     /// The `{account}` path parameter, checked.
     static func account(_ context: StoreRequestContext) throws -> String {
-        try address(context.parameters.get("account") ?? "")
+        try address(pathParameter(context, "account"))
     }
 
     static func int64(_ context: StoreRequestContext, _ name: String) throws -> Int64 {

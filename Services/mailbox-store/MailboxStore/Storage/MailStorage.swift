@@ -35,7 +35,9 @@ public protocol MailStorage: Sendable {
     // Messages
     /// Stores `raw` once for every local account the recipients reach, in one transaction,
     /// keyed by `idempotencyKey` so that a retry answers the first result and stores nothing.
-    func deliver(_ message: IncomingMessage, recipients: [String], idempotencyKey: String?) async throws -> DeliveryResult
+    /// Remote recipients (when the envelope allows relay, or through an alias) go into the
+    /// outbound queue in the same transaction.
+    func deliver(_ message: IncomingMessage, envelope: DeliveryEnvelope, idempotencyKey: String?) async throws -> DeliveryResult
     func append(_ message: IncomingMessage, account: String, mailboxID: Int64, flags: [String], internalDate: Double?) async throws -> AppendResult
     func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList
     func content(account: String, mailboxID: Int64, uid: UInt32) async throws -> StoredContent
@@ -43,6 +45,9 @@ public protocol MailStorage: Sendable {
     func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult
     func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult
     func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult
+
+    // Outbound queue
+    func listQueue() async throws -> [QueueEntry]
 
     // Changes
     func changes(account: String, since: UInt64, limit: Int) async throws -> ChangeFeed

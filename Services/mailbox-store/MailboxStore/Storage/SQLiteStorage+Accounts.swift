@@ -191,15 +191,22 @@ extension SQLiteStorage {
         return RecipientInfo(address: address, local: true, exists: exists, accounts: accounts, remote: remote)
     }
 
-    /// Content that no mailbox references any more is deleted.
+    /// Content that no mailbox and no queue entry references any more is deleted.
     func collectUnreferencedContents(_ db: Database, candidates: [Int64]? = nil) throws {
         if let candidates {
             for id in Set(candidates) {
-                try db.execute(sql: "DELETE FROM contents WHERE id = ? AND NOT EXISTS (SELECT 1 FROM mailbox_messages WHERE content_id = ?)",
-                               arguments: [id, id])
+                try db.execute(sql: """
+                    DELETE FROM contents WHERE id = ?
+                      AND NOT EXISTS (SELECT 1 FROM mailbox_messages WHERE content_id = ?)
+                      AND NOT EXISTS (SELECT 1 FROM queue_messages WHERE content_id = ?)
+                    """, arguments: [id, id, id])
             }
         } else {
-            try db.execute(sql: "DELETE FROM contents WHERE NOT EXISTS (SELECT 1 FROM mailbox_messages mm WHERE mm.content_id = contents.id)")
+            try db.execute(sql: """
+                DELETE FROM contents
+                WHERE NOT EXISTS (SELECT 1 FROM mailbox_messages mm WHERE mm.content_id = contents.id)
+                  AND NOT EXISTS (SELECT 1 FROM queue_messages q WHERE q.content_id = contents.id)
+                """)
         }
     }
 

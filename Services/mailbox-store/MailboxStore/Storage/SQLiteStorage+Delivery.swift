@@ -5,36 +5,60 @@ import StoreAPI
 /// Delivery and APPEND: content stored once, referenced from each receiving mailbox, all in
 /// one transaction so that nothing is visible before the commit and everything after it.
 extension SQLiteStorage {
-    public func deliver(_ message: IncomingMessage, recipients: [String], idempotencyKey: String?) async throws -> DeliveryResult {
+    public func deliver(_ message: IncomingMessage, envelope: DeliveryEnvelope, idempotencyKey: String?) async throws -> DeliveryResult {
         let received = now()
+        let fingerprint = message.fingerprint + "|" + String(decoding: try Self.canonicalJSON(envelope), as: UTF8.self)
         return try await pool.write { db in
             // A retried request answers what the first one did (ARCHITECTURE.md, "The internal API").
             if let key = idempotencyKey,
                let row = try Row.fetchOne(db, sql: "SELECT fingerprint, response FROM idempotency WHERE key = ?", arguments: [key]) {
-                guard (row["fingerprint"] as String) == message.fingerprint + "|" + recipients.joined(separator: ",") else {
+                guard (row["fingerprint"] as String) == fingerprint else {
                     throw StoreError.conflict(APIErrorCode.idempotencyConflict, "this idempotency key was used for another delivery")
                 }
                 return try JSONDecoder().decode(DeliveryResult.self, from: row["response"] as Data)
             }
 
-            // Resolve every recipient first; one account reached twice gets one copy.
-            var reached: [(recipient: String, status: RecipientResult.Status, accounts: [String])] = []
+            // Resolve every recipient first; one account reached twice gets one copy, one
+            // remote address reached twice is queued once.
+            var plans: [(recipient: String, status: RecipientResult.Status, accounts: [String])] = []
             var accounts: [String] = []
-            for recipient in recipients {
-                let info = try self.expand(db, recipient)
+            var remote: [EnvelopeRecipient] = []
+            func queue(_ r: EnvelopeRecipient) {
+                if !remote.contains(where: { $0.address == r.address }) { remote.append(r) }
+            }
+            for recipient in envelope.recipients {
+                let isLocal = try self.domainID(db, Validation.domainOf(recipient.address)) != nil
+                // Local addresses are case-insensitive; one that is not even valid as ours
+                // (a quoted local part) exists nowhere here.
+                guard let canonical = isLocal ? Validation.address(recipient.address) : recipient.address else {
+                    plans.append((recipient.address, .unknownRecipient, []))
+                    continue
+                }
+                let info = try self.expand(db, canonical)
                 if !info.local {
-                    reached.append((recipient, .notLocal, []))
-                } else if !info.exists || info.accounts.isEmpty {
-                    reached.append((recipient, info.exists ? .notLocal : .unknownRecipient, []))
+                    if envelope.relay {
+                        queue(recipient)
+                        plans.append((recipient.address, .queued, []))
+                    } else {
+                        plans.append((recipient.address, .notLocal, []))
+                    }
+                } else if !info.exists {
+                    plans.append((recipient.address, .unknownRecipient, []))
                 } else {
-                    reached.append((recipient, .delivered, info.accounts))
+                    // An alias's remote targets are the administrator's forwarding: queued
+                    // whatever port the message came in on.
+                    for target in info.remote {
+                        queue(EnvelopeRecipient(address: target, notify: recipient.notify, orcpt: recipient.orcpt ?? "rfc822;" + recipient.address))
+                    }
                     for account in info.accounts where !accounts.contains(account) { accounts.append(account) }
+                    plans.append((recipient.address, info.accounts.isEmpty ? .queued : .delivered, info.accounts))
                 }
             }
 
             var copies: [String: StoredCopy] = [:]
             var contentID: Int64?
-            if !accounts.isEmpty {
+            var queueID: Int64?
+            if !accounts.isEmpty || !remote.isEmpty {
                 let content = try self.insertContent(db, message, at: received)
                 contentID = content
                 for address in accounts {
@@ -45,19 +69,28 @@ extension SQLiteStorage {
                     copies[address] = try self.insertMessage(db, account: owner, mailbox: inbox, content: content,
                                                              flags: FlagSet(bits: 0, keywords: ""), internalDate: received)
                 }
+                if !remote.isEmpty {
+                    queueID = try self.enqueue(db, content: content, envelope: envelope, recipients: remote, at: received)
+                }
             }
             let result = DeliveryResult(
                 contentID: contentID, size: message.raw.count,
-                recipients: reached.map { r in
+                recipients: plans.map { r in
                     RecipientResult(recipient: r.recipient, status: r.status, deliveries: r.accounts.compactMap { copies[$0] })
-                })
+                },
+                queueID: queueID)
             if let key = idempotencyKey {
                 try db.execute(sql: "INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
-                               arguments: [key, message.fingerprint + "|" + recipients.joined(separator: ","),
-                                           try JSONEncoder().encode(result), received])
+                               arguments: [key, fingerprint, try JSONEncoder().encode(result), received])
             }
             return result
         }
+    }
+
+    static func canonicalJSON(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try encoder.encode(value)
     }
 
     public func append(_ message: IncomingMessage, account: String, mailboxID: Int64, flags: [String], internalDate: Double?) async throws -> AppendResult {

@@ -94,6 +94,40 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-outbound-queue") { db in
+            // One entry per accepted message with remote recipients; its recipients each keep
+            // their own state so that a partial delivery is retried only where it failed.
+            try db.execute(sql: """
+                CREATE TABLE queue_messages (
+                    id INTEGER PRIMARY KEY,
+                    content_id INTEGER NOT NULL REFERENCES contents(id),
+                    sender TEXT NOT NULL,
+                    ret TEXT,
+                    envid TEXT,
+                    smtputf8 INTEGER NOT NULL DEFAULT 0,
+                    body TEXT,
+                    created_at REAL NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'deferred',
+                    next_attempt REAL NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    lease_owner TEXT,
+                    lease_expires REAL
+                );
+                CREATE INDEX queue_messages_due ON queue_messages(state, next_attempt);
+                CREATE INDEX queue_messages_content ON queue_messages(content_id);
+                CREATE TABLE queue_recipients (
+                    queue_id INTEGER NOT NULL REFERENCES queue_messages(id) ON DELETE CASCADE,
+                    address TEXT NOT NULL,
+                    domain TEXT NOT NULL,
+                    notify TEXT,
+                    orcpt TEXT,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    last_error TEXT,
+                    PRIMARY KEY (queue_id, address)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

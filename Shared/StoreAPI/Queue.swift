@@ -1,0 +1,55 @@
+/// The outbound queue as `GET /v1/queue` shows it: one entry per accepted message with
+/// remote recipients. Queue words are Postfix's (CONVENTIONS.md §9): `deferred` waits for its
+/// next attempt, `active` is leased by a relay worker, `hold` waits for an administrator.
+public struct QueueEntry: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var sender: String
+    public var createdAt: Double
+    public var state: String
+    public var nextAttempt: Double
+    public var attempts: Int
+    public var lastError: String?
+    public var size: Int
+    public var ret: String?
+    public var envid: String?
+    public var recipients: [QueueRecipient]
+
+    public init(id: Int64, sender: String, createdAt: Double, state: String, nextAttempt: Double, attempts: Int,
+                lastError: String?, size: Int, ret: String?, envid: String?, recipients: [QueueRecipient]) {
+        self.id = id
+        self.sender = sender
+        self.createdAt = createdAt
+        self.state = state
+        self.nextAttempt = nextAttempt
+        self.attempts = attempts
+        self.lastError = lastError
+        self.size = size
+        self.ret = ret
+        self.envid = envid
+        self.recipients = recipients
+    }
+}
+
+public struct QueueRecipient: Codable, Sendable, Hashable {
+    public var address: String
+    public var domain: String
+    /// `pending`, `delivered` or `failed`.
+    public var state: String
+    public var notify: [String]?
+    public var orcpt: String?
+    public var lastError: String?
+
+    public init(address: String, domain: String, state: String, notify: [String]?, orcpt: String?, lastError: String?) {
+        self.address = address
+        self.domain = domain
+        self.state = state
+        self.notify = notify
+        self.orcpt = orcpt
+        self.lastError = lastError
+    }
+}
+
+public struct QueueList: Codable, Sendable {
+    public var entries: [QueueEntry]
+    public init(entries: [QueueEntry]) { self.entries = entries }
+}
