@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mailbox-store", targets: ["mailbox-store"]),
+        .executable(name: "smtp-gateway", targets: ["smtp-gateway"]),
         .executable(name: "mailctl", targets: ["mailctl"]),
     ],
     dependencies: [
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -33,6 +35,11 @@ let package = Package(
         .target(
             name: "InternetMessage",
             path: "Shared/InternetMessage",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SMTPProtocol",
+            path: "Shared/SMTPProtocol",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -60,6 +67,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Shared/ServiceKit",
             swiftSettings: swiftSettings
@@ -84,6 +92,28 @@ let package = Package(
             name: "mailbox-store",
             dependencies: ["MailboxStore", "ServiceKit"],
             path: "Services/mailbox-store/main",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SMTPGateway",
+            dependencies: [
+                "SMTPProtocol", "StoreAPI", "StoreClient", "ServiceKit", "InternetMessage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/smtp-gateway/SMTPGateway",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "smtp-gateway",
+            dependencies: ["SMTPGateway", "ServiceKit"],
+            path: "Services/smtp-gateway/main",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -117,6 +147,18 @@ let package = Package(
             dependencies: ["InternetMessage"],
             path: "Tests/InternetMessageTests",
             resources: [.copy("Corpus")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SMTPProtocolTests",
+            dependencies: ["SMTPProtocol"],
+            path: "Tests/SMTPProtocolTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SMTPGatewayTests",
+            dependencies: ["SMTPGateway", "SMTPProtocol", "StoreAPI"],
+            path: "Tests/SMTPGatewayTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -17,6 +17,7 @@ Run: python3 -m pytest Tests/EndToEnd/test_openapi.py -q   (BUZON_BIN names the 
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
@@ -52,6 +53,7 @@ TEAM = f"team@{DOMAIN}"
 LOCKED = f"locked@{DOMAIN}"
 NOBODY = f"nobody@{DOMAIN}"
 REMOTE = "friend@elsewhere.example"
+FAR = "Carol@Far.Example"  # a remote address whose local part keeps its case
 MISSING_ID = 999_999
 
 SIMPLE = b"From: alice@openapi.test\r\nTo: bob@openapi.test\r\nSubject: hello\r\n\r\nhello\r\n"
@@ -157,10 +159,43 @@ def test_document_is_valid_openapi_3_1():
             assert "500" in op["responses"], f"{op_id}: every /v1 operation can answer 500"
         else:
             assert security == [], f"{op_id}: {path} is open (no token)"
-    # Every response object in components/schemas says additionalProperties: false.
+    # Every object schema a response can contain says additionalProperties: false. Schemas only
+    # requests use (the *Request bodies, the Buzon-Envelope header's DeliveryEnvelope) may stay
+    # open: the store's decoder ignores members it does not know.
+    in_responses = response_schemas(doc)
+    assert {"DeliveryResult", "QueueEntry", "APIErrorBody"} <= in_responses, sorted(in_responses)
     for name, schema in doc["components"]["schemas"].items():
-        if schema.get("type") == "object" and not name.endswith("Request"):
+        if schema.get("type") == "object" and name in in_responses:
             assert schema.get("additionalProperties") is False, f"response schema {name} must say additionalProperties: false"
+
+
+def response_schemas(doc: dict) -> set[str]:
+    """The names of the component schemas reachable from any response."""
+    prefix = "#/components/schemas/"
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if ref.startswith(prefix):
+                    name = ref[len(prefix):]
+                    if name not in found:
+                        found.add(name)
+                        walk(doc["components"]["schemas"][name])
+                else:
+                    walk(resolve_local(doc, ref)[0])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for item in doc["paths"].values():
+        for method in HTTP_METHODS:
+            if method in item:
+                walk(item[method].get("responses", {}))
+    return found
 
 
 # --- the code's routes -------------------------------------------------------------------------
@@ -295,6 +330,20 @@ def code_of(response: requests.Response) -> str:
     return response.json()["error"]["code"]
 
 
+def envelope_header(envelope: dict) -> str:
+    """The Buzon-Envelope header value: base64 of the envelope's JSON."""
+    return base64.b64encode(json.dumps(envelope).encode("utf-8")).decode("ascii")
+
+
+def deliver_with_envelope(store, raw: bytes, header: str, key: str | None = None,
+                          recipients: list[str] | None = None) -> requests.Response:
+    headers = {"Content-Type": "message/rfc822", "Buzon-Envelope": header}
+    if key:
+        headers["Idempotency-Key"] = key
+    return store.api("POST", "/v1/deliveries", params=[("recipient", r) for r in recipients or []],
+                     data=raw, headers=headers)
+
+
 def query(**params) -> str:
     """A query string with %20 for spaces (never '+'), for values like '\\Seen $Label'."""
     return "?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
@@ -381,10 +430,12 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("lookupRecipient", "/v1/recipients/not-an-address", 400)) == "invalid-address"
 
     # --- delivery ---
+    assert call("listQueue", "/v1/queue", 200).json() == {"entries": []}
     recipients = [ALICE, TEAM, NOBODY, REMOTE]
     first = c.check("deliverMessage", store.deliver(MULTIPART, recipients, key="contract-1"), 200).json()
     assert [r["status"] for r in first["recipients"]] == ["delivered", "delivered", "unknown-recipient", "not-local"]
     assert "contentID" in first and first["size"] == len(MULTIPART)
+    assert "queueID" in first, "the alias's remote target is queued even without relay"
     again = c.check("deliverMessage", store.deliver(MULTIPART, recipients, key="contract-1"), 200).json()
     assert again == first, "a retried delivery answers the first result"
     assert code_of(c.check("deliverMessage", store.deliver(SIMPLE, recipients, key="contract-1"), 409)) == "idempotency-conflict"
@@ -393,6 +444,52 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(c.check("deliverMessage", store.deliver(SIMPLE, []), 400)) == "no-recipients"
     assert code_of(c.check("deliverMessage", store.deliver(b"", [ALICE]), 400)) == "bad-request"
     assert code_of(c.check("deliverMessage", store.deliver(SIMPLE, ["not an address"]), 400)) == "invalid-address"
+    assert "queueID" not in nothing_local, "the recipient= form never queues"
+
+    # The SMTP envelope in the Buzon-Envelope header: a submission that may relay.
+    envelope = {
+        "sender": ALICE,
+        "recipients": [
+            {"address": FAR, "notify": ["SUCCESS", "FAILURE"], "orcpt": f"rfc822;{FAR}"},
+            {"address": BOB, "notify": ["NEVER"]},
+        ],
+        "relay": True, "ret": "HDRS", "envid": "QQ314159", "smtputf8": False, "body": "8BITMIME",
+    }
+    jsonschema.Draft202012Validator({"$ref": f"{DOC_URI}#/components/schemas/DeliveryEnvelope"},
+                                    registry=c.registry).validate(envelope)
+    submitted = c.check("deliverMessage", deliver_with_envelope(store, SIMPLE, envelope_header(envelope), key="submit-1"),
+                        200).json()
+    assert [(r["recipient"], r["status"]) for r in submitted["recipients"]] \
+        == [("Carol@far.example", "queued"), (BOB, "delivered")]
+    assert submitted["recipients"][0]["deliveries"] == [] and len(submitted["recipients"][1]["deliveries"]) == 1
+    assert "contentID" in submitted and submitted["queueID"] not in (None, first["queueID"])
+    assert c.check("deliverMessage", deliver_with_envelope(store, SIMPLE, envelope_header(envelope), key="submit-1"),
+                   200).json() == submitted, "a retried submission answers the first result"
+    mx = dict(envelope, relay=False, recipients=[{"address": FAR}])
+    refused = c.check("deliverMessage", deliver_with_envelope(store, SIMPLE, envelope_header(mx)), 200).json()
+    assert [r["status"] for r in refused["recipients"]] == ["not-local"] and "queueID" not in refused
+    assert code_of(c.check("deliverMessage", deliver_with_envelope(store, SIMPLE, envelope_header(envelope),
+                                                                   recipients=[ALICE]), 400)) == "bad-request"
+    assert code_of(c.check("deliverMessage", deliver_with_envelope(store, SIMPLE, "not base64!"), 400)) == "invalid-json"
+    assert code_of(c.check("deliverMessage", deliver_with_envelope(store, SIMPLE, envelope_header({"sender": ALICE})),
+                           400)) == "invalid-json"
+    assert code_of(c.check("deliverMessage", deliver_with_envelope(
+        store, SIMPLE, envelope_header(dict(envelope, sender="no-at-sign"))), 400)) == "invalid-address"
+    assert code_of(c.check("deliverMessage", deliver_with_envelope(
+        store, SIMPLE, envelope_header(dict(envelope, recipients=[]))), 400)) == "no-recipients"
+
+    # --- outbound queue ---
+    entries = call("listQueue", "/v1/queue", 200).json()["entries"]
+    assert [e["id"] for e in entries] == [first["queueID"], submitted["queueID"]]
+    forwarded, queued = entries
+    assert forwarded["sender"] == "" and forwarded["size"] == len(MULTIPART)
+    assert forwarded["recipients"] == [{"address": REMOTE, "domain": "elsewhere.example", "state": "pending",
+                                        "orcpt": f"rfc822;{TEAM}"}]
+    assert queued["sender"] == ALICE and queued["ret"] == "HDRS" and queued["envid"] == "QQ314159"
+    assert queued["state"] == "deferred" and queued["attempts"] == 0 and "lastError" not in queued
+    assert queued["size"] == len(SIMPLE) and queued["nextAttempt"] >= queued["createdAt"]
+    assert queued["recipients"] == [{"address": "Carol@far.example", "domain": "far.example", "state": "pending",
+                                     "notify": ["SUCCESS", "FAILURE"], "orcpt": f"rfc822;{FAR}"}]
 
     # --- mailboxes ---
     base = f"/v1/accounts/{ALICE}/mailboxes"

@@ -51,7 +51,8 @@ extension SQLiteStorage {
                         queue(EnvelopeRecipient(address: target, notify: recipient.notify, orcpt: recipient.orcpt ?? "rfc822;" + recipient.address))
                     }
                     for account in info.accounts where !accounts.contains(account) { accounts.append(account) }
-                    plans.append((recipient.address, info.accounts.isEmpty ? .queued : .delivered, info.accounts))
+                    let status: RecipientResult.Status = !info.accounts.isEmpty ? .delivered : info.remote.isEmpty ? .unknownRecipient : .queued
+                    plans.append((recipient.address, status, info.accounts))
                 }
             }
 

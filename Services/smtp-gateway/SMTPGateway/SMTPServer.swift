@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+
+/// The three SMTP listeners as one service: binds them, hands each connection a session, and
+/// on graceful shutdown stops accepting, lets sessions in flight finish for a while, then
+/// closes the rest (a client told nothing retries; a message never got `250` unless stored).
+public final class SMTPServer: Service {
+    let configuration: GatewayConfiguration
+    let store: StoreAnswers
+    let tls: NIOSSLContext?
+    let limiter: ConnectionLimiter
+    let logger: Logger
+    let onBound: @Sendable ([Listener: Int]) async -> Void
+    /// How long sessions may run on after SIGTERM.
+    static let drainTime: Duration = .seconds(10)
+
+    init(configuration: GatewayConfiguration, store: StoreAnswers, tls: NIOSSLContext?, logger: Logger,
+         onBound: @escaping @Sendable ([Listener: Int]) async -> Void) {
+        self.configuration = configuration
+        self.store = store
+        self.tls = tls
+        self.limiter = ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
+        self.logger = logger
+        self.onBound = onBound
+    }
+
+    public func run() async throws {
+        var ports: [(Listener, Int)] = [(.mx, configuration.mxPort), (.submission, configuration.submissionPort)]
+        if tls != nil { ports.append((.submissions, configuration.submissionsPort)) }
+        var channels: [any Channel] = []
+        var bound: [Listener: Int] = [:]
+        for (listener, port) in ports {
+            let channel = try await bootstrap(listener).bind(host: configuration.host, port: port).get()
+            channels.append(channel)
+            bound[listener] = channel.localAddress?.port ?? port
+            logger.info("listening", metadata: ["listener": "\(listener.rawValue)", "address": "\(channel.localAddress?.description ?? "?")"])
+        }
+        if tls == nil { logger.warning("no BUZON_TLS_CERT/BUZON_TLS_KEY: no STARTTLS, no submissions port") }
+        await onBound(bound)
+        try? await gracefulShutdown()
+        logger.info("shutting down: no new connections")
+        for channel in channels { try? await channel.close() }
+        let deadline = ContinuousClock.now + Self.drainTime
+        while limiter.open > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        for channel in limiter.openChannels { try? await channel.close() }
+    }
+
+    private func bootstrap(_ listener: Listener) -> ServerBootstrap {
+        let configuration = self.configuration
+        let settings = SessionSettings(
+            hostname: configuration.hostname, maxMessageSize: configuration.maxMessageSize, maxRecipients: configuration.maxRecipients,
+            tlsAvailable: tls != nil, allowPlaintextAuth: configuration.allowPlaintextAuth)
+        let store = self.store
+        let tls = self.tls
+        let limiter = self.limiter
+        let logger = self.logger
+        let timeout = TimeAmount.nanoseconds(Int64(configuration.timeout.components.seconds) * 1_000_000_000)
+        return ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let address = channel.remoteAddress?.ipAddress ?? "unknown"
+                    Counter(label: "buzon_smtp_connections_total", dimensions: [("listener", listener.rawValue)]).increment()
+                    guard limiter.acquire(address, channel: channel) else {
+                        Counter(label: "buzon_smtp_connections_refused_total").increment()
+                        // RFC 5321 §3.8: 421 and close.
+                        try channel.pipeline.syncOperations.addHandler(RefuseHandler())
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in limiter.release(address, channel: channel) }
+                    let id = SessionID.next()
+                    var sessionLogger = logger
+                    sessionLogger[metadataKey: "session"] = "\(id)"
+                    sessionLogger[metadataKey: "client"] = "\(address)"
+                    let session = SMTPSession(listener: listener, settings: settings, id: id, clientAddress: address,
+                                              isTLS: listener == .submissions)
+                    if listener == .submissions, let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
+                    try channel.pipeline.syncOperations.addHandler(
+                        SMTPConnectionHandler(session: session, store: store, tls: tls, logger: sessionLogger, timeout: timeout))
+                }
+            }
+    }
+}
+
+/// Answers `421` to a connection over the limits and closes it.
+final class RefuseHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: SMTPReplyConstants.tooManyConnections))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+}
+
+/// Short, unique-enough session ids: time-based prefix and a counter.
+enum SessionID {
+    private static let counter = Atomic<UInt64>(0)
+    private static let prefix = String(UInt64(Date().timeIntervalSince1970 * 1000) % 0xFFFF_FFFF, radix: 36)
+    static func next() -> String {
+        let n = counter.add(1, ordering: .relaxed).newValue
+        return "\(prefix)\(String(n, radix: 36))"
+    }
+}
+
+import SMTPProtocol
+import Synchronization
+
+enum SMTPReplyConstants {
+    static let tooManyConnections = SMTPReply.tooManyConnections.encoded
+}
+
+extension SocketAddress {
+    var ipAddress: String? {
+        switch self {
+        case .v4(let a): return a.host
+        case .v6(let a): return a.host
+        default: return nil
+        }
+    }
+}

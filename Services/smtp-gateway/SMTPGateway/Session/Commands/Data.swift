@@ -1,0 +1,137 @@
+import Foundation
+import SMTPProtocol
+import StoreAPI
+
+/// DATA and BDAT — after at least one accepted RCPT (RFC 5321 §4.1.1.4, §4.5.2; RFC 3030 §2–4).
+///
+/// The content is collected up to the size limit (beyond it, read to the end and answered
+/// `552`), trace headers are added, and the message goes to the store in one durable write;
+/// only its success is answered `250` (ARCHITECTURE.md, "Sending").
+///
+///     C: DATA
+///     S: 354 Start mail input; end with <CRLF>.<CRLF>
+///     C: …message…
+///     C: .
+///     S: 250 2.0.0 OK queued as 3f2a…
+extension SMTPSession {
+    mutating func data() -> [SessionAction] {
+        guard phase == .command, let t = transaction else { return refuse(.mailFirst) }
+        guard !t.chunking else { return refuse(.badSequence) }  // RFC 3030 §3: no DATA after BDAT
+        guard !t.recipients.isEmpty else { return refuse(.noValidRecipients) }
+        phase = .data
+        decoder = DataStuffingDecoder(maxMessageSize: settings.maxMessageSize)
+        return [.reply(.startMailInput)]
+    }
+
+    mutating func receiveData(_ bytes: [UInt8]) -> [SessionAction] {
+        guard var d = decoder else { return [] }
+        let output = d.decode(bytes)
+        decoder = d
+        transaction?.message += output.message
+        guard output.isComplete else { return [] }
+        reader.append(output.leftover)
+        phase = .command
+        decoder = nil
+        if d.findings.sizeExceeded { transaction?.tooBig = true }
+        return finishMessage()
+    }
+
+    mutating func bdat(size: Int, last: Bool) -> [SessionAction] {
+        guard phase == .command, transaction != nil else {
+            // The chunk still follows; it must be read and thrown away (RFC 3030 §4).
+            phase = .bdat(remaining: size, last: false)
+            transaction = nil
+            return refuse(.mailFirst)
+        }
+        guard transaction?.recipients.isEmpty == false else {
+            phase = .bdat(remaining: size, last: false)
+            transaction = nil
+            return refuse(.noValidRecipients)
+        }
+        transaction?.chunking = true
+        phase = .bdat(remaining: size, last: last)
+        if size == 0 { return receiveChunk([], remaining: 0, last: last) }
+        return []
+    }
+
+    mutating func receiveChunk(_ bytes: [UInt8], remaining: Int, last: Bool) -> [SessionAction] {
+        let take = min(bytes.count, remaining)
+        if transaction != nil {
+            let room = settings.maxMessageSize - (transaction?.message.count ?? 0)
+            if take > room { transaction?.tooBig = true }
+            if transaction?.tooBig == false { transaction?.message += bytes[..<take] }
+        }
+        reader.append(bytes[take...])
+        let left = remaining - take
+        guard left == 0 else {
+            phase = .bdat(remaining: left, last: last)
+            return []
+        }
+        phase = .command
+        guard transaction != nil else { return [] }  // a chunk after a refused BDAT, discarded
+        if !last {
+            if transaction?.tooBig == true {
+                transaction = nil
+                return refuse(.messageTooBig)
+            }
+            return [.reply(SMTPReply(250, EnhancedStatusCode(2, 0, 0), "\(transaction?.message.count ?? 0) octets received"))]
+        }
+        return finishMessage()
+    }
+
+    /// The content is complete: refuse it, or add the trace headers and hand it to the store.
+    mutating func finishMessage() -> [SessionAction] {
+        guard let t = transaction else { return [.reply(.badSequence)] }
+        if t.tooBig {
+            transaction = nil
+            return [.reply(.messageTooBig)]
+        }
+        transactions += 1
+        let queueID = "\(id).\(transactions)"
+        let headers = TraceHeaders(
+            hostname: settings.hostname, clientName: ehloDomain ?? "unknown", clientAddress: clientAddress,
+            protocolName: protocolName, queueID: queueID,
+            recipient: t.recipients.count == 1 ? t.recipients[0].address : nil, date: now())
+        var message = headers.received()
+        if listener.isSubmission {
+            // RFC 6409 §8.1, §8.3: a submission server may add what the client left out.
+            message += headers.missingSubmissionFields(in: t.message)
+        }
+        message += t.message
+        let envelope = DeliveryEnvelope(
+            sender: t.sender.mailbox?.description ?? "", recipients: t.recipients, relay: authenticatedUser != nil,
+            ret: t.parameters.ret?.rawValue, envid: t.parameters.envelopeID,
+            smtputf8: t.parameters.smtpUTF8 ? true : nil, body: t.parameters.body?.rawValue)
+        pending = .delivery
+        return [.deliver(message: message, envelope: envelope, idempotencyKey: queueID)]
+    }
+
+    mutating func finishDelivery(_ answer: StoreAnswer) -> [SessionAction] {
+        let queueID = "\(id).\(transactions)"
+        switch answer {
+        case .delivered(let result):
+            transaction = nil
+            let accepted = result.recipients.contains { $0.status == .delivered || $0.status == .queued }
+            return [.reply(accepted ? .messageAccepted(queueID) : .noValidRecipients)]
+        case .rejected:
+            transaction = nil
+            return [.reply(.contentRejected)]
+        case .unavailable:
+            // The transaction is over either way (RFC 5321 §4.1.1.4); the client sends it again.
+            transaction = nil
+            return [.reply(Self.storeUnavailable)]
+        case .login, .recipient:
+            transaction = nil
+            return [.reply(.badSequence)]
+        }
+    }
+
+    /// RFC 3848 / RFC 6531 §3.7.3 `with` keywords for the Received header.
+    var protocolName: String {
+        var name = usedEHLO ? "ESMTP" : "SMTP"
+        if transaction?.parameters.smtpUTF8 == true { name = "UTF8" + name }
+        if isTLS { name += "S" }
+        if authenticatedUser != nil { name += "A" }
+        return name
+    }
+}

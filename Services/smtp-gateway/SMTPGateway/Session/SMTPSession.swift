@@ -1,0 +1,188 @@
+import Foundation
+import SMTPProtocol
+import StoreAPI
+
+/// One SMTP server session as a state machine (RFC 5321 §4.1, §4.3.2): bytes and store answers
+/// in, actions out. It opens no sockets and never waits: when it needs the store it returns
+/// the request and stops reading commands until `resume(_:)` brings the answer, which is also
+/// how PIPELINING (RFC 2920) keeps the replies in command order.
+public struct SMTPSession: Sendable {
+    public let listener: Listener
+    public let settings: SessionSettings
+    /// Identifies the session in logs, Received headers and idempotency keys.
+    public let id: String
+    let clientAddress: String
+    let now: @Sendable () -> Date
+
+    enum Phase: Sendable, Equatable {
+        /// Before HELO/EHLO (and again after STARTTLS, RFC 3207 §4.2).
+        case greeting
+        /// Ready for MAIL (or in a transaction: see `transaction`).
+        case command
+        /// Receiving the DATA content.
+        case data
+        /// Receiving `remaining` octets of a BDAT chunk (RFC 3030 §2).
+        case bdat(remaining: Int, last: Bool)
+        /// An AUTH exchange waiting for the client's next line.
+        case auth(AuthExchange)
+        case closed
+    }
+
+    enum Pending: Sendable, Equatable {
+        case login
+        case sender(MailTransaction)
+        case recipient(SMTPPath, RcptParameters)
+        case delivery
+    }
+
+    var phase = Phase.greeting
+    var pending: Pending?
+    var reader = SMTPLineReader()
+    var decoder: DataStuffingDecoder?
+    var transaction: MailTransaction?
+    var ehloDomain: String?
+    var usedEHLO = false
+    public internal(set) var isTLS: Bool
+    public internal(set) var authenticatedUser: String?
+    var errors = 0
+    var authFailures = 0
+    var transactions = 0
+
+    public init(listener: Listener, settings: SessionSettings, id: String, clientAddress: String, isTLS: Bool,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.listener = listener
+        self.settings = settings
+        self.id = id
+        self.clientAddress = clientAddress
+        self.isTLS = isTLS
+        self.now = now
+    }
+
+    /// The greeting (RFC 5321 §4.2: `220` first).
+    public mutating func start() -> [SessionAction] {
+        [.reply(.serviceReady(settings.hostname))]
+    }
+
+    /// Bytes from the client.
+    public mutating func receive(_ bytes: [UInt8]) -> [SessionAction] {
+        guard phase != .closed else { return [] }
+        reader.append(bytes)
+        return process()
+    }
+
+    /// The store's answer to the action that paused the session.
+    public mutating func resume(_ answer: StoreAnswer) -> [SessionAction] {
+        guard let waiting = pending else { return [] }
+        pending = nil
+        var actions: [SessionAction]
+        switch waiting {
+        case .login: actions = finishLogin(answer)
+        case .sender(let t): actions = finishMail(t, answer)
+        case .recipient(let path, let parameters): actions = finishRcpt(path, parameters, answer)
+        case .delivery: actions = finishDelivery(answer)
+        }
+        return actions + process()
+    }
+
+    /// The TLS handshake finished (after STARTTLS, or at once on the implicit-TLS port).
+    public mutating func tlsEstablished() {
+        isTLS = true
+    }
+
+    public var isWaitingForStore: Bool { pending != nil }
+    public var isClosed: Bool { phase == .closed }
+
+    /// Handles buffered input until it runs out, the session waits for the store, or closes.
+    mutating func process() -> [SessionAction] {
+        var actions: [SessionAction] = []
+        while pending == nil && phase != .closed {
+            switch phase {
+            case .data:
+                guard reader.hasBufferedBytes else { return actions }
+                actions += receiveData(reader.takeBuffered())
+            case .bdat(let remaining, let last):
+                guard reader.hasBufferedBytes else { return actions }
+                actions += receiveChunk(reader.takeBuffered(), remaining: remaining, last: last)
+            default:
+                guard let event = reader.next() else { return actions }
+                switch event {
+                case .tooLong:
+                    actions += refuse(.lineTooLong)
+                case .line(let line, _):
+                    actions += handleLine(line)
+                }
+            }
+        }
+        return actions
+    }
+
+    mutating func handleLine(_ line: [UInt8]) -> [SessionAction] {
+        if case .auth(let exchange) = phase {
+            return continueAuth(exchange, line: line)
+        }
+        switch SMTPCommandParser.parse(line: line[...]) {
+        case .failure(let error):
+            return refuse(error.reply)
+        case .success(let command):
+            return dispatch(command)
+        }
+    }
+
+    /// Which command is legal when: the table of RFC 5321 §4.1.4 and §4.3.2.
+    mutating func dispatch(_ command: SMTPCommand) -> [SessionAction] {
+        switch command {
+        case .helo(let domain): return helo(domain)
+        case .ehlo(let domain): return ehlo(domain)
+        case .mail(let from, let parameters): return mail(from, parameters)
+        case .rcpt(let to, let parameters): return rcpt(to, parameters)
+        case .data: return data()
+        case .bdat(let size, let last): return bdat(size: size, last: last)
+        case .rset: return rset()
+        case .noop: return [.reply(.ok)]
+        case .vrfy: return [.reply(.cannotVRFY)]
+        case .expn: return refuse(.commandNotImplemented)
+        case .help: return [.reply(.help)]
+        case .quit:
+            phase = .closed
+            return [.reply(.closing), .close]
+        case .startTLS: return startTLS()
+        case .auth(let mechanism, let initial): return auth(mechanism, initialResponse: initial)
+        }
+    }
+
+    /// A refused command; too many of them and we hang up (a client that is lost or abusive).
+    mutating func refuse(_ reply: SMTPReply) -> [SessionAction] {
+        errors += 1
+        if errors >= settings.maxErrors {
+            phase = .closed
+            return [.reply(reply), .reply(.tooManyErrors), .close]
+        }
+        return [.reply(reply)]
+    }
+
+    /// The store is down: a temporary reply, and the session stays usable (ARCHITECTURE.md).
+    static let storeUnavailable = SMTPReply.temporaryFailure
+}
+
+/// One mail transaction (RFC 5321 §3.3): from MAIL to the end of DATA/BDAT LAST, or RSET.
+struct MailTransaction: Sendable, Equatable {
+    var sender: SMTPPath
+    var parameters: MailParameters
+    var recipients: [EnvelopeRecipient] = []
+    var message: [UInt8] = []
+    var tooBig = false
+    var chunking = false
+}
+
+extension SMTPSession {
+    /// A command line has begun but not ended (the reader holds bytes outside DATA/BDAT).
+    public var hasPartialCommand: Bool {
+        switch phase {
+        case .greeting, .command, .auth: return reader.hasBufferedBytes
+        default: return false
+        }
+    }
+
+    /// The client's IP address, for the store's per-address login throttling.
+    public var clientAddressForStore: String { clientAddress }
+}

@@ -1,0 +1,59 @@
+import Logging
+import Metrics
+import StoreAPI
+import StoreClient
+
+/// Performs a session's store actions with the internal API client and turns the outcome
+/// into a `StoreAnswer`: a 4xx is the client's problem (`rejected`), anything else is
+/// temporary (`unavailable`, SMTP `451 4.3.0`), never a crash or a permanent refusal.
+struct StoreAnswers: Sendable {
+    let client: StoreClient
+    /// A delivery whose answer was lost is retried with the same idempotency key, so that the
+    /// store keeps one copy, before the client is told to try again later.
+    static let deliveryAttempts = 3
+
+    func answer(_ action: SessionAction, clientAddress: String, logger: Logger) async -> StoreAnswer {
+        do {
+            switch action {
+            case .verifyLogin(let username, let password):
+                return .login(try await client.verifyLogin(
+                    LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "smtp")))
+            case .lookup(let address):
+                return .recipient(try await client.lookupRecipient(address))
+            case .deliver(let message, let envelope, let key):
+                return .delivered(try await deliver(message, envelope, key, logger: logger))
+            default:
+                return .unavailable
+            }
+        } catch let error as StoreClientError {
+            if error.isTemporary {
+                logger.error("store unavailable", metadata: ["error": "\(error)"])
+                return .unavailable
+            }
+            logger.info("store refused", metadata: ["error": "\(error)"])
+            return .rejected(code: error.code ?? "")
+        } catch {
+            logger.error("store call failed", metadata: ["error": "\(error)"])
+            return .unavailable
+        }
+    }
+
+    private func deliver(_ message: [UInt8], _ envelope: DeliveryEnvelope, _ key: String, logger: Logger) async throws -> DeliveryResult {
+        let started = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - started
+            Timer(label: "buzon_smtp_store_write_seconds").recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        var attempt = 1
+        while true {
+            do {
+                return try await client.deliver(message, envelope: envelope, idempotencyKey: key)
+            } catch let error as StoreClientError where error.isTemporary && attempt < Self.deliveryAttempts {
+                logger.warning("store write failed, retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(200 * attempt))
+                attempt += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import NIOSSL
+
+/// Server TLS from a PEM certificate chain and key (`BUZON_TLS_CERT`, `BUZON_TLS_KEY`), as
+/// every TLS-speaking gateway loads it. TLS 1.2 is the floor (RFC 8996 retired 1.0 and 1.1).
+public enum TLSSetup {
+    public static func serverContext(certificatePath: String, keyPath: String) throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        return try NIOSSLContext(configuration: configuration)
+    }
+}
