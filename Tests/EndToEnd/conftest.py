@@ -128,3 +128,95 @@ def mailctl(store: Store, *args: str, stdin: str | None = None, env: dict | None
     e.update({"BUZON_STORE_URL": store.url, "BUZON_INTERNAL_TOKEN": store.token})
     e.update(env or {})
     return subprocess.run([str(bin_dir() / "mailctl"), *args], input=stdin, capture_output=True, text=True, env=e, timeout=60)
+
+
+class Gateway:
+    """An smtp-gateway process in front of `store`, with the MX, submission and submissions
+    listeners on free loopback ports and a self-signed certificate for localhost."""
+
+    def __init__(self, store: Store, tmp: Path, env: dict | None = None):
+        self.store = store
+        self.tmp = Path(tmp)
+        self.mx_port, self.submission_port, self.submissions_port, self.admin_port = (free_port() for _ in range(4))
+        self.cert, self.key = make_certificate(self.tmp)
+        self.extra_env = env or {}
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.tmp / f"smtp-gateway-{self.mx_port}.log"
+
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update({
+            "BUZON_STORE_URL": self.store.url,
+            "BUZON_INTERNAL_TOKEN": self.store.token,
+            "BUZON_SMTP_HOST": "127.0.0.1",
+            "BUZON_SMTP_MX_PORT": str(self.mx_port),
+            "BUZON_SMTP_SUBMISSION_PORT": str(self.submission_port),
+            "BUZON_SMTP_SUBMISSIONS_PORT": str(self.submissions_port),
+            "BUZON_SMTP_ADMIN_PORT": str(self.admin_port),
+            "BUZON_TLS_CERT": str(self.cert),
+            "BUZON_TLS_KEY": str(self.key),
+            "BUZON_HOSTNAME": "mx.example.test",
+            "BUZON_LOG_LEVEL": "warning",
+        })
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout: float = 20.0) -> "Gateway":
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([str(bin_dir() / "smtp-gateway")], env=self.env(), stdout=log, stderr=log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"smtp-gateway exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.mx_port), timeout=1) as s:
+                    if s.recv(100).startswith(b"220"):
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("smtp-gateway did not start")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> int | None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.proc.returncode if self.proc else None
+
+
+def make_certificate(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost and 127.0.0.1 (SWIFT-NOTES.md's recipe)."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    if not cert.exists():
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-days", "30", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                        "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.fixture
+def mail_system(tmp_path):
+    """A store with the domain example.test, users alice and bob (password `secret`), and an
+    smtp-gateway in front of it. Yields (store, gateway)."""
+    store = Store(tmp_path / "data").start()
+    store.add_user("alice@example.test")
+    store.add_user("bob@example.test")
+    gateway = Gateway(store, tmp_path).start()
+    yield store, gateway
+    gateway.stop()
+    store.stop()
+
+
+def inbox_messages(store: Store, account: str) -> list[bytes]:
+    """The raw messages in an account's INBOX, in UID order."""
+    inbox = store.inbox(account)
+    listed = store.api("GET", f"/v1/accounts/{account}/mailboxes/{inbox['id']}/messages").json()["messages"]
+    return [store.api("GET", f"/v1/accounts/{account}/mailboxes/{inbox['id']}/messages/{m['uid']}/raw").content for m in listed]
