@@ -1,0 +1,95 @@
+import Foundation
+import SMTPProtocol
+import StoreAPI
+import Testing
+@testable import SMTPGateway
+
+/// Drives an `SMTPSession` like a connection would, with a fake store, and reads like a
+/// transcript: `t.send("RCPT TO:<a@b>", expect: "250 2.1.5")` (CONVENTIONS.md §12).
+struct Transcript {
+    var session: SMTPSession
+    var store = FakeStore()
+    /// Every action the session took, in order.
+    var log: [SessionAction] = []
+    var closed = false
+    var tlsStarted = false
+
+    init(_ listener: Listener, tls: Bool? = nil, settings: SessionSettings = SessionSettings(hostname: "mx.example.test")) {
+        session = SMTPSession(listener: listener, settings: settings, id: "t1", clientAddress: "192.0.2.7",
+                              isTLS: tls ?? (listener == .submissions), now: { Date(timeIntervalSince1970: 1_795_700_000) })
+        _ = perform(session.start())
+    }
+
+    /// Sends raw bytes; answers store actions at once; returns the replies.
+    @discardableResult
+    mutating func raw(_ bytes: [UInt8]) -> [SMTPReply] {
+        perform(session.receive(bytes))
+    }
+
+    /// Sends one line and checks that the last reply starts with `expect`.
+    @discardableResult
+    mutating func send(_ line: String, expect: String, sourceLocation: SourceLocation = #_sourceLocation) -> [SMTPReply] {
+        let replies = raw(Array((line + "\r\n").utf8))
+        let last = replies.last.map { String(decoding: $0.encoded, as: UTF8.self) } ?? "(no reply)"
+        let lastLine = last.split(separator: "\r\n").last.map(String.init) ?? last
+        #expect(lastLine.hasPrefix(expect), "\(line) → \(last)", sourceLocation: sourceLocation)
+        return replies
+    }
+
+    mutating func perform(_ actions: [SessionAction]) -> [SMTPReply] {
+        var replies: [SMTPReply] = []
+        var queue = actions
+        while !queue.isEmpty {
+            let action = queue.removeFirst()
+            log.append(action)
+            switch action {
+            case .reply(let r): replies.append(r)
+            case .close: closed = true
+            case .startTLS:
+                tlsStarted = true
+                session.tlsEstablished()
+            case .verifyLogin, .lookup, .deliver:
+                queue += session.resume(store.answer(action))
+            }
+        }
+        return replies
+    }
+
+    var deliveries: [(message: [UInt8], envelope: DeliveryEnvelope)] {
+        log.compactMap { if case .deliver(let m, let e, _) = $0 { return (m, e) } else { return nil } }
+    }
+}
+
+/// The store as the session sees it: example.test with alice and bob (password `secret`),
+/// alias team@ → alice, bob.
+struct FakeStore {
+    var down = false
+    var accounts = ["alice@example.test", "bob@example.test"]
+
+    func answer(_ action: SessionAction) -> StoreAnswer {
+        if down { return .unavailable }
+        switch action {
+        case .verifyLogin(let user, let password):
+            let ok = accounts.contains(user.lowercased()) && password == "secret"
+            return .login(LoginResult(result: ok ? .ok : .invalid, address: ok ? user.lowercased() : nil))
+        case .lookup(let address):
+            let domain = Validation.domainOf(address)
+            guard domain == "example.test" else { return .recipient(RecipientInfo(address: address, local: false, exists: false)) }
+            if address == "team@example.test" {
+                return .recipient(RecipientInfo(address: address, local: true, exists: true, accounts: accounts))
+            }
+            let exists = accounts.contains(address)
+            return .recipient(RecipientInfo(address: address, local: true, exists: exists, accounts: exists ? [address] : []))
+        case .deliver(_, let envelope, _):
+            return .delivered(DeliveryResult(contentID: 1, size: 1, recipients: envelope.recipients.map {
+                RecipientResult(recipient: $0.address, status: Validation.domainOf($0.address) == "example.test" ? .delivered : .queued)
+            }))
+        default:
+            return .unavailable
+        }
+    }
+}
+
+func plainAuth(_ user: String, _ password: String) -> String {
+    Data("\0\(user)\0\(password)".utf8).base64EncodedString()
+}
