@@ -47,6 +47,12 @@ WORK="$(mktemp -d)"
 chmod 755 "$WORK"   # Postfix and Dovecot's users walk into it
 STORE="" GATEWAY="" POSTFIX_UP="" DOVECOT_UP=""
 cleanup() {
+    local rc=$?
+    if [ "$rc" != 0 ]; then   # say why: Postfix only writes to its log when not on a terminal
+        for log in "$WORK"/buzon/*.log "$WORK"/postfix/postfix.log "$WORK"/dovecot/dovecot.log; do
+            [ -s "$log" ] && { echo "--- $log" >&2; tail -n 20 "$log" >&2; }
+        done
+    fi
     [ -n "$GATEWAY" ] && kill "$GATEWAY" 2>/dev/null || true
     [ -n "$STORE" ] && kill "$STORE" 2>/dev/null || true
     [ -n "$POSTFIX_UP" ] && postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1 || true
@@ -145,6 +151,7 @@ compatibility_level = 3.6
 queue_directory = $PF/queue
 data_directory = $PF/data
 maillog_file = $PF/postfix.log
+maillog_file_prefixes = $PF
 myhostname = mx.bench.test
 mydomain = bench.test
 myorigin = bench.test

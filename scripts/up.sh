@@ -10,6 +10,10 @@ export BUZON_DATA_DIR="${BUZON_DATA_DIR:-$PWD/.data}"
 export BUZON_STORE_HOST="${BUZON_STORE_HOST:-127.0.0.1}"
 export BUZON_STORE_PORT="${BUZON_STORE_PORT:-8025}"
 export BUZON_STORE_URL="${BUZON_STORE_URL:-http://$BUZON_STORE_HOST:$BUZON_STORE_PORT}"
+export BUZON_SMTP_MX_PORT="${BUZON_SMTP_MX_PORT:-2525}"
+export BUZON_SMTP_SUBMISSION_PORT="${BUZON_SMTP_SUBMISSION_PORT:-2587}"
+export BUZON_SMTP_SUBMISSIONS_PORT="${BUZON_SMTP_SUBMISSIONS_PORT:-2465}"
+export BUZON_SMTP_ADMIN_PORT="${BUZON_SMTP_ADMIN_PORT:-9025}"
 DEMO_DOMAIN="example.test"
 DEMO_USER="demo@$DEMO_DOMAIN"
 DEMO_PASSWORD="demo"
@@ -73,6 +77,7 @@ shutdown() {
 trap shutdown TERM INT
 
 supervise mailbox-store "$BIN/mailbox-store"
+supervise smtp-gateway "$BIN/smtp-gateway"
 
 # Wait for the store, then create the demo domain and user on the first start only.
 for _ in $(seq 1 100); do
@@ -89,6 +94,10 @@ fi
 cat <<INFO
 Buzón is running (data in $BUZON_DATA_DIR):
   mailbox-store   internal API   $BUZON_STORE_URL   (token in $BUZON_DATA_DIR/internal-token)
+  smtp-gateway    MX             smtp://127.0.0.1:$BUZON_SMTP_MX_PORT
+                  submission     smtp://127.0.0.1:$BUZON_SMTP_SUBMISSION_PORT (STARTTLS, AUTH)
+                  submissions    smtps://127.0.0.1:$BUZON_SMTP_SUBMISSIONS_PORT
+                  admin          http://127.0.0.1:$BUZON_SMTP_ADMIN_PORT/metrics
   demo account    $DEMO_USER / $DEMO_PASSWORD
   admin           $BIN/mailctl user list
 Ctrl-C stops everything.

@@ -8,13 +8,18 @@ import subprocess
 import time
 from pathlib import Path
 
+import smtplib
+
 import requests
 
 from conftest import ROOT, free_port
 
 
-def store_pids(data_dir: Path) -> list[int]:
-    """mailbox-store processes started with this data directory."""
+SERVICES = (b"mailbox-store", b"smtp-gateway")
+
+
+def store_pids(data_dir: Path, names: tuple[bytes, ...] = (b"mailbox-store",)) -> list[int]:
+    """Processes of the named services started with this data directory."""
     pids = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -24,7 +29,7 @@ def store_pids(data_dir: Path) -> list[int]:
             env = (proc / "environ").read_bytes()
         except OSError:
             continue
-        if cmd.split(b"\0")[0].endswith(b"mailbox-store") and f"BUZON_DATA_DIR={data_dir}".encode() in env.split(b"\0"):
+        if cmd.split(b"\0")[0].endswith(names) and f"BUZON_DATA_DIR={data_dir}".encode() in env.split(b"\0"):
             pids.append(int(proc.name))
     return pids
 
@@ -48,10 +53,12 @@ def healthy(url: str) -> bool:
 
 def test_make_up_runs_restarts_and_stops(tmp_path):
     data = tmp_path / "data"
-    port = free_port()
+    port, mx, submission, submissions, admin = (free_port() for _ in range(5))
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, BUZON_DATA_DIR=str(data), BUZON_STORE_PORT=str(port), CONFIG="debug",
-               BUZON_SKIP_BUILD="1", BUZON_BCRYPT_COST="4", BUZON_LOG_LEVEL="warning")
+               BUZON_SKIP_BUILD="1", BUZON_BCRYPT_COST="4", BUZON_LOG_LEVEL="warning",
+               BUZON_SMTP_MX_PORT=str(mx), BUZON_SMTP_SUBMISSION_PORT=str(submission),
+               BUZON_SMTP_SUBMISSIONS_PORT=str(submissions), BUZON_SMTP_ADMIN_PORT=str(admin))
     env.pop("BUZON_INTERNAL_TOKEN", None)
     log = open(tmp_path / "up.log", "wb")
     up = subprocess.Popen(["make", "up"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -65,6 +72,14 @@ def test_make_up_runs_restarts_and_stops(tmp_path):
         r = requests.post(url + "/v1/auth/verify", json={"username": "demo@example.test", "password": "demo"}, headers=auth, timeout=10)
         assert r.json()["result"] == "ok"
 
+        # Mail to the demo user through the smtp-gateway lands in its INBOX.
+        wait_for(lambda: healthy(f"http://127.0.0.1:{admin}"), 30, "the smtp-gateway")
+        with smtplib.SMTP("127.0.0.1", mx, timeout=10) as smtp:
+            smtp.sendmail("someone@remote.test", ["demo@example.test"], b"Subject: make up\r\n\r\nhello\r\n")
+        boxes = requests.get(url + "/v1/accounts/demo@example.test/mailboxes", headers=auth, timeout=10).json()["mailboxes"]
+        assert next(b for b in boxes if b["name"] == "INBOX")["messages"] == 1
+
+        assert len(store_pids(data, SERVICES)) == 2, "one process per service"
         # A crashed service comes back by itself.
         first = wait_for(lambda: store_pids(data), 10, "the store process")
         os.kill(first[0], signal.SIGKILL)
@@ -77,5 +92,5 @@ def test_make_up_runs_restarts_and_stops(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(up.pid, signal.SIGKILL)
             raise
-    wait_for(lambda: not store_pids(data), 15, "every service to stop")
+    wait_for(lambda: not store_pids(data, SERVICES), 15, "every service to stop")
     assert not healthy(url)

@@ -74,7 +74,8 @@ def test_added_received_field_is_ascii_for_a_7bit_message(mail_system):
 def test_swaks_message_lands_in_inbox_byte_exact(mail_system, tmp_path):
     store, gateway = mail_system
     path = tmp_path / "message.eml"
-    path.write_bytes(ORIGINAL)
+    # swaks sends the file and then CRLF "." CRLF: the file holds the message without its last CRLF.
+    path.write_bytes(ORIGINAL[:-2])
     result = swaks("--server", f"127.0.0.1:{gateway.mx_port}", "--ehlo", "swaks.test", "--from", "sender@remote.test",
                    "--to", ALICE, "--data", f"@{path}")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -198,11 +199,7 @@ def test_bdat_zero_last_ends_the_message(mail_system):
     content = b"Subject: zero last\r\n\r\n" + bytes(range(0x80, 0x100)) + b"\r\n"
     with open_session(gateway.mx_port) as s:
         s.ehlo()
-        s.send(b"MAIL FROM:<sender@remote.test> BODY=BINARYMIME\r\n")
-        code, text, _ = s.reply()
-        if code != 250:  # BINARYMIME is not announced; 8BITMIME covers these octets
-            s.send(b"MAIL FROM:<sender@remote.test> BODY=8BITMIME\r\n")
-            code, text, _ = s.reply()
+        code, text = s.cmd("MAIL FROM:<sender@remote.test> BODY=8BITMIME")
         assert code == 250, text
         assert s.cmd("RCPT TO:<bob@example.test>")[0] == 250
         s.send(b"BDAT %d\r\n" % len(content) + content)
