@@ -8,7 +8,8 @@
 # with their configuration, queue and mail under a temporary directory, on loopback only; the
 # system's own configuration is not touched and nothing is left running.
 # BENCH_BIN=dir uses the executables there instead of building (e.g. .build/debug: not figures
-# to publish); BENCH_SMALL / BENCH_LARGE set the message counts, BENCH_ONLY=buzon|postfix one side.
+# to publish); BENCH_SMALL / BENCH_LARGE set the message counts, BENCH_ONLY=buzon|postfix one side,
+# BENCH_KEEP=1 keeps the temporary directory (logs, queue, Maildir, store).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_DETERMINISTIC_HASHING=1
@@ -58,7 +59,7 @@ cleanup() {
     [ -n "$POSTFIX_UP" ] && postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1 || true
     [ -n "$DOVECOT_UP" ] && doveadm -c "$WORK/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true
     wait 2>/dev/null || true
-    rm -rf "$WORK"
+    if [ -n "${BENCH_KEEP:-}" ]; then echo "bench-smtp: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
