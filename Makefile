@@ -1,5 +1,5 @@
 # The two commands of the README, and the benchmarks.
-.PHONY: up test build bench clean
+.PHONY: up test build bench bench-smtp clean
 
 up:            ## build and run every service locally (Ctrl-C stops)
 	./scripts/up.sh
@@ -12,6 +12,9 @@ build:
 
 bench:         ## store delivery benchmark; figures go into docs/BENCHMARKS.md
 	./scripts/bench-store.sh
+
+bench-smtp:    ## SMTP in -> mailbox, Buzón beside Postfix + Dovecot (installs them; root)
+	./scripts/bench-smtp.sh
 
 clean:
 	rm -rf .build

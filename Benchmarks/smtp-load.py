@@ -20,6 +20,7 @@ message size, Buzón beside Postfix + Dovecot, with the ratio.
 
 import argparse
 import json
+import math
 import multiprocessing as mp
 import os
 import smtplib
@@ -34,7 +35,7 @@ LINE = b"The quick brown fox jumps over the lazy dog; pack my box with five doze
 
 
 def make_message(run: str, sender: int, index: int, size: int, recipient: str) -> bytes:
-    """A plain-text message of about `size` bytes (CRLF, no line starting with a dot)."""
+    """A plain-text message of `size` bytes (give or take 2; CRLF, no line starting with a dot)."""
     head = (
         f"From: Load Generator <{SENDER}>\r\n"
         f"To: <{recipient}>\r\n"
@@ -46,9 +47,8 @@ def make_message(run: str, sender: int, index: int, size: int, recipient: str) -
         "\r\n"
     ).encode()
     room = max(size - len(head), len(LINE))
-    body = (LINE * (room // len(LINE) + 1))[:room]
-    cut = body.rfind(b"\r\n", 0, len(body) - 1)
-    body = body[: cut + 2] if cut > 0 else LINE
+    full, rest = divmod(room, len(LINE))
+    body = LINE * full + (b"x" * (rest - 2) + b"\r\n" if rest >= 3 else b"")
     return head + body
 
 
@@ -118,7 +118,7 @@ def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
     s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))]
+    return s[min(len(s) - 1, max(0, math.ceil(p / 100 * len(s)) - 1))]  # nearest rank
 
 
 def run(args) -> int:

@@ -191,7 +191,7 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
     postfix -c "$PF/etc" check
-    postfix -c "$PF/etc" start >/dev/null 2>&1
+    postfix -c "$PF/etc" start
     POSTFIX_UP=1
     wait_smtp "$PF_PORT"
     echo "Postfix $(postconf -c "$PF/etc" -h mail_version), Dovecot $(dovecot --version | cut -d' ' -f1)"
@@ -201,4 +201,8 @@ EOF
 fi
 
 echo
-"${LOAD[@]}" table $(ls "$RESULTS"/4k-buzon.json "$RESULTS"/4k-postfix.json "$RESULTS"/100k-buzon.json "$RESULTS"/100k-postfix.json 2>/dev/null)
+found=()
+for f in 4k-buzon 4k-postfix 100k-buzon 100k-postfix; do   # Buzón first: ratio = Buzón / Postfix
+    [ -e "$RESULTS/$f.json" ] && found+=("$RESULTS/$f.json")
+done
+"${LOAD[@]}" table "${found[@]}"

@@ -42,6 +42,8 @@ public enum APIErrorCode {
     public static let noRecipients = "no-recipients"
     public static let idempotencyConflict = "idempotency-conflict"
     public static let modified = "modified"
+    public static let inUse = "in-use"
+    public static let lockNotFound = "lock-not-found"
     public static let internalError = "internal-error"
     public static let unavailable = "unavailable"
 }

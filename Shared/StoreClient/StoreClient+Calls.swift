@@ -111,6 +111,28 @@ extension StoreClient {
     public func copy(_ account: String, mailbox: Int64, _ request: CopyRequest) async throws -> CopyResult {
         try await json(CopyResult.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/copy", body: request)
     }
+    /// Takes a lease (the POP3 maildrop lock); `nil` when another session holds it.
+    public func acquireLock(_ account: String, name: String, owner: String, ttl: Int) async throws -> LockLease? {
+        do {
+            return try await json(LockLease.self, .POST, "/v1/accounts/\(Self.segment(account))/locks/\(name)",
+                                  body: LockRequest(owner: owner, ttl: ttl))
+        } catch let error as StoreClientError where error.code == APIErrorCode.inUse {
+            return nil
+        }
+    }
+    /// Renews a lease; `nil` when it was lost.
+    public func renewLock(_ account: String, lease: LockLease, ttl: Int) async throws -> LockLease? {
+        do {
+            return try await json(LockLease.self, .PUT, "/v1/accounts/\(Self.segment(account))/locks/\(lease.name)/\(lease.token)",
+                                  body: LockRequest(owner: lease.owner, ttl: ttl))
+        } catch let error as StoreClientError where error.code == APIErrorCode.lockNotFound {
+            return nil
+        }
+    }
+    public func releaseLock(_ account: String, lease: LockLease) async throws {
+        try await call(.DELETE, "/v1/accounts/\(Self.segment(account))/locks/\(lease.name)/\(lease.token)")
+    }
+
     public func changes(_ account: String, since: UInt64, wait: Int = 0, limit: Int = 1000) async throws -> ChangeFeed {
         try await json(ChangeFeed.self, .GET, "/v1/accounts/\(Self.segment(account))/changes"
                        + Self.query([("since", String(since)), ("wait", String(wait)), ("limit", String(limit))]))

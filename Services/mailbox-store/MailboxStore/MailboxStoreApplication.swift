@@ -35,6 +35,7 @@ public func buildMailboxStore(
     MessageRoutes(store: store).add(to: router)
     DeliveryRoutes(store: store).add(to: router)
     ChangeRoutes(store: store).add(to: router)
+    LockRoutes(store: store).add(to: router)
     OpenAPIRoute.add(to: router)
 
     return Application(

@@ -49,6 +49,13 @@ public protocol MailStorage: Sendable {
     // Outbound queue
     func listQueue() async throws -> [QueueEntry]
 
+    // Leases (the POP3 maildrop lock)
+    /// Takes the lease if it is free or expired; `nil` when someone else holds it.
+    func acquireLock(account: String, name: String, owner: String, ttl: Double) async throws -> LockLease?
+    /// Extends a lease still held with `token`; `nil` when it was lost (expired and taken).
+    func renewLock(account: String, name: String, token: String, ttl: Double) async throws -> LockLease?
+    func releaseLock(account: String, name: String, token: String) async throws -> Bool
+
     // Changes
     func changes(account: String, since: UInt64, limit: Int) async throws -> ChangeFeed
     func accountID(_ address: String) async throws -> Int64?

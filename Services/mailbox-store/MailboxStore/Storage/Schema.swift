@@ -128,6 +128,20 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3-locks") { db in
+            // Leases across gateway instances (the POP3 maildrop lock); expired rows are
+            // simply overwritten by the next taker.
+            try db.execute(sql: """
+                CREATE TABLE locks (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    token TEXT NOT NULL,
+                    owner TEXT NOT NULL,
+                    expires_at REAL NOT NULL,
+                    PRIMARY KEY (account_id, name)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,59 @@
+import Hummingbird
+import StoreAPI
+
+/// `POST /v1/accounts/{account}/locks/{name}`, `PUT` and `DELETE …/locks/{name}/{token}`:
+/// leases that hold across gateway instances (the POP3 maildrop lock, RFC 1939 §8).
+struct LockRoutes {
+    let store: StoreContext
+
+    func add(to router: Router<StoreRequestContext>) {
+        let locks = router.group("v1/accounts/:account/locks")
+        locks.post(":name") { request, context -> Response in
+            let account = try RouteSupport.account(context)
+            let name = try Self.name(context)
+            let body = try await RouteSupport.decode(LockRequest.self, from: request, context: context)
+            let ttl = try Self.ttl(body.ttl)
+            guard !body.owner.isEmpty, body.owner.utf8.count <= 200 else {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "owner is 1 to 200 characters")
+            }
+            guard let lease = try await store.storage.acquireLock(account: account, name: name, owner: body.owner, ttl: ttl) else {
+                throw StoreError.conflict(APIErrorCode.inUse, "the lock is held by another session")
+            }
+            return try RouteSupport.json(lease, status: .created)
+        }
+        locks.put(":name/:token") { request, context -> Response in
+            let account = try RouteSupport.account(context)
+            let body = try await RouteSupport.decode(LockRequest.self, from: request, context: context)
+            guard let lease = try await store.storage.renewLock(account: account, name: try Self.name(context),
+                                                                token: RouteSupport.pathParameter(context, "token"),
+                                                                ttl: try Self.ttl(body.ttl)) else {
+                throw StoreError.notFound(APIErrorCode.lockNotFound, "the lock is not held with this token")
+            }
+            return try RouteSupport.json(lease)
+        }
+        locks.delete(":name/:token") { _, context -> Response in
+            let account = try RouteSupport.account(context)
+            guard try await store.storage.releaseLock(account: account, name: try Self.name(context),
+                                                      token: RouteSupport.pathParameter(context, "token")) else {
+                throw StoreError.notFound(APIErrorCode.lockNotFound, "the lock is not held with this token")
+            }
+            return RouteSupport.noContent()
+        }
+    }
+
+    static func name(_ context: StoreRequestContext) throws -> String {
+        let name = RouteSupport.pathParameter(context, "name")
+        guard !name.isEmpty, name.utf8.count <= LockLimits.maxNameLength,
+              name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }) else {
+            throw StoreError.badRequest(APIErrorCode.badRequest, "a lock name is 1 to 32 of a-z, 0-9 and -")
+        }
+        return name
+    }
+
+    static func ttl(_ seconds: Int) throws -> Double {
+        guard LockLimits.ttl.contains(seconds) else {
+            throw StoreError.badRequest(APIErrorCode.badRequest, "ttl is 1 to 3600 seconds")
+        }
+        return Double(seconds)
+    }
+}
