@@ -1,3 +1,5 @@
+import AsyncHTTPClient
+import NIOCore
 import NIOHTTP1
 import StoreAPI
 
@@ -65,6 +67,17 @@ extension StoreClient {
         var headers = [(DeliveryEnvelope.headerName, try envelope.headerValue())]
         if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
         let (_, data) = try await send(.POST, "/v1/deliveries", body: raw, contentType: "message/rfc822", headers: headers)
+        return try decode(DeliveryResult.self, data)
+    }
+
+    /// The same, with the message streamed from `stream` (exactly `length` bytes), so that a
+    /// big message never has to be in memory whole.
+    public func deliver(stream: some AsyncSequence<ByteBuffer, any Error> & Sendable, length: Int, envelope: DeliveryEnvelope,
+                        idempotencyKey: String?) async throws -> DeliveryResult {
+        var headers = [(DeliveryEnvelope.headerName, try envelope.headerValue())]
+        if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
+        let (_, data) = try await send(.POST, "/v1/deliveries", requestBody: .stream(stream, length: .known(Int64(length))),
+                                       contentType: "message/rfc822", headers: headers)
         return try decode(DeliveryResult.self, data)
     }
 

@@ -53,13 +53,19 @@ public struct StoreClient: Sendable {
 
     public func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
                      headers extra: [(String, String)] = []) async throws -> (status: Int, body: [UInt8]) {
+        try await send(method, path, requestBody: body.map { .bytes(ByteBuffer(bytes: $0)) }, contentType: contentType, headers: extra)
+    }
+
+    /// The same with any AsyncHTTPClient body, e.g. a stream of a spooled message.
+    public func send(_ method: HTTPMethod, _ path: String, requestBody: HTTPClientRequest.Body?, contentType: String = "application/json",
+                     headers extra: [(String, String)] = []) async throws -> (status: Int, body: [UInt8]) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         for (name, value) in extra { request.headers.add(name: name, value: value) }
-        if let body {
+        if let requestBody {
             request.headers.add(name: "Content-Type", value: contentType)
-            request.body = .bytes(ByteBuffer(bytes: body))
+            request.body = requestBody
         }
         let response: HTTPClientResponse
         let bytes: ByteBuffer

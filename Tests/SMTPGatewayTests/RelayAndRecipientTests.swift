@@ -82,7 +82,7 @@ struct RelayAndRecipientTests {
         let (message, envelope) = try! #require(t.deliveries.first)
         #expect(envelope.relay && envelope.sender.lowercased() == "alice@example.test")
         let text = String(decoding: message, as: UTF8.self)
-        #expect(text.hasPrefix("Received: from c ([192.0.2.7])\r\n\tby mx.example.test (Buzón) with ESMTPSA id t1.1\r\n\tfor <friend@far.test>;"))
+        #expect(text.hasPrefix("Received: from c ([192.0.2.7])\r\n\tby mx.example.test (Buzon) with ESMTPSA id t1.1\r\n\tfor <friend@far.test>;"))
         #expect(text.contains("\r\nMessage-ID: <") && text.contains("\r\nDate: "), "submission adds what is missing")
         #expect(text.hasSuffix("Subject: out\r\n\r\nhello\r\n"))
     }

@@ -13,6 +13,9 @@ struct Transcript {
     var log: [SessionAction] = []
     var closed = false
     var tlsStarted = false
+    /// The body as the connection would spool it.
+    var spooled: [UInt8] = []
+    var delivered: [(message: [UInt8], envelope: DeliveryEnvelope)] = []
 
     init(_ listener: Listener, tls: Bool? = nil, settings: SessionSettings = SessionSettings(hostname: "mx.example.test")) {
         session = SMTPSession(listener: listener, settings: settings, id: "t1", clientAddress: "192.0.2.7",
@@ -48,16 +51,19 @@ struct Transcript {
             case .startTLS:
                 tlsStarted = true
                 session.tlsEstablished()
+            case .beginContent:
+                spooled = []
+            case .content(let bytes):
+                spooled += bytes
             case .verifyLogin, .lookup, .deliver:
+                if case .deliver(let prefix, let envelope, _) = action { delivered.append((prefix + spooled, envelope)) }
                 queue += session.resume(store.answer(action))
             }
         }
         return replies
     }
 
-    var deliveries: [(message: [UInt8], envelope: DeliveryEnvelope)] {
-        log.compactMap { if case .deliver(let m, let e, _) = $0 { return (m, e) } else { return nil } }
-    }
+    var deliveries: [(message: [UInt8], envelope: DeliveryEnvelope)] { delivered }
 }
 
 /// The store as the session sees it: example.test with alice and bob (password `secret`),

@@ -24,6 +24,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
     private var partialSince: NIODeadline?
     private var watchdog: RepeatedTask?
     private var closing = false
+    private let spool = MessageSpool()
 
     init(session: SMTPSession, store: StoreAnswers, tls: NIOSSLContext?, logger: Logger, timeout: TimeAmount) {
         self.session = session
@@ -90,6 +91,16 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
                 let channel = context.channel
                 context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
                 return
+            case .beginContent:
+                spool.reset()
+            case .content(let bytes):
+                do {
+                    try spool.append(bytes)
+                } catch {
+                    logger.error("cannot spool the message", metadata: ["error": "\(error)"])
+                    perform([.reply(.insufficientStorage), .close], context)
+                    return
+                }
             case .verifyLogin, .lookup, .deliver:
                 ask(action, context)
             }
@@ -107,12 +118,16 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
         let store = self.store
         let client = session.clientAddressForStore
         let logger = self.logger
+        var body: SpoolContents?
+        if case .deliver = action { body = spool.contents() }
+        let contents = body
         Task {
-            let answer = await store.answer(action, clientAddress: client, logger: logger)
+            let answer = await store.answer(action, body: contents, clientAddress: client, logger: logger)
             loop.execute {
                 let handler = bound.value
                 guard let context = handler.context else { return }
                 context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+                if case .deliver = action { handler.spool.reset() }
                 handler.perform(handler.session.resume(answer), context)
             }
         }

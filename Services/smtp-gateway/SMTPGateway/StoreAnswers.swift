@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import Metrics
 import StoreAPI
 import StoreClient
@@ -12,7 +13,7 @@ struct StoreAnswers: Sendable {
     /// store keeps one copy, before the client is told to try again later.
     static let deliveryAttempts = 3
 
-    func answer(_ action: SessionAction, clientAddress: String, logger: Logger) async -> StoreAnswer {
+    func answer(_ action: SessionAction, body: SpoolContents?, clientAddress: String, logger: Logger) async -> StoreAnswer {
         do {
             switch action {
             case .verifyLogin(let username, let password):
@@ -20,8 +21,9 @@ struct StoreAnswers: Sendable {
                     LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "smtp")))
             case .lookup(let address):
                 return .recipient(try await client.lookupRecipient(address))
-            case .deliver(let message, let envelope, let key):
-                return .delivered(try await deliver(message, envelope, key, logger: logger))
+            case .deliver(let prefix, let envelope, let key):
+                guard let body else { return .unavailable }
+                return .delivered(try await deliver(prefix, body, envelope, key, logger: logger))
             default:
                 return .unavailable
             }
@@ -38,7 +40,9 @@ struct StoreAnswers: Sendable {
         }
     }
 
-    private func deliver(_ message: [UInt8], _ envelope: DeliveryEnvelope, _ key: String, logger: Logger) async throws -> DeliveryResult {
+    /// Streams `prefix` and the spooled body to the store.
+    private func deliver(_ prefix: [UInt8], _ body: SpoolContents, _ envelope: DeliveryEnvelope, _ key: String,
+                         logger: Logger) async throws -> DeliveryResult {
         let started = ContinuousClock.now
         defer {
             let elapsed = ContinuousClock.now - started
@@ -48,7 +52,7 @@ struct StoreAnswers: Sendable {
         var attempt = 1
         while true {
             do {
-                return try await client.deliver(message, envelope: envelope, idempotencyKey: key)
+                return try await client.deliver(stream: body.chunks(after: prefix), length: prefix.count + body.size, envelope: envelope, idempotencyKey: key)
             } catch let error as StoreClientError where error.isTemporary && attempt < Self.deliveryAttempts {
                 logger.warning("store write failed, retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(200 * attempt))

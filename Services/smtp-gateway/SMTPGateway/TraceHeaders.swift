@@ -17,7 +17,8 @@ struct TraceHeaders {
 
     func received() -> [UInt8] {
         var text = "Received: from \(Self.clean(clientName)) ([\(clientAddress)])\r\n"
-        text += "\tby \(hostname) (Buzón) with \(protocolName) id \(queueID)"
+        // ASCII only: a header of a message that is not SMTPUTF8 must be (RFC 5322 §2.2).
+        text += "\tby \(hostname) (Buzon) with \(protocolName) id \(queueID)"
         if let recipient { text += "\r\n\tfor <\(Self.clean(recipient))>" }
         text += "; \(Self.rfc5322Date(date))\r\n"
         return Array(text.utf8)

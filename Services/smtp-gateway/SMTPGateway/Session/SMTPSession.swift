@@ -165,13 +165,32 @@ public struct SMTPSession: Sendable {
 }
 
 /// One mail transaction (RFC 5321 §3.3): from MAIL to the end of DATA/BDAT LAST, or RSET.
+///
+/// The body itself is not kept here: it leaves as `.content` actions for the connection to
+/// spool, so a session holds at most `headLimit` bytes of it (for the header checks).
 struct MailTransaction: Sendable, Equatable {
     var sender: SMTPPath
     var parameters: MailParameters
     var recipients: [EnvelopeRecipient] = []
-    var message: [UInt8] = []
+    /// Octets of body received so far.
+    var size = 0
+    /// The first octets of the body: enough to see its header fields.
+    var head: [UInt8] = []
     var tooBig = false
     var chunking = false
+
+    /// Header fields beyond this are not looked at (RFC 6409 §8 additions only need the names).
+    static let headLimit = 64 * 1024
+
+    /// Records `bytes` of body; answers the action that passes them on, or nil when the
+    /// message is over `limit` (then only counted, so that the end can be answered `552`).
+    mutating func append(_ bytes: ArraySlice<UInt8>, limit: Int) -> SessionAction? {
+        size += bytes.count
+        if size > limit { tooBig = true }
+        guard !tooBig, !bytes.isEmpty else { return nil }
+        if head.count < Self.headLimit { head += bytes.prefix(Self.headLimit - head.count) }
+        return .content(Array(bytes))
+    }
 }
 
 extension SMTPSession {

@@ -25,8 +25,13 @@ public enum SessionAction: Sendable, Equatable {
     case verifyLogin(username: String, password: String)
     /// Ask the store which accounts an address reaches (sender ownership or a recipient).
     case lookup(address: String)
-    /// Hand the finished message to the store in one durable write.
-    case deliver(message: [UInt8], envelope: DeliveryEnvelope, idempotencyKey: String)
+    /// A new message body begins: drop whatever an earlier, abandoned one left behind.
+    case beginContent
+    /// The next bytes of the message body (after dot-unstuffing), in order.
+    case content([UInt8])
+    /// Hand the finished message to the store in one durable write: `prefix` (the trace
+    /// headers the gateway adds) followed by the content received since `beginContent`.
+    case deliver(prefix: [UInt8], envelope: DeliveryEnvelope, idempotencyKey: String)
 }
 
 /// The store's answer to the last store action.

@@ -4,9 +4,10 @@ import StoreAPI
 
 /// DATA and BDAT — after at least one accepted RCPT (RFC 5321 §4.1.1.4, §4.5.2; RFC 3030 §2–4).
 ///
-/// The content is collected up to the size limit (beyond it, read to the end and answered
-/// `552`), trace headers are added, and the message goes to the store in one durable write;
-/// only its success is answered `250` (ARCHITECTURE.md, "Sending").
+/// The content leaves the session as it arrives (`.content`, spooled by the connection) up to
+/// the size limit (beyond it, read to the end and answered `552`); trace headers are added,
+/// and the message goes to the store in one durable write; only its success is answered `250`
+/// (ARCHITECTURE.md, "Sending").
 ///
 ///     C: DATA
 ///     S: 354 Start mail input; end with <CRLF>.<CRLF>
@@ -20,20 +21,21 @@ extension SMTPSession {
         guard !t.recipients.isEmpty else { return refuse(.noValidRecipients) }
         phase = .data
         decoder = DataStuffingDecoder(maxMessageSize: settings.maxMessageSize)
-        return [.reply(.startMailInput)]
+        return [.beginContent, .reply(.startMailInput)]
     }
 
     mutating func receiveData(_ bytes: [UInt8]) -> [SessionAction] {
         guard var d = decoder else { return [] }
         let output = d.decode(bytes)
         decoder = d
-        transaction?.message += output.message
-        guard output.isComplete else { return [] }
+        var actions: [SessionAction] = []
+        if let content = transaction?.append(output.message[...], limit: settings.maxMessageSize) { actions.append(content) }
+        if d.findings.sizeExceeded { transaction?.tooBig = true }
+        guard output.isComplete else { return actions }
         reader.append(output.leftover)
         phase = .command
         decoder = nil
-        if d.findings.sizeExceeded { transaction?.tooBig = true }
-        return finishMessage()
+        return actions + finishMessage()
     }
 
     mutating func bdat(size: Int, last: Bool) -> [SessionAction] {
@@ -48,35 +50,34 @@ extension SMTPSession {
             transaction = nil
             return refuse(.noValidRecipients)
         }
+        let first = transaction?.chunking == false
         transaction?.chunking = true
         phase = .bdat(remaining: size, last: last)
-        if size == 0 { return receiveChunk([], remaining: 0, last: last) }
-        return []
+        let begin: [SessionAction] = first ? [.beginContent] : []
+        if size == 0 { return begin + receiveChunk([], remaining: 0, last: last) }
+        return begin
     }
 
     mutating func receiveChunk(_ bytes: [UInt8], remaining: Int, last: Bool) -> [SessionAction] {
         let take = min(bytes.count, remaining)
-        if transaction != nil {
-            let room = settings.maxMessageSize - (transaction?.message.count ?? 0)
-            if take > room { transaction?.tooBig = true }
-            if transaction?.tooBig == false { transaction?.message += bytes[..<take] }
-        }
+        var actions: [SessionAction] = []
+        if let content = transaction?.append(bytes[..<take], limit: settings.maxMessageSize) { actions.append(content) }
         reader.append(bytes[take...])
         let left = remaining - take
         guard left == 0 else {
             phase = .bdat(remaining: left, last: last)
-            return []
+            return actions
         }
         phase = .command
-        guard transaction != nil else { return [] }  // a chunk after a refused BDAT, discarded
+        guard let t = transaction else { return actions }  // a chunk after a refused BDAT, discarded
         if !last {
-            if transaction?.tooBig == true {
+            if t.tooBig {
                 transaction = nil
-                return refuse(.messageTooBig)
+                return actions + refuse(.messageTooBig)
             }
-            return [.reply(SMTPReply(250, EnhancedStatusCode(2, 0, 0), "\(transaction?.message.count ?? 0) octets received"))]
+            return actions + [.reply(SMTPReply(250, EnhancedStatusCode(2, 0, 0), "\(t.size) octets received"))]
         }
-        return finishMessage()
+        return actions + finishMessage()
     }
 
     /// The content is complete: refuse it, or add the trace headers and hand it to the store.
@@ -92,18 +93,17 @@ extension SMTPSession {
             hostname: settings.hostname, clientName: ehloDomain ?? "unknown", clientAddress: clientAddress,
             protocolName: protocolName, queueID: queueID,
             recipient: t.recipients.count == 1 ? t.recipients[0].address : nil, date: now())
-        var message = headers.received()
+        var prefix = headers.received()
         if listener.isSubmission {
             // RFC 6409 §8.1, §8.3: a submission server may add what the client left out.
-            message += headers.missingSubmissionFields(in: t.message)
+            prefix += headers.missingSubmissionFields(in: t.head)
         }
-        message += t.message
         let envelope = DeliveryEnvelope(
             sender: t.sender.mailbox?.description ?? "", recipients: t.recipients, relay: authenticatedUser != nil,
             ret: t.parameters.ret?.rawValue, envid: t.parameters.envelopeID,
             smtputf8: t.parameters.smtpUTF8 ? true : nil, body: t.parameters.body?.rawValue)
         pending = .delivery
-        return [.deliver(message: message, envelope: envelope, idempotencyKey: queueID)]
+        return [.deliver(prefix: prefix, envelope: envelope, idempotencyKey: queueID)]
     }
 
     mutating func finishDelivery(_ answer: StoreAnswer) -> [SessionAction] {

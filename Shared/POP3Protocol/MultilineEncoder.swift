@@ -1,0 +1,75 @@
+/// The body of a multi-line response (RETR, TOP, LIST, UIDL, CAPA): every line ends
+/// in CRLF, a line starting with "." gets a second one, and `.CRLF` ends it. RFC 1939 §3.
+///
+/// ```
+/// S: +OK 120 octets
+/// S: Subject: hi
+/// S:
+/// S: ..hidden
+/// S: .
+/// ```
+/// Message bytes come from the store as they were received, so line ends are made
+/// CRLF whatever they were: bare LF and bare CR each become CRLF, CRLF stays one line
+/// end — also when the CR ends one chunk and the LF starts the next. A final CRLF is
+/// added when the message lacks one. 8-bit bytes and NUL pass unchanged (RFC 1939 §3
+/// says nothing against them; the client gets the message as stored).
+///
+/// Feed chunks with `encode` as they are read and end with `finish()`, so a large
+/// message streams in constant memory; or use `encode(message:)` for a whole one.
+public struct MultilineEncoder: Sendable {
+    private var atLineStart = true
+    private var pendingCR = false
+
+    public init() {}
+
+    /// Encodes a whole message, terminator included.
+    public static func encode<C: Collection>(message: C) -> [UInt8] where C.Element == UInt8 {
+        var encoder = MultilineEncoder()
+        return encoder.encode(message) + encoder.finish()
+    }
+
+    /// A body of text lines (LIST, UIDL, CAPA, the AUTH mechanism list), terminator
+    /// included. CR, LF and NUL inside a line become spaces.
+    public static func encode(lines: [String]) -> [UInt8] {
+        var encoder = MultilineEncoder()
+        var out: [UInt8] = []
+        for line in lines { out += encoder.encode(ByteClass.lineSafe(line) + ByteClass.crlf) }
+        return out + encoder.finish()
+    }
+
+    /// Encodes the next bytes of the message.
+    public mutating func encode<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 64 + 2)
+        for byte in bytes {
+            if pendingCR {
+                pendingCR = false
+                out += ByteClass.crlf  // bare CR or the CR of CRLF: one line end either way
+                atLineStart = true
+                if byte == ByteClass.lf { continue }
+            }
+            switch byte {
+            case ByteClass.cr:
+                pendingCR = true
+            case ByteClass.lf:
+                out += ByteClass.crlf  // a bare LF becomes CRLF. RFC 1939 §3
+                atLineStart = true
+            default:
+                if atLineStart, byte == ByteClass.dot { out.append(ByteClass.dot) }  // byte-stuffing. RFC 1939 §3
+                out.append(byte)
+                atLineStart = false
+            }
+        }
+        return out
+    }
+
+    /// The final CRLF if the message did not end with a line end, and `.CRLF`. The
+    /// encoder is then ready for the next body. RFC 1939 §3
+    public mutating func finish() -> [UInt8] {
+        var out: [UInt8] = []
+        if pendingCR || !atLineStart { out += ByteClass.crlf }
+        pendingCR = false
+        atLineStart = true
+        return out + [ByteClass.dot, ByteClass.cr, ByteClass.lf]  // the termination octet. RFC 1939 §3
+    }
+}
