@@ -4,7 +4,9 @@ import Metrics
 import NIOCore
 import NIOPosix
 import NIOSSL
+import ServiceKit
 import ServiceLifecycle
+import SMTPProtocol
 
 /// The three SMTP listeners as one service: binds them, hands each connection a session, and
 /// on graceful shutdown stops accepting, lets sessions in flight finish for a while, then
@@ -68,67 +70,36 @@ public final class SMTPServer: Service {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let address = channel.remoteAddress?.ipAddress ?? "unknown"
-                    Counter(label: "buzon_smtp_connections_total", dimensions: [("listener", listener.rawValue)]).increment()
-                    guard limiter.acquire(address, channel: channel) else {
-                        Counter(label: "buzon_smtp_connections_refused_total").increment()
-                        // RFC 5321 §3.8: 421 and close.
-                        try channel.pipeline.syncOperations.addHandler(RefuseHandler())
-                        return
-                    }
-                    channel.closeFuture.whenComplete { _ in limiter.release(address, channel: channel) }
-                    let id = SessionID.next()
-                    var sessionLogger = logger
-                    sessionLogger[metadataKey: "session"] = "\(id)"
-                    sessionLogger[metadataKey: "client"] = "\(address)"
-                    let session = SMTPSession(listener: listener, settings: settings, id: id, clientAddress: address,
-                                              isTLS: listener == .submissions)
-                    if listener == .submissions, let tls {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
-                    }
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
-                    try channel.pipeline.syncOperations.addHandler(
-                        SMTPConnectionHandler(session: session, store: store, tls: tls, logger: sessionLogger, timeout: timeout))
+                    try Self.configure(channel, listener: listener, settings: settings, store: store, tls: tls,
+                                       limiter: limiter, logger: logger, timeout: timeout)
                 }
             }
     }
-}
 
-/// Answers `421` to a connection over the limits and closes it.
-final class RefuseHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-    func channelActive(context: ChannelHandlerContext) {
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: SMTPReplyConstants.tooManyConnections))).whenComplete { _ in
-            channel.close(promise: nil)
+    /// Sets up one accepted connection: refused over the limits, else TLS (on 465), the idle
+    /// timeout and the session's driver.
+    private static func configure(_ channel: any Channel, listener: Listener, settings: SessionSettings, store: StoreAnswers,
+                                  tls: NIOSSLContext?, limiter: ConnectionLimiter, logger: Logger, timeout: TimeAmount) throws {
+        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+        Counter(label: "buzon_smtp_connections_total", dimensions: [("listener", listener.rawValue)]).increment()
+        guard limiter.acquire(address, channel: channel) else {
+            Counter(label: "buzon_smtp_connections_refused_total").increment()
+            // RFC 5321 §3.8: 421 and close.
+            try channel.pipeline.syncOperations.addHandler(RefuseHandler(message: SMTPReply.tooManyConnections.encoded))
+            return
         }
-    }
-}
-
-/// Short, unique-enough session ids: time-based prefix and a counter.
-enum SessionID {
-    private static let counter = Atomic<UInt64>(0)
-    private static let prefix = String(UInt64(Date().timeIntervalSince1970 * 1000) % 0xFFFF_FFFF, radix: 36)
-    static func next() -> String {
-        let n = counter.add(1, ordering: .relaxed).newValue
-        return "\(prefix)\(String(n, radix: 36))"
-    }
-}
-
-import SMTPProtocol
-import Synchronization
-
-enum SMTPReplyConstants {
-    static let tooManyConnections = SMTPReply.tooManyConnections.encoded
-}
-
-extension SocketAddress {
-    var ipAddress: String? {
-        switch self {
-        case .v4(let a): return a.host
-        case .v6(let a): return a.host
-        default: return nil
+        channel.closeFuture.whenComplete { _ in limiter.release(address, channel: channel) }
+        let id = SessionID.next()
+        var sessionLogger = logger
+        sessionLogger[metadataKey: "session"] = "\(id)"
+        sessionLogger[metadataKey: "client"] = "\(address)"
+        let session = SMTPSession(listener: listener, settings: settings, id: id, clientAddress: address,
+                                  isTLS: listener == .submissions)
+        if listener == .submissions, let tls {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
         }
+        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
+        try channel.pipeline.syncOperations.addHandler(
+            SMTPConnectionHandler(session: session, store: store, tls: tls, logger: sessionLogger, timeout: timeout))
     }
 }
