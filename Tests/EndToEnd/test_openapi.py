@@ -21,6 +21,7 @@ import base64
 import copy
 import json
 import re
+import time
 import urllib.parse
 import warnings
 from pathlib import Path
@@ -606,6 +607,52 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("getChanges", changes + query(wait=61), 400)) == "bad-request"
     assert code_of(call("getChanges", f"/v1/accounts/{NOBODY}/changes", 404)) == "user-not-found"
 
+    # --- locks (the POP3 maildrop lock) ---
+    locks = f"/v1/accounts/{ALICE}/locks"
+    before = time.time()
+    lease = call("acquireLock", f"{locks}/pop3", 201, json={"owner": "pop3-gw1/session-7", "ttl": 60}).json()
+    assert lease["name"] == "pop3" and lease["owner"] == "pop3-gw1/session-7" and lease["token"]
+    assert before + 55 <= lease["expiresAt"] <= time.time() + 65, lease
+    token = lease["token"]
+    assert code_of(call("acquireLock", f"{locks}/pop3", 409, json={"owner": "pop3-gw2/session-1", "ttl": 60})) == "in-use"
+    assert code_of(call("acquireLock", f"{locks}/pop3", 409, json={"owner": "pop3-gw1/session-7", "ttl": 60})) == "in-use", \
+        "a lease is not re-entrant, even for its owner"
+    other = call("acquireLock", f"{locks}/other-1", 201, json={"owner": "x", "ttl": 1}).json()
+    assert other["name"] == "other-1" and other["token"] != token, "locks of other names are independent"
+    assert code_of(call("acquireLock", f"{locks}/POP3", 400, json={"owner": "x", "ttl": 60})) == "bad-request"
+    assert code_of(call("acquireLock", f"{locks}/{'a' * 33}", 400, json={"owner": "x", "ttl": 60})) == "bad-request"
+    assert code_of(call("acquireLock", f"{locks}/spare", 400, json={"owner": "x", "ttl": 0})) == "bad-request"
+    assert code_of(call("acquireLock", f"{locks}/spare", 400, json={"owner": "x", "ttl": 3601})) == "bad-request"
+    assert code_of(call("acquireLock", f"{locks}/spare", 400, json={"owner": "", "ttl": 60})) == "bad-request"
+    assert code_of(call("acquireLock", f"{locks}/spare", 400, json={"owner": "x" * 201, "ttl": 60})) == "bad-request"
+    assert code_of(call("acquireLock", f"{locks}/spare", 400, json={"owner": "x"})) == "invalid-json"
+    assert code_of(call("acquireLock", f"/v1/accounts/{NOBODY}/locks/pop3", 404,
+                        json={"owner": "x", "ttl": 60})) == "user-not-found"
+    assert code_of(call("acquireLock", "/v1/accounts/not-an-address/locks/pop3", 400,
+                        json={"owner": "x", "ttl": 60})) == "invalid-address"
+    renewed = call("renewLock", f"{locks}/pop3/{token}", 200, json={"owner": "ignored", "ttl": 120}).json()
+    assert renewed["token"] == token and renewed["name"] == "pop3"
+    assert renewed["owner"] == "pop3-gw1/session-7", "renewing keeps the owner given at acquire"
+    assert renewed["expiresAt"] > lease["expiresAt"]
+    assert code_of(call("renewLock", f"{locks}/pop3/not-the-token", 404, json={"owner": "x", "ttl": 60})) == "lock-not-found"
+    assert code_of(call("renewLock", f"{locks}/pop3/{token}", 400, json={"owner": "x", "ttl": 0})) == "bad-request"
+    assert code_of(call("renewLock", f"{locks}/pop3/{token}", 400, json={"ttl": 60})) == "invalid-json"
+    assert code_of(call("renewLock", f"{locks}/Bad_Name/{token}", 400, json={"owner": "x", "ttl": 60})) == "bad-request"
+    assert code_of(call("renewLock", f"/v1/accounts/{NOBODY}/locks/pop3/{token}", 404,
+                        json={"owner": "x", "ttl": 60})) == "user-not-found"
+    assert code_of(call("releaseLock", f"{locks}/pop3/not-the-token", 404)) == "lock-not-found"
+    assert code_of(call("releaseLock", f"{locks}/Bad_Name/{token}", 400)) == "bad-request"
+    assert code_of(call("releaseLock", f"/v1/accounts/{NOBODY}/locks/pop3/{token}", 404)) == "user-not-found"
+    assert code_of(call("releaseLock", "/v1/accounts/not-an-address/locks/pop3/x", 400)) == "invalid-address"
+    call("releaseLock", f"{locks}/pop3/{token}", 204)
+    assert code_of(call("releaseLock", f"{locks}/pop3/{token}", 404)) == "lock-not-found"
+    assert code_of(call("renewLock", f"{locks}/pop3/{token}", 404, json={"owner": "x", "ttl": 60})) == "lock-not-found", \
+        "a released lease cannot be renewed"
+    again = call("acquireLock", f"{locks}/pop3", 201, json={"owner": "pop3-gw2/session-1", "ttl": 60}).json()
+    assert again["token"] != token and again["owner"] == "pop3-gw2/session-1", "a released lock is free"
+    call("releaseLock", f"{locks}/pop3/{again['token']}", 204)
+    call("releaseLock", f"{locks}/other-1/{other['token']}", 204)
+
     # --- deletes ---
     assert code_of(call("deleteMailbox", f"{base}/{archive}", 409)) == "mailbox-has-children"
     call("deleteMailbox", f"{base}/{archive_year}", 204)
@@ -645,7 +692,8 @@ def test_every_operation_answers_as_documented(store):
 def test_every_v1_operation_requires_the_token(store):
     doc = load_spec()
     c = Contract(store, doc)
-    samples = {"account": NOBODY, "address": NOBODY, "alias": NOBODY, "domain": DOMAIN, "id": "1", "uid": "1"}
+    samples = {"account": NOBODY, "address": NOBODY, "alias": NOBODY, "domain": DOMAIN, "id": "1", "uid": "1",
+               "name": "pop3", "token": "1"}
     checked = []
     for op_id, (method, template, _) in c.ops.items():
         if not template.startswith("/v1/"):
