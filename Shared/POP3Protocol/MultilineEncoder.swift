@@ -39,25 +39,43 @@ public struct MultilineEncoder: Sendable {
 
     /// Encodes the next bytes of the message.
     public mutating func encode<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+        if let out = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0) }) { return out }
+        return Array(bytes).withUnsafeBufferPointer { encode(buffer: $0) }
+    }
+
+    /// Copies runs between line ends in one go: 8-bit text streams at memory speed.
+    private mutating func encode(buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 64 + 2)
-        for byte in bytes {
+        out.reserveCapacity(buffer.count + buffer.count / 32 + 4)
+        var index = 0
+        while index < buffer.count {
+            let byte = buffer[index]
             if pendingCR {
                 pendingCR = false
-                out += ByteClass.crlf  // bare CR or the CR of CRLF: one line end either way
+                out.append(ByteClass.cr)  // bare CR or the CR of CRLF: one line end either way
+                out.append(ByteClass.lf)
                 atLineStart = true
-                if byte == ByteClass.lf { continue }
+                if byte == ByteClass.lf {
+                    index += 1
+                    continue
+                }
             }
             switch byte {
             case ByteClass.cr:
                 pendingCR = true
+                index += 1
             case ByteClass.lf:
-                out += ByteClass.crlf  // a bare LF becomes CRLF. RFC 1939 §3
+                out.append(ByteClass.cr)  // a bare LF becomes CRLF. RFC 1939 §3
+                out.append(ByteClass.lf)
                 atLineStart = true
+                index += 1
             default:
                 if atLineStart, byte == ByteClass.dot { out.append(ByteClass.dot) }  // byte-stuffing. RFC 1939 §3
-                out.append(byte)
                 atLineStart = false
+                var end = index + 1
+                while end < buffer.count, buffer[end] != ByteClass.cr, buffer[end] != ByteClass.lf { end += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<end]))
+                index = end
             }
         }
         return out

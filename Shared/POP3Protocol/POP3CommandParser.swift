@@ -26,6 +26,11 @@ public struct POP3CommandParser: Sendable {
         POP3CommandParser().parse(line)
     }
 
+    /// Parses with the default limits: a line as `POP3LineReader` returns it.
+    public static func parse(line: [UInt8]) -> Result<POP3Command, POP3SyntaxError> {
+        POP3CommandParser().parse(line[...])
+    }
+
     /// Parses with the default limits.
     public static func parse(_ line: String) -> Result<POP3Command, POP3SyntaxError> {
         POP3CommandParser().parse(Array(line.utf8)[...])

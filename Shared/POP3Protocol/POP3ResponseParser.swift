@@ -119,7 +119,15 @@ public struct POP3ResponseParser: Sendable {
                 body = .inLine
             default:
                 out.append(byte)
-                body = byte == ByteClass.lf ? .lineStart : .inLine
+                guard byte != ByteClass.lf else {
+                    body = .lineStart
+                    continue
+                }
+                body = .inLine
+                // The rest of the line cannot end the body: copy it in one go.
+                let lineEnd = buffer[index...].firstIndex(of: ByteClass.lf) ?? buffer.endIndex
+                out += buffer[index..<lineEnd]
+                index = lineEnd
             }
         }
         start = index

@@ -38,15 +38,24 @@ public struct TopEncoder: Sendable {
     /// Encodes the next bytes of the message, up to where TOP stops.
     public mutating func encode<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
         guard !isComplete else { return [] }
-        var taken = 0
-        for byte in bytes {
-            taken += 1
+        let taken =
+            bytes.withContiguousStorageIfAvailable { count(buffer: $0) } ?? Array(bytes).withUnsafeBufferPointer { count(buffer: $0) }
+        return inner.encode(bytes.prefix(taken))
+    }
+
+    /// Counts lines in `buffer`; returns how many bytes belong to the response.
+    private mutating func count(buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        var index = 0
+        while index < buffer.count {
+            let byte = buffer[index]
+            index += 1
             if pendingCR {
                 pendingCR = false
                 if byte == ByteClass.lf { continue }  // the LF of a CRLF already counted at its CR
             }
             guard byte == ByteClass.cr || byte == ByteClass.lf else {
                 atLineStart = false
+                while index < buffer.count, buffer[index] != ByteClass.cr, buffer[index] != ByteClass.lf { index += 1 }
                 continue
             }
             pendingCR = byte == ByteClass.cr
@@ -54,7 +63,7 @@ public struct TopEncoder: Sendable {
             atLineStart = true
             if isComplete { break }
         }
-        return inner.encode(bytes.prefix(taken))
+        return index
     }
 
     /// The final CRLF if needed and `.CRLF`. RFC 1939 §3

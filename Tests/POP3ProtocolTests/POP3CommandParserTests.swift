@@ -167,8 +167,8 @@ import Testing
             .user("a"), .pass("b"), .auth(mechanism: "PLAIN", initialResponse: nil), .stls, .quit, .stat, .list(1), .uidl(1),
             .dele(1), .noop, .rset, .apop(name: "a", digest: "b"),
         ]
-        #expect(multi.allSatisfy(\.hasMultilineResponse))
-        #expect(!single.contains(where: \.hasMultilineResponse))
+        #expect(multi.allSatisfy { $0.hasMultilineResponse })
+        #expect(!single.contains { $0.hasMultilineResponse })
     }
 
     @Test func keywords() {

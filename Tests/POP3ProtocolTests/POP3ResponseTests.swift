@@ -24,7 +24,10 @@ import Testing
         (.scanListing(1, octets: 120), "+OK 1 120\r\n"),
         (.uniqueIDListing(1, "7.42"), "+OK 1 7.42\r\n"),
         (.continuation(), "+ \r\n"),
-        (.continuation("PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UuZXhhbXBsZS5uZXQ+"), "+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UuZXhhbXBsZS5uZXQ+\r\n"),
+        (
+            .continuation("PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UuZXhhbXBsZS5uZXQ+"),
+            "+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UuZXhhbXBsZS5uZXQ+\r\n"
+        ),
         (POP3Response(.err, nil, ""), "-ERR\r\n"),
         (POP3Response(.err, .systemTemporary, ""), "-ERR [SYS/TEMP]\r\n"),
     ])
@@ -57,7 +60,7 @@ import Testing
         #expect(POP3Response(parsing: bytes(line)[...]) == response)
     }
 
-    @Test(arguments: ["", "OK", "+OKAY", "-ERROR x", "+OK\u{0}".dropLast().description + "x", "250 OK", "* OK", "+-", "-", "ERR"])
+    @Test(arguments: ["", "OK", "+OKAY", "-ERROR x", "+OKx", "250 OK", "* OK", "+-", "-", "ERR"])
     func refusesMalformed(line: String) {
         #expect(POP3Response(parsing: bytes(line)[...]) == nil)
     }
