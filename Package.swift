@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "mailbox-store", targets: ["mailbox-store"]),
         .executable(name: "smtp-gateway", targets: ["smtp-gateway"]),
+        .executable(name: "pop3-gateway", targets: ["pop3-gateway"]),
         .executable(name: "mailctl", targets: ["mailctl"]),
     ],
     dependencies: [
@@ -40,6 +41,11 @@ let package = Package(
         .target(
             name: "SMTPProtocol",
             path: "Shared/SMTPProtocol",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "POP3Protocol",
+            path: "Shared/POP3Protocol",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -117,6 +123,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "POP3Gateway",
+            dependencies: [
+                "POP3Protocol", "StoreAPI", "StoreClient", "ServiceKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/pop3-gateway/POP3Gateway",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "pop3-gateway",
+            dependencies: ["POP3Gateway", "ServiceKit"],
+            path: "Services/pop3-gateway/main",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MailCtl",
             dependencies: [
                 "StoreAPI", "StoreClient",
@@ -159,6 +187,18 @@ let package = Package(
             name: "SMTPGatewayTests",
             dependencies: ["SMTPGateway", "SMTPProtocol", "StoreAPI"],
             path: "Tests/SMTPGatewayTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "POP3ProtocolTests",
+            dependencies: ["POP3Protocol"],
+            path: "Tests/POP3ProtocolTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "POP3GatewayTests",
+            dependencies: ["POP3Gateway", "POP3Protocol", "StoreAPI"],
+            path: "Tests/POP3GatewayTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -146,6 +146,13 @@ extension StoreClient {
         try await call(.DELETE, "/v1/accounts/\(Self.segment(account))/locks/\(lease.name)/\(lease.token)")
     }
 
+    /// `length` bytes of a stored message from `offset` (fewer at its end): for streaming a big
+    /// message out in pieces.
+    public func rawMessage(_ account: String, mailbox: Int64, uid: UInt32, offset: Int, length: Int) async throws -> [UInt8] {
+        try await send(.GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages/\(uid)/raw"
+                       + Self.query([("offset", String(offset)), ("length", String(length))])).body
+    }
+
     public func changes(_ account: String, since: UInt64, wait: Int = 0, limit: Int = 1000) async throws -> ChangeFeed {
         try await json(ChangeFeed.self, .GET, "/v1/accounts/\(Self.segment(account))/changes"
                        + Self.query([("since", String(since)), ("wait", String(wait)), ("limit", String(limit))]))

@@ -209,6 +209,47 @@ def test_message_over_the_limit_is_refused_with_552_and_nothing_stored(mail_syst
         small.stop()
 
 
+def test_big_messages_in_parallel_keep_memory_bounded(mail_system):
+    """Four clients send 8 MB each at once: all are stored intact, and the gateway's resident
+    memory stays bounded (bodies are spooled, not held whole per connection)."""
+    store, gateway = mail_system
+    pid = gateway.proc.pid
+    baseline = rss_kib(pid)
+    peak = [baseline]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            try:
+                peak[0] = max(peak[0], rss_kib(pid))
+            except (OSError, AssertionError):
+                return
+            time.sleep(0.02)
+
+    def send(n):
+        body = (f"{n:02d}".encode() + b"m" * 996 + b"\r\n") * 8000  # 8 MB
+        message = f"Subject: big {n}\r\n\r\n".encode() + body
+        with smtplib.SMTP("127.0.0.1", gateway.mx_port, timeout=60) as smtp:
+            assert smtp.sendmail("sender@remote.test", [ALICE], message) == {}
+        return message
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            sent = list(pool.map(send, range(4)))
+    finally:
+        done.set()
+        sampler.join()
+    stored = inbox_messages(store, ALICE)
+    assert len(stored) == 4
+    assert sorted(m[-len(sent[0]):] for m in stored) == sorted(sent)  # all the same length
+    assert peak[0] < 200 * 1024, f"gateway RSS peaked at {peak[0]} KiB while receiving 4 x 8 MB"
+    # Holding the 32 MB in memory (let alone copies of it) would show; spooling keeps it flat.
+    assert peak[0] - baseline < 64 * 1024, f"gateway RSS grew from {baseline} to {peak[0]} KiB for 4 x 8 MB"
+    assert gateway_alive(gateway)
+
+
 # --- slow clients ---------------------------------------------------------------------------------------
 
 

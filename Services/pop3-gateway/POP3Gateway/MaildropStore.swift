@@ -1,0 +1,115 @@
+import Logging
+import NIOCore
+import POP3Protocol
+import StoreAPI
+import StoreClient
+
+/// The pop3-gateway's use of the store: login, the maildrop lock and listing, expunge, and
+/// messages streamed out in pieces. Store failures become `unavailable` (`-ERR [SYS/TEMP]`).
+struct MaildropStore: Sendable {
+    let client: StoreClient
+    /// Seconds the maildrop lock lives unless renewed; it is renewed every third of that, so
+    /// a gateway that dies frees its maildrops within this time.
+    let lockTTL: Int
+    static let lockName = "pop3"
+    /// A message is read from the store in pieces of this size.
+    static let chunkSize = 256 * 1024
+
+    struct Opened: Sendable {
+        var lease: LockLease
+        var inbox: Int64
+    }
+
+    func verify(_ username: String, _ password: String, clientAddress: String, logger: Logger) async -> StoreAnswer {
+        do {
+            return .login(try await client.verifyLogin(
+                LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "pop3")))
+        } catch {
+            logger.error("login check failed", metadata: ["error": "\(error)"])
+            return .unavailable
+        }
+    }
+
+    /// Locks the maildrop, then lists the INBOX; the lock is given back if listing fails.
+    func open(_ account: String, owner: String, logger: Logger) async -> (StoreAnswer, Opened?) {
+        let lease: LockLease
+        do {
+            guard let taken = try await client.acquireLock(account, name: Self.lockName, owner: owner, ttl: lockTTL) else {
+                return (.inUse, nil)
+            }
+            lease = taken
+        } catch {
+            logger.error("maildrop lock failed", metadata: ["error": "\(error)"])
+            return (.unavailable, nil)
+        }
+        do {
+            guard let inbox = try await client.listMailboxes(account).first(where: { $0.name == "INBOX" }) else {
+                throw StoreClientError.invalidResponse("no INBOX")
+            }
+            var entries: [MaildropEntry] = []
+            var after: UInt32 = 0
+            while true {
+                let page = try await client.listMessages(account, mailbox: inbox.id, after: after, limit: 10_000)
+                entries += page.messages.map { MaildropEntry(uid: $0.uid, size: $0.size) }
+                guard let next = page.nextAfter else { break }
+                after = next
+            }
+            return (.maildrop(uidValidity: inbox.uidValidity, messages: entries), Opened(lease: lease, inbox: inbox.id))
+        } catch {
+            logger.error("maildrop listing failed", metadata: ["error": "\(error)"])
+            try? await client.releaseLock(account, lease: lease)
+            return (.unavailable, nil)
+        }
+    }
+
+    func renew(_ account: String, _ lease: LockLease) async -> LockLease?? {
+        do {
+            return .some(try await client.renewLock(account, lease: lease, ttl: lockTTL))
+        } catch {
+            return .none  // the store is unreachable: keep going, try again next time
+        }
+    }
+
+    func release(_ account: String, _ lease: LockLease) async {
+        try? await client.releaseLock(account, lease: lease)
+    }
+
+    func expunge(_ account: String, inbox: Int64, uids: [UInt32], logger: Logger) async -> StoreAnswer {
+        do {
+            _ = try await client.expunge(account, mailbox: inbox, ExpungeRequest(uids: UIDSet(uids: uids).description, onlyDeleted: false))
+            return .expunged
+        } catch {
+            logger.error("expunge failed", metadata: ["error": "\(error)"])
+            return .unavailable
+        }
+    }
+
+    /// Sends `+OK`, the dot-stuffed message (or TOP's part of it) and `.`, piece by piece,
+    /// waiting for each write so that a slow client holds back the reading.
+    func send(uid: UInt32, size: Int, lines: Int?, account: String, inbox: Int64, channel: any Channel, logger: Logger) async -> StoreAnswer {
+        var whole = MultilineEncoder()
+        var top = lines.map { TopEncoder(bodyLines: $0) }
+        var offset = 0
+        var started = false
+        do {
+            repeat {
+                let chunk = try await client.rawMessage(account, mailbox: inbox, uid: uid, offset: offset, length: Self.chunkSize)
+                var out: [UInt8] = []
+                if !started {
+                    out = POP3Response.ok(lines == nil ? "\(size) octets" : "").encoded
+                    started = true
+                }
+                if top != nil { out += top!.encode(chunk) } else { out += whole.encode(chunk) }
+                try await channel.writeAndFlush(ByteBuffer(bytes: out))
+                offset += chunk.count
+                if chunk.count < Self.chunkSize || top?.isComplete == true { break }
+            } while true
+            let end = top != nil ? top!.finish() : whole.finish()
+            try await channel.writeAndFlush(ByteBuffer(bytes: end))
+            return .sent
+        } catch {
+            logger.error("sending a message failed", metadata: ["uid": "\(uid)", "error": "\(error)"])
+            return started ? .unavailable : .notSent
+        }
+    }
+}

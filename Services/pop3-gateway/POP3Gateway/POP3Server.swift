@@ -1,0 +1,93 @@
+import Logging
+import Metrics
+import NIOCore
+import NIOPosix
+import NIOSSL
+import POP3Protocol
+import ServiceKit
+import ServiceLifecycle
+
+/// The POP3 listeners (110 with STLS, 995 with implicit TLS) as one service, with the same
+/// limits and graceful shutdown as the other gateways.
+public final class POP3Server: Service {
+    let configuration: POP3Configuration
+    let store: MaildropStore
+    let tls: NIOSSLContext?
+    let limiter: ConnectionLimiter
+    let logger: Logger
+    let onBound: @Sendable ([Int]) async -> Void
+    static let drainTime: Duration = .seconds(10)
+
+    init(configuration: POP3Configuration, store: MaildropStore, tls: NIOSSLContext?, logger: Logger,
+         onBound: @escaping @Sendable ([Int]) async -> Void) {
+        self.configuration = configuration
+        self.store = store
+        self.tls = tls
+        self.limiter = ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
+        self.logger = logger
+        self.onBound = onBound
+    }
+
+    public func run() async throws {
+        var ports = [(configuration.port, false)]
+        if tls != nil { ports.append((configuration.tlsPort, true)) }
+        var channels: [any Channel] = []
+        for (port, implicitTLS) in ports {
+            let channel = try await bootstrap(implicitTLS: implicitTLS).bind(host: configuration.host, port: port).get()
+            channels.append(channel)
+            logger.info("listening", metadata: ["tls": "\(implicitTLS)", "address": "\(channel.localAddress?.description ?? "?")"])
+        }
+        if tls == nil { logger.warning("no BUZON_TLS_CERT/BUZON_TLS_KEY: no STLS, no POP3S port") }
+        await onBound(channels.compactMap { $0.localAddress?.port })
+        try? await gracefulShutdown()
+        for channel in channels { try? await channel.close() }
+        let deadline = ContinuousClock.now + Self.drainTime
+        while limiter.open > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        for channel in limiter.openChannels { try? await channel.close() }
+    }
+
+    private func bootstrap(implicitTLS: Bool) -> ServerBootstrap {
+        let configuration = self.configuration, store = self.store, tls = self.tls, limiter = self.limiter, logger = self.logger
+        let timeout = TimeAmount.seconds(Int64(configuration.timeout.components.seconds))
+        return ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.configure(channel, implicitTLS: implicitTLS, configuration: configuration, store: store, tls: tls,
+                                       limiter: limiter, logger: logger, timeout: timeout)
+                }
+            }
+    }
+
+    private static func configure(_ channel: any Channel, implicitTLS: Bool, configuration: POP3Configuration, store: MaildropStore,
+                                  tls: NIOSSLContext?, limiter: ConnectionLimiter, logger: Logger, timeout: TimeAmount) throws {
+        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+        Counter(label: "buzon_pop3_connections_total", dimensions: [("tls", implicitTLS ? "implicit" : "stls")]).increment()
+        guard limiter.acquire(address, channel: channel) else {
+            Counter(label: "buzon_pop3_connections_refused_total").increment()
+            try channel.pipeline.syncOperations.addHandler(RefuseHandler(message: POP3Response.tooManyConnections.encoded))
+            return
+        }
+        channel.closeFuture.whenComplete { _ in limiter.release(address, channel: channel) }
+        let id = SessionID.next()
+        var sessionLogger = logger
+        sessionLogger[metadataKey: "session"] = "\(id)"
+        sessionLogger[metadataKey: "client"] = "\(address)"
+        // Passwords in the clear only from this machine, or where configuration allows
+        // (RFC 2595 §2.3: they must not cross a network unprotected).
+        let loopback = address == "::1" || address.hasPrefix("127.")
+        let settings = SessionSettings(hostname: configuration.hostname, tlsAvailable: tls != nil && !implicitTLS,
+                                       plaintextAuthAllowed: configuration.allowPlaintextAuth || loopback)
+        let session = POP3Session(settings: settings, id: id, isTLS: implicitTLS)
+        if implicitTLS, let tls {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+        }
+        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
+        try channel.pipeline.syncOperations.addHandler(
+            POP3ConnectionHandler(session: session, store: store, tls: tls, logger: sessionLogger, timeout: timeout, clientAddress: address))
+    }
+}
