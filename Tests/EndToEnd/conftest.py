@@ -220,3 +220,78 @@ def inbox_messages(store: Store, account: str) -> list[bytes]:
     inbox = store.inbox(account)
     listed = store.api("GET", f"/v1/accounts/{account}/mailboxes/{inbox['id']}/messages").json()["messages"]
     return [store.api("GET", f"/v1/accounts/{account}/mailboxes/{inbox['id']}/messages/{m['uid']}/raw").content for m in listed]
+
+
+class POP3Gateway:
+    """A pop3-gateway process in front of `store`: POP3 (STLS) and POP3S on free ports."""
+
+    def __init__(self, store: Store, tmp: Path, env: dict | None = None):
+        self.store = store
+        self.tmp = Path(tmp)
+        self.port, self.tls_port, self.admin_port = (free_port() for _ in range(3))
+        self.cert, self.key = make_certificate(self.tmp)
+        self.extra_env = env or {}
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.tmp / f"pop3-gateway-{self.port}.log"
+
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update({
+            "BUZON_STORE_URL": self.store.url,
+            "BUZON_INTERNAL_TOKEN": self.store.token,
+            "BUZON_POP3_HOST": "127.0.0.1",
+            "BUZON_POP3_PORT": str(self.port),
+            "BUZON_POP3S_PORT": str(self.tls_port),
+            "BUZON_POP3_ADMIN_PORT": str(self.admin_port),
+            "BUZON_TLS_CERT": str(self.cert),
+            "BUZON_TLS_KEY": str(self.key),
+            "BUZON_HOSTNAME": "pop.example.test",
+            "BUZON_LOG_LEVEL": "warning",
+        })
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout: float = 20.0) -> "POP3Gateway":
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([str(bin_dir() / "pop3-gateway")], env=self.env(), stdout=log, stderr=log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"pop3-gateway exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    if s.recv(100).startswith(b"+OK"):
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("pop3-gateway did not start")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> int | None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.proc.returncode if self.proc else None
+
+
+@pytest.fixture
+def pop3_system(tmp_path):
+    """store + smtp-gateway + pop3-gateway, users alice and bob (password `secret`).
+    Yields (store, smtp_gateway, pop3_gateway)."""
+    store = Store(tmp_path / "data").start()
+    store.add_user("alice@example.test")
+    store.add_user("bob@example.test")
+    smtp = Gateway(store, tmp_path).start()
+    pop3 = POP3Gateway(store, tmp_path).start()
+    yield store, smtp, pop3
+    pop3.stop()
+    smtp.stop()
+    store.stop()
