@@ -125,6 +125,18 @@ def test_several_local_recipients_share_one_stored_copy(mail_system):
     assert b"for <" not in added[0], added[0]
 
 
+def test_duplicate_and_alias_recipients_get_one_copy_each(mail_system):
+    store, gateway = mail_system
+    r = store.api("POST", "/v1/aliases", json={"address": "team@example.test", "targets": [ALICE, BOB]})
+    assert r.status_code == 201, r.text
+    with smtplib.SMTP("127.0.0.1", gateway.mx_port, timeout=10) as smtp:
+        assert smtp.sendmail("sender@remote.test", [ALICE, "ALICE@example.test", "team@example.test"], ORIGINAL) == {}
+    [a] = inbox_listing(store, ALICE)
+    [b] = inbox_listing(store, BOB)
+    assert a["contentID"] == b["contentID"]
+    assert inbox_messages(store, ALICE)[0].endswith(ORIGINAL)
+
+
 def test_swaks_pipelined_transaction_to_two_recipients(mail_system):
     store, gateway = mail_system
     result = swaks("--server", f"127.0.0.1:{gateway.mx_port}", "--pipeline", "--from", "sender@remote.test",
