@@ -14,6 +14,9 @@ export BUZON_SMTP_MX_PORT="${BUZON_SMTP_MX_PORT:-2525}"
 export BUZON_SMTP_SUBMISSION_PORT="${BUZON_SMTP_SUBMISSION_PORT:-2587}"
 export BUZON_SMTP_SUBMISSIONS_PORT="${BUZON_SMTP_SUBMISSIONS_PORT:-2465}"
 export BUZON_SMTP_ADMIN_PORT="${BUZON_SMTP_ADMIN_PORT:-9025}"
+export BUZON_POP3_PORT="${BUZON_POP3_PORT:-2110}"
+export BUZON_POP3S_PORT="${BUZON_POP3S_PORT:-2995}"
+export BUZON_POP3_ADMIN_PORT="${BUZON_POP3_ADMIN_PORT:-9110}"
 DEMO_DOMAIN="example.test"
 DEMO_USER="demo@$DEMO_DOMAIN"
 DEMO_PASSWORD="demo"
@@ -78,6 +81,7 @@ trap shutdown TERM INT
 
 supervise mailbox-store "$BIN/mailbox-store"
 supervise smtp-gateway "$BIN/smtp-gateway"
+supervise pop3-gateway "$BIN/pop3-gateway"
 
 # Wait for the store, then create the demo domain and user on the first start only.
 for _ in $(seq 1 100); do
@@ -98,6 +102,9 @@ Buzón is running (data in $BUZON_DATA_DIR):
                   submission     smtp://127.0.0.1:$BUZON_SMTP_SUBMISSION_PORT (STARTTLS, AUTH)
                   submissions    smtps://127.0.0.1:$BUZON_SMTP_SUBMISSIONS_PORT
                   admin          http://127.0.0.1:$BUZON_SMTP_ADMIN_PORT/metrics
+  pop3-gateway    POP3           pop3://127.0.0.1:$BUZON_POP3_PORT (STLS)
+                  POP3S          pop3s://127.0.0.1:$BUZON_POP3S_PORT
+                  admin          http://127.0.0.1:$BUZON_POP3_ADMIN_PORT/metrics
   demo account    $DEMO_USER / $DEMO_PASSWORD
   admin           $BIN/mailctl user list
 Ctrl-C stops everything.

@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import poplib
 import smtplib
 
 import requests
@@ -15,7 +16,7 @@ import requests
 from conftest import ROOT, free_port
 
 
-SERVICES = (b"mailbox-store", b"smtp-gateway")
+SERVICES = (b"mailbox-store", b"smtp-gateway", b"pop3-gateway")
 
 
 def store_pids(data_dir: Path, names: tuple[bytes, ...] = (b"mailbox-store",)) -> list[int]:
@@ -53,12 +54,13 @@ def healthy(url: str) -> bool:
 
 def test_make_up_runs_restarts_and_stops(tmp_path):
     data = tmp_path / "data"
-    port, mx, submission, submissions, admin = (free_port() for _ in range(5))
+    port, mx, submission, submissions, admin, pop3, pop3s, pop3_admin = (free_port() for _ in range(8))
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, BUZON_DATA_DIR=str(data), BUZON_STORE_PORT=str(port), CONFIG="debug",
                BUZON_SKIP_BUILD="1", BUZON_BCRYPT_COST="4", BUZON_LOG_LEVEL="warning",
                BUZON_SMTP_MX_PORT=str(mx), BUZON_SMTP_SUBMISSION_PORT=str(submission),
-               BUZON_SMTP_SUBMISSIONS_PORT=str(submissions), BUZON_SMTP_ADMIN_PORT=str(admin))
+               BUZON_SMTP_SUBMISSIONS_PORT=str(submissions), BUZON_SMTP_ADMIN_PORT=str(admin),
+               BUZON_POP3_PORT=str(pop3), BUZON_POP3S_PORT=str(pop3s), BUZON_POP3_ADMIN_PORT=str(pop3_admin))
     env.pop("BUZON_INTERNAL_TOKEN", None)
     log = open(tmp_path / "up.log", "wb")
     up = subprocess.Popen(["make", "up"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -79,7 +81,16 @@ def test_make_up_runs_restarts_and_stops(tmp_path):
         boxes = requests.get(url + "/v1/accounts/demo@example.test/mailboxes", headers=auth, timeout=10).json()["mailboxes"]
         assert next(b for b in boxes if b["name"] == "INBOX")["messages"] == 1
 
-        assert len(store_pids(data, SERVICES)) == 2, "one process per service"
+        # And the demo user reads it over POP3.
+        wait_for(lambda: healthy(f"http://127.0.0.1:{pop3_admin}"), 30, "the pop3-gateway")
+        client = poplib.POP3("127.0.0.1", pop3, timeout=10)
+        client.user("demo@example.test")
+        client.pass_("demo")
+        assert client.stat()[0] == 1
+        assert b"hello" in client.retr(1)[1]
+        client.quit()
+
+        assert len(store_pids(data, SERVICES)) == len(SERVICES), "one process per service"
         # A crashed service comes back by itself.
         first = wait_for(lambda: store_pids(data), 10, "the store process")
         os.kill(first[0], signal.SIGKILL)
