@@ -1,5 +1,5 @@
 # The two commands of the README, and the benchmarks.
-.PHONY: up test build bench bench-smtp clean
+.PHONY: up test build bench bench-smtp bench-pop3 clean
 
 up:            ## build and run every service locally (Ctrl-C stops)
 	./scripts/up.sh
@@ -15,6 +15,9 @@ bench:         ## store delivery benchmark; figures go into docs/BENCHMARKS.md
 
 bench-smtp:    ## SMTP in -> mailbox, Buzón beside Postfix + Dovecot (installs them; root)
 	./scripts/bench-smtp.sh
+
+bench-pop3:    ## POP3 LIST + RETR, Buzón beside Dovecot default and tuned (installs it; root)
+	./scripts/bench-pop3.sh
 
 clean:
 	rm -rf .build

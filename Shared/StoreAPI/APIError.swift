@@ -44,6 +44,9 @@ public enum APIErrorCode {
     public static let modified = "modified"
     public static let inUse = "in-use"
     public static let lockNotFound = "lock-not-found"
+    public static let queueEntryNotFound = "queue-entry-not-found"
+    /// The lease on a queue entry is gone (expired, and maybe another worker has it).
+    public static let leaseLost = "lease-lost"
     public static let internalError = "internal-error"
     public static let unavailable = "unavailable"
 }

@@ -12,10 +12,20 @@ public struct QueueEntry: Codable, Sendable, Hashable {
     public var size: Int
     public var ret: String?
     public var envid: String?
+    /// RFC 6531: the next hop must offer SMTPUTF8.
+    public var smtputf8: Bool?
+    /// BODY= as submitted: `7BIT`, `8BITMIME`, `BINARYMIME`.
+    public var body: String?
+    /// A "delayed" notice was already sent.
+    public var delayWarned: Bool?
+    /// The worker holding it, and until when (for `active` entries).
+    public var leaseOwner: String?
+    public var leaseExpires: Double?
     public var recipients: [QueueRecipient]
 
     public init(id: Int64, sender: String, createdAt: Double, state: String, nextAttempt: Double, attempts: Int,
-                lastError: String?, size: Int, ret: String?, envid: String?, recipients: [QueueRecipient]) {
+                lastError: String?, size: Int, ret: String?, envid: String?, smtputf8: Bool? = nil, body: String? = nil,
+                delayWarned: Bool? = nil, leaseOwner: String? = nil, leaseExpires: Double? = nil, recipients: [QueueRecipient]) {
         self.id = id
         self.sender = sender
         self.createdAt = createdAt
@@ -26,6 +36,11 @@ public struct QueueEntry: Codable, Sendable, Hashable {
         self.size = size
         self.ret = ret
         self.envid = envid
+        self.smtputf8 = smtputf8
+        self.body = body
+        self.delayWarned = delayWarned
+        self.leaseOwner = leaseOwner
+        self.leaseExpires = leaseExpires
         self.recipients = recipients
     }
 }
@@ -38,14 +53,20 @@ public struct QueueRecipient: Codable, Sendable, Hashable {
     public var notify: [String]?
     public var orcpt: String?
     public var lastError: String?
+    /// The last enhanced status code (RFC 3463) and the host that gave it.
+    public var status: String?
+    public var remoteMTA: String?
 
-    public init(address: String, domain: String, state: String, notify: [String]?, orcpt: String?, lastError: String?) {
+    public init(address: String, domain: String, state: String, notify: [String]?, orcpt: String?, lastError: String?,
+                status: String? = nil, remoteMTA: String? = nil) {
         self.address = address
         self.domain = domain
         self.state = state
         self.notify = notify
         self.orcpt = orcpt
         self.lastError = lastError
+        self.status = status
+        self.remoteMTA = remoteMTA
     }
 }
 

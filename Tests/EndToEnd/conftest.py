@@ -209,7 +209,11 @@ def mail_system(tmp_path):
     store = Store(tmp_path / "data").start()
     store.add_user("alice@example.test")
     store.add_user("bob@example.test")
-    gateway = Gateway(store, tmp_path).start()
+    try:
+        gateway = Gateway(store, tmp_path).start()
+    except Exception:
+        store.stop()
+        raise
     yield store, gateway
     gateway.stop()
     store.stop()
@@ -289,8 +293,15 @@ def pop3_system(tmp_path):
     store = Store(tmp_path / "data").start()
     store.add_user("alice@example.test")
     store.add_user("bob@example.test")
-    smtp = Gateway(store, tmp_path).start()
-    pop3 = POP3Gateway(store, tmp_path).start()
+    smtp = pop3 = None
+    try:
+        smtp = Gateway(store, tmp_path).start()
+        pop3 = POP3Gateway(store, tmp_path).start()
+    except Exception:
+        for process in (smtp, store):
+            if process:
+                process.stop()
+        raise
     yield store, smtp, pop3
     pop3.stop()
     smtp.stop()

@@ -5,7 +5,6 @@ real TLS handshake, MAIL only after AUTH, and only as an address the user owns."
 import base64
 import smtplib
 import socket
-import ssl
 
 import pytest
 

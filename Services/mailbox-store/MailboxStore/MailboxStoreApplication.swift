@@ -21,7 +21,8 @@ public func buildMailboxStore(
         login: LoginPolicy(storage: storage, settings: configuration.login, bcryptCost: configuration.bcryptCost,
                            now: { Date().timeIntervalSince1970 }),
         notifier: ChangeNotifier(),
-        maxMessageSize: configuration.maxMessageSize)
+        maxMessageSize: configuration.maxMessageSize,
+        notices: NoticeWriter(reportingMTA: configuration.hostname))
 
     let router = Router(context: StoreRequestContext.self)
     router.middlewares.add(ErrorBodyMiddleware())
@@ -36,6 +37,7 @@ public func buildMailboxStore(
     DeliveryRoutes(store: store).add(to: router)
     ChangeRoutes(store: store).add(to: router)
     LockRoutes(store: store).add(to: router)
+    RelayRoutes(store: store).add(to: router)
     OpenAPIRoute.add(to: router)
 
     return Application(

@@ -14,6 +14,7 @@ import ServiceKit
 /// | `BUZON_LOGIN_MAX_FAILURES` | count | `10` | failures of one account within 15 minutes before it is locked |
 /// | `BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS` | count | `30` | the same for one client address |
 /// | `BUZON_LOGIN_LOCKOUT` | seconds | `900` | how long a lock lasts |
+/// | `BUZON_HOSTNAME` | host | `localhost` | our name in delivery status notifications (Reporting-MTA, From) |
 /// | `BUZON_LOG_LEVEL` | level | `info` | trace, debug, info, notice, warning, error |
 public struct StoreConfiguration: Sendable {
     public var dataDirectory: String
@@ -24,6 +25,7 @@ public struct StoreConfiguration: Sendable {
     public var maxMessageSize: Int
     public var login: LoginPolicy.Settings
     public var logLevel: String?
+    public var hostname = "localhost"
 
     /// A message bigger than the SMTP limit (25 MiB) plus the headers gateways add.
     public static let defaultMaxMessageSize = 32 * 1024 * 1024
@@ -62,5 +64,6 @@ public struct StoreConfiguration: Sendable {
                 maxFailuresPerAddress: try reader.int("BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS", default: 30),
                 lockout: Double(try reader.int("BUZON_LOGIN_LOCKOUT", default: 900))),
             logLevel: reader.string("BUZON_LOG_LEVEL"))
+        hostname = reader.string("BUZON_HOSTNAME", default: hostname)
     }
 }

@@ -10,6 +10,7 @@ struct StoreContext: Sendable {
     let login: LoginPolicy
     let notifier: ChangeNotifier
     let maxMessageSize: Int
+    let notices: NoticeWriter
     let parser = MessageParser()
 
     static let maxAliasTargets = 1_000

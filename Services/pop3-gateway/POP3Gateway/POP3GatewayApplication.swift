@@ -18,8 +18,8 @@ public func buildPOP3Gateway(
     if let cert = configuration.tlsCertificate, let key = configuration.tlsKey {
         tls = try TLSSetup.serverContext(certificatePath: cert, keyPath: key)
     }
-    let client = StoreClient(baseURL: configuration.storeURL, token: configuration.internalToken,
-                             httpClient: StoreClient.makeHTTPClient(connectTimeout: .seconds(3)), timeout: .seconds(60))
+    let http = StoreClient.makeHTTPClient(connectTimeout: .seconds(3))
+    let client = StoreClient(baseURL: configuration.storeURL, token: configuration.internalToken, httpClient: http, timeout: .seconds(60))
     let server = POP3Server(configuration: configuration, store: MaildropStore(client: client, lockTTL: configuration.lockTTL), tls: tls, logger: logger, onBound: onBound)
     let router = Router()
     _ = Observability.registry
@@ -28,5 +28,6 @@ public func buildPOP3Gateway(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.adminPort), serverName: "buzon-pop3-gateway"),
         logger: logger)
-    return [server, admin]
+    // Services stop in reverse order: the store client last.
+    return [HTTPClientService(client: http), server, admin]
 }

@@ -20,6 +20,7 @@ import SMTPProtocol
 /// | `BUZON_SMTP_MAX_CONNECTIONS` | `1000` | in total |
 /// | `BUZON_SMTP_MAX_CONNECTIONS_PER_ADDRESS` | `50` | from one client address |
 /// | `BUZON_SMTP_TIMEOUT` | `300` | seconds without input, or to finish one command line (RFC 5321 §4.5.3.2) |
+/// | `BUZON_SMTP_MIN_DATA_RATE` | `500` | bytes/s message content must average once it takes longer than the timeout |
 /// | `BUZON_SMTP_ALLOW_PLAINTEXT_AUTH` | `false` | AUTH on 587 without STARTTLS (never on the Internet) |
 /// | `BUZON_LOG_LEVEL` | `info` | |
 public struct GatewayConfiguration: Sendable {
@@ -39,6 +40,7 @@ public struct GatewayConfiguration: Sendable {
     public var maxConnectionsPerAddress = 50
     public var timeout: Duration = .seconds(300)
     public var allowPlaintextAuth = false
+    public var minDataRate = 500
     public var logLevel: String?
 
     public init(internalToken: String) {
@@ -65,6 +67,7 @@ public struct GatewayConfiguration: Sendable {
         maxConnectionsPerAddress = try reader.int("BUZON_SMTP_MAX_CONNECTIONS_PER_ADDRESS", default: maxConnectionsPerAddress)
         timeout = .seconds(try reader.int("BUZON_SMTP_TIMEOUT", default: 300))
         allowPlaintextAuth = try reader.bool("BUZON_SMTP_ALLOW_PLAINTEXT_AUTH", default: false)
+        minDataRate = try reader.int("BUZON_SMTP_MIN_DATA_RATE", default: minDataRate)
         logLevel = reader.string("BUZON_LOG_LEVEL")
     }
 }

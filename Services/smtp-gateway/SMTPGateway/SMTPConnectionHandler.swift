@@ -22,12 +22,17 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// When the current unfinished command line began (slow-client protection).
     private var partialSince: NIODeadline?
+    /// When the current message content began, and how much of it has arrived since.
+    private var contentSince: NIODeadline?
+    private var contentBytes = 0
+    private let minDataRate: Int
     private var watchdog: RepeatedTask?
     private var closing = false
     private let spool = MessageSpool()
 
-    init(session: SMTPSession, store: StoreAnswers, tls: NIOSSLContext?, logger: Logger, timeout: TimeAmount) {
+    init(session: SMTPSession, store: StoreAnswers, tls: NIOSSLContext?, logger: Logger, timeout: TimeAmount, minDataRate: Int) {
         self.session = session
+        self.minDataRate = minDataRate
         self.store = store
         self.tls = tls
         self.logger = logger
@@ -52,6 +57,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         Counter(label: "buzon_smtp_received_bytes_total").increment(by: buffer.readableBytes)
+        if contentSince != nil { contentBytes += buffer.readableBytes }
         perform(session.receive(Array(buffer.readableBytesView)), context)
     }
 
@@ -107,6 +113,14 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
         }
         context.flush()
         partialSince = session.hasPartialCommand ? (partialSince ?? .now()) : nil
+        if session.isReceivingContent {
+            if contentSince == nil {
+                contentSince = .now()
+                contentBytes = 0
+            }
+        } else {
+            contentSince = nil
+        }
     }
 
     private func ask(_ action: SessionAction, _ context: ChannelHandlerContext) {
@@ -145,8 +159,19 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
             }
             if let since = handler.partialSince, NIODeadline.now() - since > handler.timeout, !handler.session.isWaitingForStore {
                 handler.timedOut(context)
+            } else if let since = handler.contentSince, handler.tooSlow(since: since) {
+                handler.timedOut(context)
             }
         }
+    }
+
+    /// Postfix's `smtpd_min_data_rate` idea: past the timeout, the content must have come at
+    /// `minDataRate` bytes a second on average, or a trickling client holds its slot for days.
+    private func tooSlow(since: NIODeadline) -> Bool {
+        let elapsed = NIODeadline.now() - since
+        guard elapsed > timeout else { return false }
+        let seconds = Int(elapsed.nanoseconds / 1_000_000_000)
+        return contentBytes < minDataRate * seconds
     }
 
     private func timedOut(_ context: ChannelHandlerContext) {

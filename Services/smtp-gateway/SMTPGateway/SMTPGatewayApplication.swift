@@ -20,8 +20,8 @@ public func buildSMTPGateway(
     } else {
         tls = nil
     }
-    let client = StoreClient(baseURL: configuration.storeURL, token: configuration.internalToken,
-                             httpClient: StoreClient.makeHTTPClient(connectTimeout: .seconds(3)), timeout: .seconds(60))
+    let http = StoreClient.makeHTTPClient(connectTimeout: .seconds(3))
+    let client = StoreClient(baseURL: configuration.storeURL, token: configuration.internalToken, httpClient: http, timeout: .seconds(60))
     let server = SMTPServer(configuration: configuration, store: StoreAnswers(client: client), tls: tls?.context,
                             logger: logger, onBound: onBound)
 
@@ -34,7 +34,8 @@ public func buildSMTPGateway(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.adminPort), serverName: "buzon-smtp-gateway"),
         logger: logger)
-    return [server, admin]
+    // Services stop in reverse order: the store client last.
+    return [HTTPClientService(client: http), server, admin]
 }
 
 import NIOSSL

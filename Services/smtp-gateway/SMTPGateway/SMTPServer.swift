@@ -58,7 +58,7 @@ public final class SMTPServer: Service {
         let configuration = self.configuration
         let settings = SessionSettings(
             hostname: configuration.hostname, maxMessageSize: configuration.maxMessageSize, maxRecipients: configuration.maxRecipients,
-            tlsAvailable: tls != nil, allowPlaintextAuth: configuration.allowPlaintextAuth)
+            tlsAvailable: tls != nil, allowPlaintextAuth: configuration.allowPlaintextAuth, minDataRate: configuration.minDataRate)
         let store = self.store
         let tls = self.tls
         let limiter = self.limiter
@@ -100,6 +100,7 @@ public final class SMTPServer: Service {
         }
         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
         try channel.pipeline.syncOperations.addHandler(
-            SMTPConnectionHandler(session: session, store: store, tls: tls, logger: sessionLogger, timeout: timeout))
+            SMTPConnectionHandler(session: session, store: store, tls: tls, logger: sessionLogger, timeout: timeout,
+                                  minDataRate: settings.minDataRate))
     }
 }

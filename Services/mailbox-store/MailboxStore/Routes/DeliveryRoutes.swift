@@ -3,8 +3,7 @@ import Metrics
 import StoreAPI
 
 /// `POST /v1/deliveries?recipient=…` (local delivery) or with a `Buzon-Envelope` header
-/// (sender, recipients, relay, DSN), and `Idempotency-Key`; `GET /v1/queue` lists the
-/// outbound queue.
+/// (sender, recipients, relay, DSN), and `Idempotency-Key`.
 ///
 /// Answers 200 only after the commit, with a result per recipient (ARCHITECTURE.md: the
 /// gateway says `250` only then).
@@ -30,9 +29,6 @@ struct DeliveryRoutes {
             let accounts = Set(result.recipients.flatMap { $0.deliveries.map(\.account) })
             for account in accounts { await store.changed(account) }
             return try RouteSupport.json(result)
-        }
-        router.get("v1/queue") { _, _ -> Response in
-            try RouteSupport.json(QueueList(entries: try await store.storage.listQueue()))
         }
     }
 

@@ -48,6 +48,19 @@ public protocol MailStorage: Sendable {
 
     // Outbound queue
     func listQueue() async throws -> [QueueEntry]
+    func queueEntry(_ id: Int64) async throws -> QueueEntry
+    /// Leases up to `limit` due entries to `worker` for `ttl` seconds, oldest due first.
+    func leaseQueue(worker: String, limit: Int, ttl: Double) async throws -> [QueueEntry]
+    func renewQueueLease(_ id: Int64, worker: String, ttl: Double) async throws -> QueueEntry
+    /// The raw message of a queue entry.
+    func queueMessage(_ id: Int64) async throws -> [UInt8]
+    /// Records outcomes, sends the notices the sender asked for (written by `notices`), and
+    /// removes the entry when nobody is left to try; one transaction.
+    func reportQueue(_ id: Int64, _ report: DeliveryReport, notices: NoticeWriter) async throws -> ReportResult
+    func adminQueue(_ id: Int64, _ action: QueueAdminAction, notices: NoticeWriter) async throws -> ReportResult
+    func deleteQueueEntry(_ id: Int64) async throws
+    /// Makes every deferred entry due now; answers how many.
+    func retryAllQueued() async throws -> Int
 
     // Leases (the POP3 maildrop lock)
     /// Takes the lease if it is free or expired; `nil` when someone else holds it.

@@ -18,74 +18,78 @@ extension SQLiteStorage {
                 return try JSONDecoder().decode(DeliveryResult.self, from: row["response"] as Data)
             }
 
-            // Resolve every recipient first; one account reached twice gets one copy, one
-            // remote address reached twice is queued once.
-            var plans: [(recipient: String, status: RecipientResult.Status, accounts: [String])] = []
-            var accounts: [String] = []
-            var remote: [EnvelopeRecipient] = []
-            func queue(_ r: EnvelopeRecipient) {
-                if !remote.contains(where: { $0.address == r.address }) { remote.append(r) }
-            }
-            for recipient in envelope.recipients {
-                let isLocal = try self.domainID(db, Validation.domainOf(recipient.address)) != nil
-                // Local addresses are case-insensitive; one that is not even valid as ours
-                // (a quoted local part) exists nowhere here.
-                guard let canonical = isLocal ? Validation.address(recipient.address) : recipient.address else {
-                    plans.append((recipient.address, .unknownRecipient, []))
-                    continue
-                }
-                let info = try self.expand(db, canonical)
-                if !info.local {
-                    if envelope.relay {
-                        queue(recipient)
-                        plans.append((recipient.address, .queued, []))
-                    } else {
-                        plans.append((recipient.address, .notLocal, []))
-                    }
-                } else if !info.exists {
-                    plans.append((recipient.address, .unknownRecipient, []))
-                } else {
-                    // An alias's remote targets are the administrator's forwarding: queued
-                    // whatever port the message came in on.
-                    for target in info.remote {
-                        queue(EnvelopeRecipient(address: target, notify: recipient.notify, orcpt: recipient.orcpt ?? "rfc822;" + recipient.address))
-                    }
-                    for account in info.accounts where !accounts.contains(account) { accounts.append(account) }
-                    let status: RecipientResult.Status = !info.accounts.isEmpty ? .delivered : info.remote.isEmpty ? .unknownRecipient : .queued
-                    plans.append((recipient.address, status, info.accounts))
-                }
-            }
-
-            var copies: [String: StoredCopy] = [:]
-            var contentID: Int64?
-            var queueID: Int64?
-            if !accounts.isEmpty || !remote.isEmpty {
-                let content = try self.insertContent(db, message, at: received)
-                contentID = content
-                for address in accounts {
-                    let owner = try self.accountRow(db, address)
-                    guard let inbox = try self.mailboxID(db, account: owner.id, name: "INBOX") else {
-                        throw StoreError(.internalServerError, APIErrorCode.internalError, "account has no INBOX")
-                    }
-                    copies[address] = try self.insertMessage(db, account: owner, mailbox: inbox, content: content,
-                                                             flags: FlagSet(bits: 0, keywords: ""), internalDate: received)
-                }
-                if !remote.isEmpty {
-                    queueID = try self.enqueue(db, content: content, envelope: envelope, recipients: remote, at: received)
-                }
-            }
-            let result = DeliveryResult(
-                contentID: contentID, size: message.raw.count,
-                recipients: plans.map { r in
-                    RecipientResult(recipient: r.recipient, status: r.status, deliveries: r.accounts.compactMap { copies[$0] })
-                },
-                queueID: queueID)
+            let result = try self.deliverWithin(db, message, envelope: envelope, at: received)
             if let key = idempotencyKey {
                 try db.execute(sql: "INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [key, fingerprint, try JSONEncoder().encode(result), received])
             }
             return result
         }
+    }
+
+    /// Local delivery and queueing inside the caller's transaction: content once, one INBOX
+    /// copy per account reached, remote recipients (when allowed) in one queue entry.
+    func deliverWithin(_ db: Database, _ message: IncomingMessage, envelope: DeliveryEnvelope, at received: Double) throws -> DeliveryResult {
+        // Resolve every recipient first; one account reached twice gets one copy, one remote
+        // address reached twice is queued once.
+        var plans: [(recipient: String, status: RecipientResult.Status, accounts: [String])] = []
+        var accounts: [String] = []
+        var remote: [EnvelopeRecipient] = []
+        func queue(_ r: EnvelopeRecipient) {
+            if !remote.contains(where: { $0.address == r.address }) { remote.append(r) }
+        }
+        for recipient in envelope.recipients {
+            let isLocal = try domainID(db, Validation.domainOf(recipient.address)) != nil
+            // Local addresses are case-insensitive; one that is not even valid as ours (a
+            // quoted local part) exists nowhere here.
+            guard let canonical = isLocal ? Validation.address(recipient.address) : recipient.address else {
+                plans.append((recipient.address, .unknownRecipient, []))
+                continue
+            }
+            let info = try expand(db, canonical)
+            if !info.local {
+                if envelope.relay {
+                    queue(recipient)
+                }
+                plans.append((recipient.address, envelope.relay ? .queued : .notLocal, []))
+            } else if !info.exists {
+                plans.append((recipient.address, .unknownRecipient, []))
+            } else {
+                // An alias's remote targets are the administrator's forwarding: queued
+                // whatever port the message came in on.
+                for target in info.remote {
+                    queue(EnvelopeRecipient(address: target, notify: recipient.notify, orcpt: recipient.orcpt ?? "rfc822;" + recipient.address))
+                }
+                for account in info.accounts where !accounts.contains(account) { accounts.append(account) }
+                let status: RecipientResult.Status = !info.accounts.isEmpty ? .delivered : info.remote.isEmpty ? .unknownRecipient : .queued
+                plans.append((recipient.address, status, info.accounts))
+            }
+        }
+
+        var copies: [String: StoredCopy] = [:]
+        var contentID: Int64?
+        var queueID: Int64?
+        if !accounts.isEmpty || !remote.isEmpty {
+            let content = try insertContent(db, message, at: received)
+            contentID = content
+            for address in accounts {
+                let owner = try accountRow(db, address)
+                guard let inbox = try mailboxID(db, account: owner.id, name: "INBOX") else {
+                    throw StoreError(.internalServerError, APIErrorCode.internalError, "account has no INBOX")
+                }
+                copies[address] = try insertMessage(db, account: owner, mailbox: inbox, content: content,
+                                                    flags: FlagSet(bits: 0, keywords: ""), internalDate: received)
+            }
+            if !remote.isEmpty {
+                queueID = try enqueue(db, content: content, envelope: envelope, recipients: remote, at: received)
+            }
+        }
+        return DeliveryResult(
+            contentID: contentID, size: message.raw.count,
+            recipients: plans.map { r in
+                RecipientResult(recipient: r.recipient, status: r.status, deliveries: r.accounts.compactMap { copies[$0] })
+            },
+            queueID: queueID)
     }
 
     static func canonicalJSON(_ value: some Encodable) throws -> Data {

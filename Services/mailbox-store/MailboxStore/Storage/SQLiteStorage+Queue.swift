@@ -22,24 +22,7 @@ extension SQLiteStorage {
 
     public func listQueue() async throws -> [QueueEntry] {
         try await pool.read { db in
-            let recipients = try Row.fetchAll(db, sql: "SELECT * FROM queue_recipients ORDER BY queue_id, domain, address")
-            var byEntry: [Int64: [QueueRecipient]] = [:]
-            for row in recipients {
-                let notify: String? = row["notify"]
-                byEntry[row["queue_id"], default: []].append(QueueRecipient(
-                    address: row["address"], domain: row["domain"], state: row["state"],
-                    notify: notify.map { $0.split(separator: ",").map(String.init) }, orcpt: row["orcpt"], lastError: row["last_error"]))
-            }
-            return try Row.fetchAll(db, sql: """
-                SELECT q.*, c.size FROM queue_messages q JOIN contents c ON c.id = q.content_id ORDER BY q.id
-                """).map { row in
-                let id: Int64 = row["id"]
-                let leased = (row["lease_expires"] as Double?).map { $0 > self.now() } ?? false
-                return QueueEntry(id: id, sender: row["sender"], createdAt: row["created_at"],
-                                  state: leased ? "active" : row["state"], nextAttempt: row["next_attempt"],
-                                  attempts: row["attempts"], lastError: row["last_error"], size: row["size"],
-                                  ret: row["ret"], envid: row["envid"], recipients: byEntry[id] ?? [])
-            }
+            try Int64.fetchAll(db, sql: "SELECT id FROM queue_messages ORDER BY id").map { try self.queueRow(db, $0) }
         }
     }
 }

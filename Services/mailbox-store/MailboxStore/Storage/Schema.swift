@@ -142,6 +142,13 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4-relay") { db in
+            try db.execute(sql: """
+                ALTER TABLE queue_messages ADD COLUMN delay_warned INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE queue_recipients ADD COLUMN status TEXT;
+                ALTER TABLE queue_recipients ADD COLUMN remote_mta TEXT;
+                """)
+        }
         return migrator
     }
 }

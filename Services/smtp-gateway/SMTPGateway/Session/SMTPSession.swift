@@ -202,6 +202,14 @@ extension SMTPSession {
         }
     }
 
+    /// The message content is being received (DATA or a BDAT chunk).
+    public var isReceivingContent: Bool {
+        switch phase {
+        case .data, .bdat: return true
+        default: return false
+        }
+    }
+
     /// The client's IP address, for the store's per-address login throttling.
     public var clientAddressForStore: String { clientAddress }
 }

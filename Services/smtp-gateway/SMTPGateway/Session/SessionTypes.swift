@@ -59,9 +59,14 @@ public struct SessionSettings: Sendable {
     public var maxErrors: Int
     /// Failed AUTH attempts on one connection before we hang up.
     public var maxAuthFailures: Int
+    /// Bytes a second that message content must arrive at, on average, once it has taken
+    /// longer than the timeout.
+    public var minDataRate: Int
 
     public init(hostname: String, maxMessageSize: Int = SMTPDefaults.messageSize, maxRecipients: Int = SMTPDefaults.maxRecipients,
-                tlsAvailable: Bool = true, allowPlaintextAuth: Bool = false, maxErrors: Int = 20, maxAuthFailures: Int = 3) {
+                tlsAvailable: Bool = true, allowPlaintextAuth: Bool = false, maxErrors: Int = 20, maxAuthFailures: Int = 3,
+                minDataRate: Int = 500) {
+        self.minDataRate = minDataRate
         self.hostname = hostname
         self.maxMessageSize = maxMessageSize
         self.maxRecipients = maxRecipients

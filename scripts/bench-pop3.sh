@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# make bench-pop3: messages retrieved per second over POP3 — 20 concurrent clients, one per
+# mailbox (bench01…bench20), each logging in with USER/PASS, LISTing and RETRieving all 1,000
+# messages of 4 KiB of its mailbox, then QUIT without DELE (Benchmarks/pop3-load.py) — Buzón
+# (pop3-gateway in front of mailbox-store, release build, fresh data dir) side by side with
+# Dovecot's POP3 on the same machine and the same messages, Dovecot twice: in Debian's default
+# configuration and tuned for speed. Every system gets one untimed warm-up pass, then the timed
+# pass: the warm-up checks every message's bytes, fills the page cache, lets Dovecot build its
+# uidlist and indexes, and (default configuration) lets it mark every message \Seen, so the timed
+# pass measures steady-state retrieval from mailboxes in the same state on every system.
+#
+# Filling: Buzón's mailboxes are filled over the store's internal API (POST /v1/deliveries, one
+# thread per mailbox), Dovecot's by writing the Maildir files directly (see pop3-load.py): this
+# measures POP3 retrieval, not delivery.
+#
+# Passwords: both hash with bcrypt at cost 10 — Buzón at its default BUZON_BCRYPT_COST=10,
+# Dovecot with {BLF-CRYPT} $2y$10$ hashes (doveadm pw -r 10) in a passwd-file — so a login costs
+# one bcrypt-10 check (~60–70 ms of CPU) on both sides. With 20 clients that is ~1.3 s of CPU
+# per pass, part of what is measured (the table gives login latency separately).
+#
+# Dovecot runs as private instances (dovecot -c, configuration, Maildirs and sockets under a
+# temporary directory, listening on a loopback port), the system's own configuration untouched.
+# "default" is Dovecot's built-in defaults as Debian ships them, i.e. Debian's dovecot.conf minus
+# what must change to run privately and without the system's users: protocols = pop3, a listen
+# address and port, ssl = no and plaintext auth allowed (on loopback, as Buzón allows it there),
+# passwd-file passdb/userdb for the bench users (Debian: PAM + system users), maildir:~/Maildir
+# (Debian: mbox in /var/mail) and first_valid_uid to run as the `mail` user. That leaves
+# Debian's defaults of interest: pop3-login in high-security mode (service_count = 1: a new
+# login process per connection), a new pop3 process per session (service_count = 1), one auth
+# process doing every password check, pop3_no_flag_updates = no (RETR marks \Seen).
+# "tuned" adds what Dovecot's performance-tuning and login-process documentation suggest, each
+# explained where it is set below (dovecot_conf).
+#
+# BENCH_BIN=dir uses the executables there instead of building (e.g. .build/debug: not figures
+# to publish); BENCH_ONLY=buzon|dovecot one side; BENCH_MESSAGES / BENCH_SIZE / BENCH_CLIENTS
+# change the load (defaults 1000, 4096, 20); BENCH_KEEP=1 keeps the temporary directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SWIFT_DETERMINISTIC_HASHING=1
+MESSAGES="${BENCH_MESSAGES:-1000}"
+SIZE="${BENCH_SIZE:-4096}"
+CLIENTS="${BENCH_CLIENTS:-20}"
+ONLY="${BENCH_ONLY:-}"
+PASSWORD=bench
+DOMAIN=bench.test
+LOAD=(python3 Benchmarks/pop3-load.py)
+USERS="$(for i in $(seq 1 "$CLIENTS"); do printf 'bench%02d@%s,' "$i" "$DOMAIN"; done)"
+USERS="${USERS%,}"
+
+scripts/install-deps.sh runtime
+if [ "$ONLY" != buzon ]; then
+    missing=()
+    for pkg in dovecot-core dovecot-pop3d; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        echo "bench-pop3: installing ${missing[*]}" >&2
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    [ "$(id -u)" = 0 ] || { echo "bench-pop3: the Dovecot side runs as root (sudo make bench-pop3, or BENCH_ONLY=buzon)" >&2; exit 1; }
+fi
+if [ "$ONLY" != dovecot ]; then
+    if [ -n "${BENCH_BIN:-}" ]; then
+        BIN="$(cd "$BENCH_BIN" && pwd)"
+    else
+        swift build -c release --product mailbox-store
+        swift build -c release --product pop3-gateway
+        BIN="$(swift build -c release --show-bin-path)"
+    fi
+fi
+
+WORK="$(mktemp -d)"
+chmod 755 "$WORK"   # Dovecot's users walk into it
+if [ "$ONLY" != dovecot ]; then   # a copy, so that a build during the run cannot swap them
+    mkdir -p "$WORK/bin"
+    cp "$BIN/mailbox-store" "$BIN/pop3-gateway" "$WORK/bin/"
+    [ -n "${BENCH_BIN:-}" ] && echo "Buzón executables: $BIN"
+    BIN="$WORK/bin"
+fi
+STORE="" GATEWAY="" DOVECOT_CONF=""
+stop_dovecot() {  # until its master process is gone, so the next instance starts clean
+    local conf="$1" pidfile
+    pidfile="$(doveconf -c "$conf" -h base_dir 2>/dev/null)/master.pid"
+    doveadm -c "$conf" stop >/dev/null 2>&1 || true
+    for _ in $(seq 1 100); do [ -e "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || return 0; sleep 0.1; done
+}
+cleanup() {
+    local rc=$?
+    if [ "$rc" != 0 ]; then
+        for log in "$WORK"/buzon/*.log "$WORK"/dovecot/*.log; do
+            [ -s "$log" ] && { echo "--- $log" >&2; tail -n 20 "$log" >&2; }
+        done
+    fi
+    [ -n "$GATEWAY" ] && kill "$GATEWAY" 2>/dev/null || true
+    [ -n "$STORE" ] && kill "$STORE" 2>/dev/null || true
+    [ -n "$DOVECOT_CONF" ] && stop_dovecot "$DOVECOT_CONF"
+    wait 2>/dev/null || true
+    if [ -n "${BENCH_KEEP:-}" ]; then echo "bench-pop3: kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_pop3() {  # port: until it greets with +OK
+    for _ in $(seq 1 200); do
+        python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),1); sys.exit(0 if s.recv(3)==b"+OK" else 1)' "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "bench-pop3: nothing greets on port $1" >&2; return 1
+}
+RESULTS="$WORK/results"; mkdir -p "$RESULTS"
+run_load() {  # label file-stem port
+    "${LOAD[@]}" run --port "$3" --users "$USERS" --password "$PASSWORD" --messages "$MESSAGES" --size "$SIZE" \
+        --label "$1" --warmup
+    "${LOAD[@]}" run --port "$3" --users "$USERS" --password "$PASSWORD" --messages "$MESSAGES" --size "$SIZE" \
+        --label "$1" --json "$RESULTS/$2.json"
+}
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); disk of $WORK: $(df -h "$WORK" | awk 'NR==2{print $1}')"
+echo "load: $CLIENTS clients, one per mailbox, each LIST + RETR of $MESSAGES messages of $SIZE B, USER/PASS (bcrypt cost 10), no DELE"
+
+# --- Buzón: pop3-gateway (plain POP3 on loopback, no TLS) in front of mailbox-store ----------
+if [ "$ONLY" != dovecot ]; then
+    STORE_PORT="$(free_port)"; POP_PORT="$(free_port)"
+    TOKEN="bench-$(openssl rand -hex 8)"
+    mkdir -p "$WORK/buzon/data"
+    # BUZON_BCRYPT_COST is left at its default (10), as a real installation has it.
+    BUZON_DATA_DIR="$WORK/buzon/data" BUZON_STORE_HOST=127.0.0.1 BUZON_STORE_PORT="$STORE_PORT" \
+        BUZON_INTERNAL_TOKEN="$TOKEN" BUZON_LOG_LEVEL=warning "$BIN/mailbox-store" 2>>"$WORK/buzon/store.log" &
+    STORE=$!
+    for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$STORE_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+    URL="http://127.0.0.1:$STORE_PORT"
+    curl -fsS -H "Authorization: Bearer $TOKEN" -d "{\"name\":\"$DOMAIN\"}" "$URL/v1/domains" >/dev/null
+    for user in ${USERS//,/ }; do
+        curl -fsS -H "Authorization: Bearer $TOKEN" -d "{\"address\":\"$user\",\"password\":\"$PASSWORD\"}" "$URL/v1/users" >/dev/null
+    done
+    "${LOAD[@]}" fill-store --url "$URL" --token "$TOKEN" --users "$USERS" --messages "$MESSAGES" --size "$SIZE"
+    BUZON_STORE_URL="$URL" BUZON_INTERNAL_TOKEN="$TOKEN" BUZON_POP3_HOST=127.0.0.1 BUZON_POP3_PORT="$POP_PORT" \
+        BUZON_POP3S_PORT="$(free_port)" BUZON_POP3_ADMIN_PORT="$(free_port)" BUZON_HOSTNAME=pop.bench.test \
+        BUZON_LOG_LEVEL=error "$BIN/pop3-gateway" 2>>"$WORK/buzon/gateway.log" &
+    GATEWAY=$!
+    wait_pop3 "$POP_PORT"
+    run_load "Buzón" buzon "$POP_PORT"
+    kill "$GATEWAY" "$STORE"; wait "$GATEWAY" "$STORE" 2>/dev/null || true
+    GATEWAY="" STORE=""
+fi
+
+# --- Dovecot POP3, private instances under $WORK, default then tuned, on the same Maildirs ----
+dovecot_conf() {  # default|tuned port: the configuration file on stdout
+    local kind="$1" port="$2" cores
+    cores="$(nproc)"
+    cat <<EOF
+# Dovecot's POP3 for make bench-pop3 ($kind), a private instance.
+# What must differ from Debian's /etc/dovecot to run privately, and only that:
+base_dir = $DC/run-$kind
+state_dir = $DC/state-$kind
+instance_name = bench-pop3-$kind
+log_path = $DC/dovecot-$kind.log
+protocols = pop3
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+first_valid_uid = $(id -u mail)
+first_valid_gid = $(id -g mail)
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=BLF-CRYPT $DC/users
+}
+userdb {
+  driver = passwd-file
+  args = $DC/users
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $port
+  }
+}
+# As Debian's 10-mail.conf and 15-mailboxes.conf have them:
+mail_privileged_group = mail
+namespace inbox {
+  inbox = yes
+}
+EOF
+    [ "$kind" = tuned ] || return 0
+    cat <<EOF
+
+# --- Tuned for speed, from Dovecot's documentation (login processes, performance tuning) ----
+# Login processes in high-performance mode: each serves many connections instead of one
+# process forked per connection, one per core started in advance (service_count = 0 is how
+# Dovecot 2.3 says it; the docs advise a larger vsz_limit with it).
+service pop3-login {
+  service_count = 0
+  process_min_avail = $cores
+  vsz_limit = 1G
+}
+# Reuse pop3 processes for session after session (all users share the uid mail, so this is
+# allowed), and keep as many ready as there are clients, so no session waits for a fork+exec.
+service pop3 {
+  service_count = 0
+  process_min_avail = $CLIENTS
+}
+# RETR does not mark messages \\Seen: no flag updates to write (POP3 clients do not use them).
+pop3_no_flag_updates = yes
+# Dovecot is the only one touching these Maildirs (once filled): do not scan cur/ at every
+# mailbox open, only when its mtime changes unexpectedly.
+maildir_very_dirty_syncs = yes
+# LIST may use the physical size when the virtual one is not cached (here W= gives it anyway).
+pop3_fast_size_lookups = yes
+# bcrypt is slow and the one auth process checks every password in turn: cache the passdb
+# lookups and, on a cache hit, check the password in auth-worker processes, in parallel
+# (the docs' advice for CPU-intensive schemes such as BLF-CRYPT).
+auth_cache_size = 10M
+auth_cache_verify_password_with_worker = yes
+# What doveconf asks for once pop3 processes are reused (it warns otherwise).
+service auth {
+  client_limit = 2048
+}
+EOF
+}
+
+if [ "$ONLY" != buzon ]; then
+    DC="$WORK/dovecot" MAIL="$WORK/mail"
+    mkdir -p "$DC" "$MAIL"
+    : >"$DC/users"
+    for user in ${USERS//,/ }; do
+        hash="$(doveadm pw -s BLF-CRYPT -r 10 -p "$PASSWORD")"
+        echo "$user:$hash:$(id -u mail):$(id -g mail)::$MAIL/${user%@*}::" >>"$DC/users"
+    done
+    "${LOAD[@]}" fill-maildir --home-root "$MAIL" --users "$USERS" --messages "$MESSAGES" --size "$SIZE"
+    chown -R mail:mail "$MAIL"
+    echo "Dovecot $(dovecot --version | cut -d' ' -f1) (Debian package $(dpkg-query -W -f '${Version}' dovecot-pop3d)), passwords {BLF-CRYPT} \$2y\$10\$"
+    for kind in default tuned; do
+        port="$(free_port)"
+        dovecot_conf "$kind" "$port" >"$DC/dovecot-$kind.conf"
+        dovecot -c "$DC/dovecot-$kind.conf"
+        DOVECOT_CONF="$DC/dovecot-$kind.conf"
+        wait_pop3 "$port"
+        run_load "Dovecot $kind" "dovecot-$kind" "$port"
+        stop_dovecot "$DOVECOT_CONF"; DOVECOT_CONF=""
+    done
+fi
+
+echo
+found=()
+for f in buzon dovecot-default dovecot-tuned; do   # Buzón first: ratio = Buzón / Dovecot
+    [ -e "$RESULTS/$f.json" ] && found+=("$RESULTS/$f.json")
+done
+"${LOAD[@]}" table "${found[@]}"
