@@ -201,7 +201,7 @@ def run(args) -> int:
     retrieved = octets = 0
     t_end = t0
     for _ in procs:
-        _, login, listing, lat, n, o, err, done = results.get()
+        _, login, listing, lat, n, o, err, done = results.get(timeout=1800)
         logins.append(login)
         lists.append(listing)
         retr += lat

@@ -76,8 +76,7 @@ chmod 755 "$WORK"   # Dovecot's users walk into it
 if [ "$ONLY" != dovecot ]; then   # a copy, so that a build during the run cannot swap them
     mkdir -p "$WORK/bin"
     cp "$BIN/mailbox-store" "$BIN/pop3-gateway" "$WORK/bin/"
-    [ -n "${BENCH_BIN:-}" ] && echo "Buzón executables: $BIN"
-    BIN="$WORK/bin"
+    BIN_FROM="$BIN" BIN="$WORK/bin"
 fi
 STORE="" GATEWAY="" DOVECOT_CONF=""
 stop_dovecot() {  # until its master process is gone, so the next instance starts clean
@@ -117,6 +116,7 @@ run_load() {  # label file-stem port
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); disk of $WORK: $(df -h "$WORK" | awk 'NR==2{print $1}')"
+if [ -n "${BENCH_BIN:-}" ] && [ "$ONLY" != dovecot ]; then echo "Buzón executables: $BIN_FROM"; fi
 echo "load: $CLIENTS clients, one per mailbox, each LIST + RETR of $MESSAGES messages of $SIZE B, USER/PASS (bcrypt cost 10), no DELE"
 
 # --- Buzón: pop3-gateway (plain POP3 on loopback, no TLS) in front of mailbox-store ----------
@@ -129,6 +129,7 @@ if [ "$ONLY" != dovecot ]; then
         BUZON_INTERNAL_TOKEN="$TOKEN" BUZON_LOG_LEVEL=warning "$BIN/mailbox-store" 2>>"$WORK/buzon/store.log" &
     STORE=$!
     for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$STORE_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+    kill -0 "$STORE" 2>/dev/null || { echo "bench-pop3: mailbox-store exited" >&2; exit 1; }
     URL="http://127.0.0.1:$STORE_PORT"
     curl -fsS -H "Authorization: Bearer $TOKEN" -d "{\"name\":\"$DOMAIN\"}" "$URL/v1/domains" >/dev/null
     for user in ${USERS//,/ }; do

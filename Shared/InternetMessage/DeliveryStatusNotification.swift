@@ -112,7 +112,8 @@ public struct DeliveryStatusNotification: Sendable {
         } else {
             bytes += Array("Content-Type: text/rfc822-headers\r\n\r\n".utf8) + Self.header(of: original)
         }
-        bytes += Array("--\(boundary)--\r\n".utf8)
+        // RFC 2046 §5.1.1: the CRLF before a delimiter belongs to the delimiter, not the part.
+        bytes += Array("\r\n--\(boundary)--\r\n".utf8)
         return bytes
     }
 

@@ -84,6 +84,32 @@ extension StoreClient {
     public func listQueue() async throws -> [QueueEntry] {
         try await json(QueueList.self, .GET, "/v1/queue").entries
     }
+    public func queueEntry(_ id: Int64) async throws -> QueueEntry {
+        try await json(QueueEntry.self, .GET, "/v1/queue/\(id)")
+    }
+    /// Leases due entries for a relay worker; only pending recipients are listed.
+    public func leaseQueue(worker: String, limit: Int, ttl: Int) async throws -> [QueueEntry] {
+        try await json(QueueList.self, .POST, "/v1/queue/lease", body: LeaseRequest(worker: worker, limit: limit, ttl: ttl)).entries
+    }
+    public func renewQueueLease(_ id: Int64, worker: String, ttl: Int) async throws -> QueueEntry {
+        try await json(QueueEntry.self, .PUT, "/v1/queue/\(id)/lease", body: LeaseRequest(worker: worker, limit: 1, ttl: ttl))
+    }
+    public func queueMessage(_ id: Int64) async throws -> [UInt8] {
+        try await send(.GET, "/v1/queue/\(id)/message").body
+    }
+    public func reportQueue(_ id: Int64, _ report: DeliveryReport) async throws -> ReportResult {
+        try await json(ReportResult.self, .POST, "/v1/queue/\(id)/report", body: report)
+    }
+    public func adminQueue(_ id: Int64, _ action: QueueAdminAction) async throws -> ReportResult {
+        try await json(ReportResult.self, .POST, "/v1/queue/\(id)/\(action.rawValue)")
+    }
+    public func deleteQueueEntry(_ id: Int64) async throws {
+        try await call(.DELETE, "/v1/queue/\(id)")
+    }
+    /// Makes every deferred entry due now; answers how many.
+    public func retryAllQueued() async throws -> Int {
+        try await json([String: Int].self, .POST, "/v1/queue/retry")["due"] ?? 0
+    }
 
     // MARK: Mailboxes and messages
 
