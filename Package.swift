@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "mailbox-store", targets: ["mailbox-store"]),
         .executable(name: "smtp-gateway", targets: ["smtp-gateway"]),
         .executable(name: "pop3-gateway", targets: ["pop3-gateway"]),
+        .executable(name: "queue-relay", targets: ["queue-relay"]),
         .executable(name: "mailctl", targets: ["mailctl"]),
     ],
     dependencies: [
@@ -46,6 +47,15 @@ let package = Package(
         .target(
             name: "POP3Protocol",
             path: "Shared/POP3Protocol",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DNSClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Shared/DNSClient",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -146,6 +156,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "QueueRelay",
+            dependencies: [
+                "SMTPProtocol", "DNSClient", "StoreAPI", "StoreClient", "ServiceKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/queue-relay/QueueRelay",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "queue-relay",
+            dependencies: ["QueueRelay", "ServiceKit"],
+            path: "Services/queue-relay/main",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MailCtl",
             dependencies: [
                 "StoreAPI", "StoreClient",
@@ -200,6 +232,18 @@ let package = Package(
             name: "POP3GatewayTests",
             dependencies: ["POP3Gateway", "POP3Protocol", "StoreAPI"],
             path: "Tests/POP3GatewayTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DNSClientTests",
+            dependencies: ["DNSClient"],
+            path: "Tests/DNSClientTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QueueRelayTests",
+            dependencies: ["QueueRelay", "SMTPProtocol", "StoreAPI", "DNSClient"],
+            path: "Tests/QueueRelayTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

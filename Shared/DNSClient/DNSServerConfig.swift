@@ -59,18 +59,29 @@ public struct DNSServerConfig: Sendable, Hashable, CustomStringConvertible {
             guard let close = value.firstIndex(of: "]") else { throw .invalid(value) }
             let host = value[value.index(after: value.startIndex)..<close]
             let rest = value[value.index(after: close)...]
-            guard !host.isEmpty, host.contains(":") else { throw .invalid(value) }
+            guard isIPv6(host) else { throw .invalid(value) }
             if rest.isEmpty { return DNSServerConfig(host: String(host)) }
             guard rest.hasPrefix(":") else { throw .invalid(value) }
             return DNSServerConfig(host: String(host), port: try port(rest.dropFirst()))
         }
         let colons = value.filter { $0 == ":" }.count
-        if colons > 1 { return DNSServerConfig(host: value) }  // a bare IPv6 address
+        if colons > 1 {  // a bare IPv6 address
+            guard isIPv6(value[...]) else { throw .invalid(value) }
+            return DNSServerConfig(host: value)
+        }
         guard !value.contains(where: { $0 == "[" || $0 == "]" || $0 == " " || $0 == "/" }) else { throw .invalid(value) }
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         guard let host = parts.first, !host.isEmpty else { throw .invalid(value) }
         if parts.count == 1 { return DNSServerConfig(host: value) }
         return DNSServerConfig(host: String(host), port: try port(parts[1]))
+    }
+
+    /// Hex digits, colons and dots (an embedded IPv4), at least two colons, and an
+    /// optional `%zone`: the shape of RFC 4291 §2.2 text, checked fully when connecting.
+    private static func isIPv6(_ text: Substring) -> Bool {
+        let address = text.prefix { $0 != "%" }
+        return address.filter { $0 == ":" }.count >= 2 && address.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+            && (address.count == text.count || text.count > address.count + 1)
     }
 
     /// The first `nameserver` line of a resolv.conf text, port 53. resolv.conf(5):

@@ -83,13 +83,16 @@ import Testing
     }
 
     @Test func refusesLongNamesAndLongChains() {
-        let long = Array(repeating: [63] + [UInt8](repeating: 0x78, count: 63), count: 5).flatMap { $0 } + [0]
+        let label: [UInt8] = [63] + [UInt8](repeating: 0x78, count: 63)
+        let long: [UInt8] = Array(repeating: label, count: 5).joined() + [0]
         #expect(throws: DNSWireError.nameTooLong) { try DNSName.decode(long, at: 0) }
         // A two-pointer loop: 0 → 2 is forward, refused before it can loop.
         #expect(throws: DNSWireError.badPointer) { try DNSName.decode(hex("c002 c000"), at: 0) }
         // A chain of backward pointers, each to the one before: bounded by the cap.
         func chain(_ count: Int) -> [UInt8] {
-            [0] + (0..<count).flatMap { index in index == 0 ? hex("c000") : [0xC0, UInt8(1 + 2 * (index - 1))] }
+            var bytes: [UInt8] = [0] + hex("c000")  // the root at 0, then a pointer to it at 1
+            for index in 1..<count { bytes += [0xC0, UInt8(1 + 2 * (index - 1))] }  // each to the previous pointer
+            return bytes
         }
         let ok = chain(DNSDefaults.compressionPointers)
         #expect(try DNSName.decode(ok, at: ok.count - 2).name == .root)

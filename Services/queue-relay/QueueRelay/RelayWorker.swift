@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import StoreAPI
+import StoreClient
+import Synchronization
+
+/// The queue-relay's loop: lease due entries, deliver them (up to `concurrency` at once),
+/// renew their leases while working, and report each outcome; the store then notifies the
+/// sender and removes what is done. A worker that dies simply stops renewing: its leases
+/// expire and another worker takes the entries (delivered twice at worst, never lost).
+public struct RelayWorker: Service, Sendable {
+    let configuration: RelayConfiguration
+    let store: StoreClient
+    let delivery: MessageDelivery
+    let logger: Logger
+
+    public func run() async throws {
+        logger.info("relay worker started", metadata: ["worker": "\(configuration.workerID)"])
+        let inFlight = InFlightCount()
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                while !Task.isCancelled {
+                    let room = configuration.concurrency - inFlight.value
+                    var leased: [QueueEntry] = []
+                    if room > 0 {
+                        do {
+                            leased = try await store.leaseQueue(worker: configuration.workerID, limit: room, ttl: configuration.leaseTTL)
+                        } catch {
+                            logger.warning("cannot lease from the store", metadata: ["error": "\(error)"])
+                        }
+                    }
+                    for entry in leased {
+                        inFlight.add(1)
+                        group.addTask {
+                            await self.work(on: entry)
+                            inFlight.add(-1)
+                        }
+                    }
+                    if leased.isEmpty { try? await Task.sleep(for: configuration.poll) }
+                }
+            }
+        }
+    }
+
+    /// One entry: read it, deliver it with the lease kept alive, report.
+    func work(on entry: QueueEntry) async {
+        let started = ContinuousClock.now
+        let renewal = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(max(1, configuration.leaseTTL / 3)))
+                if Task.isCancelled { break }
+                _ = try? await store.renewQueueLease(entry.id, worker: configuration.workerID, ttl: configuration.leaseTTL)
+            }
+        }
+        defer { renewal.cancel() }
+        let message: [UInt8]
+        do {
+            message = try await store.queueMessage(entry.id)
+        } catch {
+            logger.warning("cannot read a queued message", metadata: ["queue": "\(entry.id)", "error": "\(error)"])
+            return  // the lease expires and the entry is tried again
+        }
+        var outcomes = await delivery.deliver(entry, message: message, logger: logger)
+        let now = Date().timeIntervalSince1970
+        // Out of attempts: what is still deferred fails now (RFC 5321 §4.5.4.1), with its
+        // last reason; RFC 3463 4.4.7 "delivery time expired" when there was none.
+        if entry.attempts + 1 >= configuration.maxAttempts {
+            outcomes = outcomes.map { o in
+                guard o.outcome == .deferred else { return o }
+                return RecipientOutcome(address: o.address, outcome: .failed, status: o.status.hasPrefix("4.") ? o.status : "4.4.7",
+                                        diagnostic: "gave up after \(entry.attempts + 1) attempts; last: \(o.diagnostic ?? "unknown")",
+                                        remoteMTA: o.remoteMTA)
+            }
+        }
+        let warn = configuration.delayWarning > 0 && entry.delayWarned != true && now - entry.createdAt >= configuration.delayWarning
+        let report = DeliveryReport(worker: configuration.workerID, recipients: outcomes,
+                                    retryAt: now + configuration.retryInterval, delayWarning: warn ? true : nil)
+        for o in outcomes {
+            Counter(label: "buzon_relay_outcomes_total", dimensions: [("outcome", o.outcome.rawValue)]).increment()
+        }
+        do {
+            let result = try await store.reportQueue(entry.id, report)
+            logger.info("reported", metadata: ["queue": "\(entry.id)", "removed": "\(result.removed)", "notices": "\(result.notifications)"])
+        } catch {
+            logger.warning("cannot report", metadata: ["queue": "\(entry.id)", "error": "\(error)"])
+        }
+        let elapsed = ContinuousClock.now - started
+        Timer(label: "buzon_relay_attempt_seconds").recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}
+
+/// How many entries this worker is delivering right now.
+final class InFlightCount: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func add(_ n: Int) { count.add(n, ordering: .relaxed) }
+}
