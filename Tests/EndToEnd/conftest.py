@@ -306,3 +306,60 @@ def pop3_system(tmp_path):
     pop3.stop()
     smtp.stop()
     store.stop()
+
+
+class Relay:
+    """A queue-relay process working `store`'s queue. `env` sets BUZON_RELAY_ROUTES,
+    BUZON_DNS_SERVER, BUZON_RETRY_INTERVAL, BUZON_MAX_ATTEMPTS … (see RelayConfiguration)."""
+
+    def __init__(self, store: Store, tmp: Path, env: dict | None = None, worker: str | None = None):
+        self.store = store
+        self.tmp = Path(tmp)
+        self.admin_port = free_port()
+        self.worker = worker or f"relay-{self.admin_port}"
+        self.extra_env = env or {}
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.tmp / f"queue-relay-{self.admin_port}.log"
+
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update({
+            "BUZON_STORE_URL": self.store.url,
+            "BUZON_INTERNAL_TOKEN": self.store.token,
+            "BUZON_RELAY_ADMIN_PORT": str(self.admin_port),
+            "BUZON_RELAY_WORKER_ID": self.worker,
+            "BUZON_RELAY_POLL": "0.2",
+            "BUZON_HOSTNAME": "relay.example.test",
+            "BUZON_LOG_LEVEL": "info",
+        })
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout: float = 20.0) -> "Relay":
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([str(bin_dir() / "queue-relay")], env=self.env(), stdout=log, stderr=log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"queue-relay exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
+            try:
+                if requests.get(f"http://127.0.0.1:{self.admin_port}/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("queue-relay did not start")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> int | None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.proc.returncode if self.proc else None
