@@ -17,6 +17,7 @@ export BUZON_SMTP_ADMIN_PORT="${BUZON_SMTP_ADMIN_PORT:-9025}"
 export BUZON_POP3_PORT="${BUZON_POP3_PORT:-2110}"
 export BUZON_POP3S_PORT="${BUZON_POP3S_PORT:-2995}"
 export BUZON_POP3_ADMIN_PORT="${BUZON_POP3_ADMIN_PORT:-9110}"
+export BUZON_RELAY_ADMIN_PORT="${BUZON_RELAY_ADMIN_PORT:-9026}"
 DEMO_DOMAIN="example.test"
 DEMO_USER="demo@$DEMO_DOMAIN"
 DEMO_PASSWORD="demo"
@@ -82,6 +83,7 @@ trap shutdown TERM INT
 supervise mailbox-store "$BIN/mailbox-store"
 supervise smtp-gateway "$BIN/smtp-gateway"
 supervise pop3-gateway "$BIN/pop3-gateway"
+supervise queue-relay "$BIN/queue-relay"
 
 # Wait for the store, then create the demo domain and user on the first start only.
 for _ in $(seq 1 100); do
@@ -105,6 +107,8 @@ Buzón is running (data in $BUZON_DATA_DIR):
   pop3-gateway    POP3           pop3://127.0.0.1:$BUZON_POP3_PORT (STLS)
                   POP3S          pop3s://127.0.0.1:$BUZON_POP3S_PORT
                   admin          http://127.0.0.1:$BUZON_POP3_ADMIN_PORT/metrics
+  queue-relay     delivers queued mail to other servers (MX lookup through the system's DNS)
+                  admin          http://127.0.0.1:$BUZON_RELAY_ADMIN_PORT/metrics
   demo account    $DEMO_USER / $DEMO_PASSWORD
   admin           $BIN/mailctl user list
 Ctrl-C stops everything.

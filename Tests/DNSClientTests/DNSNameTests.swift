@@ -82,7 +82,7 @@ import Testing
         #expect(throws: error) { try DNSName.decode(hex(wire), at: 0) }
     }
 
-    @Test func refusesLongNamesAndLongChains() {
+    @Test func refusesLongNamesAndLongChains() throws {
         let label: [UInt8] = [63] + [UInt8](repeating: 0x78, count: 63)
         let long: [UInt8] = Array(repeating: label, count: 5).joined() + [0]
         #expect(throws: DNSWireError.nameTooLong) { try DNSName.decode(long, at: 0) }

@@ -21,7 +21,7 @@ import Testing
 
     @Test(.enabled(if: Dnsmasq.path != nil, Dnsmasq.skipMessage))
     func mxInPreferenceOrder() async throws {
-        try await Dnsmasq.with(Self.records) { server in
+        try await Dnsmasq.with(Self.records) { server async throws in
             let expected = MXResult.hosts([
                 MXHost(preference: 10, host: "mx1.a.test"), MXHost(preference: 10, host: "mx3.a.test"),
                 MXHost(preference: 20, host: "mx2.a.test"),
@@ -39,7 +39,7 @@ import Testing
 
     @Test(.enabled(if: Dnsmasq.path != nil, Dnsmasq.skipMessage))
     func noMXFallsBackToAddresses() async throws {
-        try await Dnsmasq.with(Self.records) { server in
+        try await Dnsmasq.with(Self.records) { server async throws in
             let resolver = Self.resolver(server)
             #expect(try await resolver.mx("nomx.test") == .noMX)
             #expect(try await resolver.addresses("nomx.test") == ["127.0.0.9", "::9"])
@@ -48,7 +48,7 @@ import Testing
 
     @Test(.enabled(if: Dnsmasq.path != nil, Dnsmasq.skipMessage))
     func nullMXAndNoSuchDomain() async throws {
-        try await Dnsmasq.with(Self.records) { server in
+        try await Dnsmasq.with(Self.records) { server async throws in
             let resolver = Self.resolver(server)
             #expect(try await resolver.mx("null.test") == .nullMX)
             #expect(try await resolver.mx("nowhere.test") == .noSuchDomain)
@@ -62,7 +62,7 @@ import Testing
 
     @Test(.enabled(if: Dnsmasq.path != nil, Dnsmasq.skipMessage))
     func truncatedAnswerIsAskedAgainOverTCP() async throws {
-        try await Dnsmasq.with(Self.records) { server in
+        try await Dnsmasq.with(Self.records) { server async throws in
             let udp = try await DNSResolver(server: server, attempts: 1).exchangeUDP(
                 .query(id: 1, name: dns("many.test"), type: .a), with: SocketAddress(ipAddress: server.host, port: server.port))
             #expect(udp.header.isTruncated && udp.answers.count < 40, "dnsmasq cut the UDP answer")

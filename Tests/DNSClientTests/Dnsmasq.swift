@@ -46,9 +46,11 @@ final class Dnsmasq: @unchecked Sendable {
         throw DNSError(.network, "dnsmasq did not start")
     }
 
+    /// SIGKILL, not `terminate()`: the child inherits the test runner's blocked signal
+    /// mask, so dnsmasq never sees SIGTERM and `waitUntilExit()` would hang.
     func stop() {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

@@ -7,12 +7,15 @@ behave: CAPA, AUTH PLAIN (RFC 5034) and pipelining (RFC 2449 §6.6)."""
 
 import base64
 import concurrent.futures
-import os
+import socket
 import time
+from pathlib import Path
+
+import pytest
 
 from conftest import POP3Gateway
-from pop3_support import (ALICE, BOB, PASSWORD, RawPOP3, inbox_count, open_session, pop3_encode, send_mail, stored,
-                          trusting_context)
+from pop3_support import (ALICE, BOB, PASSWORD, RawPOP3, append_raw, inbox_count, open_session, pop3_encode, send_mail,
+                          stored, trusting_context)
 
 
 def deliver(smtp, count: int = 2) -> list[bytes]:
@@ -72,8 +75,7 @@ def test_arguments_out_of_range_get_err(pop3_system):
          "RETR 1 2", "RETR", "RETR x", "RETR 1x", "RETR +1", "RETR 0x1"],
         ["DELE 0", "DELE -1", "DELE 3", "DELE 99999999999999999999", "DELE 1 1", "DELE", "UIDL 0", "UIDL 3",
          "UIDL 1 2", "TOP 1", "TOP 1 x", "TOP 1 2 3", "LIST 1 2", "RETR 4294967297"],
-        ["STAT 1", "NOOP x", "RSET 1", "QUIT now", "CAPA x", "STLS x", "RETR " + "1" * 41, "TOP 1 " + "9" * 41,
-         "TOP 1 99999999999999999999"],
+        ["STAT 1", "NOOP x", "RSET 1", "QUIT now", "CAPA x", "STLS x", "RETR " + "1" * 41],
     ]
     for batch in batches:
         with open_session(pop3.port) as s:
@@ -285,48 +287,53 @@ def test_stls_twice_and_on_pop3s_is_refused(pop3_system):
 # --- autologout --------------------------------------------------------------------------------------------
 
 
+def watch(s: RawPOP3, drip: bool = False, limit: float = 10) -> tuple[float, bytes]:
+    """Seconds until the server hangs up (inf if not within `limit`), and what it said before.
+    With `drip`, sends one byte of a command line that never ends every half second."""
+    start = time.monotonic()
+    s.sock.settimeout(0.5)
+    while time.monotonic() - start < limit:
+        if drip:
+            try:
+                s.send(b"N")
+            except OSError:
+                return time.monotonic() - start, s.buffer
+        try:
+            chunk = s.sock.recv(4096)
+        except (TimeoutError, OSError) as e:
+            if isinstance(e, TimeoutError) or "timed out" in str(e):
+                continue
+            return time.monotonic() - start, s.buffer
+        if not chunk:
+            return time.monotonic() - start, s.buffer
+        s.buffer += chunk
+    return float("inf"), s.buffer
+
+
+def watch_all(sessions: dict[str, tuple[RawPOP3, bool]]) -> dict[str, tuple[float, bytes]]:
+    with concurrent.futures.ThreadPoolExecutor(len(sessions)) as pool:
+        futures = {name: pool.submit(watch, s, drip) for name, (s, drip) in sessions.items()}
+        return {name: f.result(timeout=15) for name, f in futures.items()}
+
+
 def test_idle_sessions_are_logged_out_without_update(pop3_system, tmp_path):
     store, smtp, _ = pop3_system
     raws = deliver(smtp)
     pop3 = POP3Gateway(store, tmp_path, env={"BUZON_POP3_TIMEOUT": "3"}).start()
-
-    def watch(s: RawPOP3, drip: bool = False) -> tuple[float, bytes]:
-        """Seconds until the server hangs up, and what it said before."""
-        start = time.monotonic()
-        s.sock.settimeout(0.5)
-        while time.monotonic() - start < 10:
-            if drip:  # a command line that never ends, one byte at a time
-                try:
-                    s.send(b"N")
-                except OSError:
-                    return time.monotonic() - start, s.buffer
-            try:
-                chunk = s.sock.recv(4096)
-            except (TimeoutError, OSError) as e:
-                if isinstance(e, TimeoutError) or "timed out" in str(e):
-                    continue
-                return time.monotonic() - start, s.buffer
-            if not chunk:
-                return time.monotonic() - start, s.buffer
-            s.buffer += chunk
-        return float("inf"), s.buffer
-
     try:
         in_transaction = open_session(pop3.port)
         in_transaction.login()
         assert in_transaction.cmd("DELE 1").startswith(b"+OK")
-        in_authorization = open_session(pop3.port)
-        dripping = open_session(pop3.tls_port, tls_context=trusting_context(pop3))
-        with concurrent.futures.ThreadPoolExecutor(3) as pool:
-            futures = [pool.submit(watch, in_transaction), pool.submit(watch, in_authorization),
-                       pool.submit(watch, dripping, True)]
-            results = [f.result(timeout=15) for f in futures]
-        for name, (elapsed, said) in zip(["transaction", "authorization", "partial line"], results):
+        sessions = {"transaction": (in_transaction, False),
+                    "authorization": (open_session(pop3.port), False),
+                    "partial line": (open_session(pop3.tls_port, tls_context=trusting_context(pop3)), True)}
+        results = watch_all(sessions)
+        for s, _ in sessions.values():
+            s.close()
+        for name, (elapsed, said) in results.items():
             assert elapsed != float("inf"), f"{name}: not logged out within 10 s"
             assert 2.5 <= elapsed <= 6, f"{name}: logged out after {elapsed:.1f} s"
             assert said.startswith(b"-ERR"), (name, said)
-        for s in (in_transaction, in_authorization, dripping):
-            s.close()
         # No UPDATE: the message marked for deletion is still there, and the maildrop is free.
         assert stored(store) == raws
         with open_session(pop3.port) as s:
@@ -335,6 +342,123 @@ def test_idle_sessions_are_logged_out_without_update(pop3_system, tmp_path):
             s.cmd("QUIT")
     finally:
         pop3.stop()
+
+
+def test_stalled_tls_handshakes_are_closed(pop3_system, tmp_path):
+    """A connection that never finishes its TLS handshake is as idle as any other: without a
+    limit, anyone can hold the gateway's connection slots (50 per address) for ever."""
+    store, _, _ = pop3_system
+    pop3 = POP3Gateway(store, tmp_path, env={"BUZON_POP3_TIMEOUT": "3"}).start()
+    try:
+        stls_then_nothing = open_session(pop3.port)
+        assert stls_then_nothing.cmd("STLS").startswith(b"+OK")
+        partial_hello = RawPOP3(pop3.tls_port)
+        partial_hello.send(b"\x16\x03\x01\x02\x00\x01")  # the start of a ClientHello record
+        sessions = {"no ClientHello on POP3S": (RawPOP3(pop3.tls_port), False),
+                    "no ClientHello after STLS": (stls_then_nothing, False),
+                    "half a ClientHello": (partial_hello, False)}
+        results = watch_all(sessions)
+        for s, _ in sessions.values():
+            s.close()
+        late = {name: elapsed for name, (elapsed, _) in results.items() if not 2.5 <= elapsed <= 6}
+        assert not late, f"not closed 3 s after the last byte (inf: still open after 10 s): {late}"
+    finally:
+        pop3.stop()
+
+
+def test_client_that_stops_reading_is_logged_out(pop3_system, tmp_path):
+    """A client that asks for a big message and then reads nothing (a zero TCP window) is as
+    idle as one that sends nothing: after the timeout it is logged out without UPDATE, and the
+    maildrop lock it held is given back instead of being renewed for as long as it stays."""
+    store, smtp, _ = pop3_system
+    send_mail(smtp, b"Subject: small\r\n\r\nsmall\r\n")
+    append_raw(store, b"Subject: big\r\n\r\n" + (b"y" * 998 + b"\r\n") * 16_000)  # 16 MB
+    raws = stored(store)
+    pop3 = POP3Gateway(store, tmp_path, env={"BUZON_POP3_TIMEOUT": "3", "BUZON_POP3_LOCK_TTL": "3"}).start()
+    sock = socket.socket()
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(10)
+        sock.connect(("127.0.0.1", pop3.port))
+        s = RawPOP3.__new__(RawPOP3)
+        s.sock, s.buffer = sock, b""
+        s.greeting()
+        s.login()
+        assert s.cmd("DELE 1").startswith(b"+OK")
+        s.send(b"RETR 2\r\n")  # and read nothing more
+        started = time.monotonic()
+        while True:
+            with open_session(pop3.port) as other:
+                assert other.cmd(f"USER {ALICE}").startswith(b"+OK")
+                r = other.cmd(f"PASS {PASSWORD}")
+                if r.startswith(b"+OK"):
+                    other.cmd("QUIT")
+                    break
+                assert r.startswith(b"-ERR [IN-USE]"), r
+            waited = time.monotonic() - started
+            assert waited < 10, f"the stalled session still holds the maildrop {waited:.1f} s after it stopped reading"
+            time.sleep(0.5)
+        assert time.monotonic() - started >= 2.5, "logged out before the timeout"
+    finally:
+        sock.close()
+        pop3.stop()
+    assert stored(store) == raws
+
+
+# --- passwords in the clear ---------------------------------------------------------------------------------
+
+
+def non_loopback_address() -> str | None:
+    """This machine's address on a real interface (the source of a connection to it is then
+    not loopback), or None."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            u.connect(("198.51.100.1", 9))  # TEST-NET-2: nothing is sent, only a route is chosen
+            address = u.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+def test_plaintext_passwords_refused_off_loopback(pop3_system, tmp_path):
+    """RFC 2595 §2.2: no password in the clear over the network. Loopback is exempt (that is
+    how every other test logs in); a client on another address must use TLS first."""
+    store, smtp, _ = pop3_system
+    deliver(smtp)
+    readme = (Path(__file__).resolve().parents[2] / "Services" / "pop3-gateway" / "README.md").read_text()
+    assert "BUZON_POP3_ALLOW_PLAINTEXT_AUTH" in readme
+    address = non_loopback_address()
+    if address is None:
+        pytest.skip("no non-loopback IPv4 address to connect from")
+    # Bound to all interfaces so that a connection can come from a non-loopback address.
+    pop3 = POP3Gateway(store, tmp_path, env={"BUZON_POP3_HOST": "0.0.0.0"}).start()
+    try:
+        with open_session(pop3.port, host=address) as s:
+            caps = capabilities(s)
+            assert b"STLS" in caps
+            assert b"USER" not in caps, caps  # not offered where it would be refused
+            assert s.cmd(f"USER {ALICE}").startswith(b"-ERR [AUTH]")
+            assert s.cmd(f"PASS {PASSWORD}").startswith(b"-ERR")
+            assert s.cmd(f"AUTH PLAIN {plain(ALICE, PASSWORD)}").startswith(b"-ERR [AUTH]")
+            assert s.cmd("STAT").startswith(b"-ERR")  # not logged in
+            s.stls(trusting_context(pop3))
+            assert b"USER" in capabilities(s)
+            s.login()
+            assert s.stat()[0] == 2
+            s.cmd("QUIT")
+        with open_session(pop3.tls_port, host=address, tls_context=trusting_context(pop3)) as s:
+            assert s.cmd(f"AUTH PLAIN {plain(ALICE, PASSWORD)}").startswith(b"+OK")
+            s.cmd("QUIT")
+    finally:
+        pop3.stop()
+    allowed = POP3Gateway(store, tmp_path, env={"BUZON_POP3_HOST": "0.0.0.0", "BUZON_POP3_ALLOW_PLAINTEXT_AUTH": "true"}).start()
+    try:
+        with open_session(allowed.port, host=address) as s:
+            s.login()
+            assert s.stat()[0] == 2
+            s.cmd("QUIT")
+    finally:
+        allowed.stop()
 
 
 # --- CAPA, AUTH PLAIN, pipelining ------------------------------------------------------------------------

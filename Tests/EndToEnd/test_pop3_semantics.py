@@ -11,8 +11,8 @@ import re
 import time
 
 from conftest import POP3Gateway
-from pop3_support import (ALICE, BOB, PASSWORD, RawPOP3, append_raw, inbox_count, open_session, pop3_encode, send_mail,
-                          stored, trusting_context, wait_for_count)
+from pop3_support import (ALICE, BOB, PASSWORD, RawPOP3, append_raw, inbox_count, inbox_listing, open_session,
+                          pop3_encode, send_mail, stored, trusting_context, wait_for_count)
 
 
 def message(n: int, body_lines: int = 3) -> bytes:
@@ -247,12 +247,38 @@ def test_message_numbers_fixed_at_session_start(pop3_system):
         assert s.cmd("RETR 2").startswith(b"-ERR")
         assert s.cmd("LIST 2").startswith(b"-ERR")
         assert s.cmd("DELE 2").startswith(b"-ERR")
+        assert s.cmd("DELE 1").startswith(b"+OK")
         assert s.cmd("QUIT").startswith(b"+OK")
+    # QUIT removed the one marked message, not the one that came in meanwhile.
+    [newcomer] = stored(store)
+    assert b"Subject: message 2\r\n" in newcomer
     with open_session(pop3.port) as s:
         s.login()
-        assert s.stat()[0] == 2
+        assert s.stat() == (1, len(newcomer))
         s.cmd("QUIT")
-    assert len(stored(store)) == 2
+
+
+def test_message_removed_behind_the_session(pop3_system):
+    """Another client (IMAP, an admin) expunges a message while a POP3 session has it listed:
+    RETR of it fails with -ERR, the session goes on, and QUIT still removes the others."""
+    store, smtp, pop3 = pop3_system
+    raws = deliver(smtp, 3)
+    inbox = store.inbox(ALICE)
+    uid2 = [m["uid"] for m in inbox_listing(store)][1]
+    with open_session(pop3.port) as s:
+        s.login()
+        r = store.api("POST", f"/v1/accounts/{ALICE}/mailboxes/{inbox['id']}/expunge",
+                      json={"uids": str(uid2), "onlyDeleted": False})
+        assert r.status_code == 200, r.text
+        assert s.cmd("RETR 2").startswith(b"-ERR")
+        assert s.cmd("TOP 2 0").startswith(b"-ERR")
+        assert s.cmd("NOOP") == b"+OK"
+        status, got = s.cmd_multi("RETR 3")
+        assert got == pop3_encode(raws[2])
+        for n in (1, 2, 3):
+            assert s.cmd(f"DELE {n}").startswith(b"+OK")
+        assert s.cmd("QUIT").startswith(b"+OK")
+    assert stored(store) == []
 
 
 # --- the maildrop lock ------------------------------------------------------------------------------
@@ -326,6 +352,29 @@ def test_lock_of_a_killed_gateway_expires(pop3_system, tmp_path):
     finally:
         dying.kill()
     assert inbox_count(store) == 1
+
+
+def test_graceful_shutdown_deletes_nothing_and_frees_the_lock(pop3_system, tmp_path):
+    store, smtp, pop3 = pop3_system
+    raws = deliver(smtp, 2)
+    leaving = POP3Gateway(store, tmp_path).start()
+    try:
+        s = open_session(leaving.port)
+        s.login()
+        assert s.cmd("DELE 1").startswith(b"+OK")
+        started = time.monotonic()
+        assert leaving.stop() == 0
+        assert time.monotonic() - started < 20
+        assert s.is_closed(2), "the session outlived its gateway"
+        s.close()
+        # The gateway released the maildrop on its way out: no waiting for the lease to expire.
+        other, waited = login_when_free(pop3.port, timeout=2)
+        assert other.stat() == (2, sum(map(len, raws)))  # and the DELE was not carried out
+        other.cmd("QUIT")
+        other.close()
+    finally:
+        leaving.kill()
+    assert stored(store) == raws
 
 
 # --- exact wire format ---------------------------------------------------------------------------------
