@@ -70,3 +70,31 @@ public enum SessionID {
         return "\(prefix)\(String(n, radix: 36))"
     }
 }
+
+/// Sent down every open connection's pipeline when the process begins a graceful shutdown:
+/// a session that is idle says goodbye (SMTP `421`, POP3 `-ERR [SYS/TEMP]`) and closes; one
+/// that is busy finishes first.
+public struct ShutdownNotice: Sendable {
+    public init() {}
+}
+
+extension ConnectionLimiter {
+    /// Tells every open connection that the server is going down.
+    public func announceShutdown() {
+        for channel in openChannels {
+            channel.pipeline.fireUserInboundEventTriggered(ShutdownNotice())
+        }
+    }
+}
+
+public enum ConnectionClosing {
+    /// How long a last reply may take to leave before the connection is cut anyway: a peer
+    /// that stalls a TLS handshake or stops reading must not keep its slot.
+    public static let grace: TimeAmount = .seconds(2)
+
+    /// Flushes what was written, then closes; closes anyway after `grace`.
+    public static func closeAfterFlush(_ channel: any Channel) {
+        channel.writeAndFlush(ByteBuffer()).whenComplete { _ in channel.close(promise: nil) }
+        channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
+    }
+}

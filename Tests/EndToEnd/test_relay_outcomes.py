@@ -18,8 +18,8 @@ import time
 import pytest
 
 from conftest import Gateway, Relay, Store, free_port, inbox_messages
-from relay_support import (CLOSE, Dnsmasq, SMTPPeer, is_dsn, log_lines, make_message, parse, parse_dsn, queue_entries,
-                           queue_entry, reported_notices, submit, wait_inbox, wait_queue_empty, wait_until)
+from relay_support import (Dnsmasq, SMTPPeer, is_dsn, log_lines, make_message, parse, parse_dsn, queue_entries, queue_entry,
+                           reported_notices, submit, wait_queue_empty, wait_until)
 from smtp_support import trusting_context
 
 ALICE = "alice@a.test"

@@ -3,6 +3,7 @@ import NIOCore
 import POP3Protocol
 import StoreAPI
 import StoreClient
+import Synchronization
 
 /// The pop3-gateway's use of the store: login, the maildrop lock and listing, expunge, and
 /// messages streamed out in pieces. Store failures become `unavailable` (`-ERR [SYS/TEMP]`).
@@ -11,6 +12,12 @@ struct MaildropStore: Sendable {
     /// Seconds the maildrop lock lives unless renewed; it is renewed every third of that, so
     /// a gateway that dies frees its maildrops within this time.
     let lockTTL: Int
+    /// A piece of a message that cannot be written within this time ends the session (a
+    /// client that stops reading must not hold its maildrop for ever).
+    let writeTimeout: Duration
+    /// Lock releases still on their way to the store; shutdown waits for them, or a user
+    /// would find the maildrop "in use" until the lease ran out.
+    let releases: PendingReleases
     static let lockName = "pop3"
     /// A message is read from the store in pieces of this size.
     static let chunkSize = 256 * 1024
@@ -74,6 +81,15 @@ struct MaildropStore: Sendable {
         try? await client.releaseLock(account, lease: lease)
     }
 
+    /// Gives the maildrop back without making the caller wait, counted in `releases`.
+    func releaseSoon(_ account: String, _ lease: LockLease) {
+        releases.add(1)
+        Task {
+            await release(account, lease)
+            releases.add(-1)
+        }
+    }
+
     func expunge(_ account: String, inbox: Int64, uids: [UInt32], logger: Logger) async -> StoreAnswer {
         do {
             _ = try await client.expunge(account, mailbox: inbox, ExpungeRequest(uids: UIDSet(uids: uids).description, onlyDeleted: false))
@@ -86,6 +102,14 @@ struct MaildropStore: Sendable {
 
     /// Sends `+OK`, the dot-stuffed message (or TOP's part of it) and `.`, piece by piece,
     /// waiting for each write so that a slow client holds back the reading.
+    private func write(_ bytes: [UInt8], to channel: any Channel) async throws {
+        let timer = channel.eventLoop.scheduleTask(in: .seconds(Int64(max(1, writeTimeout.components.seconds)))) {
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+
     func send(uid: UInt32, size: Int, lines: Int?, account: String, inbox: Int64, channel: any Channel, logger: Logger) async -> StoreAnswer {
         var whole = MultilineEncoder()
         var top = lines.map { TopEncoder(bodyLines: $0) }
@@ -100,16 +124,23 @@ struct MaildropStore: Sendable {
                     started = true
                 }
                 if top != nil { out += top!.encode(chunk) } else { out += whole.encode(chunk) }
-                try await channel.writeAndFlush(ByteBuffer(bytes: out))
+                try await write(out, to: channel)
                 offset += chunk.count
                 if chunk.count < Self.chunkSize || top?.isComplete == true { break }
             } while true
             let end = top != nil ? top!.finish() : whole.finish()
-            try await channel.writeAndFlush(ByteBuffer(bytes: end))
+            try await write(end, to: channel)
             return .sent
         } catch {
             logger.error("sending a message failed", metadata: ["uid": "\(uid)", "error": "\(error)"])
             return started ? .unavailable : .notSent
         }
     }
+}
+
+/// A count of lock releases in flight.
+final class PendingReleases: Sendable {
+    private let count = Atomic<Int>(0)
+    var pending: Int { count.load(ordering: .relaxed) }
+    func add(_ n: Int) { count.add(n, ordering: .relaxed) }
 }

@@ -4,6 +4,7 @@ import Metrics
 import NIOCore
 import NIOSSL
 import NIOTLS
+import ServiceKit
 import POP3Protocol
 import StoreAPI
 
@@ -22,6 +23,8 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
     private let clientAddress: String
     private var context: ChannelHandlerContext?
     private var closing = false
+    /// The server is going down: say so and close as soon as the session is between commands.
+    private var shutdownRequested = false
     private var partialSince: NIODeadline?
     private var watchdog: RepeatedTask?
     /// The maildrop this session holds (lock lease and INBOX id), once in TRANSACTION.
@@ -52,8 +55,7 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
         // A dropped connection deletes nothing (RFC 1939 §6); it only frees the maildrop.
         if let held = maildrop {
             maildrop = nil
-            let store = self.store
-            Task { await store.release(held.account, held.opened.lease) }
+            store.releaseSoon(held.account, held.opened.lease)
         }
         context.fireChannelInactive()
     }
@@ -64,7 +66,10 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+        if event is ShutdownNotice {
+            shutdownRequested = true
+            leaveIfShuttingDown(context)
+        } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
             timedOut(context)
         } else if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent {
             session.tlsEstablished()
@@ -95,8 +100,7 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
                 }
             case .close:
                 closing = true
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
+                ConnectionClosing.closeAfterFlush(context.channel)
                 return
             case .verifyLogin, .openMaildrop, .sendMessage, .expunge:
                 ask(action, context)
@@ -144,13 +148,14 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
                     handler.maildrop = (account, lease)
                     if handler.context == nil {  // the client left while we were opening
                         handler.maildrop = nil
-                        Task { await store.release(account, lease.lease) }
+                        store.releaseSoon(account, lease.lease)
                         return
                     }
                 }
                 guard let context = handler.context else { return }
                 context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
                 handler.perform(handler.session.resume(result), context)
+                handler.leaveIfShuttingDown(context)
             }
         }
     }
@@ -190,6 +195,11 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
                 }
             }
         }
+    }
+
+    private func leaveIfShuttingDown(_ context: ChannelHandlerContext) {
+        guard shutdownRequested, !closing, !(session.isWaitingForStore) else { return }
+        perform([.reply(.shuttingDown), .close], context)
     }
 
     private func timedOut(_ context: ChannelHandlerContext) {

@@ -41,11 +41,17 @@ public final class POP3Server: Service {
         await onBound(channels.compactMap { $0.localAddress?.port })
         try? await gracefulShutdown()
         for channel in channels { try? await channel.close() }
+        limiter.announceShutdown()
         let deadline = ContinuousClock.now + Self.drainTime
         while limiter.open > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(100))
         }
         for channel in limiter.openChannels { try? await channel.close() }
+        // Maildrop locks given back by the sessions just closed must reach the store before
+        // its client shuts down.
+        while store.releases.pending > 0 && ContinuousClock.now < deadline + .seconds(5) {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     private func bootstrap(implicitTLS: Bool) -> ServerBootstrap {

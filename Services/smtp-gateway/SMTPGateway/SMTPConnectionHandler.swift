@@ -4,6 +4,7 @@ import Metrics
 import NIOCore
 import NIOSSL
 import NIOTLS
+import ServiceKit
 
 /// Drives one `SMTPSession` on one NIO channel: it performs the session's actions (write a
 /// reply, start TLS, call the store, close) and decides nothing itself (CONVENTIONS.md §4).
@@ -28,6 +29,8 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
     private let minDataRate: Int
     private var watchdog: RepeatedTask?
     private var closing = false
+    /// The server is going down: say so and close as soon as the session is between commands.
+    private var shutdownRequested = false
     private let spool = MessageSpool()
 
     init(session: SMTPSession, store: StoreAnswers, tls: NIOSSLContext?, logger: Logger, timeout: TimeAmount, minDataRate: Int) {
@@ -59,10 +62,14 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
         Counter(label: "buzon_smtp_received_bytes_total").increment(by: buffer.readableBytes)
         if contentSince != nil { contentBytes += buffer.readableBytes }
         perform(session.receive(Array(buffer.readableBytesView)), context)
+        leaveIfShuttingDown(context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+        if event is ShutdownNotice {
+            shutdownRequested = true
+            leaveIfShuttingDown(context)
+        } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
             timedOut(context)
         } else if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent {
             session.tlsEstablished()
@@ -94,8 +101,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
                 }
             case .close:
                 closing = true
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
+                ConnectionClosing.closeAfterFlush(context.channel)
                 return
             case .beginContent:
                 spool.reset()
@@ -143,6 +149,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
                 context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
                 if case .deliver = action { handler.spool.reset() }
                 handler.perform(handler.session.resume(answer), context)
+                handler.leaveIfShuttingDown(context)
             }
         }
     }
@@ -172,6 +179,11 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
         guard elapsed > timeout else { return false }
         let seconds = Int(elapsed.nanoseconds / 1_000_000_000)
         return contentBytes < minDataRate * seconds
+    }
+
+    private func leaveIfShuttingDown(_ context: ChannelHandlerContext) {
+        guard shutdownRequested, !closing, !(session.isWaitingForStore || session.isReceivingContent) else { return }
+        perform([.reply(.shuttingDown), .close], context)
     }
 
     private func timedOut(_ context: ChannelHandlerContext) {

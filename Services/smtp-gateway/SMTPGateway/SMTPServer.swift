@@ -47,6 +47,7 @@ public final class SMTPServer: Service {
         try? await gracefulShutdown()
         logger.info("shutting down: no new connections")
         for channel in channels { try? await channel.close() }
+        limiter.announceShutdown()
         let deadline = ContinuousClock.now + Self.drainTime
         while limiter.open > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(100))
