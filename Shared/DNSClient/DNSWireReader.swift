@@ -11,12 +11,6 @@ struct DNSWireReader {
 
     var remaining: Int { message.count - position }
 
-    mutating func readUInt8() throws(DNSWireError) -> UInt8 {
-        guard remaining >= 1 else { throw .truncated }
-        defer { position += 1 }
-        return message[position]
-    }
-
     /// Network byte order, most significant octet first. RFC 1035 §2.3.2
     mutating func readUInt16() throws(DNSWireError) -> UInt16 {
         guard remaining >= 2 else { throw .truncated }

@@ -36,13 +36,19 @@ public struct RecipientOutcome: Codable, Sendable, Hashable {
     public var diagnostic: String?
     /// The host that answered (RFC 3464 Remote-MTA).
     public var remoteMTA: String?
+    /// For `delivered`: the next hop supports DSN and took over the NOTIFY request, so a
+    /// success notice is its to send, not ours (RFC 3461 §5.2.1); otherwise ours says
+    /// `relayed` (§5.2.2).
+    public var notifyPassedOn: Bool?
 
-    public init(address: String, outcome: Outcome, status: String, diagnostic: String? = nil, remoteMTA: String? = nil) {
+    public init(address: String, outcome: Outcome, status: String, diagnostic: String? = nil, remoteMTA: String? = nil,
+                notifyPassedOn: Bool? = nil) {
         self.address = address
         self.outcome = outcome
         self.status = status
         self.diagnostic = diagnostic
         self.remoteMTA = remoteMTA
+        self.notifyPassedOn = notifyPassedOn
     }
 }
 

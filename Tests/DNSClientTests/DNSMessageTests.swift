@@ -29,7 +29,8 @@ import Testing
             + hex("c028 001c 0001 0000003c 0010 20010db8000000000000000000000001")
             + hex("c012 0006 0001 0000003c 0003 aabbcc")
         let message = try DNSMessage(decoding: bytes)
-        #expect(message.answers.map(\.data) == [.cname(dns("a.test")), .a([192, 0, 2, 1]), .aaaa(hex("20010db8000000000000000000000001"))])
+        #expect(
+            message.answers.map(\.data) == [.cname(dns("a.test")), .a([192, 0, 2, 1]), .aaaa(hex("20010db8000000000000000000000001"))])
         #expect(message.answers.compactMap(\.data.addressText) == ["192.0.2.1", "2001:db8::1"])
         #expect(message.authorities.map(\.type) == [.soa] && message.authorities[0].data == .other(hex("aabbcc")))
         let (canonical, records) = try message.answerRecords(for: dns("ALIAS.test"), type: .a)
@@ -67,27 +68,37 @@ import Testing
 
     static let question = name("a.test") + hex("0001 0001")
 
-    @Test(arguments: [
-        ("empty", [], DNSWireError.truncated),
-        ("short header", hex("1234 8180 0001 0000 0000 00"), .truncated),
-        ("question missing", header(), .truncated),
-        ("question cut in its type", header() + name("a.test") + hex("00"), .truncated),
-        ("answer missing", header(an: 1) + question, .truncated),
-        ("second answer missing", header(an: 2) + question + hex("c00c 0001 0001 00000000 0004 7f000001"), .truncated),
-        ("RDLENGTH past the end", header(an: 1) + question + hex("c00c 0001 0001 00000000 0004 7f00"), .truncated),
-        ("A of 5 octets", header(an: 1) + question + hex("c00c 0001 0001 00000000 0005 7f00000100"), .badRecordLength),
-        ("AAAA of 4 octets", header(an: 1) + question + hex("c00c 001c 0001 00000000 0004 7f000001"), .badRecordLength),
-        ("MX of 2 octets", header(an: 1) + question + hex("c00c 000f 0001 00000000 0002 000a 00"), .badRecordLength),
-        ("MX name shorter than RDLENGTH", header(an: 1) + question + hex("c00c 000f 0001 00000000 0006 000a c00c 0000"), .badRecordLength),
-        ("MX name longer than RDLENGTH", header(an: 1) + question + hex("c00c 000f 0001 00000000 0003 000a 01 61 00"), .badRecordLength),
-        ("CNAME past RDLENGTH into the next", header(an: 1) + question + hex("c00c 0005 0001 00000000 0001 01 61 00"), .badRecordLength),
-        ("pointer to itself", header() + hex("c00c 0001 0001"), .badPointer),
-        ("pointer forward", header() + hex("c00e 00 0001 0001"), .badPointer),
-        ("two pointers looping", header(an: 1) + question + hex("c01a 0001 0001 00000000 0000") + hex("c018"), .badPointer),
-        ("pointer beyond the end", header(an: 1) + question + hex("ffff 0001 0001 00000000 0000"), .badPointer),
-        ("reserved label type", header() + hex("41 61 00 0001 0001"), .badLabelType),
-        ("half a pointer", header() + hex("c0"), .truncated),
-    ] as [(String, [UInt8], DNSWireError)])
+    @Test(
+        arguments: [
+            ("empty", [], DNSWireError.truncated),
+            ("short header", hex("1234 8180 0001 0000 0000 00"), .truncated),
+            ("question missing", header(), .truncated),
+            ("question cut in its type", header() + name("a.test") + hex("00"), .truncated),
+            ("answer missing", header(an: 1) + question, .truncated),
+            ("second answer missing", header(an: 2) + question + hex("c00c 0001 0001 00000000 0004 7f000001"), .truncated),
+            ("RDLENGTH past the end", header(an: 1) + question + hex("c00c 0001 0001 00000000 0004 7f00"), .truncated),
+            ("A of 5 octets", header(an: 1) + question + hex("c00c 0001 0001 00000000 0005 7f00000100"), .badRecordLength),
+            ("AAAA of 4 octets", header(an: 1) + question + hex("c00c 001c 0001 00000000 0004 7f000001"), .badRecordLength),
+            ("MX of 2 octets", header(an: 1) + question + hex("c00c 000f 0001 00000000 0002 000a 00"), .badRecordLength),
+            (
+                "MX name shorter than RDLENGTH", header(an: 1) + question + hex("c00c 000f 0001 00000000 0006 000a c00c 0000"),
+                .badRecordLength
+            ),
+            (
+                "MX name longer than RDLENGTH", header(an: 1) + question + hex("c00c 000f 0001 00000000 0003 000a 01 61 00"),
+                .badRecordLength
+            ),
+            (
+                "CNAME past RDLENGTH into the next", header(an: 1) + question + hex("c00c 0005 0001 00000000 0001 01 61 00"),
+                .badRecordLength
+            ),
+            ("pointer to itself", header() + hex("c00c 0001 0001"), .badPointer),
+            ("pointer forward", header() + hex("c00e 00 0001 0001"), .badPointer),
+            ("two pointers looping", header(an: 1) + question + hex("c01a 0001 0001 00000000 0000") + hex("c018"), .badPointer),
+            ("pointer beyond the end", header(an: 1) + question + hex("ffff 0001 0001 00000000 0000"), .badPointer),
+            ("reserved label type", header() + hex("41 61 00 0001 0001"), .badLabelType),
+            ("half a pointer", header() + hex("c0"), .truncated),
+        ] as [(String, [UInt8], DNSWireError)])
     func refuses(_ what: String, wire: [UInt8], error: DNSWireError) {
         #expect(throws: error, "\(what)") { try DNSMessage(decoding: wire) }
     }

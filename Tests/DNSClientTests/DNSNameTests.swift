@@ -42,7 +42,8 @@ import Testing
 
     @Test func longestNameFits() throws {
         // 3 × 63 + 61 octets of labels, 4 + 1 length octets: exactly 255. RFC 1035 §2.3.4
-        let text = Array(repeating: String(repeating: "x", count: 63), count: 3).joined(separator: ".") + "."
+        let text =
+            Array(repeating: String(repeating: "x", count: 63), count: 3).joined(separator: ".") + "."
             + String(repeating: "y", count: 61)
         #expect(try DNSName(text).wireLength == 255)
     }

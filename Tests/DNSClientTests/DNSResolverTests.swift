@@ -6,11 +6,12 @@ import Testing
 
 /// The resolver against a real server (dnsmasq) and against a fake one that misbehaves.
 @Suite struct DNSResolverTests {
-    static let records = [
-        "--mx-host=a.test,mx1.a.test,10", "--mx-host=a.test,mx2.a.test,20", "--mx-host=a.test,mx3.a.test,10",
-        "--address=/mx1.a.test/127.0.0.1", "--host-record=mx2.a.test,127.0.0.2,::2", "--host-record=mx3.a.test,::3",
-        "--mx-host=null.test,.,0", "--host-record=nomx.test,127.0.0.9,::9", "--cname=alias.test,a.test",
-    ] + (1...40).map { "--host-record=many.test,10.0.0.\($0)" }  // 40 A records: over 512 octets, so TC over UDP
+    static let records =
+        [
+            "--mx-host=a.test,mx1.a.test,10", "--mx-host=a.test,mx2.a.test,20", "--mx-host=a.test,mx3.a.test,10",
+            "--address=/mx1.a.test/127.0.0.1", "--host-record=mx2.a.test,127.0.0.2,::2", "--host-record=mx3.a.test,::3",
+            "--mx-host=null.test,.,0", "--host-record=nomx.test,127.0.0.9,::9", "--cname=alias.test,a.test",
+        ] + (1...40).map { "--host-record=many.test,10.0.0.\($0)" }  // 40 A records: over 512 octets, so TC over UDP
 
     /// Equal preferences sorted by name, so the order is known.
     static let byName: MXResult.Shuffle = { $0.sorted { $0.host < $1.host } }

@@ -23,10 +23,11 @@ final class FakeDNSServer: Sendable {
         channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Handler { query in
-                        received.messages.withLock { $0.append(query) }
-                        return reply(query)
-                    })
+                    try channel.pipeline.syncOperations.addHandler(
+                        Handler { query in
+                            received.messages.withLock { $0.append(query) }
+                            return reply(query)
+                        })
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()

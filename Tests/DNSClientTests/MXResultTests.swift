@@ -78,7 +78,8 @@ import Testing
     }
 
     @Test func skipsExchangesThatAreNoHostNames() throws {
-        let odd = DNSResourceRecord(name: dns("a.test"), ttl: 1, data: .mx(preference: 1, exchange: DNSName(checkedLabels: [Array("a.b".utf8)])))
+        let odd = DNSResourceRecord(
+            name: dns("a.test"), ttl: 1, data: .mx(preference: 1, exchange: DNSName(checkedLabels: [Array("a.b".utf8)])))
         #expect(try result([odd, mx("a.test", 2, "ok.test")]) == .hosts([MXHost(preference: 2, host: "ok.test")]))
         #expect(try result([odd]) == .hosts([]))
     }

@@ -32,12 +32,16 @@ import Testing
 
     @Test func responseCodesMapToErrors() throws {
         let question = DNSQuestion(name: dns("a.test"), type: .a)
-        for (rcode, kind) in [(DNSResponseCode.serverFailure, DNSError.Kind.serverFailure), (.refused, .refused), (.formatError, .serverFailure), (.notImplemented, .serverFailure)] {
+        for (rcode, kind) in [
+            (DNSResponseCode.serverFailure, DNSError.Kind.serverFailure), (.refused, .refused), (.formatError, .serverFailure),
+            (.notImplemented, .serverFailure),
+        ] {
             #expect(throws: DNSError(kind, "\(question): \(rcode)")) {
                 try DNSResolver.checkResponseCode(response(question, rcode: rcode), question: question)
             }
         }
-        #expect(try DNSResolver.checkResponseCode(response(question, rcode: .nxDomain), question: question).header.responseCode == .nxDomain)
+        #expect(
+            try DNSResolver.checkResponseCode(response(question, rcode: .nxDomain), question: question).header.responseCode == .nxDomain)
     }
 
     @Test func matchesResponsesToQueries() {
@@ -53,9 +57,10 @@ import Testing
     }
 
     @Test func typeNames() {
-        #expect([DNSRecordType.a, .aaaa, .mx, .cname, .ns, .soa, .txt, .opt, DNSRecordType(rawValue: 99)].map(\.description) == [
-            "A", "AAAA", "MX", "CNAME", "NS", "SOA", "TXT", "OPT", "TYPE99",
-        ])
+        #expect(
+            [DNSRecordType.a, .aaaa, .mx, .cname, .ns, .soa, .txt, .opt, DNSRecordType(rawValue: 99)].map(\.description) == [
+                "A", "AAAA", "MX", "CNAME", "NS", "SOA", "TXT", "OPT", "TYPE99",
+            ])
         #expect(DNSResponseCode.nxDomain.description == "NXDOMAIN" && DNSClass.internet.description == "IN")
     }
 }

@@ -115,7 +115,7 @@ struct RelayTests {
         #expect(result.notifications == 1 && !result.removed)
         var texts = try await inboxTexts(store, alice)
         #expect(texts.count == 1)
-        #expect(texts[0].contains("b@far.test\r\nAction: delivered") && texts[0].contains("c@far.test\r\nAction: delayed"))
+        #expect(texts[0].contains("b@far.test\r\nAction: relayed") && texts[0].contains("c@far.test\r\nAction: delayed"))
         #expect(!texts[0].contains("a@far.test"))
         // The next deferral does not warn again.
         _ = try await store.client.leaseQueue(worker: "w", limit: 1, ttl: 30)

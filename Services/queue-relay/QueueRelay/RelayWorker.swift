@@ -28,7 +28,7 @@ public struct RelayWorker: Service, Sendable {
                         do {
                             leased = try await store.leaseQueue(worker: configuration.workerID, limit: room, ttl: configuration.leaseTTL)
                         } catch {
-                            logger.warning("cannot lease from the store", metadata: ["error": "\(error)"])
+                            if !Task.isCancelled { logger.warning("cannot lease from the store", metadata: ["error": "\(error)"]) }
                         }
                     }
                     for entry in leased {

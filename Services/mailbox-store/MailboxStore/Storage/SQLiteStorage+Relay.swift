@@ -112,7 +112,9 @@ extension SQLiteStorage {
                 let recipient = entry.recipients.first { $0.address == outcome.address }
                 let action: DeliveryStatusNotification.Recipient.Action? = switch outcome.outcome {
                 case .failed: .failed
-                case .delivered: .delivered
+                // RFC 3461 §5.2: the next hop that speaks DSN sends the success notice itself;
+                // one that does not gets ours, as "relayed".
+                case .delivered: outcome.notifyPassedOn == true ? nil : .relayed
                 case .deferred: report.delayWarning == true && entry.delayWarned != true ? .delayed : nil
                 }
                 if let action, NoticeWriter.wants(action, recipient?.notify) {

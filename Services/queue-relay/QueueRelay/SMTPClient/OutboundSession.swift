@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import SMTPProtocol
 import StoreAPI
 
@@ -34,6 +35,9 @@ struct OutboundSession {
             return try await run(entry: entry, recipients: recipients, message: message)
         } catch let error as SMTPClientConnection.ConnectionError {
             return .tryNextHost(reason: "\(host): \(error)")
+        } catch is NIOSSLError {
+            // BoringSSL's text names files of our build: not for a notice to a stranger.
+            return .tryNextHost(reason: "\(host): TLS handshake failed")
         } catch {
             return .tryNextHost(reason: "\(host): \(error)")
         }
@@ -41,11 +45,10 @@ struct OutboundSession {
 
     private func run(entry: QueueEntry, recipients: [QueueRecipient], message: [UInt8]) async throws -> Result {
         let greeting = try await connection.reply(within: settings.timeout, waitingFor: "greeting")
+        // A host that greets with anything but 2xx is skipped for the next one, 5xx too
+        // (Postfix's smtp_skip_5xx_greeting): a refusal at the door is about the host.
         guard greeting.isPositiveCompletion else {
-            if greeting.isPermanentNegative {
-                return .outcomes(all(recipients, failed: greeting, status: "5.3.2"))
-            }
-            return .tryNextHost(reason: "\(host) greeted with \(greeting.text)")
+            return .tryNextHost(reason: "\(host) greeted with \(greeting.code) \(greeting.text)")
         }
         var capabilities = try await hello()
         if capabilities?.supports("STARTTLS") == true {
@@ -156,7 +159,11 @@ struct OutboundSession {
         }
         try await connection.send(DataStuffingEncoder.encode(message: message))
         let end = try await connection.reply(within: dataTimeout, waitingFor: "reply to the end of DATA")
-        return (outcomes + accepted.map { outcome($0.address, end, defaultStatus: "5.3.0") }, overflow)
+        return (outcomes + accepted.map { r in
+            var result = outcome(r.address, end, defaultStatus: "5.3.0")
+            if result.outcome == .delivered { result.notifyPassedOn = dsn }
+            return result
+        }, overflow)
     }
 
     private func path(_ address: String) throws -> SMTPPath {

@@ -20,34 +20,34 @@ final class SMTPClientConnection: Sendable {
             case .timeout(let what): return "timeout waiting for \(what)"
             case .closed: return "connection closed by the remote server"
             case .protocolViolation(let what): return "protocol violation: \(what)"
-            case .tls(let what): return "TLS failure: \(what)"
+            case .tls: return "TLS handshake failed"
             }
         }
     }
 
     let channel: any Channel
-    private let handler: NIOLoopBound<ReplyHandler>
+    private let handler: ReplyHandler
     let remote: String
 
-    private init(channel: any Channel, handler: NIOLoopBound<ReplyHandler>, remote: String) {
+    private init(channel: any Channel, handler: ReplyHandler, remote: String) {
         self.channel = channel
         self.handler = handler
         self.remote = remote
     }
 
     static func connect(host: String, port: Int, timeout: Duration) async throws -> SMTPClientConnection {
+        // Made here, not looked up after connecting: a server that speaks and hangs up at
+        // once would have had the handler removed by then.
+        let handler = ReplyHandler()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ReplyHandler())
+                    try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
             .connect(host: host, port: port).get()
-        let handler = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ReplyHandler.self), eventLoop: channel.eventLoop)
-        }.get()
         return SMTPClientConnection(channel: channel, handler: handler, remote: "\(host):\(port)")
     }
 
@@ -55,9 +55,9 @@ final class SMTPClientConnection: Sendable {
     func reply(within timeout: Duration, waitingFor what: String) async throws -> SMTPReply {
         let handler = self.handler
         let loop = channel.eventLoop
-        let future = loop.flatSubmit { handler.value.nextReply() }
+        let future = loop.flatSubmit { handler.nextReply() }
         let timer = loop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
-            handler.value.failWaiting(ConnectionError.timeout(what))
+            handler.failWaiting(ConnectionError.timeout(what))
         }
         defer { timer.cancel() }
         return try await future.get()
@@ -91,7 +91,7 @@ final class SMTPClientConnection: Sendable {
         try await channel.eventLoop.submit {
             let tls = try NIOSSLClientHandler(context: context, serverHostname: name)
             try self.channel.pipeline.syncOperations.addHandler(tls, position: .first)
-            handler.value.handshake = done
+            handler.handshake = done
         }.get()
         let timer = channel.eventLoop.scheduleTask(in: .seconds(Int64(timeout.components.seconds))) {
             done.fail(ConnectionError.timeout("TLS handshake"))
@@ -106,7 +106,10 @@ final class SMTPClientConnection: Sendable {
 }
 
 /// Collects replies from the byte stream and hands them to whoever waits.
-final class ReplyHandler: ChannelInboundHandler {
+///
+/// `@unchecked Sendable`: every method runs on the channel's event loop (the connection only
+/// reaches it through `eventLoop.submit`/`scheduleTask`), which is NIO's usual guarantee.
+final class ReplyHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
 
     private var parser = SMTPReplyParser()
