@@ -236,7 +236,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DNSClientTests",
-            dependencies: ["DNSClient"],
+            dependencies: [
+                "DNSClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/DNSClientTests",
             swiftSettings: swiftSettings
         ),

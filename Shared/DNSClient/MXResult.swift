@@ -38,8 +38,9 @@ public enum MXResult: Sendable, Hashable {
             self = .noMX  // RFC 5321 §5.1: the implicit MX
             return
         }
-        // RFC 7505 §3: the null MX is the domain's only MX, exchange ".". A "." next to real
-        // exchangers breaks that rule; it names no host, so it is dropped and the others used.
+        // RFC 7505 §3: the null MX is the domain's only MX, preference 0, exchange ".". A lone "."
+        // with another preference names no host either, so it means the same. A "." next to real
+        // exchangers breaks §3; it is dropped and the others used.
         if exchanges.count == 1, exchanges[0].1.isRoot {
             self = .nullMX
             return

@@ -41,8 +41,11 @@ final class Dnsmasq: Sendable {
                 ] + options
             let dnsmasq = Dnsmasq(server: DNSServerConfig(host: "127.0.0.1", port: port), pid: try spawn(path, arguments))
             let probe = DNSResolver(server: dnsmasq.server, timeout: .milliseconds(200), attempts: 1)
-            for _ in 0..<25 where dnsmasq.isRunning {
+            // Until it answers: a refused probe (not listening yet) fails at once, so pace them.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while dnsmasq.isRunning, ContinuousClock.now < deadline {
                 if (try? await probe.query(dns("probe.test"), type: .a)) != nil { return dnsmasq }
+                try await Task.sleep(for: .milliseconds(20))
             }
             dnsmasq.stop()  // the port was taken after all, or dnsmasq refused an option: try again
         }
