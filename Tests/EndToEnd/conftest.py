@@ -162,6 +162,12 @@ class Gateway:
         return env
 
     def start(self, timeout: float = 20.0) -> "Gateway":
+        return start_with_fresh_ports(self, self._start, timeout)
+
+    def new_ports(self) -> None:
+        self.mx_port, self.submission_port, self.submissions_port, self.admin_port = (free_port() for _ in range(4))
+
+    def _start(self, timeout: float) -> "Gateway":
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([str(bin_dir() / "smtp-gateway")], env=self.env(), stdout=log, stderr=log)
         deadline = time.monotonic() + timeout
@@ -190,6 +196,19 @@ class Gateway:
             except subprocess.TimeoutExpired:
                 self.kill()
         return self.proc.returncode if self.proc else None
+
+
+def start_with_fresh_ports(service, start, timeout: float):
+    """Starts a gateway; if a port picked by `free_port` was taken meanwhile by another
+    process (a race no test can close), picks new ports and tries again, twice at most."""
+    for attempt in range(3):
+        try:
+            return start(timeout)
+        except RuntimeError as error:
+            if "Address already in use" not in str(error) or attempt == 2:
+                raise
+            service.new_ports()
+    raise AssertionError("unreachable")
 
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
@@ -256,6 +275,12 @@ class POP3Gateway:
         return env
 
     def start(self, timeout: float = 20.0) -> "POP3Gateway":
+        return start_with_fresh_ports(self, self._start, timeout)
+
+    def new_ports(self) -> None:
+        self.port, self.tls_port, self.admin_port = (free_port() for _ in range(3))
+
+    def _start(self, timeout: float) -> "POP3Gateway":
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([str(bin_dir() / "pop3-gateway")], env=self.env(), stdout=log, stderr=log)
         deadline = time.monotonic() + timeout

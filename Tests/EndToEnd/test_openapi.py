@@ -55,8 +55,11 @@ LOCKED = f"locked@{DOMAIN}"
 NOBODY = f"nobody@{DOMAIN}"
 REMOTE = "friend@elsewhere.example"
 FAR = "Carol@Far.Example"  # a remote address whose local part keeps its case
+DAVE = "dave@far.example"  # the relay's recipients
+ERIN = "erin@near.example"
 MISSING_ID = 999_999
 
+RELAY_MESSAGE = b"From: alice@openapi.test\r\nTo: dave@far.example, erin@near.example\r\nSubject: relay\r\n\r\nhi\r\n"
 SIMPLE = b"From: alice@openapi.test\r\nTo: bob@openapi.test\r\nSubject: hello\r\n\r\nhello\r\n"
 # Exercises most of the stored parse: encoded words, a group, a multipart with a quoted-printable
 # text part, a base64 attachment with disposition, id and language, and an encapsulated message.
@@ -653,6 +656,140 @@ def test_every_operation_answers_as_documented(store):
     call("releaseLock", f"{locks}/pop3/{again['token']}", 204)
     call("releaseLock", f"{locks}/other-1/{other['token']}", 204)
 
+    # --- relay: leases, reports, notices; the administrator's actions ---
+    # The two entries queued above wait on hold, so that the relay entry below is the only one due.
+    for entry in (forwarded, queued):
+        assert call("actOnQueueEntry", f"/v1/queue/{entry['id']}/hold", 200).json() == {"removed": False, "notifications": 0}
+    assert {e["state"] for e in call("listQueue", "/v1/queue", 200).json()["entries"]} == {"hold"}
+    relay_envelope = {
+        "sender": ALICE,
+        "recipients": [
+            {"address": DAVE, "notify": ["FAILURE", "DELAY"], "orcpt": f"rfc822;{DAVE}"},
+            {"address": ERIN, "notify": ["NEVER"]},
+        ],
+        "relay": True, "ret": "FULL", "envid": "RELAY-1", "smtputf8": True, "body": "8BITMIME",
+    }
+    relayed = c.check("deliverMessage", deliver_with_envelope(store, RELAY_MESSAGE, envelope_header(relay_envelope)), 200).json()
+    assert [r["status"] for r in relayed["recipients"]] == ["queued", "queued"]
+    rid = relayed["queueID"]
+    entry = call("getQueueEntry", f"/v1/queue/{rid}", 200).json()
+    assert entry["state"] == "deferred" and entry["smtputf8"] is True and entry["body"] == "8BITMIME"
+    assert entry["delayWarned"] is False and "leaseOwner" not in entry and "leaseExpires" not in entry
+    assert [r["address"] for r in entry["recipients"]] == [DAVE, ERIN]
+    assert code_of(call("getQueueEntry", f"/v1/queue/{MISSING_ID}", 404)) == "queue-entry-not-found"
+    assert code_of(call("getQueueEntry", "/v1/queue/abc", 400)) == "bad-request"
+
+    def lease(worker: str, expect: int = 200, **overrides) -> requests.Response:
+        return call("leaseQueue", "/v1/queue/lease", expect, json={"worker": worker, "limit": 10, "ttl": 60, **overrides})
+
+    for bad in ({"ttl": 4}, {"ttl": 3601}, {"limit": 0}, {"limit": 101}):
+        assert code_of(lease("relay-1", 400, **bad)) == "bad-request", bad
+    assert code_of(lease("", 400)) == "bad-request"
+    assert code_of(lease("w" * 201, 400)) == "bad-request"
+    assert code_of(call("leaseQueue", "/v1/queue/lease", 400, json={"worker": "relay-1", "ttl": 60})) == "invalid-json"
+
+    before = time.time()
+    leased = lease("relay-1").json()["entries"]
+    assert [e["id"] for e in leased] == [rid], "held entries are not leased"
+    assert leased[0]["state"] == "active" and leased[0]["leaseOwner"] == "relay-1"
+    assert before + 55 <= leased[0]["leaseExpires"] <= time.time() + 65, leased[0]
+    assert lease("relay-2").json() == {"entries": []}, "a leased entry is not leased again"
+    renewed_entry = call("renewQueueLease", f"/v1/queue/{rid}/lease", 200,
+                         json={"worker": "relay-1", "limit": 1, "ttl": 120}).json()
+    assert renewed_entry["leaseOwner"] == "relay-1" and renewed_entry["leaseExpires"] > leased[0]["leaseExpires"]
+    assert code_of(call("renewQueueLease", f"/v1/queue/{rid}/lease", 409,
+                        json={"worker": "relay-2", "limit": 1, "ttl": 60})) == "lease-lost"
+    assert code_of(call("renewQueueLease", f"/v1/queue/{rid}/lease", 400,
+                        json={"worker": "relay-1", "limit": 1, "ttl": 0})) == "bad-request"
+    assert code_of(call("renewQueueLease", f"/v1/queue/{rid}/lease", 400,
+                        json={"worker": "", "limit": 1, "ttl": 60})) == "bad-request"
+    assert code_of(call("renewQueueLease", f"/v1/queue/{rid}/lease", 400,
+                        json={"worker": "relay-1", "ttl": 60})) == "invalid-json"
+    assert code_of(call("renewQueueLease", f"/v1/queue/{MISSING_ID}/lease", 404,
+                        json={"worker": "relay-1", "limit": 1, "ttl": 60})) == "queue-entry-not-found"
+    message = call("getQueueMessage", f"/v1/queue/{rid}/message", 200)
+    assert message.content == RELAY_MESSAGE
+    assert code_of(call("getQueueMessage", f"/v1/queue/{MISSING_ID}/message", 404)) == "queue-entry-not-found"
+
+    inbox_before = call("getMailbox", f"{base}/{inbox}", 200).json()["messages"]
+    deferred = {"worker": "relay-1", "retryAt": time.time() - 60, "delayWarning": True, "recipients": [
+        {"address": DAVE, "outcome": "deferred", "status": "4.4.1", "diagnostic": "connection timed out"},
+        {"address": ERIN, "outcome": "delivered", "status": "2.0.0", "remoteMTA": "mx.near.example", "notifyPassedOn": False},
+    ]}
+    assert code_of(call("reportQueueOutcome", f"/v1/queue/{rid}/report", 409, json=dict(deferred, worker="relay-2"))) \
+        == "lease-lost", "only the lease's worker reports"
+    assert code_of(call("reportQueueOutcome", f"/v1/queue/{rid}/report", 400, json=dict(deferred, worker=""))) == "bad-request"
+    assert code_of(call("reportQueueOutcome", f"/v1/queue/{rid}/report", 400, json=dict(
+        deferred, recipients=[{"address": DAVE, "outcome": "maybe", "status": "4.0.0"}]))) == "invalid-json"
+    assert code_of(call("reportQueueOutcome", f"/v1/queue/{MISSING_ID}/report", 404, json=deferred)) == "queue-entry-not-found"
+    assert call("reportQueueOutcome", f"/v1/queue/{rid}/report", 200, json=deferred).json() \
+        == {"removed": False, "notifications": 1}, "DAVE asked for DELAY notices, ERIN for none"
+    assert code_of(call("reportQueueOutcome", f"/v1/queue/{rid}/report", 409, json=deferred)) == "lease-lost", \
+        "a report ends the lease"
+    assert code_of(call("renewQueueLease", f"/v1/queue/{rid}/lease", 409,
+                        json={"worker": "relay-1", "limit": 1, "ttl": 60})) == "lease-lost"
+    entry = call("getQueueEntry", f"/v1/queue/{rid}", 200).json()
+    assert entry["state"] == "deferred" and entry["attempts"] == 1 and entry["lastError"] == "connection timed out"
+    assert entry["delayWarned"] is True and entry["nextAttempt"] < time.time() and "leaseOwner" not in entry
+    assert entry["recipients"] == [
+        {"address": DAVE, "domain": "far.example", "state": "pending", "notify": ["FAILURE", "DELAY"],
+         "orcpt": f"rfc822;{DAVE}", "lastError": "connection timed out", "status": "4.4.1"},
+        {"address": ERIN, "domain": "near.example", "state": "delivered", "notify": ["NEVER"],
+         "status": "2.0.0", "remoteMTA": "mx.near.example"},
+    ]
+
+    # Another worker leases it again (due: retryAt was in the past) and defers it to later.
+    again_leased = lease("relay-2").json()["entries"]
+    assert [e["id"] for e in again_leased] == [rid]
+    assert [r["address"] for r in again_leased[0]["recipients"]] == [DAVE], "a lease answers only the pending recipients"
+    later_report = {"worker": "relay-2", "retryAt": time.time() + 3600, "delayWarning": True,
+                    "recipients": [{"address": DAVE, "outcome": "deferred", "status": "4.4.1", "diagnostic": "still down"}]}
+    assert call("reportQueueOutcome", f"/v1/queue/{rid}/report", 200, json=later_report).json() \
+        == {"removed": False, "notifications": 0}, "one delay notice per entry"
+    assert lease("relay-1").json() == {"entries": []}, "not due before retryAt"
+    assert call("retryAllQueued", "/v1/queue/retry", 200).json() == {"due": 1}
+    assert call("retryAllQueued", "/v1/queue/retry", 200).json() == {"due": 0}, "entries due already are not counted"
+    third = lease("relay-1").json()["entries"]
+    assert [e["id"] for e in third] == [rid] and third[0]["attempts"] == 2
+    failed = {"worker": "relay-1", "recipients": [
+        {"address": DAVE, "outcome": "failed", "status": "5.1.1", "diagnostic": "550 5.1.1 no such user",
+         "remoteMTA": "mx.far.example"}]}
+    assert call("reportQueueOutcome", f"/v1/queue/{rid}/report", 200, json=failed).json() \
+        == {"removed": True, "notifications": 1}
+    assert code_of(call("getQueueEntry", f"/v1/queue/{rid}", 404)) == "queue-entry-not-found", "done entries leave the queue"
+    assert code_of(call("getQueueMessage", f"/v1/queue/{rid}/message", 404)) == "queue-entry-not-found"
+    assert code_of(call("reportQueueOutcome", f"/v1/queue/{rid}/report", 404, json=failed)) == "queue-entry-not-found"
+
+    # The notices (RFC 3464) are in ALICE's INBOX: "delayed", then "failed" with the whole message (RET=FULL).
+    notices = call("listMessages", f"{base}/{inbox}/messages", 200).json()["messages"][inbox_before:]
+    assert len(notices) == 2, notices
+    delayed_notice, failed_notice = (call("getMessageRaw", f"{base}/{inbox}/messages/{n['uid']}/raw", 200).content
+                                     for n in notices)
+    for notice in (delayed_notice, failed_notice):
+        assert b"multipart/report; report-type=delivery-status" in notice and b"Original-Envelope-Id: RELAY-1" in notice
+        assert f"Final-Recipient: rfc822; {DAVE}".encode() in notice and ERIN.encode() + b"\r\nAction" not in notice
+    assert b"Action: delayed\r\nStatus: 4.4.1" in delayed_notice
+    assert b"Action: failed\r\nStatus: 5.1.1\r\nRemote-MTA: dns; mx.far.example" in failed_notice
+    assert RELAY_MESSAGE in failed_notice
+
+    # The administrator's actions on the entries on hold.
+    assert call("getQueueEntry", f"/v1/queue/{queued['id']}", 200).json()["state"] == "hold"
+    assert call("actOnQueueEntry", f"/v1/queue/{queued['id']}/release", 200).json() == {"removed": False, "notifications": 0}
+    assert call("getQueueEntry", f"/v1/queue/{queued['id']}", 200).json()["state"] == "deferred"
+    assert call("actOnQueueEntry", f"/v1/queue/{forwarded['id']}/retry", 200).json() == {"removed": False, "notifications": 0}
+    assert call("getQueueEntry", f"/v1/queue/{forwarded['id']}", 200).json()["state"] == "hold", "retry keeps a hold"
+    assert call("actOnQueueEntry", f"/v1/queue/{queued['id']}/bounce", 200).json() == {"removed": True, "notifications": 1}
+    bounced = call("listMessages", f"{base}/{inbox}/messages", 200).json()["messages"][-1]
+    bounce_notice = call("getMessageRaw", f"{base}/{inbox}/messages/{bounced['uid']}/raw", 200).content
+    assert b"Action: failed\r\nStatus: 5.0.0" in bounce_notice and b"Final-Recipient: rfc822; Carol@far.example" in bounce_notice
+    assert code_of(call("actOnQueueEntry", f"/v1/queue/{forwarded['id']}/frobnicate", 404)) == "not-found"
+    assert code_of(call("actOnQueueEntry", f"/v1/queue/{queued['id']}/hold", 404)) == "queue-entry-not-found"
+    assert code_of(call("actOnQueueEntry", "/v1/queue/abc/hold", 400)) == "bad-request"
+    call("deleteQueueEntry", f"/v1/queue/{forwarded['id']}", 204)
+    assert code_of(call("deleteQueueEntry", f"/v1/queue/{forwarded['id']}", 404)) == "queue-entry-not-found"
+    assert code_of(call("deleteQueueEntry", "/v1/queue/abc", 400)) == "bad-request"
+    assert call("listQueue", "/v1/queue", 200).json() == {"entries": []}
+
     # --- deletes ---
     assert code_of(call("deleteMailbox", f"{base}/{archive}", 409)) == "mailbox-has-children"
     call("deleteMailbox", f"{base}/{archive_year}", 204)
@@ -693,7 +830,7 @@ def test_every_v1_operation_requires_the_token(store):
     doc = load_spec()
     c = Contract(store, doc)
     samples = {"account": NOBODY, "address": NOBODY, "alias": NOBODY, "domain": DOMAIN, "id": "1", "uid": "1",
-               "name": "pop3", "token": "1"}
+               "name": "pop3", "token": "1", "action": "retry"}
     checked = []
     for op_id, (method, template, _) in c.ops.items():
         if not template.startswith("/v1/"):

@@ -26,6 +26,10 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
     /// The server is going down: say so and close as soon as the session is between commands.
     private var shutdownRequested = false
     private var partialSince: NIODeadline?
+    /// The last time the client sent anything (the inactivity timeout; NIO's
+    /// IdleStateHandler is not used because a TLS handler added mid-stream can swallow the
+    /// read-complete event it relies on, and a stalled STARTTLS would never time out).
+    private var lastInput = NIODeadline.now()
     private var watchdog: RepeatedTask?
     /// The maildrop this session holds (lock lease and INBOX id), once in TRANSACTION.
     private var maildrop: (account: String, opened: MaildropStore.Opened)?
@@ -62,6 +66,7 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        lastInput = .now()
         perform(session.receive(Array(buffer.readableBytesView)), context)
     }
 
@@ -69,8 +74,6 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
         if event is ShutdownNotice {
             shutdownRequested = true
             leaveIfShuttingDown(context)
-        } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            timedOut(context)
         } else if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent {
             session.tlsEstablished()
         }
@@ -172,6 +175,10 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
                 return
             }
             handler.ticks += 1
+            if NIODeadline.now() - handler.lastInput > handler.timeout, !handler.session.isWaitingForStore {
+                handler.timedOut(context)
+                return
+            }
             if let since = handler.partialSince, NIODeadline.now() - since > handler.timeout, !handler.session.isWaitingForStore {
                 handler.timedOut(context)
                 return

@@ -92,7 +92,6 @@ public final class POP3Server: Service {
         if implicitTLS, let tls {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
         }
-        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
         try channel.pipeline.syncOperations.addHandler(
             POP3ConnectionHandler(session: session, store: store, tls: tls, logger: sessionLogger, timeout: timeout, clientAddress: address))
     }

@@ -23,6 +23,10 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// When the current unfinished command line began (slow-client protection).
     private var partialSince: NIODeadline?
+    /// The last time the client sent anything (the inactivity timeout; NIO's
+    /// IdleStateHandler is not used because a TLS handler added mid-stream can swallow the
+    /// read-complete event it relies on, and a stalled STARTTLS would never time out).
+    private var lastInput = NIODeadline.now()
     /// When the current message content began, and how much of it has arrived since.
     private var contentSince: NIODeadline?
     private var contentBytes = 0
@@ -59,6 +63,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        lastInput = .now()
         Counter(label: "buzon_smtp_received_bytes_total").increment(by: buffer.readableBytes)
         if contentSince != nil { contentBytes += buffer.readableBytes }
         perform(session.receive(Array(buffer.readableBytesView)), context)
@@ -69,8 +74,6 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
         if event is ShutdownNotice {
             shutdownRequested = true
             leaveIfShuttingDown(context)
-        } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            timedOut(context)
         } else if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent {
             session.tlsEstablished()
         }
@@ -162,6 +165,10 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
             let handler = bound.value
             guard let context = handler.context, !handler.closing else {
                 task.cancel()
+                return
+            }
+            if NIODeadline.now() - handler.lastInput > handler.timeout, !handler.session.isWaitingForStore {
+                handler.timedOut(context)
                 return
             }
             if let since = handler.partialSince, NIODeadline.now() - since > handler.timeout, !handler.session.isWaitingForStore {

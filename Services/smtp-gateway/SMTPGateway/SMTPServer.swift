@@ -99,7 +99,6 @@ public final class SMTPServer: Service {
         if listener == .submissions, let tls {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
         }
-        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
         try channel.pipeline.syncOperations.addHandler(
             SMTPConnectionHandler(session: session, store: store, tls: tls, logger: sessionLogger, timeout: timeout,
                                   minDataRate: settings.minDataRate))
