@@ -9,6 +9,7 @@ import StoreAPI
 struct MessageDelivery: Sendable {
     let destination: Destination
     let configuration: RelayConfiguration
+    let cache = ConnectionCache()
 
     func deliver(_ entry: QueueEntry, message: [UInt8], logger: Logger) async -> [RecipientOutcome] {
         let groups = Dictionary(grouping: entry.recipients, by: \.domain)
@@ -41,6 +42,22 @@ struct MessageDelivery: Sendable {
                 continue
             }
             for address in addresses {
+                let key = ConnectionCache.key(address, host.port)
+                // A session kept from an earlier message first; if it has gone stale, a
+                // fresh connection to the same address.
+                if let cached = await cache.take(key) {
+                    let session = OutboundSession(settings: settings, host: host.name, connection: cached.connection)
+                    let result = await session.deliver(entry: entry, recipients: recipients, message: message,
+                                                       capabilities: cached.capabilities)
+                    if case .outcomes(let outcomes) = result {
+                        var kept = cached
+                        kept.uses += 1
+                        await cache.put(key, kept)
+                        log(outcomes, entry: entry, host: host.name, logger: logger)
+                        return outcomes
+                    }
+                    cached.connection.close()
+                }
                 let connection: SMTPClientConnection
                 do {
                     connection = try await SMTPClientConnection.connect(host: address, port: host.port, timeout: min(configuration.timeout, .seconds(30)))
@@ -50,16 +67,22 @@ struct MessageDelivery: Sendable {
                     continue
                 }
                 let session = OutboundSession(settings: settings, host: host.name, connection: connection)
-                let result = await session.deliver(entry: entry, recipients: recipients, message: message)
-                connection.close()
+                let result: OutboundSession.Result
+                var capabilities: EHLOResponse?
+                switch await session.open() {
+                case .ready(let found):
+                    capabilities = found
+                    result = await session.deliver(entry: entry, recipients: recipients, message: message, capabilities: found)
+                case .tryNextHost(let reason):
+                    result = .tryNextHost(reason: reason)
+                }
                 switch result {
                 case .outcomes(let outcomes):
-                    for o in outcomes {
-                        logger.info("attempt", metadata: ["queue": "\(entry.id)", "rcpt": "\(o.address)", "outcome": "\(o.outcome.rawValue)",
-                                                          "status": "\(o.status)", "reply": "\(o.diagnostic ?? "")", "host": "\(host.name)"])
-                    }
+                    await cache.put(key, ConnectionCache.Entry(connection: connection, capabilities: capabilities, idleSince: .now, uses: 1))
+                    log(outcomes, entry: entry, host: host.name, logger: logger)
                     return outcomes
                 case .tryNextHost(let reason):
+                    connection.close()
                     lastReason = reason
                     logger.info("host failed, trying the next", metadata: ["queue": "\(entry.id)", "reason": "\(reason)"])
                 }
@@ -71,6 +94,13 @@ struct MessageDelivery: Sendable {
             return recipients.map { Self.outcome(for: lastFailure, address: $0.address) }
         }
         return recipients.map { RecipientOutcome(address: $0.address, outcome: .deferred, status: "4.4.1", diagnostic: lastReason) }
+    }
+
+    private func log(_ outcomes: [RecipientOutcome], entry: QueueEntry, host: String, logger: Logger) {
+        for o in outcomes {
+            logger.info("attempt", metadata: ["queue": "\(entry.id)", "rcpt": "\(o.address)", "outcome": "\(o.outcome.rawValue)",
+                                              "status": "\(o.status)", "reply": "\(o.diagnostic ?? "")", "host": "\(host)"])
+        }
     }
 
     static func outcome(for failure: Destination.Failure, address: String) -> RecipientOutcome {

@@ -43,17 +43,19 @@ struct MessageRoutes {
             return try RouteSupport.json(result, status: .created)
         }
         box.get("messages/:uid/raw") { request, context -> Response in
-            let content = try await content(context)
             var range: ByteRangeRequest?
             if request.uri.queryParameters.get("offset") != nil || request.uri.queryParameters.get("length") != nil {
                 let offset: Int = try RouteSupport.query(request, "offset", default: 0)
-                let length: Int = try RouteSupport.query(request, "length", default: content.size)
+                let length: Int = try RouteSupport.query(request, "length", default: Int(Int32.max))
                 guard offset >= 0, length >= 0 else {
                     throw StoreError.badRequest(APIErrorCode.badRequest, "offset and length must not be negative")
                 }
-                range = ByteRangeRequest(offset: min(offset, content.size), length: min(length, content.size))
+                range = ByteRangeRequest(offset: min(offset, Int(Int32.max)), length: min(length, Int(Int32.max)))
             }
-            return rfc822(try await store.storage.rawBytes(contentID: content.contentID, range: range))
+            let bytes = try await store.storage.messageBytes(account: try RouteSupport.account(context),
+                                                             mailboxID: try RouteSupport.int64(context, "id"), uid: try Self.uid(context),
+                                                             range: range)
+            return rfc822(bytes)
         }
         box.get("messages/:uid/header") { _, context -> Response in
             let content = try await content(context)
@@ -93,10 +95,14 @@ struct MessageRoutes {
 
     private func content(_ context: StoreRequestContext) async throws -> StoredContent {
         let account = try RouteSupport.account(context)
+        return try await store.storage.content(account: account, mailboxID: try RouteSupport.int64(context, "id"), uid: try Self.uid(context))
+    }
+
+    static func uid(_ context: StoreRequestContext) throws -> UInt32 {
         guard let uid = context.parameters.get("uid").flatMap({ UInt32($0) }), uid > 0 else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "uid must be a number from 1")
         }
-        return try await store.storage.content(account: account, mailboxID: try RouteSupport.int64(context, "id"), uid: uid)
+        return uid
     }
 
     private func rfc822(_ bytes: [UInt8]) -> Response {

@@ -42,6 +42,9 @@ public protocol MailStorage: Sendable {
     func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList
     func content(account: String, mailboxID: Int64, uid: UInt32) async throws -> StoredContent
     func rawBytes(contentID: Int64, range: ByteRangeRequest?) async throws -> [UInt8]
+    /// A message's bytes (or a range of them) in one read: the hot path of POP3 RETR and
+    /// IMAP BODY[] fetches.
+    func messageBytes(account: String, mailboxID: Int64, uid: UInt32, range: ByteRangeRequest?) async throws -> [UInt8]
     func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult
     func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult
     func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult

@@ -90,6 +90,26 @@ extension SQLiteStorage {
         }
     }
 
+    public func messageBytes(account: String, mailboxID: Int64, uid: UInt32, range: ByteRangeRequest?) async throws -> [UInt8] {
+        let data = try await pool.read { db -> Data? in
+            let from = """
+                FROM accounts a JOIN mailboxes m ON m.account_id = a.id
+                JOIN mailbox_messages mm ON mm.mailbox_id = m.id JOIN contents c ON c.id = mm.content_id
+                WHERE a.address = ? AND m.id = ? AND mm.uid = ?
+                """
+            if let range {
+                // substr() on a blob counts bytes from 1.
+                return try Data.fetchOne(db, sql: "SELECT substr(c.raw, ?, ?) \(from)",
+                                         arguments: [range.offset + 1, range.length, account, mailboxID, Int64(uid)])
+            }
+            return try Data.fetchOne(db, sql: "SELECT c.raw \(from)", arguments: [account, mailboxID, Int64(uid)])
+        }
+        if let data { return [UInt8](data) }
+        // Not found: say which of account, mailbox and message is missing.
+        _ = try await content(account: account, mailboxID: mailboxID, uid: uid)
+        throw StoreError.notFound(APIErrorCode.messageNotFound, "no such message")
+    }
+
     public func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult {
         let given = try FlagSet(request.flags)
         return try await pool.write { db in

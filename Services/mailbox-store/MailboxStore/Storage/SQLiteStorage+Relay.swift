@@ -124,12 +124,14 @@ extension SQLiteStorage {
                 }
             }
             let notified = try self.sendNotice(db, entry: entry, recipients: told, notices: notices, at: time)
+            // The delay warning is a moment, not a wish of one recipient: once it has passed it
+            // is not sent again, whether NOTIFY asked for it or not.
             let deferred = report.recipients.first { $0.outcome == .deferred }
             try db.execute(sql: """
                 UPDATE queue_messages SET attempts = attempts + 1, last_error = COALESCE(?, last_error), next_attempt = ?,
                     lease_owner = NULL, lease_expires = NULL, delay_warned = delay_warned OR ?
                 WHERE id = ?
-                """, arguments: [deferred?.diagnostic, report.retryAt ?? time + 1800, report.delayWarning == true && notified > 0, id])
+                """, arguments: [deferred?.diagnostic, report.retryAt ?? time + 1800, report.delayWarning == true, id])
             let removed = try self.removeIfDone(db, id)
             return ReportResult(removed: removed, notifications: notified)
         }

@@ -30,44 +30,58 @@ struct OutboundSession {
     /// RFC 5321 §4.5.3.2: the end of DATA may take the server longer.
     var dataTimeout: Duration { settings.timeout * 2 }
 
-    func deliver(entry: QueueEntry, recipients: [QueueRecipient], message: [UInt8]) async -> Result {
+    /// What `open()` found: a session ready for mail, or a host to skip.
+    enum Opened {
+        case ready(EHLOResponse?)
+        case tryNextHost(reason: String)
+    }
+
+    /// Greeting, EHLO (HELO if refused) and STARTTLS when offered or required.
+    func open() async -> Opened {
         do {
-            return try await run(entry: entry, recipients: recipients, message: message)
-        } catch let error as SMTPClientConnection.ConnectionError {
-            return .tryNextHost(reason: "\(host): \(error)")
-        } catch is NIOSSLError {
-            // BoringSSL's text names files of our build: not for a notice to a stranger.
-            return .tryNextHost(reason: "\(host): TLS handshake failed")
+            let greeting = try await connection.reply(within: settings.timeout, waitingFor: "greeting")
+            // A host that greets with anything but 2xx is skipped for the next one, 5xx too
+            // (Postfix's smtp_skip_5xx_greeting): a refusal at the door is about the host.
+            guard greeting.isPositiveCompletion else {
+                return .tryNextHost(reason: "\(host) greeted with \(greeting.code) \(greeting.text)")
+            }
+            var capabilities = try await hello()
+            if capabilities?.supports("STARTTLS") == true {
+                let reply = try await connection.command(.startTLS, within: settings.timeout)
+                if reply.isPositiveCompletion {
+                    try await connection.startTLS(serverName: host, verify: settings.requireVerifiedTLS, caFile: settings.caFile,
+                                                  timeout: settings.timeout)
+                    capabilities = try await hello()
+                } else if settings.requireVerifiedTLS {
+                    return .tryNextHost(reason: "\(host) refused STARTTLS: \(reply.text)")
+                }
+            } else if settings.requireVerifiedTLS {
+                return .tryNextHost(reason: "\(host) does not offer STARTTLS, which policy requires")
+            }
+            return .ready(capabilities)
         } catch {
-            return .tryNextHost(reason: "\(host): \(error)")
+            return .tryNextHost(reason: Self.describe(error, host: host))
         }
     }
 
-    private func run(entry: QueueEntry, recipients: [QueueRecipient], message: [UInt8]) async throws -> Result {
-        let greeting = try await connection.reply(within: settings.timeout, waitingFor: "greeting")
-        // A host that greets with anything but 2xx is skipped for the next one, 5xx too
-        // (Postfix's smtp_skip_5xx_greeting): a refusal at the door is about the host.
-        guard greeting.isPositiveCompletion else {
-            return .tryNextHost(reason: "\(host) greeted with \(greeting.code) \(greeting.text)")
-        }
-        var capabilities = try await hello()
-        if capabilities?.supports("STARTTLS") == true {
-            let reply = try await connection.command(.startTLS, within: settings.timeout)
-            if reply.isPositiveCompletion {
-                try await connection.startTLS(serverName: host, verify: settings.requireVerifiedTLS, caFile: settings.caFile,
-                                              timeout: settings.timeout)
-                capabilities = try await hello()
-            } else if settings.requireVerifiedTLS {
-                return .tryNextHost(reason: "\(host) refused STARTTLS: \(reply.text)")
-            }
-        } else if settings.requireVerifiedTLS {
-            return .tryNextHost(reason: "\(host) does not offer STARTTLS, which policy requires")
-        }
+    /// The mail transactions for one message on an open session. The session stays open
+    /// (for the next message to this host) unless the result says to try another host.
+    func deliver(entry: QueueEntry, recipients: [QueueRecipient], message: [UInt8], capabilities: EHLOResponse?) async -> Result {
         if let refusal = cannotTake(entry: entry, message: message, capabilities: capabilities) {
             return .outcomes(recipients.map { RecipientOutcome(address: $0.address, outcome: .failed, status: refusal.status,
                                                                diagnostic: refusal.reason, remoteMTA: host) })
         }
-        return .outcomes(try await transactions(entry: entry, recipients: recipients, message: message, capabilities: capabilities))
+        do {
+            return .outcomes(try await transactions(entry: entry, recipients: recipients, message: message, capabilities: capabilities))
+        } catch {
+            return .tryNextHost(reason: Self.describe(error, host: host))
+        }
+    }
+
+    static func describe(_ error: any Error, host: String) -> String {
+        // BoringSSL's text names files of our build: not for a notice to a stranger.
+        if error is NIOSSLError { return "\(host): TLS handshake failed" }
+        return "\(host): \(error)"
     }
 
     /// EHLO, or HELO when EHLO is refused (RFC 5321 §4.1.4): nil capabilities after HELO.
@@ -108,7 +122,6 @@ struct OutboundSession {
             }
             left = overflow
         }
-        _ = try? await connection.command(.quit, within: .seconds(5))
         return outcomes
     }
 

@@ -1,0 +1,66 @@
+import Foundation
+import SMTPProtocol
+
+/// Open SMTP sessions kept for the next message to the same host, as Postfix's scache does:
+/// a new TCP connection, greeting, EHLO and TLS handshake per message would cost more than
+/// the message. A session is kept a few seconds and for a bounded number of messages.
+actor ConnectionCache {
+    struct Entry {
+        var connection: SMTPClientConnection
+        var capabilities: EHLOResponse?
+        var idleSince: ContinuousClock.Instant
+        var uses: Int
+    }
+
+    /// Postfix keeps idle sessions 2 s and reuses one up to 100 times; a little longer here
+    /// since our workers poll the queue.
+    static let idleLimit: Duration = .seconds(5)
+    static let useLimit = 100
+
+    private var idle: [String: [Entry]] = [:]
+
+    static func key(_ host: String, _ port: Int) -> String { "\(host):\(port)" }
+
+    /// An idle session to `key`, if one is fresh enough.
+    func take(_ key: String) -> Entry? {
+        sweep()
+        guard var list = idle[key], !list.isEmpty else { return nil }
+        let entry = list.removeLast()
+        idle[key] = list.isEmpty ? nil : list
+        return entry
+    }
+
+    /// Keeps a session for reuse, or closes it when it has served enough.
+    func put(_ key: String, _ entry: Entry) {
+        guard entry.uses < Self.useLimit else {
+            Self.quit(entry.connection)
+            return
+        }
+        var kept = entry
+        kept.idleSince = .now
+        idle[key, default: []].append(kept)
+    }
+
+    /// Closes sessions idle for too long.
+    func sweep() {
+        let now = ContinuousClock.now
+        for (key, list) in idle {
+            let (fresh, stale) = (list.filter { now - $0.idleSince < Self.idleLimit }, list.filter { now - $0.idleSince >= Self.idleLimit })
+            stale.forEach { Self.quit($0.connection) }
+            idle[key] = fresh.isEmpty ? nil : fresh
+        }
+    }
+
+    func closeAll() {
+        idle.values.flatMap { $0 }.forEach { Self.quit($0.connection) }
+        idle = [:]
+    }
+
+    /// QUIT politely without waiting for the answer, then close.
+    nonisolated static func quit(_ connection: SMTPClientConnection) {
+        Task {
+            _ = try? await connection.command(.quit, within: .seconds(2))
+            connection.close()
+        }
+    }
+}
