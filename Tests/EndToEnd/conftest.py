@@ -30,17 +30,87 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Store:
+class ServiceProcess:
+    """One Buzón executable run as a process for a test: `env()` says how, `ready()` when it
+    answers. `start()` waits for it (and, when a port picked by `free_port` was taken by
+    another process meanwhile, picks new ones and tries again); `kill()` is SIGKILL; `stop()`
+    is SIGTERM, as an administrator would."""
+
+    executable = ""
+
+    def __init__(self, tmp: Path, env: dict | None, log_name: str):
+        self.tmp = Path(tmp)
+        self.extra_env = env or {}
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.tmp / log_name
+
+    def env(self) -> dict:
+        raise NotImplementedError
+
+    def ready(self) -> bool:
+        raise NotImplementedError
+
+    def new_ports(self) -> None:
+        """Picks fresh ports (for the retry after a port race)."""
+
+    def start(self, timeout: float = 20.0):
+        for attempt in range(3):
+            try:
+                return self._start(timeout)
+            except RuntimeError as error:
+                if "Address already in use" not in str(error) or attempt == 2:
+                    raise
+                self.new_ports()
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float):
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([str(bin_dir() / self.executable)], env=self.env(), stdout=log, stderr=log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.executable} exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
+            try:
+                if self.ready():
+                    return self
+            except (OSError, requests.RequestException):
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"{self.executable} did not start")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> int | None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.proc.returncode if self.proc else None
+
+
+def greets(host: str, port: int, prefix: bytes) -> bool:
+    """A server on host:port answers with a greeting that starts with `prefix`."""
+    with socket.create_connection((host, port), timeout=1) as s:
+        return s.recv(100).startswith(prefix)
+
+
+class Store(ServiceProcess):
     """A mailbox-store process. `kill()` is SIGKILL; `start()` again reuses the data dir."""
+
+    executable = "mailbox-store"
 
     def __init__(self, data_dir: Path, port: int | None = None, token: str | None = None, env: dict | None = None):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.token = token or secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"
-        self.extra_env = env or {}
-        self.proc: subprocess.Popen | None = None
-        self.log_path = self.data_dir.parent / f"store-{self.port}.log"
+        super().__init__(self.data_dir.parent, env, f"store-{self.port}.log")
 
     def env(self) -> dict:
         env = dict(os.environ)
@@ -56,35 +126,12 @@ class Store:
         env.update(self.extra_env)
         return env
 
+    def ready(self) -> bool:
+        return requests.get(self.url + "/healthz", timeout=1).status_code == 200
+
     def start(self, timeout: float = 20.0) -> "Store":
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([str(bin_dir() / "mailbox-store")], env=self.env(), stdout=log, stderr=log)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"mailbox-store exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("mailbox-store did not become healthy")
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait()
-
-    def stop(self) -> int | None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                return self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        return self.proc.returncode if self.proc else None
+        return self._start(timeout)  # the port is the store's identity: never changed
 
     # --- API helpers ---------------------------------------------------------------
     def headers(self, extra: dict | None = None) -> dict:
@@ -130,25 +177,28 @@ def mailctl(store: Store, *args: str, stdin: str | None = None, env: dict | None
     return subprocess.run([str(bin_dir() / "mailctl"), *args], input=stdin, capture_output=True, text=True, env=e, timeout=60)
 
 
-class Gateway:
+class Gateway(ServiceProcess):
     """An smtp-gateway process in front of `store`, with the MX, submission and submissions
-    listeners on free loopback ports and a self-signed certificate for localhost."""
+    listeners on free ports of `host` and a self-signed certificate for localhost."""
 
-    def __init__(self, store: Store, tmp: Path, env: dict | None = None):
+    executable = "smtp-gateway"
+
+    def __init__(self, store: Store, tmp: Path, env: dict | None = None, host: str = "127.0.0.1"):
         self.store = store
-        self.tmp = Path(tmp)
+        self.host = host
+        self.new_ports()
+        self.cert, self.key = make_certificate(Path(tmp))
+        super().__init__(tmp, env, f"smtp-gateway-{host}-{self.mx_port}.log")
+
+    def new_ports(self) -> None:
         self.mx_port, self.submission_port, self.submissions_port, self.admin_port = (free_port() for _ in range(4))
-        self.cert, self.key = make_certificate(self.tmp)
-        self.extra_env = env or {}
-        self.proc: subprocess.Popen | None = None
-        self.log_path = self.tmp / f"smtp-gateway-{self.mx_port}.log"
 
     def env(self) -> dict:
         env = dict(os.environ)
         env.update({
             "BUZON_STORE_URL": self.store.url,
             "BUZON_INTERNAL_TOKEN": self.store.token,
-            "BUZON_SMTP_HOST": "127.0.0.1",
+            "BUZON_SMTP_HOST": self.host,
             "BUZON_SMTP_MX_PORT": str(self.mx_port),
             "BUZON_SMTP_SUBMISSION_PORT": str(self.submission_port),
             "BUZON_SMTP_SUBMISSIONS_PORT": str(self.submissions_port),
@@ -161,54 +211,8 @@ class Gateway:
         env.update(self.extra_env)
         return env
 
-    def start(self, timeout: float = 20.0) -> "Gateway":
-        return start_with_fresh_ports(self, self._start, timeout)
-
-    def new_ports(self) -> None:
-        self.mx_port, self.submission_port, self.submissions_port, self.admin_port = (free_port() for _ in range(4))
-
-    def _start(self, timeout: float) -> "Gateway":
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([str(bin_dir() / "smtp-gateway")], env=self.env(), stdout=log, stderr=log)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"smtp-gateway exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.mx_port), timeout=1) as s:
-                    if s.recv(100).startswith(b"220"):
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("smtp-gateway did not start")
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait()
-
-    def stop(self) -> int | None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                return self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        return self.proc.returncode if self.proc else None
-
-
-def start_with_fresh_ports(service, start, timeout: float):
-    """Starts a gateway; if a port picked by `free_port` was taken meanwhile by another
-    process (a race no test can close), picks new ports and tries again, twice at most."""
-    for attempt in range(3):
-        try:
-            return start(timeout)
-        except RuntimeError as error:
-            if "Address already in use" not in str(error) or attempt == 2:
-                raise
-            service.new_ports()
-    raise AssertionError("unreachable")
+    def ready(self) -> bool:
+        return greets(self.host, self.mx_port, b"220")
 
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
@@ -245,17 +249,19 @@ def inbox_messages(store: Store, account: str) -> list[bytes]:
     return [store.api("GET", f"/v1/accounts/{account}/mailboxes/{inbox['id']}/messages/{m['uid']}/raw").content for m in listed]
 
 
-class POP3Gateway:
+class POP3Gateway(ServiceProcess):
     """A pop3-gateway process in front of `store`: POP3 (STLS) and POP3S on free ports."""
+
+    executable = "pop3-gateway"
 
     def __init__(self, store: Store, tmp: Path, env: dict | None = None):
         self.store = store
-        self.tmp = Path(tmp)
+        self.new_ports()
+        self.cert, self.key = make_certificate(Path(tmp))
+        super().__init__(tmp, env, f"pop3-gateway-{self.port}.log")
+
+    def new_ports(self) -> None:
         self.port, self.tls_port, self.admin_port = (free_port() for _ in range(3))
-        self.cert, self.key = make_certificate(self.tmp)
-        self.extra_env = env or {}
-        self.proc: subprocess.Popen | None = None
-        self.log_path = self.tmp / f"pop3-gateway-{self.port}.log"
 
     def env(self) -> dict:
         env = dict(os.environ)
@@ -274,41 +280,8 @@ class POP3Gateway:
         env.update(self.extra_env)
         return env
 
-    def start(self, timeout: float = 20.0) -> "POP3Gateway":
-        return start_with_fresh_ports(self, self._start, timeout)
-
-    def new_ports(self) -> None:
-        self.port, self.tls_port, self.admin_port = (free_port() for _ in range(3))
-
-    def _start(self, timeout: float) -> "POP3Gateway":
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([str(bin_dir() / "pop3-gateway")], env=self.env(), stdout=log, stderr=log)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"pop3-gateway exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
-                    if s.recv(100).startswith(b"+OK"):
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("pop3-gateway did not start")
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait()
-
-    def stop(self) -> int | None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                return self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        return self.proc.returncode if self.proc else None
+    def ready(self) -> bool:
+        return greets("127.0.0.1", self.port, b"+OK")
 
 
 @pytest.fixture
@@ -333,18 +306,20 @@ def pop3_system(tmp_path):
     store.stop()
 
 
-class Relay:
+class Relay(ServiceProcess):
     """A queue-relay process working `store`'s queue. `env` sets BUZON_RELAY_ROUTES,
     BUZON_DNS_SERVER, BUZON_RETRY_INTERVAL, BUZON_MAX_ATTEMPTS … (see RelayConfiguration)."""
 
+    executable = "queue-relay"
+
     def __init__(self, store: Store, tmp: Path, env: dict | None = None, worker: str | None = None):
         self.store = store
-        self.tmp = Path(tmp)
-        self.admin_port = free_port()
+        self.new_ports()
         self.worker = worker or f"relay-{self.admin_port}"
-        self.extra_env = env or {}
-        self.proc: subprocess.Popen | None = None
-        self.log_path = self.tmp / f"queue-relay-{self.admin_port}.log"
+        super().__init__(tmp, env, f"queue-relay-{self.admin_port}.log")
+
+    def new_ports(self) -> None:
+        self.admin_port = free_port()
 
     def env(self) -> dict:
         env = dict(os.environ)
@@ -360,31 +335,5 @@ class Relay:
         env.update(self.extra_env)
         return env
 
-    def start(self, timeout: float = 20.0) -> "Relay":
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([str(bin_dir() / "queue-relay")], env=self.env(), stdout=log, stderr=log)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"queue-relay exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
-            try:
-                if requests.get(f"http://127.0.0.1:{self.admin_port}/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("queue-relay did not start")
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait()
-
-    def stop(self) -> int | None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                return self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        return self.proc.returncode if self.proc else None
+    def ready(self) -> bool:
+        return requests.get(f"http://127.0.0.1:{self.admin_port}/healthz", timeout=1).status_code == 200

@@ -228,38 +228,16 @@ class HostedGateway(Gateway):
     chosen by the caller (so that two gateways share a port on different addresses)."""
 
     def __init__(self, store: Store, tmp: Path, host: str, mx_port: int, hostname: str, env: dict | None = None):
-        super().__init__(store, tmp, env=env)
-        self.host = host
+        super().__init__(store, tmp, env={**(env or {}), "BUZON_HOSTNAME": hostname}, host=host)
         self.mx_port = mx_port
-        self.hostname = hostname
         self.log_path = self.tmp / f"smtp-gateway-{host}-{mx_port}.log"
 
-    def env(self) -> dict:
-        env = super().env()
-        env.update({"BUZON_SMTP_HOST": self.host, "BUZON_SMTP_MX_PORT": str(self.mx_port), "BUZON_HOSTNAME": self.hostname})
-        env.update(self.extra_env)
-        return env
-
-    def start(self, timeout: float = 20.0) -> "HostedGateway":
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([str(self.binary())], env=self.env(), stdout=log, stderr=log)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"smtp-gateway exited with {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
-            try:
-                with socket.create_connection((self.host, self.mx_port), timeout=1) as s:
-                    if s.recv(100).startswith(b"220"):
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("smtp-gateway did not start")
-
-    @staticmethod
-    def binary() -> Path:
-        from conftest import bin_dir
-        return bin_dir() / "smtp-gateway"
+    def new_ports(self) -> None:
+        # The MX port is the caller's; only the others may move.
+        mx = getattr(self, "mx_port", None)
+        super().new_ports()
+        if mx is not None:
+            self.mx_port = mx
 
 
 # --- a scripted SMTP peer -----------------------------------------------------------------------

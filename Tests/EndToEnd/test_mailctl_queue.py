@@ -2,6 +2,10 @@
 
 import base64
 import json
+import re
+import time
+
+import requests
 
 from conftest import mailctl
 
@@ -24,6 +28,18 @@ def test_queue_commands(store):
     store.add_user("alice@example.test")
     first = queue_message(store)
     second = queue_message(store, subject="second")
+
+    # The queue's length and age reach /metrics within a few seconds.
+    deadline, gauge = time.monotonic() + 15, None
+    while time.monotonic() < deadline:
+        text = requests.get(store.url + "/metrics", timeout=5).text
+        found = re.search(r"^buzon_store_queue_entries (\S+)$", text, re.M)
+        gauge = float(found.group(1)) if found else None
+        if gauge == 2:
+            break
+        time.sleep(0.5)
+    assert gauge == 2, f"buzon_store_queue_entries is {gauge}"
+    assert re.search(r"^buzon_store_queue_oldest_age_seconds \S+$", text, re.M)
 
     listing = ok(mailctl(store, "queue", "list"))
     assert "far@away.test (pending)" in listing and "alice@example.test" in listing

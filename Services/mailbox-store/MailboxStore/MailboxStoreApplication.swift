@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import ServiceKit
 import ServiceLifecycle
 import StoreAPI
@@ -43,7 +44,7 @@ public func buildMailboxStore(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buzon-mailbox-store"),
-        services: [IdempotencyPruner(storage: storage, logger: logger)],
+        services: [IdempotencyPruner(storage: storage, logger: logger), QueueGauges(storage: storage)],
         onServerRunning: { channel in
             logger.info("mailbox-store listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
             await onServerRunning(channel.localAddress?.port ?? 0)
@@ -66,6 +67,28 @@ struct IdempotencyPruner: Service {
                     try await storage.pruneIdempotency(olderThan: Date().timeIntervalSince1970 - Self.retention)
                 } catch {
                     logger.warning("pruning idempotency keys failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: Self.interval)
+            }
+        }
+    }
+}
+
+/// The outbound queue's length and the age of its oldest entry on /metrics
+/// (`buzon_store_queue_entries`, `buzon_store_queue_oldest_age_seconds`), refreshed every few
+/// seconds: the two numbers an administrator watches to see that mail leaves.
+struct QueueGauges: Service {
+    let storage: any MailStorage
+    static let interval: Duration = .seconds(5)
+
+    func run() async throws {
+        let entries = Gauge(label: "buzon_store_queue_entries")
+        let age = Gauge(label: "buzon_store_queue_oldest_age_seconds")
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if let stats = try? await storage.queueStatistics() {
+                    entries.record(stats.entries)
+                    age.record(stats.oldest.map { max(0, Date().timeIntervalSince1970 - $0) } ?? 0)
                 }
                 try? await Task.sleep(for: Self.interval)
             }

@@ -64,6 +64,8 @@ public protocol MailStorage: Sendable {
     func deleteQueueEntry(_ id: Int64) async throws
     /// Makes every deferred entry due now; answers how many.
     func retryAllQueued() async throws -> Int
+    /// Entries in the queue and when the oldest arrived, for the metrics.
+    func queueStatistics() async throws -> (entries: Int, oldest: Double?)
 
     // Leases (the POP3 maildrop lock)
     /// Takes the lease if it is free or expired; `nil` when someone else holds it.

@@ -195,6 +195,13 @@ extension SQLiteStorage {
         }
     }
 
+    public func queueStatistics() async throws -> (entries: Int, oldest: Double?) {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM queue_messages")
+            return (row?["n"] ?? 0, row?["oldest"])
+        }
+    }
+
     public func retryAllQueued() async throws -> Int {
         let time = now()
         return try await pool.write { db in
