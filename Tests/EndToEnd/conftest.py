@@ -217,6 +217,7 @@ class Gateway(ServiceProcess):
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
     """A self-signed certificate for localhost and 127.0.0.1 (SWIFT-NOTES.md's recipe)."""
+    directory.mkdir(parents=True, exist_ok=True)
     cert, key = directory / "cert.pem", directory / "key.pem"
     if not cert.exists():
         subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
