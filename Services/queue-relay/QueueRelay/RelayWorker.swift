@@ -19,29 +19,37 @@ public struct RelayWorker: Service, Sendable {
     public func run() async throws {
         logger.info("relay worker started", metadata: ["worker": "\(configuration.workerID)"])
         let inFlight = InFlightCount()
+        // A finished delivery frees a slot; the loop waits for that, not for the next poll,
+        // when all slots are busy.
+        let (freed, slotFreed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
+                var slots = freed.makeAsyncIterator()
                 while !Task.isCancelled {
                     let room = configuration.concurrency - inFlight.value
+                    guard room > 0 else {
+                        _ = await slots.next()
+                        continue
+                    }
                     var leased: [QueueEntry] = []
-                    if room > 0 {
-                        do {
-                            leased = try await store.leaseQueue(worker: configuration.workerID, limit: room, ttl: configuration.leaseTTL)
-                        } catch {
-                            if !Task.isCancelled { logger.warning("cannot lease from the store", metadata: ["error": "\(error)"]) }
-                        }
+                    do {
+                        leased = try await store.leaseQueue(worker: configuration.workerID, limit: room, ttl: configuration.leaseTTL)
+                    } catch {
+                        if !Task.isCancelled { logger.warning("cannot lease from the store", metadata: ["error": "\(error)"]) }
                     }
                     for entry in leased {
                         inFlight.add(1)
                         group.addTask {
                             await self.work(on: entry)
                             inFlight.add(-1)
+                            slotFreed.yield()
                         }
                     }
                     if leased.isEmpty { try? await Task.sleep(for: configuration.poll) }
                 }
             }
         }
+        slotFreed.finish()
     }
 
     /// One entry: read it, deliver it with the lease kept alive, report.
