@@ -40,12 +40,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LineFraming",
+            path: "Shared/LineFraming",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SMTPProtocol",
+            dependencies: ["LineFraming"],
             path: "Shared/SMTPProtocol",
             swiftSettings: swiftSettings
         ),
         .target(
             name: "POP3Protocol",
+            dependencies: ["LineFraming"],
             path: "Shared/POP3Protocol",
             swiftSettings: swiftSettings
         ),

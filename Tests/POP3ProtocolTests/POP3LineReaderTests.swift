@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func defaultLimitIsTheRFCs() {
-        var reader = POP3LineReader()
+        var reader = POP3LineReader(maxLineLength: POP3Defaults.commandLineLength)
         #expect(reader.maxLineLength == 255)
         reader.append(
             bytes("PASS " + String(repeating: "a", count: 248) + "\r\nPASS " + String(repeating: "b", count: 249) + "\r\nNOOP\r\n"))
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func saslLinesMayBeLonger() {
-        var reader = POP3LineReader()
+        var reader = POP3LineReader(maxLineLength: POP3Defaults.commandLineLength)
         let response = String(repeating: "QUFB", count: 500)
         reader.maxLineLength = POP3Defaults.saslLineLength
         reader.append(bytes(response + "\r\n"))
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func stlsDiscardsWhatCameBeforeTheHandshake() {
-        var reader = POP3LineReader()
+        var reader = POP3LineReader(maxLineLength: POP3Defaults.commandLineLength)
         reader.append(bytes("STLS\r\nUSER injected\r\nPASS x\r\n"))
         #expect(reader.next() == .line(bytes("STLS"), bareLF: false))
         #expect(reader.hasBufferedBytes)

@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func handsOverPipelinedBytes() {
-        var reader = SMTPLineReader()
+        var reader = SMTPLineReader(maxLineLength: SMTPDefaults.commandLineLength)
         reader.append(bytes("DATA\r\nSubject: x\r\n\r\nbody\r\n.\r\n"))
         #expect(reader.next() == .line(bytes("DATA"), bareLF: false))
         #expect(reader.hasBufferedBytes)
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func defaultLimitIsTheRFCs() {
-        var reader = SMTPLineReader()
+        var reader = SMTPLineReader(maxLineLength: SMTPDefaults.commandLineLength)
         reader.append(bytes(String(repeating: "a", count: 510) + "\r\n" + String(repeating: "b", count: 511) + "\r\n"))
         #expect(reader.next() == .line(bytes(String(repeating: "a", count: 510)), bareLF: false))
         #expect(reader.next() == .tooLong)

@@ -28,7 +28,7 @@ public struct POP3Session: Sendable {
 
     var phase = Phase.authorization(user: nil)
     var pending: Pending?
-    var reader = POP3LineReader()
+    var reader = POP3LineReader(maxLineLength: POP3Defaults.commandLineLength)
     var account: String?
     var uidValidity: UInt32 = 0
     var messages: [MaildropEntry] = []

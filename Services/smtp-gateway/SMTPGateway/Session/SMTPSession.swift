@@ -37,7 +37,7 @@ public struct SMTPSession: Sendable {
 
     var phase = Phase.greeting
     var pending: Pending?
-    var reader = SMTPLineReader()
+    var reader = SMTPLineReader(maxLineLength: SMTPDefaults.commandLineLength)
     var decoder: DataStuffingDecoder?
     var transaction: MailTransaction?
     var ehloDomain: String?
