@@ -25,11 +25,7 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
     private var closing = false
     /// The server is going down: say so and close as soon as the session is between commands.
     private var shutdownRequested = false
-    private var partialSince: NIODeadline?
-    /// The last time the client sent anything (the inactivity timeout; NIO's
-    /// IdleStateHandler is not used because a TLS handler added mid-stream can swallow the
-    /// read-complete event it relies on, and a stalled STARTTLS would never time out).
-    private var lastInput = NIODeadline.now()
+    private var watch: InactivityWatch
     private var watchdog: RepeatedTask?
     /// The maildrop this session holds (lock lease and INBOX id), once in TRANSACTION.
     private var maildrop: (account: String, opened: MaildropStore.Opened)?
@@ -42,6 +38,7 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
         self.tls = tls
         self.logger = logger
         self.timeout = timeout
+        self.watch = InactivityWatch(timeout: timeout)
         self.clientAddress = clientAddress
     }
 
@@ -66,7 +63,7 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        lastInput = .now()
+        watch.input()
         perform(session.receive(Array(buffer.readableBytesView)), context)
     }
 
@@ -110,7 +107,7 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
             }
         }
         context.flush()
-        partialSince = session.hasPartialCommand ? (partialSince ?? .now()) : nil
+        watch.commandLine(unfinished: session.hasPartialCommand)
     }
 
     /// Runs a store action off the event loop; reading pauses until its answer is in.
@@ -175,11 +172,7 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
                 return
             }
             handler.ticks += 1
-            if NIODeadline.now() - handler.lastInput > handler.timeout, !handler.session.isWaitingForStore {
-                handler.timedOut(context)
-                return
-            }
-            if let since = handler.partialSince, NIODeadline.now() - since > handler.timeout, !handler.session.isWaitingForStore {
+            if handler.watch.expired(), !handler.session.isWaitingForStore {
                 handler.timedOut(context)
                 return
             }

@@ -16,7 +16,6 @@ public final class POP3Server: Service {
     let limiter: ConnectionLimiter
     let logger: Logger
     let onBound: @Sendable ([Int]) async -> Void
-    static let drainTime: Duration = .seconds(10)
 
     init(configuration: POP3Configuration, store: MaildropStore, tls: NIOSSLContext?, logger: Logger,
          onBound: @escaping @Sendable ([Int]) async -> Void) {
@@ -40,16 +39,11 @@ public final class POP3Server: Service {
         if tls == nil { logger.warning("no BUZON_TLS_CERT/BUZON_TLS_KEY: no STLS, no POP3S port") }
         await onBound(channels.compactMap { $0.localAddress?.port })
         try? await gracefulShutdown()
-        for channel in channels { try? await channel.close() }
-        limiter.announceShutdown()
-        let deadline = ContinuousClock.now + Self.drainTime
-        while limiter.open > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        for channel in limiter.openChannels { try? await channel.close() }
+        await GatewayListeners.drain(channels, limiter: limiter, logger: logger)
         // Maildrop locks given back by the sessions just closed must reach the store before
         // its client shuts down.
-        while store.releases.pending > 0 && ContinuousClock.now < deadline + .seconds(5) {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while store.releases.pending > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
     }
@@ -57,16 +51,10 @@ public final class POP3Server: Service {
     private func bootstrap(implicitTLS: Bool) -> ServerBootstrap {
         let configuration = self.configuration, store = self.store, tls = self.tls, limiter = self.limiter, logger = self.logger
         let timeout = TimeAmount.seconds(Int64(configuration.timeout.components.seconds))
-        return ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try Self.configure(channel, implicitTLS: implicitTLS, configuration: configuration, store: store, tls: tls,
-                                       limiter: limiter, logger: logger, timeout: timeout)
-                }
-            }
+        return GatewayListeners.bootstrap { channel in
+            try Self.configure(channel, implicitTLS: implicitTLS, configuration: configuration, store: store, tls: tls,
+                               limiter: limiter, logger: logger, timeout: timeout)
+        }
     }
 
     private static func configure(_ channel: any Channel, implicitTLS: Bool, configuration: POP3Configuration, store: MaildropStore,

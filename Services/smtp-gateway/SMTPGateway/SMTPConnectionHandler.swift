@@ -21,12 +21,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
     private var logger: Logger
     private let timeout: TimeAmount
     private var context: ChannelHandlerContext?
-    /// When the current unfinished command line began (slow-client protection).
-    private var partialSince: NIODeadline?
-    /// The last time the client sent anything (the inactivity timeout; NIO's
-    /// IdleStateHandler is not used because a TLS handler added mid-stream can swallow the
-    /// read-complete event it relies on, and a stalled STARTTLS would never time out).
-    private var lastInput = NIODeadline.now()
+    private var watch: InactivityWatch
     /// When the current message content began, and how much of it has arrived since.
     private var contentSince: NIODeadline?
     private var contentBytes = 0
@@ -44,6 +39,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
         self.tls = tls
         self.logger = logger
         self.timeout = timeout
+        self.watch = InactivityWatch(timeout: timeout)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -63,7 +59,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        lastInput = .now()
+        watch.input()
         Counter(label: "buzon_smtp_received_bytes_total").increment(by: buffer.readableBytes)
         if contentSince != nil { contentBytes += buffer.readableBytes }
         perform(session.receive(Array(buffer.readableBytesView)), context)
@@ -121,7 +117,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
             }
         }
         context.flush()
-        partialSince = session.hasPartialCommand ? (partialSince ?? .now()) : nil
+        watch.commandLine(unfinished: session.hasPartialCommand)
         if session.isReceivingContent {
             if contentSince == nil {
                 contentSince = .now()
@@ -167,11 +163,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
                 task.cancel()
                 return
             }
-            if NIODeadline.now() - handler.lastInput > handler.timeout, !handler.session.isWaitingForStore {
-                handler.timedOut(context)
-                return
-            }
-            if let since = handler.partialSince, NIODeadline.now() - since > handler.timeout, !handler.session.isWaitingForStore {
+            if handler.watch.expired(), !handler.session.isWaitingForStore {
                 handler.timedOut(context)
             } else if let since = handler.contentSince, handler.tooSlow(since: since) {
                 handler.timedOut(context)

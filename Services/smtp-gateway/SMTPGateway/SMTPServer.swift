@@ -18,8 +18,6 @@ public final class SMTPServer: Service {
     let limiter: ConnectionLimiter
     let logger: Logger
     let onBound: @Sendable ([Listener: Int]) async -> Void
-    /// How long sessions may run on after SIGTERM.
-    static let drainTime: Duration = .seconds(10)
 
     init(configuration: GatewayConfiguration, store: StoreAnswers, tls: NIOSSLContext?, logger: Logger,
          onBound: @escaping @Sendable ([Listener: Int]) async -> Void) {
@@ -45,14 +43,7 @@ public final class SMTPServer: Service {
         if tls == nil { logger.warning("no BUZON_TLS_CERT/BUZON_TLS_KEY: no STARTTLS, no submissions port") }
         await onBound(bound)
         try? await gracefulShutdown()
-        logger.info("shutting down: no new connections")
-        for channel in channels { try? await channel.close() }
-        limiter.announceShutdown()
-        let deadline = ContinuousClock.now + Self.drainTime
-        while limiter.open > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        for channel in limiter.openChannels { try? await channel.close() }
+        await GatewayListeners.drain(channels, limiter: limiter, logger: logger)
     }
 
     private func bootstrap(_ listener: Listener) -> ServerBootstrap {
@@ -65,16 +56,10 @@ public final class SMTPServer: Service {
         let limiter = self.limiter
         let logger = self.logger
         let timeout = TimeAmount.nanoseconds(Int64(configuration.timeout.components.seconds) * 1_000_000_000)
-        return ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try Self.configure(channel, listener: listener, settings: settings, store: store, tls: tls,
-                                       limiter: limiter, logger: logger, timeout: timeout)
-                }
-            }
+        return GatewayListeners.bootstrap { channel in
+            try Self.configure(channel, listener: listener, settings: settings, store: store, tls: tls,
+                               limiter: limiter, logger: logger, timeout: timeout)
+        }
     }
 
     /// Sets up one accepted connection: refused over the limits, else TLS (on 465), the idle
