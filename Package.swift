@@ -66,6 +66,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "IMAPProtocol",
+            path: "Shared/IMAPProtocol",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "StoreAPI",
             path: "Shared/StoreAPI",
             swiftSettings: swiftSettings
@@ -255,6 +260,12 @@ let package = Package(
             name: "QueueRelayTests",
             dependencies: ["QueueRelay", "SMTPProtocol", "StoreAPI", "DNSClient"],
             path: "Tests/QueueRelayTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IMAPProtocolTests",
+            dependencies: ["IMAPProtocol"],
+            path: "Tests/IMAPProtocolTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

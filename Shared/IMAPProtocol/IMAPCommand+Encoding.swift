@@ -1,0 +1,124 @@
+/// The command as a client sends it, CRLF included: what the Interop and transcript tests
+/// send, and what `IMAPCommandReader` + `IMAPCommandParser` read back to the same value.
+///
+/// ```
+/// C: a1 APPEND Drafts (\Draft) " 7-Feb-1994 21:52:25 -0800" {310}
+/// ```
+/// Strings go as atoms, quoted strings or literals, whichever fits (`IMAPString`); literals
+/// are announced in `style`. Mailbox names are modified UTF-7 unless `utf8Enabled`.
+extension IMAPCommand {
+    public func encoded(utf8Enabled: Bool = false, style: IMAPLiteralStyle = .synchronizing) -> [UInt8] {
+        var out = Array(tag.utf8) + [IMAPByteClass.space]
+        func add(_ text: String) { out += Array(text.utf8) }
+        func space() { out.append(IMAPByteClass.space) }
+        func astring(_ text: String) { out += IMAPString.astring(Array(text.utf8), style: style) }
+        func mailbox(_ name: MailboxName) { out += name.encoded(utf8Enabled: utf8Enabled, style: style) }
+        func pattern(_ text: String) {
+            let wire = utf8Enabled ? Array(text.utf8) : ModifiedUTF7.encode(text)
+            if !wire.isEmpty, wire.allSatisfy(IMAPByteClass.isListChar) { out += wire } else { out += IMAPString.string(wire, style: style) }
+        }
+        func uidPrefix(_ uid: Bool) { if uid { add("UID ") } }
+        switch kind {
+        case .capability: add("CAPABILITY")
+        case .noop: add("NOOP")
+        case .logout: add("LOGOUT")
+        case .startTLS: add("STARTTLS")
+        case .namespace: add("NAMESPACE")
+        case .idle: add("IDLE")
+        case .check: add("CHECK")
+        case .close: add("CLOSE")
+        case .unselect: add("UNSELECT")
+        case .expunge: add("EXPUNGE")
+        case .id(let fields):
+            add("ID ")
+            guard let fields else { add("NIL"); break }
+            out.append(IMAPByteClass.openParen)
+            for (index, field) in fields.enumerated() {
+                if index > 0 { space() }
+                out += IMAPString.string(Array(field.key.utf8), style: style)
+                space()
+                out += IMAPString.nstring(field.value.map { Array($0.utf8) }, style: style)
+            }
+            out.append(IMAPByteClass.closeParen)
+        case .authenticate(let mechanism, let response):
+            add("AUTHENTICATE \(mechanism)")
+            if let response { add(" \(response)") }
+        case .login(let user, let password):
+            add("LOGIN ")
+            astring(user)
+            space()
+            astring(password)
+        case .enable(let names): add("ENABLE " + names.joined(separator: " "))
+        case .select(let name, let parameters), .examine(let name, let parameters):
+            if case .select = kind { add("SELECT ") } else { add("EXAMINE ") }
+            mailbox(name)
+            if !parameters.isEmpty { space(); out += IMAPRawPiece.encode(parameters, style: style) }
+        case .create(let name): add("CREATE "); mailbox(name)
+        case .delete(let name): add("DELETE "); mailbox(name)
+        case .subscribe(let name): add("SUBSCRIBE "); mailbox(name)
+        case .unsubscribe(let name): add("UNSUBSCRIBE "); mailbox(name)
+        case .rename(let from, let to):
+            add("RENAME ")
+            mailbox(from)
+            space()
+            mailbox(to)
+        case .list(let selectOptions, let reference, let patterns, let returnOptions):
+            add("LIST ")
+            if !selectOptions.isEmpty { add("(\(selectOptions.joined(separator: " "))) ") }
+            out += IMAPString.astring(utf8Enabled ? Array(reference.utf8) : ModifiedUTF7.encode(reference), style: style)
+            space()
+            if patterns.count == 1 {
+                pattern(patterns[0])
+            } else {
+                out.append(IMAPByteClass.openParen)
+                for (index, p) in patterns.enumerated() {
+                    if index > 0 { space() }
+                    pattern(p)
+                }
+                out.append(IMAPByteClass.closeParen)
+            }
+            if !returnOptions.isEmpty { add(" RETURN "); out += IMAPRawPiece.encode(returnOptions, style: style) }
+        case .lsub(let reference, let p):
+            add("LSUB ")
+            out += IMAPString.astring(utf8Enabled ? Array(reference.utf8) : ModifiedUTF7.encode(reference), style: style)
+            space()
+            pattern(p)
+        case .status(let name, let items):
+            add("STATUS ")
+            mailbox(name)
+            add(" (\(items.joined(separator: " ")))")
+        case .append(let name, let flags, let date, let message, let binary):
+            add("APPEND ")
+            mailbox(name)
+            space()
+            if !flags.isEmpty { out += Flag.encode(flags); space() }
+            if let date { out += date.encoded; space() }
+            out += IMAPString.literal(message, style: style, binary: binary)
+        case .uidExpunge(let set): add("UID EXPUNGE "); out += set.encoded
+        case .fetch(let set, let attributes, let uid):
+            uidPrefix(uid)
+            add("FETCH ")
+            out += set.encoded
+            space()
+            out += IMAPRawPiece.encode(attributes, style: style)
+        case .store(let set, let arguments, let uid):
+            uidPrefix(uid)
+            add("STORE ")
+            out += set.encoded
+            space()
+            out += IMAPRawPiece.encode(arguments, style: style)
+        case .copy(let set, let name, let uid), .move(let set, let name, let uid):
+            uidPrefix(uid)
+            if case .copy = kind { add("COPY ") } else { add("MOVE ") }
+            out += set.encoded
+            space()
+            mailbox(name)
+        case .search(let keys, let uid):
+            uidPrefix(uid)
+            add("SEARCH ")
+            out += IMAPRawPiece.encode(keys, style: style)
+        }
+        out += [IMAPByteClass.cr, IMAPByteClass.lf]
+        return out
+    }
+}

@@ -1,0 +1,79 @@
+/// A client command: its tag and what it asks. RFC 9051 §6.
+///
+/// ```
+/// command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF
+/// ```
+/// `C: a1 SELECT INBOX` is `IMAPCommand(tag: "a1", .select(.inbox, parameters: []))`.
+/// Arguments whose grammar is not parsed in full yet (fetch attributes, search keys, store
+/// and select modifiers, LIST return options) are kept as `IMAPRawPiece`s, literals intact.
+public struct IMAPCommand: Sendable, Hashable {
+    public var tag: String
+    public var kind: Kind
+
+    public init(tag: String, _ kind: Kind) {
+        self.tag = tag
+        self.kind = kind
+    }
+
+    public enum Kind: Sendable, Hashable {
+        // Any state. RFC 9051 §6.1
+        case capability
+        case noop
+        case logout
+        /// ID: field/value pairs, nil for `ID NIL`. RFC 2971 §3.1
+        case id([IDField]?)
+        // Not authenticated. RFC 9051 §6.2
+        case startTLS
+        /// The SASL mechanism (upper-cased) and the initial response as sent: base64, or `=`
+        /// for an empty one. RFC 9051 §6.2.2, RFC 4959 §3
+        case authenticate(mechanism: String, initialResponse: String?)
+        case login(user: String, password: String)
+        // Authenticated. RFC 9051 §6.3
+        /// Capability names, upper-cased. RFC 5161 §3.1
+        case enable([String])
+        /// SELECT/EXAMINE with their parameters (CONDSTORE, QRESYNC) raw. RFC 9051 §6.3.2, RFC 7162 §3.1.8
+        case select(MailboxName, parameters: [IMAPRawPiece])
+        case examine(MailboxName, parameters: [IMAPRawPiece])
+        case create(MailboxName)
+        case delete(MailboxName)
+        case rename(from: MailboxName, to: MailboxName)
+        case subscribe(MailboxName)
+        case unsubscribe(MailboxName)
+        /// LIST, basic and extended: selection options (upper-cased), reference, patterns
+        /// (decoded like mailbox names), and the RETURN options raw. RFC 9051 §6.3.9, RFC 5258 §3
+        case list(selectOptions: [String], reference: String, patterns: [String], returnOptions: [IMAPRawPiece])
+        case lsub(reference: String, pattern: String)
+        case namespace
+        /// STATUS with its item names, upper-cased. RFC 9051 §6.3.11
+        case status(MailboxName, items: [String])
+        /// APPEND: flags, internal date and the message (`binary` for literal8). RFC 9051 §6.3.12, RFC 3516 §4.4
+        case append(MailboxName, flags: [Flag], date: IMAPDateTime?, message: [UInt8], binary: Bool)
+        case idle
+        // Selected. RFC 9051 §6.4
+        case check
+        case close
+        case unselect
+        case expunge
+        /// UID EXPUNGE. RFC 9051 §6.4.9
+        case uidExpunge(SequenceSet)
+        /// FETCH / UID FETCH: the set, the attributes raw. RFC 9051 §6.4.5
+        case fetch(SequenceSet, attributes: [IMAPRawPiece], uid: Bool)
+        /// STORE / UID STORE: the set, the rest raw. RFC 9051 §6.4.6
+        case store(SequenceSet, arguments: [IMAPRawPiece], uid: Bool)
+        case copy(SequenceSet, MailboxName, uid: Bool)
+        /// MOVE / UID MOVE. RFC 9051 §6.4.8, RFC 6851
+        case move(SequenceSet, MailboxName, uid: Bool)
+        /// SEARCH / UID SEARCH: the keys raw. RFC 9051 §6.4.4
+        case search(keys: [IMAPRawPiece], uid: Bool)
+    }
+
+    /// One ID field and its value (nil for NIL). RFC 2971 §3.1
+    public struct IDField: Sendable, Hashable {
+        public var key: String
+        public var value: String?
+        public init(_ key: String, _ value: String?) {
+            self.key = key
+            self.value = value
+        }
+    }
+}

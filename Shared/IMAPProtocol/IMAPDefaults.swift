@@ -1,0 +1,39 @@
+/// The IMAP grammar for the imap-gateway: commands in, responses out; no sockets.
+///
+/// Every limit the grammar keeps, as a named default with its reason. The reader and the
+/// parser take these as parameters, so a service can loosen one without touching the grammar.
+/// RFC 9051 §4 sets no line or literal limit; RFC 7162 §4 asks for at least 8,192 octets per
+/// command line, and RFC 9051 §7.1 gives `TOOBIG` for what a server will not take.
+public enum IMAPDefaults {
+    /// A command line between literals, CRLF included. RFC 7162 §4 recommends that servers
+    /// accept at least 8,192 octets (long UID sets after CONDSTORE/QRESYNC); lines longer
+    /// than that come from broken or hostile clients.
+    public static let lineLength = 8 * 1024  // RFC 7162 §4
+
+    /// One literal: 64 MiB, enough for any APPEND of a message the smtp-gateway would have
+    /// accepted (25 MiB, `SMTPDefaults.messageSize`) after base64 growth, with room to spare.
+    /// Refused before it is read: `NO [TOOBIG]`. RFC 9051 §7.1, RFC 7889 (APPENDLIMIT).
+    public static let literalSize = 64 * 1024 * 1024  // RFC 9051 §7.1 TOOBIG
+
+    /// A literal outside APPEND (a LOGIN password, a SEARCH string): nothing legitimate needs
+    /// more than 64 KiB, and a service may hold command literals to this tighter limit.
+    public static let smallLiteralSize = 64 * 1024
+
+    /// Literals in one command. MULTIAPPEND (RFC 3502) sends one per message; a cap bounds
+    /// the `+` continuations and the bookkeeping a single command can cause.
+    public static let literalsPerCommand = 1_000
+
+    /// A whole command, lines and literals: a literal at the limit plus its command.
+    public static let commandSize = literalSize + 1024 * 1024
+
+    /// Nesting of parentheses (search keys, fetch attributes, LIST options). Real clients
+    /// nest a handful deep; a cap keeps a recursive parser's stack bounded against
+    /// `((((((…` — the swift-nio-imap stack-tracker lesson.
+    public static let nestingDepth = 32
+
+    /// A tag. RFC 9051 §9 sets no length; 64 octets is far above any client's.
+    public static let tagLength = 64
+
+    /// The longest non-synchronizing literal a LITERAL- server takes. RFC 7888 §5.
+    public static let literalMinusSize = 4096  // RFC 7888 §5
+}
