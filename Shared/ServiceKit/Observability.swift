@@ -36,3 +36,12 @@ public enum Observability {
         return String(decoding: buffer, as: UTF8.self)
     }
 }
+
+extension Timer {
+    /// Records the time elapsed since `start` (a `ContinuousClock` instant, as every service
+    /// measures durations).
+    public func recordInterval(since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}

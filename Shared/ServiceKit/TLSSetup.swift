@@ -10,4 +10,14 @@ public enum TLSSetup {
         configuration.minimumTLSVersion = .tlsv12
         return try NIOSSLContext(configuration: configuration)
     }
+
+    /// The server context when both files are configured, nil when neither is (the gateway
+    /// then offers no TLS); one without the other is a configuration error.
+    public static func optionalServerContext(certificatePath: String?, keyPath: String?) throws -> NIOSSLContext? {
+        switch (certificatePath, keyPath) {
+        case (let cert?, let key?): return try serverContext(certificatePath: cert, keyPath: key)
+        case (nil, nil): return nil
+        default: throw ConfigReader.ConfigError.missing(key: certificatePath == nil ? "BUZON_TLS_CERT" : "BUZON_TLS_KEY")
+        }
+    }
 }

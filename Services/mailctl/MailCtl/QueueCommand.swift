@@ -59,6 +59,12 @@ struct QueueCommand: AsyncParsableCommand {
     struct EntryAction: ParsableArguments {
         @OptionGroup var store: StoreOptions
         @Argument(help: "The queue id (see `mailctl queue list`).") var id: Int64?
+
+        /// Runs `body` on the named entry and prints what it answers.
+        func act(_ body: @escaping (StoreClient, Int64) async throws -> String) async throws {
+            guard let id else { throw ValidationError("name the queue id") }
+            try await store.withClient { client in print(try await body(client, id)) }
+        }
     }
 
     struct Retry: AsyncParsableCommand {
@@ -84,10 +90,9 @@ struct QueueCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a message from the queue without telling the sender.")
         @OptionGroup var entry: EntryAction
         func run() async throws {
-            guard let id = entry.id else { throw ValidationError("name the queue id") }
-            try await entry.store.withClient { client in
+            try await entry.act { client, id in
                 try await client.deleteQueueEntry(id)
-                print("queue entry \(id) deleted")
+                return "queue entry \(id) deleted"
             }
         }
     }
@@ -96,10 +101,9 @@ struct QueueCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give up on a message now and send the sender a failure notice.")
         @OptionGroup var entry: EntryAction
         func run() async throws {
-            guard let id = entry.id else { throw ValidationError("name the queue id") }
-            try await entry.store.withClient { client in
+            try await entry.act { client, id in
                 let result = try await client.adminQueue(id, .bounce)
-                print("queue entry \(id) bounced; \(result.notifications) notice(s) sent")
+                return "queue entry \(id) bounced; \(result.notifications) notice(s) sent"
             }
         }
     }
@@ -108,10 +112,9 @@ struct QueueCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Keep a message in the queue without trying it until released.")
         @OptionGroup var entry: EntryAction
         func run() async throws {
-            guard let id = entry.id else { throw ValidationError("name the queue id") }
-            try await entry.store.withClient { client in
+            try await entry.act { client, id in
                 _ = try await client.adminQueue(id, .hold)
-                print("queue entry \(id) on hold")
+                return "queue entry \(id) on hold"
             }
         }
     }
@@ -120,10 +123,9 @@ struct QueueCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Release a held message; it is tried now.")
         @OptionGroup var entry: EntryAction
         func run() async throws {
-            guard let id = entry.id else { throw ValidationError("name the queue id") }
-            try await entry.store.withClient { client in
+            try await entry.act { client, id in
                 _ = try await client.adminQueue(id, .release)
-                print("queue entry \(id) released")
+                return "queue entry \(id) released"
             }
         }
     }

@@ -14,10 +14,7 @@ public func buildPOP3Gateway(
     var log = Logger(label: "pop3-gateway")
     log.logLevel = configuration.logLevel.flatMap { Logger.Level(rawValue: $0) } ?? .info
     let logger = log
-    var tls: NIOSSLContext?
-    if let cert = configuration.tlsCertificate, let key = configuration.tlsKey {
-        tls = try TLSSetup.serverContext(certificatePath: cert, keyPath: key)
-    }
+    let tls = try TLSSetup.optionalServerContext(certificatePath: configuration.tlsCertificate, keyPath: configuration.tlsKey)
     let http = StoreClient.makeHTTPClient(connectTimeout: .seconds(3))
     let client = StoreClient(baseURL: configuration.storeURL, token: configuration.internalToken, httpClient: http, timeout: .seconds(60))
     let server = POP3Server(configuration: configuration, store: MaildropStore(client: client, lockTTL: configuration.lockTTL, writeTimeout: configuration.timeout, releases: PendingReleases()), tls: tls, logger: logger, onBound: onBound)

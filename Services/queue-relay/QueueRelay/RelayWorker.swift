@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import ServiceKit
 import StoreAPI
 import StoreClient
 import Synchronization
@@ -94,9 +95,7 @@ public struct RelayWorker: Service, Sendable {
         } catch {
             logger.warning("cannot report", metadata: ["queue": "\(entry.id)", "error": "\(error)"])
         }
-        let elapsed = ContinuousClock.now - started
-        Timer(label: "buzon_relay_attempt_seconds").recordNanoseconds(
-            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        Timer(label: "buzon_relay_attempt_seconds").recordInterval(since: started)
     }
 }
 

@@ -14,15 +14,10 @@ public func buildSMTPGateway(
     var log = Logger(label: "smtp-gateway")
     log.logLevel = configuration.logLevel.flatMap { Logger.Level(rawValue: $0) } ?? .info
     let logger = log
-    let tls: NIOSSLContextBox?
-    if let cert = configuration.tlsCertificate, let key = configuration.tlsKey {
-        tls = NIOSSLContextBox(try TLSSetup.serverContext(certificatePath: cert, keyPath: key))
-    } else {
-        tls = nil
-    }
+    let tls = try TLSSetup.optionalServerContext(certificatePath: configuration.tlsCertificate, keyPath: configuration.tlsKey)
     let http = StoreClient.makeHTTPClient(connectTimeout: .seconds(3))
     let client = StoreClient(baseURL: configuration.storeURL, token: configuration.internalToken, httpClient: http, timeout: .seconds(60))
-    let server = SMTPServer(configuration: configuration, store: StoreAnswers(client: client), tls: tls?.context,
+    let server = SMTPServer(configuration: configuration, store: StoreAnswers(client: client), tls: tls,
                             logger: logger, onBound: onBound)
 
     let router = Router()
@@ -36,12 +31,4 @@ public func buildSMTPGateway(
         logger: logger)
     // Services stop in reverse order: the store client last.
     return [HTTPClientService(client: http), server, admin]
-}
-
-import NIOSSL
-
-/// Carries the TLS context through the builder.
-struct NIOSSLContextBox {
-    let context: NIOSSLContext
-    init(_ context: NIOSSLContext) { self.context = context }
 }

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import Metrics
+import ServiceKit
 import StoreAPI
 import StoreClient
 
@@ -44,11 +45,7 @@ struct StoreAnswers: Sendable {
     private func deliver(_ prefix: [UInt8], _ body: SpoolContents, _ envelope: DeliveryEnvelope, _ key: String,
                          logger: Logger) async throws -> DeliveryResult {
         let started = ContinuousClock.now
-        defer {
-            let elapsed = ContinuousClock.now - started
-            Timer(label: "buzon_smtp_store_write_seconds").recordNanoseconds(
-                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        }
+        defer { Timer(label: "buzon_smtp_store_write_seconds").recordInterval(since: started) }
         var attempt = 1
         while true {
             do {

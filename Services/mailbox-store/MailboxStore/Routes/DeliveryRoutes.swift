@@ -1,5 +1,6 @@
 import Hummingbird
 import Metrics
+import ServiceKit
 import StoreAPI
 
 /// `POST /v1/deliveries?recipient=…` (local delivery) or with a `Buzon-Envelope` header
@@ -70,12 +71,5 @@ struct DeliveryRoutes {
             envelope.recipients[i].address = address
         }
         return envelope
-    }
-}
-
-extension Timer {
-    func recordInterval(since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
-        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 }
