@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "smtp-gateway", targets: ["smtp-gateway"]),
         .executable(name: "pop3-gateway", targets: ["pop3-gateway"]),
         .executable(name: "queue-relay", targets: ["queue-relay"]),
+        .executable(name: "imap-gateway", targets: ["imap-gateway"]),
         .executable(name: "mailctl", targets: ["mailctl"]),
     ],
     dependencies: [
@@ -67,6 +68,7 @@ let package = Package(
         ),
         .target(
             name: "IMAPProtocol",
+            dependencies: ["InternetMessage"],
             path: "Shared/IMAPProtocol",
             swiftSettings: swiftSettings
         ),
@@ -112,6 +114,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/mailbox-store/MailboxStore",
             resources: [.copy("openapi.yaml")],
@@ -165,6 +168,28 @@ let package = Package(
             name: "pop3-gateway",
             dependencies: ["POP3Gateway", "ServiceKit"],
             path: "Services/pop3-gateway/main",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "IMAPGateway",
+            dependencies: [
+                "IMAPProtocol", "InternetMessage", "StoreAPI", "StoreClient", "ServiceKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/imap-gateway/IMAPGateway",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "imap-gateway",
+            dependencies: ["IMAPGateway", "ServiceKit"],
+            path: "Services/imap-gateway/main",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -264,14 +289,32 @@ let package = Package(
         ),
         .testTarget(
             name: "IMAPProtocolTests",
-            dependencies: ["IMAPProtocol"],
+            dependencies: ["IMAPProtocol", "InternetMessage"],
             path: "Tests/IMAPProtocolTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IMAPGatewayTests",
+            dependencies: ["IMAPGateway", "IMAPProtocol", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore"],
+            path: "Tests/IMAPGatewayTests",
+            swiftSettings: swiftSettings
+        ),
+        // A library, not tests: the in-process store the store's and the gateways' tests share.
+        .target(
+            name: "StoreTestSupport",
+            dependencies: [
+                "MailboxStore", "StoreAPI", "StoreClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/StoreTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MailboxStoreTests",
             dependencies: [
-                "MailboxStore", "StoreAPI", "StoreClient", "ServiceKit",
+                "MailboxStore", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -17,6 +17,9 @@ export BUZON_SMTP_ADMIN_PORT="${BUZON_SMTP_ADMIN_PORT:-9025}"
 export BUZON_POP3_PORT="${BUZON_POP3_PORT:-2110}"
 export BUZON_POP3S_PORT="${BUZON_POP3S_PORT:-2995}"
 export BUZON_POP3_ADMIN_PORT="${BUZON_POP3_ADMIN_PORT:-9110}"
+export BUZON_IMAP_PORT="${BUZON_IMAP_PORT:-2143}"
+export BUZON_IMAPS_PORT="${BUZON_IMAPS_PORT:-2993}"
+export BUZON_IMAP_ADMIN_PORT="${BUZON_IMAP_ADMIN_PORT:-9143}"
 export BUZON_RELAY_ADMIN_PORT="${BUZON_RELAY_ADMIN_PORT:-9026}"
 DEMO_DOMAIN="example.test"
 DEMO_USER="demo@$DEMO_DOMAIN"
@@ -83,6 +86,7 @@ trap shutdown TERM INT
 supervise mailbox-store "$BIN/mailbox-store"
 supervise smtp-gateway "$BIN/smtp-gateway"
 supervise pop3-gateway "$BIN/pop3-gateway"
+supervise imap-gateway "$BIN/imap-gateway"
 supervise queue-relay "$BIN/queue-relay"
 
 # Wait for the store, then create the demo domain and user on the first start only.
@@ -107,6 +111,9 @@ Buzón is running (data in $BUZON_DATA_DIR):
   pop3-gateway    POP3           pop3://127.0.0.1:$BUZON_POP3_PORT (STLS)
                   POP3S          pop3s://127.0.0.1:$BUZON_POP3S_PORT
                   admin          http://127.0.0.1:$BUZON_POP3_ADMIN_PORT/metrics
+  imap-gateway    IMAP           imap://127.0.0.1:$BUZON_IMAP_PORT (STARTTLS)
+                  IMAPS          imaps://127.0.0.1:$BUZON_IMAPS_PORT
+                  admin          http://127.0.0.1:$BUZON_IMAP_ADMIN_PORT/metrics
   queue-relay     delivers queued mail to other servers (MX lookup through the system's DNS)
                   admin          http://127.0.0.1:$BUZON_RELAY_ADMIN_PORT/metrics
   demo account    $DEMO_USER / $DEMO_PASSWORD

@@ -5,7 +5,10 @@
 /// C: a1 APPEND Drafts (\Draft) " 7-Feb-1994 21:52:25 -0800" {310}
 /// ```
 /// Strings go as atoms, quoted strings or literals, whichever fits (`IMAPString`); literals
-/// are announced in `style`. Mailbox names are modified UTF-7 unless `utf8Enabled`.
+/// are announced in `style`. Mailbox names are modified UTF-7 unless `utf8Enabled`. The typed
+/// arguments encode themselves (`FetchAttribute`, `SearchProgram`, `StoreArguments`,
+/// `SelectParameters`, `ListReturnOptions`, each beside its parser). Values no parse can
+/// give (an empty FETCH list, VANISHED without CHANGEDSINCE) encode to what the parser refuses.
 extension IMAPCommand {
     public func encoded(utf8Enabled: Bool = false, style: IMAPLiteralStyle = .synchronizing) -> [UInt8] {
         var out = Array(tag.utf8) + [IMAPByteClass.space]
@@ -52,7 +55,7 @@ extension IMAPCommand {
         case .select(let name, let parameters), .examine(let name, let parameters):
             if case .select = kind { add("SELECT ") } else { add("EXAMINE ") }
             mailbox(name)
-            if !parameters.isEmpty { space(); out += IMAPRawPiece.encode(parameters, style: style) }
+            if !parameters.isEmpty { space(); out += parameters.encoded }  // RFC 7162 §3.1.8, §3.2.5
         case .create(let name): add("CREATE "); mailbox(name)
         case .delete(let name): add("DELETE "); mailbox(name)
         case .subscribe(let name): add("SUBSCRIBE "); mailbox(name)
@@ -77,7 +80,7 @@ extension IMAPCommand {
                 }
                 out.append(IMAPByteClass.closeParen)
             }
-            if !returnOptions.isEmpty { add(" RETURN "); out += IMAPRawPiece.encode(returnOptions, style: style) }
+            if let returnOptions { space(); out += returnOptions.encoded }  // RFC 5258 §3.2
         case .lsub(let reference, let p):
             add("LSUB ")
             out += IMAPString.astring(utf8Enabled ? Array(reference.utf8) : ModifiedUTF7.encode(reference), style: style)
@@ -95,28 +98,39 @@ extension IMAPCommand {
             if let date { out += date.encoded; space() }
             out += IMAPString.literal(message, style: style, binary: binary)
         case .uidExpunge(let set): add("UID EXPUNGE "); out += set.encoded
-        case .fetch(let set, let attributes, let uid):
+        case .fetch(let set, let attributes, let modifiers, let uid):
             uidPrefix(uid)
             add("FETCH ")
             out += set.encoded
             space()
-            out += IMAPRawPiece.encode(attributes, style: style)
+            // One item alone, several in a list; macros were expanded when parsed. RFC 9051 §6.4.5
+            if attributes.count == 1 {
+                out += attributes[0].encoded(style: style)
+            } else {
+                out.append(IMAPByteClass.openParen)
+                for (index, attribute) in attributes.enumerated() {
+                    if index > 0 { space() }
+                    out += attribute.encoded(style: style)
+                }
+                out.append(IMAPByteClass.closeParen)
+            }
+            if !modifiers.isEmpty { space(); out += modifiers.encoded }  // RFC 7162 §3.1.4.1, §3.2.6
         case .store(let set, let arguments, let uid):
             uidPrefix(uid)
             add("STORE ")
             out += set.encoded
             space()
-            out += IMAPRawPiece.encode(arguments, style: style)
+            out += arguments.encoded
         case .copy(let set, let name, let uid), .move(let set, let name, let uid):
             uidPrefix(uid)
             if case .copy = kind { add("COPY ") } else { add("MOVE ") }
             out += set.encoded
             space()
             mailbox(name)
-        case .search(let keys, let uid):
+        case .search(let program, let uid):
             uidPrefix(uid)
             add("SEARCH ")
-            out += IMAPRawPiece.encode(keys, style: style)
+            out += program.encoded(style: style)
         }
         out += [IMAPByteClass.cr, IMAPByteClass.lf]
         return out

@@ -3,9 +3,7 @@
 /// ```
 /// command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF
 /// ```
-/// `C: a1 SELECT INBOX` is `IMAPCommand(tag: "a1", .select(.inbox, parameters: []))`.
-/// Arguments whose grammar is not parsed in full yet (fetch attributes, search keys, store
-/// and select modifiers, LIST return options) are kept as `IMAPRawPiece`s, literals intact.
+/// `C: a1 SELECT INBOX` is `IMAPCommand(tag: "a1", .select(.inbox, parameters: SelectParameters()))`.
 public struct IMAPCommand: Sendable, Hashable {
     public var tag: String
     public var kind: Kind
@@ -31,17 +29,17 @@ public struct IMAPCommand: Sendable, Hashable {
         // Authenticated. RFC 9051 §6.3
         /// Capability names, upper-cased. RFC 5161 §3.1
         case enable([String])
-        /// SELECT/EXAMINE with their parameters (CONDSTORE, QRESYNC) raw. RFC 9051 §6.3.2, RFC 7162 §3.1.8
-        case select(MailboxName, parameters: [IMAPRawPiece])
-        case examine(MailboxName, parameters: [IMAPRawPiece])
+        /// SELECT/EXAMINE with their parameters (CONDSTORE, QRESYNC). RFC 9051 §6.3.2, RFC 7162 §3.1.8
+        case select(MailboxName, parameters: SelectParameters)
+        case examine(MailboxName, parameters: SelectParameters)
         case create(MailboxName)
         case delete(MailboxName)
         case rename(from: MailboxName, to: MailboxName)
         case subscribe(MailboxName)
         case unsubscribe(MailboxName)
         /// LIST, basic and extended: selection options (upper-cased), reference, patterns
-        /// (decoded like mailbox names), and the RETURN options raw. RFC 9051 §6.3.9, RFC 5258 §3
-        case list(selectOptions: [String], reference: String, patterns: [String], returnOptions: [IMAPRawPiece])
+        /// (decoded like mailbox names), and the RETURN options (nil when absent). RFC 9051 §6.3.9, RFC 5258 §3
+        case list(selectOptions: [String], reference: String, patterns: [String], returnOptions: ListReturnOptions?)
         case lsub(reference: String, pattern: String)
         case namespace
         /// STATUS with its item names, upper-cased. RFC 9051 §6.3.11
@@ -56,15 +54,15 @@ public struct IMAPCommand: Sendable, Hashable {
         case expunge
         /// UID EXPUNGE. RFC 9051 §6.4.9
         case uidExpunge(SequenceSet)
-        /// FETCH / UID FETCH: the set, the attributes raw. RFC 9051 §6.4.5
-        case fetch(SequenceSet, attributes: [IMAPRawPiece], uid: Bool)
-        /// STORE / UID STORE: the set, the rest raw. RFC 9051 §6.4.6
-        case store(SequenceSet, arguments: [IMAPRawPiece], uid: Bool)
+        /// FETCH / UID FETCH: the set, the attributes (macros expanded), the modifiers. RFC 9051 §6.4.5
+        case fetch(SequenceSet, attributes: [FetchAttribute], modifiers: FetchModifiers, uid: Bool)
+        /// STORE / UID STORE. RFC 9051 §6.4.6
+        case store(SequenceSet, StoreArguments, uid: Bool)
         case copy(SequenceSet, MailboxName, uid: Bool)
         /// MOVE / UID MOVE. RFC 9051 §6.4.8, RFC 6851
         case move(SequenceSet, MailboxName, uid: Bool)
-        /// SEARCH / UID SEARCH: the keys raw. RFC 9051 §6.4.4
-        case search(keys: [IMAPRawPiece], uid: Bool)
+        /// SEARCH / UID SEARCH. RFC 9051 §6.4.4, RFC 4731, RFC 5182
+        case search(SearchProgram, uid: Bool)
     }
 
     /// One ID field and its value (nil for NIL). RFC 2971 §3.1

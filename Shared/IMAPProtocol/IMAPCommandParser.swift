@@ -16,10 +16,17 @@ public struct IMAPCommandParser: Sendable {
     public var utf8Enabled: Bool
     /// Parentheses nesting cap. `IMAPDefaults.nestingDepth`
     public var maxDepth: Int
+    /// Search key nesting cap (NOT, OR, parentheses). `IMAPDefaults.searchKeyDepth`
+    public var maxSearchKeyDepth: Int
 
-    public init(utf8Enabled: Bool = false, maxDepth: Int = IMAPDefaults.nestingDepth) {
+    public init(
+        utf8Enabled: Bool = false,
+        maxDepth: Int = IMAPDefaults.nestingDepth,
+        maxSearchKeyDepth: Int = IMAPDefaults.searchKeyDepth
+    ) {
         self.utf8Enabled = utf8Enabled
         self.maxDepth = maxDepth
+        self.maxSearchKeyDepth = maxSearchKeyDepth
     }
 
     /// Parses a framed command.
@@ -78,8 +85,7 @@ public struct IMAPCommandParser: Sendable {
             // select = "SELECT" SP mailbox [select-params]. RFC 9051 §9, RFC 7162 §7
             try c.space()
             let mailbox = try c.mailbox(utf8Enabled: utf8Enabled)
-            var parameters: [IMAPRawPiece] = []
-            if c.take(IMAPByteClass.space) { parameters = try c.rest() }
+            let parameters = try c.selectParameters()
             return name == "SELECT" ? .select(mailbox, parameters: parameters) : .examine(mailbox, parameters: parameters)
         case "CREATE": return .create(try mailboxArgument(&c))  // RFC 9051 §6.3.4
         case "DELETE": return .delete(try mailboxArgument(&c))  // RFC 9051 §6.3.5
@@ -107,7 +113,7 @@ public struct IMAPCommandParser: Sendable {
             return .status(mailbox, items: items)
         case "APPEND": return try append(&c)
         case "UID": return try uid(&c)
-        case "FETCH", "STORE", "COPY", "MOVE", "SEARCH": return try selected(name, uid: false, &c)
+        case "FETCH", "STORE", "COPY", "MOVE", "SEARCH": return try selected(name, uid: false, &c)  // RFC 9051 §6.4
         default: throw IMAPSyntaxError(.unknownCommand, "unknown command")
         }
     }

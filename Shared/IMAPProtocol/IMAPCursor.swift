@@ -91,6 +91,39 @@ struct IMAPCursor {
         return value
     }
 
+    /// number64 = 1*DIGIT, 0 … 2^63-1 ("Unsigned 63-bit integer"). RFC 9051 §9. Also
+    /// mod-sequence-valzer and mod-sequence-value (RFC 7162 §7): their ABNF is the same
+    /// digits; the "at least 1" of mod-sequence-value is a comment the parser does not
+    /// enforce, as clients send `QRESYNC (v 0)` to ask for everything.
+    mutating func number64() throws(IMAPSyntaxError) -> UInt64 {
+        let digits = try run("a number", IMAPByteClass.isDigit)
+        guard digits.count <= 19, let value = Int64(String(decoding: digits, as: UTF8.self)) else {
+            throw Self.fail("number out of range")
+        }
+        return UInt64(value)
+    }
+
+    /// Whether the next byte is a digit.
+    var atDigit: Bool { peek.map(IMAPByteClass.isDigit) ?? false }
+
+    /// The byte `offset` places after the next one, nil past the end of the line piece.
+    func peek(ahead offset: Int) -> UInt8? { position + offset < line.count ? line[position + offset] : nil }
+
+    /// Takes the keyword `word` (upper-case) if the next atom is it, in any case; otherwise
+    /// leaves the cursor where it was.
+    mutating func take(keyword word: String) -> Bool {
+        var probe = self
+        guard let next = try? probe.keyword(), next == word else { return false }
+        self = probe
+        return true
+    }
+
+    /// Keyword-like names that stop at `[`, `<` or any other non-name byte: FETCH items
+    /// (`BODY.PEEK[`, `RFC822.SIZE`) and section texts (`HEADER.FIELDS.NOT`), upper-cased.
+    mutating func itemName() throws(IMAPSyntaxError) -> String {
+        IMAPByteClass.upperString(try run("a name") { IMAPByteClass.isAlpha($0) || IMAPByteClass.isDigit($0) || $0 == 0x2E })
+    }
+
     /// quoted = DQUOTE *QUOTED-CHAR DQUOTE; QUOTED-CHAR = <any TEXT-CHAR except
     /// quoted-specials> / "\" quoted-specials / UTF8-2 / UTF8-3 / UTF8-4. RFC 9051 §9
     mutating func quoted() throws(IMAPSyntaxError) -> [UInt8] {
@@ -165,42 +198,5 @@ struct IMAPCursor {
     mutating func utf8(_ bytes: [UInt8]) throws(IMAPSyntaxError) -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw Self.fail("string is not UTF-8") }
         return text
-    }
-
-    /// A raw argument: everything up to the end of the command, literals kept as
-    /// `IMAPRawPiece`s, for the grammars not parsed in full yet. Parentheses outside quoted
-    /// strings must balance and nest at most `maxDepth` deep, so the later full parser (and
-    /// anything that logs the raw text) gets a bounded structure. RFC 9051 §9
-    mutating func rest() throws(IMAPSyntaxError) -> [IMAPRawPiece] {
-        var pieces: [IMAPRawPiece] = []
-        var inQuote = false
-        while true {
-            let header = IMAPLiteralHeader.atEnd(of: line)
-            let hasLiteral = header != nil && lineIndex < command.literals.count && !inQuote
-            let textEnd = hasLiteral ? max(position, header!.start) : line.count
-            var escaped = false
-            for b in line[position..<textEnd] {
-                if inQuote {
-                    if escaped { escaped = false } else if b == IMAPByteClass.backslash { escaped = true } else if b == IMAPByteClass.quote { inQuote = false }
-                } else if b == IMAPByteClass.quote {
-                    inQuote = true
-                } else if b == IMAPByteClass.openParen {
-                    depth += 1
-                    guard depth <= maxDepth else { throw IMAPSyntaxError(.tooDeep, "parentheses nested too deep") }
-                } else if b == IMAPByteClass.closeParen {
-                    depth -= 1
-                    guard depth >= 0 else { throw Self.fail("unbalanced \")\"") }
-                }
-            }
-            if textEnd > position { pieces.append(.text(Array(line[position..<textEnd]))) }
-            guard hasLiteral, let header else {
-                position = line.count
-                guard !inQuote, depth == 0 else { throw Self.fail("unbalanced parentheses or quotes") }
-                return pieces
-            }
-            pieces.append(.literal(command.literals[lineIndex], binary: header.binary))
-            lineIndex += 1
-            position = 0
-        }
     }
 }

@@ -31,6 +31,14 @@ public enum IMAPDefaults {
     /// `((((((…` — the swift-nio-imap stack-tracker lesson.
     public static let nestingDepth = 32
 
+    /// Search keys nested in one another: each NOT or OR operand and each parenthesized list
+    /// is one level. RFC 9051 §6.4.4 sets no limit, and clients build OR chains one level per
+    /// alternative (`OR OR OR FROM a FROM b FROM c FROM d`), so this is looser than
+    /// `nestingDepth`; it still bounds the recursive parser's stack against `NOT NOT NOT …`,
+    /// which needs no parentheses at all (a debug build on a Swift concurrency thread took
+    /// 1,000 levels and crashed at 5,000: this leaves ten times headroom).
+    public static let searchKeyDepth = 100
+
     /// A tag. RFC 9051 §9 sets no length; 64 octets is far above any client's.
     public static let tagLength = 64
 

@@ -19,6 +19,10 @@ public struct IMAPSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
         /// A mailbox name that is not valid modified UTF-7 (RFC 3501 §5.1.3) or UTF-8
         /// (RFC 6855 §3): `BAD`, as the name cannot be decoded.
         case badMailboxName
+        /// SEARCH with a CHARSET other than `SearchProgram.supportedCharsets`: not `BAD` but
+        /// `NO [BADCHARSET (UTF-8 US-ASCII)]`, so the client can retry in one it knows.
+        /// RFC 9051 §6.4.4, §7.1
+        case badCharset
     }
 
     public var kind: Kind
@@ -31,5 +35,5 @@ public struct IMAPSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
         self.detail = detail
     }
 
-    public var description: String { "\(tag ?? "*") BAD (\(kind)): \(detail)" }
+    public var description: String { "\(tag ?? "*") \(kind == .badCharset ? "NO" : "BAD") (\(kind)): \(detail)" }
 }

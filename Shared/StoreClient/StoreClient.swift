@@ -27,9 +27,10 @@ public struct StoreClient: Sendable {
     /// An HTTP client for talking to the store: connections that fail are not retried
     /// (a store that is down must be reported at once: SMTP `451`, mailctl exit 3), and a
     /// connection attempt gives up after `connectTimeout`. Shut it down when done.
-    public static func makeHTTPClient(connectTimeout: TimeAmount = .seconds(5)) -> HTTPClient {
+    public static func makeHTTPClient(connectTimeout: TimeAmount = .seconds(5), connectionsPerHost: Int = 8) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = connectTimeout
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerHost
         configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }

@@ -12,8 +12,8 @@ import Testing
                                       date: IMAPDateTime(date: IMAPDate(year: 2024, month: 12, day: 31)!, hour: 23, minute: 59, second: 60, zoneMinutes: 90),
                                       message: bytes("From: a\r\n\r\nx\r\n"), binary: false)),
         IMAPCommand(tag: "f", .append(.inbox, flags: [], date: nil, message: [0, 1, 2, 0xFF], binary: true)),
-        IMAPCommand(tag: "g", .list(selectOptions: [], reference: "Archiv/ü", patterns: ["", "a b", "%ü*"], returnOptions: [])),
-        IMAPCommand(tag: "h", .search(keys: [.text(bytes("SUBJECT ")), .literal(bytes("a\r\nb"), binary: false)], uid: true)),
+        IMAPCommand(tag: "g", .list(selectOptions: [], reference: "Archiv/ü", patterns: ["", "a b", "%ü*"], returnOptions: nil)),
+        IMAPCommand(tag: "h", .search(.init(key: .header("SUBJECT", "a\r\nb")), uid: true)),  // forces a literal
         IMAPCommand(tag: "i", .lsub(reference: "", pattern: "Lists/%")),
     ]
 

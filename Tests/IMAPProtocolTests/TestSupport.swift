@@ -1,4 +1,5 @@
 import IMAPProtocol
+import Testing
 
 /// A small deterministic generator (SplitMix64) so property tests repeat exactly.
 struct SeededGenerator: RandomNumberGenerator {
@@ -48,6 +49,12 @@ func parseWire(_ wire: String, utf8Enabled: Bool = false) -> Result<IMAPCommand,
     return IMAPCommandParser(utf8Enabled: utf8Enabled).parse(framed)
 }
 
+/// A sequence set from its text, for fixtures (`"1:3,7"`, `"$"`).
+func set(_ text: String) -> SequenceSet {
+    guard let set = try? SequenceSet(parsing: text) else { preconditionFailure("bad sequence set \(text)") }
+    return set
+}
+
 /// Parses one line (no literals).
 func parse(_ line: String, utf8Enabled: Bool = false) -> Result<IMAPCommand, IMAPSyntaxError> {
     IMAPCommandParser(utf8Enabled: utf8Enabled).parse(line)
@@ -59,4 +66,33 @@ func errorKind(_ line: String) -> IMAPSyntaxError.Kind? {
     return nil
 }
 
-func raw(_ text: String) -> [IMAPRawPiece] { [.text(bytes(text))] }
+/// Frames `wire` fed in pieces of `chunk` bytes and parses every command framed.
+func parseStream(_ wire: [UInt8], chunk: Int = Int.max, utf8Enabled: Bool = false) -> [Result<IMAPCommand, IMAPSyntaxError>] {
+    commands(frame(wire, chunk: chunk)).map { IMAPCommandParser(utf8Enabled: utf8Enabled).parse($0) }
+}
+
+/// Frames and parses a command given as bytes (CRLFs included); nil if no command was framed.
+func parseWire(_ wire: [UInt8]) -> Result<IMAPCommand, IMAPSyntaxError>? { parseStream(wire).first }
+
+/// `command` encoded in both literal styles, framed in chunks of 1, 3 and all bytes, and
+/// parsed gives back `command`; `line`, if given, is what it must encode to.
+func expectRoundTrip(_ command: IMAPCommand, encodesTo line: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    if let line { #expect(text(command.encoded()) == line + "\r\n", sourceLocation: sourceLocation) }
+    for style in [IMAPLiteralStyle.synchronizing, .nonSynchronizing] {
+        let wire = command.encoded(style: style)
+        for size in [1, 3, Int.max] {
+            #expect(parseStream(wire, chunk: size) == [.success(command)], "\(text(wire).debugDescription) chunk \(size)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// A client's command line (no literals) and the command it must parse to.
+struct Transcript: Sendable, CustomTestStringConvertible {
+    var line: String
+    var command: IMAPCommand
+    init(_ line: String, _ command: IMAPCommand) {
+        self.line = line
+        self.command = command
+    }
+    var testDescription: String { line }
+}

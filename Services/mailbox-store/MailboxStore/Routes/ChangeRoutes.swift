@@ -1,4 +1,5 @@
 import Hummingbird
+import ServiceLifecycle
 import StoreAPI
 
 /// `GET /v1/accounts/{account}/changes?since=MODSEQ&wait=SECONDS&limit=N`: the change feed,
@@ -26,7 +27,12 @@ struct ChangeRoutes {
             let version = store.notifier.version(account: id)
             var feed = try await store.storage.changes(account: account, since: since, limit: limit)
             if feed.changes.isEmpty && wait > 0 {
-                await store.notifier.wait(account: id, after: version, timeout: .seconds(wait))
+                // A store going down must not wait out its long polls (up to a minute each).
+                await withGracefulShutdownHandler {
+                    await store.notifier.wait(account: id, after: version, timeout: .seconds(wait))
+                } onGracefulShutdown: {
+                    store.notifier.notify(account: id)
+                }
                 feed = try await store.storage.changes(account: account, since: since, limit: limit)
             }
             return try RouteSupport.json(feed)

@@ -6,17 +6,19 @@ import ServiceLifecycle
 import StoreAPI
 import StoreClient
 
+/// Test support shared by the store's and the gateways' tests.
+///
 /// A mailbox-store running in this process on a loopback port with SQLite in a temporary
 /// directory: the real routes and storage, reached over a real socket by the real client.
-final class TestStore: Sendable {
-    static let token = "test-token-\(UInt64.random(in: 0...UInt64.max))"
-    let directory: String
-    let port: Int
-    let client: StoreClient
+public final class TestStore: Sendable {
+    public static let token = "test-token-\(UInt64.random(in: 0...UInt64.max))"
+    public let directory: String
+    public let port: Int
+    public let client: StoreClient
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    static func start(directory: String? = nil, login: LoginPolicy.Settings = .init(failureDelay: 0)) async throws -> TestStore {
+    public static func start(directory: String? = nil, login: LoginPolicy.Settings = .init(failureDelay: 0)) async throws -> TestStore {
         let dir = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("buzon-store-\(UUID().uuidString)").path
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -40,14 +42,14 @@ final class TestStore: Sendable {
         self.client = StoreClient(baseURL: "http://127.0.0.1:\(port)", token: Self.token)
     }
 
-    func stop() async {
+    public func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 
     /// A domain and a user in it, ready to receive mail.
     @discardableResult
-    func makeUser(_ address: String = "alice@example.test", password: String = "secret") async throws -> String {
+    public func makeUser(_ address: String = "alice@example.test", password: String = "secret") async throws -> String {
         let domain = Validation.domainOf(address)
         if try await !client.listDomains().contains(where: { $0.name == domain }) {
             _ = try await client.createDomain(domain)
@@ -56,13 +58,13 @@ final class TestStore: Sendable {
         return address
     }
 
-    func inbox(_ account: String) async throws -> MailboxInfo {
+    public func inbox(_ account: String) async throws -> MailboxInfo {
         try await client.listMailboxes(account).first { $0.name == "INBOX" }!
     }
 }
 
 /// A small valid message; `n` makes each one distinct.
-func sampleMessage(_ n: Int = 1, body: String = "Hello.") -> [UInt8] {
+public func sampleMessage(_ n: Int = 1, body: String = "Hello.") -> [UInt8] {
     Array("""
     From: Sender <sender@remote.test>\r
     To: alice@example.test\r

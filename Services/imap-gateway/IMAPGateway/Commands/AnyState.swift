@@ -1,0 +1,43 @@
+import IMAPProtocol
+
+/// CAPABILITY, LOGOUT and ID: legal in every state. RFC 9051 §6.1, RFC 2971.
+extension IMAPSession {
+    /// What the server can do in the current state. RFC 9051 §6.1.1: STARTTLS and
+    /// LOGINDISABLED only before login, AUTH= only where a password may be sent.
+    var capabilities: [String] {
+        var list = ["IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS",
+                    "MOVE", "CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "STATUS=SIZE", "CONDSTORE", "QRESYNC",
+                    "ESEARCH", "SEARCHRES", "BINARY", "UTF8=ACCEPT", "APPENDLIMIT=\(settings.maxMessageSize)"]
+        if state == .notAuthenticated {
+            if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }
+            if passwordsAllowed { list.append("AUTH=PLAIN") } else { list.append("LOGINDISABLED") }
+        }
+        return list
+    }
+
+    /// Passwords only over TLS, or from loopback, or where configuration allows. RFC 9051 §11.1
+    var passwordsAllowed: Bool { isTLS || settings.plaintextAuthAllowed }
+
+    func capability() async throws -> Completion {
+        try await send(.capability(capabilities))
+        return .ok("CAPABILITY completed")
+    }
+
+    func logout() async throws -> Completion {
+        try await send(.untagged(.bye, nil, "Logging out"))
+        var done = Completion.ok("LOGOUT completed")
+        done.directive = .close
+        done.announce = false
+        state = .logout
+        return done
+    }
+
+    /// RFC 2971 §3.1: the server answers its own ID; the client's is only logged.
+    func id(_ fields: [IMAPCommand.IDField]?) async throws -> Completion {
+        if let fields, !fields.isEmpty {
+            logger.info("client id", metadata: ["id": "\(fields.map { "\($0.key)=\($0.value ?? "NIL")" }.joined(separator: " "))"])
+        }
+        try await send(.id([.init("name", "Buzón"), .init("vendor", "Buzón"), .init("support-url", "https://\(settings.hostname)/")]))
+        return .ok("ID completed")
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import IMAPProtocol
+import StoreAPI
+
+/// APPEND with flags and internal date, answered with APPENDUID. RFC 9051 §6.3.12, RFC 4315.
+extension IMAPSession {
+    func append(_ name: MailboxName, flags: [Flag], date: IMAPDateTime?, message: [UInt8]) async throws -> Completion {
+        guard let account else { return .bad("Log in first") }
+        guard message.count <= settings.maxMessageSize else { return .no("Message too large", .tooBig) }
+        guard let box = try await mailbox(named: name) else {
+            // RFC 9051 §6.3.12: TRYCREATE tells the client that CREATE would help.
+            return .no("No such mailbox", .tryCreate)
+        }
+        let stored = flags.map(\.name).filter { $0.lowercased() != "\\recent" }
+        let result = try await store.append(message, account: account, mailbox: box.id, flags: stored,
+                                            internalDate: date.map(Self.seconds))
+        return .ok("APPEND completed", .appendUID(uidValidity: result.uidValidity, uids: [result.copy.uid]))
+    }
+
+    /// An IMAP date-time as seconds since 1970.
+    static func seconds(_ date: IMAPDateTime) -> Double {
+        var components = DateComponents()
+        components.year = date.date.year
+        components.month = date.date.month
+        components.day = date.date.day
+        components.hour = date.hour
+        components.minute = date.minute
+        components.second = date.second
+        components.timeZone = TimeZone(secondsFromGMT: date.zoneMinutes * 60)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        return calendar.date(from: components)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
+    }
+}

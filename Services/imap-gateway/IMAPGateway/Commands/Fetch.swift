@@ -1,0 +1,205 @@
+import IMAPProtocol
+import InternetMessage
+import StoreAPI
+
+/// FETCH and UID FETCH: every data item of RFC 9051 §6.4.5 and RFC 3516 (BINARY), with
+/// CHANGEDSINCE and VANISHED (RFC 7162 §3.1.4, §3.2.6). Parts are byte ranges of the stored
+/// message located with the parse kept at delivery.
+extension IMAPSession {
+    /// Messages whose content is read at once: enough to keep the store busy, not so many
+    /// that a FETCH of big messages fills memory.
+    static let fetchWindow = 16
+
+    func fetch(_ set: SequenceSet, _ attributes: [FetchAttribute], _ modifiers: FetchModifiers, uid: Bool) async throws -> Completion {
+        guard let account, let view else { return .bad("No mailbox selected") }
+        guard case .uids(let uids) = view.resolve(set, uid: uid, saved: savedSearch) else { return .bad("Invalid message number") }
+        if modifiers.vanished && !(uid && qresyncEnabled) { return .bad("VANISHED needs UID FETCH and ENABLE QRESYNC") }
+        if modifiers.changedSince != nil { condstoreActive = true }
+        let includeModSeq = condstoreActive && (modifiers.changedSince != nil || attributes.contains(.flags) || attributes.contains(.modSeq))
+        var plan = FetchPlan(attributes, uid: uid, modSeq: includeModSeq)
+        if view.readOnly { plan.setsSeen = false }
+
+        if modifiers.vanished, let since = modifiers.changedSince {
+            let largest = max(view.largestUID, view.mailbox.uidNext)
+            let gone = try await expungedUIDs(account, mailbox: view.mailbox.id, since: since).filter { set.contains($0, largest: largest) }
+            if !gone.isEmpty { try await send(.vanished(earlier: true, uids: gone)) }
+        }
+        let live = uids.filter { !view.isExpunged($0) }
+        if live.isEmpty { return .ok("FETCH completed") }
+        var messages = try await summaries(account, view.mailbox.id, uids: UIDSetText.encode(live))
+        if let since = modifiers.changedSince { messages = messages.filter { $0.modSeq > since } }
+
+        var implicitFlags = Set<UInt32>()
+        if plan.setsSeen {
+            let unseen = messages.filter { !$0.flags.contains(MessageFlag.seen) }.map(\.uid)
+            if !unseen.isEmpty {
+                let result = try await store.updateFlags(account, mailbox: view.mailbox.id,
+                                                         FlagUpdateRequest(uids: UIDSetText.encode(unseen), operation: .add, flags: [MessageFlag.seen]))
+                let updated = Dictionary(result.messages.map { ($0.uid, $0) }, uniquingKeysWith: { a, _ in a })
+                for index in messages.indices {
+                    guard let new = updated[messages[index].uid] else { continue }
+                    messages[index].flags = new.flags
+                    messages[index].modSeq = new.modSeq
+                    self.view?.noteFlags(new.uid, new.flags, modSeq: new.modSeq)
+                    implicitFlags.insert(new.uid)
+                }
+            }
+        }
+
+        var failure: Completion?
+        var start = 0
+        while start < messages.count {
+            let window = Array(messages[start..<min(start + Self.fetchWindow, messages.count)])
+            start += window.count
+            let contents = try await loadContents(account, view.mailbox.id, window.map(\.uid), plan.need)
+            for message in window {
+                guard let seq = self.view?.sequence(of: message.uid) else { continue }
+                var content: MessageContent?
+                if !plan.need.isNone {
+                    guard let loaded = contents[message.uid] else { continue }  // expunged meanwhile
+                    content = loaded
+                }
+                switch FetchResponseBuilder.items(plan.attributes, message, content) {
+                case .success(var items):
+                    if implicitFlags.contains(message.uid), !plan.attributes.contains(.flags) { items.append(.flags(message.flags)) }
+                    try await send(.fetch(seq, items))
+                case .failure(let problem):
+                    failure = problem
+                }
+            }
+        }
+        return failure ?? .ok("FETCH completed")
+    }
+
+    /// Reads what `need` asks for of several messages at once; a message expunged meanwhile
+    /// is left out.
+    func loadContents(_ account: String, _ mailbox: Int64, _ uids: [UInt32], _ need: ReadNeed) async throws -> [UInt32: MessageContent] {
+        guard !need.isNone else { return [:] }
+        let store = self.store
+        return try await withThrowingTaskGroup(of: (UInt32, MessageContent?).self) { group in
+            for uid in uids {
+                group.addTask { (uid, try await store.content(account, mailbox: mailbox, uid: uid, need: need)) }
+            }
+            var out: [UInt32: MessageContent] = [:]
+            for try await (uid, content) in group { out[uid] = content }
+            return out
+        }
+    }
+}
+
+/// Turns one message's summary and content into FETCH items, in the order asked.
+enum FetchResponseBuilder {
+    static func items(_ attributes: [FetchAttribute], _ message: MessageSummary, _ content: MessageContent?) -> Result<[FetchItem], Completion> {
+        var items: [FetchItem] = []
+        for attribute in attributes {
+            switch attribute {
+            case .uid: items.append(.uid(message.uid))
+            case .flags: items.append(.flags(message.flags))
+            case .internalDate: items.append(.internalDate(message.internalDate))
+            case .rfc822Size: items.append(.rfc822Size(message.size))
+            case .modSeq: items.append(.modSeq(message.modSeq))
+            case .envelope:
+                guard let parse = content?.parse else { return .failure(.no("Message content unavailable", .serverBug)) }
+                items.append(.envelope(parse.envelope))
+            case .body, .bodyStructure:
+                guard let parse = content?.parse else { return .failure(.no("Message content unavailable", .serverBug)) }
+                items.append(.bodyStructure(parse.root, extended: attribute == .bodyStructure))
+            case .rfc822:
+                items.append(.rfc822(content?.bytes ?? []))
+            case .rfc822Header:
+                items.append(.rfc822Header(content.map(header) ?? []))
+            case .rfc822Text:
+                guard let content else { return .failure(.no("Message content unavailable", .serverBug)) }
+                if let parse = content.parse {
+                    items.append(.rfc822Text(Array(parse.body.slice(of: content.bytes))))
+                } else {
+                    items.append(.rfc822Text(text(of: content.bytes)))
+                }
+            case .section(let spec, let partial, _):
+                guard let content else { return .failure(.no("Message content unavailable", .serverBug)) }
+                let data = section(spec, content).map { apply(partial, $0) }
+                items.append(.section(spec, offset: partial?.offset, data: data ?? []))
+            case .binary(let part, let partial, _):
+                guard let content, let parse = content.parse else { return .failure(.no("Message content unavailable", .serverBug)) }
+                switch decoded(part, parse, content.bytes) {
+                case .success(let data): items.append(.binary(part: part, offset: partial?.offset, data: apply(partial, data)))
+                case .failure(let problem): return .failure(problem)
+                }
+            case .binarySize(let part):
+                guard let content, let parse = content.parse else { return .failure(.no("Message content unavailable", .serverBug)) }
+                switch decoded(part, parse, content.bytes) {
+                case .success(let data): items.append(.binarySize(part: part, data.count))
+                case .failure(let problem): return .failure(problem)
+                }
+            }
+        }
+        return .success(items)
+    }
+
+    /// The header section of the bytes read (all of them when only the header was read).
+    static func header(_ content: MessageContent) -> [UInt8] {
+        if content.headerOnly { return content.bytes }
+        if let parse = content.parse { return Array(parse.header.slice(of: content.bytes)) }
+        return Array(content.bytes[..<headerEnd(content.bytes)])
+    }
+
+    static func text(of bytes: [UInt8]) -> [UInt8] { Array(bytes[headerEnd(bytes)...]) }
+
+    /// Where the header section ends: after the first empty line.
+    static func headerEnd(_ bytes: [UInt8]) -> Int {
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0A && bytes[index + 1] == 0x0A { return index + 2 }
+            if index + 3 < bytes.count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A, bytes[index + 2] == 0x0D, bytes[index + 3] == 0x0A {
+                return index + 4
+            }
+            index += 1
+        }
+        return bytes.count
+    }
+
+    /// BODY[section]: nil when the message has no such part.
+    static func section(_ spec: SectionSpec, _ content: MessageContent) -> [UInt8]? {
+        if spec.part.isEmpty, content.headerOnly || content.parse == nil {
+            let header = header(content)
+            switch spec.text {
+            case .header: return header
+            case .headerFields(let names): return SectionLocator.filterHeader(header, names: names, exclude: false)
+            case .headerFieldsNot(let names): return SectionLocator.filterHeader(header, names: names, exclude: true)
+            case .text: return text(of: content.bytes)
+            case nil, .mime: return content.bytes
+            }
+        }
+        guard let parse = content.parse, let located = SectionLocator.locate(spec, in: parse) else {
+            return spec.part.isEmpty && spec.text == nil ? content.bytes : nil
+        }
+        switch located {
+        case .range(let range): return Array(range.slice(of: content.bytes))
+        case .headerFields(let range, let names, let exclude):
+            return SectionLocator.filterHeader(range.slice(of: content.bytes), names: names, exclude: exclude)
+        case .empty: return []
+        }
+    }
+
+    /// `<offset.length>` applied to section data. RFC 9051 §6.4.5
+    static func apply(_ partial: FetchAttribute.Partial?, _ data: [UInt8]) -> [UInt8] {
+        guard let partial else { return data }
+        let start = min(Int(partial.offset), data.count)
+        let end = min(data.count, start + Int(partial.length))
+        return Array(data[start..<end])
+    }
+
+    static let knownEncodings: Set<String> = ["7bit", "8bit", "binary", "base64", "quoted-printable"]
+
+    /// BINARY[part]: the part's content with its transfer encoding removed. RFC 3516 §4.2
+    static func decoded(_ part: [Int], _ parse: ParsedMessage, _ bytes: [UInt8]) -> Result<[UInt8], Completion> {
+        guard let found = SectionLocator.binaryPart(part, in: parse) else { return .failure(.no("No such part", .nonexistent)) }
+        guard knownEncodings.contains(found.contentTransferEncoding.lowercased()) else {
+            return .failure(.no("Unknown Content-Transfer-Encoding", .unknownCTE))
+        }
+        return .success(found.decodedBody(in: bytes))
+    }
+}
+
+/// A FETCH that cannot answer for one message ends the command with this.
+extension Completion: Error {}

@@ -1,0 +1,40 @@
+import IMAPProtocol
+import InternetMessage
+
+/// What a FETCH must read for each message, decided once from its attributes.
+struct FetchPlan: Sendable {
+    var attributes: [FetchAttribute]
+    var need = ReadNeed()
+    var setsSeen = false
+
+    init(_ requested: [FetchAttribute], uid: Bool, modSeq: Bool) {
+        var attributes = requested
+        // RFC 9051 §6.4.9: UID FETCH answers always carry the UID.
+        if uid && !attributes.contains(.uid) { attributes.insert(.uid, at: 0) }
+        if modSeq && !attributes.contains(.modSeq) { attributes.append(.modSeq) }
+        self.attributes = attributes
+        for attribute in attributes {
+            setsSeen = setsSeen || attribute.setsSeen
+            switch attribute {
+            case .envelope, .body, .bodyStructure:
+                need.parse = true
+            case .rfc822, .rfc822Text:
+                need.body = true
+            case .rfc822Header:
+                need.header = true
+            case .section(let spec, _, _):
+                if spec.part.isEmpty, let text = spec.text, text != .text {
+                    need.header = true
+                } else {
+                    need.body = true
+                    if !spec.part.isEmpty || spec.text == .text { need.parse = true }
+                }
+            case .binary, .binarySize:
+                need.body = true
+                need.parse = true
+            case .flags, .internalDate, .rfc822Size, .uid, .modSeq:
+                continue
+            }
+        }
+    }
+}

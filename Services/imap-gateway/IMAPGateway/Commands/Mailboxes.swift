@@ -1,0 +1,84 @@
+import IMAPProtocol
+import StoreAPI
+import StoreClient
+
+/// CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, NAMESPACE and ENABLE. RFC 9051 §6.3,
+/// RFC 2342, RFC 5161.
+extension IMAPSession {
+    static let delimiter: Character = "/"
+
+    /// The account's mailbox called `name`, if any.
+    func mailbox(named name: MailboxName) async throws -> MailboxInfo? {
+        guard let account else { return nil }
+        return try await store.listMailboxes(account).first { $0.name == name.name }
+    }
+
+    func create(_ name: MailboxName) async throws -> Completion {
+        guard let account else { return .bad("Log in first") }
+        // RFC 9051 §6.3.4: a trailing delimiter only says a children are intended.
+        var wanted = name.name
+        while wanted.hasSuffix(String(Self.delimiter)) { wanted.removeLast() }
+        guard !wanted.isEmpty else { return .no("Invalid mailbox name", .cannot) }
+        if MailboxName(wanted).isInbox { return .no("INBOX always exists", .alreadyExists) }
+        _ = try await store.createMailbox(account, CreateMailboxRequest(name: MailboxName(wanted).name, subscribed: true))
+        return .ok("CREATE completed")
+    }
+
+    func delete(_ name: MailboxName) async throws -> Completion {
+        guard let account else { return .bad("Log in first") }
+        if name.isInbox { return .no("INBOX cannot be deleted", .cannot) }
+        guard let info = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
+        do {
+            try await store.deleteMailbox(account, mailbox: info.id)
+        } catch let error as StoreClientError where error.code == APIErrorCode.mailboxNotEmpty {
+            return .no("Mailbox has children; delete them first", .hasChildren)
+        }
+        if view?.mailbox.id == info.id {
+            // The selected mailbox is gone: RFC 9051 §6.3.5 leaves the session no mailbox.
+            view = nil
+            state = .authenticated
+        }
+        return .ok("DELETE completed")
+    }
+
+    func rename(_ from: MailboxName, _ to: MailboxName) async throws -> Completion {
+        guard let account else { return .bad("Log in first") }
+        if from.isInbox { return .no("Renaming INBOX is not supported", .cannot) }
+        if to.isInbox { return .no("INBOX already exists", .alreadyExists) }
+        guard let info = try await mailbox(named: from) else { return .no("No such mailbox", .nonexistent) }
+        if try await mailbox(named: to) != nil { return .no("Mailbox already exists", .alreadyExists) }
+        let renamed = try await store.updateMailbox(account, mailbox: info.id, UpdateMailboxRequest(name: to.name))
+        if view?.mailbox.id == info.id { view?.mailbox.name = renamed.name }
+        return .ok("RENAME completed")
+    }
+
+    func subscribe(_ name: MailboxName, _ subscribed: Bool) async throws -> Completion {
+        guard let account else { return .bad("Log in first") }
+        guard let info = try await mailbox(named: name) else {
+            // UNSUBSCRIBE of a name that is not there is harmless; SUBSCRIBE needs the mailbox.
+            return subscribed ? .no("No such mailbox", .nonexistent) : .ok("UNSUBSCRIBE completed")
+        }
+        _ = try await store.updateMailbox(account, mailbox: info.id, UpdateMailboxRequest(subscribed: subscribed))
+        return .ok(subscribed ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed")
+    }
+
+    /// One personal namespace, no prefix, `/` delimiter. RFC 2342 §5
+    func namespace() async throws -> Completion {
+        try await send(.namespace(personal: [Namespace(prefix: "", delimiter: Self.delimiter)], other: [], shared: []))
+        return .ok("NAMESPACE completed")
+    }
+
+    /// RFC 5161: only what we know and what changes behaviour is listed as enabled.
+    func enable(_ names: [String]) async throws -> Completion {
+        var newly: [String] = []
+        for name in names {
+            let known = ["CONDSTORE", "QRESYNC", "UTF8=ACCEPT", "IMAP4REV2"]
+            guard known.contains(name), !enabled.contains(name) else { continue }
+            enabled.insert(name)
+            newly.append(name)
+            if name == "QRESYNC" || name == "CONDSTORE" { condstoreActive = true }
+        }
+        try await send(.enabled(newly))
+        return .ok("ENABLE completed")
+    }
+}

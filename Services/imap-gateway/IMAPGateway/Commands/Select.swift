@@ -1,0 +1,76 @@
+import IMAPProtocol
+import StoreAPI
+
+/// SELECT and EXAMINE (with CONDSTORE and QRESYNC), CLOSE and UNSELECT. RFC 9051 §6.3.2,
+/// §6.4.1, RFC 3691, RFC 7162 §3.1.8, §3.2.5.
+extension IMAPSession {
+    static let systemFlags = ["\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft"]
+
+    func select(_ name: MailboxName, _ parameters: SelectParameters, readOnly: Bool) async throws -> Completion {
+        guard let account else { return .bad("Log in first") }
+        if parameters.qresync != nil && !qresyncEnabled { return .bad("ENABLE QRESYNC first") }
+        if state == .selected {
+            view = nil
+            state = .authenticated
+            // RFC 7162 §3.2.11: the client learns where the old mailbox's responses end.
+            if qresyncEnabled { try await send(.untagged(.ok, .closed, "Previous mailbox closed")) }
+        }
+        guard let box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
+        if parameters.condstore || parameters.qresync != nil { condstoreActive = true }
+        let cursor = try await feedHead(account)
+        var selected = MailboxView(mailbox: box, readOnly: readOnly, cursor: cursor, messages: try await summaries(account, box.id, uids: nil))
+        // Changes that raced the listing: applying them again is harmless.
+        _ = selected.apply(try await changes(account, since: cursor), through: cursor, allowExpunge: true)
+        view = selected
+        state = .selected
+        savedSearch = nil
+
+        let permanent = readOnly ? [] : Self.systemFlags + ["\\*"]
+        try await send(.flags(Self.systemFlags))
+        try await send(.untagged(.ok, .permanentFlags(permanent), readOnly ? "No permanent flags permitted" : "Flags permitted"))
+        try await send(.exists(selected.count))
+        if !enabled.contains("IMAP4REV2") {
+            try await send(.recent(0))
+            if let firstUnseen = (0..<selected.count).first(where: { !selected.flags[$0].contains(MessageFlag.seen) }) {
+                try await send(.untagged(.ok, .unseen(firstUnseen + 1), "First unseen"))
+            }
+        }
+        try await send(.untagged(.ok, .uidValidity(box.uidValidity), "UIDs valid"))
+        try await send(.untagged(.ok, .uidNext(selected.mailbox.uidNext), "Predicted next UID"))
+        try await send(.untagged(.ok, .highestModSeq(selected.mailbox.highestModSeq), "Highest"))
+        if let qresync = parameters.qresync, qresync.uidValidity == box.uidValidity {
+            try await resynchronize(account, qresync)
+        }
+        return .ok(readOnly ? "EXAMINE completed" : "SELECT completed", readOnly ? .readOnly : .readWrite)
+    }
+
+    /// QRESYNC: what vanished and what changed since the client's MODSEQ. RFC 7162 §3.2.5
+    private func resynchronize(_ account: String, _ qresync: SelectParameters.QResync) async throws {
+        guard let view else { return }
+        let known = qresync.knownUIDs
+        let vanished = try await expungedUIDs(account, mailbox: view.mailbox.id, since: qresync.modSeq)
+            .filter { known?.contains($0, largest: UInt32.max) ?? true }
+        if !vanished.isEmpty { try await send(.vanished(earlier: true, uids: vanished)) }
+        for message in try await summaries(account, view.mailbox.id, uids: nil) where message.modSeq > qresync.modSeq {
+            guard let seq = view.sequence(of: message.uid) else { continue }
+            try await send(.fetch(seq, [.uid(message.uid), .flags(message.flags), .modSeq(message.modSeq)]))
+        }
+    }
+
+    /// UIDs of a mailbox expunged after `since`, from the change log.
+    func expungedUIDs(_ account: String, mailbox: Int64, since: UInt64) async throws -> [UInt32] {
+        try await changes(account, since: since).filter { $0.mailboxID == mailbox && $0.kind == .expunged }.compactMap(\.uid)
+    }
+
+    /// CLOSE (expunging \Deleted silently, unless read-only) and UNSELECT.
+    func close(expunge: Bool) async throws -> Completion {
+        if expunge, let view, !view.readOnly, let account {
+            _ = try await store.expunge(account, mailbox: view.mailbox.id, ExpungeRequest(uids: nil, onlyDeleted: true))
+        }
+        view = nil
+        state = .authenticated
+        var done = Completion.ok(expunge ? "CLOSE completed" : "UNSELECT completed")
+        done.announce = false
+        return done
+    }
+}

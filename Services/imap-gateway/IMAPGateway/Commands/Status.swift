@@ -1,0 +1,47 @@
+import IMAPProtocol
+import StoreAPI
+
+/// STATUS, with SIZE (RFC 8438), HIGHESTMODSEQ (RFC 7162) and DELETED (RFC 9051).
+extension IMAPSession {
+    func status(_ name: MailboxName, _ items: [String]) async throws -> Completion {
+        guard let box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
+        let known = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "APPENDLIMIT"]
+        if let unknown = items.first(where: { !known.contains($0) }) { return .bad("Unknown STATUS item \(unknown)") }
+        try await send(.status(name, try await statusItems(box, items)))
+        return .ok("STATUS completed")
+    }
+
+    /// The values of `items` for one mailbox, in the order asked.
+    func statusItems(_ box: MailboxInfo, _ items: [String]) async throws -> [StatusItem] {
+        var deleted: Int?
+        if items.contains("DELETED"), let account {
+            deleted = try await summaries(account, box.id, uids: nil).filter { $0.flags.contains(MessageFlag.deleted) }.count
+        }
+        return items.compactMap { item -> StatusItem? in
+            switch item {
+            case "MESSAGES": return StatusItem(item, UInt64(box.messages))
+            case "RECENT": return StatusItem(item, UInt64(box.recent))
+            case "UIDNEXT": return StatusItem(item, UInt64(box.uidNext))
+            case "UIDVALIDITY": return StatusItem(item, UInt64(box.uidValidity))
+            case "UNSEEN": return StatusItem(item, UInt64(box.unseen))
+            case "SIZE": return StatusItem(item, UInt64(box.size))
+            case "HIGHESTMODSEQ": return StatusItem(item, box.highestModSeq)
+            case "DELETED": return StatusItem(item, UInt64(deleted ?? 0))
+            case "APPENDLIMIT": return StatusItem(item, UInt64(settings.maxMessageSize))
+            default: return nil
+            }
+        }
+    }
+
+    /// Every message summary of a mailbox in a UID set (all when nil), following the pages.
+    func summaries(_ account: String, _ mailbox: Int64, uids: String?) async throws -> [MessageSummary] {
+        var out: [MessageSummary] = []
+        var after: UInt32 = 0
+        while true {
+            let page = try await store.listMessages(account, mailbox: mailbox, uids: uids, after: after, limit: 10_000)
+            out += page.messages
+            guard let next = page.nextAfter else { return out }
+            after = next
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import IMAPProtocol
+import StoreAPI
+
+/// STORE and UID STORE, with .SILENT and UNCHANGEDSINCE. RFC 9051 §6.4.6, RFC 7162 §3.1.3.
+extension IMAPSession {
+    func storeFlags(_ set: SequenceSet, _ arguments: StoreArguments, uid: Bool) async throws -> Completion {
+        guard let account, let view else { return .bad("No mailbox selected") }
+        if view.readOnly { return .no("Mailbox is read-only", .readOnly) }
+        guard case .uids(let uids) = view.resolve(set, uid: uid, saved: savedSearch) else { return .bad("Invalid message number") }
+        if arguments.unchangedSince != nil { condstoreActive = true }
+        let live = uids.filter { !view.isExpunged($0) }
+        if live.isEmpty { return .ok("STORE completed") }
+        let operation: FlagUpdateRequest.Operation = switch arguments.operation {
+        case .add: .add
+        case .remove: .remove
+        case .replace: .replace
+        }
+        // \Recent is the server's to set, never stored. RFC 3501 §2.3.2
+        let flags = arguments.flags.map(\.name).filter { $0.lowercased() != "\\recent" }
+        let result = try await store.updateFlags(account, mailbox: view.mailbox.id,
+                                                 FlagUpdateRequest(uids: UIDSetText.encode(live), operation: operation, flags: flags,
+                                                                   unchangedSince: arguments.unchangedSince))
+        let modified = Set(result.modified)
+        for message in result.messages where !modified.contains(message.uid) {
+            self.view?.noteFlags(message.uid, message.flags, modSeq: message.modSeq)
+            guard !arguments.silent || arguments.unchangedSince != nil, let seq = self.view?.sequence(of: message.uid) else { continue }
+            // RFC 7162 §3.1.3: with UNCHANGEDSINCE the new MODSEQ is sent even when silent.
+            var items: [FetchItem] = arguments.silent ? [] : [.flags(message.flags)]
+            if uid || qresyncEnabled { items.insert(.uid(message.uid), at: 0) }
+            if condstoreActive { items.append(.modSeq(message.modSeq)) }
+            try await send(.fetch(seq, items))
+        }
+        if !modified.isEmpty {
+            let numbers = uid ? result.modified : result.modified.compactMap { self.view?.sequence(of: $0).map(UInt32.init) }
+            return .ok("Conditional STORE failed for some messages", .modified(numbers.sorted()))
+        }
+        return .ok("STORE completed")
+    }
+}

@@ -1,0 +1,114 @@
+import IMAPProtocol
+import NIOCore
+import ServiceKit
+
+/// Frames the client's bytes into commands (`IMAPCommandReader`) and passes them on as
+/// `IMAPInput`. It answers literal continuations itself, so a client sending `{310}` gets its
+/// `+` at once even while earlier commands are still running (RFC 9051 §7.5), and it runs the
+/// autologout clock.
+///
+/// After a STARTTLS command it frames nothing more until the session says how it went: bytes
+/// a client sends before the TLS handshake are thrown away, never run as commands (RFC 9051
+/// §11.1; the STARTTLS command-injection bugs, CVE-2011-0411).
+final class IMAPInboundHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = IMAPInput
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var reader: IMAPCommandReader
+    private let limits: ConnectionLimits
+    private var pausedForTLS = false
+    private var lastInput = NIODeadline.now()
+    private var timer: RepeatedTask?
+    private var timedOut = false
+
+    init(limits: ConnectionLimits, maxLineLength: Int) {
+        self.limits = limits
+        self.reader = IMAPCommandReader(maxLineLength: maxLineLength, maxLiteralSize: limits.maxLiteralSize.load(ordering: .relaxed))
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { _ in
+            let (handler, context) = bound.value
+            handler.checkTimeout(context)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        lastInput = .now()
+        reader.append(buffer.readableBytesView)
+        drain(context)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? TLSDecision {
+            // The session answered STARTTLS: bytes that came before TLS are dropped, or, if
+            // STARTTLS was refused, framed as usual.
+            if event == .started { _ = reader.takeBuffered() }
+            pausedForTLS = false
+            drain(context)
+            return
+        }
+        if event is ShutdownNotice {
+            context.fireChannelRead(wrapInboundOut(.shutdown))
+            context.fireChannelReadComplete()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func drain(_ context: ChannelHandlerContext) {
+        reader.maxLiteralSize = limits.maxLiteralSize.load(ordering: .relaxed)
+        var fired = false
+        defer { if fired { context.fireChannelReadComplete() } }
+        while !pausedForTLS, let event = reader.next() {
+            fired = fired || !(event == .continuationRequest)
+            switch event {
+            case .continuationRequest:
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "+ Ready for literal data\r\n")), promise: nil)
+            case .command(let command):
+                if Self.isStartTLS(command) { pausedForTLS = true }
+                context.fireChannelRead(wrapInboundOut(.command(command)))
+            case .literalTooLarge(let tag, _, let synchronizing):
+                context.fireChannelRead(wrapInboundOut(.literalTooLarge(tag: tag, synchronizing: synchronizing)))
+            case .lineTooLong(let tag):
+                context.fireChannelRead(wrapInboundOut(.lineTooLong(tag: tag)))
+            }
+        }
+    }
+
+    static func isStartTLS(_ command: IMAPFramedCommand) -> Bool {
+        guard command.literals.isEmpty, let space = command.lines[0].firstIndex(of: 0x20) else { return false }
+        return String(decoding: command.lines[0][(space + 1)...], as: UTF8.self).uppercased() == "STARTTLS"
+    }
+
+    private func checkTimeout(_ context: ChannelHandlerContext) {
+        let seconds = Int64(limits.timeoutSeconds.load(ordering: .relaxed))
+        guard NIODeadline.now() - lastInput > .seconds(seconds) else { return }
+        if timedOut {
+            // The session did not get to say goodbye (stuck writing to a client that reads
+            // nothing): close anyway.
+            if NIODeadline.now() - lastInput > .seconds(seconds + 30) { context.close(promise: nil) }
+            return
+        }
+        timedOut = true
+        context.fireChannelRead(wrapInboundOut(.timedOut))
+        context.fireChannelReadComplete()
+    }
+}
+
+/// Sent by the connection to the inbound handler after STARTTLS was answered.
+enum TLSDecision: Sendable, Equatable {
+    case started, refused
+}

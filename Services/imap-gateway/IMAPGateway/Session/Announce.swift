@@ -1,0 +1,57 @@
+import IMAPProtocol
+import StoreAPI
+
+/// Telling the client what changed in the selected mailbox — deliveries, other sessions'
+/// flags and expunges, POP3 deletions — from the store's change feed. RFC 9051 §7.4, §5.2,
+/// RFC 7162 §3.2.10 (VANISHED once QRESYNC is enabled).
+extension IMAPSession {
+    /// The account's newest MODSEQ: where a fresh view starts reading the feed.
+    func feedHead(_ account: String) async throws -> UInt64 {
+        try await store.changes(account, since: UInt64(Int64.max), wait: 0, limit: 1).highestModSeq
+    }
+
+    /// Every change after `since`, following the pages.
+    func changes(_ account: String, since: UInt64) async throws -> [Change] {
+        var out: [Change] = []
+        var position = since
+        while true {
+            let feed = try await store.changes(account, since: position, wait: 0, limit: 10_000)
+            out += feed.changes
+            guard feed.more, let last = feed.changes.last else { return out }
+            position = last.modSeq
+        }
+    }
+
+    /// Reads the feed from the view's position and announces what the client may hear now:
+    /// EXPUNGE (or VANISHED) only when `allowExpunge`, then EXISTS, then FETCH FLAGS.
+    func announceChanges(allowExpunge: Bool) async throws {
+        guard let account, var current = view else { return }
+        let feed = try await store.changes(account, since: current.cursor, wait: 0, limit: 10_000)
+        var changes = feed.changes
+        var through = feed.highestModSeq
+        if feed.more {
+            changes += try await self.changes(account, since: feed.changes.last?.modSeq ?? current.cursor)
+            through = max(through, changes.last?.modSeq ?? through)
+        }
+        guard view?.mailbox.id == current.mailbox.id else { return }
+        let before = current.count
+        let updates = current.apply(changes, through: through, allowExpunge: allowExpunge)
+        view = current
+        if !updates.expunged.isEmpty {
+            if qresyncEnabled {
+                try await send(.vanished(earlier: false, uids: updates.expunged.map(\.uid).sorted()))
+            } else {
+                for expunged in updates.expunged { try await send(.expunge(expunged.sequence)) }
+            }
+        }
+        if updates.existsChanged || current.count != before - updates.expunged.count {
+            try await send(.exists(current.count))
+        }
+        for change in updates.flagChanges {
+            guard let seq = current.sequence(of: change.uid), let flags = current.flags(of: change.uid) else { continue }
+            var items: [FetchItem] = [.uid(change.uid), .flags(flags)]
+            if condstoreActive { items.append(.modSeq(change.modSeq)) }
+            try await send(.fetch(seq, items))
+        }
+    }
+}

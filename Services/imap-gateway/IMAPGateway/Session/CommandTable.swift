@@ -1,0 +1,90 @@
+import IMAPProtocol
+
+/// Which command is legal in which state (RFC 9051 §6, §3), as one table.
+///
+/// | state | commands |
+/// |---|---|
+/// | any | CAPABILITY, NOOP, LOGOUT, ID |
+/// | not authenticated | STARTTLS, AUTHENTICATE, LOGIN |
+/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE |
+/// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, FETCH, STORE, COPY, MOVE and their UID forms |
+enum CommandTable {
+    enum Scope {
+        case any, notAuthenticated, authenticated, selected
+    }
+
+    static func scope(_ kind: IMAPCommand.Kind) -> Scope {
+        switch kind {
+        case .capability, .noop, .logout, .id: return .any
+        case .startTLS, .authenticate, .login: return .notAuthenticated
+        case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
+             .status, .append, .idle:
+            return .authenticated
+        case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search: return .selected
+        }
+    }
+
+    static func allowed(_ kind: IMAPCommand.Kind, in state: SessionState) -> Bool {
+        switch (scope(kind), state) {
+        case (.any, _): return true
+        case (.notAuthenticated, .notAuthenticated): return true
+        case (.authenticated, .authenticated), (.authenticated, .selected): return true
+        case (.selected, .selected): return true
+        default: return false
+        }
+    }
+
+    static func refusal(_ kind: IMAPCommand.Kind, in state: SessionState) -> String {
+        switch (scope(kind), state) {
+        case (.notAuthenticated, _): return "Already logged in"
+        case (_, .notAuthenticated): return "Log in first"
+        default: return "No mailbox selected"
+        }
+    }
+
+    /// FETCH, STORE and SEARCH (not their UID forms) must not be answered with EXPUNGE:
+    /// the client's sequence numbers would shift under it. RFC 9051 §7.5.1
+    static func mayExpunge(_ kind: IMAPCommand.Kind) -> Bool {
+        switch kind {
+        case .fetch(_, _, _, let uid), .store(_, _, let uid), .search(_, let uid): return uid
+        default: return true
+        }
+    }
+
+    /// The command's name, for metrics.
+    static func name(_ kind: IMAPCommand.Kind) -> String {
+        switch kind {
+        case .capability: return "CAPABILITY"
+        case .noop: return "NOOP"
+        case .logout: return "LOGOUT"
+        case .id: return "ID"
+        case .startTLS: return "STARTTLS"
+        case .authenticate: return "AUTHENTICATE"
+        case .login: return "LOGIN"
+        case .enable: return "ENABLE"
+        case .select: return "SELECT"
+        case .examine: return "EXAMINE"
+        case .create: return "CREATE"
+        case .delete: return "DELETE"
+        case .rename: return "RENAME"
+        case .subscribe: return "SUBSCRIBE"
+        case .unsubscribe: return "UNSUBSCRIBE"
+        case .list: return "LIST"
+        case .lsub: return "LSUB"
+        case .namespace: return "NAMESPACE"
+        case .status: return "STATUS"
+        case .append: return "APPEND"
+        case .idle: return "IDLE"
+        case .check: return "CHECK"
+        case .close: return "CLOSE"
+        case .unselect: return "UNSELECT"
+        case .expunge: return "EXPUNGE"
+        case .uidExpunge: return "UID EXPUNGE"
+        case .fetch(_, _, _, let uid): return uid ? "UID FETCH" : "FETCH"
+        case .store(_, _, let uid): return uid ? "UID STORE" : "STORE"
+        case .copy(_, _, let uid): return uid ? "UID COPY" : "COPY"
+        case .move(_, _, let uid): return uid ? "UID MOVE" : "MOVE"
+        case .search(_, let uid): return uid ? "UID SEARCH" : "SEARCH"
+        }
+    }
+}

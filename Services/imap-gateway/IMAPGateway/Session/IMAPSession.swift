@@ -1,0 +1,227 @@
+import Foundation
+import IMAPProtocol
+import Logging
+import Metrics
+import StoreAPI
+import ServiceKit
+import StoreClient
+
+/// One IMAP session: the state machine of RFC 9051 §3, its commands (Commands/, one file per
+/// command or family) and the view of the selected mailbox. The connection feeds it framed
+/// commands one at a time; IDLE is the one time it also acts on its own, when the store's
+/// change feed says something happened.
+actor IMAPSession {
+    let settings: SessionSettings
+    let store: StoreClient
+    let watcher: ChangeWatcher
+    let users: UserConnections
+    let limits: ConnectionLimits
+    var logger: Logger
+    let sink: any ResponseSink
+
+    var isTLS: Bool
+    var state = SessionState.notAuthenticated
+    /// The logged-in account (canonical address).
+    var account: String?
+    var view: MailboxView?
+    /// Extensions the client turned on with ENABLE (CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4REV2).
+    var enabled: Set<String> = []
+    /// A CONDSTORE-enabling command was used: MODSEQ goes into every FETCH. RFC 7162 §3.1
+    var condstoreActive = false
+    /// UIDs saved by SEARCH … RETURN (SAVE), for `$`. RFC 5182
+    var savedSearch: [UInt32]?
+    var loginFailures = 0
+    /// An AUTHENTICATE waiting for the client's SASL response. RFC 9051 §6.2.2
+    var authenticating: String?
+    var idle: IdleState?
+    private var pending: [UInt8] = []
+
+    struct IdleState {
+        var tag: String
+        var task: Task<Void, Never>
+        var cancelWatch: @Sendable () -> Void
+    }
+
+    init(settings: SessionSettings, isTLS: Bool, store: StoreClient, watcher: ChangeWatcher, users: UserConnections,
+         limits: ConnectionLimits, logger: Logger, sink: any ResponseSink) {
+        self.settings = settings
+        self.isTLS = isTLS
+        self.store = store
+        self.watcher = watcher
+        self.users = users
+        self.limits = limits
+        self.logger = logger
+        self.sink = sink
+    }
+
+    var utf8Enabled: Bool { enabled.contains("UTF8=ACCEPT") }
+    var qresyncEnabled: Bool { enabled.contains("QRESYNC") }
+
+    // MARK: Output
+
+    func send(_ response: IMAPResponse) async throws {
+        pending += response.encoded(utf8Enabled: utf8Enabled)
+        if pending.count >= 64 * 1024 { try await flush() }
+    }
+
+    /// Raw bytes (a FETCH literal streamed in pieces).
+    func sendRaw(_ bytes: [UInt8]) async throws {
+        pending += bytes
+        if pending.count >= 64 * 1024 { try await flush() }
+    }
+
+    func flush() async throws {
+        guard !pending.isEmpty else { return }
+        let bytes = pending
+        pending = []
+        try await sink.write(bytes)
+    }
+
+    // MARK: Lifecycle
+
+    func greet() async -> SessionDirective {
+        do {
+            try await send(.untagged(.ok, .capability(capabilities), "\(settings.hostname) Buzón IMAP ready"))
+            try await flush()
+            return .proceed
+        } catch {
+            return .close
+        }
+    }
+
+    func tlsStarted() {
+        isTLS = true
+    }
+
+    /// The connection is gone: free what the session held.
+    func disconnected() {
+        guard state != .logout || account != nil else { return }
+        if let idle {
+            idle.cancelWatch()
+            idle.task.cancel()
+            self.idle = nil
+        }
+        if let account, state != .notAuthenticated { users.release(account) }
+        account = nil
+        state = .logout
+    }
+
+    // MARK: Input
+
+    func handle(_ input: IMAPInput) async -> SessionDirective {
+        do {
+            let directive = try await dispatch(input)
+            try await flush()
+            return directive
+        } catch {
+            logger.debug("session ends", metadata: ["error": "\(error)"])
+            return .close
+        }
+    }
+
+    private func dispatch(_ input: IMAPInput) async throws -> SessionDirective {
+        switch input {
+        case .timedOut:
+            try await send(.untagged(.bye, nil, "Autologout; idle for too long"))
+            return .close
+        case .shutdown:
+            try await send(.untagged(.bye, .unavailable, "Server shutting down"))
+            return .close
+        case .lineTooLong(let tag):
+            try await reply(tag, .bad, nil, "Line too long")
+            return .proceed
+        case .literalTooLarge(let tag, let synchronizing):
+            if !synchronizing {
+                // RFC 7888 §4: the octets of a refused {n+} literal are still coming; the
+                // reader skips them, the command is answered BAD.
+                try await reply(tag, .bad, .tooBig, "Literal too large")
+            } else {
+                try await reply(tag, .no, .tooBig, "Literal too large")
+            }
+            return .proceed
+        case .command(let framed):
+            if idle != nil { return try await idleInput(framed) }
+            if let mechanism = authenticating { return try await saslResponse(framed, mechanism: mechanism) }
+            return try await command(framed)
+        }
+    }
+
+    /// Answers a tagged status, or an untagged one when there was no tag.
+    func reply(_ tag: String?, _ status: IMAPStatus, _ code: ResponseCode?, _ text: String) async throws {
+        if let tag { try await send(.tagged(tag, status, code, text)) } else { try await send(.untagged(status == .no ? .bad : status, code, text)) }
+    }
+
+    private func command(_ framed: IMAPFramedCommand) async throws -> SessionDirective {
+        let parser = IMAPCommandParser(utf8Enabled: utf8Enabled)
+        let command: IMAPCommand
+        switch parser.parse(framed) {
+        case .success(let parsed): command = parsed
+        case .failure(let error):
+            Counter(label: "buzon_imap_bad_commands_total").increment()
+            try await syntaxError(error)
+            return .proceed
+        }
+        guard CommandTable.allowed(command.kind, in: state) else {
+            try await reply(command.tag, .bad, nil, CommandTable.refusal(command.kind, in: state))
+            return .proceed
+        }
+        let started = ContinuousClock.now
+        let completion: Completion
+        do {
+            completion = try await run(command)
+        } catch let error as StoreClientError {
+            completion = Completion.storeFailure(error)
+            logger.warning("store call failed", metadata: ["error": "\(error)"])
+        }
+        if state == .selected, completion.status != .bad, completion.announce {
+            try await announceChanges(allowExpunge: CommandTable.mayExpunge(command.kind))
+        }
+        if let status = completion.status {
+            try await send(.tagged(command.tag, status, completion.code, completion.text))
+        }
+        for response in completion.afterward { try await send(response) }
+        Timer(label: "buzon_imap_command_seconds", dimensions: [("command", CommandTable.name(command.kind))]).recordInterval(since: started)
+        return completion.directive
+    }
+
+    private func syntaxError(_ error: IMAPSyntaxError) async throws {
+        switch error.kind {
+        case .noTag:
+            try await send(.untagged(.bad, nil, "Command line not understood"))
+        case .badCharset:
+            try await reply(error.tag, .no, .badCharset(["UTF-8", "US-ASCII"]), "Unsupported charset")
+        default:
+            try await reply(error.tag, .bad, nil, "Syntax error: \(error.detail)")
+        }
+    }
+}
+
+/// How a command ended: its tagged status and what the connection does next.
+struct Completion: Sendable {
+    var status: IMAPStatus?
+    var code: ResponseCode?
+    var text: String
+    var directive: SessionDirective = .proceed
+    /// Whether pending mailbox changes are announced before the tagged answer.
+    var announce = true
+    /// Sent after the tagged answer (a BYE before closing).
+    var afterward: [IMAPResponse] = []
+
+    static func ok(_ text: String, _ code: ResponseCode? = nil) -> Completion { Completion(status: .ok, code: code, text: text) }
+    static func no(_ text: String, _ code: ResponseCode? = nil) -> Completion { Completion(status: .no, code: code, text: text) }
+    static func bad(_ text: String) -> Completion { Completion(status: .bad, code: nil, text: text) }
+    /// The command answered itself (IDLE, AUTHENTICATE waiting for the client).
+    static let deferred = Completion(status: nil, code: nil, text: "", announce: false)
+
+    static func storeFailure(_ error: StoreClientError) -> Completion {
+        if error.isTemporary { return .no("The mail store is unavailable; try again", .unavailable) }
+        switch error.code {
+        case APIErrorCode.mailboxNotFound: return .no("No such mailbox", .nonexistent)
+        case APIErrorCode.alreadyExists: return .no("Mailbox already exists", .alreadyExists)
+        case APIErrorCode.invalidMailboxName: return .no("Invalid mailbox name", .cannot)
+        case APIErrorCode.tooLarge: return .no("Message too large", .tooBig)
+        case APIErrorCode.invalidFlag: return .bad("Invalid flag")
+        default: return .no("Refused: \(error)", .cannot)
+        }
+    }
+}

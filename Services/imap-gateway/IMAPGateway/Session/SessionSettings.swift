@@ -1,0 +1,32 @@
+import IMAPProtocol
+
+/// What a session needs to know about its gateway and its connection.
+struct SessionSettings: Sendable {
+    var hostname: String
+    /// STARTTLS can be offered (a certificate is configured and the connection is not TLS yet).
+    var tlsAvailable: Bool
+    /// Passwords may be sent on this connection without TLS (loopback, or configuration).
+    var plaintextAuthAllowed: Bool
+    var maxLoginFailures = 3
+    var maxMessageSize = IMAPDefaults.literalSize
+    var timeoutSeconds = 1800
+    var loginTimeoutSeconds = 60
+    var maxConnectionsPerUser = 50
+    var clientAddress = "unknown"
+}
+
+/// The session's state, RFC 9051 §3.
+enum SessionState: Sendable, Equatable {
+    case notAuthenticated
+    case authenticated
+    case selected
+    case logout
+}
+
+/// What the connection must do after a command.
+enum SessionDirective: Sendable, Equatable {
+    case proceed
+    case close
+    /// Install TLS now: the tagged OK has been written.
+    case startTLS
+}

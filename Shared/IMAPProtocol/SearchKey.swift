@@ -1,0 +1,68 @@
+/// A search program (RFC 9051 §6.4.4, RFC 3501 §6.4.4): keys ANDed together, with OR, NOT
+/// and parentheses nesting. Strings are kept as bytes decoded per the CHARSET (UTF-8 or
+/// US-ASCII) into `String`.
+///
+/// ```
+/// search-key = "ALL" / "ANSWERED" / "BCC" SP astring / "BEFORE" SP date / "BODY" SP astring /
+///              "CC" SP astring / "DELETED" / "FLAGGED" / "FROM" SP astring / "KEYWORD" SP flag-keyword /
+///              "NEW" / "OLD" / "ON" SP date / "RECENT" / "SEEN" / "SINCE" SP date / "SUBJECT" SP astring /
+///              "TEXT" SP astring / "TO" SP astring / "UNANSWERED" / "UNDELETED" / "UNFLAGGED" /
+///              "UNKEYWORD" SP flag-keyword / "UNSEEN" / "DRAFT" / "HEADER" SP header-fld-name SP astring /
+///              "LARGER" SP number64 / "NOT" SP search-key / "OR" SP search-key SP search-key /
+///              "SENTBEFORE" SP date / "SENTON" SP date / "SENTSINCE" SP date / "SMALLER" SP number64 /
+///              "UID" SP sequence-set / "UNDRAFT" / sequence-set / "(" search-key *(SP search-key) ")" /
+///              "MODSEQ" [SP entry-name SP entry-type-req] SP mod-sequence-valzer   ; RFC 7162 §3.1.5
+/// ```
+public indirect enum SearchKey: Sendable, Hashable {
+    case all
+    /// A flag set (`SEEN` is `.flag(.seen)`, `KEYWORD $Junk` is `.flag(Flag("$Junk"))`).
+    case flag(Flag)
+    /// A flag not set (`UNSEEN`, `UNKEYWORD x`).
+    case noFlag(Flag)
+    /// NEW = RECENT UNSEEN, OLD = NOT RECENT, RECENT (RFC 3501; gone in 9051, still sent).
+    case new, old, recent
+    /// Internal date (the day, in the server's zone) before / on / since. RFC 9051 §6.4.4
+    case before(IMAPDate), on(IMAPDate), since(IMAPDate)
+    /// Date: header, ignoring time and zone.
+    case sentBefore(IMAPDate), sentOn(IMAPDate), sentSince(IMAPDate)
+    case larger(UInt64), smaller(UInt64)
+    /// HEADER name value (name upper-cased); FROM/TO/CC/BCC/SUBJECT are HEADER with that name.
+    case header(String, String)
+    case body(String)
+    case text(String)
+    case sequence(SequenceSet)
+    case uid(SequenceSet)
+    case modSeq(UInt64)
+    case not(SearchKey)
+    case or(SearchKey, SearchKey)
+    case and([SearchKey])
+}
+
+/// ESEARCH return options. RFC 4731 §3.1, RFC 5182 §2 (SAVE), RFC 9051 §6.4.4.
+public enum SearchReturnOption: String, Sendable, Hashable {
+    case min = "MIN", max = "MAX", all = "ALL", count = "COUNT", save = "SAVE"
+}
+
+/// A whole SEARCH command's arguments.
+///
+/// ```
+/// search = "SEARCH" [search-return-opts] SP search-program
+/// search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"
+/// search-program = ["CHARSET" SP charset SP] search-key *(SP search-key)
+/// ```
+public struct SearchProgram: Sendable, Hashable {
+    /// The CHARSET, upper-cased, if given. Only UTF-8 and US-ASCII are accepted by the parser;
+    /// any other is `IMAPSyntaxError.Kind.badCharset` (answered `NO [BADCHARSET (UTF-8 US-ASCII)]`).
+    public var charset: String?
+    /// nil: a plain SEARCH (answer `* SEARCH …`); otherwise ESEARCH with these options
+    /// (`RETURN ()` means ALL, RFC 4731 §3.1).
+    public var returnOptions: [SearchReturnOption]?
+    /// The keys, ANDed (`.and` of the top-level list; a single key stands alone).
+    public var key: SearchKey
+
+    public init(charset: String? = nil, returnOptions: [SearchReturnOption]? = nil, key: SearchKey) {
+        self.charset = charset
+        self.returnOptions = returnOptions
+        self.key = key
+    }
+}
