@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import imaplib
 import poplib
 import smtplib
 
@@ -16,7 +17,7 @@ import requests
 from conftest import ROOT, free_port
 
 
-SERVICES = (b"mailbox-store", b"smtp-gateway", b"pop3-gateway")
+SERVICES = (b"mailbox-store", b"smtp-gateway", b"pop3-gateway", b"imap-gateway")
 
 
 def store_pids(data_dir: Path, names: tuple[bytes, ...] = (b"mailbox-store",)) -> list[int]:
@@ -55,12 +56,14 @@ def healthy(url: str) -> bool:
 def test_make_up_runs_restarts_and_stops(tmp_path):
     data = tmp_path / "data"
     port, mx, submission, submissions, admin, pop3, pop3s, pop3_admin = (free_port() for _ in range(8))
+    imap, imaps, imap_admin = (free_port() for _ in range(3))
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, BUZON_DATA_DIR=str(data), BUZON_STORE_PORT=str(port), CONFIG="debug",
                BUZON_SKIP_BUILD="1", BUZON_BCRYPT_COST="4", BUZON_LOG_LEVEL="warning",
                BUZON_SMTP_MX_PORT=str(mx), BUZON_SMTP_SUBMISSION_PORT=str(submission),
                BUZON_SMTP_SUBMISSIONS_PORT=str(submissions), BUZON_SMTP_ADMIN_PORT=str(admin),
-               BUZON_POP3_PORT=str(pop3), BUZON_POP3S_PORT=str(pop3s), BUZON_POP3_ADMIN_PORT=str(pop3_admin))
+               BUZON_POP3_PORT=str(pop3), BUZON_POP3S_PORT=str(pop3s), BUZON_POP3_ADMIN_PORT=str(pop3_admin),
+               BUZON_IMAP_PORT=str(imap), BUZON_IMAPS_PORT=str(imaps), BUZON_IMAP_ADMIN_PORT=str(imap_admin))
     env.pop("BUZON_INTERNAL_TOKEN", None)
     log = open(tmp_path / "up.log", "wb")
     up = subprocess.Popen(["make", "up"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -81,7 +84,14 @@ def test_make_up_runs_restarts_and_stops(tmp_path):
         boxes = requests.get(url + "/v1/accounts/demo@example.test/mailboxes", headers=auth, timeout=10).json()["mailboxes"]
         assert next(b for b in boxes if b["name"] == "INBOX")["messages"] == 1
 
-        # And the demo user reads it over POP3.
+        # The demo user sees it over IMAP (without marking it read)…
+        wait_for(lambda: healthy(f"http://127.0.0.1:{imap_admin}"), 30, "the imap-gateway")
+        with imaplib.IMAP4("127.0.0.1", imap, timeout=10) as mailbox:
+            mailbox.login("demo@example.test", "demo")
+            assert mailbox.select("INBOX", readonly=True) == ("OK", [b"1"])
+            assert b"hello" in mailbox.fetch("1", "(BODY.PEEK[TEXT])")[1][0][1]
+
+        # …and reads it over POP3.
         wait_for(lambda: healthy(f"http://127.0.0.1:{pop3_admin}"), 30, "the pop3-gateway")
         client = poplib.POP3("127.0.0.1", pop3, timeout=10)
         client.user("demo@example.test")

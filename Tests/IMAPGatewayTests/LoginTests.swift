@@ -50,7 +50,7 @@ struct LoginTests {
         #expect(caps.contains("LOGINDISABLED") && caps.contains("STARTTLS") && !caps.contains("AUTH=PLAIN"))
         await t.send("a3 LOGIN alice@example.test secret", last: "a3 NO [PRIVACYREQUIRED]")
         let (directive, _) = await t.send("a4 STARTTLS")
-        #expect(directive == .startTLS)
+        #expect(directive == .startTLS(tag: "a4"))
         await t.store.stop()
     }
 

@@ -5,11 +5,11 @@ import StoreAPI
 
 /// STARTTLS, LOGIN and AUTHENTICATE PLAIN (with SASL-IR). RFC 9051 §6.2, RFC 4959, RFC 4616.
 extension IMAPSession {
-    func startTLS() async throws -> Completion {
+    /// The tagged OK is the connection's to send (see `SessionDirective.startTLS`).
+    func startTLS(tag: String) async throws -> Completion {
         guard settings.tlsAvailable, !isTLS else { return .bad("TLS is not available here") }
-        var done = Completion.ok("Begin TLS negotiation now")
-        done.directive = .startTLS
-        done.announce = false
+        var done = Completion.deferred
+        done.directive = .startTLS(tag: tag)
         return done
     }
 

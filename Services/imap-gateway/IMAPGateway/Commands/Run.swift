@@ -9,7 +9,7 @@ extension IMAPSession {
         case .noop, .check: return .ok("\(CommandTable.name(command.kind)) completed")
         case .logout: return try await logout()
         case .id(let fields): return try await id(fields)
-        case .startTLS: return try await startTLS()
+        case .startTLS: return try await startTLS(tag: tag)
         case .login(let user, let password): return try await login(user, password)
         case .authenticate(let mechanism, let initial): return try await authenticate(tag: tag, mechanism: mechanism, initialResponse: initial)
         case .enable(let names): return try await enable(names)

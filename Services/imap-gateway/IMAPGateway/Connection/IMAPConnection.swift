@@ -70,14 +70,22 @@ enum IMAPConnection {
             switch await session.handle(input) {
             case .close:
                 return
-            case .startTLS:
+            case .startTLS(let tag):
                 guard let tls else { return }
-                try await channel.pipeline.addHandler(NIOSSLServerHandler(context: tls), position: .first).get()
+                try await channel.eventLoop.submit {
+                    // One event-loop turn: the OK goes out, TLS goes in, and what came before it
+                    // is dropped; no read can fall between them.
+                    let handler = try channel.pipeline.syncOperations.handler(type: IMAPInboundHandler.self)
+                    channel.writeAndFlush(ByteBuffer(string: "\(tag) OK Begin TLS negotiation now\r\n"), promise: nil)
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first)
+                    handler.resume(afterTLS: true)
+                }.get()
                 await session.tlsStarted()
-                channel.pipeline.fireUserInboundEventTriggered(TLSDecision.started)
             case .proceed:
                 if case .command(let framed) = input, IMAPInboundHandler.isStartTLS(framed) {
-                    channel.pipeline.fireUserInboundEventTriggered(TLSDecision.refused)
+                    try await channel.eventLoop.submit {
+                        try channel.pipeline.syncOperations.handler(type: IMAPInboundHandler.self).resume(afterTLS: false)
+                    }.get()
                 }
             }
         }

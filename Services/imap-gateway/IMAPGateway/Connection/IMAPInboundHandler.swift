@@ -22,6 +22,7 @@ final class IMAPInboundHandler: ChannelDuplexHandler {
     private var lastInput = NIODeadline.now()
     private var timer: RepeatedTask?
     private var timedOut = false
+    private var context: ChannelHandlerContext?
 
     init(limits: ConnectionLimits, maxLineLength: Int) {
         self.limits = limits
@@ -29,6 +30,7 @@ final class IMAPInboundHandler: ChannelDuplexHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         timer = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { _ in
             let (handler, context) = bound.value
@@ -38,6 +40,7 @@ final class IMAPInboundHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
+        self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -52,15 +55,15 @@ final class IMAPInboundHandler: ChannelDuplexHandler {
         drain(context)
     }
 
+    /// The session answered STARTTLS: bytes that came before TLS are dropped, or, if STARTTLS
+    /// was refused, framed as usual. Called on the event loop.
+    func resume(afterTLS started: Bool) {
+        if started { _ = reader.takeBuffered() }
+        pausedForTLS = false
+        if let context { drain(context) }
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? TLSDecision {
-            // The session answered STARTTLS: bytes that came before TLS are dropped, or, if
-            // STARTTLS was refused, framed as usual.
-            if event == .started { _ = reader.takeBuffered() }
-            pausedForTLS = false
-            drain(context)
-            return
-        }
         if event is ShutdownNotice {
             context.fireChannelRead(wrapInboundOut(.shutdown))
             context.fireChannelReadComplete()
@@ -106,9 +109,4 @@ final class IMAPInboundHandler: ChannelDuplexHandler {
         context.fireChannelRead(wrapInboundOut(.timedOut))
         context.fireChannelReadComplete()
     }
-}
-
-/// Sent by the connection to the inbound handler after STARTTLS was answered.
-enum TLSDecision: Sendable, Equatable {
-    case started, refused
 }

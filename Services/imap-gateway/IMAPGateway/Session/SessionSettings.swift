@@ -27,6 +27,7 @@ enum SessionState: Sendable, Equatable {
 enum SessionDirective: Sendable, Equatable {
     case proceed
     case close
-    /// Install TLS now: the tagged OK has been written.
-    case startTLS
+    /// Answer the STARTTLS command with this tag `OK` and install TLS, in one step on the
+    /// event loop: a ClientHello sent right after the OK must meet the TLS handler.
+    case startTLS(tag: String)
 }
