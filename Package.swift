@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "MailboxStore",
             dependencies: [
-                "InternetMessage", "StoreAPI", "ServiceKit",
+                "InternetMessage", "IMAPProtocol", "StoreAPI", "ServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -195,3 +195,10 @@ extension StoreClient {
 
 import struct Foundation.Data
 import class Foundation.JSONDecoder
+
+extension StoreClient {
+    /// IMAP SEARCH over a mailbox, evaluated by the store (see `SearchRequest`).
+    public func search(_ account: String, mailbox: Int64, _ request: SearchRequest) async throws -> SearchResult {
+        try await json(SearchResult.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/search", body: request)
+    }
+}

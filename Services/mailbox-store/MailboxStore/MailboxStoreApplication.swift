@@ -35,6 +35,7 @@ public func buildMailboxStore(
     GatewayRoutes(store: store).add(to: router)
     MailboxRoutes(store: store).add(to: router)
     MessageRoutes(store: store).add(to: router)
+    SearchRoutes(store: store).add(to: router)
     DeliveryRoutes(store: store).add(to: router)
     ChangeRoutes(store: store).add(to: router)
     LockRoutes(store: store).add(to: router)

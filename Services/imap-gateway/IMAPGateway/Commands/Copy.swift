@@ -13,7 +13,7 @@ extension IMAPSession {
         let live = uids.filter { !view.isExpunged($0) }
         if live.isEmpty { return .ok("\(verb) completed; nothing to \(verb.lowercased())") }
         let result = try await store.copy(account, mailbox: view.mailbox.id,
-                                          CopyRequest(uids: UIDSetText.encode(live), targetMailboxID: destination.id, move: move))
+                                          CopyRequest(uids: UIDSetCompression.sorted(live), targetMailboxID: destination.id, move: move))
         let code = ResponseCode.copyUID(uidValidity: result.uidValidity, source: result.mapping.map { $0[0] },
                                         destination: result.mapping.map { $0[1] })
         guard move else { return .ok("COPY completed", code) }

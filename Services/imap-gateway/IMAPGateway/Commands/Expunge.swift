@@ -10,27 +10,11 @@ extension IMAPSession {
         if let set {
             guard case .uids(let list) = view.resolve(set, uid: true, saved: savedSearch) else { return .bad("Invalid UID set") }
             if list.isEmpty { return .ok("UID EXPUNGE completed") }
-            uids = UIDSetText.encode(list)
+            uids = UIDSetCompression.sorted(list)
         }
         _ = try await store.expunge(account, mailbox: view.mailbox.id, ExpungeRequest(uids: uids, onlyDeleted: true))
         // The expunged messages reach the client through the change feed, with every other
         // change in order, just before the tagged OK.
         return .ok(set == nil ? "EXPUNGE completed" : "UID EXPUNGE completed")
-    }
-}
-
-/// A compact UID set for the store API (`1:4,7`).
-enum UIDSetText {
-    static func encode(_ uids: [UInt32]) -> String {
-        var parts: [String] = []
-        var index = 0
-        let sorted = uids.sorted()
-        while index < sorted.count {
-            var end = index
-            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] &+ 1 || sorted[end + 1] == sorted[end] { end += 1 }
-            parts.append(sorted[index] == sorted[end] ? "\(sorted[index])" : "\(sorted[index]):\(sorted[end])")
-            index = end + 1
-        }
-        return parts.joined(separator: ",")
     }
 }

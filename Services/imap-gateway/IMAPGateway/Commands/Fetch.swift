@@ -26,7 +26,7 @@ extension IMAPSession {
         }
         let live = uids.filter { !view.isExpunged($0) }
         if live.isEmpty { return .ok("FETCH completed") }
-        var messages = try await summaries(account, view.mailbox.id, uids: UIDSetText.encode(live))
+        var messages = try await summaries(account, view.mailbox.id, uids: UIDSetCompression.sorted(live))
         if let since = modifiers.changedSince { messages = messages.filter { $0.modSeq > since } }
 
         var implicitFlags = Set<UInt32>()
@@ -34,7 +34,7 @@ extension IMAPSession {
             let unseen = messages.filter { !$0.flags.contains(MessageFlag.seen) }.map(\.uid)
             if !unseen.isEmpty {
                 let result = try await store.updateFlags(account, mailbox: view.mailbox.id,
-                                                         FlagUpdateRequest(uids: UIDSetText.encode(unseen), operation: .add, flags: [MessageFlag.seen]))
+                                                         FlagUpdateRequest(uids: UIDSetCompression.sorted(unseen), operation: .add, flags: [MessageFlag.seen]))
                 let updated = Dictionary(result.messages.map { ($0.uid, $0) }, uniquingKeysWith: { a, _ in a })
                 for index in messages.indices {
                     guard let new = updated[messages[index].uid] else { continue }

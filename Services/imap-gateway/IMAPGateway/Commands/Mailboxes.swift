@@ -43,13 +43,25 @@ extension IMAPSession {
 
     func rename(_ from: MailboxName, _ to: MailboxName) async throws -> Completion {
         guard let account else { return .bad("Log in first") }
-        if from.isInbox { return .no("Renaming INBOX is not supported", .cannot) }
         if to.isInbox { return .no("INBOX already exists", .alreadyExists) }
+        if from.isInbox { return try await renameInbox(to: to, account: account) }
         guard let info = try await mailbox(named: from) else { return .no("No such mailbox", .nonexistent) }
         if try await mailbox(named: to) != nil { return .no("Mailbox already exists", .alreadyExists) }
         let renamed = try await store.updateMailbox(account, mailbox: info.id, UpdateMailboxRequest(name: to.name))
         if view?.mailbox.id == info.id { view?.mailbox.name = renamed.name }
         return .ok("RENAME completed")
+    }
+
+    /// RFC 9051 §6.3.6: renaming INBOX moves its messages to a new mailbox and leaves INBOX
+    /// empty (its children stay where they are).
+    private func renameInbox(to: MailboxName, account: String) async throws -> Completion {
+        if try await mailbox(named: to) != nil { return .no("Mailbox already exists", .alreadyExists) }
+        guard let inbox = try await mailbox(named: .inbox) else { return .no("No INBOX", .serverBug) }
+        let target = try await store.createMailbox(account, CreateMailboxRequest(name: to.name, subscribed: true))
+        if inbox.messages > 0 {
+            _ = try await store.copy(account, mailbox: inbox.id, CopyRequest(uids: "1:*", targetMailboxID: target.id, move: true))
+        }
+        return .ok("RENAME completed; INBOX is now empty")
     }
 
     func subscribe(_ name: MailboxName, _ subscribed: Bool) async throws -> Completion {

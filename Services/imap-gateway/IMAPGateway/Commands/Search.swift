@@ -1,75 +1,74 @@
 import IMAPProtocol
-import InternetMessage
 import StoreAPI
 
 /// SEARCH and UID SEARCH with every key, CHARSET UTF-8, ESEARCH return options (RFC 4731),
-/// SAVE and `$` (RFC 5182), MODSEQ (RFC 7162 §3.1.5). Matching is SearchEvaluator's; this
-/// reads only what the keys need (nothing, the header, or the whole message).
+/// SAVE and `$` (RFC 5182), MODSEQ (RFC 7162 §3.1.5). The store evaluates the keys beside the
+/// messages (`SearchRequest`); the session only turns its sequence numbers, `*` and `$` into
+/// UIDs first, and the answer back into sequence numbers.
 extension IMAPSession {
     func search(tag: String, _ program: SearchProgram, uid: Bool) async throws -> Completion {
         guard let account, let view else { return .bad("No mailbox selected") }
         let usesModSeq = Self.mentionsModSeq(program.key)
         if usesModSeq { condstoreActive = true }
-        let messages = try await summaries(account, view.mailbox.id, uids: nil)
-        let evaluator = SearchEvaluator(largestSequence: UInt32(view.count), largestUID: view.largestUID, savedResult: savedSearch)
-        let prepared = evaluator.prepare(program.key)
-        let level = prepared.contentNeed
-        var need = ReadNeed()
-        switch level {
-        case .none: break
-        case .header: need = ReadNeed(parse: true, header: true, body: false)
-        case .full: need = ReadNeed(parse: true, header: false, body: true)
+        let live = view.uids.filter { !view.isExpunged($0) }
+        var matched: [UInt32] = []
+        var highest: UInt64?
+        if !live.isEmpty {
+            let key = Self.uidsOnly(program.key, view: view, saved: savedSearch)
+            let query = String(decoding: SearchProgram(key: key).encoded(style: .nonSynchronizing), as: UTF8.self)
+            let result = try await store.search(account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(live)))
+            matched = result.uids.filter { view.sequence(of: $0) != nil }
+            highest = result.highestModSeq
         }
-        var candidates: [(SearchCandidate, MessageSummary)] = []
-        for message in messages {
-            guard let seq = view.sequence(of: message.uid), !view.isExpunged(message.uid) else { continue }
-            candidates.append((SearchCandidate(sequenceNumber: UInt32(seq), uid: message.uid, flags: message.flags,
-                                               internalDate: message.internalDate, size: message.size, modSeq: message.modSeq,
-                                               recent: false), message))
-        }
-        var matched: [(seq: UInt32, uid: UInt32, modSeq: UInt64)] = []
-        var start = 0
-        while start < candidates.count {
-            let window = Array(candidates[start..<min(start + Self.fetchWindow * 4, candidates.count)])
-            start += window.count
-            let contents = try await loadContents(account, view.mailbox.id, window.map(\.0.uid), need)
-            for (candidate, message) in window {
-                var content: SearchContent?
-                if !need.isNone {
-                    guard let loaded = contents[candidate.uid], let parse = loaded.parse else { continue }
-                    content = SearchContent(raw: loaded.bytes, parse: parse)
-                }
-                if prepared.matches(candidate, content: content) {
-                    matched.append((candidate.sequenceNumber, candidate.uid, message.modSeq))
-                }
-            }
-        }
-        let numbers = matched.map { uid ? $0.uid : $0.seq }
-        let highest = usesModSeq ? matched.map(\.modSeq).max() : nil
+        let numbers = uid ? matched : matched.compactMap { view.sequence(of: $0).map(UInt32.init) }
+        let modSeq = usesModSeq && !matched.isEmpty ? highest : nil
         guard let options = program.returnOptions else {
-            try await send(.search(numbers, modSeq: highest))
+            try await send(.search(numbers, modSeq: modSeq))
             return .ok("SEARCH completed")
         }
         let asked = options.isEmpty ? [SearchReturnOption.all] : options
         if asked.contains(.save) {
             // RFC 5182 §2.4: with MIN or MAX, only those are saved.
-            var saved = matched.map(\.uid)
+            var saved = matched
             if asked.contains(.min) || asked.contains(.max) {
-                saved = [asked.contains(.min) ? saved.first : nil, asked.contains(.max) ? saved.last : nil].compactMap { $0 }
+                saved = [asked.contains(.min) ? matched.first : nil, asked.contains(.max) ? matched.last : nil].compactMap { $0 }
             }
             savedSearch = Array(Set(saved)).sorted()
         }
         let reported = asked.filter { $0 != .save }
-        if !reported.isEmpty || !asked.contains(.save) {
+        if !reported.isEmpty {
             var answer = ESearch(tag: tag, uid: uid)
             if reported.contains(.min) { answer.min = numbers.min() }
             if reported.contains(.max) { answer.max = numbers.max() }
             if reported.contains(.count) { answer.count = numbers.count }
             if reported.contains(.all), !numbers.isEmpty { answer.all = numbers }
-            answer.modSeq = numbers.isEmpty ? nil : highest
+            answer.modSeq = modSeq
             try await send(.esearch(answer))
         }
         return .ok("SEARCH completed")
+    }
+
+    /// The key with sequence numbers, `*` and `$` replaced by the UIDs they mean in this
+    /// session's view: the store knows UIDs only. A number past the end matches nothing.
+    static func uidsOnly(_ key: SearchKey, view: MailboxView, saved: [UInt32]?) -> SearchKey {
+        func set(_ uids: [UInt32]) -> SearchKey {
+            guard !uids.isEmpty, let set = try? SequenceSet(parsing: UIDSetCompression.sorted(uids)) else { return .not(.all) }
+            return .uid(set)
+        }
+        switch key {
+        case .sequence(.lastCommand), .uid(.lastCommand):
+            return set((saved ?? []).filter { view.sequence(of: $0) != nil })
+        case .sequence(let sequences):
+            let count = UInt32(view.count)
+            return set(view.uids.enumerated().filter { sequences.contains(UInt32($0.offset + 1), largest: count) }.map(\.element))
+        case .uid(let uids):
+            let largest = view.largestUID
+            return set(view.uids.filter { uids.contains($0, largest: largest) })
+        case .not(let inner): return .not(uidsOnly(inner, view: view, saved: saved))
+        case .or(let a, let b): return .or(uidsOnly(a, view: view, saved: saved), uidsOnly(b, view: view, saved: saved))
+        case .and(let keys): return .and(keys.map { uidsOnly($0, view: view, saved: saved) })
+        default: return key
+        }
     }
 
     /// Whether a MODSEQ key appears anywhere (the answer then carries the highest MODSEQ).

@@ -18,7 +18,7 @@ extension IMAPSession {
         // \Recent is the server's to set, never stored. RFC 3501 §2.3.2
         let flags = arguments.flags.map(\.name).filter { $0.lowercased() != "\\recent" }
         let result = try await store.updateFlags(account, mailbox: view.mailbox.id,
-                                                 FlagUpdateRequest(uids: UIDSetText.encode(live), operation: operation, flags: flags,
+                                                 FlagUpdateRequest(uids: UIDSetCompression.sorted(live), operation: operation, flags: flags,
                                                                    unchangedSince: arguments.unchangedSince))
         let modified = Set(result.modified)
         for message in result.messages where !modified.contains(message.uid) {

@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+import StoreAPI
+
+/// One message as a search sees it: its attributes and, when the keys need them, its stored
+/// parse and bytes.
+public struct SearchRow: Sendable {
+    public var uid: UInt32
+    public var flags: [String]
+    public var internalDate: Double
+    public var size: Int
+    public var modSeq: UInt64
+    public var parseJSON: String?
+    public var raw: [UInt8]?
+}
+
+extension SQLiteStorage {
+    /// A page of a mailbox's messages in `uids` after UID `after`, with the parse and/or bytes
+    /// only when asked (a flags-only search reads no content).
+    public func searchRows(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int,
+                           parse: Bool, raw: Bool) async throws -> [SearchRow] {
+        try await pool.read { db in
+            let owner = try self.accountRow(db, account)
+            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            let largest = UInt32(try Int64.fetchOne(db, sql: "SELECT MAX(uid) FROM mailbox_messages WHERE mailbox_id = ?",
+                                                    arguments: [mailboxID]) ?? 0)
+            let set = uids.resolved(largest: largest)
+            guard let low = set.first?.lowerBound, let high = set.last?.upperBound else { return [] }
+            let columns = "mm.uid, c.size, mm.system_flags, mm.keywords, mm.internal_date, mm.modseq"
+                + (parse ? ", c.parse" : "") + (raw ? ", c.raw" : "")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(columns) FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
+                WHERE mm.mailbox_id = ? AND mm.uid > ? AND mm.uid BETWEEN ? AND ? ORDER BY mm.uid LIMIT ?
+                """, arguments: [mailboxID, Int64(after), Int64(low), Int64(high), limit])
+            return rows.compactMap { row -> SearchRow? in
+                let uid = UInt32(row["uid"] as Int64)
+                guard set.contains(where: { $0.contains(uid) }) else { return nil }
+                return SearchRow(uid: uid, flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]).names,
+                                 internalDate: row["internal_date"], size: row["size"], modSeq: UInt64(row["modseq"] as Int64),
+                                 parseJSON: parse ? row["parse"] : nil, raw: raw ? [UInt8](row["raw"] as Data) : nil)
+            }
+        }
+    }
+}
