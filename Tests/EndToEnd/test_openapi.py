@@ -576,6 +576,16 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("updateFlags", f"{base}/{MISSING_ID}/flags", 404,
                         json={"uids": "1:*", "operation": "add", "flags": []})) == "mailbox-not-found"
 
+    # --- search ---
+    found = call("searchMessages", f"{base}/{inbox}/search", 200, json={"query": "KEYWORD $Work"}).json()
+    assert uid2 in found["uids"] and uid1 not in found["uids"] and found["highestModSeq"] >= 1
+    assert call("searchMessages", f"{base}/{inbox}/search", 200,
+                json={"query": "FLAGGED NOT BODY {10+}\r\nnever-said", "uids": str(uid1)}).json()["uids"] == [uid1]
+    assert call("searchMessages", f"{base}/{inbox}/search", 200, json={"query": "LARGER 100000000"}).json() == {"uids": []}
+    assert code_of(call("searchMessages", f"{base}/{inbox}/search", 400, json={"query": "FLAGGED ("})) == "bad-request"
+    assert code_of(call("searchMessages", f"{base}/{inbox}/search", 400, json={"uids": "1"})) == "invalid-json"
+    assert code_of(call("searchMessages", f"{base}/{MISSING_ID}/search", 404, json={"query": "ALL"})) == "mailbox-not-found"
+
     # --- copy and move ---
     copied = call("copyMessages", f"{base}/{inbox}/copy", 200,
                   json={"uids": f"{uid1},{uid2}", "targetMailboxID": archive_year, "move": False}).json()
