@@ -46,3 +46,22 @@ public struct ChangeFeed: Codable, Sendable {
         self.more = more
     }
 }
+
+/// `POST /v1/watch`: one long poll for many accounts (a gateway's every logged-in user).
+/// `accounts` maps each address to the MODSEQ the caller knows; the answer lists those whose
+/// newest MODSEQ is higher, at once if any is, else as soon as one changes or `wait` seconds
+/// pass (then empty). Unknown accounts are left out.
+public struct WatchRequest: Codable, Sendable {
+    public var accounts: [String: UInt64]
+    public var wait: Int
+    public init(accounts: [String: UInt64], wait: Int) {
+        self.accounts = accounts
+        self.wait = wait
+    }
+}
+
+public struct WatchResult: Codable, Sendable {
+    /// Changed accounts and their newest MODSEQ.
+    public var accounts: [String: UInt64]
+    public init(accounts: [String: UInt64]) { self.accounts = accounts }
+}

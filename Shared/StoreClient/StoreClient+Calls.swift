@@ -202,3 +202,10 @@ extension StoreClient {
         try await json(SearchResult.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/search", body: request)
     }
 }
+
+extension StoreClient {
+    /// Waits up to `wait` seconds for any of `accounts` to move past the MODSEQ given for it.
+    public func watch(_ accounts: [String: UInt64], wait: Int) async throws -> [String: UInt64] {
+        try await json(WatchResult.self, .POST, "/v1/watch", body: WatchRequest(accounts: accounts, wait: wait)).accounts
+    }
+}

@@ -8,7 +8,7 @@ import Synchronization
 /// and its wait impossible to miss.
 public final class ChangeNotifier: Sendable {
     private struct Waiter {
-        var account: Int64
+        var accounts: Set<Int64>
         var continuation: CheckedContinuation<Void, Never>
     }
     private struct State {
@@ -27,16 +27,35 @@ public final class ChangeNotifier: Sendable {
         state.withLock { $0.versions[account, default: 0] }
     }
 
+    /// Every account's version at once.
+    public func versions(accounts: [Int64]) -> [Int64: UInt64] {
+        state.withLock { s in Dictionary(uniqueKeysWithValues: accounts.map { ($0, s.versions[$0, default: 0]) }) }
+    }
+
+    /// Wakes every waiter (the store is shutting down).
+    public func wakeAll() {
+        let woken = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            defer { s.waiters = [:] }
+            return s.waiters.values.map(\.continuation)
+        }
+        woken.forEach { $0.resume() }
+    }
+
     public func notify(account: Int64) {
         let woken = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.versions[account, default: 0] &+= 1
-            let ids = s.waiters.filter { $0.value.account == account }.map(\.key)
+            let ids = s.waiters.filter { $0.value.accounts.contains(account) }.map(\.key)
             return ids.compactMap { s.waiters.removeValue(forKey: $0)?.continuation }
         }
         woken.forEach { $0.resume() }
     }
 
     public func wait(account: Int64, after version: UInt64, timeout: Duration) async {
+        await wait(accounts: [account: version], timeout: timeout)
+    }
+
+    /// The same for several accounts: returns when any of them moves past its version.
+    public func wait(accounts versions: [Int64: UInt64], timeout: Duration) async {
         let id = state.withLock { s -> UInt64 in
             s.nextWaiter &+= 1
             return s.nextWaiter
@@ -45,8 +64,8 @@ public final class ChangeNotifier: Sendable {
             group.addTask {
                 await withCheckedContinuation { continuation in
                     let resumeNow = self.state.withLock { s -> Bool in
-                        if s.versions[account, default: 0] != version || s.finished.remove(id) != nil { return true }
-                        s.waiters[id] = Waiter(account: account, continuation: continuation)
+                        if versions.contains(where: { s.versions[$0.key, default: 0] != $0.value }) || s.finished.remove(id) != nil { return true }
+                        s.waiters[id] = Waiter(accounts: Set(versions.keys), continuation: continuation)
                         return false
                     }
                     if resumeNow { continuation.resume() }

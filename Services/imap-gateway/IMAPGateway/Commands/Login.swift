@@ -68,6 +68,7 @@ extension IMAPSession {
             }
             account = address
             state = .authenticated
+            watcher.register(address)
             logger[metadataKey: "user"] = "\(address)"
             limits.maxLiteralSize.store(settings.maxMessageSize, ordering: .relaxed)
             limits.timeoutSeconds.store(settings.timeoutSeconds, ordering: .relaxed)

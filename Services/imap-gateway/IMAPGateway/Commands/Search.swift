@@ -22,7 +22,9 @@ extension IMAPSession {
         }
         let numbers = uid ? matched : matched.compactMap { view.sequence(of: $0).map(UInt32.init) }
         let modSeq = usesModSeq && !matched.isEmpty ? highest : nil
-        guard let options = program.returnOptions else {
+        // RFC 9051 §7.3.4: an IMAP4rev2 client gets ESEARCH (ALL) for a plain SEARCH.
+        let returnOptions = program.returnOptions ?? (enabled.contains("IMAP4REV2") ? [] : nil)
+        guard let options = returnOptions else {
             try await send(.search(numbers, modSeq: modSeq))
             return .ok("SEARCH completed")
         }

@@ -35,6 +35,10 @@ extension IMAPSession {
                 try await send(.untagged(.ok, .unseen(firstUnseen + 1), "First unseen"))
             }
         }
+        if enabled.contains("IMAP4REV2") {
+            // RFC 9051 §6.3.2: the mailbox's name as the server spells it.
+            try await send(.list(ListEntry(attributes: box.specialUse.map { ["\\" + $0] } ?? [], delimiter: Self.delimiter, name: MailboxName(box.name))))
+        }
         try await send(.untagged(.ok, .uidValidity(box.uidValidity), "UIDs valid"))
         try await send(.untagged(.ok, .uidNext(selected.mailbox.uidNext), "Predicted next UID"))
         try await send(.untagged(.ok, .highestModSeq(selected.mailbox.highestModSeq), "Highest"))

@@ -23,15 +23,20 @@ extension IMAPSession {
     }
 
     /// Reads the feed from the view's position and announces what the client may hear now:
-    /// EXPUNGE (or VANISHED) only when `allowExpunge`, then EXISTS, then FETCH FLAGS.
-    func announceChanges(allowExpunge: Bool) async throws {
+    /// EXPUNGE (or VANISHED) only when `allowExpunge`, then EXISTS, then FETCH FLAGS. Unless
+    /// `force`, the feed is not read when the change watcher knows nothing newer happened.
+    func announceChanges(allowExpunge: Bool, force: Bool = true) async throws {
         guard let account, var current = view else { return }
-        let feed = try await store.changes(account, since: current.cursor, wait: 0, limit: 10_000)
-        var changes = feed.changes
-        var through = feed.highestModSeq
-        if feed.more {
-            changes += try await self.changes(account, since: feed.changes.last?.modSeq ?? current.cursor)
-            through = max(through, changes.last?.modSeq ?? through)
+        var changes: [Change] = []
+        var through = current.cursor
+        if force || (watcher.latest(account) ?? .max) > current.cursor {
+            let feed = try await store.changes(account, since: current.cursor, wait: 0, limit: 10_000)
+            changes = feed.changes
+            through = feed.highestModSeq
+            if feed.more {
+                changes += try await self.changes(account, since: feed.changes.last?.modSeq ?? current.cursor)
+                through = max(through, changes.last?.modSeq ?? through)
+            }
         }
         guard view?.mailbox.id == current.mailbox.id else { return }
         let before = current.count

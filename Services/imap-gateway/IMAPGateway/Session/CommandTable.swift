@@ -51,6 +51,16 @@ enum CommandTable {
         }
     }
 
+    /// Commands after which the change feed is read even if the change watcher has not heard
+    /// of anything new yet: the client asked for news (NOOP, CHECK), or the command itself
+    /// changed the mailbox and its effects are announced from the feed (EXPUNGE, MOVE…).
+    static func mustSync(_ kind: IMAPCommand.Kind) -> Bool {
+        switch kind {
+        case .noop, .check, .expunge, .uidExpunge, .copy, .move, .append, .store: return true
+        default: return false
+        }
+    }
+
     /// The command's name, for metrics.
     static func name(_ kind: IMAPCommand.Kind) -> String {
         switch kind {

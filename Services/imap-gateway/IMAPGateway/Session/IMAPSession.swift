@@ -54,7 +54,8 @@ actor IMAPSession {
         self.sink = sink
     }
 
-    var utf8Enabled: Bool { enabled.contains("UTF8=ACCEPT") }
+    /// UTF-8 mailbox names and strings: UTF8=ACCEPT (RFC 6855) or IMAP4rev2 (RFC 9051 §5.1).
+    var utf8Enabled: Bool { enabled.contains("UTF8=ACCEPT") || enabled.contains("IMAP4REV2") }
     var qresyncEnabled: Bool { enabled.contains("QRESYNC") }
 
     // MARK: Output
@@ -101,7 +102,10 @@ actor IMAPSession {
             idle.task.cancel()
             self.idle = nil
         }
-        if let account, state != .notAuthenticated { users.release(account) }
+        if let account, state != .notAuthenticated {
+            users.release(account)
+            watcher.unregister(account)
+        }
         account = nil
         state = .logout
     }
@@ -174,7 +178,7 @@ actor IMAPSession {
             logger.warning("store call failed", metadata: ["error": "\(error)"])
         }
         if state == .selected, completion.status != .bad, completion.announce {
-            try await announceChanges(allowExpunge: CommandTable.mayExpunge(command.kind))
+            try await announceChanges(allowExpunge: CommandTable.mayExpunge(command.kind), force: CommandTable.mustSync(command.kind))
         }
         if let status = completion.status {
             try await send(.tagged(command.tag, status, completion.code, completion.text))

@@ -16,6 +16,9 @@ struct MailboxView: Sendable {
     var cursor: UInt64
     /// Expunged in the store but not yet announced (during FETCH, STORE, SEARCH: RFC 9051 §7.4.1).
     private(set) var heldExpunges: Set<UInt32> = []
+    /// Another session deleted the mailbox: every message is gone, and nothing that happens
+    /// later under its id (the store may give a new mailbox the same id) belongs to this view.
+    private(set) var deleted = false
 
     init(mailbox: MailboxInfo, readOnly: Bool, cursor: UInt64, messages: [MessageSummary]) {
         self.mailbox = mailbox
@@ -91,7 +94,13 @@ struct MailboxView: Sendable {
     mutating func apply(_ changes: [Change], through: UInt64, allowExpunge: Bool) -> Updates {
         var updates = Updates()
         var changed: [UInt32: UInt64] = [:]
-        for change in changes where change.modSeq > cursor && change.mailboxID == mailbox.id {
+        for change in changes where change.modSeq > cursor && change.mailboxID == mailbox.id && !deleted {
+            if change.kind == .mailboxDeleted {
+                deleted = true
+                heldExpunges.formUnion(uids)
+                continue
+            }
+            if change.kind == .mailboxRenamed, let name = change.name { mailbox.name = name }
             guard let uid = change.uid else { continue }
             mailbox.highestModSeq = max(mailbox.highestModSeq, change.modSeq)
             switch change.kind {

@@ -3,21 +3,21 @@ import ServiceLifecycle
 import StoreClient
 import Synchronization
 
-/// One long poll of the store's change feed per account with a session in IDLE, fanned out to
-/// every such session of this gateway: a thousand IDLE connections of one user cost one
-/// waiting store request, not a thousand. Sessions get only a nudge (the account's newest
-/// MODSEQ) and read the changes themselves from their own position in the feed.
+/// Knows, for every account logged in to this gateway, the newest MODSEQ in the store, from
+/// one long poll (`POST /v1/watch`) for all of them: a thousand sessions cost one waiting
+/// store request, not a thousand.
 ///
-/// It also remembers the newest MODSEQ it has seen per account, so a session that is not
-/// idling can skip asking the store for changes when nothing can have happened.
+/// Sessions in IDLE subscribe and get a nudge when their account changes; every session asks
+/// `latest` before a command, and skips reading the change feed when nothing can have changed.
 public final class ChangeWatcher: Service, Sendable {
-    private struct Watch {
-        var subscribers: [Int: AsyncStream<UInt64>.Continuation] = [:]
-        var task: Task<Void, Never>?
-    }
     private struct State {
-        var watches: [String: Watch] = [:]
+        /// Logged-in sessions per account.
+        var interest: [String: Int] = [:]
+        /// Newest MODSEQ seen per account; absent while unknown (or the store unreachable).
+        var latest: [String: UInt64] = [:]
+        var subscribers: [String: [Int: AsyncStream<UInt64>.Continuation]] = [:]
         var nextID = 0
+        var poll: Task<Void, Never>?
         var stopped = false
     }
     private let state = Mutex(State())
@@ -33,59 +33,104 @@ public final class ChangeWatcher: Service, Sendable {
 
     public func run() async throws {
         try? await gracefulShutdown()
-        let tasks = state.withLock { state -> [Task<Void, Never>] in
+        let poll = state.withLock { state -> Task<Void, Never>? in
             state.stopped = true
-            defer { state.watches = [:] }
-            for watch in state.watches.values { watch.subscribers.values.forEach { $0.finish() } }
-            return state.watches.values.compactMap(\.task)
+            state.subscribers.values.forEach { $0.values.forEach { $0.finish() } }
+            state.subscribers = [:]
+            defer { state.poll = nil }
+            return state.poll
         }
-        tasks.forEach { $0.cancel() }
+        poll?.cancel()
+    }
+
+    /// The newest MODSEQ known for a logged-in account, nil when unknown.
+    func latest(_ account: String) -> UInt64? {
+        state.withLock { $0.latest[account] }
+    }
+
+    /// A session logged in as `account`: watch it from now on.
+    func register(_ account: String) {
+        let restart = state.withLock { state -> Bool in
+            state.interest[account, default: 0] += 1
+            return state.interest[account] == 1 && !state.stopped
+        }
+        if restart { restartPoll() }
+    }
+
+    /// A session of `account` ended.
+    func unregister(_ account: String) {
+        state.withLock { state in
+            state.interest[account, default: 1] -= 1
+            if state.interest[account] == 0 {
+                state.interest[account] = nil
+                state.latest[account] = nil
+            }
+        }
     }
 
     /// A stream of the account's newest MODSEQ, yielded whenever it grows; `cancel` ends it.
+    /// The account must be registered.
     func subscribe(_ account: String) -> (stream: AsyncStream<UInt64>, cancel: @Sendable () -> Void) {
         let (stream, continuation) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
         let id = state.withLock { state -> Int? in
             guard !state.stopped else { return nil }
             state.nextID += 1
-            let id = state.nextID
-            state.watches[account, default: Watch()].subscribers[id] = continuation
-            if state.watches[account]?.task == nil {
-                state.watches[account]?.task = Task { [self] in await poll(account) }
-            }
-            return id
+            state.subscribers[account, default: [:]][state.nextID] = continuation
+            return state.nextID
         }
         guard let id else {
             continuation.finish()
             return (stream, {})
         }
-        return (stream, { [self] in unsubscribe(account, id) })
+        return (stream, { [self] in
+            state.withLock { state in
+                state.subscribers[account]?.removeValue(forKey: id)?.finish()
+                if state.subscribers[account]?.isEmpty == true { state.subscribers[account] = nil }
+            }
+        })
     }
 
-    private func unsubscribe(_ account: String, _ id: Int) {
-        let task = state.withLock { state -> Task<Void, Never>? in
-            state.watches[account]?.subscribers.removeValue(forKey: id)?.finish()
-            guard state.watches[account]?.subscribers.isEmpty == true else { return nil }
-            return state.watches.removeValue(forKey: account)?.task
+    /// A new account joins the watch: the poll in flight does not name it, so start over.
+    private func restartPoll() {
+        let task = Task { [self] in await poll() }
+        let old = state.withLock { state -> Task<Void, Never>? in
+            defer { state.poll = task }
+            return state.poll
         }
-        task?.cancel()
+        old?.cancel()
     }
 
-    private func poll(_ account: String) async {
-        var since: UInt64?
+    private func poll() async {
         var failures = 0
         while !Task.isCancelled {
+            let watched = state.withLock { state in state.interest.keys.map { ($0, state.latest[$0]) } }
+            guard !watched.isEmpty else { return }  // the next login restarts it
             do {
-                let feed = try await client.changes(account, since: since ?? 0, wait: since == nil ? 0 : Self.pollSeconds, limit: 1)
+                let known = Dictionary(uniqueKeysWithValues: watched.map { ($0.0, $0.1 ?? 0) })
+                // Accounts not known yet are answered at once; then the real wait.
+                let anyUnknown = watched.contains { $0.1 == nil }
+                let changed = try await client.watch(known, wait: anyUnknown ? 0 : Self.pollSeconds)
                 failures = 0
-                if let known = since, feed.highestModSeq <= known { continue }
-                since = feed.highestModSeq
-                let subscribers = state.withLock { Array(($0.watches[account]?.subscribers ?? [:]).values) }
-                subscribers.forEach { $0.yield(feed.highestModSeq) }
+                let wake = state.withLock { state -> [(AsyncStream<UInt64>.Continuation, UInt64)] in
+                    var wake: [(AsyncStream<UInt64>.Continuation, UInt64)] = []
+                    for (account, _) in watched where state.interest[account] != nil {
+                        guard let modSeq = changed[account] else {
+                            // Unchanged: what we asked with is the newest (0 for an account never changed).
+                            state.latest[account] = state.latest[account] ?? known[account]
+                            continue
+                        }
+                        state.latest[account] = max(state.latest[account] ?? 0, modSeq)
+                        for continuation in (state.subscribers[account] ?? [:]).values { wake.append((continuation, modSeq)) }
+                    }
+                    return wake
+                }
+                wake.forEach { $0.0.yield($0.1) }
             } catch {
                 if Task.isCancelled { return }
                 failures += 1
-                if failures == 1 { logger.warning("change feed unavailable", metadata: ["account": "\(account)", "error": "\(error)"]) }
+                // Stale knowledge would hide changes: sessions read the feed themselves meanwhile.
+                state.withLock { $0.latest = [:] }
+                if failures == 1 { logger.warning("change watch unavailable", metadata: ["error": "\(error)"]) }
                 try? await Task.sleep(for: .milliseconds(min(5000, 200 * failures)))
             }
         }

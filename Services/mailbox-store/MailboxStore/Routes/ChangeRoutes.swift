@@ -9,6 +9,8 @@ struct ChangeRoutes {
 
     /// Longest a request may be held; gateways simply ask again.
     static let maxWait = 60
+    /// Accounts one watch may name: a gateway with more users splits them.
+    static let maxWatched = 10_000
     static let defaultLimit = 1_000
     static let maxLimit = 10_000
 
@@ -31,11 +33,33 @@ struct ChangeRoutes {
                 await withGracefulShutdownHandler {
                     await store.notifier.wait(account: id, after: version, timeout: .seconds(wait))
                 } onGracefulShutdown: {
-                    store.notifier.notify(account: id)
+                    store.notifier.wakeAll()
                 }
                 feed = try await store.storage.changes(account: account, since: since, limit: limit)
             }
             return try RouteSupport.json(feed)
+        }
+        // One long poll for many accounts: a gateway's logged-in users.
+        router.post("v1/watch") { request, context -> Response in
+            let body = try await RouteSupport.decode(WatchRequest.self, from: request, context: context)
+            guard (0...Self.maxWait).contains(body.wait), body.accounts.count <= Self.maxWatched else {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "wait is 0 to \(Self.maxWait) seconds, at most \(Self.maxWatched) accounts")
+            }
+            // Versions first, then the MODSEQs: a commit in between wakes the wait at once.
+            let ids = try await store.storage.accountModSeqs(Array(body.accounts.keys))
+            let versions = store.notifier.versions(accounts: ids.values.map(\.id))
+            var known = try await store.storage.accountModSeqs(Array(ids.keys))
+            var changed = known.filter { $0.value.modSeq > body.accounts[$0.key] ?? 0 }
+            if changed.isEmpty && body.wait > 0 && !known.isEmpty {
+                await withGracefulShutdownHandler {
+                    await store.notifier.wait(accounts: versions, timeout: .seconds(body.wait))
+                } onGracefulShutdown: {
+                    store.notifier.wakeAll()
+                }
+                known = try await store.storage.accountModSeqs(Array(known.keys))
+                changed = known.filter { $0.value.modSeq > body.accounts[$0.key] ?? 0 }
+            }
+            return try RouteSupport.json(WatchResult(accounts: changed.mapValues(\.modSeq)))
         }
     }
 }

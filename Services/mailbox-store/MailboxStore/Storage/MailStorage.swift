@@ -79,6 +79,8 @@ public protocol MailStorage: Sendable {
     // Changes
     func changes(account: String, since: UInt64, limit: Int) async throws -> ChangeFeed
     func accountID(_ address: String) async throws -> Int64?
+    /// Id and newest MODSEQ of each existing account among `addresses`.
+    func accountModSeqs(_ addresses: [String]) async throws -> [String: (id: Int64, modSeq: UInt64)]
 
     // Login throttling state
     func loginFailures(scope: String, key: String) async throws -> LoginFailureState?

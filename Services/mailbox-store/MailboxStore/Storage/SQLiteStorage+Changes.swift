@@ -25,6 +25,22 @@ extension SQLiteStorage {
         }
     }
 
+    public func accountModSeqs(_ addresses: [String]) async throws -> [String: (id: Int64, modSeq: UInt64)] {
+        try await pool.read { db in
+            var out: [String: (id: Int64, modSeq: UInt64)] = [:]
+            // SQLite allows 32,766 parameters; a gateway watches far fewer accounts per chunk.
+            for start in stride(from: 0, to: addresses.count, by: 500) {
+                let chunk = Array(addresses[start..<min(start + 500, addresses.count)])
+                let marks = chunk.map { _ in "?" }.joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT id, address, modseq FROM accounts WHERE address IN (\(marks))",
+                                            arguments: StatementArguments(chunk)) {
+                    out[row["address"]] = (row["id"], UInt64(row["modseq"] as Int64))
+                }
+            }
+            return out
+        }
+    }
+
     public func loginFailures(scope: String, key: String) async throws -> LoginFailureState? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT failures, locked_until FROM login_failures WHERE scope = ? AND key = ?",
