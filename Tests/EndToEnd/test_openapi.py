@@ -619,6 +619,12 @@ def test_every_operation_answers_as_documented(store):
     assert call("getChanges", changes + query(since=0, limit=1), 200).json()["more"] is True
     assert code_of(call("getChanges", changes + query(wait=61), 400)) == "bad-request"
     assert code_of(call("getChanges", f"/v1/accounts/{NOBODY}/changes", 404)) == "user-not-found"
+    watched = call("watchAccounts", "/v1/watch", 200, json={"accounts": {ALICE: 0, NOBODY: 0}, "wait": 0}).json()
+    assert watched == {"accounts": {ALICE: feed["highestModSeq"]}}
+    assert call("watchAccounts", "/v1/watch", 200,
+                json={"accounts": {ALICE: feed["highestModSeq"]}, "wait": 1}).json() == {"accounts": {}}
+    assert code_of(call("watchAccounts", "/v1/watch", 400, json={"accounts": {}, "wait": 61})) == "bad-request"
+    assert code_of(call("watchAccounts", "/v1/watch", 400, json={"wait": 1})) == "invalid-json"
 
     # --- locks (the POP3 maildrop lock) ---
     locks = f"/v1/accounts/{ALICE}/locks"
