@@ -307,6 +307,64 @@ def pop3_system(tmp_path):
     store.stop()
 
 
+class IMAPGateway(ServiceProcess):
+    """An imap-gateway process in front of `store`: IMAP (STARTTLS) and IMAPS on free ports,
+    the admin port (/healthz /readyz /metrics), a self-signed certificate for localhost."""
+
+    executable = "imap-gateway"
+
+    def __init__(self, store: Store, tmp: Path, env: dict | None = None):
+        self.store = store
+        self.new_ports()
+        self.cert, self.key = make_certificate(Path(tmp))
+        super().__init__(tmp, env, f"imap-gateway-{self.port}.log")
+
+    def new_ports(self) -> None:
+        self.port, self.tls_port, self.admin_port = (free_port() for _ in range(3))
+
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update({
+            "BUZON_STORE_URL": self.store.url,
+            "BUZON_INTERNAL_TOKEN": self.store.token,
+            "BUZON_IMAP_HOST": "127.0.0.1",
+            "BUZON_IMAP_PORT": str(self.port),
+            "BUZON_IMAPS_PORT": str(self.tls_port),
+            "BUZON_IMAP_ADMIN_PORT": str(self.admin_port),
+            "BUZON_TLS_CERT": str(self.cert),
+            "BUZON_TLS_KEY": str(self.key),
+            "BUZON_HOSTNAME": "imap.example.test",
+            "BUZON_LOG_LEVEL": "warning",
+        })
+        env.update(self.extra_env)
+        return env
+
+    def ready(self) -> bool:
+        return greets("127.0.0.1", self.port, b"* OK")
+
+
+@pytest.fixture
+def imap_system(tmp_path):
+    """store + smtp-gateway + imap-gateway, users alice and bob (password `secret`).
+    Yields (store, smtp_gateway, imap_gateway)."""
+    store = Store(tmp_path / "data").start()
+    store.add_user("alice@example.test")
+    store.add_user("bob@example.test")
+    smtp = imap = None
+    try:
+        smtp = Gateway(store, tmp_path).start()
+        imap = IMAPGateway(store, tmp_path).start()
+    except Exception:
+        for process in (smtp, store):
+            if process:
+                process.stop()
+        raise
+    yield store, smtp, imap
+    imap.stop()
+    smtp.stop()
+    store.stop()
+
+
 class Relay(ServiceProcess):
     """A queue-relay process working `store`'s queue. `env` sets BUZON_RELAY_ROUTES,
     BUZON_DNS_SERVER, BUZON_RETRY_INTERVAL, BUZON_MAX_ATTEMPTS … (see RelayConfiguration)."""

@@ -61,7 +61,13 @@ extension IMAPSession {
                 }
                 switch FetchResponseBuilder.items(plan.attributes, message, content) {
                 case .success(var items):
-                    if implicitFlags.contains(message.uid), !plan.attributes.contains(.flags) { items.append(.flags(message.flags)) }
+                    if implicitFlags.contains(message.uid) {
+                        if !plan.attributes.contains(.flags) { items.append(.flags(message.flags)) }
+                        // RFC 7162 §3.1: a FETCH that implicitly set \Seen reports UID and MODSEQ
+                        // once CONDSTORE is on.
+                        if condstoreActive, !plan.attributes.contains(.uid) { items.insert(.uid(message.uid), at: 0) }
+                        if condstoreActive, !plan.attributes.contains(.modSeq) { items.append(.modSeq(message.modSeq)) }
+                    }
                     try await send(.fetch(seq, items))
                 case .failure(let problem):
                     failure = problem

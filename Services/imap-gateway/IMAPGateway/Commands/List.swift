@@ -11,6 +11,8 @@ extension IMAPSession {
         let recursive = selectOptions.contains("RECURSIVEMATCH")
         let specialOnly = selectOptions.contains("SPECIAL-USE")
         if recursive && !subscribedOnly { return .bad("RECURSIVEMATCH needs another selection option") }
+        // RFC 5819 §2: the items are those of STATUS; an unknown one is BAD, as there.
+        if let unknown = options.status?.first(where: { !Self.statusItemNames.contains($0) }) { return .bad("Unknown STATUS item \(unknown)") }
         // RFC 9051 §6.3.9: an empty pattern asks for the delimiter and the root.
         if patterns.count == 1, patterns[0].isEmpty, selectOptions.isEmpty {
             try await send(.list(ListEntry(attributes: ["\\Noselect"], delimiter: Self.delimiter, name: MailboxName(""))))

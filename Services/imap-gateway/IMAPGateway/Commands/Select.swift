@@ -13,7 +13,8 @@ extension IMAPSession {
             view = nil
             state = .authenticated
             // RFC 7162 §3.2.11: the client learns where the old mailbox's responses end.
-            if qresyncEnabled { try await send(.untagged(.ok, .closed, "Previous mailbox closed")) }
+            // RFC 9051 §6.3.2 requires it of IMAP4rev2 too.
+            if qresyncEnabled || enabled.contains("IMAP4REV2") { try await send(.untagged(.ok, .closed, "Previous mailbox closed")) }
         }
         guard let box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
         if parameters.condstore || parameters.qresync != nil { condstoreActive = true }

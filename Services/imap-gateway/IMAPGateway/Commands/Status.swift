@@ -3,10 +3,12 @@ import StoreAPI
 
 /// STATUS, with SIZE (RFC 8438), HIGHESTMODSEQ (RFC 7162) and DELETED (RFC 9051).
 extension IMAPSession {
+    /// The STATUS items answered, for STATUS and LIST … RETURN (STATUS (…)).
+    static let statusItemNames = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "APPENDLIMIT"]
+
     func status(_ name: MailboxName, _ items: [String]) async throws -> Completion {
         guard let box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
-        let known = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "APPENDLIMIT"]
-        if let unknown = items.first(where: { !known.contains($0) }) { return .bad("Unknown STATUS item \(unknown)") }
+        if let unknown = items.first(where: { !Self.statusItemNames.contains($0) }) { return .bad("Unknown STATUS item \(unknown)") }
         try await send(.status(name, try await statusItems(box, items)))
         return .ok("STATUS completed")
     }

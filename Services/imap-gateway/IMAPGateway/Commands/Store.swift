@@ -26,7 +26,8 @@ extension IMAPSession {
             guard !arguments.silent || arguments.unchangedSince != nil, let seq = self.view?.sequence(of: message.uid) else { continue }
             // RFC 7162 §3.1.3: with UNCHANGEDSINCE the new MODSEQ is sent even when silent.
             var items: [FetchItem] = arguments.silent ? [] : [.flags(message.flags)]
-            if uid || qresyncEnabled { items.insert(.uid(message.uid), at: 0) }
+            // RFC 7162 §3.1: after a CONDSTORE-enabling command every untagged FETCH has the UID.
+            if uid || qresyncEnabled || condstoreActive { items.insert(.uid(message.uid), at: 0) }
             if condstoreActive { items.append(.modSeq(message.modSeq)) }
             try await send(.fetch(seq, items))
         }

@@ -82,7 +82,7 @@ actor IMAPSession {
 
     func greet() async -> SessionDirective {
         do {
-            try await send(.untagged(.ok, .capability(capabilities), "\(settings.hostname) Buzón IMAP ready"))
+            try await send(.untagged(.ok, .capability(capabilities), "\(settings.hostname) Buzon IMAP ready"))
             try await flush()
             return .proceed
         } catch {
@@ -225,7 +225,9 @@ struct Completion: Sendable {
         case APIErrorCode.invalidMailboxName: return .no("Invalid mailbox name", .cannot)
         case APIErrorCode.tooLarge: return .no("Message too large", .tooBig)
         case APIErrorCode.invalidFlag: return .bad("Invalid flag")
-        default: return .no("Refused: \(error)", .cannot)
+        default:
+            if case .api(_, _, let message) = error { return .no("Refused: \(message)", .cannot) }
+            return .no("Refused", .cannot)
         }
     }
 }
