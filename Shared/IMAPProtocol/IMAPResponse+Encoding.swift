@@ -52,7 +52,7 @@ extension IMAPResponse {
             w.atom("* LSUB ")
             Self.mailboxList(&w, entry, extended: false)
         case .status(let name, let items):
-            // "STATUS" SP mailbox SP "(" [status-att-list] ")". RFC 9051 §7.3.2
+            // "STATUS" SP mailbox SP "(" [status-att-list] ")". RFC 9051 §7.3.3
             w.atom("* STATUS ")
             w.raw(name.encoded(utf8Enabled: utf8Enabled))
             w.space()
@@ -84,7 +84,7 @@ extension IMAPResponse {
             w.atom(earlier ? "* VANISHED (EARLIER) " : "* VANISHED ")
             w.atom(UIDSetCompression.sorted(uids))
         case .namespace(let personal, let other, let shared):
-            // "NAMESPACE" SP namespace SP namespace SP namespace. RFC 9051 §7.3.3, RFC 2342 §5
+            // "NAMESPACE" SP namespace SP namespace SP namespace. RFC 9051 §7.3.2, RFC 2342 §5
             w.atom("* NAMESPACE ")
             Self.namespaces(&w, personal)
             w.space()
@@ -172,7 +172,7 @@ extension IMAPResponse {
     /// namespace         = nil / "(" 1*namespace-descr ")"
     /// namespace-descr   = "(" string SP (DQUOTE QUOTED-CHAR DQUOTE / nil) ")"
     /// ```
-    /// RFC 9051 §7.3.3, RFC 2342 §5. Prefixes are encoded like mailbox names.
+    /// RFC 9051 §7.3.2, RFC 2342 §5. Prefixes are encoded like mailbox names.
     private static func namespaces(_ w: inout ResponseWriter, _ list: [Namespace]) {
         guard !list.isEmpty else { return w.nilAtom() }
         w.open()

@@ -29,7 +29,7 @@ public enum IMAPResponse: Sendable, Hashable {
     case list(ListEntry)
     /// `* LSUB (attributes) "/" name`. RFC 3501 §7.2.3
     case lsub(ListEntry)
-    /// `* STATUS name (MESSAGES 3 UIDNEXT 9 …)`, items in the order given. RFC 9051 §7.3.2
+    /// `* STATUS name (MESSAGES 3 UIDNEXT 9 …)`, items in the order given. RFC 9051 §7.3.3
     case status(MailboxName, [StatusItem])
     /// `* FLAGS (…)`. RFC 9051 §7.3.5
     case flags([String])
@@ -45,7 +45,7 @@ public enum IMAPResponse: Sendable, Hashable {
     case fetch(Int, [FetchItem])
     /// `* VANISHED [(EARLIER)] uid-set`. RFC 7162 §3.2.10
     case vanished(earlier: Bool, uids: [UInt32])
-    /// `* NAMESPACE ((prefix delim)) NIL NIL`. RFC 2342 §5, RFC 9051 §7.3.3
+    /// `* NAMESPACE ((prefix delim)) NIL NIL`. RFC 2342 §5, RFC 9051 §7.3.2
     case namespace(personal: [Namespace], other: [Namespace], shared: [Namespace])
 }
 

@@ -15,8 +15,15 @@ public struct MailboxName: Sendable, Hashable, CustomStringConvertible {
     public static let inbox = MailboxName("INBOX")
 
     public init(_ name: String) {
-        // Any case of INBOX names the same mailbox. RFC 9051 §5.1
-        self.name = name.uppercased() == "INBOX" ? "INBOX" : name
+        // Any case of INBOX names the same mailbox, also as the parent of others
+        // (`inbox/Lists` is `INBOX/Lists`). RFC 9051 §5.1
+        if name.uppercased() == "INBOX" {
+            self.name = "INBOX"
+        } else if name.count > 6, name.prefix(6).uppercased() == "INBOX/" {
+            self.name = "INBOX/" + name.dropFirst(6)
+        } else {
+            self.name = name
+        }
     }
 
     public var isInbox: Bool { name == "INBOX" }

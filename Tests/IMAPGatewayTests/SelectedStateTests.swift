@@ -19,7 +19,7 @@ struct SelectedStateTests {
         await u.send("b2 NOOP", expect: ["* 4 EXISTS", "* 2 FETCH (UID 2 FLAGS (\\Flagged))"], last: "b2 OK")
         await t.send("a3 STORE 1 +FLAGS.SILENT (\\Deleted)", last: "a3 OK")
         await t.send("a4 EXPUNGE", expect: ["* 1 EXPUNGE"], last: "a4 OK")
-        // No EXPUNGE during FETCH (RFC 9051 §7.4.1); it comes with the next NOOP.
+        // No EXPUNGE during FETCH (RFC 9051 §7.5.1); it comes with the next NOOP.
         let fetch = await u.send("b3 FETCH 1 (UID)", last: "b3 OK")
         #expect(!fetch.contains("EXPUNGE"))
         await u.send("b4 NOOP", expect: ["* 1 EXPUNGE"], last: "b4 OK")

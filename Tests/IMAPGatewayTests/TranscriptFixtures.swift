@@ -60,6 +60,18 @@ enum Fixtures {
         "",
     ])
 
+    /// multipart/mixed: 1 text/plain, 2 message/rfc822 (a forwarded message), 3 quoted-printable
+    /// UTF-8 text ("café = ok" decoded), 4 an encoding BINARY cannot undo (x-uuencode).
+    static let forwarded = lines([
+        "From: x@remote.test", "Subject: Fwd", "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=b", "",
+        "--b", "Content-Type: text/plain", "", "See below.",
+        "--b", "Content-Type: message/rfc822", "",
+        "From: inner@remote.test", "Subject: Inner", "Date: Sat, 03 Jan 2026 12:00:00 +0000", "", "Inner body.",
+        "--b", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable", "", "caf=C3=A9 =3D ok",
+        "--b", "Content-Type: application/octet-stream", "Content-Transfer-Encoding: x-uuencode", "", "begin 644 x",
+        "--b--", "",
+    ])
+
     /// A message with a given subject, sender, date and body, for SEARCH.
     static func message(from: String = "sender@remote.test", to: String = "alice@example.test", subject: String,
                         date: String = "Thu, 26 Nov 2026 10:00:00 +0000", extra: [String] = [], body: String = "Hello.") -> [UInt8] {
@@ -107,4 +119,10 @@ func number(after name: String, in text: String) -> UInt64? {
     guard let range = text.range(of: name) else { return nil }
     let digits = text[range.upperBound...].drop { !$0.isNumber }.prefix { $0.isNumber }
     return UInt64(digits)
+}
+
+/// The untagged lines of `output` (`* …`): what the RFCs fix; the tagged line's text is the
+/// server's own, and `send(_:expect:last:)` checks its status.
+func untagged(_ output: String) -> [String] {
+    responseLines(output).filter { $0.hasPrefix("* ") }
 }

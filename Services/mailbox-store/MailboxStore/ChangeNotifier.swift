@@ -17,6 +17,8 @@ public final class ChangeNotifier: Sendable {
         var nextWaiter: UInt64 = 0
         /// Waiters whose time ran out before they registered: they must not register.
         var finished: Set<UInt64> = []
+        /// The store is shutting down: nobody waits any more.
+        var closed = false
     }
     private let state = Mutex(State())
 
@@ -32,9 +34,10 @@ public final class ChangeNotifier: Sendable {
         state.withLock { s in Dictionary(uniqueKeysWithValues: accounts.map { ($0, s.versions[$0, default: 0]) }) }
     }
 
-    /// Wakes every waiter (the store is shutting down).
+    /// Wakes every waiter, and makes later waits return at once: the store is shutting down.
     public func wakeAll() {
         let woken = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.closed = true
             defer { s.waiters = [:] }
             return s.waiters.values.map(\.continuation)
         }
@@ -64,7 +67,9 @@ public final class ChangeNotifier: Sendable {
             group.addTask {
                 await withCheckedContinuation { continuation in
                     let resumeNow = self.state.withLock { s -> Bool in
-                        if versions.contains(where: { s.versions[$0.key, default: 0] != $0.value }) || s.finished.remove(id) != nil { return true }
+                        if s.closed || versions.contains(where: { s.versions[$0.key, default: 0] != $0.value }) || s.finished.remove(id) != nil {
+                            return true
+                        }
                         s.waiters[id] = Waiter(accounts: Set(versions.keys), continuation: continuation)
                         return false
                     }

@@ -14,7 +14,8 @@ extension IMAPSession {
         guard let account, let view else { return .bad("No mailbox selected") }
         guard case .uids(let uids) = view.resolve(set, uid: uid, saved: savedSearch) else { return .bad("Invalid message number") }
         if modifiers.vanished && !(uid && qresyncEnabled) { return .bad("VANISHED needs UID FETCH and ENABLE QRESYNC") }
-        if modifiers.changedSince != nil { condstoreActive = true }
+        // RFC 7162 §3.1: CHANGEDSINCE and FETCH MODSEQ are CONDSTORE-enabling commands.
+        if modifiers.changedSince != nil || attributes.contains(.modSeq) { condstoreActive = true }
         let includeModSeq = condstoreActive && (modifiers.changedSince != nil || attributes.contains(.flags) || attributes.contains(.modSeq))
         var plan = FetchPlan(attributes, uid: uid, modSeq: includeModSeq)
         if view.readOnly { plan.setsSeen = false }

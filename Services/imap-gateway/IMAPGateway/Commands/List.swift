@@ -11,6 +11,10 @@ extension IMAPSession {
         let recursive = selectOptions.contains("RECURSIVEMATCH")
         let specialOnly = selectOptions.contains("SPECIAL-USE")
         if recursive && !subscribedOnly { return .bad("RECURSIVEMATCH needs another selection option") }
+        // RFC 5258 §3: an unknown selection option is an error (REMOTE is known: no remote mailboxes).
+        if let unknown = selectOptions.first(where: { !["SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE"].contains($0) }) {
+            return .bad("Unknown LIST selection option \(unknown)")
+        }
         // RFC 5819 §2: the items are those of STATUS; an unknown one is BAD, as there.
         if let unknown = options.status?.first(where: { !Self.statusItemNames.contains($0) }) { return .bad("Unknown STATUS item \(unknown)") }
         // RFC 9051 §6.3.9: an empty pattern asks for the delimiter and the root.

@@ -33,11 +33,8 @@ extension IMAPSession {
         } catch let error as StoreClientError where error.code == APIErrorCode.mailboxNotEmpty {
             return .no("Mailbox has children; delete them first", .hasChildren)
         }
-        if view?.mailbox.id == info.id {
-            // The selected mailbox is gone: RFC 9051 §6.3.5 leaves the session no mailbox.
-            view = nil
-            state = .authenticated
-        }
+        // Deleting the selected mailbox leaves the session in it (only SELECT, CLOSE and the
+        // like change state, RFC 9051 §6): its messages are announced expunged from the feed.
         return .ok("DELETE completed")
     }
 

@@ -8,13 +8,17 @@ import StoreAPI
 extension IMAPSession {
     func search(tag: String, _ program: SearchProgram, uid: Bool) async throws -> Completion {
         guard let account, let view else { return .bad("No mailbox selected") }
+        // RFC 5182 §2.1: a SAVE search that fails leaves `$` empty, not the old result.
+        let saving = program.returnOptions?.contains(.save) == true
+        let previousSaved = savedSearch
+        if saving { savedSearch = [] }
         let usesModSeq = Self.mentionsModSeq(program.key)
         if usesModSeq { condstoreActive = true }
         let live = view.uids.filter { !view.isExpunged($0) }
         var matched: [UInt32] = []
         var highest: UInt64?
         if !live.isEmpty {
-            let key = Self.uidsOnly(program.key, view: view, saved: savedSearch)
+            let key = Self.uidsOnly(program.key, view: view, saved: previousSaved)
             let query = String(decoding: SearchProgram(key: key).encoded(style: .nonSynchronizing), as: UTF8.self)
             let result = try await store.search(account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(live)))
             matched = result.uids.filter { view.sequence(of: $0) != nil }

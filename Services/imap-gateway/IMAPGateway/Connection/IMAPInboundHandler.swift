@@ -73,6 +73,7 @@ final class IMAPInboundHandler: ChannelDuplexHandler {
 
     private func drain(_ context: ChannelHandlerContext) {
         reader.maxLiteralSize = limits.maxLiteralSize.load(ordering: .relaxed)
+        reader.maxCommandSize = max(reader.maxCommandSize, reader.maxLiteralSize + 1024 * 1024)
         var fired = false
         defer { if fired { context.fireChannelReadComplete() } }
         while !pausedForTLS, let event = reader.next() {

@@ -14,7 +14,7 @@ struct MailboxView: Sendable {
     private(set) var flags: [[String]] = []
     /// The account-wide MODSEQ up to which the change feed has been applied.
     var cursor: UInt64
-    /// Expunged in the store but not yet announced (during FETCH, STORE, SEARCH: RFC 9051 §7.4.1).
+    /// Expunged in the store but not yet announced (during FETCH, STORE, SEARCH: RFC 9051 §7.5.1).
     private(set) var heldExpunges: Set<UInt32> = []
     /// Another session deleted the mailbox: every message is gone, and nothing that happens
     /// later under its id (the store may give a new mailbox the same id) belongs to this view.

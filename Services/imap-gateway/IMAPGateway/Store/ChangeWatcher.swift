@@ -59,13 +59,17 @@ public final class ChangeWatcher: Service, Sendable {
 
     /// A session of `account` ended.
     func unregister(_ account: String) {
-        state.withLock { state in
+        let idle = state.withLock { state -> Task<Void, Never>? in
             state.interest[account, default: 1] -= 1
-            if state.interest[account] == 0 {
-                state.interest[account] = nil
-                state.latest[account] = nil
-            }
+            guard state.interest[account] == 0 else { return nil }
+            state.interest[account] = nil
+            state.latest[account] = nil
+            // Nobody left to watch for: end the poll rather than hold a store request.
+            guard state.interest.isEmpty else { return nil }
+            defer { state.poll = nil }
+            return state.poll
         }
+        idle?.cancel()
     }
 
     /// A stream of the account's newest MODSEQ, yielded whenever it grows; `cancel` ends it.
@@ -109,7 +113,12 @@ public final class ChangeWatcher: Service, Sendable {
                 let known = Dictionary(uniqueKeysWithValues: watched.map { ($0.0, $0.1 ?? 0) })
                 // Accounts not known yet are answered at once; then the real wait.
                 let anyUnknown = watched.contains { $0.1 == nil }
+                let asked = ContinuousClock.now
                 let changed = try await client.watch(known, wait: anyUnknown ? 0 : Self.pollSeconds)
+                if changed.isEmpty && !anyUnknown && ContinuousClock.now - asked < .milliseconds(100) {
+                    // An empty answer long before the wait was up: the store is going down.
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
                 failures = 0
                 let wake = state.withLock { state -> [(AsyncStream<UInt64>.Continuation, UInt64)] in
                     var wake: [(AsyncStream<UInt64>.Continuation, UInt64)] = []

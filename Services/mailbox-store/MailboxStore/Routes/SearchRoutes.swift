@@ -32,7 +32,7 @@ struct SearchRoutes {
                                                               limit: Self.page, parse: parse, raw: raw)
                 guard let last = rows.last else { break }
                 after = last.uid
-                for (uid, modSeq) in await Self.evaluate(rows, prepared) {
+                for (uid, modSeq) in await Self.evaluate(rows.filter(\.inSet), prepared) {
                     matched.append(uid)
                     highest = max(highest ?? 0, modSeq)
                 }

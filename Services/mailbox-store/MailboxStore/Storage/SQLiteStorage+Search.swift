@@ -5,6 +5,8 @@ import StoreAPI
 /// One message as a search sees it: its attributes and, when the keys need them, its stored
 /// parse and bytes.
 public struct SearchRow: Sendable {
+    /// Whether the UID is in the set asked for (rows between its ranges are read too).
+    public var inSet: Bool
     public var uid: UInt32
     public var flags: [String]
     public var internalDate: Double
@@ -32,10 +34,11 @@ extension SQLiteStorage {
                 SELECT \(columns) FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
                 WHERE mm.mailbox_id = ? AND mm.uid > ? AND mm.uid BETWEEN ? AND ? ORDER BY mm.uid LIMIT ?
                 """, arguments: [mailboxID, Int64(after), Int64(low), Int64(high), limit])
-            return rows.compactMap { row -> SearchRow? in
+            // Rows between the set's ranges come back too (flagged `inSet: false`), so a page
+            // that is short means the end, however sparse the set.
+            return rows.map { row -> SearchRow in
                 let uid = UInt32(row["uid"] as Int64)
-                guard set.contains(where: { $0.contains(uid) }) else { return nil }
-                return SearchRow(uid: uid, flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]).names,
+                return SearchRow(inSet: set.contains(where: { $0.contains(uid) }), uid: uid, flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]).names,
                                  internalDate: row["internal_date"], size: row["size"], modSeq: UInt64(row["modseq"] as Int64),
                                  parseJSON: parse ? row["parse"] : nil, raw: raw ? [UInt8](row["raw"] as Data) : nil)
             }
