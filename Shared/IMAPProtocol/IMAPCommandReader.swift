@@ -31,6 +31,12 @@ public struct IMAPCommandReader: Sendable {
         case literalTooLarge(tag: String?, size: Int, synchronizing: Bool)
         /// A line piece over `maxLineLength`; the command is dropped: answer `BAD`.
         case lineTooLong(tag: String?)
+        /// A literal over `streamThreshold` begins: its octets follow as `.literalData`
+        /// events instead of being kept (an APPEND of a big message is spooled, not held),
+        /// and its place in the framed command is empty, its index in `streamedLiterals`.
+        case literalStart(size: Int)
+        /// The next octets of the literal being streamed.
+        case literalData([UInt8])
     }
 
     /// The longest line piece accepted, CRLF included.
@@ -41,8 +47,14 @@ public struct IMAPCommandReader: Sendable {
     public var maxCommandSize: Int
     /// The most literals in one command.
     public var maxLiterals: Int
+    /// Literals larger than this are streamed (`.literalStart`, `.literalData`), not kept.
+    public var streamThreshold = Int.max
 
-    private enum Mode: Sendable { case line, literal(Int), skip(Int) }
+    private enum Mode: Sendable { case line, literal(Int), skip(Int), stream(Int) }
+    /// Indexes of the current command's streamed literals.
+    private var streamed: [Int] = []
+    /// A streamed literal announced synchronizing: `.literalStart` follows the `+`.
+    private var pendingStart: Int?
     private var mode = Mode.line
     private var buffer: [UInt8] = []
     private var start = 0
@@ -95,6 +107,18 @@ public struct IMAPCommandReader: Sendable {
                 start += size
                 scanned = start
                 mode = .line
+            case .stream(let remaining):
+                if let size = pendingStart {
+                    pendingStart = nil
+                    return .literalStart(size: size)
+                }
+                let count = min(remaining, buffer.count - start)
+                guard count > 0 else { return nil }
+                let data = Array(buffer[start..<(start + count)])
+                start += count
+                scanned = start
+                mode = count == remaining ? .line : .stream(remaining - count)
+                return .literalData(data)
             case .skip(let remaining):
                 let count = min(remaining, buffer.count - start)
                 start += count
@@ -153,7 +177,8 @@ public struct IMAPCommandReader: Sendable {
         lines.append(line)
         commandSize += line.count + 2
         guard let header else {
-            let command = IMAPFramedCommand(lines: lines, literals: literals)
+            var command = IMAPFramedCommand(lines: lines, literals: literals)
+            command.streamedLiterals = streamed
             resetCommand()
             return .command(command)
         }
@@ -167,6 +192,13 @@ public struct IMAPCommandReader: Sendable {
             return .literalTooLarge(tag: tag, size: header.size, synchronizing: header.synchronizing)
         }
         commandSize += header.size
+        if header.size > streamThreshold {
+            streamed.append(literals.count)
+            literals.append([])
+            mode = .stream(header.size)
+            pendingStart = header.size
+            return header.synchronizing ? .continuationRequest : nil
+        }
         mode = .literal(header.size)
         return header.synchronizing ? .continuationRequest : nil
     }
@@ -185,6 +217,8 @@ public struct IMAPCommandReader: Sendable {
     private mutating func resetCommand() {
         lines = []
         literals = []
+        streamed = []
+        pendingStart = nil
         commandSize = 0
     }
 

@@ -13,6 +13,9 @@ public struct IMAPFramedCommand: Sendable, Hashable {
     public var lines: [[UInt8]]
     /// The literal data, in order.
     public var literals: [[UInt8]]
+    /// Literals the reader streamed (`IMAPCommandReader.streamThreshold`): empty here, their
+    /// octets went out as `.literalData` events.
+    public var streamedLiterals: [Int] = []
 
     public init(lines: [[UInt8]], literals: [[UInt8]] = []) {
         precondition(lines.count == literals.count + 1, "one more line than literals")

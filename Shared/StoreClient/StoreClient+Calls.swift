@@ -141,6 +141,16 @@ extension StoreClient {
                                        body: raw, contentType: "message/rfc822")
         return try decode(AppendResult.self, data)
     }
+    /// The same with the message streamed from `stream` (exactly `length` bytes): a big APPEND
+    /// is never in memory whole.
+    public func append(stream: some AsyncSequence<ByteBuffer, any Error> & Sendable, length: Int, account: String, mailbox: Int64,
+                       flags: [String] = [], internalDate: Double? = nil) async throws -> AppendResult {
+        var items = [("flags", flags.joined(separator: " "))]
+        if let internalDate { items.append(("internalDate", String(internalDate))) }
+        let (_, data) = try await send(.POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items),
+                                       requestBody: .stream(stream, length: .known(Int64(length))), contentType: "message/rfc822")
+        return try decode(AppendResult.self, data)
+    }
     public func updateFlags(_ account: String, mailbox: Int64, _ request: FlagUpdateRequest) async throws -> FlagUpdateResult {
         try await json(FlagUpdateResult.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/flags", body: request)
     }

@@ -92,7 +92,8 @@ import Testing
         } catch let error as DNSError {
             #expect(error.kind == .timeout && error.isTemporary)
         }
-        #expect(ContinuousClock.now - start < .seconds(3), "2 × 3 tries of 300 ms")
+        // 2 × 3 tries of 300 ms is 1.8 s; the margin is for a machine busy with other tests.
+        #expect(ContinuousClock.now - start < .seconds(6), "2 × 3 tries of 300 ms")
         let ids = blackHole.queries.map(\.header.id)
         #expect(ids.count == 6 && Set(ids).count > 1, "a fresh random ID per try, RFC 5452 §9.2")
     }

@@ -75,7 +75,7 @@ final class IMAPTranscript: Sendable {
         var directive = SessionDirective.proceed
         while let event = reader.next() {
             switch event {
-            case .continuationRequest: continue
+            case .continuationRequest, .literalStart, .literalData: continue
             case .command(let framed): directive = await session.handle(.command(framed))
             case .literalTooLarge(let tag, _, let synchronizing): directive = await session.handle(.literalTooLarge(tag: tag, synchronizing: synchronizing))
             case .lineTooLong(let tag): directive = await session.handle(.lineTooLong(tag: tag))

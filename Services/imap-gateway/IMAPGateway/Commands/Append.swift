@@ -1,19 +1,29 @@
 import Foundation
 import IMAPProtocol
+import ServiceKit
 import StoreAPI
 
 /// APPEND with flags and internal date, answered with APPENDUID. RFC 9051 §6.3.12, RFC 4315.
 extension IMAPSession {
     func append(_ name: MailboxName, flags: [Flag], date: IMAPDateTime?, message: [UInt8]) async throws -> Completion {
         guard let account else { return .bad("Log in first") }
-        guard message.count <= settings.maxMessageSize else { return .no("Message too large", .tooBig) }
+        let size = appendSpool?.contents.size ?? message.count
+        guard size <= settings.maxMessageSize else { return .no("Message too large", .tooBig) }
+        guard size > 0 else { return .no("The message is empty", .cannot) }
         guard let box = try await mailbox(named: name) else {
             // RFC 9051 §6.3.12: TRYCREATE tells the client that CREATE would help.
             return .no("No such mailbox", .tryCreate)
         }
         let stored = flags.map(\.name).filter { $0.lowercased() != "\\recent" }
-        let result = try await store.append(message, account: account, mailbox: box.id, flags: stored,
-                                            internalDate: date.map(Self.seconds))
+        let result: AppendResult
+        if let spooled = appendSpool {
+            // A big message goes from the spool to the store in pieces, never whole in memory.
+            let contents = spooled.contents
+            result = try await store.append(stream: contents.chunks(), length: contents.size, account: account, mailbox: box.id,
+                                            flags: stored, internalDate: date.map(Self.seconds))
+        } else {
+            result = try await store.append(message, account: account, mailbox: box.id, flags: stored, internalDate: date.map(Self.seconds))
+        }
         return .ok("APPEND completed", .appendUID(uidValidity: result.uidValidity, uids: [result.copy.uid]))
     }
 

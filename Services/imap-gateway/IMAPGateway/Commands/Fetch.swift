@@ -16,7 +16,8 @@ extension IMAPSession {
         if modifiers.vanished && !(uid && qresyncEnabled) { return .bad("VANISHED needs UID FETCH and ENABLE QRESYNC") }
         // RFC 7162 §3.1: CHANGEDSINCE and FETCH MODSEQ are CONDSTORE-enabling commands.
         if modifiers.changedSince != nil || attributes.contains(.modSeq) { condstoreActive = true }
-        let includeModSeq = condstoreActive && (modifiers.changedSince != nil || attributes.contains(.flags) || attributes.contains(.modSeq))
+        // RFC 7162 §3.1: once CONDSTORE is on, every untagged FETCH carries MODSEQ.
+        let includeModSeq = condstoreActive
         var plan = FetchPlan(attributes, uid: uid, modSeq: includeModSeq)
         if view.readOnly { plan.setsSeen = false }
 

@@ -82,7 +82,7 @@ enum IMAPConnection {
                 }.get()
                 await session.tlsStarted()
             case .proceed:
-                if case .command(let framed) = input, IMAPInboundHandler.isStartTLS(framed) {
+                if case .command(let framed, _) = input, IMAPInboundHandler.isStartTLS(framed) {
                     try await channel.eventLoop.submit {
                         try channel.pipeline.syncOperations.handler(type: IMAPInboundHandler.self).resume(afterTLS: false)
                     }.get()

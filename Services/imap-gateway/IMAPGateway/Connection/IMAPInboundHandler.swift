@@ -23,10 +23,16 @@ final class IMAPInboundHandler: ChannelDuplexHandler {
     private var timer: RepeatedTask?
     private var timedOut = false
     private var context: ChannelHandlerContext?
+    /// The literal being streamed, if any, and whether writing it failed.
+    private var spool: MessageSpool?
+    private var spoolFailed = false
+    /// Literals over this are spooled instead of held (APPEND of a big message).
+    static let streamThreshold = 1024 * 1024
 
     init(limits: ConnectionLimits, maxLineLength: Int) {
         self.limits = limits
         self.reader = IMAPCommandReader(maxLineLength: maxLineLength, maxLiteralSize: limits.maxLiteralSize.load(ordering: .relaxed))
+        self.reader.streamThreshold = Self.streamThreshold
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -77,17 +83,32 @@ final class IMAPInboundHandler: ChannelDuplexHandler {
         var fired = false
         defer { if fired { context.fireChannelReadComplete() } }
         while !pausedForTLS, let event = reader.next() {
-            fired = fired || !(event == .continuationRequest)
+            switch event {
+            case .continuationRequest, .literalStart, .literalData: break
+            default: fired = true
+            }
             switch event {
             case .continuationRequest:
                 context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "+ Ready for literal data\r\n")), promise: nil)
             case .command(let command):
                 if Self.isStartTLS(command) { pausedForTLS = true }
-                context.fireChannelRead(wrapInboundOut(.command(command)))
+                var spooled: SpooledLiteral?
+                if let spool, !command.streamedLiterals.isEmpty { spooled = SpooledLiteral(spool: spool, failed: spoolFailed) }
+                spool = nil
+                context.fireChannelRead(wrapInboundOut(.command(command, spooled: spooled)))
             case .literalTooLarge(let tag, _, let synchronizing):
+                spool = nil
                 context.fireChannelRead(wrapInboundOut(.literalTooLarge(tag: tag, synchronizing: synchronizing)))
             case .lineTooLong(let tag):
+                spool = nil
                 context.fireChannelRead(wrapInboundOut(.lineTooLong(tag: tag)))
+            case .literalStart:
+                // One streamed literal per command (APPEND); a second one replaces the first,
+                // and the session refuses such a command anyway.
+                spool = MessageSpool()
+                spoolFailed = false
+            case .literalData(let bytes):
+                do { try spool?.append(bytes) } catch { spoolFailed = true }
             }
         }
     }

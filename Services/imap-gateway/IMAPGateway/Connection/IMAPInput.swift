@@ -1,10 +1,12 @@
 import IMAPProtocol
+import ServiceKit
 import Synchronization
 
 /// What the inbound handler hands the session: framed commands, or what went wrong framing
 /// them, in the order the client sent them.
 enum IMAPInput: Sendable {
-    case command(IMAPFramedCommand)
+    /// A command, with the octets of its streamed literal (a big APPEND) spooled.
+    case command(IMAPFramedCommand, spooled: SpooledLiteral? = nil)
     /// A literal over the limit; the command was dropped unread. RFC 9051 §7.1 TOOBIG
     case literalTooLarge(tag: String?, synchronizing: Bool)
     /// A line over the limit; the command was dropped.
@@ -26,4 +28,19 @@ final class ConnectionLimits: Sendable {
         self.maxLiteralSize = Atomic(maxLiteralSize)
         self.timeoutSeconds = Atomic(timeoutSeconds)
     }
+}
+
+/// The octets of one streamed literal, spooled by the inbound handler (memory, then an
+/// unlinked file) and handed to the session with its command. Written only before the hand-off.
+final class SpooledLiteral: @unchecked Sendable {
+    private let spool: MessageSpool
+    /// The spool could not be written (disk full): the command must fail.
+    let failed: Bool
+
+    init(spool: MessageSpool, failed: Bool) {
+        self.spool = spool
+        self.failed = failed
+    }
+
+    var contents: SpoolContents { spool.contents() }
 }

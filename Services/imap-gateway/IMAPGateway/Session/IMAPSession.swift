@@ -34,6 +34,8 @@ actor IMAPSession {
     /// An AUTHENTICATE waiting for the client's SASL response. RFC 9051 §6.2.2
     var authenticating: String?
     var idle: IdleState?
+    /// The spooled message of the APPEND being run, when it was too big to hold.
+    var appendSpool: SpooledLiteral?
     private var pending: [UInt8] = []
 
     struct IdleState {
@@ -143,10 +145,10 @@ actor IMAPSession {
                 try await reply(tag, .no, .tooBig, "Literal too large")
             }
             return .proceed
-        case .command(let framed):
+        case .command(let framed, let spooled):
             if idle != nil { return try await idleInput(framed) }
             if let mechanism = authenticating { return try await saslResponse(framed, mechanism: mechanism) }
-            return try await command(framed)
+            return try await command(framed, spooled: spooled)
         }
     }
 
@@ -155,7 +157,7 @@ actor IMAPSession {
         if let tag { try await send(.tagged(tag, status, code, text)) } else { try await send(.untagged(status == .no ? .bad : status, code, text)) }
     }
 
-    private func command(_ framed: IMAPFramedCommand) async throws -> SessionDirective {
+    private func command(_ framed: IMAPFramedCommand, spooled: SpooledLiteral?) async throws -> SessionDirective {
         let parser = IMAPCommandParser(utf8Enabled: utf8Enabled)
         let command: IMAPCommand
         switch parser.parse(framed) {
@@ -169,6 +171,19 @@ actor IMAPSession {
             try await reply(command.tag, .bad, nil, CommandTable.refusal(command.kind, in: state))
             return .proceed
         }
+        // A literal too big to hold was spooled: only APPEND's message may be that big.
+        if !framed.streamedLiterals.isEmpty {
+            guard case .append = command.kind, framed.streamedLiterals.count == 1, let spooled else {
+                try await reply(command.tag, .bad, .tooBig, "Literal too large for this command")
+                return .proceed
+            }
+            guard !spooled.failed else {
+                try await reply(command.tag, .no, .serverBug, "Could not keep the message; try again")
+                return .proceed
+            }
+        }
+        appendSpool = spooled
+        defer { appendSpool = nil }
         let started = ContinuousClock.now
         let completion: Completion
         do {

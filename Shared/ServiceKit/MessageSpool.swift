@@ -5,48 +5,49 @@ import NIOCore
 import Glibc
 #endif
 
-/// Holds the body of the message a connection is receiving: in memory up to `memoryLimit`,
-/// then in an unlinked temporary file, so a connection never holds more than that much of a
-/// big message in memory (the file vanishes with the process, nothing to clean up).
-final class MessageSpool {
+/// Holds the body of the message a connection is receiving (an SMTP DATA, an IMAP APPEND
+/// literal): in memory up to `memoryLimit`, then in an unlinked temporary file, so a
+/// connection never holds more than that much of a big message in memory (the file vanishes
+/// with the process, nothing to clean up).
+public final class MessageSpool {
     /// Small messages, most of them, never touch the disk.
-    static let memoryLimit = 256 * 1024
-    static let readChunk = 64 * 1024
+    public static let memoryLimit = 256 * 1024
+    public static let readChunk = 64 * 1024
 
     private var memory: [UInt8] = []
     private var fd: Int32 = -1
-    private(set) var size = 0
+    public private(set) var size = 0
     private let directory: String
 
-    init(directory: String = NSTemporaryDirectory()) {
+    public init(directory: String = NSTemporaryDirectory()) {
         self.directory = directory
     }
 
     deinit { closeFile() }
 
-    func reset() {
+    public func reset() {
         memory = []
         closeFile()
         size = 0
     }
 
-    func append(_ bytes: [UInt8]) throws {
+    public func append(_ bytes: some Collection<UInt8>) throws {
         if fd < 0 && memory.count + bytes.count <= Self.memoryLimit {
-            memory += bytes
+            memory.append(contentsOf: bytes)
         } else {
             if fd < 0 {
                 try openFile()
                 try write(memory)
                 memory = []
             }
-            try write(bytes)
+            try write(Array(bytes))
         }
         size += bytes.count
     }
 
     /// What has been received, readable from another task while the spool is left alone
     /// (the connection does not touch it until the delivery's answer is back).
-    func contents() -> SpoolContents {
+    public func contents() -> SpoolContents {
         SpoolContents(memory: memory, fd: fd, size: size)
     }
 
@@ -73,7 +74,7 @@ final class MessageSpool {
         fd = -1
     }
 
-    enum SpoolError: Error {
+    public enum SpoolError: Error {
         case cannotCreate(Int32)
         case cannotWrite(Int32)
         case cannotRead(Int32)
@@ -81,30 +82,30 @@ final class MessageSpool {
 }
 
 /// A read-only view of a spool: memory, or a file read with `pread` (safe from any thread).
-struct SpoolContents: Sendable {
+public struct SpoolContents: Sendable {
     let memory: [UInt8]
     let fd: Int32
-    let size: Int
+    public let size: Int
 
     /// `prefix`, then the body as buffers of at most `MessageSpool.readChunk` bytes, read on
     /// demand; each iteration starts from the beginning, so a retried request re-reads it.
-    func chunks(after prefix: [UInt8]) -> SpoolChunks {
+    public func chunks(after prefix: [UInt8] = []) -> SpoolChunks {
         SpoolChunks(prefix: prefix, contents: self)
     }
 }
 
-struct SpoolChunks: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
+public struct SpoolChunks: AsyncSequence, Sendable {
+    public typealias Element = ByteBuffer
     let prefix: [UInt8]
     let contents: SpoolContents
 
-    struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol {
         let prefix: [UInt8]
         let contents: SpoolContents
         var sentPrefix = false
         var offset = 0
 
-        mutating func next() async throws -> ByteBuffer? {
+        public mutating func next() async throws -> ByteBuffer? {
             if !sentPrefix {
                 sentPrefix = true
                 if !prefix.isEmpty { return ByteBuffer(bytes: prefix) }
@@ -127,5 +128,5 @@ struct SpoolChunks: AsyncSequence, Sendable {
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(prefix: prefix, contents: contents) }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(prefix: prefix, contents: contents) }
 }
