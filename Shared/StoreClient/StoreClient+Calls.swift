@@ -124,6 +124,15 @@ extension StoreClient {
         if let uids { items.append(("uids", uids)) }
         return try await json(MessageList.self, .GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items))
     }
+    /// The same listing as compact text (`MessageListText`): for whole mailboxes.
+    public func listMessagesText(_ account: String, mailbox: Int64, uids: String? = nil, after: UInt32 = 0,
+                                 limit: Int = 10_000) async throws -> (messages: [MessageSummary], nextAfter: UInt32?) {
+        var items = [("after", String(after)), ("limit", String(limit)), ("format", "text")]
+        if let uids { items.append(("uids", uids)) }
+        let (headers, body) = try await sendWithHeaders(.GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items))
+        guard let messages = MessageListText.decode(body) else { throw StoreClientError.invalidResponse("message list text") }
+        return (messages, headers.first(name: MessageListText.nextAfterHeader).flatMap { UInt32($0) })
+    }
     public func rawMessage(_ account: String, mailbox: Int64, uid: UInt32) async throws -> [UInt8] {
         try await send(.GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages/\(uid)/raw").body
     }

@@ -60,6 +60,18 @@ public struct StoreClient: Sendable {
     /// The same with any AsyncHTTPClient body, e.g. a stream of a spooled message.
     public func send(_ method: HTTPMethod, _ path: String, requestBody: HTTPClientRequest.Body?, contentType: String = "application/json",
                      headers extra: [(String, String)] = []) async throws -> (status: Int, body: [UInt8]) {
+        let (status, _, body) = try await exchange(method, path, requestBody: requestBody, contentType: contentType, headers: extra)
+        return (status, body)
+    }
+
+    /// A GET that also answers the response headers.
+    public func sendWithHeaders(_ method: HTTPMethod, _ path: String) async throws -> (headers: HTTPHeaders, body: [UInt8]) {
+        let (_, headers, body) = try await exchange(method, path, requestBody: nil, contentType: "application/json", headers: [])
+        return (headers, body)
+    }
+
+    private func exchange(_ method: HTTPMethod, _ path: String, requestBody: HTTPClientRequest.Body?, contentType: String,
+                          headers extra: [(String, String)]) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -85,7 +97,7 @@ public struct StoreClient: Sendable {
             throw StoreClientError.api(status: status, code: status >= 500 ? APIErrorCode.internalError : APIErrorCode.badRequest,
                                        message: "HTTP \(status)")
         }
-        return (status, data)
+        return (status, response.headers, data)
     }
 
     func json<T: Decodable>(_ type: T.Type, _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none) async throws -> T {

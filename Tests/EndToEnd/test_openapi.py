@@ -540,6 +540,12 @@ def test_every_operation_answers_as_documented(store):
     assert [m["uid"] for m in page["messages"]] == [uid1] and page["nextAfter"] == uid1
     page = call("listMessages", f"{base}/{inbox}/messages" + query(uids=f"{uid2}:*", after=0, limit=10), 200).json()
     assert page["messages"][0]["uid"] == uid2 and page["messages"][0]["flags"] == ["\\Seen", "$Label"]
+    text = call("listMessages", f"{base}/{inbox}/messages" + query(limit=1, format="text"), 200)
+    fields = text.text.split("\n")[0].split(" ")
+    assert int(fields[0]) == uid1 and text.headers["Buzon-Next-After"] == str(uid1)
+    text = call("listMessages", f"{base}/{inbox}/messages" + query(uids=f"{uid2}:*", format="text"), 200)
+    assert text.text.split("\n")[0].split(" ")[5:] == ["\\Seen", "$Label"] and "Buzon-Next-After" not in text.headers
+    assert code_of(call("listMessages", f"{base}/{inbox}/messages" + query(format="xml"), 400)) == "bad-request"
     assert code_of(call("listMessages", f"{base}/{inbox}/messages" + query(uids="0:x"), 400)) == "invalid-uid-set"
     assert code_of(call("listMessages", f"{base}/{inbox}/messages" + query(limit=0), 400)) == "bad-request"
     assert code_of(call("listMessages", f"{base}/{MISSING_ID}/messages", 404)) == "mailbox-not-found"

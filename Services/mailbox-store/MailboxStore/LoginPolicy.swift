@@ -1,4 +1,5 @@
 import HummingbirdBcrypt
+import NIOCore
 import NIOPosix
 import StoreAPI
 
@@ -37,9 +38,18 @@ public struct LoginPolicy: Sendable {
     /// A valid hash to verify against when the account does not exist.
     private static let decoyHash = Bcrypt.hash("decoy password for unknown users", cost: 4)
 
+    /// Password hashing runs here, on one core fewer than the machine has (at least one): a
+    /// burst of logins (every phone reconnecting at once) must not take the cores that serve
+    /// mail to the sessions already logged in.
+    static let bcryptPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount - 1))
+        pool.start()
+        return pool
+    }()
+
     public func hash(_ password: String) async throws -> String {
         let cost = bcryptCost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: UInt8(cost)) }
+        return try await Self.bcryptPool.runIfActive { Bcrypt.hash(password, cost: UInt8(cost)) }
     }
 
     public func verify(_ request: LoginRequest) async throws -> LoginResult {
@@ -53,7 +63,7 @@ public struct LoginPolicy: Sendable {
         }
         let stored = try await storage.passwordHash(of: address)
         let password = request.password
-        let matches = try await NIOThreadPool.singleton.runIfActive {
+        let matches = try await Self.bcryptPool.runIfActive {
             Bcrypt.verify(password, hash: stored ?? Self.decoyHash) && stored != nil
         }
         if matches {

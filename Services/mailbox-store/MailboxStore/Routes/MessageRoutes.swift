@@ -25,7 +25,11 @@ struct MessageRoutes {
             }
             let list = try await store.storage.listMessages(account: account, mailboxID: try RouteSupport.int64(context, "id"),
                                                            uids: uids, after: after, limit: limit)
-            return try RouteSupport.json(list)
+            switch request.uri.queryParameters.get("format") ?? "json" {
+            case "json": return try RouteSupport.json(list)
+            case "text": return MessageListText.response(list)
+            default: throw StoreError.badRequest(APIErrorCode.badRequest, "format is json or text")
+            }
         }
         box.post("messages") { request, context -> Response in
             let account = try RouteSupport.account(context)
@@ -107,5 +111,14 @@ struct MessageRoutes {
 
     private func rfc822(_ bytes: [UInt8]) -> Response {
         Response(status: .ok, headers: [.contentType: "message/rfc822"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+extension MessageListText {
+    /// The listing as a `text/plain` answer.
+    static func response(_ list: MessageList) -> Response {
+        var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
+        if let next = list.nextAfter, let name = HTTPFields.Element.Name(nextAfterHeader) { headers[name] = String(next) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: encode(list.messages))))
     }
 }

@@ -49,7 +49,7 @@ public protocol MailStorage: Sendable {
     func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult
     func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult
     /// A page of messages for SEARCH, with their parse and bytes only when asked.
-    func searchRows(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int, parse: Bool, raw: Bool) async throws -> [SearchRow]
+    func searchRows(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int, content: SearchContentRead) async throws -> [SearchRow]
 
     // Outbound queue
     func listQueue() async throws -> [QueueEntry]

@@ -12,15 +12,20 @@ public struct SearchRow: Sendable {
     public var internalDate: Double
     public var size: Int
     public var modSeq: UInt64
-    public var parseJSON: String?
+    /// The header section (for header keys) or the whole message (BODY, TEXT), when asked.
     public var raw: [UInt8]?
 }
 
+/// What of each message a search reads.
+public enum SearchContentRead: Sendable {
+    case none, header, whole
+}
+
 extension SQLiteStorage {
-    /// A page of a mailbox's messages in `uids` after UID `after`, with the parse and/or bytes
-    /// only when asked (a flags-only search reads no content).
+    /// A page of a mailbox's messages in `uids` after UID `after`, with the header section or
+    /// the whole message only when asked (a flags-only search reads no content).
     public func searchRows(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int,
-                           parse: Bool, raw: Bool) async throws -> [SearchRow] {
+                           content: SearchContentRead) async throws -> [SearchRow] {
         try await pool.read { db in
             let owner = try self.accountRow(db, account)
             _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
@@ -28,8 +33,13 @@ extension SQLiteStorage {
                                                     arguments: [mailboxID]) ?? 0)
             let set = uids.resolved(largest: largest)
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else { return [] }
-            let columns = "mm.uid, c.size, mm.system_flags, mm.keywords, mm.internal_date, mm.modseq"
-                + (parse ? ", c.parse" : "") + (raw ? ", c.raw" : "")
+            let columns = "mm.uid, c.size, mm.system_flags, mm.keywords, mm.internal_date, mm.modseq" + {
+                switch content {
+                case .none: return ""
+                case .header: return ", substr(c.raw, 1, c.header_size) AS raw"
+                case .whole: return ", c.raw AS raw"
+                }
+            }()
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(columns) FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
                 WHERE mm.mailbox_id = ? AND mm.uid > ? AND mm.uid BETWEEN ? AND ? ORDER BY mm.uid LIMIT ?
@@ -40,7 +50,7 @@ extension SQLiteStorage {
                 let uid = UInt32(row["uid"] as Int64)
                 return SearchRow(inSet: set.contains(where: { $0.contains(uid) }), uid: uid, flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]).names,
                                  internalDate: row["internal_date"], size: row["size"], modSeq: UInt64(row["modseq"] as Int64),
-                                 parseJSON: parse ? row["parse"] : nil, raw: raw ? [UInt8](row["raw"] as Data) : nil)
+                                 raw: content == .none ? nil : [UInt8](row["raw"] as Data))
             }
         }
     }
