@@ -1,5 +1,5 @@
 # The two commands of the README, and the benchmarks.
-.PHONY: up test build bench bench-smtp bench-pop3 bench-relay clean
+.PHONY: up test build bench bench-smtp bench-pop3 bench-imap bench-relay clean
 
 up:            ## build and run every service locally (Ctrl-C stops)
 	./scripts/up.sh
@@ -18,6 +18,9 @@ bench-smtp:    ## SMTP in -> mailbox, Buzón beside Postfix + Dovecot (installs 
 
 bench-pop3:    ## POP3 LIST + RETR, Buzón beside Dovecot default and tuned (installs it; root)
 	./scripts/bench-pop3.sh
+
+bench-imap:    ## IMAP mix, 100k mailbox, IDLE memory, new-mail delay; Buzón beside Dovecot default and tuned (installs it; root)
+	./scripts/bench-imap.sh
 
 bench-relay:   ## relay from a full queue to smtp-sink, Buzón beside Postfix (installs it; root)
 	./scripts/bench-relay.sh
