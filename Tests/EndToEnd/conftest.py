@@ -250,16 +250,20 @@ def inbox_messages(store: Store, account: str) -> list[bytes]:
     return [store.api("GET", f"/v1/accounts/{account}/mailboxes/{inbox['id']}/messages/{m['uid']}/raw").content for m in listed]
 
 
-class POP3Gateway(ServiceProcess):
-    """A pop3-gateway process in front of `store`: POP3 (STLS) and POP3S on free ports."""
+class ReadingGateway(ServiceProcess):
+    """A gateway users read mail through (pop3-gateway, imap-gateway) in front of `store`: its
+    plain and implicit-TLS ports and the admin port, free ones, and a self-signed certificate
+    for localhost. Subclasses name the executable, the variables' prefix and the greeting."""
 
-    executable = "pop3-gateway"
+    prefix = ""  # POP3 or IMAP: BUZON_<prefix>_PORT, BUZON_<prefix>S_PORT, …
+    hostname = ""
+    greeting = b""
 
     def __init__(self, store: Store, tmp: Path, env: dict | None = None):
         self.store = store
         self.new_ports()
         self.cert, self.key = make_certificate(Path(tmp))
-        super().__init__(tmp, env, f"pop3-gateway-{self.port}.log")
+        super().__init__(tmp, env, f"{self.executable}-{self.port}.log")
 
     def new_ports(self) -> None:
         self.port, self.tls_port, self.admin_port = (free_port() for _ in range(3))
@@ -269,100 +273,71 @@ class POP3Gateway(ServiceProcess):
         env.update({
             "BUZON_STORE_URL": self.store.url,
             "BUZON_INTERNAL_TOKEN": self.store.token,
-            "BUZON_POP3_HOST": "127.0.0.1",
-            "BUZON_POP3_PORT": str(self.port),
-            "BUZON_POP3S_PORT": str(self.tls_port),
-            "BUZON_POP3_ADMIN_PORT": str(self.admin_port),
+            f"BUZON_{self.prefix}_HOST": "127.0.0.1",
+            f"BUZON_{self.prefix}_PORT": str(self.port),
+            f"BUZON_{self.prefix}S_PORT": str(self.tls_port),
+            f"BUZON_{self.prefix}_ADMIN_PORT": str(self.admin_port),
             "BUZON_TLS_CERT": str(self.cert),
             "BUZON_TLS_KEY": str(self.key),
-            "BUZON_HOSTNAME": "pop.example.test",
+            "BUZON_HOSTNAME": self.hostname,
             "BUZON_LOG_LEVEL": "warning",
         })
         env.update(self.extra_env)
         return env
 
     def ready(self) -> bool:
-        return greets("127.0.0.1", self.port, b"+OK")
+        return greets("127.0.0.1", self.port, self.greeting)
+
+
+class POP3Gateway(ReadingGateway):
+    """A pop3-gateway process: POP3 (STLS) and POP3S."""
+
+    executable = "pop3-gateway"
+    prefix = "POP3"
+    hostname = "pop.example.test"
+    greeting = b"+OK"
+
+
+class IMAPGateway(ReadingGateway):
+    """An imap-gateway process: IMAP (STARTTLS) and IMAPS."""
+
+    executable = "imap-gateway"
+    prefix = "IMAP"
+    hostname = "imap.example.test"
+    greeting = b"* OK"
+
+
+def reading_system(tmp_path, reader: type[ReadingGateway]):
+    """store + smtp-gateway + `reader`, users alice and bob (password `secret`).
+    Yields (store, smtp_gateway, reading_gateway)."""
+    store = Store(tmp_path / "data").start()
+    store.add_user("alice@example.test")
+    store.add_user("bob@example.test")
+    smtp = gateway = None
+    try:
+        smtp = Gateway(store, tmp_path).start()
+        gateway = reader(store, tmp_path).start()
+    except Exception:
+        for process in (smtp, store):
+            if process:
+                process.stop()
+        raise
+    yield store, smtp, gateway
+    gateway.stop()
+    smtp.stop()
+    store.stop()
 
 
 @pytest.fixture
 def pop3_system(tmp_path):
-    """store + smtp-gateway + pop3-gateway, users alice and bob (password `secret`).
-    Yields (store, smtp_gateway, pop3_gateway)."""
-    store = Store(tmp_path / "data").start()
-    store.add_user("alice@example.test")
-    store.add_user("bob@example.test")
-    smtp = pop3 = None
-    try:
-        smtp = Gateway(store, tmp_path).start()
-        pop3 = POP3Gateway(store, tmp_path).start()
-    except Exception:
-        for process in (smtp, store):
-            if process:
-                process.stop()
-        raise
-    yield store, smtp, pop3
-    pop3.stop()
-    smtp.stop()
-    store.stop()
-
-
-class IMAPGateway(ServiceProcess):
-    """An imap-gateway process in front of `store`: IMAP (STARTTLS) and IMAPS on free ports,
-    the admin port (/healthz /readyz /metrics), a self-signed certificate for localhost."""
-
-    executable = "imap-gateway"
-
-    def __init__(self, store: Store, tmp: Path, env: dict | None = None):
-        self.store = store
-        self.new_ports()
-        self.cert, self.key = make_certificate(Path(tmp))
-        super().__init__(tmp, env, f"imap-gateway-{self.port}.log")
-
-    def new_ports(self) -> None:
-        self.port, self.tls_port, self.admin_port = (free_port() for _ in range(3))
-
-    def env(self) -> dict:
-        env = dict(os.environ)
-        env.update({
-            "BUZON_STORE_URL": self.store.url,
-            "BUZON_INTERNAL_TOKEN": self.store.token,
-            "BUZON_IMAP_HOST": "127.0.0.1",
-            "BUZON_IMAP_PORT": str(self.port),
-            "BUZON_IMAPS_PORT": str(self.tls_port),
-            "BUZON_IMAP_ADMIN_PORT": str(self.admin_port),
-            "BUZON_TLS_CERT": str(self.cert),
-            "BUZON_TLS_KEY": str(self.key),
-            "BUZON_HOSTNAME": "imap.example.test",
-            "BUZON_LOG_LEVEL": "warning",
-        })
-        env.update(self.extra_env)
-        return env
-
-    def ready(self) -> bool:
-        return greets("127.0.0.1", self.port, b"* OK")
+    """store + smtp-gateway + pop3-gateway (see `reading_system`)."""
+    yield from reading_system(tmp_path, POP3Gateway)
 
 
 @pytest.fixture
 def imap_system(tmp_path):
-    """store + smtp-gateway + imap-gateway, users alice and bob (password `secret`).
-    Yields (store, smtp_gateway, imap_gateway)."""
-    store = Store(tmp_path / "data").start()
-    store.add_user("alice@example.test")
-    store.add_user("bob@example.test")
-    smtp = imap = None
-    try:
-        smtp = Gateway(store, tmp_path).start()
-        imap = IMAPGateway(store, tmp_path).start()
-    except Exception:
-        for process in (smtp, store):
-            if process:
-                process.stop()
-        raise
-    yield store, smtp, imap
-    imap.stop()
-    smtp.stop()
-    store.stop()
+    """store + smtp-gateway + imap-gateway (see `reading_system`)."""
+    yield from reading_system(tmp_path, IMAPGateway)
 
 
 class Relay(ServiceProcess):
