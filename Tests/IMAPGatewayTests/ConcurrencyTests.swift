@@ -167,4 +167,25 @@ struct ConcurrencyTests {
         await u.close()
         await t.store.stop()
     }
+
+    @Test("A .SILENT STORE that changes nothing does not hide another session's change")
+    func silentStoreKeepsOthersChanges() async throws {
+        let t = try await IMAPTranscript.start()
+        try await t.deliver(1)
+        await t.login()
+        await t.send("a1 SELECT INBOX", last: "a1 OK")
+        await t.send("a2 FETCH 1 (FLAGS)", expect: ["* 1 FETCH (FLAGS ())"], last: "a2 OK")
+        let u = try await t.another()
+        await u.login()
+        await u.send("b1 SELECT INBOX", last: "b1 OK")
+        await u.send("b2 STORE 1 +FLAGS.SILENT (\\Seen)", last: "b2 OK")
+        // The client knows the message has no $Label; the store now also has \Seen, which
+        // this client has not heard of yet and must still be told.
+        let store = await t.send("a3 UID STORE 1 -FLAGS.SILENT ($Label)", last: "a3 OK")
+        let noop = await t.send("a4 NOOP", last: "a4 OK")
+        #expect((store + noop).contains("* 1 FETCH (UID 1 FLAGS (\\Seen))"), "\(store)\(noop)")
+        await t.close()
+        await u.close()
+        await t.store.stop()
+    }
 }

@@ -191,21 +191,17 @@ enum FetchResponseBuilder {
 
     /// `<offset.length>` applied to section data. RFC 9051 §6.4.5
     static func apply(_ partial: FetchAttribute.Partial?, _ data: [UInt8]) -> [UInt8] {
-        guard let partial else { return data }
-        let start = min(Int(partial.offset), data.count)
-        let end = min(data.count, start + Int(partial.length))
-        return Array(data[start..<end])
+        partial.map { SectionLocator.partial(data, $0) } ?? data
     }
-
-    static let knownEncodings: Set<String> = ["7bit", "8bit", "binary", "base64", "quoted-printable"]
 
     /// BINARY[part]: the part's content with its transfer encoding removed. RFC 3516 §4.2
     static func decoded(_ part: [Int], _ parse: ParsedMessage, _ bytes: [UInt8]) -> Result<[UInt8], Completion> {
         guard let found = SectionLocator.binaryPart(part, in: parse) else { return .failure(.no("No such part", .nonexistent)) }
-        guard knownEncodings.contains(found.contentTransferEncoding.lowercased()) else {
+        do {
+            return .success(try SectionLocator.decodedContent(of: found, in: bytes))
+        } catch {
             return .failure(.no("Unknown Content-Transfer-Encoding", .unknownCTE))
         }
-        return .success(found.decodedBody(in: bytes))
     }
 }
 

@@ -22,7 +22,11 @@ extension IMAPSession {
                                                                    unchangedSince: arguments.unchangedSince))
         let modified = Set(result.modified)
         for message in result.messages where !modified.contains(message.uid) {
-            self.view?.noteFlags(message.uid, message.flags, modSeq: message.modSeq)
+            if arguments.silent {
+                self.view?.noteSilentChange(message.uid, operation, flags)
+            } else {
+                self.view?.noteFlags(message.uid, message.flags, modSeq: message.modSeq)
+            }
             guard !arguments.silent || arguments.unchangedSince != nil, let seq = self.view?.sequence(of: message.uid) else { continue }
             // RFC 7162 §3.1.3: with UNCHANGEDSINCE the new MODSEQ is sent even when silent.
             var items: [FetchItem] = arguments.silent ? [] : [.flags(message.flags)]

@@ -67,12 +67,6 @@ actor IMAPSession {
         if pending.count >= 64 * 1024 { try await flush() }
     }
 
-    /// Raw bytes (a FETCH literal streamed in pieces).
-    func sendRaw(_ bytes: [UInt8]) async throws {
-        pending += bytes
-        if pending.count >= 64 * 1024 { try await flush() }
-    }
-
     func flush() async throws {
         guard !pending.isEmpty else { return }
         let bytes = pending

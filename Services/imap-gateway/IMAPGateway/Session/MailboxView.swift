@@ -143,10 +143,24 @@ struct MailboxView: Sendable {
         return out
     }
 
-    /// The session's own STORE answered with these flags: the client hears them in the answer.
+    /// The client was just told these flags (a STORE's or FETCH's answer).
     mutating func noteFlags(_ uid: UInt32, _ new: [String], modSeq: UInt64) {
         guard let seq = sequence(of: uid) else { return }
         flags[seq - 1] = new
         mailbox.highestModSeq = max(mailbox.highestModSeq, modSeq)
+    }
+
+    /// The client changed flags with `.SILENT` and was told nothing: it knows only what it
+    /// asked for, applied to what it knew. Recording the store's answer instead would hide
+    /// another session's change to the same message, which must still be announced.
+    mutating func noteSilentChange(_ uid: UInt32, _ operation: FlagUpdateRequest.Operation, _ changed: [String]) {
+        guard let seq = sequence(of: uid) else { return }
+        let asked = Set(changed.map { $0.lowercased() })
+        let known = flags[seq - 1]
+        switch operation {
+        case .add: flags[seq - 1] = known + changed.filter { flag in !known.contains { $0.lowercased() == flag.lowercased() } }
+        case .remove: flags[seq - 1] = known.filter { !asked.contains($0.lowercased()) }
+        case .replace: flags[seq - 1] = changed
+        }
     }
 }
