@@ -23,6 +23,13 @@ extension IMAPDateTime {
         self.init(date: date, hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60, second: secondOfDay % 60, zoneMinutes: 0)!
     }
 
+    /// The instant as seconds since 1970 (APPEND's date-time becomes the internal date): the
+    /// inverse of `init(secondsSince1970:)`, with the zone taken into account.
+    public var secondsSince1970: Double {
+        let days = SearchDates.daysFromCivil(year: date.year, month: date.month, day: date.day)
+        return Double(days * 86_400 + hour * 3600 + minute * 60 + second - zoneMinutes * 60)
+    }
+
     /// The proleptic Gregorian date of a day count (Howard Hinnant's `civil_from_days`).
     static func civil(daysSince1970: Int64) -> (year: Int, month: Int, day: Int) {
         let z = daysSince1970 + 719_468

@@ -2,16 +2,15 @@ import ServiceKit
 
 /// Settings of the imap-gateway, from `BUZON_*` variables or the matching flags.
 ///
+/// The keys every gateway shares (store URL and token, hostname, TLS files, log level) are read
+/// by `GatewayBasics` (ServiceKit).
+///
 /// | key | default | meaning |
 /// |---|---|---|
 /// | `BUZON_IMAP_HOST` | `127.0.0.1` | address the listeners bind (`0.0.0.0` on a server) |
 /// | `BUZON_IMAP_PORT` | `2143` (143) | IMAP with STARTTLS |
 /// | `BUZON_IMAPS_PORT` | `2993` (993) | IMAP over implicit TLS |
 /// | `BUZON_IMAP_ADMIN_PORT` | `9143` | /healthz, /readyz, /metrics |
-/// | `BUZON_HOSTNAME` | `localhost` | our name in the greeting |
-/// | `BUZON_STORE_URL` | `http://127.0.0.1:8025` | the mailbox-store |
-/// | `BUZON_INTERNAL_TOKEN` (or `_FILE`) | required | the store's bearer token |
-/// | `BUZON_TLS_CERT`, `BUZON_TLS_KEY` | none | PEM files; without them no STARTTLS and no 993 |
 /// | `BUZON_IMAP_MAX_CONNECTIONS` | `5000` | in total |
 /// | `BUZON_IMAP_MAX_CONNECTIONS_PER_ADDRESS` | `100` | from one client address |
 /// | `BUZON_IMAP_MAX_CONNECTIONS_PER_USER` | `50` | logged in as one account (phones, desktops and IDLE per folder add up) |
@@ -20,17 +19,12 @@ import ServiceKit
 /// | `BUZON_IMAP_MAX_LOGIN_FAILURES` | `3` | failed logins on one connection before it is closed |
 /// | `BUZON_IMAP_MAX_MESSAGE_SIZE` | `67108864` | the largest APPEND literal (`APPENDLIMIT`) |
 /// | `BUZON_IMAP_ALLOW_PLAINTEXT_AUTH` | `false` | passwords without TLS from other than loopback |
-/// | `BUZON_LOG_LEVEL` | `info` | |
-public struct IMAPConfiguration: Sendable {
+public struct IMAPConfiguration: GatewaySettings {
+    public var basics: GatewayBasics
     public var host = "127.0.0.1"
     public var port = 2143
     public var tlsPort = 2993
     public var adminPort = 9143
-    public var hostname = "localhost"
-    public var storeURL = "http://127.0.0.1:8025"
-    public var internalToken: String
-    public var tlsCertificate: String?
-    public var tlsKey: String?
     public var maxConnections = 5000
     public var maxConnectionsPerAddress = 100
     public var maxConnectionsPerUser = 50
@@ -39,25 +33,17 @@ public struct IMAPConfiguration: Sendable {
     public var maxLoginFailures = 3
     public var maxMessageSize = 64 * 1024 * 1024
     public var allowPlaintextAuth = false
-    public var logLevel: String?
 
     public init(internalToken: String) {
-        self.internalToken = internalToken
+        basics = GatewayBasics(internalToken: internalToken)
     }
 
     public init(reader: ConfigReader) throws {
-        guard let token = try reader.secret("BUZON_INTERNAL_TOKEN") else {
-            throw ConfigReader.ConfigError.missing(key: "BUZON_INTERNAL_TOKEN")
-        }
-        self.init(internalToken: token)
+        basics = try GatewayBasics(reader: reader)
         host = reader.string("BUZON_IMAP_HOST", default: host)
         port = try reader.int("BUZON_IMAP_PORT", default: port)
         tlsPort = try reader.int("BUZON_IMAPS_PORT", default: tlsPort)
         adminPort = try reader.int("BUZON_IMAP_ADMIN_PORT", default: adminPort)
-        hostname = reader.string("BUZON_HOSTNAME", default: hostname)
-        storeURL = reader.string("BUZON_STORE_URL", default: storeURL)
-        tlsCertificate = reader.string("BUZON_TLS_CERT")
-        tlsKey = reader.string("BUZON_TLS_KEY")
         maxConnections = try reader.int("BUZON_IMAP_MAX_CONNECTIONS", default: maxConnections)
         maxConnectionsPerAddress = try reader.int("BUZON_IMAP_MAX_CONNECTIONS_PER_ADDRESS", default: maxConnectionsPerAddress)
         maxConnectionsPerUser = try reader.int("BUZON_IMAP_MAX_CONNECTIONS_PER_USER", default: maxConnectionsPerUser)
@@ -66,6 +52,5 @@ public struct IMAPConfiguration: Sendable {
         maxLoginFailures = try reader.int("BUZON_IMAP_MAX_LOGIN_FAILURES", default: maxLoginFailures)
         maxMessageSize = try reader.int("BUZON_IMAP_MAX_MESSAGE_SIZE", default: maxMessageSize)
         allowPlaintextAuth = try reader.bool("BUZON_IMAP_ALLOW_PLAINTEXT_AUTH", default: false)
-        logLevel = reader.string("BUZON_LOG_LEVEL")
     }
 }

@@ -4,6 +4,9 @@ import SMTPProtocol
 
 /// Settings of the smtp-gateway, from `BUZON_*` variables or the matching flags.
 ///
+/// The keys every gateway shares (store URL and token, hostname, TLS files, log level) are read
+/// by `GatewayBasics` (ServiceKit).
+///
 /// | key | default | meaning |
 /// |---|---|---|
 /// | `BUZON_SMTP_HOST` | `127.0.0.1` | address the SMTP listeners bind (`0.0.0.0` on a server) |
@@ -11,10 +14,6 @@ import SMTPProtocol
 /// | `BUZON_SMTP_SUBMISSION_PORT` | `2587` (587) | submission with STARTTLS + AUTH |
 /// | `BUZON_SMTP_SUBMISSIONS_PORT` | `2465` (465) | submission with implicit TLS |
 /// | `BUZON_SMTP_ADMIN_PORT` | `9025` | /healthz, /readyz, /metrics |
-/// | `BUZON_HOSTNAME` | `localhost` | our name in the greeting, EHLO and Received |
-/// | `BUZON_STORE_URL` | `http://127.0.0.1:8025` | the mailbox-store |
-/// | `BUZON_INTERNAL_TOKEN` (or `_FILE`) | required | the store's bearer token |
-/// | `BUZON_TLS_CERT`, `BUZON_TLS_KEY` | none | PEM files; without them no STARTTLS and no 465 |
 /// | `BUZON_SMTP_MAX_MESSAGE_SIZE` | 26214400 | announced in SIZE (RFC 1870) |
 /// | `BUZON_SMTP_MAX_RECIPIENTS` | `100` | per message (RFC 5321 §4.5.3.1.8) |
 /// | `BUZON_SMTP_MAX_CONNECTIONS` | `1000` | in total |
@@ -22,18 +21,13 @@ import SMTPProtocol
 /// | `BUZON_SMTP_TIMEOUT` | `300` | seconds without input, or to finish one command line (RFC 5321 §4.5.3.2) |
 /// | `BUZON_SMTP_MIN_DATA_RATE` | `500` | bytes/s message content must average once it takes longer than the timeout |
 /// | `BUZON_SMTP_ALLOW_PLAINTEXT_AUTH` | `false` | AUTH on 587 without STARTTLS (never on the Internet) |
-/// | `BUZON_LOG_LEVEL` | `info` | |
-public struct GatewayConfiguration: Sendable {
+public struct GatewayConfiguration: GatewaySettings {
+    public var basics: GatewayBasics
     public var host = "127.0.0.1"
     public var mxPort = 2525
     public var submissionPort = 2587
     public var submissionsPort = 2465
     public var adminPort = 9025
-    public var hostname = "localhost"
-    public var storeURL = "http://127.0.0.1:8025"
-    public var internalToken: String
-    public var tlsCertificate: String?
-    public var tlsKey: String?
     public var maxMessageSize = SMTPDefaults.messageSize
     public var maxRecipients = SMTPDefaults.maxRecipients
     public var maxConnections = 1000
@@ -41,26 +35,18 @@ public struct GatewayConfiguration: Sendable {
     public var timeout: Duration = .seconds(300)
     public var allowPlaintextAuth = false
     public var minDataRate = 500
-    public var logLevel: String?
 
     public init(internalToken: String) {
-        self.internalToken = internalToken
+        basics = GatewayBasics(internalToken: internalToken)
     }
 
     public init(reader: ConfigReader) throws {
-        guard let token = try reader.secret("BUZON_INTERNAL_TOKEN") else {
-            throw ConfigReader.ConfigError.missing(key: "BUZON_INTERNAL_TOKEN")
-        }
-        self.init(internalToken: token)
+        basics = try GatewayBasics(reader: reader)
         host = reader.string("BUZON_SMTP_HOST", default: host)
         mxPort = try reader.int("BUZON_SMTP_MX_PORT", default: mxPort)
         submissionPort = try reader.int("BUZON_SMTP_SUBMISSION_PORT", default: submissionPort)
         submissionsPort = try reader.int("BUZON_SMTP_SUBMISSIONS_PORT", default: submissionsPort)
         adminPort = try reader.int("BUZON_SMTP_ADMIN_PORT", default: adminPort)
-        hostname = reader.string("BUZON_HOSTNAME", default: hostname)
-        storeURL = reader.string("BUZON_STORE_URL", default: storeURL)
-        tlsCertificate = reader.string("BUZON_TLS_CERT")
-        tlsKey = reader.string("BUZON_TLS_KEY")
         maxMessageSize = try reader.int("BUZON_SMTP_MAX_MESSAGE_SIZE", default: maxMessageSize)
         maxRecipients = try reader.int("BUZON_SMTP_MAX_RECIPIENTS", default: maxRecipients)
         maxConnections = try reader.int("BUZON_SMTP_MAX_CONNECTIONS", default: maxConnections)
@@ -68,6 +54,5 @@ public struct GatewayConfiguration: Sendable {
         timeout = .seconds(try reader.int("BUZON_SMTP_TIMEOUT", default: 300))
         allowPlaintextAuth = try reader.bool("BUZON_SMTP_ALLOW_PLAINTEXT_AUTH", default: false)
         minDataRate = try reader.int("BUZON_SMTP_MIN_DATA_RATE", default: minDataRate)
-        logLevel = reader.string("BUZON_LOG_LEVEL")
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import IMAPProtocol
 import ServiceKit
 import StoreAPI
@@ -20,25 +19,11 @@ extension IMAPSession {
             // A big message goes from the spool to the store in pieces, never whole in memory.
             let contents = spooled.contents
             result = try await store.append(stream: contents.chunks(), length: contents.size, account: account, mailbox: box.id,
-                                            flags: stored, internalDate: date.map(Self.seconds))
+                                            flags: stored, internalDate: date.map(\.secondsSince1970))
         } else {
-            result = try await store.append(message, account: account, mailbox: box.id, flags: stored, internalDate: date.map(Self.seconds))
+            result = try await store.append(message, account: account, mailbox: box.id, flags: stored, internalDate: date.map(\.secondsSince1970))
         }
         return .ok("APPEND completed", .appendUID(uidValidity: result.uidValidity, uids: [result.copy.uid]))
     }
 
-    /// An IMAP date-time as seconds since 1970.
-    static func seconds(_ date: IMAPDateTime) -> Double {
-        var components = DateComponents()
-        components.year = date.date.year
-        components.month = date.date.month
-        components.day = date.date.day
-        components.hour = date.hour
-        components.minute = date.minute
-        components.second = date.second
-        components.timeZone = TimeZone(secondsFromGMT: date.zoneMinutes * 60)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-        return calendar.date(from: components)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
-    }
 }

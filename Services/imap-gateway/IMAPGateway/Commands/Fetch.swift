@@ -28,7 +28,7 @@ extension IMAPSession {
         }
         let live = uids.filter { !view.isExpunged($0) }
         if live.isEmpty { return .ok("FETCH completed") }
-        var messages = try await summaries(account, view.mailbox.id, uids: UIDSetCompression.sorted(live))
+        var messages = try await store.summaries(account, view.mailbox.id, uids: UIDSetCompression.sorted(live))
         if let since = modifiers.changedSince { messages = messages.filter { $0.modSeq > since } }
 
         var implicitFlags = Set<UInt32>()

@@ -19,9 +19,10 @@ extension IMAPSession {
         guard let box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
         if parameters.condstore || parameters.qresync != nil { condstoreActive = true }
         let cursor = try await feedHead(account)
-        var selected = MailboxView(mailbox: box, readOnly: readOnly, cursor: cursor, messages: try await summaries(account, box.id, uids: nil))
+        var selected = MailboxView(mailbox: box, readOnly: readOnly, cursor: cursor, messages: try await store.summaries(account, box.id, uids: nil))
         // Changes that raced the listing: applying them again is harmless.
-        _ = selected.apply(try await changes(account, since: cursor), through: cursor, allowExpunge: true)
+        let raced = try await changes(account, since: cursor)
+        _ = selected.apply(raced.changes, through: raced.through, allowExpunge: true)
         view = selected
         state = .selected
         savedSearch = nil
@@ -56,7 +57,7 @@ extension IMAPSession {
         let vanished = try await expungedUIDs(account, mailbox: view.mailbox.id, since: qresync.modSeq)
             .filter { known?.contains($0, largest: UInt32.max) ?? true }
         if !vanished.isEmpty { try await send(.vanished(earlier: true, uids: vanished)) }
-        for message in try await summaries(account, view.mailbox.id, uids: nil) where message.modSeq > qresync.modSeq {
+        for message in try await store.summaries(account, view.mailbox.id, uids: nil) where message.modSeq > qresync.modSeq {
             guard let seq = view.sequence(of: message.uid) else { continue }
             try await send(.fetch(seq, [.uid(message.uid), .flags(message.flags), .modSeq(message.modSeq)]))
         }
@@ -64,7 +65,7 @@ extension IMAPSession {
 
     /// UIDs of a mailbox expunged after `since`, from the change log.
     func expungedUIDs(_ account: String, mailbox: Int64, since: UInt64) async throws -> [UInt32] {
-        try await changes(account, since: since).filter { $0.mailboxID == mailbox && $0.kind == .expunged }.compactMap(\.uid)
+        try await changes(account, since: since).changes.filter { $0.mailboxID == mailbox && $0.kind == .expunged }.compactMap(\.uid)
     }
 
     /// CLOSE (expunging \Deleted silently, unless read-only) and UNSELECT.

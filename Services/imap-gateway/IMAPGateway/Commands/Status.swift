@@ -19,7 +19,7 @@ extension IMAPSession {
     func statusItems(_ box: MailboxInfo, _ items: [String]) async throws -> [StatusItem] {
         var deleted: Int?
         if items.contains("DELETED"), let account {
-            deleted = try await summaries(account, box.id, uids: nil).filter { $0.flags.contains(MessageFlag.deleted) }.count
+            deleted = try await store.summaries(account, box.id, uids: nil).filter { $0.flags.contains(MessageFlag.deleted) }.count
         }
         return items.compactMap { item -> StatusItem? in
             switch item {
@@ -34,19 +34,6 @@ extension IMAPSession {
             case "APPENDLIMIT": return StatusItem(item, UInt64(settings.maxMessageSize))
             default: return nil
             }
-        }
-    }
-
-    /// Every message summary of a mailbox in a UID set (all when nil), following the pages.
-    func summaries(_ account: String, _ mailbox: Int64, uids: String?) async throws -> [MessageSummary] {
-        var out: [MessageSummary] = []
-        var after: UInt32 = 0
-        while true {
-            // Text, not JSON: a mailbox of 100,000 messages is listed in a tenth of the time.
-            let page = try await store.listMessagesText(account, mailbox: mailbox, uids: uids, after: after, limit: 10_000)
-            out += page.messages
-            guard let next = page.nextAfter else { return out }
-            after = next
         }
     }
 }

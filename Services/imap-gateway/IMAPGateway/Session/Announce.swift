@@ -10,14 +10,14 @@ extension IMAPSession {
         try await store.changes(account, since: UInt64(Int64.max), wait: 0, limit: 1).highestModSeq
     }
 
-    /// Every change after `since`, following the pages.
-    func changes(_ account: String, since: UInt64) async throws -> [Change] {
+    /// Every change after `since`, following the pages, and the MODSEQ they were read through.
+    func changes(_ account: String, since: UInt64) async throws -> (changes: [Change], through: UInt64) {
         var out: [Change] = []
         var position = since
         while true {
             let feed = try await store.changes(account, since: position, wait: 0, limit: 10_000)
             out += feed.changes
-            guard feed.more, let last = feed.changes.last else { return out }
+            guard feed.more, let last = feed.changes.last else { return (out, max(feed.highestModSeq, position)) }
             position = last.modSeq
         }
     }
@@ -30,13 +30,7 @@ extension IMAPSession {
         var changes: [Change] = []
         var through = current.cursor
         if force || (watcher.latest(account) ?? .max) > current.cursor {
-            let feed = try await store.changes(account, since: current.cursor, wait: 0, limit: 10_000)
-            changes = feed.changes
-            through = feed.highestModSeq
-            if feed.more {
-                changes += try await self.changes(account, since: feed.changes.last?.modSeq ?? current.cursor)
-                through = max(through, changes.last?.modSeq ?? through)
-            }
+            (changes, through) = try await self.changes(account, since: current.cursor)
         }
         guard view?.mailbox.id == current.mailbox.id else { return }
         let before = current.count

@@ -11,7 +11,6 @@ struct SessionSettings: Sendable {
     var maxMessageSize = IMAPDefaults.literalSize
     var timeoutSeconds = 1800
     var loginTimeoutSeconds = 60
-    var maxConnectionsPerUser = 50
     var clientAddress = "unknown"
 }
 
