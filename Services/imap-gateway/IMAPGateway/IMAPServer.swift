@@ -51,8 +51,38 @@ public final class IMAPServer: Service {
         let context = ConnectionContext(configuration: configuration, store: store, watcher: watcher, tls: tls, limiter: limiter,
                                         users: users, logger: logger)
         return GatewayListeners.bootstrap { channel in
-            try IMAPConnection.configure(channel, implicitTLS: implicitTLS, context)
+            try Self.configure(channel, implicitTLS: implicitTLS, context)
         }
+    }
+
+    /// One client connection: over the limits `* BYE [LIMIT]`; else the framing on the
+    /// shared driver, feeding a command session.
+    private static func configure(_ channel: any Channel, implicitTLS: Bool, _ shared: ConnectionContext) throws {
+        guard let admitted = try ServeConnection.admit(
+            channel, limiter: shared.limiter, refusal: Array("* BYE [LIMIT] Too many connections\r\n".utf8), metric: "buzon_imap",
+            dimensions: [("tls", implicitTLS ? "implicit" : "starttls")], logger: shared.logger)
+        else { return }
+        admitted.logger.debug("connection")
+        let configuration = shared.configuration
+        // Passwords in the clear only from this machine, or where configuration allows.
+        var settings = SessionSettings(hostname: configuration.hostname, tlsAvailable: shared.tls != nil && !implicitTLS,
+                                       plaintextAuthAllowed: configuration.allowPlaintextAuth || admitted.isLoopback)
+        settings.maxLoginFailures = configuration.maxLoginFailures
+        settings.maxMessageSize = configuration.maxMessageSize
+        settings.timeoutSeconds = Int(configuration.timeout.components.seconds)
+        settings.loginTimeoutSeconds = Int(configuration.loginTimeout.components.seconds)
+        settings.clientAddress = admitted.address
+        let limits = ConnectionLimits(maxLiteralSize: IMAPDefaults.smallLiteralSize, timeoutSeconds: settings.loginTimeoutSeconds)
+        let framing = IMAPFraming(limits: limits, maxLineLength: IMAPDefaults.lineLength)
+        let sessionSettings = settings
+        try ServeConnection.drive(
+            channel, session: framing,
+            makeCalls: { output in
+                IMAPCalls(session: IMAPSession(
+                    settings: sessionSettings, isTLS: implicitTLS, store: shared.store, watcher: shared.watcher, users: shared.users,
+                    limits: limits, logger: admitted.logger, sink: OutputSink(output: output)))
+            },
+            tls: shared.tls, implicitTLS: implicitTLS, writeTimeout: configuration.timeout, logger: admitted.logger)
     }
 }
 

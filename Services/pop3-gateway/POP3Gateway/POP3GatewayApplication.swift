@@ -17,7 +17,7 @@ public func buildPOP3Gateway(
     let tls = try TLSSetup.optionalServerContext(certificatePath: configuration.tlsCertificate, keyPath: configuration.tlsKey)
     let http = StoreClient.makeHTTPClient(connectTimeout: .seconds(3))
     let client = StoreClient(baseURL: configuration.storeURL, token: configuration.internalToken, httpClient: http, timeout: .seconds(60))
-    let server = POP3Server(configuration: configuration, store: MaildropStore(client: client, lockTTL: configuration.lockTTL, writeTimeout: configuration.timeout, releases: PendingReleases()), tls: tls, logger: logger, onBound: onBound)
+    let server = POP3Server(configuration: configuration, store: MaildropStore(client: client, lockTTL: configuration.lockTTL, releases: PendingReleases()), tls: tls, logger: logger, onBound: onBound)
     let router = Router()
     _ = Observability.registry
     AdminRoutes.add(to: router, ready: { (try? await client.send(.GET, "/healthz").status) == 200 })

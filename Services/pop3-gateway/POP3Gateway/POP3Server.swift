@@ -50,37 +50,22 @@ public final class POP3Server: Service {
 
     private func bootstrap(implicitTLS: Bool) -> ServerBootstrap {
         let configuration = self.configuration, store = self.store, tls = self.tls, limiter = self.limiter, logger = self.logger
-        let timeout = TimeAmount.seconds(Int64(configuration.timeout.components.seconds))
         return GatewayListeners.bootstrap { channel in
-            try Self.configure(channel, implicitTLS: implicitTLS, configuration: configuration, store: store, tls: tls,
-                               limiter: limiter, logger: logger, timeout: timeout)
+            guard let admitted = try ServeConnection.admit(
+                channel, limiter: limiter, refusal: POP3Response.tooManyConnections.encoded, metric: "buzon_pop3",
+                dimensions: [("tls", implicitTLS ? "implicit" : "stls")], logger: logger)
+            else { return }
+            admitted.logger.info("connection")
+            // Passwords in the clear only from this machine, or where configuration allows
+            // (RFC 2595 §2.3: they must not cross a network unprotected).
+            let settings = SessionSettings(hostname: configuration.hostname, tlsAvailable: tls != nil && !implicitTLS,
+                                           plaintextAuthAllowed: configuration.allowPlaintextAuth || admitted.isLoopback,
+                                           timeout: configuration.timeout)
+            let session = POP3Session(settings: settings, id: admitted.id, isTLS: implicitTLS)
+            try ServeConnection.drive(
+                channel, session: session,
+                makeCalls: { _ in POP3Calls(store: store, clientAddress: admitted.address, sessionID: admitted.id, logger: admitted.logger) },
+                tls: tls, implicitTLS: implicitTLS, writeTimeout: configuration.timeout, logger: admitted.logger)
         }
-    }
-
-    private static func configure(_ channel: any Channel, implicitTLS: Bool, configuration: POP3Configuration, store: MaildropStore,
-                                  tls: NIOSSLContext?, limiter: ConnectionLimiter, logger: Logger, timeout: TimeAmount) throws {
-        let address = channel.remoteAddress?.ipAddress ?? "unknown"
-        Counter(label: "buzon_pop3_connections_total", dimensions: [("tls", implicitTLS ? "implicit" : "stls")]).increment()
-        guard limiter.acquire(address, channel: channel) else {
-            Counter(label: "buzon_pop3_connections_refused_total").increment()
-            try channel.pipeline.syncOperations.addHandler(RefuseHandler(message: POP3Response.tooManyConnections.encoded))
-            return
-        }
-        channel.closeFuture.whenComplete { _ in limiter.release(address, channel: channel) }
-        let id = SessionID.next()
-        var sessionLogger = logger
-        sessionLogger[metadataKey: "session"] = "\(id)"
-        sessionLogger[metadataKey: "client"] = "\(address)"
-        // Passwords in the clear only from this machine, or where configuration allows
-        // (RFC 2595 §2.3: they must not cross a network unprotected).
-        let loopback = address == "::1" || address.hasPrefix("127.")
-        let settings = SessionSettings(hostname: configuration.hostname, tlsAvailable: tls != nil && !implicitTLS,
-                                       plaintextAuthAllowed: configuration.allowPlaintextAuth || loopback)
-        let session = POP3Session(settings: settings, id: id, isTLS: implicitTLS)
-        if implicitTLS, let tls {
-            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
-        }
-        try channel.pipeline.syncOperations.addHandler(
-            POP3ConnectionHandler(session: session, store: store, tls: tls, logger: sessionLogger, timeout: timeout, clientAddress: address))
     }
 }

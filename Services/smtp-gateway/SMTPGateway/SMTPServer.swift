@@ -50,42 +50,23 @@ public final class SMTPServer: Service {
         let configuration = self.configuration
         let settings = SessionSettings(
             hostname: configuration.hostname, maxMessageSize: configuration.maxMessageSize, maxRecipients: configuration.maxRecipients,
-            tlsAvailable: tls != nil, allowPlaintextAuth: configuration.allowPlaintextAuth, minDataRate: configuration.minDataRate)
-        let store = self.store
-        let tls = self.tls
-        let limiter = self.limiter
-        let logger = self.logger
-        let timeout = TimeAmount.nanoseconds(Int64(configuration.timeout.components.seconds) * 1_000_000_000)
+            tlsAvailable: tls != nil, allowPlaintextAuth: configuration.allowPlaintextAuth, minDataRate: configuration.minDataRate,
+            timeout: configuration.timeout)
+        let store = self.store, tls = self.tls, limiter = self.limiter, logger = self.logger
         return GatewayListeners.bootstrap { channel in
-            try Self.configure(channel, listener: listener, settings: settings, store: store, tls: tls,
-                               limiter: limiter, logger: logger, timeout: timeout)
+            // RFC 5321 §3.8: over the limits, 421 and close.
+            guard let admitted = try ServeConnection.admit(
+                channel, limiter: limiter, refusal: SMTPReply.tooManyConnections.encoded, metric: "buzon_smtp",
+                dimensions: [("listener", listener.rawValue)], logger: logger)
+            else { return }
+            admitted.logger.info("connection", metadata: ["listener": "\(listener.rawValue)"])
+            let session = SMTPSession(listener: listener, settings: settings, id: admitted.id, clientAddress: admitted.address,
+                                      isTLS: listener == .submissions)
+            try ServeConnection.drive(
+                channel, session: session,
+                makeCalls: { _ in SMTPCalls(store: store, clientAddress: admitted.address, logger: admitted.logger) },
+                tls: tls, implicitTLS: listener == .submissions, writeTimeout: settings.timeout, logger: admitted.logger,
+                inputCounter: Counter(label: "buzon_smtp_received_bytes_total"))
         }
-    }
-
-    /// Sets up one accepted connection: refused over the limits, else TLS (on 465), the idle
-    /// timeout and the session's driver.
-    private static func configure(_ channel: any Channel, listener: Listener, settings: SessionSettings, store: StoreAnswers,
-                                  tls: NIOSSLContext?, limiter: ConnectionLimiter, logger: Logger, timeout: TimeAmount) throws {
-        let address = channel.remoteAddress?.ipAddress ?? "unknown"
-        Counter(label: "buzon_smtp_connections_total", dimensions: [("listener", listener.rawValue)]).increment()
-        guard limiter.acquire(address, channel: channel) else {
-            Counter(label: "buzon_smtp_connections_refused_total").increment()
-            // RFC 5321 §3.8: 421 and close.
-            try channel.pipeline.syncOperations.addHandler(RefuseHandler(message: SMTPReply.tooManyConnections.encoded))
-            return
-        }
-        channel.closeFuture.whenComplete { _ in limiter.release(address, channel: channel) }
-        let id = SessionID.next()
-        var sessionLogger = logger
-        sessionLogger[metadataKey: "session"] = "\(id)"
-        sessionLogger[metadataKey: "client"] = "\(address)"
-        let session = SMTPSession(listener: listener, settings: settings, id: id, clientAddress: address,
-                                  isTLS: listener == .submissions)
-        if listener == .submissions, let tls {
-            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
-        }
-        try channel.pipeline.syncOperations.addHandler(
-            SMTPConnectionHandler(session: session, store: store, tls: tls, logger: sessionLogger, timeout: timeout,
-                                  minDataRate: settings.minDataRate))
     }
 }

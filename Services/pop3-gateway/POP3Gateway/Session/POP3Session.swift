@@ -65,7 +65,11 @@ public struct POP3Session: Sendable {
         return actions + process()
     }
 
-    public mutating func tlsEstablished() { isTLS = true }
+    @discardableResult
+    public mutating func tlsEstablished() -> [SessionAction] {
+        isTLS = true
+        return []
+    }
 
     public var isWaitingForStore: Bool { pending != nil }
     public var isClosed: Bool { phase == .closed }

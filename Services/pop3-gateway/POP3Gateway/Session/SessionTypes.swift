@@ -55,9 +55,12 @@ public struct SessionSettings: Sendable {
     public var plaintextAuthAllowed: Bool
     public var maxErrors: Int
     public var maxAuthFailures: Int
+    /// The autologout timer (RFC 1939 §3: at least 10 minutes).
+    public var timeout: Duration
 
     public init(hostname: String, tlsAvailable: Bool = true, plaintextAuthAllowed: Bool = false,
-                maxErrors: Int = 20, maxAuthFailures: Int = 3) {
+                maxErrors: Int = 20, maxAuthFailures: Int = 3, timeout: Duration = POP3Defaults.autologout) {
+        self.timeout = timeout
         self.hostname = hostname
         self.tlsAvailable = tlsAvailable
         self.plaintextAuthAllowed = plaintextAuthAllowed

@@ -72,6 +72,10 @@ public struct SMTPSession: Sendable {
 
     /// The store's answer to the action that paused the session.
     public mutating func resume(_ answer: StoreAnswer) -> [SessionAction] {
+        if answer == .spoolFailed {
+            phase = .closed
+            return [.reply(.insufficientStorage), .close]
+        }
         guard let waiting = pending else { return [] }
         pending = nil
         var actions: [SessionAction]
@@ -85,8 +89,10 @@ public struct SMTPSession: Sendable {
     }
 
     /// The TLS handshake finished (after STARTTLS, or at once on the implicit-TLS port).
-    public mutating func tlsEstablished() {
+    @discardableResult
+    public mutating func tlsEstablished() -> [SessionAction] {
         isTLS = true
+        return []
     }
 
     public var isWaitingForStore: Bool { pending != nil }

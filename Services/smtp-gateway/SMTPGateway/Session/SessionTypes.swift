@@ -43,6 +43,8 @@ public enum StoreAnswer: Sendable, Equatable {
     case rejected(code: String)
     /// The store could not be reached or failed: a temporary condition (`451 4.3.0`).
     case unavailable
+    /// The message content could not be spooled (disk full): `452`, and the session ends.
+    case spoolFailed
 }
 
 /// The limits and identity a session runs with.
@@ -62,11 +64,15 @@ public struct SessionSettings: Sendable {
     /// Bytes a second that message content must arrive at, on average, once it has taken
     /// longer than the timeout.
     public var minDataRate: Int
+    /// Silence (or an unfinished command line) allowed before `421` (RFC 5321 §4.5.3.2: at
+    /// least 5 minutes).
+    public var timeout: Duration
 
     public init(hostname: String, maxMessageSize: Int = SMTPDefaults.messageSize, maxRecipients: Int = SMTPDefaults.maxRecipients,
                 tlsAvailable: Bool = true, allowPlaintextAuth: Bool = false, maxErrors: Int = 20, maxAuthFailures: Int = 3,
-                minDataRate: Int = 500) {
+                minDataRate: Int = 500, timeout: Duration = .seconds(300)) {
         self.minDataRate = minDataRate
+        self.timeout = timeout
         self.hostname = hostname
         self.maxMessageSize = maxMessageSize
         self.maxRecipients = maxRecipients

@@ -94,7 +94,7 @@ extension SMTPSession {
         case .login(let result) where result.result == .locked:
             authFailures += 1
             return [.reply(.authTemporaryFailure)] + (authFailures >= settings.maxAuthFailures ? hangUp() : [])
-        case .unavailable:
+        case .unavailable, .spoolFailed:
             return [.reply(.authTemporaryFailure)]
         default:
             return failedAuth()

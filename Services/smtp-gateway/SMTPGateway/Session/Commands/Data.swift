@@ -116,7 +116,7 @@ extension SMTPSession {
         case .rejected:
             transaction = nil
             return [.reply(.contentRejected)]
-        case .unavailable:
+        case .unavailable, .spoolFailed:
             // The transaction is over either way (RFC 5321 §4.1.1.4); the client sends it again.
             transaction = nil
             return [.reply(Self.storeUnavailable)]

@@ -41,7 +41,7 @@ extension SMTPSession {
         case .recipient(let info) where info.local && info.exists && info.accounts.contains(authenticatedUser ?? ""):
             transaction = proposed
             return [.reply(.okSender)]
-        case .unavailable:
+        case .unavailable, .spoolFailed:
             return [.reply(Self.storeUnavailable)]
         default:
             return refuse(.senderNotOwned)

@@ -43,7 +43,7 @@ extension SMTPSession {
         guard let mailbox = to.mailbox else { return refuse(.badRecipientAddress) }
         let asked = Validation.address(mailbox.description)
         switch answer {
-        case .unavailable:
+        case .unavailable, .spoolFailed:
             return [.reply(Self.storeUnavailable)]
         case .rejected:
             return refuse(.mailboxUnavailable)

@@ -2,7 +2,7 @@ import IMAPProtocol
 import ServiceKit
 import Synchronization
 
-/// What the inbound handler hands the session: framed commands, or what went wrong framing
+/// What the framing (`IMAPFraming`) hands the command session: framed commands, or what went wrong framing
 /// them, in the order the client sent them.
 enum IMAPInput: Sendable {
     /// A command, with the octets of its streamed literal (a big APPEND) spooled.

@@ -1,9 +1,82 @@
+import Foundation
 import Logging
+import Metrics
+import ServiceKit
 import NIOCore
 import POP3Protocol
 import StoreAPI
 import StoreClient
 import Synchronization
+
+/// One connection's calls: the store asked through `MaildropStore`, and the maildrop lock it
+/// holds from TRANSACTION on, renewed while the session lives and given back when it ends.
+struct POP3Calls: SessionCalls {
+    let store: MaildropStore
+    let clientAddress: String
+    let owner: String
+    let logger: Logger
+    /// The maildrop this session holds (lock lease and INBOX id), once in TRANSACTION.
+    var maildrop: (account: String, opened: MaildropStore.Opened)?
+    private var ticks = 0
+
+    init(store: MaildropStore, clientAddress: String, sessionID: String, logger: Logger) {
+        self.store = store
+        self.clientAddress = clientAddress
+        self.owner = "\(sessionID)@\(ProcessInfo.processInfo.hostName)"
+        self.logger = logger
+    }
+
+    mutating func perform(_ action: SessionAction, output: any DriverOutput) async -> StoreAnswer? {
+        switch action {
+        case .verifyLogin(let username, let password):
+            return await store.verify(username, password, clientAddress: clientAddress, logger: logger)
+        case .openMaildrop(let account):
+            let (answer, opened) = await store.open(account, owner: owner, logger: logger)
+            if let opened {
+                maildrop = (account, opened)
+                Counter(label: "buzon_pop3_logins_total").increment()
+            }
+            return answer
+        case .sendMessage(let uid, let size, let lines):
+            guard let held = maildrop else { return .notSent }
+            let answer = await store.send(uid: uid, size: size, lines: lines, account: held.account, inbox: held.opened.inbox,
+                                          output: output, logger: logger)
+            if answer == .sent { Counter(label: "buzon_pop3_messages_sent_total").increment() }
+            return answer
+        case .expunge(let uids):
+            guard let held = maildrop else { return .unavailable }
+            let answer = await store.expunge(held.account, inbox: held.opened.inbox, uids: uids, logger: logger)
+            if answer == .expunged { Counter(label: "buzon_pop3_messages_deleted_total").increment(by: uids.count) }
+            return answer
+        default:
+            return nil
+        }
+    }
+
+    /// Every lockTTL/3 seconds: renew the maildrop lease; a lost lock ends the session
+    /// (another session has the maildrop now).
+    mutating func tick() async -> Bool {
+        ticks += 1
+        guard ticks % max(1, store.lockTTL / 3) == 0, let held = maildrop else { return true }
+        guard case .some(let renewed) = await store.renew(held.account, held.opened.lease) else {
+            return true  // the store is unreachable: try again next time
+        }
+        guard let lease = renewed else {
+            logger.warning("maildrop lock lost")
+            maildrop = nil
+            return false
+        }
+        maildrop?.opened.lease = lease
+        return true
+    }
+
+    /// A dropped connection deletes nothing (RFC 1939 §6); it only frees the maildrop.
+    mutating func finished() async {
+        guard let held = maildrop else { return }
+        maildrop = nil
+        store.releaseSoon(held.account, held.opened.lease)
+    }
+}
 
 /// The pop3-gateway's use of the store: login, the maildrop lock and listing, expunge, and
 /// messages streamed out in pieces. Store failures become `unavailable` (`-ERR [SYS/TEMP]`).
@@ -12,9 +85,6 @@ struct MaildropStore: Sendable {
     /// Seconds the maildrop lock lives unless renewed; it is renewed every third of that, so
     /// a gateway that dies frees its maildrops within this time.
     let lockTTL: Int
-    /// A piece of a message that cannot be written within this time ends the session (a
-    /// client that stops reading must not hold its maildrop for ever).
-    let writeTimeout: Duration
     /// Lock releases still on their way to the store; shutdown waits for them, or a user
     /// would find the maildrop "in use" until the lease ran out.
     let releases: PendingReleases
@@ -101,16 +171,9 @@ struct MaildropStore: Sendable {
     }
 
     /// Sends `+OK`, the dot-stuffed message (or TOP's part of it) and `.`, piece by piece,
-    /// waiting for each write so that a slow client holds back the reading.
-    private func write(_ bytes: [UInt8], to channel: any Channel) async throws {
-        let timer = channel.eventLoop.scheduleTask(in: .seconds(Int64(max(1, writeTimeout.components.seconds)))) {
-            channel.close(promise: nil)
-        }
-        defer { timer.cancel() }
-        try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
-    }
-
-    func send(uid: UInt32, size: Int, lines: Int?, account: String, inbox: Int64, channel: any Channel, logger: Logger) async -> StoreAnswer {
+    /// waiting for each flush so that a slow client holds back the reading (a client that
+    /// stops reading is cut off by the output's write timeout).
+    func send(uid: UInt32, size: Int, lines: Int?, account: String, inbox: Int64, output: any DriverOutput, logger: Logger) async -> StoreAnswer {
         var whole = MultilineEncoder()
         var top = lines.map { TopEncoder(bodyLines: $0) }
         var offset = 0
@@ -124,12 +187,14 @@ struct MaildropStore: Sendable {
                     started = true
                 }
                 if top != nil { out += top!.encode(chunk) } else { out += whole.encode(chunk) }
-                try await write(out, to: channel)
+                output.write(out)
+                try await output.flush()
                 offset += chunk.count
                 if chunk.count < Self.chunkSize || top?.isComplete == true { break }
             } while true
             let end = top != nil ? top!.finish() : whole.finish()
-            try await write(end, to: channel)
+            output.write(end)
+            try await output.flush()
             return .sent
         } catch {
             logger.error("sending a message failed", metadata: ["uid": "\(uid)", "error": "\(error)"])

@@ -5,6 +5,37 @@ import ServiceKit
 import StoreAPI
 import StoreClient
 
+/// One connection's calls: the message content spooled as it arrives, and the store asked
+/// through `StoreAnswers`.
+struct SMTPCalls: SessionCalls {
+    let store: StoreAnswers
+    let clientAddress: String
+    let logger: Logger
+    let spool = MessageSpool()
+
+    func perform(_ action: SessionAction, output: any DriverOutput) async -> StoreAnswer? {
+        switch action {
+        case .beginContent:
+            spool.reset()
+            return nil
+        case .content(let bytes):
+            do {
+                try spool.append(bytes)
+                return nil
+            } catch {
+                logger.error("cannot spool the message", metadata: ["error": "\(error)"])
+                return .spoolFailed
+            }
+        case .deliver:
+            Counter(label: "buzon_smtp_messages_total").increment()
+            defer { spool.reset() }
+            return await store.answer(action, body: spool.contents(), clientAddress: clientAddress, logger: logger)
+        default:
+            return await store.answer(action, body: nil, clientAddress: clientAddress, logger: logger)
+        }
+    }
+}
+
 /// Performs a session's store actions with the internal API client and turns the outcome
 /// into a `StoreAnswer`: a 4xx is the client's problem (`rejected`), anything else is
 /// temporary (`unavailable`, SMTP `451 4.3.0`), never a crash or a permanent refusal.

@@ -1,0 +1,110 @@
+import IMAPProtocol
+import ServiceKit
+
+/// The IMAP connection as a `DrivenSession`: frames the client's bytes into commands
+/// (`IMAPCommandReader`), answers literal continuations itself (RFC 9051 §7.5), and hands each
+/// command to the command session (`IMAPSession`, through `IMAPCalls`) one at a time.
+///
+/// After a STARTTLS the client's plaintext is dropped: what the reader holds here, and what
+/// the driver read before TLS was in place (RFC 9051 §11.1; CVE-2011-0411).
+struct IMAPFraming: DrivenSession {
+    enum Action: Sendable {
+        case write([UInt8])
+        case startTLS
+        case close
+        /// Say hello (the untagged OK with CAPABILITY).
+        case greet
+        /// Run one framed input in the command session; it answers what comes next.
+        case run(IMAPInput)
+        /// A literal too big to hold begins (APPEND of a big message): spool it.
+        case beginSpool
+        case spool([UInt8])
+        /// TLS is in place: the command session offers what it offers over TLS.
+        case tlsStarted
+    }
+
+    private var reader: IMAPCommandReader
+    let limits: ConnectionLimits
+    private var closed = false
+
+    /// Literals over this are spooled instead of held (APPEND of a big message).
+    static let streamThreshold = 1024 * 1024
+    static let continuation = Array("+ Ready for literal data\r\n".utf8)
+
+    init(limits: ConnectionLimits, maxLineLength: Int) {
+        self.limits = limits
+        self.reader = IMAPCommandReader(maxLineLength: maxLineLength, maxLiteralSize: limits.maxLiteralSize.load(ordering: .relaxed))
+        self.reader.streamThreshold = Self.streamThreshold
+    }
+
+    static func step(_ action: Action) -> DriverStep<Action> {
+        switch action {
+        case .write(let bytes): return .write(bytes)
+        case .startTLS: return .startTLS
+        case .close: return .close
+        case .greet, .run, .beginSpool, .spool, .tlsStarted: return .call(action)
+        }
+    }
+
+    mutating func start() -> [Action] { [.greet] }
+
+    mutating func receive(_ bytes: [UInt8]) -> [Action] {
+        guard !closed else { return [] }
+        reader.append(bytes)
+        return frame()
+    }
+
+    mutating func resume(_ directive: SessionDirective) -> [Action] {
+        switch directive {
+        case .close:
+            closed = true
+            return [.close]
+        case .startTLS(let tag):
+            _ = reader.takeBuffered()
+            return [.write(Array("\(tag) OK Begin TLS negotiation now\r\n".utf8)), .startTLS, .tlsStarted]
+        case .proceed:
+            return frame()
+        }
+    }
+
+    func tlsEstablished() -> [Action] { [] }
+
+    /// RFC 9051 §5.4: the autologout timer; the command session says BYE.
+    mutating func timedOut() -> [Action] {
+        closed ? [] : [.run(.timedOut)]
+    }
+
+    mutating func shutdown() -> [Action] {
+        closed ? [] : [.run(.shutdown)]
+    }
+
+    /// Short before login, 30 minutes after (the command session changes it at login).
+    var inactivityTimeout: Duration { .seconds(limits.timeoutSeconds.load(ordering: .relaxed)) }
+
+    /// Frames until a command is complete (handed over, and framing waits for its answer) or
+    /// the bytes run out.
+    private mutating func frame() -> [Action] {
+        reader.maxLiteralSize = limits.maxLiteralSize.load(ordering: .relaxed)
+        reader.maxCommandSize = max(reader.maxCommandSize, reader.maxLiteralSize + 1024 * 1024)
+        var actions: [Action] = []
+        while !closed, let event = reader.next() {
+            switch event {
+            case .continuationRequest:
+                actions.append(.write(Self.continuation))
+            case .literalStart:
+                // One streamed literal per command (APPEND); a second one replaces the first,
+                // and the command session refuses such a command anyway.
+                actions.append(.beginSpool)
+            case .literalData(let bytes):
+                actions.append(.spool(Array(bytes)))
+            case .command(let command):
+                return actions + [.run(.command(command))]
+            case .literalTooLarge(let tag, _, let synchronizing):
+                return actions + [.run(.literalTooLarge(tag: tag, synchronizing: synchronizing))]
+            case .lineTooLong(let tag):
+                return actions + [.run(.lineTooLong(tag: tag))]
+            }
+        }
+        return actions
+    }
+}

@@ -1,0 +1,66 @@
+import NIOCore
+import Synchronization
+
+/// `DriverOutput` on a NIO channel. Writes go to the channel directly (not through
+/// NIOAsyncChannel's writer), so that the reply to STARTTLS and the TLS handler are ordered
+/// in one event-loop turn.
+public final class ChannelOutput: DriverOutput {
+    let channel: any Channel
+    /// Makes the TLS handler (server or client side) for STARTTLS.
+    let makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?
+    /// A flush the peer does not take within this time ends the connection.
+    let writeTimeout: TimeAmount
+    private let pending = Mutex<[UInt8]>([])
+
+    public init(channel: any Channel, writeTimeout: TimeAmount, makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?) {
+        self.channel = channel
+        self.writeTimeout = writeTimeout
+        self.makeTLSHandler = makeTLSHandler
+    }
+
+    public func write(_ bytes: [UInt8]) {
+        pending.withLock { $0 += bytes }
+    }
+
+    private func takePending() -> ByteBuffer? {
+        let bytes = pending.withLock { queued -> [UInt8] in
+            defer { queued = [] }
+            return queued
+        }
+        return bytes.isEmpty ? nil : ByteBuffer(bytes: bytes)
+    }
+
+    public func flush() async throws {
+        // Taken and handed to the channel under the lock: two tasks writing (an IMAP session
+        // in IDLE and its driver) cannot swap their bytes.
+        let channel = self.channel
+        let written = pending.withLock { queued -> EventLoopFuture<Void>? in
+            guard !queued.isEmpty else { return nil }
+            defer { queued = [] }
+            return channel.writeAndFlush(ByteBuffer(bytes: queued))
+        }
+        guard let written else { return }
+        let guardTimer = channel.eventLoop.scheduleTask(in: writeTimeout) { channel.close(promise: nil) }
+        defer { guardTimer.cancel() }
+        try await written.get()
+    }
+
+    public func startTLS() async throws {
+        guard let makeTLSHandler else { throw ChannelError.operationUnsupported }
+        let buffer = takePending()
+        let channel = self.channel
+        try await channel.eventLoop.submit {
+            if let buffer { channel.writeAndFlush(buffer, promise: nil) }
+            try channel.pipeline.syncOperations.addHandler(makeTLSHandler(), position: .first)
+            try channel.pipeline.syncOperations.handler(type: DriverEventHandler.self).markTLSBoundary()
+        }.get()
+    }
+
+    public func close() async {
+        let buffer = takePending() ?? ByteBuffer()
+        let channel = self.channel
+        channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+        // A peer that stalls a TLS handshake or stops reading must not keep its slot.
+        channel.eventLoop.scheduleTask(in: ConnectionClosing.grace) { channel.close(promise: nil) }
+    }
+}

@@ -1,0 +1,65 @@
+import Logging
+import Metrics
+import NIOCore
+import NIOSSL
+
+/// What the gateways do with each accepted connection: count it, refuse it over the limits,
+/// name it in the logs, and run its session on a `SessionDriver`.
+public enum ServeConnection {
+    /// An accepted connection within the limits.
+    public struct Admitted: Sendable {
+        public let id: String
+        public let address: String
+        public let logger: Logger
+        /// From this machine: passwords may go in the clear (RFC 2595 §2.3 is about networks).
+        public var isLoopback: Bool { address == "::1" || address.hasPrefix("127.") }
+    }
+
+    /// Counts the connection in `<metric>_connections_total`; over the limiter's limits it
+    /// answers `refusal` and closes (RFC 5321 §3.8 `421`, POP3 `-ERR`, IMAP `* BYE [LIMIT]`).
+    public static func admit(_ channel: any Channel, limiter: ConnectionLimiter, refusal: [UInt8], metric: String,
+                             dimensions: [(String, String)], logger: Logger) throws -> Admitted? {
+        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+        Counter(label: "\(metric)_connections_total", dimensions: dimensions).increment()
+        guard limiter.acquire(address, channel: channel) else {
+            Counter(label: "\(metric)_connections_refused_total").increment()
+            try channel.pipeline.syncOperations.addHandler(RefuseHandler(message: refusal))
+            return nil
+        }
+        channel.closeFuture.whenComplete { _ in limiter.release(address, channel: channel) }
+        let id = SessionID.next()
+        var sessionLogger = logger
+        sessionLogger[metadataKey: "session"] = "\(id)"
+        sessionLogger[metadataKey: "client"] = "\(address)"
+        return Admitted(id: id, address: address, logger: sessionLogger)
+    }
+
+    /// Sets up the pipeline (TLS first on an implicit-TLS port, then `DriverEventHandler`)
+    /// and starts a task that drives `session` until the connection ends. `makeCalls` runs
+    /// inside that task, so the calls' state belongs to it alone; it gets the output for
+    /// calls that write to the peer themselves.
+    public static func drive<Session: DrivenSession, Calls: SessionCalls>(
+        _ channel: any Channel, session: Session, makeCalls: @escaping @Sendable (any DriverOutput) -> Calls,
+        tls: NIOSSLContext?, implicitTLS: Bool, writeTimeout: Duration, logger: Logger, inputCounter: Counter? = nil
+    ) throws where Calls.Action == Session.Action, Calls.Answer == Session.Answer {
+        if implicitTLS, let tls {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+        }
+        try channel.pipeline.syncOperations.addHandler(DriverEventHandler())
+        let async = try NIOAsyncChannel<DriverEvent, ByteBuffer>(wrappingChannelSynchronously: channel)
+        let output = ChannelOutput(
+            channel: channel, writeTimeout: .nanoseconds(Int64(writeTimeout.seconds * 1e9)),
+            makeTLSHandler: tls.map { tls in { @Sendable in NIOSSLServerHandler(context: tls) } })
+        Task {
+            var driver = SessionDriver(session: session, calls: makeCalls(output), clock: ContinuousClock(), logger: logger,
+                                       inputCounter: inputCounter)
+            do {
+                try await async.executeThenClose { inbound, _ in
+                    await driver.run(inbound, output: output)
+                }
+            } catch {
+                logger.debug("connection ended", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
