@@ -249,6 +249,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ServiceKitTests",
+            dependencies: ["ServiceKit", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/ServiceKitTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SMTPProtocolTests",
             dependencies: ["SMTPProtocol"],
             path: "Tests/SMTPProtocolTests",

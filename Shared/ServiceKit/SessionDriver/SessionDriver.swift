@@ -35,7 +35,7 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
     /// Runs until the session closes, the peer goes away or `events` ends.
     public mutating func run<Events: AsyncSequence>(_ events: Events, output: any DriverOutput) async
     where Events.Element == DriverEvent {
-        await perform(session.start(), output)
+        await start(output)
         if !closed {
             do {
                 for try await event in events {
@@ -47,6 +47,10 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
             }
         }
         await calls.finished()
+    }
+
+    mutating func start(_ output: any DriverOutput) async {
+        await perform(session.start(), output)
     }
 
     mutating func handle(_ event: DriverEvent, _ output: any DriverOutput) async {
