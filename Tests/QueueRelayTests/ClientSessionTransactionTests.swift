@@ -87,7 +87,8 @@ struct ClientSessionTransactionTests {
         #expect(dsn.outcomes["ok@b.test"]?.notifyPassedOn == true, "RFC 3461 §5.2.1: the next hop took NOTIFY over")
 
         var plain = ClientTranscript.opened(Self.standard + ["SMTPUTF8"], message: message)
-        plain.expect(sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size) BODY=8BITMIME SMTPUTF8\nRCPT TO:<ok@b.test>\nRCPT TO:<never@b.test>")
+        plain.expect(sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size) BODY=8BITMIME SMTPUTF8\n"
+                     + "RCPT TO:<ok@b.test>\nRCPT TO:<never@b.test>")
     }
 
     @Test("the null sender and a quoted local part travel as given")
@@ -101,9 +102,9 @@ struct ClientSessionTransactionTests {
     func tooBig() {
         var t = ClientTranscript.opened(["PIPELINING", "SIZE 10"])
         t.expect(then: [.finished])
+        let reason = "mx.b.test takes messages up to 10 octets; this one has \(Self.size)"
         #expect(t.outcomes["bob@b.test"] == RecipientOutcome(address: "bob@b.test", outcome: .failed, status: "5.3.4",
-                                                            diagnostic: "mx.b.test takes messages up to 10 octets; this one has \(Self.size)",
-                                                            remoteMTA: "mx.b.test"))
+                                                            diagnostic: reason, remoteMTA: "mx.b.test"))
         #expect(t.outcome?.reusable == true && t.session.isIdle)
     }
 
@@ -117,7 +118,8 @@ struct ClientSessionTransactionTests {
     @Test("8-bit content with BODY=8BITMIME to a server without 8BITMIME: failed 5.6.3; 7-bit content goes (RFC 6152 §3)")
     func eightBit() {
         let entry = QueueEntry.make(recipients: ["bob@b.test"], body: "8BITMIME")
-        var eight = ClientTranscript.opened(["PIPELINING"], message: .make([], entry: entry, content: Array("Subject: é\r\n\r\nà\r\n".utf8)))
+        let content = Array("Subject: é\r\n\r\nà\r\n".utf8)
+        var eight = ClientTranscript.opened(["PIPELINING"], message: .make([], entry: entry, content: content))
         eight.expect(then: [.finished])
         #expect(eight.outcomes["bob@b.test"]?.status == "5.6.3")
 

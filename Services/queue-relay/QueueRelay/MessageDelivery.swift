@@ -72,7 +72,8 @@ struct MessageDelivery: Sendable {
                     logger.info("connect failed", metadata: ["queue": "\(entry.id)", "host": "\(host.name)", "error": "\(error)"])
                     continue
                 }
-                let driver = SMTPClientDriver(session: SMTPClientSession(settings: settings, message: outbound), connection: connection, tls: tls)
+                let session = SMTPClientSession(settings: settings, message: outbound)
+                let driver = SMTPClientDriver(session: session, connection: connection, tls: tls)
                 let result = await driver.start(content: message)
                 switch result?.result {
                 case .recipients(let outcomes):

@@ -21,7 +21,7 @@ import ServiceKit
 /// | `BUZON_RELAY_SMTP_PORT` | `25` | port of destination servers found through DNS |
 /// | `BUZON_RELAY_TLS_VERIFY` | none | domains whose servers must offer STARTTLS with a verified certificate: `bank.test,*.corp.test` |
 /// | `BUZON_RELAY_CA_FILE` | system roots | PEM trust roots for verified TLS |
-/// | `BUZON_RELAY_TIMEOUT` | RFC 5321 §4.5.3.2 | seconds to wait at every step, the end of DATA twice as long; unset: per step as RFC 5321 §4.5.3.2 says (greeting, MAIL, RCPT 5 min; DATA 2 min; each block of content 3 min; the end of DATA 10 min) |
+/// | `BUZON_RELAY_TIMEOUT` | per step | seconds to wait at every step, the end of DATA twice as long; unset: RFC 5321 §4.5.3.2's (greeting, MAIL, RCPT 5 min; DATA 2 min; a block of content 3 min; the end of DATA 10 min) |
 /// | `BUZON_RELAY_ADMIN_PORT` | `9026` | /healthz, /readyz, /metrics |
 /// | `BUZON_RELAY_ADMIN_HOST` | `127.0.0.1` | address of the admin port |
 /// | `BUZON_LOG_LEVEL` | `info` | |

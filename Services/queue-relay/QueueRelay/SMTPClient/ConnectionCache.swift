@@ -12,8 +12,8 @@ actor ConnectionCache {
     }
 
     /// Postfix keeps idle sessions 2 s and reuses one up to 100 times; a little longer here
-    /// since our workers poll the queue.
-    static let idleLimit: Duration = .seconds(5)
+    /// since our workers poll the queue (the session's own idle timeout).
+    static let idleLimit = SMTPClientTimeouts.rfc5321.idle
     static let useLimit = 100
 
     private var idle: [String: [Entry]] = [:]

@@ -73,10 +73,12 @@ enum OutboundEnvelope {
         let diagnostic = diagnostic(reply)
         let status = reply.enhancedCode?.description
         if reply.isPositiveCompletion {
-            return RecipientOutcome(address: address, outcome: .delivered, status: status ?? "2.0.0", diagnostic: diagnostic, remoteMTA: host)
+            return RecipientOutcome(address: address, outcome: .delivered, status: status ?? "2.0.0", diagnostic: diagnostic,
+                                    remoteMTA: host)
         }
         if reply.isPermanentNegative {
-            return RecipientOutcome(address: address, outcome: .failed, status: status ?? defaultStatus, diagnostic: diagnostic, remoteMTA: host)
+            return RecipientOutcome(address: address, outcome: .failed, status: status ?? defaultStatus, diagnostic: diagnostic,
+                                    remoteMTA: host)
         }
         return RecipientOutcome(address: address, outcome: .deferred, status: status ?? "4.0.0", diagnostic: diagnostic, remoteMTA: host)
     }
