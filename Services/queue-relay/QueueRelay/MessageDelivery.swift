@@ -31,8 +31,8 @@ struct MessageDelivery: Sendable {
         }
         var lastReason = "no destination host"
         var lastFailure: Destination.Failure?
-        let settings = OutboundSession.Settings(hostname: configuration.hostname, timeout: configuration.timeout,
-                                                requireVerifiedTLS: configuration.requiresVerifiedTLS(domain), caFile: configuration.caFile)
+        let verified = configuration.requiresVerifiedTLS(domain)
+        let outbound = OutboundMessage(entry: entry, recipients: recipients, content: message)
         for host in hosts {
             let addresses: [String]
             do {
@@ -41,50 +41,55 @@ struct MessageDelivery: Sendable {
                 lastFailure = error
                 continue
             }
+            let settings = SMTPClientSession.Settings(hostname: configuration.hostname, host: host.name,
+                                                      tls: verified ? .requireVerified : .opportunistic, timeouts: configuration.timeouts)
+            let tls = SMTPClientDriver.TLSSettings(serverName: host.name, verify: verified, caFile: configuration.caFile)
             for address in addresses {
-                let key = ConnectionCache.key(address, host.port)
+                let key = ConnectionCache.key(address, host.port, verifiedTLS: verified)
                 // A session kept from an earlier message first; if it has gone stale, a
                 // fresh connection to the same address.
                 if let cached = await cache.take(key) {
-                    let session = OutboundSession(settings: settings, host: host.name, connection: cached.connection)
-                    let result = await session.deliver(entry: entry, recipients: recipients, message: message,
-                                                       capabilities: cached.capabilities)
-                    if case .outcomes(let outcomes) = result {
-                        var kept = cached
-                        kept.uses += 1
-                        await cache.put(key, kept)
+                    let result = await cached.driver.deliver(outbound, content: message)
+                    if let result, case .recipients(let outcomes) = result.result {
+                        if result.reusable {
+                            var kept = cached
+                            kept.uses += 1
+                            await cache.put(key, kept)
+                        } else {
+                            ConnectionCache.quit(cached.driver)
+                        }
                         log(outcomes, entry: entry, host: host.name, logger: logger)
                         return outcomes
                     }
-                    cached.connection.close()
+                    ConnectionCache.quit(cached.driver)
                 }
                 let connection: SMTPClientConnection
                 do {
-                    connection = try await SMTPClientConnection.connect(host: address, port: host.port, timeout: min(configuration.timeout, .seconds(30)))
+                    connection = try await SMTPClientConnection.connect(host: address, port: host.port,
+                                                                        timeout: min(configuration.timeout ?? .seconds(30), .seconds(30)))
                 } catch {
                     lastReason = "\(host.name) [\(address)]:\(host.port): \(error)"
                     logger.info("connect failed", metadata: ["queue": "\(entry.id)", "host": "\(host.name)", "error": "\(error)"])
                     continue
                 }
-                let session = OutboundSession(settings: settings, host: host.name, connection: connection)
-                let result: OutboundSession.Result
-                var capabilities: EHLOResponse?
-                switch await session.open() {
-                case .ready(let found):
-                    capabilities = found
-                    result = await session.deliver(entry: entry, recipients: recipients, message: message, capabilities: found)
-                case .tryNextHost(let reason):
-                    result = .tryNextHost(reason: reason)
-                }
-                switch result {
-                case .outcomes(let outcomes):
-                    await cache.put(key, ConnectionCache.Entry(connection: connection, capabilities: capabilities, idleSince: .now, uses: 1))
+                let session = SMTPClientSession(settings: settings, message: outbound)
+                let driver = SMTPClientDriver(session: session, connection: connection, tls: tls)
+                let result = await driver.start(content: message)
+                switch result?.result {
+                case .recipients(let outcomes):
+                    if result?.reusable == true {
+                        await cache.put(key, ConnectionCache.Entry(driver: driver, idleSince: .now, uses: 1))
+                    } else {
+                        ConnectionCache.quit(driver)
+                    }
                     log(outcomes, entry: entry, host: host.name, logger: logger)
                     return outcomes
                 case .tryNextHost(let reason):
-                    connection.close()
+                    ConnectionCache.quit(driver)
                     lastReason = reason
                     logger.info("host failed, trying the next", metadata: ["queue": "\(entry.id)", "reason": "\(reason)"])
+                case nil:
+                    ConnectionCache.quit(driver)
                 }
             }
         }

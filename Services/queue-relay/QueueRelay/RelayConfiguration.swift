@@ -21,7 +21,7 @@ import ServiceKit
 /// | `BUZON_RELAY_SMTP_PORT` | `25` | port of destination servers found through DNS |
 /// | `BUZON_RELAY_TLS_VERIFY` | none | domains whose servers must offer STARTTLS with a verified certificate: `bank.test,*.corp.test` |
 /// | `BUZON_RELAY_CA_FILE` | system roots | PEM trust roots for verified TLS |
-/// | `BUZON_RELAY_TIMEOUT` | `300` | seconds to wait for a reply (RFC 5321 §4.5.3.2; the DATA end waits twice as long) |
+/// | `BUZON_RELAY_TIMEOUT` | per step | seconds to wait at every step, the end of DATA twice as long; unset: RFC 5321 §4.5.3.2's (greeting, MAIL, RCPT 5 min; DATA 2 min; a block of content 3 min; the end of DATA 10 min) |
 /// | `BUZON_RELAY_ADMIN_PORT` | `9026` | /healthz, /readyz, /metrics |
 /// | `BUZON_RELAY_ADMIN_HOST` | `127.0.0.1` | address of the admin port |
 /// | `BUZON_LOG_LEVEL` | `info` | |
@@ -42,7 +42,8 @@ public struct RelayConfiguration: Sendable {
     public var smtpPort = 25
     public var tlsVerify: [String] = []
     public var caFile: String?
-    public var timeout: Duration = .seconds(300)
+    /// `BUZON_RELAY_TIMEOUT`; nil: RFC 5321 §4.5.3.2's table (`timeouts`).
+    public var timeout: Duration?
     public var adminHost = "127.0.0.1"
     public var adminPort = 9026
     public var logLevel: String?
@@ -79,7 +80,9 @@ public struct RelayConfiguration: Sendable {
         smtpPort = try reader.int("BUZON_RELAY_SMTP_PORT", default: smtpPort)
         tlsVerify = (reader.string("BUZON_RELAY_TLS_VERIFY") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         caFile = reader.string("BUZON_RELAY_CA_FILE")
-        timeout = .milliseconds(Int(try Self.seconds(reader, "BUZON_RELAY_TIMEOUT", default: 300) * 1000))
+        if reader.string("BUZON_RELAY_TIMEOUT") != nil {
+            timeout = .milliseconds(Int(try Self.seconds(reader, "BUZON_RELAY_TIMEOUT", default: 300) * 1000))
+        }
         adminHost = reader.string("BUZON_RELAY_ADMIN_HOST", default: adminHost)
         adminPort = try reader.int("BUZON_RELAY_ADMIN_PORT", default: adminPort)
         logLevel = reader.string("BUZON_LOG_LEVEL")
@@ -91,6 +94,11 @@ public struct RelayConfiguration: Sendable {
             throw ConfigReader.ConfigError.invalid(key: key, value: text, expected: "seconds")
         }
         return number
+    }
+
+    /// How long the SMTP client waits at each step.
+    var timeouts: SMTPClientTimeouts {
+        timeout.map { SMTPClientTimeouts.uniform($0) } ?? .rfc5321
     }
 
     /// Whether deliveries to `domain` must use TLS with a verified certificate.

@@ -3,44 +3,42 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import NIOTLS
-import SMTPProtocol
 
-/// One SMTP client connection: send commands, wait for replies with a timeout, upgrade to
-/// TLS. The replies are framed by `SMTPReplyParser`, which refuses garbage and over-long
-/// lines; any such error, a timeout or a closed connection fails the waiting call.
+/// One outbound TCP connection as the client driver needs it: write bytes, wait for the next
+/// event (bytes, the TLS handshake's end, the close) with a deadline, add TLS. It knows
+/// nothing of SMTP; `SMTPClientSession` reads the bytes.
 final class SMTPClientConnection: Sendable {
-    enum ConnectionError: Error, CustomStringConvertible {
-        case timeout(String)
+    enum Event: Sendable, Equatable {
+        case bytes([UInt8])
+        case tlsEstablished
+        /// TLS failed (the library's text is not kept: it names files of our build).
+        case tlsFailed
+        case failed(String)
         case closed
-        case protocolViolation(String)
-        case tls(String)
+        /// The deadline passed first.
+        case timedOut
+    }
 
-        var description: String {
-            switch self {
-            case .timeout(let what): return "timeout waiting for \(what)"
-            case .closed: return "connection closed by the remote server"
-            case .protocolViolation(let what): return "protocol violation: \(what)"
-            case .tls: return "TLS handshake failed"
-            }
-        }
+    enum WriteResult: Sendable {
+        case written
+        case timedOut
+        case failed(String)
     }
 
     let channel: any Channel
-    private let handler: ReplyHandler
-    let remote: String
+    private let handler: ClientEventHandler
 
-    private init(channel: any Channel, handler: ReplyHandler, remote: String) {
+    private init(channel: any Channel, handler: ClientEventHandler) {
         self.channel = channel
         self.handler = handler
-        self.remote = remote
     }
 
     static func connect(host: String, port: Int, timeout: Duration) async throws -> SMTPClientConnection {
         // Made here, not looked up after connecting: a server that speaks and hangs up at
         // once would have had the handler removed by then.
-        let handler = ReplyHandler()
+        let handler = ClientEventHandler()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.milliseconds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
+            .connectTimeout(.nanoseconds(timeout.nanoseconds))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -48,33 +46,45 @@ final class SMTPClientConnection: Sendable {
                 }
             }
             .connect(host: host, port: port).get()
-        return SMTPClientConnection(channel: channel, handler: handler, remote: "\(host):\(port)")
+        return SMTPClientConnection(channel: channel, handler: handler)
     }
 
-    /// The next complete reply (the greeting, or the answer to the last command).
-    func reply(within timeout: Duration, waitingFor what: String) async throws -> SMTPReply {
+    /// The next event, or `.timedOut` when `timeout` passes first.
+    func next(within timeout: Duration) async -> Event {
         let handler = self.handler
+        return (try? await channel.eventLoop.flatSubmit { handler.nextEvent(within: timeout) }.get()) ?? .closed
+    }
+
+    /// The events that arrived while nobody waited (on a kept connection), without waiting.
+    func buffered() async -> [Event] {
+        let handler = self.handler
+        return (try? await channel.eventLoop.submit { handler.takeAll() }.get()) ?? [.closed]
+    }
+
+    /// Queues bytes for writing; a failure shows as the connection's next event.
+    func send(_ bytes: [UInt8]) {
+        channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+    }
+
+    /// Writes bytes and waits until they are written or `timeout` passes (RFC 5321 §4.5.3.2.5).
+    func write(_ bytes: [UInt8], within timeout: Duration) async -> WriteResult {
         let loop = channel.eventLoop
-        let future = loop.flatSubmit { handler.nextReply() }
-        let timer = loop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
-            handler.failWaiting(ConnectionError.timeout(what))
+        let done = loop.makePromise(of: WriteResult.self)
+        channel.writeAndFlush(ByteBuffer(bytes: bytes)).whenComplete { result in
+            switch result {
+            case .success: done.succeed(.written)
+            case .failure(let error): done.succeed(.failed("\(error)"))
+            }
         }
+        // Whichever comes first: a promise completed twice keeps its first value.
+        let timer = loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { done.succeed(.timedOut) }
         defer { timer.cancel() }
-        return try await future.get()
+        return (try? await done.futureResult.get()) ?? .failed("write failed")
     }
 
-    func send(_ bytes: [UInt8]) async throws {
-        try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
-    }
-
-    /// Sends one command and waits for its reply.
-    func command(_ command: SMTPCommand, within timeout: Duration) async throws -> SMTPReply {
-        try await send(command.encoded)
-        return try await reply(within: timeout, waitingFor: "reply to \(command.verb)")
-    }
-
-    /// After `220` to STARTTLS: the handshake, then the session goes on encrypted.
-    func startTLS(serverName: String?, verify: Bool, caFile: String?, timeout: Duration) async throws {
+    /// After 2xx to STARTTLS: adds TLS in front of everything and drops the bytes read so far
+    /// (RFC 3207 §4.2). The handshake's end arrives as `.tlsEstablished` or `.tlsFailed`.
+    func startTLS(serverName: String?, verify: Bool, caFile: String?) async throws {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         if verify {
@@ -86,18 +96,13 @@ final class SMTPClientConnection: Sendable {
         }
         let context = try NIOSSLContext(configuration: configuration)
         let name = serverName.flatMap { IPAddress.isLiteral($0) ? nil : $0 }
-        let done = channel.eventLoop.makePromise(of: Void.self)
+        let channel = self.channel
         let handler = self.handler
         try await channel.eventLoop.submit {
             let tls = try NIOSSLClientHandler(context: context, serverHostname: name)
-            try self.channel.pipeline.syncOperations.addHandler(tls, position: .first)
-            handler.handshake = done
+            try channel.pipeline.syncOperations.addHandler(tls, position: .first)
+            handler.discardBytes()
         }.get()
-        let timer = channel.eventLoop.scheduleTask(in: .seconds(Int64(timeout.components.seconds))) {
-            done.fail(ConnectionError.timeout("TLS handshake"))
-        }
-        defer { timer.cancel() }
-        try await done.futureResult.get()
     }
 
     func close() {
@@ -105,76 +110,82 @@ final class SMTPClientConnection: Sendable {
     }
 }
 
-/// Collects replies from the byte stream and hands them to whoever waits.
+extension Duration {
+    /// Whole nanoseconds, for NIO's `TimeAmount`.
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}
+
+/// Keeps the connection's events in order for whoever waits.
 ///
 /// `@unchecked Sendable`: every method runs on the channel's event loop (the connection only
 /// reaches it through `eventLoop.submit`/`scheduleTask`), which is NIO's usual guarantee.
-final class ReplyHandler: ChannelInboundHandler, @unchecked Sendable {
+final class ClientEventHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
+    typealias Event = SMTPClientConnection.Event
 
-    private var parser = SMTPReplyParser()
-    private var ready: [SMTPReply] = []
-    private var waiting: EventLoopPromise<SMTPReply>?
-    private var failure: (any Error)?
+    private var events: [Event] = []
+    private var waiting: (promise: EventLoopPromise<Event>, timer: Scheduled<Void>, number: Int)?
+    /// Numbers the waits, so that a late timer cannot end a later wait.
+    private var waits = 0
     private var eventLoop: (any EventLoop)?
-    var handshake: EventLoopPromise<Void>?
 
     func handlerAdded(context: ChannelHandlerContext) {
         eventLoop = context.eventLoop
     }
 
-    func nextReply() -> EventLoopFuture<SMTPReply> {
+    /// The next event, or `.timedOut` after `timeout`.
+    func nextEvent(within timeout: Duration) -> EventLoopFuture<Event> {
         guard let eventLoop else { preconditionFailure("handler not added") }
-        if !ready.isEmpty { return eventLoop.makeSucceededFuture(ready.removeFirst()) }
-        if let failure { return eventLoop.makeFailedFuture(failure) }
-        let promise = eventLoop.makePromise(of: SMTPReply.self)
-        waiting = promise
+        if !events.isEmpty { return eventLoop.makeSucceededFuture(events.removeFirst()) }
+        waits += 1
+        let number = waits
+        let promise = eventLoop.makePromise(of: Event.self)
+        let timer = eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { [self] in
+            guard let current = waiting, current.number == number else { return }
+            waiting = nil
+            current.promise.succeed(.timedOut)
+        }
+        waiting = (promise, timer, number)
         return promise.futureResult
     }
 
-    func failWaiting(_ error: any Error) {
-        failure = failure ?? error
-        waiting?.fail(error)
-        waiting = nil
+    func takeAll() -> [Event] {
+        defer { events = [] }
+        return events
+    }
+
+    func discardBytes() {
+        events.removeAll { if case .bytes = $0 { return true } else { return false } }
+    }
+
+    private func post(_ event: Event) {
+        if let current = waiting {
+            waiting = nil
+            current.timer.cancel()
+            current.promise.succeed(event)
+        } else {
+            events.append(event)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        parser.append(Array(buffer.readableBytesView))
-        do {
-            while let reply = try parser.next() {
-                if let promise = waiting {
-                    waiting = nil
-                    promise.succeed(reply)
-                } else {
-                    ready.append(reply)
-                }
-            }
-        } catch {
-            failWaiting(SMTPClientConnection.ConnectionError.protocolViolation("\(error)"))
-            context.close(promise: nil)
-        }
+        post(.bytes(Array(unwrapInboundIn(data).readableBytesView)))
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
-            handshake?.succeed(())
-            handshake = nil
-        }
+        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls { post(.tlsEstablished) }
         context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        handshake?.fail(SMTPClientConnection.ConnectionError.tls("\(error)"))
-        handshake = nil
-        failWaiting(error is NIOSSLError ? SMTPClientConnection.ConnectionError.tls("\(error)") : error)
+        post(error is NIOSSLError || error is NIOSSLExtraError ? .tlsFailed : .failed("\(error)"))
         context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        handshake?.fail(SMTPClientConnection.ConnectionError.closed)
-        handshake = nil
-        failWaiting(SMTPClientConnection.ConnectionError.closed)
+        post(.closed)
         context.fireChannelInactive()
     }
 }
