@@ -12,14 +12,14 @@ import SMTPProtocol
 /// on graceful shutdown stops accepting, lets sessions in flight finish for a while, then
 /// closes the rest (a client told nothing retries; a message never got `250` unless stored).
 public final class SMTPServer: Service {
-    let configuration: GatewayConfiguration
+    let configuration: SMTPConfiguration
     let store: StoreAnswers
     let tls: NIOSSLContext?
     let limiter: ConnectionLimiter
     let logger: Logger
     let onBound: @Sendable ([Listener: Int]) async -> Void
 
-    init(configuration: GatewayConfiguration, store: StoreAnswers, tls: NIOSSLContext?, logger: Logger,
+    init(configuration: SMTPConfiguration, store: StoreAnswers, tls: NIOSSLContext?, logger: Logger,
          onBound: @escaping @Sendable ([Listener: Int]) async -> Void) {
         self.configuration = configuration
         self.store = store

@@ -9,7 +9,7 @@ import SMTPGateway
 struct SMTPGatewayMain {
     static func main() async {
         do {
-            let configuration = try GatewayConfiguration(reader: ConfigReader())
+            let configuration = try SMTPConfiguration(reader: ConfigReader())
             Observability.bootstrapLogging(level: configuration.logLevel)
             let services = try buildSMTPGateway(configuration: configuration)
             let group = ServiceGroup(configuration: .init(

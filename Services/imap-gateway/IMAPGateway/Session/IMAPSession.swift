@@ -184,7 +184,12 @@ actor IMAPSession {
             completion = try await run(command)
         } catch let error as StoreClientError {
             completion = Completion.storeFailure(error)
-            logger.warning("store call failed", metadata: ["error": "\(error)"])
+            // Ours or the store's fault: loud here, generic to the client (CONVENTIONS.md §6).
+            if error.isTemporary {
+                logger.error("store call failed", metadata: ["error": "\(error)"])
+            } else {
+                logger.info("store refused", metadata: ["error": "\(error)"])
+            }
         }
         if state == .selected, completion.status != .bad, completion.announce {
             try await announceChanges(allowExpunge: CommandTable.mayExpunge(command.kind), force: CommandTable.mustSync(command.kind))
@@ -204,39 +209,9 @@ actor IMAPSession {
         case .badCharset:
             try await reply(error.tag, .no, .badCharset(["UTF-8", "US-ASCII"]), "Unsupported charset")
         default:
-            try await reply(error.tag, .bad, nil, "Syntax error: \(error.detail)")
-        }
-    }
-}
-
-/// How a command ended: its tagged status and what the connection does next.
-struct Completion: Sendable {
-    var status: IMAPStatus?
-    var code: ResponseCode?
-    var text: String
-    var directive: SessionDirective = .proceed
-    /// Whether pending mailbox changes are announced before the tagged answer.
-    var announce = true
-    /// Sent after the tagged answer (a BYE before closing).
-    var afterward: [IMAPResponse] = []
-
-    static func ok(_ text: String, _ code: ResponseCode? = nil) -> Completion { Completion(status: .ok, code: code, text: text) }
-    static func no(_ text: String, _ code: ResponseCode? = nil) -> Completion { Completion(status: .no, code: code, text: text) }
-    static func bad(_ text: String) -> Completion { Completion(status: .bad, code: nil, text: text) }
-    /// The command answered itself (IDLE, AUTHENTICATE waiting for the client).
-    static let deferred = Completion(status: nil, code: nil, text: "", announce: false)
-
-    static func storeFailure(_ error: StoreClientError) -> Completion {
-        if error.isTemporary { return .no("The mail store is unavailable; try again", .unavailable) }
-        switch error.code {
-        case APIErrorCode.mailboxNotFound: return .no("No such mailbox", .nonexistent)
-        case APIErrorCode.alreadyExists: return .no("Mailbox already exists", .alreadyExists)
-        case APIErrorCode.invalidMailboxName: return .no("Invalid mailbox name", .cannot)
-        case APIErrorCode.tooLarge: return .no("Message too large", .tooBig)
-        case APIErrorCode.invalidFlag: return .bad("Invalid flag")
-        default:
-            if case .api(_, _, let message) = error { return .no("Refused: \(message)", .cannot) }
-            return .no("Refused", .cannot)
+            // The detail names our parser's internals: it goes to the log, not to the client.
+            logger.debug("syntax error", metadata: ["detail": "\(error.detail)"])
+            try await reply(error.tag, .bad, nil, "Syntax error")
         }
     }
 }

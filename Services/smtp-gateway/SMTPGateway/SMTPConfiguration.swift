@@ -21,7 +21,7 @@ import SMTPProtocol
 /// | `BUZON_SMTP_TIMEOUT` | `300` | seconds without input, or to finish one command line (RFC 5321 §4.5.3.2) |
 /// | `BUZON_SMTP_MIN_DATA_RATE` | `500` | bytes/s message content must average once it takes longer than the timeout |
 /// | `BUZON_SMTP_ALLOW_PLAINTEXT_AUTH` | `false` | AUTH on 587 without STARTTLS (never on the Internet) |
-public struct GatewayConfiguration: GatewaySettings {
+public struct SMTPConfiguration: GatewaySettings {
     public var basics: GatewayBasics
     public var host = "127.0.0.1"
     public var mxPort = 2525

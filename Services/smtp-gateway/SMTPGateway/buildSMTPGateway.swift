@@ -8,7 +8,7 @@ import StoreClient
 /// Builds the smtp-gateway: the SMTP listeners and the admin HTTP port, as services for one
 /// `ServiceGroup`. `main` and the tests call it.
 public func buildSMTPGateway(
-    configuration: GatewayConfiguration,
+    configuration: SMTPConfiguration,
     onBound: @escaping @Sendable ([Listener: Int]) async -> Void = { _ in }
 ) throws -> [any Service] {
     var log = Logger(label: "smtp-gateway")

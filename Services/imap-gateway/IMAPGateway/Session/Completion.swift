@@ -1,0 +1,40 @@
+import IMAPProtocol
+import StoreAPI
+import StoreClient
+
+/// How a command ended: its tagged status and what the connection does next.
+///
+/// The error model (CONVENTIONS.md §6), three classes and nothing internal to the client:
+/// the client's mistake is `BAD` (a generic "Syntax error"; the parser's detail is logged);
+/// a refusal is `NO` with a response code (RFC 9051 §7.1: NONEXISTENT, ALREADYEXISTS, …);
+/// our fault or the store's is `NO [UNAVAILABLE]`, logged at error with the cause.
+struct Completion: Sendable {
+    var status: IMAPStatus?
+    var code: ResponseCode?
+    var text: String
+    var directive: SessionDirective = .proceed
+    /// Whether pending mailbox changes are announced before the tagged answer.
+    var announce = true
+    /// Sent after the tagged answer (a BYE before closing).
+    var afterward: [IMAPResponse] = []
+
+    static func ok(_ text: String, _ code: ResponseCode? = nil) -> Completion { Completion(status: .ok, code: code, text: text) }
+    static func no(_ text: String, _ code: ResponseCode? = nil) -> Completion { Completion(status: .no, code: code, text: text) }
+    static func bad(_ text: String) -> Completion { Completion(status: .bad, code: nil, text: text) }
+    /// The command answered itself (IDLE, AUTHENTICATE waiting for the client).
+    static let deferred = Completion(status: nil, code: nil, text: "", announce: false)
+
+    static func storeFailure(_ error: StoreClientError) -> Completion {
+        if error.isTemporary { return .no("The mail store is unavailable; try again", .unavailable) }
+        switch error.code {
+        case APIErrorCode.mailboxNotFound: return .no("No such mailbox", .nonexistent)
+        case APIErrorCode.alreadyExists: return .no("Mailbox already exists", .alreadyExists)
+        case APIErrorCode.invalidMailboxName: return .no("Invalid mailbox name", .cannot)
+        case APIErrorCode.tooLarge: return .no("Message too large", .tooBig)
+        case APIErrorCode.invalidFlag: return .bad("Invalid flag")
+        default:
+            // The store's own words are for the log (logged by the caller), not the client.
+            return .no("Refused", .cannot)
+        }
+    }
+}
