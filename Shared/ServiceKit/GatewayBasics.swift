@@ -36,11 +36,17 @@ public struct GatewayBasics: Sendable {
 /// A gateway's configuration: its own settings, and the shared ones reached as if they were
 /// its own (`configuration.storeURL`).
 @dynamicMemberLookup
-public protocol GatewaySettings: Sendable {
+public protocol GatewaySettings: ServiceConfiguration {
     var basics: GatewayBasics { get set }
+    /// The address the protocol and admin ports listen on.
+    var host: String { get }
+    /// The admin HTTP port (`/healthz`, `/readyz`, `/metrics`).
+    var adminPort: Int { get }
 }
 
 extension GatewaySettings {
+    public var logLevel: String? { basics.logLevel }
+
     public subscript<Value>(dynamicMember path: WritableKeyPath<GatewayBasics, Value>) -> Value {
         get { basics[keyPath: path] }
         set { basics[keyPath: path] = newValue }

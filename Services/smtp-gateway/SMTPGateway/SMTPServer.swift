@@ -1,72 +1,47 @@
-import Foundation
-import Logging
 import Metrics
 import NIOCore
-import NIOPosix
-import NIOSSL
 import ServiceKit
-import ServiceLifecycle
 import SMTPProtocol
 
-/// The three SMTP listeners as one service: binds them, hands each connection a session, and
-/// on graceful shutdown stops accepting, lets sessions in flight finish for a while, then
-/// closes the rest (a client told nothing retries; a message never got `250` unless stored).
-public final class SMTPServer: Service {
-    let configuration: SMTPConfiguration
-    let store: StoreAnswers
-    let tls: NIOSSLContext?
-    let limiter: ConnectionLimiter
-    let logger: Logger
-    let onBound: @Sendable ([Listener: Int]) async -> Void
-
-    init(configuration: SMTPConfiguration, store: StoreAnswers, tls: NIOSSLContext?, logger: Logger,
-         onBound: @escaping @Sendable ([Listener: Int]) async -> Void) {
-        self.configuration = configuration
-        self.store = store
-        self.tls = tls
-        self.limiter = ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
-        self.logger = logger
-        self.onBound = onBound
-    }
-
-    public func run() async throws {
-        var ports: [(Listener, Int)] = [(.mx, configuration.mxPort), (.submission, configuration.submissionPort)]
-        if tls != nil { ports.append((.submissions, configuration.submissionsPort)) }
-        var channels: [any Channel] = []
-        var bound: [Listener: Int] = [:]
-        for (listener, port) in ports {
-            let channel = try await bootstrap(listener).bind(host: configuration.host, port: port).get()
-            channels.append(channel)
-            bound[listener] = channel.localAddress?.port ?? port
-            logger.info("listening", metadata: ["listener": "\(listener.rawValue)", "address": "\(channel.localAddress?.description ?? "?")"])
+/// The three SMTP listeners (RFC 5321 §2.3.5 MX, RFC 6409 submission, RFC 8314 implicit TLS):
+/// each accepted connection runs an `SMTPSession` on the shared driver.
+enum SMTPServer {
+    static func make(_ configuration: SMTPConfiguration, parts: GatewayParts,
+                     onBound: @escaping @Sendable ([Listener: Int]) async -> Void) -> GatewayServer {
+        var listeners: [(Listener, Int)] = [(.mx, configuration.mxPort), (.submission, configuration.submissionPort)]
+        if parts.tls != nil { listeners.append((.submissions, configuration.submissionsPort)) }
+        let limiter = ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
+        let store = StoreAnswers(client: parts.store)
+        let ports = listeners.map { listener, port in
+            GatewayServer.Port(port, label: ["listener": "\(listener.rawValue)"]) { channel in
+                try accept(channel, listener: listener, configuration: configuration, parts: parts, store: store, limiter: limiter)
+            }
         }
-        if tls == nil { logger.warning("no BUZON_TLS_CERT/BUZON_TLS_KEY: no STARTTLS, no submissions port") }
-        await onBound(bound)
-        try? await gracefulShutdown()
-        await GatewayListeners.drain(channels, limiter: limiter, logger: logger)
+        let names = listeners.map(\.0)
+        return GatewayServer(
+            host: configuration.host, ports: ports, limiter: limiter, logger: parts.logger,
+            withoutTLS: parts.tls == nil ? "no STARTTLS, no submissions port" : nil,
+            onBound: { bound in await onBound(Dictionary(uniqueKeysWithValues: zip(names, bound))) })
     }
 
-    private func bootstrap(_ listener: Listener) -> ServerBootstrap {
-        let configuration = self.configuration
+    private static func accept(_ channel: any Channel, listener: Listener, configuration: SMTPConfiguration, parts: GatewayParts,
+                               store: StoreAnswers, limiter: ConnectionLimiter) throws {
+        // RFC 5321 §3.8: over the limits, 421 and close.
+        guard let admitted = try ServeConnection.admit(
+            channel, limiter: limiter, refusal: SMTPReply.tooManyConnections.encoded, metric: "buzon_smtp",
+            dimensions: [("listener", listener.rawValue)], logger: parts.logger)
+        else { return }
+        admitted.logger.info("connection", metadata: ["listener": "\(listener.rawValue)"])
         let settings = SessionSettings(
             hostname: configuration.hostname, maxMessageSize: configuration.maxMessageSize, maxRecipients: configuration.maxRecipients,
-            tlsAvailable: tls != nil, allowPlaintextAuth: configuration.allowPlaintextAuth, minDataRate: configuration.minDataRate,
+            tlsAvailable: parts.tls != nil, allowPlaintextAuth: configuration.allowPlaintextAuth, minDataRate: configuration.minDataRate,
             timeout: configuration.timeout)
-        let store = self.store, tls = self.tls, limiter = self.limiter, logger = self.logger
-        return GatewayListeners.bootstrap { channel in
-            // RFC 5321 §3.8: over the limits, 421 and close.
-            guard let admitted = try ServeConnection.admit(
-                channel, limiter: limiter, refusal: SMTPReply.tooManyConnections.encoded, metric: "buzon_smtp",
-                dimensions: [("listener", listener.rawValue)], logger: logger)
-            else { return }
-            admitted.logger.info("connection", metadata: ["listener": "\(listener.rawValue)"])
-            let session = SMTPSession(listener: listener, settings: settings, id: admitted.id, clientAddress: admitted.address,
-                                      isTLS: listener == .submissions)
-            try ServeConnection.drive(
-                channel, session: session,
-                makeCalls: { _ in SMTPCalls(store: store, clientAddress: admitted.address, logger: admitted.logger) },
-                tls: tls, implicitTLS: listener == .submissions, writeTimeout: settings.timeout, logger: admitted.logger,
-                inputCounter: Counter(label: "buzon_smtp_received_bytes_total"))
-        }
+        let session = SMTPSession(listener: listener, settings: settings, id: admitted.id, clientAddress: admitted.address,
+                                  isTLS: listener == .submissions)
+        try ServeConnection.drive(
+            channel, session: session,
+            makeCalls: { _ in SMTPCalls(store: store, clientAddress: admitted.address, logger: admitted.logger) },
+            tls: parts.tls, implicitTLS: listener == .submissions, writeTimeout: configuration.timeout, logger: admitted.logger,
+            inputCounter: Counter(label: "buzon_smtp_received_bytes_total"))
     }
 }
