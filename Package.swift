@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // 3.12.3, not the newest 4.x: hummingbird-auth allows 1..<6 and already pulls it in.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // MARK: Shared — grammar and message targets stay free of Hummingbird/AsyncHTTPClient.
@@ -72,6 +74,16 @@ let package = Package(
             path: "Shared/IMAPProtocol",
             swiftSettings: swiftSettings
         ),
+        // SASL for SMTP, POP3 and IMAP: PLAIN, LOGIN, SCRAM-SHA-256. No sockets; swift-crypto only.
+        .target(
+            name: "SASL",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Shared/SASL",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StoreAPI",
             path: "Shared/StoreAPI",
@@ -108,7 +120,7 @@ let package = Package(
         .target(
             name: "MailboxStore",
             dependencies: [
-                "InternetMessage", "IMAPProtocol", "StoreAPI", "ServiceKit",
+                "InternetMessage", "IMAPProtocol", "StoreAPI", "ServiceKit", "SASL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -129,7 +141,7 @@ let package = Package(
         .target(
             name: "SMTPGateway",
             dependencies: [
-                "SMTPProtocol", "StoreAPI", "StoreClient", "ServiceKit", "InternetMessage",
+                "SMTPProtocol", "SASL", "StoreAPI", "StoreClient", "ServiceKit", "InternetMessage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -151,7 +163,7 @@ let package = Package(
         .target(
             name: "POP3Gateway",
             dependencies: [
-                "POP3Protocol", "StoreAPI", "StoreClient", "ServiceKit",
+                "POP3Protocol", "SASL", "StoreAPI", "StoreClient", "ServiceKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -173,7 +185,7 @@ let package = Package(
         .target(
             name: "IMAPGateway",
             dependencies: [
-                "IMAPProtocol", "InternetMessage", "StoreAPI", "StoreClient", "ServiceKit",
+                "IMAPProtocol", "InternetMessage", "SASL", "StoreAPI", "StoreClient", "ServiceKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -254,8 +266,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SASLTests",
+            dependencies: ["SASL"],
+            path: "Tests/SASLTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SMTPGatewayTests",
-            dependencies: ["SMTPGateway", "SMTPProtocol", "StoreAPI"],
+            dependencies: ["SMTPGateway", "SMTPProtocol", "SASL", "StoreAPI"],
             path: "Tests/SMTPGatewayTests",
             swiftSettings: swiftSettings
         ),
@@ -267,7 +285,7 @@ let package = Package(
         ),
         .testTarget(
             name: "POP3GatewayTests",
-            dependencies: ["POP3Gateway", "POP3Protocol", "StoreAPI"],
+            dependencies: ["POP3Gateway", "POP3Protocol", "SASL", "StoreAPI"],
             path: "Tests/POP3GatewayTests",
             swiftSettings: swiftSettings
         ),
@@ -295,7 +313,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IMAPGatewayTests",
-            dependencies: ["IMAPGateway", "IMAPProtocol", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore"],
+            dependencies: ["IMAPGateway", "IMAPProtocol", "SASL", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore"],
             path: "Tests/IMAPGatewayTests",
             swiftSettings: swiftSettings
         ),
@@ -314,7 +332,7 @@ let package = Package(
         .testTarget(
             name: "MailboxStoreTests",
             dependencies: [
-                "MailboxStore", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport",
+                "MailboxStore", "SASL", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import POP3Protocol
+import SASL
 import StoreAPI
 import StoreClient
 import Synchronization
@@ -33,6 +34,23 @@ struct MaildropStore: Sendable {
                 LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "pop3")))
         } catch {
             logger.error("login check failed", metadata: ["error": "\(error)"])
+            return .unavailable
+        }
+    }
+
+    /// The two SCRAM-SHA-256 calls; failures are `unavailable`, as for a password check.
+    func scram(_ call: SCRAMStoreCall, clientAddress: String, logger: Logger) async -> StoreAnswer {
+        do {
+            switch call {
+            case .start(let username):
+                return .scramSalt(try await client.scramStart(SCRAMStartRequest(username: username)))
+            case .finish(let finish):
+                return .login(try await client.scramFinish(SCRAMFinishRequest(
+                    username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
+                    clientAddress: clientAddress, service: "pop3")))
+            }
+        } catch {
+            logger.error("SCRAM check failed", metadata: ["error": "\(error)"])
             return .unavailable
         }
     }

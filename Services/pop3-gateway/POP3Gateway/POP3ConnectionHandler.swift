@@ -102,7 +102,7 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
                 closing = true
                 ConnectionClosing.closeAfterFlush(context.channel)
                 return
-            case .verifyLogin, .openMaildrop, .sendMessage, .expunge:
+            case .verifyLogin, .scram, .openMaildrop, .sendMessage, .expunge:
                 ask(action, context)
             }
         }
@@ -125,6 +125,8 @@ final class POP3ConnectionHandler: ChannelInboundHandler {
             switch action {
             case .verifyLogin(let username, let password):
                 answer = await store.verify(username, password, clientAddress: client, logger: logger)
+            case .scram(let call):
+                answer = await store.scram(call, clientAddress: client, logger: logger)
             case .openMaildrop(let account):
                 (answer, opened) = await store.open(account, owner: owner, logger: logger)
                 if opened != nil { Counter(label: "buzon_pop3_logins_total").increment() }

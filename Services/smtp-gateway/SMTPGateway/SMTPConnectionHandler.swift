@@ -112,7 +112,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
                     perform([.reply(.insufficientStorage), .close], context)
                     return
                 }
-            case .verifyLogin, .lookup, .deliver:
+            case .verifyLogin, .scram, .lookup, .deliver:
                 ask(action, context)
             }
         }
