@@ -32,6 +32,8 @@ struct MaildropStore: Sendable {
         do {
             return .login(try await client.verifyLogin(
                 LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "pop3")))
+        } catch let error as StoreClientError where !error.isTemporary {
+            return Self.refusedLogin(error, logger: logger)
         } catch {
             logger.error("login check failed", metadata: ["error": "\(error)"])
             return .unavailable
@@ -49,10 +51,19 @@ struct MaildropStore: Sendable {
                     username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
                     clientAddress: clientAddress, service: "pop3")))
             }
+        } catch let error as StoreClientError where !error.isTemporary {
+            return Self.refusedLogin(error, logger: logger)
         } catch {
             logger.error("SCRAM check failed", metadata: ["error": "\(error)"])
             return .unavailable
         }
+    }
+
+    /// The store refused the request itself (a 4xx: a name longer than it takes): a failed
+    /// login, as SMTP and IMAP answer it, not a temporary failure.
+    static func refusedLogin(_ error: StoreClientError, logger: Logger) -> StoreAnswer {
+        logger.info("store refused a login request", metadata: ["error": "\(error)"])
+        return .login(LoginResult(result: .invalid))
     }
 
     /// Locks the maildrop, then lists the INBOX; the lock is given back if listing fails.

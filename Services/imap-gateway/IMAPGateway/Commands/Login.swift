@@ -39,7 +39,7 @@ extension IMAPSession {
 
     func login(_ user: String, _ password: String) async throws -> Completion {
         guard passwordsAllowed else { return .no("Use STARTTLS or port 993 first", .privacyRequired) }
-        return try await verify(user, password)
+        return try await failingRefusals { try await self.verify(user, password) }
     }
 
     func authenticate(tag: String, mechanism: String, initialResponse: String?) async throws -> Completion {
@@ -76,6 +76,21 @@ extension IMAPSession {
 
     /// Performs the exchange's next step: a challenge defers the tagged answer.
     private func advance(_ pending: Authenticating, _ step: SASLExchange.Step) async throws -> Completion {
+        try await failingRefusals { try await self.perform(pending, step) }
+    }
+
+    /// A login request the store refused itself (a 4xx: a name longer than it takes) is a
+    /// failed login, as SMTP and POP3 answer it; only its being unreachable is temporary.
+    private func failingRefusals(_ check: () async throws -> Completion) async throws -> Completion {
+        do {
+            return try await check()
+        } catch let error as StoreClientError where !error.isTemporary {
+            logger.info("store refused a login request", metadata: ["error": "\(error)"])
+            return loginFailed(.invalid)
+        }
+    }
+
+    private func perform(_ pending: Authenticating, _ step: SASLExchange.Step) async throws -> Completion {
         var pending = pending
         switch step {
         case .challenge(let challenge):
