@@ -91,7 +91,8 @@ enum SCRAMMessages {
         else { return .failure(.malformedBase64) }
         guard proof.count == SCRAMSHA256.keyLength else { return .failure(.malformedMessage) }
         let withoutProof = attributes.dropLast().joined(separator: ",")
-        return .success(ClientFinal(withoutProof: withoutProof, channelBinding: binding, nonce: String(attributes[1].dropFirst(2)), proof: proof))
+        return .success(
+            ClientFinal(withoutProof: withoutProof, channelBinding: binding, nonce: String(attributes[1].dropFirst(2)), proof: proof))
     }
 
     /// `server-first-message = [reserved-mext ","] nonce "," salt "," iteration-count ["," extensions]`
@@ -125,7 +126,11 @@ public enum SASLName {
         var rest = Substring(text)
         while let first = rest.first {
             if first == "=" {
-                if rest.hasPrefix("=2C") { out.append(",") } else if rest.hasPrefix("=3D") { out.append("=") } else {
+                if rest.hasPrefix("=2C") {
+                    out.append(",")
+                } else if rest.hasPrefix("=3D") {
+                    out.append("=")
+                } else {
                     return .failure(.malformedMessage)  // RFC 5802 §5.1: any other "=" MUST fail
                 }
                 rest = rest.dropFirst(3)

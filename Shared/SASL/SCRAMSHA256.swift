@@ -58,8 +58,9 @@ public enum SCRAMSHA256 {
     public static func saltedPassword(_ password: String, salt: [UInt8], iterations: Int) -> [UInt8] {
         let normalized = SASLprep.prepare(password) ?? password
         // Only a count below 1 (a damaged stored value) fails: then no proof can match.
-        guard iterations >= 1, let key = try? KDF.Insecure.PBKDF2.deriveKey(
-            from: Array(normalized.utf8), salt: salt, using: .sha256, outputByteCount: keyLength, unsafeUncheckedRounds: iterations)
+        guard iterations >= 1,
+            let key = try? KDF.Insecure.PBKDF2.deriveKey(
+                from: Array(normalized.utf8), salt: salt, using: .sha256, outputByteCount: keyLength, unsafeUncheckedRounds: iterations)
         else { return [UInt8](repeating: 0, count: keyLength) }
         return key.withUnsafeBytes { Array($0) }
     }

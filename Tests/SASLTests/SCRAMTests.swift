@@ -10,7 +10,8 @@ import Testing
     static let clientFinal = "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="
     static let serverFinal = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="
     static let salt = SASLBase64.decode("W22ZaJ0SNY7soEsUEjb6gQ==")!
-    static let authMessage = "n=user,r=rOprNGfwEbeRWgbNEkqO," + serverFirst
+    static let authMessage =
+        "n=user,r=rOprNGfwEbeRWgbNEkqO," + serverFirst
         + ",c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0"
 
     static func b64(_ text: String) -> String { SASLBase64.encode(text) }
@@ -53,8 +54,9 @@ import Testing
         let proof = SCRAMSHA256.clientProof(password: "pencil", salt: Self.salt, iterations: 4096, authMessage: Self.authMessage)
         #expect(SASLBase64.encode(proof) == "dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=")
         let keys = SCRAMSHA256.keys(password: "pencil", salt: Self.salt, iterations: 4096)
-        #expect(SCRAMSHA256.verify(proof: proof, authMessage: Self.authMessage, keys: keys).map(SASLBase64.encode)
-            == "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
+        #expect(
+            SCRAMSHA256.verify(proof: proof, authMessage: Self.authMessage, keys: keys).map(SASLBase64.encode)
+                == "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
     }
 
     @Test func wrongPasswordFails() {
@@ -115,8 +117,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("c=eSws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
-         SASLError.channelBindingMismatch),  // c= says "y,,", the client-first said "n,,"
+        (
+            "c=eSws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
+            SASLError.channelBindingMismatch
+        ),  // c= says "y,,", the client-first said "n,,"
         ("c=biws,r=rOprNGfwEbeRWgbNEkqOother,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=", .nonceMismatch),
         ("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=AAAA", .malformedMessage),  // proof too short
         ("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0", .malformedMessage),  // no proof
@@ -194,7 +198,8 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
             let bytes = (0..<Int.random(in: 0...64, using: &generator)).map { _ in
-                [UInt8(0), 0x2C, 0x3D, 0x6E, 0x72, 0x61, 0xFF, UInt8.random(in: 0...255, using: &generator)].randomElement(using: &generator)!
+                [UInt8(0), 0x2C, 0x3D, 0x6E, 0x72, 0x61, 0xFF, UInt8.random(in: 0...255, using: &generator)].randomElement(
+                    using: &generator)!
             }
             for mechanism in SASLExchange.Mechanism.allCases {
                 var exchange = SASLExchange(mechanism: mechanism.rawValue)!

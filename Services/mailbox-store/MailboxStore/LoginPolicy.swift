@@ -70,7 +70,8 @@ public struct LoginPolicy: Sendable {
                 Bcrypt.verify(password, hash: stored ?? Self.decoyHash) && stored != nil
             }
             guard matches, let stored else { return nil }
-            try await addSCRAMKeysIfMissing(address, password: password, hash: stored)
+            // Best effort: a login does not fail because the keys could not be added now.
+            try? await addSCRAMKeysIfMissing(address, password: password, hash: stored)
             return LoginResult(result: .ok, address: address)
         }
     }
