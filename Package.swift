@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // 3.12.3, not the newest 4.x: hummingbird-auth allows 1..<6 and already pulls it in.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // MARK: Shared — grammar and message targets stay free of Hummingbird/AsyncHTTPClient.
@@ -72,6 +74,16 @@ let package = Package(
             path: "Shared/IMAPProtocol",
             swiftSettings: swiftSettings
         ),
+        // SASL for SMTP, POP3 and IMAP: PLAIN, LOGIN, SCRAM-SHA-256. No sockets; swift-crypto only.
+        .target(
+            name: "SASL",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Shared/SASL",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StoreAPI",
             path: "Shared/StoreAPI",
@@ -110,7 +122,7 @@ let package = Package(
         .target(
             name: "MailboxStore",
             dependencies: [
-                "InternetMessage", "IMAPProtocol", "StoreAPI", "ServiceKit",
+                "InternetMessage", "IMAPProtocol", "StoreAPI", "ServiceKit", "SASL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -131,7 +143,7 @@ let package = Package(
         .target(
             name: "SMTPGateway",
             dependencies: [
-                "SMTPProtocol", "StoreAPI", "StoreClient", "ServiceKit", "InternetMessage",
+                "SMTPProtocol", "SASL", "StoreAPI", "StoreClient", "ServiceKit", "InternetMessage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -153,7 +165,7 @@ let package = Package(
         .target(
             name: "POP3Gateway",
             dependencies: [
-                "POP3Protocol", "StoreAPI", "StoreClient", "ServiceKit",
+                "POP3Protocol", "SASL", "StoreAPI", "StoreClient", "ServiceKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -175,7 +187,7 @@ let package = Package(
         .target(
             name: "IMAPGateway",
             dependencies: [
-                "IMAPProtocol", "InternetMessage", "StoreAPI", "StoreClient", "ServiceKit",
+                "IMAPProtocol", "InternetMessage", "SASL", "StoreAPI", "StoreClient", "ServiceKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -262,8 +274,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SASLTests",
+            dependencies: ["SASL"],
+            path: "Tests/SASLTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SMTPGatewayTests",
-            dependencies: ["SMTPGateway", "SMTPProtocol", "StoreAPI"],
+            dependencies: ["SMTPGateway", "SMTPProtocol", "SASL", "StoreAPI"],
             path: "Tests/SMTPGatewayTests",
             swiftSettings: swiftSettings
         ),
@@ -275,7 +293,7 @@ let package = Package(
         ),
         .testTarget(
             name: "POP3GatewayTests",
-            dependencies: ["POP3Gateway", "POP3Protocol", "StoreAPI"],
+            dependencies: ["POP3Gateway", "POP3Protocol", "SASL", "StoreAPI"],
             path: "Tests/POP3GatewayTests",
             swiftSettings: swiftSettings
         ),
@@ -303,7 +321,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IMAPGatewayTests",
-            dependencies: ["IMAPGateway", "IMAPProtocol", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore"],
+            dependencies: ["IMAPGateway", "IMAPProtocol", "SASL", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore"],
             path: "Tests/IMAPGatewayTests",
             swiftSettings: swiftSettings
         ),
@@ -322,7 +340,7 @@ let package = Package(
         .testTarget(
             name: "MailboxStoreTests",
             dependencies: [
-                "MailboxStore", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport",
+                "MailboxStore", "SASL", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -27,9 +27,13 @@ public struct LoginResult: Codable, Sendable, Hashable {
     public var address: String?
     /// Seconds until a locked account or address may try again.
     public var retryAfter: Int?
-    public init(result: Outcome, address: String? = nil, retryAfter: Int? = nil) {
+    /// SCRAM only (`POST /v1/auth/scram/finish`): the base64 ServerSignature for the
+    /// server-final message, on success. RFC 5802 §3
+    public var serverSignature: String?
+    public init(result: Outcome, address: String? = nil, retryAfter: Int? = nil, serverSignature: String? = nil) {
         self.result = result
         self.address = address
         self.retryAfter = retryAfter
+        self.serverSignature = serverSignature
     }
 }

@@ -49,6 +49,14 @@ extension StoreClient {
     public func verifyLogin(_ request: LoginRequest) async throws -> LoginResult {
         try await json(LoginResult.self, .POST, "/v1/auth/verify", body: request)
     }
+    /// SCRAM-SHA-256: the user's salt and iteration count (a decoy for unknown names).
+    public func scramStart(_ request: SCRAMStartRequest) async throws -> SCRAMStartResult {
+        try await json(SCRAMStartResult.self, .POST, "/v1/auth/scram/start", body: request)
+    }
+    /// SCRAM-SHA-256: check a client proof; `serverSignature` is set on success.
+    public func scramFinish(_ request: SCRAMFinishRequest) async throws -> LoginResult {
+        try await json(LoginResult.self, .POST, "/v1/auth/scram/finish", body: request)
+    }
     public func lookupRecipient(_ address: String) async throws -> RecipientInfo {
         try await json(RecipientInfo.self, .GET, "/v1/recipients/\(Self.segment(address))")
     }

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
+import hmac
 import json
 import re
 import time
@@ -330,6 +332,18 @@ class Contract:
         return response
 
 
+def scram_proof(password: str, salt: str, iterations: int, auth_message: str) -> tuple[str, str]:
+    """RFC 5802 §3 on the client side: (ClientProof, ServerSignature), both base64."""
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt), iterations)
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    client_signature = hmac.new(stored_key, auth_message.encode(), "sha256").digest()
+    proof = bytes(a ^ b for a, b in zip(client_key, client_signature))
+    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+    signature = hmac.new(server_key, auth_message.encode(), "sha256").digest()
+    return base64.b64encode(proof).decode(), base64.b64encode(signature).decode()
+
+
 def code_of(response: requests.Response) -> str:
     return response.json()["error"]["code"]
 
@@ -415,6 +429,25 @@ def test_every_operation_answers_as_documented(store):
         if result["result"] == "locked":
             break
     assert result.get("result") == "locked" and result.get("retryAfter", 0) > 0, result
+
+    # --- SCRAM-SHA-256: start (real and decoy salt), finish (good proof, bad proof) ---
+    start = call("scramStart", "/v1/auth/scram/start", 200, json={"username": ALICE}).json()
+    assert start["iterations"] >= 4096
+    decoy = call("scramStart", "/v1/auth/scram/start", 200, json={"username": NOBODY}).json()
+    assert decoy == call("scramStart", "/v1/auth/scram/start", 200, json={"username": NOBODY}).json()
+    assert code_of(call("scramStart", "/v1/auth/scram/start", 400, json={})) == "invalid-json"
+    assert code_of(call("scramStart", "/v1/auth/scram/start", 400, json={"username": "a" * 321})) == "bad-request"
+    auth_message = "n=alice,r=abc,r=abcdef,s=" + start["salt"] + ",i=" + str(start["iterations"]) + ",c=biws,r=abcdef"
+    proof, signature = scram_proof("n3w-secret", start["salt"], start["iterations"], auth_message)
+    ok = call("scramFinish", "/v1/auth/scram/finish", 200, json={
+        "username": ALICE, "authMessage": auth_message, "clientProof": proof, "clientAddress": "192.0.2.1", "service": "imap"}).json()
+    assert ok == {"result": "ok", "address": ALICE, "serverSignature": signature}
+    wrong, _ = scram_proof("s3cret", start["salt"], start["iterations"], auth_message)
+    assert call("scramFinish", "/v1/auth/scram/finish", 200, json={
+        "username": ALICE, "authMessage": auth_message, "clientProof": wrong}).json() == {"result": "invalid"}
+    assert code_of(call("scramFinish", "/v1/auth/scram/finish", 400, json={
+        "username": ALICE, "authMessage": auth_message, "clientProof": "AAAA"})) == "bad-request"
+    assert code_of(call("scramFinish", "/v1/auth/scram/finish", 400, json={"username": ALICE})) == "invalid-json"
 
     # --- aliases and recipients ---
     call("setAlias", "/v1/aliases", 201, json={"address": TEAM, "targets": [ALICE]})

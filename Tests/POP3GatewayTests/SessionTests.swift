@@ -1,4 +1,5 @@
 import POP3Protocol
+import SASL
 import Testing
 @testable import POP3Gateway
 
@@ -29,6 +30,46 @@ struct AuthorizationTests {
         c.send("AUTH PLAIN", expect: "+ ")
         c.send("*", expect: "-ERR")
         c.send("AUTH CRAM-MD5", expect: "-ERR")
+    }
+
+    @Test("AUTH SCRAM-SHA-256: server-first, proof, server-final as a last +, then the maildrop")
+    func authSCRAM() {
+        var t = Transcript()
+        #expect(t.send("CAPA", expect: "+OK").contains("\r\nSASL PLAIN SCRAM-SHA-256\r\n"))
+        var client = SCRAMClient(username: "alice@example.test", password: "secret")
+        let first = t.send("AUTH SCRAM-SHA-256 \(SASLBase64.encode(client.clientFirst))", expect: "+ ")
+        let final = client.clientFinal(serverFirst: Self.challenge(first))!
+        let verifier = t.send(SASLBase64.encode(final), expect: "+ ")
+        #expect(client.verifies(serverFinal: Self.challenge(verifier)))
+        t.send("", expect: "+OK Logged in")
+
+        var wrong = Transcript()
+        var bad = SCRAMClient(username: "alice@example.test", password: "wrong")
+        wrong.send("AUTH SCRAM-SHA-256", expect: "+ ")
+        let challenge = wrong.send(SASLBase64.encode(bad.clientFirst), expect: "+ ")
+        wrong.send(SASLBase64.encode(bad.clientFinal(serverFirst: Self.challenge(challenge))!), expect: "-ERR [AUTH]")
+        wrong.send("NOOP", expect: "-ERR")  // still AUTHORIZATION
+        wrong.login()
+    }
+
+    @Test("one class of answer per fault: malformed and cancelled -ERR, authzid -ERR [AUTH]")
+    func faultClasses() {
+        var t = Transcript()
+        t.send("AUTH PLAIN \(SASLBase64.encode("alice\0secret"))", expect: "-ERR Invalid SASL response")
+        t.send("AUTH PLAIN", expect: "+ ")  // the AUTH line itself is 255 octets at most (RFC 2449 §4)
+        t.send(SASLBase64.encode("\0alice\0" + String(repeating: "x", count: 1_100)), expect: "-ERR Invalid SASL response")
+        t.send("AUTH PLAIN \(SASLBase64.encode([0, 0x61, 0, 0xFF]))", expect: "-ERR Invalid SASL response")
+        t.send("AUTH PLAIN !!!", expect: "-ERR")  // the command grammar already refuses it (RFC 5034 §4)
+        t.send("AUTH PLAIN", expect: "+ ")
+        t.send("!!!", expect: "-ERR Invalid SASL response")
+        t.send("AUTH PLAIN", expect: "+ ")
+        t.send("*", expect: "-ERR Authentication cancelled")
+        t.send("AUTH PLAIN \(SASLBase64.encode("bob@example.test\0alice@example.test\0secret"))", expect: "-ERR [AUTH]")
+        t.login()
+    }
+
+    static func challenge(_ line: String) -> String {
+        String(decoding: SASLBase64.decode(String(line.dropFirst(2).prefix { $0 != "\r\n" }))!, as: UTF8.self)
     }
 
     @Test("passwords are refused without TLS where plaintext is not allowed; STLS then allows them")

@@ -1,5 +1,6 @@
 import Foundation
 import POP3Protocol
+import SASL
 import StoreAPI
 import Testing
 @testable import POP3Gateway
@@ -15,6 +16,8 @@ struct Transcript {
     var sent: [(uid: UInt32, lines: Int?)] = []
     var closed = false
     var output: [UInt8] = []
+    /// alice's SCRAM-SHA-256 keys, for the password `secret`.
+    static let keys = SCRAMSHA256.keys(password: "secret", salt: Array("fixed salt".utf8), iterations: 4096)
 
     init(tls: Bool = false, plaintext: Bool = true) {
         session = POP3Session(settings: SessionSettings(hostname: "pop.example.test", plaintextAuthAllowed: plaintext), id: "s1", isTLS: tls)
@@ -48,6 +51,13 @@ struct Transcript {
             case .verifyLogin(let user, let password):
                 let ok = user == "alice@example.test" && password == "secret"
                 queue += session.resume(storeDown ? .unavailable : .login(LoginResult(result: ok ? .ok : .invalid, address: ok ? user : nil)))
+            case .scram(.start):
+                queue += session.resume(storeDown ? .unavailable : .scramSalt(SCRAMStartResult(salt: SASLBase64.encode(Self.keys.salt), iterations: 4096)))
+            case .scram(.finish(let finish)):
+                let signature = SCRAMSHA256.verify(proof: finish.clientProof, authMessage: finish.authMessage, keys: Self.keys)
+                let ok = finish.username == "alice@example.test" && signature != nil
+                queue += session.resume(.login(LoginResult(result: ok ? .ok : .invalid, address: ok ? finish.username : nil,
+                                                           serverSignature: signature.map(SASLBase64.encode))))
             case .openMaildrop:
                 queue += session.resume(lockHeld ? .inUse : .maildrop(uidValidity: 42, messages: maildrop))
             case .sendMessage(let uid, _, let lines):

@@ -1,4 +1,5 @@
 import Foundation
+import SASL
 import SMTPProtocol
 import Testing
 @testable import SMTPGateway
@@ -46,6 +47,45 @@ struct AuthTests {
         t.send("AUTH PLAIN !!!notbase64", expect: "501")
         t.send("AUTH CRAM-MD5", expect: "504 5.5.4")
         t.send("AUTH PLAIN \(plainAuth("alice@example.test", "secret"))", expect: "235")
+    }
+
+    @Test("SCRAM-SHA-256: server-first, proof, server-final as a last 334, then 235")
+    func scram() {
+        var t = secured()
+        var client = SCRAMClient(username: "alice@example.test", password: "secret")
+        let first = t.send("AUTH SCRAM-SHA-256 \(SASLBase64.encode(client.clientFirst))", expect: "334 ")
+        let serverFirst = String(decoding: SASLBase64.decode(first.last!.lines[0])!, as: UTF8.self)
+        let final = client.clientFinal(serverFirst: serverFirst)!
+        let verifier = t.send(SASLBase64.encode(final), expect: "334 ")
+        #expect(client.verifies(serverFinal: String(decoding: SASLBase64.decode(verifier.last!.lines[0])!, as: UTF8.self)))
+        #expect(t.session.authenticatedUser == nil)  // not before the client acknowledged
+        t.send("", expect: "235 2.7.0")
+        #expect(t.session.authenticatedUser == "alice@example.test")
+    }
+
+    @Test("SCRAM-SHA-256 without an initial response; a wrong password is 535 5.7.8")
+    func scramWrongPassword() {
+        var t = secured()
+        var client = SCRAMClient(username: "alice@example.test", password: "wrong")
+        t.send("AUTH SCRAM-SHA-256", expect: "334 ")
+        let first = t.send(SASLBase64.encode(client.clientFirst), expect: "334 ")
+        let final = client.clientFinal(serverFirst: String(decoding: SASLBase64.decode(first.last!.lines[0])!, as: UTF8.self))!
+        t.send(SASLBase64.encode(final), expect: "535 5.7.8")
+        t.send("AUTH SCRAM-SHA-256 \(SASLBase64.encode("p=tls-exporter,,n=a,r=b"))", expect: "535 5.7.8")  // no -PLUS
+        t.send("NOOP", expect: "250")
+    }
+
+    @Test("one class of answer per fault: malformed 501 5.5.2, cancelled 501 5.0.0, authzid 535 5.7.8")
+    func faultClasses() {
+        var t = secured()
+        t.send("AUTH PLAIN \(SASLBase64.encode("alice\0secret"))", expect: "501 5.5.2")
+        t.send("AUTH PLAIN", expect: "334")  // RFC 4954 §4: a long response does not go on the AUTH line
+        t.send(SASLBase64.encode("\0alice\0" + String(repeating: "x", count: 1_100)), expect: "501 5.5.2")
+        t.send("AUTH PLAIN \(SASLBase64.encode([0, 0x61, 0, 0xFF]))", expect: "501 5.5.2")
+        t.send("AUTH LOGIN", expect: "334")
+        t.send("*", expect: "501 5.0.0")
+        t.send("AUTH PLAIN \(SASLBase64.encode("bob@example.test\0alice@example.test\0secret"))", expect: "535 5.7.8")
+        t.send("NOOP", expect: "250")
     }
 
     @Test("the MX port does not do AUTH")

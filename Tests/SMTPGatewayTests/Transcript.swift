@@ -1,4 +1,5 @@
 import Foundation
+import SASL
 import SMTPProtocol
 import StoreAPI
 import Testing
@@ -55,7 +56,7 @@ struct Transcript {
                 spooled = []
             case .content(let bytes):
                 spooled += bytes
-            case .verifyLogin, .lookup, .deliver:
+            case .verifyLogin, .scram, .lookup, .deliver:
                 if case .deliver(let prefix, let envelope, _) = action { delivered.append((prefix + spooled, envelope)) }
                 queue += session.resume(store.answer(action))
             }
@@ -69,6 +70,8 @@ struct Transcript {
 /// The store as the session sees it: example.test with alice and bob (password `secret`),
 /// alias team@ → alice, bob.
 struct FakeStore {
+    /// Every account's SCRAM-SHA-256 keys, for the password `secret`.
+    static let keys = SCRAMSHA256.keys(password: "secret", salt: Array("fixed salt".utf8), iterations: 4096)
     var down = false
     var accounts = ["alice@example.test", "bob@example.test"]
 
@@ -78,6 +81,13 @@ struct FakeStore {
         case .verifyLogin(let user, let password):
             let ok = accounts.contains(user.lowercased()) && password == "secret"
             return .login(LoginResult(result: ok ? .ok : .invalid, address: ok ? user.lowercased() : nil))
+        case .scram(.start):
+            return .scramSalt(SCRAMStartResult(salt: SASLBase64.encode(Self.keys.salt), iterations: Self.keys.iterations))
+        case .scram(.finish(let finish)):
+            guard accounts.contains(finish.username.lowercased()),
+                let signature = SCRAMSHA256.verify(proof: finish.clientProof, authMessage: finish.authMessage, keys: Self.keys)
+            else { return .login(LoginResult(result: .invalid)) }
+            return .login(LoginResult(result: .ok, address: finish.username.lowercased(), serverSignature: SASLBase64.encode(signature)))
         case .lookup(let address):
             let domain = Validation.domainOf(address)
             guard domain == "example.test" else { return .recipient(RecipientInfo(address: address, local: false, exists: false)) }

@@ -66,7 +66,6 @@ import Testing
             let decoded = roundTrip.decode(wire)
             #expect(decoded.isComplete && decoded.leftover.isEmpty && decoded.message.count >= input.count)
             _ = XText.decode(input)
-            _ = SASLPlain.decode(message: input)
             _ = EnhancedStatusCode(parsing: input)
             _ = AddressLiteral(text(input))
         }

@@ -4,6 +4,7 @@ import Metrics
 import ServiceKit
 import NIOCore
 import POP3Protocol
+import SASL
 import StoreAPI
 import StoreClient
 import Synchronization
@@ -30,6 +31,8 @@ struct POP3Calls: SessionCalls {
         switch action {
         case .verifyLogin(let username, let password):
             return await store.verify(username, password, clientAddress: clientAddress, logger: logger)
+        case .scram(let call):
+            return await store.scram(call, clientAddress: clientAddress, logger: logger)
         case .openMaildrop(let account):
             let (answer, opened) = await store.open(account, owner: owner, logger: logger)
             if let opened {
@@ -101,10 +104,38 @@ struct MaildropStore: Sendable {
         do {
             return .login(try await client.verifyLogin(
                 LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "pop3")))
+        } catch let error as StoreClientError where !error.isTemporary {
+            return Self.refusedLogin(error, logger: logger)
         } catch {
             logger.error("login check failed", metadata: ["error": "\(error)"])
             return .unavailable
         }
+    }
+
+    /// The two SCRAM-SHA-256 calls; failures are `unavailable`, as for a password check.
+    func scram(_ call: SCRAMStoreCall, clientAddress: String, logger: Logger) async -> StoreAnswer {
+        do {
+            switch call {
+            case .start(let username):
+                return .scramSalt(try await client.scramStart(SCRAMStartRequest(username: username)))
+            case .finish(let finish):
+                return .login(try await client.scramFinish(SCRAMFinishRequest(
+                    username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
+                    clientAddress: clientAddress, service: "pop3")))
+            }
+        } catch let error as StoreClientError where !error.isTemporary {
+            return Self.refusedLogin(error, logger: logger)
+        } catch {
+            logger.error("SCRAM check failed", metadata: ["error": "\(error)"])
+            return .unavailable
+        }
+    }
+
+    /// The store refused the request itself (a 4xx: a name longer than it takes): a failed
+    /// login, as SMTP and IMAP answer it, not a temporary failure.
+    static func refusedLogin(_ error: StoreClientError, logger: Logger) -> StoreAnswer {
+        logger.info("store refused a login request", metadata: ["error": "\(error)"])
+        return .login(LoginResult(result: .invalid))
     }
 
     /// Locks the maildrop, then lists the INBOX; the lock is given back if listing fails.

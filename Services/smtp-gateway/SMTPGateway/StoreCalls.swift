@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import Metrics
+import SASL
 import ServiceKit
 import StoreAPI
 import StoreClient
@@ -51,6 +52,12 @@ struct StoreAnswers: Sendable {
             case .verifyLogin(let username, let password):
                 return .login(try await client.verifyLogin(
                     LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "smtp")))
+            case .scram(.start(let username)):
+                return .scramSalt(try await client.scramStart(SCRAMStartRequest(username: username)))
+            case .scram(.finish(let finish)):
+                return .login(try await client.scramFinish(SCRAMFinishRequest(
+                    username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
+                    clientAddress: clientAddress, service: "smtp")))
             case .lookup(let address):
                 return .recipient(try await client.lookupRecipient(address))
             case .deliver(let prefix, let envelope, let key):

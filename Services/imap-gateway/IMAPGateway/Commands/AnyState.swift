@@ -10,7 +10,7 @@ extension IMAPSession {
                     "ESEARCH", "SEARCHRES", "BINARY", "UTF8=ACCEPT", "APPENDLIMIT=\(settings.maxMessageSize)"]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }
-            if passwordsAllowed { list.append("AUTH=PLAIN") } else { list.append("LOGINDISABLED") }
+            if passwordsAllowed { list += Self.saslMechanisms.map { "AUTH=" + $0 } } else { list.append("LOGINDISABLED") }
         }
         return list
     }

@@ -32,7 +32,7 @@ actor IMAPSession {
     var savedSearch: [UInt32]?
     var loginFailures = 0
     /// An AUTHENTICATE waiting for the client's SASL response. RFC 9051 §6.2.2
-    var authenticating: String?
+    var authenticating: Authenticating?
     var idle: IdleState?
     /// The spooled message of the APPEND being run, when it was too big to hold.
     var appendSpool: SpooledLiteral?
@@ -141,7 +141,7 @@ actor IMAPSession {
             return .proceed
         case .command(let framed, let spooled):
             if idle != nil { return try await idleInput(framed) }
-            if let mechanism = authenticating { return try await saslResponse(framed, mechanism: mechanism) }
+            if let pending = authenticating { return try await saslResponse(framed, pending) }
             return try await command(framed, spooled: spooled)
         }
     }

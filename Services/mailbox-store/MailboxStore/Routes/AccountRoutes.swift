@@ -27,8 +27,9 @@ struct AccountRoutes {
         v1.post("users") { request, context -> Response in
             let body = try await RouteSupport.decode(CreateUserRequest.self, from: request, context: context)
             let address = try RouteSupport.address(body.address)
-            let hash = try await store.login.hash(try RouteSupport.password(body.password))
-            let user = try await store.storage.createAccount(address: address, passwordHash: hash, mailboxes: DefaultMailbox.standard)
+            let verifiers = try await store.login.verifiers(try RouteSupport.password(body.password))
+            let user = try await store.storage.createAccount(address: address, passwordHash: verifiers.hash, scramKeys: verifiers.scramKeys,
+                                                             mailboxes: DefaultMailbox.standard)
             return try RouteSupport.json(user, status: .created)
         }
         v1.get("users") { request, _ -> Response in
@@ -44,8 +45,8 @@ struct AccountRoutes {
         v1.put("users/:account/password") { request, context -> Response in
             let account = try RouteSupport.account(context)
             let body = try await RouteSupport.decode(SetPasswordRequest.self, from: request, context: context)
-            let hash = try await store.login.hash(try RouteSupport.password(body.password))
-            try await store.storage.setPasswordHash(of: account, to: hash)
+            let verifiers = try await store.login.verifiers(try RouteSupport.password(body.password))
+            try await store.storage.setPasswordHash(of: account, to: verifiers.hash, scramKeys: verifiers.scramKeys)
             return RouteSupport.noContent()
         }
         v1.delete("users/:account") { _, context -> Response in

@@ -1,9 +1,11 @@
 import Hummingbird
 import Metrics
+import SASL
 import StoreAPI
 
 /// What the protocol gateways ask before a session goes on: may this user log in
-/// (`POST /v1/auth/verify`), and what is this recipient (`GET /v1/recipients/{address}`).
+/// (`POST /v1/auth/verify`, or SCRAM's `POST /v1/auth/scram/start` and `…/finish`), and what
+/// is this recipient (`GET /v1/recipients/{address}`).
 struct GatewayRoutes {
     let store: StoreContext
 
@@ -15,6 +17,26 @@ struct GatewayRoutes {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "username or password too long")
             }
             let result = try await store.login.verify(body)
+            Counter(label: "buzon_store_logins_total", dimensions: [("result", result.result.rawValue), ("service", body.service ?? "unknown")]).increment()
+            return try RouteSupport.json(result)
+        }
+        // SCRAM-SHA-256 (RFC 5802, RFC 7677): the gateway runs the exchange, the store holds the keys.
+        v1.post("auth/scram/start") { request, context -> Response in
+            let body = try await RouteSupport.decode(SCRAMStartRequest.self, from: request, context: context)
+            guard body.username.utf8.count <= 320 else {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "username too long")
+            }
+            return try RouteSupport.json(try await store.login.scramStart(body))
+        }
+        v1.post("auth/scram/finish") { request, context -> Response in
+            let body = try await RouteSupport.decode(SCRAMFinishRequest.self, from: request, context: context)
+            guard body.username.utf8.count <= 320, body.authMessage.utf8.count <= 3 * SASLDefaults.maxSCRAMMessageLength else {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "username or AuthMessage too long")
+            }
+            guard let proof = SASLBase64.decode(body.clientProof), proof.count == SCRAMSHA256.keyLength else {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "clientProof is not 32 octets of base64")
+            }
+            let result = try await store.login.scramFinish(body, proof: proof)
             Counter(label: "buzon_store_logins_total", dimensions: [("result", result.result.rawValue), ("service", body.service ?? "unknown")]).increment()
             return try RouteSupport.json(result)
         }

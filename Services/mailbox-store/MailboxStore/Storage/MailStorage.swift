@@ -11,11 +11,19 @@ public protocol MailStorage: Sendable {
     func listDomains() async throws -> [DomainInfo]
     func deleteDomain(_ name: String) async throws
 
-    func createAccount(address: String, passwordHash: String, mailboxes: [DefaultMailbox]) async throws -> UserInfo
+    /// `scramKeys`: SCRAM-SHA-256 keys in the RFC 5803 form, stored with the hash in one write.
+    func createAccount(address: String, passwordHash: String, scramKeys: String?, mailboxes: [DefaultMailbox]) async throws -> UserInfo
     func listAccounts(domain: String?) async throws -> [UserInfo]
     func account(_ address: String) async throws -> UserInfo?
     func passwordHash(of address: String) async throws -> String?
-    func setPasswordHash(of address: String, to hash: String) async throws
+    func setPasswordHash(of address: String, to hash: String, scramKeys: String?) async throws
+    /// The SCRAM-SHA-256 keys (RFC 5803 form), nil for an unknown account or one without keys.
+    func scramKeys(of address: String) async throws -> String?
+    /// Adds keys to an account that has none, computed at a password login, but only while
+    /// its hash is still `hash` (a password changed meanwhile brought its own keys).
+    func addSCRAMKeys(of address: String, _ keys: String, ifPasswordHash hash: String) async throws
+    /// A random secret of the store, made on first use and kept in the database.
+    func secret(named name: String) async throws -> [UInt8]
     func deleteAccount(_ address: String) async throws
 
     func setAlias(_ alias: AliasInfo) async throws -> AliasInfo

@@ -42,7 +42,7 @@ extension SQLiteStorage {
         }
     }
 
-    public func createAccount(address: String, passwordHash: String, mailboxes: [DefaultMailbox]) async throws -> UserInfo {
+    public func createAccount(address: String, passwordHash: String, scramKeys: String?, mailboxes: [DefaultMailbox]) async throws -> UserInfo {
         let created = now()
         try await pool.write { db in
             guard let domain = try self.domainID(db, Validation.domainOf(address)) else {
@@ -52,8 +52,8 @@ extension SQLiteStorage {
                   try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM aliases WHERE address = ?", arguments: [address]) == 0 else {
                 throw StoreError.conflict(APIErrorCode.alreadyExists, "an account or alias with this address exists")
             }
-            try db.execute(sql: "INSERT INTO accounts (address, domain_id, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [address, domain, passwordHash, created])
+            try db.execute(sql: "INSERT INTO accounts (address, domain_id, password_hash, scram_keys, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [address, domain, passwordHash, scramKeys, created])
             let account = db.lastInsertedRowID
             for mailbox in mailboxes {
                 _ = try self.insertMailbox(db, account: account, name: mailbox.name, specialUse: mailbox.specialUse, subscribed: true)
@@ -98,11 +98,40 @@ extension SQLiteStorage {
         }
     }
 
-    public func setPasswordHash(of address: String, to hash: String) async throws {
+    public func setPasswordHash(of address: String, to hash: String, scramKeys: String?) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE accounts SET password_hash = ? WHERE address = ?", arguments: [hash, address])
+            try db.execute(sql: "UPDATE accounts SET password_hash = ?, scram_keys = ? WHERE address = ?", arguments: [hash, scramKeys, address])
             guard db.changesCount == 1 else { throw StoreError.notFound(APIErrorCode.userNotFound, "no such account") }
         }
+    }
+
+    public func scramKeys(of address: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT scram_keys FROM accounts WHERE address = ?", arguments: [address])
+        }
+    }
+
+    public func addSCRAMKeys(of address: String, _ keys: String, ifPasswordHash hash: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE accounts SET scram_keys = ? WHERE address = ? AND password_hash = ? AND scram_keys IS NULL",
+                           arguments: [keys, address, hash])
+        }
+    }
+
+    public func secret(named name: String) async throws -> [UInt8] {
+        let key = "secret_" + name
+        if let stored = try await pool.read({ db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }),
+           let bytes = Data(base64Encoded: stored) {
+            return Array(bytes)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let fresh = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
+        // Two stores starting at once: the first write wins and both read it back.
+        let value = try await pool.write { db -> String in
+            try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING", arguments: [key, fresh])
+            return try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) ?? fresh
+        }
+        return Array(Data(base64Encoded: value) ?? Data())
     }
 
     public func deleteAccount(_ address: String) async throws {

@@ -149,6 +149,12 @@ enum Schema {
                 ALTER TABLE queue_recipients ADD COLUMN remote_mta TEXT;
                 """)
         }
+        migrator.registerMigration("v5-scram") { db in
+            // SCRAM-SHA-256 keys beside the bcrypt hash, in the RFC 5803 §3 form
+            // (`SCRAM-SHA-256$i:salt$StoredKey:ServerKey`). NULL for accounts from before:
+            // their keys are computed at their next password login.
+            try db.execute(sql: "ALTER TABLE accounts ADD COLUMN scram_keys TEXT")
+        }
         return migrator
     }
 }

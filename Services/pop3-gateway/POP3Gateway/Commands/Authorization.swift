@@ -1,9 +1,9 @@
-import Foundation
 import POP3Protocol
+import SASL
 import StoreAPI
 
-/// AUTHORIZATION state: USER/PASS (RFC 1939 §7), AUTH PLAIN with initial response
-/// (RFC 5034, RFC 4616), STLS (RFC 2595 §4). On success the maildrop is locked and listed,
+/// AUTHORIZATION state: USER/PASS (RFC 1939 §7), AUTH PLAIN and SCRAM-SHA-256 with or without
+/// an initial response (RFC 5034, RFC 4616, RFC 5802, RFC 7677), STLS (RFC 2595 §4). On success the maildrop is locked and listed,
 /// and the session enters TRANSACTION.
 ///
 ///     C: USER alice@example.test
@@ -25,36 +25,86 @@ extension POP3Session {
         return [.verifyLogin(username: user, password: password)]
     }
 
+    /// RFC 5034 §4. The exchange is the shared `SASLExchange`; SCRAM's server-final goes out
+    /// as a last `+` challenge that the client answers with an empty line, as in SMTP and IMAP.
+    /// SCRAM stays behind the same TLS rule as PLAIN (see SMTP's Auth.swift for why).
     mutating func auth(_ mechanism: String, initialResponse: String?) -> [SessionAction] {
-        guard mechanism.uppercased() == "PLAIN" else { return refuse(.unknownMechanism) }
-        guard passwordsAllowed else { return refuse(.tlsRequired) }
-        guard let initialResponse else {
-            phase = .saslPlain
-            reader.maxLineLength = POP3Defaults.saslLineLength
-            return [.reply(.continuation())]
+        guard Self.saslMechanisms.contains(mechanism.uppercased()), var sasl = SASLExchange(mechanism: mechanism) else {
+            return refuse(.unknownMechanism)
         }
-        return checkPlain(initialResponse)
+        guard passwordsAllowed else { return refuse(.tlsRequired) }
+        reader.maxLineLength = POP3Defaults.saslLineLength
+        let step = sasl.start(initialResponse: initialResponse)
+        return advance(AuthExchange(sasl: sasl), step)
     }
 
-    mutating func continuePlain(_ line: String) -> [SessionAction] {
+    mutating func continueAuth(_ exchange: AuthExchange, line: String) -> [SessionAction] {
+        var exchange = exchange
+        let step = exchange.sasl.receive(line)
+        return advance(exchange, step)
+    }
+
+    private mutating func advance(_ exchange: AuthExchange, _ step: SASLExchange.Step) -> [SessionAction] {
+        switch step {
+        case .challenge(let challenge):
+            phase = .sasl(exchange)
+            return [.reply(.continuation(challenge))]
+        case .verifyPassword(let username, let password):
+            endExchange()
+            pending = .login
+            return [.verifyLogin(username: username, password: password)]
+        case .scramStart(let username):
+            phase = .authorization(user: nil)
+            pending = .scramStart(exchange)
+            return [.scram(.start(username: username))]
+        case .scramFinish(let finish):
+            phase = .authorization(user: nil)
+            pending = .scramFinish(exchange)
+            return [.scram(.finish(finish))]
+        case .success:
+            endExchange()
+            account = exchange.account
+            pending = .maildrop
+            return [.openMaildrop(account: exchange.account ?? "")]
+        case .failure(let error):
+            endExchange()
+            // One fault, one class of answer, as in SMTP and IMAP (`SASLError.Kind`).
+            switch error.kind {
+            case .malformed: return refuse(.invalidSASLResponse)
+            case .cancelled: return refuse(.authCancelled)  // RFC 5034 §4
+            case .refused: return failedLogin()
+            }
+        }
+    }
+
+    private mutating func endExchange() {
         phase = .authorization(user: nil)
         reader.maxLineLength = POP3Defaults.commandLineLength
-        if line == "*" { return refuse(.authCancelled) }  // RFC 5034 §4
-        return checkPlain(line)
     }
 
-    /// RFC 4616: `[authzid] NUL authcid NUL passwd`, base64; "=" is an empty response.
-    private mutating func checkPlain(_ response: String) -> [SessionAction] {
-        guard let data = Data(base64Encoded: response == "=" ? "" : response) else { return refuse(.invalidSASLResponse) }
-        let fields = [UInt8](data).split(separator: 0, omittingEmptySubsequences: false)
-        guard fields.count == 3, let authcid = String(validating: fields[1], as: UTF8.self),
-              let password = String(validating: fields[2], as: UTF8.self), !authcid.isEmpty else {
-            return refuse(.invalidSASLResponse)
+    /// The store's salt and iteration count: the server-first challenge.
+    mutating func finishSCRAMStart(_ exchange: AuthExchange, _ answer: StoreAnswer) -> [SessionAction] {
+        guard case .scramSalt(let start) = answer, let salt = SASLBase64.decode(start.salt) else {
+            endExchange()
+            return finishLogin(answer)
         }
-        let authzid = String(decoding: fields[0], as: UTF8.self)
-        guard authzid.isEmpty || authzid.lowercased() == authcid.lowercased() else { return failedLogin() }
-        pending = .login
-        return [.verifyLogin(username: authcid, password: password)]
+        var exchange = exchange
+        let step = exchange.sasl.scramSalt(salt, iterations: start.iterations)
+        return advance(exchange, step)
+    }
+
+    /// The store's check of the proof: on success the server-final challenge.
+    mutating func finishSCRAMFinish(_ exchange: AuthExchange, _ answer: StoreAnswer) -> [SessionAction] {
+        guard case .login(let result) = answer, result.result == .ok,
+            let signature = result.serverSignature.flatMap(SASLBase64.decode)
+        else {
+            endExchange()
+            return finishLogin(answer.failedUnlessLocked)
+        }
+        var exchange = exchange
+        exchange.account = result.address
+        let step = exchange.sasl.scramVerified(serverSignature: signature)
+        return advance(exchange, step)
     }
 
     mutating func finishLogin(_ answer: StoreAnswer) -> [SessionAction] {
@@ -113,7 +163,29 @@ extension POP3Session {
         return [.reply(.beginTLS), .startTLS]
     }
 
+    /// What CAPA's SASL line and a bare AUTH list. RFC 5034 §3
+    static let saslMechanisms = ["PLAIN", SCRAMSHA256.mechanism]
+
     mutating func capa() -> [SessionAction] {
         [.raw(capabilities.encoded)]
+    }
+}
+
+/// A SASL exchange in progress.
+struct AuthExchange: Sendable, Equatable {
+    var sasl: SASLExchange
+    /// The account the store accepted a SCRAM proof for, until the client acknowledges the server-final.
+    var account: String?
+}
+
+extension StoreAnswer {
+    /// A SCRAM check that did not succeed: `locked` and store trouble keep their meaning,
+    /// anything else (an `ok` without a signature included) is a failed login.
+    var failedUnlessLocked: StoreAnswer {
+        switch self {
+        case .login(let result) where result.result == .locked: self
+        case .unavailable: self
+        default: .login(LoginResult(result: .invalid))
+        }
     }
 }

@@ -12,7 +12,7 @@ extension POP3Session: DrivenSession {
         case .raw(let bytes): return .write(bytes)
         case .startTLS: return .startTLS
         case .close: return .close
-        case .verifyLogin, .openMaildrop, .sendMessage, .expunge: return .call(action)
+        case .verifyLogin, .scram, .openMaildrop, .sendMessage, .expunge: return .call(action)
         }
     }
 

@@ -13,14 +13,17 @@ public struct POP3Session: Sendable {
     enum Phase: Sendable, Equatable {
         /// AUTHORIZATION; `user` after an accepted USER.
         case authorization(user: String?)
-        /// AUTH PLAIN waiting for the client's response line.
-        case saslPlain
+        /// AUTH waiting for the client's response line.
+        case sasl(AuthExchange)
         case transaction
         case closed
     }
 
     enum Pending: Sendable, Equatable {
         case login
+        /// SCRAM-SHA-256 waits for the store's salt, then for its check of the proof.
+        case scramStart(AuthExchange)
+        case scramFinish(AuthExchange)
         case maildrop
         case message
         case update
@@ -58,6 +61,8 @@ public struct POP3Session: Sendable {
         let actions: [SessionAction]
         switch waiting {
         case .login: actions = finishLogin(answer)
+        case .scramStart(let exchange): actions = finishSCRAMStart(exchange, answer)
+        case .scramFinish(let exchange): actions = finishSCRAMFinish(exchange, answer)
         case .maildrop: actions = finishMaildrop(answer)
         case .message: actions = finishMessage(answer)
         case .update: actions = finishUpdate(answer)
@@ -90,8 +95,8 @@ public struct POP3Session: Sendable {
             case .tooLong:
                 actions += refuse(.lineTooLong)
             case .line(let line, _):
-                if phase == .saslPlain {
-                    actions += continuePlain(String(decoding: line, as: UTF8.self))
+                if case .sasl(let exchange) = phase {
+                    actions += continueAuth(exchange, line: String(decoding: line, as: UTF8.self))
                     continue
                 }
                 switch POP3CommandParser.parse(line: line[...]) {
@@ -140,6 +145,7 @@ public struct POP3Session: Sendable {
     }
 
     var capabilities: CapabilityList {
-        CapabilityList(tlsActive: isTLS, tlsAvailable: settings.tlsAvailable, plaintextAuthAllowed: settings.plaintextAuthAllowed)
+        CapabilityList(tlsActive: isTLS, tlsAvailable: settings.tlsAvailable, plaintextAuthAllowed: settings.plaintextAuthAllowed,
+                       saslMechanisms: Self.saslMechanisms)
     }
 }

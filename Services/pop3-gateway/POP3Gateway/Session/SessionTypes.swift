@@ -1,4 +1,5 @@
 import POP3Protocol
+import SASL
 import StoreAPI
 
 /// What a POP3 session decides; the connection driver performs it and decides nothing.
@@ -12,6 +13,8 @@ public enum SessionAction: Sendable, Equatable {
     case close
     /// Ask the store whether these credentials are good.
     case verifyLogin(username: String, password: String)
+    /// SCRAM-SHA-256: ask the store for a salt, or to check a proof (`StoreAnswer.scramSalt`, `.login`).
+    case scram(SCRAMStoreCall)
     /// Take the maildrop lock of the account and list its INBOX (RFC 1939 §8: both happen
     /// when the session enters TRANSACTION).
     case openMaildrop(account: String)
@@ -32,9 +35,20 @@ public struct MaildropEntry: Sendable, Equatable {
     }
 }
 
+/// The two store calls of a SCRAM-SHA-256 exchange (the keys stay in the store).
+public enum SCRAMStoreCall: Sendable, Equatable {
+    /// `POST /v1/auth/scram/start`.
+    case start(username: String)
+    /// `POST /v1/auth/scram/finish`.
+    case finish(SASLExchange.SCRAMFinish)
+}
+
 /// The answers to the store actions above.
 public enum StoreAnswer: Sendable, Equatable {
+    /// A password or SCRAM check (with the ServerSignature for SCRAM).
     case login(LoginResult)
+    /// SCRAM start: the salt and iteration count.
+    case scramSalt(SCRAMStartResult)
     /// The maildrop is ours: its UIDVALIDITY and messages in UID order.
     case maildrop(uidValidity: UInt32, messages: [MaildropEntry])
     /// Another session holds the maildrop lock.

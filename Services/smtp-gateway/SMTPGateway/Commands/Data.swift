@@ -120,7 +120,7 @@ extension SMTPSession {
             // The transaction is over either way (RFC 5321 §4.1.1.4); the client sends it again.
             transaction = nil
             return [.reply(Self.storeUnavailable)]
-        case .login, .recipient:
+        case .login, .scramSalt, .recipient:
             transaction = nil
             return [.reply(.badSequence)]
         }

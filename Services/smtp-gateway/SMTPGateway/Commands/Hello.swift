@@ -20,7 +20,7 @@ extension SMTPSession {
         let response = EHLOResponse.server(
             domain: settings.hostname, greeting: "Hello \(domain)", maxMessageSize: settings.maxMessageSize,
             offerStartTLS: !isTLS && settings.tlsAvailable && listener != .submissions,
-            authMechanisms: authOffered && authenticatedUser == nil ? ["PLAIN", "LOGIN"] : [])
+            authMechanisms: authOffered && authenticatedUser == nil ? SMTPSession.authMechanisms : [])
         return [.reply(response.reply)]
     }
 

@@ -57,7 +57,7 @@ extension SMTPSession {
             guard authenticatedUser != nil else { return refuse(.relayDenied) }
             accept(mailbox.description, parameters)
             return [.reply(.okRecipient)]
-        case .login, .delivered:
+        case .login, .scramSalt, .delivered:
             return refuse(.badSequence)
         }
     }

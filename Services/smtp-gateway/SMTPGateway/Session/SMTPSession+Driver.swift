@@ -14,7 +14,7 @@ extension SMTPSession: DrivenSession {
             return .write(reply.encoded)
         case .startTLS: return .startTLS
         case .close: return .close
-        case .verifyLogin, .lookup, .beginContent, .content, .deliver: return .call(action)
+        case .verifyLogin, .scram, .lookup, .beginContent, .content, .deliver: return .call(action)
         }
     }
 

@@ -30,6 +30,9 @@ public struct SMTPSession: Sendable {
 
     enum Pending: Sendable, Equatable {
         case login
+        /// SCRAM-SHA-256 waits for the store's salt, then for its check of the proof.
+        case scramStart(AuthExchange)
+        case scramFinish(AuthExchange)
         case sender(MailTransaction)
         case recipient(SMTPPath, RcptParameters)
         case delivery
@@ -81,6 +84,8 @@ public struct SMTPSession: Sendable {
         var actions: [SessionAction]
         switch waiting {
         case .login: actions = finishLogin(answer)
+        case .scramStart(let exchange): actions = finishSCRAMStart(exchange, answer)
+        case .scramFinish(let exchange): actions = finishSCRAMFinish(exchange, answer)
         case .sender(let t): actions = finishMail(t, answer)
         case .recipient(let path, let parameters): actions = finishRcpt(path, parameters, answer)
         case .delivery: actions = finishDelivery(answer)

@@ -1,3 +1,4 @@
+import SASL
 import SMTPProtocol
 import StoreAPI
 
@@ -23,6 +24,8 @@ public enum SessionAction: Sendable, Equatable {
     case close
     /// Ask the store whether these credentials are good.
     case verifyLogin(username: String, password: String)
+    /// SCRAM-SHA-256: ask the store for a salt, or to check a proof (`StoreAnswer.scramSalt`, `.login`).
+    case scram(SCRAMStoreCall)
     /// Ask the store which accounts an address reaches (sender ownership or a recipient).
     case lookup(address: String)
     /// A new message body begins: drop whatever an earlier, abandoned one left behind.
@@ -34,9 +37,20 @@ public enum SessionAction: Sendable, Equatable {
     case deliver(prefix: [UInt8], envelope: DeliveryEnvelope, idempotencyKey: String)
 }
 
+/// The two store calls of a SCRAM-SHA-256 exchange (the keys stay in the store).
+public enum SCRAMStoreCall: Sendable, Equatable {
+    /// `POST /v1/auth/scram/start`.
+    case start(username: String)
+    /// `POST /v1/auth/scram/finish`.
+    case finish(SASLExchange.SCRAMFinish)
+}
+
 /// The store's answer to the last store action.
 public enum StoreAnswer: Sendable, Equatable {
+    /// A password or SCRAM check (with the ServerSignature for SCRAM).
     case login(LoginResult)
+    /// SCRAM start: the salt and iteration count.
+    case scramSalt(SCRAMStartResult)
     case recipient(RecipientInfo)
     case delivered(DeliveryResult)
     /// The store said the request was invalid (a 4xx): a permanent answer about this input.

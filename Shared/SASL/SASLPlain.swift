@@ -27,28 +27,20 @@ public enum SASLPlain {
         }
     }
 
-    /// The longest identity or password accepted. RFC 4616 §2 requires 255; a
-    /// little more costs nothing, and unbounded fields would be a memory lever.
-    public static let maxFieldLength = 1_024
-
-    /// Decodes a base64 response (or "*" to cancel).
-    public static func decode(response: String) -> Result<Credentials, SASLError> {
-        SASLBase64.decodeResponse(response).flatMap(decode(message:))
-    }
-
-    /// Validates a decoded PLAIN message.
-    public static func decode(message: [UInt8]) -> Result<Credentials, SASLError> {
+    /// Validates a decoded PLAIN message. An authorization identity is accepted only when it
+    /// names the user logging in (case-insensitively): nobody may act as someone else here.
+    public static func decode(message: [UInt8], maxFieldLength: Int = SASLDefaults.maxFieldLength) -> Result<Credentials, SASLError> {
         let fields = message.split(separator: 0, omittingEmptySubsequences: false)
-        guard fields.count == 3 else { return .failure(.malformed("PLAIN needs exactly two NULs")) }  // RFC 4616 §2
-        guard !fields[1].isEmpty, !fields[2].isEmpty else { return .failure(.malformed("empty authcid or passwd")) }
-        guard fields.allSatisfy({ $0.count <= maxFieldLength }) else { return .failure(.malformed("field too long")) }
+        guard fields.count == 3 else { return .failure(.malformedMessage) }  // RFC 4616 §2: exactly two NULs
+        guard fields.allSatisfy({ $0.count <= maxFieldLength }) else { return .failure(.fieldTooLong) }
         guard let authzid = String(validating: fields[0], as: UTF8.self),
             let authcid = String(validating: fields[1], as: UTF8.self),
             let password = String(validating: fields[2], as: UTF8.self)
-        else { return .failure(.malformed("not UTF-8")) }  // RFC 4616 §2 SAFE
+        else { return .failure(.notUTF8) }  // RFC 4616 §2 SAFE
+        guard !authcid.isEmpty, !password.isEmpty else { return .failure(.malformedMessage) }  // 1*SAFE
+        guard SASLIdentity.mayAct(as: authzid, user: authcid) else { return .failure(.authorizationMismatch) }
         return .success(
-            Credentials(
-                authorizationIdentity: authzid.isEmpty ? nil : authzid, authenticationIdentity: authcid, password: password))
+            Credentials(authorizationIdentity: authzid.isEmpty ? nil : authzid, authenticationIdentity: authcid, password: password))
     }
 
     /// The base64 response a client sends. RFC 4616 §2.
@@ -57,5 +49,13 @@ public enum SASLPlain {
             Array((credentials.authorizationIdentity ?? "").utf8) + [0]
             + Array(credentials.authenticationIdentity.utf8) + [0] + Array(credentials.password.utf8)
         return SASLBase64.encode(message)
+    }
+}
+
+/// The one authorization rule of every mechanism here.
+enum SASLIdentity {
+    /// An empty authorization identity, or the user's own (case-insensitively: addresses).
+    static func mayAct(as authzid: String, user: String) -> Bool {
+        authzid.isEmpty || authzid.lowercased() == user.lowercased()
     }
 }
