@@ -3,7 +3,7 @@ import POP3Protocol
 import ServiceKit
 
 /// The POP3 session on the shared `SessionDriver`.
-extension POP3Session: DrivenSession {
+extension POP3Session: BufferedSession {
     public static func step(_ action: SessionAction) -> DriverStep<SessionAction> {
         switch action {
         case .reply(let response):

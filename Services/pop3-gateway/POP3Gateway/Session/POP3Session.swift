@@ -49,10 +49,9 @@ public struct POP3Session: Sendable {
         [.reply(.greeting(settings.hostname))]
     }
 
-    public mutating func receive(_ bytes: [UInt8]) -> [SessionAction] {
-        guard phase != .closed else { return [] }
+    /// Bytes from the client, kept until a command line is complete.
+    public mutating func buffer(_ bytes: [UInt8]) {
         reader.append(bytes)
-        return process()
     }
 
     public mutating func resume(_ answer: StoreAnswer) -> [SessionAction] {
@@ -87,25 +86,22 @@ public struct POP3Session: Sendable {
     /// Passwords only over TLS or where plaintext is allowed (RFC 2595 §2.3 advice).
     var passwordsAllowed: Bool { isTLS || settings.plaintextAuthAllowed }
 
-    mutating func process() -> [SessionAction] {
-        var actions: [SessionAction] = []
-        while pending == nil && phase != .closed {
-            guard let event = reader.next() else { return actions }
-            switch event {
-            case .tooLong:
-                actions += refuse(.lineTooLong)
-            case .line(let line, _):
-                if case .sasl(let exchange) = phase {
-                    actions += continueAuth(exchange, line: String(decoding: line, as: UTF8.self))
-                    continue
-                }
-                switch POP3CommandParser.parse(line: line[...]) {
-                case .failure(let error): actions += refuse(error.response)
-                case .success(let command): actions += dispatch(command)
-                }
+    /// The next command line (or SASL response line), handled.
+    public mutating func handleNext() -> [SessionAction]? {
+        switch reader.next() {
+        case nil:
+            return nil
+        case .tooLong:
+            return refuse(.lineTooLong)
+        case .line(let line, _):
+            if case .sasl(let exchange) = phase {
+                return continueAuth(exchange, line: String(decoding: line, as: UTF8.self))
+            }
+            switch POP3CommandParser.parse(line: line[...]) {
+            case .failure(let error): return refuse(error.response)
+            case .success(let command): return dispatch(command)
             }
         }
-        return actions
     }
 
     /// Which command is legal in which state (RFC 1939 §4–§6).

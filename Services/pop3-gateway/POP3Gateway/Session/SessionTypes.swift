@@ -35,14 +35,6 @@ public struct MaildropEntry: Sendable, Equatable {
     }
 }
 
-/// The two store calls of a SCRAM-SHA-256 exchange (the keys stay in the store).
-public enum SCRAMStoreCall: Sendable, Equatable {
-    /// `POST /v1/auth/scram/start`.
-    case start(username: String)
-    /// `POST /v1/auth/scram/finish`.
-    case finish(SASLExchange.SCRAMFinish)
-}
-
 /// The answers to the store actions above.
 public enum StoreAnswer: Sendable, Equatable {
     /// A password or SCRAM check (with the ServerSignature for SCRAM).

@@ -4,7 +4,7 @@ import SMTPProtocol
 
 /// The SMTP session on the shared `SessionDriver`: how its actions are performed, and what it
 /// says when time runs out or the server goes down.
-extension SMTPSession: DrivenSession {
+extension SMTPSession: BufferedSession {
     public static func step(_ action: SessionAction) -> DriverStep<SessionAction> {
         switch action {
         case .reply(let reply):

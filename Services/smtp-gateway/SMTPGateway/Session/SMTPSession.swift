@@ -66,11 +66,9 @@ public struct SMTPSession: Sendable {
         [.reply(.serviceReady(settings.hostname))]
     }
 
-    /// Bytes from the client.
-    public mutating func receive(_ bytes: [UInt8]) -> [SessionAction] {
-        guard phase != .closed else { return [] }
+    /// Bytes from the client, kept until a command line or a stretch of content is complete.
+    public mutating func buffer(_ bytes: [UInt8]) {
         reader.append(bytes)
-        return process()
     }
 
     /// The store's answer to the action that paused the session.
@@ -103,28 +101,22 @@ public struct SMTPSession: Sendable {
     public var isWaitingForStore: Bool { pending != nil }
     public var isClosed: Bool { phase == .closed }
 
-    /// Handles buffered input until it runs out, the session waits for the store, or closes.
-    mutating func process() -> [SessionAction] {
-        var actions: [SessionAction] = []
-        while pending == nil && phase != .closed {
-            switch phase {
-            case .data:
-                guard reader.hasBufferedBytes else { return actions }
-                actions += receiveData(reader.takeBuffered())
-            case .bdat(let remaining, let last):
-                guard reader.hasBufferedBytes else { return actions }
-                actions += receiveChunk(reader.takeBuffered(), remaining: remaining, last: last)
-            default:
-                guard let event = reader.next() else { return actions }
-                switch event {
-                case .tooLong:
-                    actions += refuse(.lineTooLong)
-                case .line(let line, _):
-                    actions += handleLine(line)
-                }
+    /// The next command line, or the content received so far in DATA/BDAT.
+    public mutating func handleNext() -> [SessionAction]? {
+        switch phase {
+        case .data:
+            guard reader.hasBufferedBytes else { return nil }
+            return receiveData(reader.takeBuffered())
+        case .bdat(let remaining, let last):
+            guard reader.hasBufferedBytes else { return nil }
+            return receiveChunk(reader.takeBuffered(), remaining: remaining, last: last)
+        default:
+            switch reader.next() {
+            case nil: return nil
+            case .tooLong: return refuse(.lineTooLong)
+            case .line(let line, _): return handleLine(line)
             }
         }
-        return actions
     }
 
     mutating func handleLine(_ line: [UInt8]) -> [SessionAction] {

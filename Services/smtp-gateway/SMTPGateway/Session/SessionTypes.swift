@@ -37,14 +37,6 @@ public enum SessionAction: Sendable, Equatable {
     case deliver(prefix: [UInt8], envelope: DeliveryEnvelope, idempotencyKey: String)
 }
 
-/// The two store calls of a SCRAM-SHA-256 exchange (the keys stay in the store).
-public enum SCRAMStoreCall: Sendable, Equatable {
-    /// `POST /v1/auth/scram/start`.
-    case start(username: String)
-    /// `POST /v1/auth/scram/finish`.
-    case finish(SASLExchange.SCRAMFinish)
-}
-
 /// The store's answer to the last store action.
 public enum StoreAnswer: Sendable, Equatable {
     /// A password or SCRAM check (with the ServerSignature for SCRAM).
