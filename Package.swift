@@ -37,6 +37,7 @@ let package = Package(
         // MARK: Shared — grammar and message targets stay free of Hummingbird/AsyncHTTPClient.
         .target(
             name: "InternetMessage",
+            dependencies: ["LineFraming"],
             path: "Shared/InternetMessage",
             swiftSettings: swiftSettings
         ),
@@ -68,7 +69,7 @@ let package = Package(
         ),
         .target(
             name: "IMAPProtocol",
-            dependencies: ["InternetMessage"],
+            dependencies: ["InternetMessage", "LineFraming"],
             path: "Shared/IMAPProtocol",
             swiftSettings: swiftSettings
         ),
