@@ -243,39 +243,39 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "InternetMessageTests",
-            dependencies: ["InternetMessage"],
+            dependencies: ["InternetMessage", "TestSupport"],
             path: "Tests/InternetMessageTests",
             resources: [.copy("Corpus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SMTPProtocolTests",
-            dependencies: ["SMTPProtocol"],
+            dependencies: ["SMTPProtocol", "TestSupport"],
             path: "Tests/SMTPProtocolTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SMTPGatewayTests",
-            dependencies: ["SMTPGateway", "SMTPProtocol", "StoreAPI"],
+            dependencies: ["SMTPGateway", "SMTPProtocol", "StoreAPI", "TestSupport"],
             path: "Tests/SMTPGatewayTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "POP3ProtocolTests",
-            dependencies: ["POP3Protocol"],
+            dependencies: ["POP3Protocol", "TestSupport"],
             path: "Tests/POP3ProtocolTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "POP3GatewayTests",
-            dependencies: ["POP3Gateway", "POP3Protocol", "StoreAPI"],
+            dependencies: ["POP3Gateway", "POP3Protocol", "StoreAPI", "TestSupport"],
             path: "Tests/POP3GatewayTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DNSClientTests",
             dependencies: [
-                "DNSClient",
+                "DNSClient", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -290,21 +290,28 @@ let package = Package(
         ),
         .testTarget(
             name: "IMAPProtocolTests",
-            dependencies: ["IMAPProtocol", "InternetMessage"],
+            dependencies: ["IMAPProtocol", "InternetMessage", "TestSupport"],
             path: "Tests/IMAPProtocolTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IMAPGatewayTests",
-            dependencies: ["IMAPGateway", "IMAPProtocol", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore"],
+            dependencies: ["IMAPGateway", "IMAPProtocol", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore", "TestSupport"],
             path: "Tests/IMAPGatewayTests",
             swiftSettings: swiftSettings
         ),
-        // A library, not tests: the in-process store the store's and the gateways' tests share.
+        // Libraries, not tests: what every test target shares (bytes, seeded randomness, the
+        // transcript checks), and the in-process store the store's and the gateways' tests share.
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StoreTestSupport",
             dependencies: [
-                "MailboxStore", "StoreAPI", "StoreClient",
+                "MailboxStore", "StoreAPI", "StoreClient", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -315,7 +322,7 @@ let package = Package(
         .testTarget(
             name: "MailboxStoreTests",
             dependencies: [
-                "MailboxStore", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport",
+                "MailboxStore", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

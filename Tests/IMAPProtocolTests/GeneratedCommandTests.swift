@@ -1,4 +1,5 @@
 import IMAPProtocol
+import TestSupport
 import Testing
 
 /// Seeded random FETCH, SEARCH, STORE, SELECT and LIST commands: encode → frame (in random

@@ -1,4 +1,5 @@
 import POP3Protocol
+import TestSupport
 import Testing
 
 /// Command line framing: the RFC 2449 §4 limit, skipping over-long lines, bare LF,

@@ -1,4 +1,5 @@
 import SMTPProtocol
+import TestSupport
 import Testing
 
 /// Command-phase line framing: limits, bare LF, pipelining hand-over.
