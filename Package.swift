@@ -304,7 +304,7 @@ let package = Package(
         // transcript checks), and the in-process store the store's and the gateways' tests share.
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["LineFraming", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
