@@ -12,16 +12,20 @@ public struct SeededGenerator: RandomNumberGenerator {
 }
 
 extension SeededGenerator {
-    /// `bytes` with one to six random edits, each replacing, removing or inserting a byte of
-    /// `alphabet`: input near the fixtures, for the robustness tests (CONVENTIONS.md §11).
-    public mutating func mutated(_ bytes: [UInt8], alphabet: [UInt8]) -> [UInt8] {
+    /// `bytes` with a few random edits (`edits`, one to six by default), each replacing, removing
+    /// or inserting a byte of `alphabet`, or with `repeats` also repeating a byte: input near the
+    /// fixtures, for the robustness tests (CONVENTIONS.md §11).
+    public mutating func mutated(
+        _ bytes: [UInt8], alphabet: [UInt8], edits: ClosedRange<Int> = 1...6, repeats: Bool = false
+    ) -> [UInt8] {
         var bytes = bytes
-        for _ in 0..<Int.random(in: 1...6, using: &self) {
+        for _ in 0..<Int.random(in: edits, using: &self) {
             let index = Int.random(in: 0...bytes.count, using: &self)
             let byte = alphabet.randomElement(using: &self)!
-            switch Int.random(in: 0..<3, using: &self) {
+            switch Int.random(in: 0..<(repeats ? 4 : 3), using: &self) {
             case 0 where index < bytes.count: bytes[index] = byte
             case 1 where index < bytes.count: bytes.remove(at: index)
+            case 2 where repeats && index < bytes.count: bytes.insert(bytes[index], at: index)  // a repeated byte
             default: bytes.insert(byte, at: index)
             }
         }
