@@ -39,6 +39,7 @@ let package = Package(
         // MARK: Shared — grammar and message targets stay free of Hummingbird/AsyncHTTPClient.
         .target(
             name: "InternetMessage",
+            dependencies: ["LineFraming"],
             path: "Shared/InternetMessage",
             swiftSettings: swiftSettings
         ),
@@ -70,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "IMAPProtocol",
-            dependencies: ["InternetMessage"],
+            dependencies: ["InternetMessage", "LineFraming"],
             path: "Shared/IMAPProtocol",
             swiftSettings: swiftSettings
         ),
@@ -256,7 +257,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "InternetMessageTests",
-            dependencies: ["InternetMessage"],
+            dependencies: ["InternetMessage", "TestSupport"],
             path: "Tests/InternetMessageTests",
             resources: [.copy("Corpus")],
             swiftSettings: swiftSettings
@@ -269,7 +270,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SMTPProtocolTests",
-            dependencies: ["SMTPProtocol"],
+            dependencies: ["SMTPProtocol", "TestSupport"],
             path: "Tests/SMTPProtocolTests",
             swiftSettings: swiftSettings
         ),
@@ -281,26 +282,26 @@ let package = Package(
         ),
         .testTarget(
             name: "SMTPGatewayTests",
-            dependencies: ["SMTPGateway", "SMTPProtocol", "SASL", "StoreAPI"],
+            dependencies: ["SMTPGateway", "SMTPProtocol", "SASL", "StoreAPI", "TestSupport"],
             path: "Tests/SMTPGatewayTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "POP3ProtocolTests",
-            dependencies: ["POP3Protocol"],
+            dependencies: ["POP3Protocol", "TestSupport"],
             path: "Tests/POP3ProtocolTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "POP3GatewayTests",
-            dependencies: ["POP3Gateway", "POP3Protocol", "SASL", "StoreAPI"],
+            dependencies: ["POP3Gateway", "POP3Protocol", "SASL", "StoreAPI", "TestSupport"],
             path: "Tests/POP3GatewayTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DNSClientTests",
             dependencies: [
-                "DNSClient",
+                "DNSClient", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -315,21 +316,28 @@ let package = Package(
         ),
         .testTarget(
             name: "IMAPProtocolTests",
-            dependencies: ["IMAPProtocol", "InternetMessage"],
+            dependencies: ["IMAPProtocol", "InternetMessage", "TestSupport"],
             path: "Tests/IMAPProtocolTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IMAPGatewayTests",
-            dependencies: ["IMAPGateway", "IMAPProtocol", "SASL", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore"],
+            dependencies: ["IMAPGateway", "IMAPProtocol", "SASL", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore", "TestSupport"],
             path: "Tests/IMAPGatewayTests",
             swiftSettings: swiftSettings
         ),
-        // A library, not tests: the in-process store the store's and the gateways' tests share.
+        // Libraries, not tests: what every test target shares (bytes, seeded randomness, the
+        // transcript checks), and the in-process store the store's and the gateways' tests share.
+        .target(
+            name: "TestSupport",
+            dependencies: ["LineFraming", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StoreTestSupport",
             dependencies: [
-                "MailboxStore", "StoreAPI", "StoreClient",
+                "MailboxStore", "StoreAPI", "StoreClient", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -340,7 +348,7 @@ let package = Package(
         .testTarget(
             name: "MailboxStoreTests",
             dependencies: [
-                "MailboxStore", "SASL", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport",
+                "MailboxStore", "SASL", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

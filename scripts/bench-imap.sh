@@ -105,36 +105,16 @@ PASSWORD=bench
 LOAD=(python3 Benchmarks/imap-load.py)
 LIMIT=$(( IDLE * 2 > 5000 ? IDLE * 2 : 5000 ))   # connection limits, Buzón and Dovecot alike
 want() { [[ "$TESTS" == *",$1,"* ]]; }
+BENCH=bench-imap
+. scripts/lib/bench.sh
 
 scripts/install-deps.sh runtime
 if [ "$ONLY" != buzon ]; then
-    missing=()
-    for pkg in dovecot-core dovecot-imapd dovecot-lmtpd postfix; do
-        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-        echo "bench-imap: installing ${missing[*]}" >&2
-        echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
-        $SUDO apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
+    bench_install dovecot-core dovecot-imapd dovecot-lmtpd postfix
     [ "$(id -u)" = 0 ] || { echo "bench-imap: the Dovecot side runs as root (sudo make bench-imap, or BENCH_ONLY=buzon)" >&2; exit 1; }
-    case "$(dovecot --version)" in
-        2.3.*) ;;
-        *) echo "bench-imap: the Dovecot configuration here is 2.3's (Debian 12); $(dovecot --version) needs it rewritten" >&2; exit 1 ;;
-    esac
+    require_dovecot_23
 fi
-if [ "$ONLY" != dovecot ]; then
-    if [ -n "${BENCH_BIN:-}" ]; then
-        BIN="$(cd "$BENCH_BIN" && pwd)"
-    else
-        swift build -c release --product mailbox-store
-        swift build -c release --product imap-gateway
-        swift build -c release --product smtp-gateway
-        BIN="$(swift build -c release --show-bin-path)"
-    fi
-fi
+if [ "$ONLY" != dovecot ]; then bench_binaries mailbox-store imap-gateway smtp-gateway; fi
 # Every IDLE session is a socket in the load generator and one or more in the servers.
 ulimit -n "$(ulimit -Hn)"
 if [ "$(ulimit -n)" -lt $(( IDLE * 4 + 1000 )) ]; then
@@ -143,18 +123,8 @@ fi
 
 WORK="$(mktemp -d)"
 chmod 755 "$WORK"   # Dovecot's and Postfix's users walk into it
-if [ "$ONLY" != dovecot ]; then   # a copy, so that a build during the run cannot swap them
-    mkdir -p "$WORK/bin"
-    cp "$BIN/mailbox-store" "$BIN/imap-gateway" "$BIN/smtp-gateway" "$WORK/bin/"
-    BIN_FROM="$BIN" BIN="$WORK/bin"
-fi
+if [ "$ONLY" != dovecot ]; then bench_copy_binaries mailbox-store imap-gateway smtp-gateway; fi
 STORE="" GATEWAY="" SMTP_GATEWAY="" DOVECOT_CONF="" POSTFIX_UP="" INOTIFY_WAS=""
-stop_dovecot() {  # until its master process is gone, so the next instance starts clean
-    local conf="$1" pidfile
-    pidfile="$(doveconf -c "$conf" -h base_dir 2>/dev/null)/master.pid"
-    doveadm -c "$conf" stop >/dev/null 2>&1 || true
-    for _ in $(seq 1 100); do [ -e "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || return 0; sleep 0.1; done
-}
 cleanup() {
     local rc=$?
     if [ "$rc" != 0 ]; then
@@ -172,14 +142,6 @@ cleanup() {
     if [ -n "${BENCH_KEEP:-}" ]; then echo "bench-imap: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_greeting() {  # port text: until it greets with text (* OK, 220)
-    for _ in $(seq 1 300); do
-        python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),1); sys.exit(0 if s.recv(len(sys.argv[2])).decode()==sys.argv[2] else 1)' "$1" "$2" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "bench-imap: nothing greets on port $1" >&2; return 1
-}
 RESULTS="$WORK/results"; mkdir -p "$RESULTS"
 run_tests() {  # label file-stem imap-port smtp-port: measures 1, 2 and 4
     local label="$1" stem="$2" port="$3" smtp="$4"
@@ -206,7 +168,7 @@ run_idle() {  # label file-stem imap-port settle process-args...: measure 3
         --settle "$settle" "$@" --json "$RESULTS/$stem-idle.json"
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); disk of $WORK: $(df -h "$WORK" | awk 'NR==2{print $1}')"
+machine_line
 if [ -n "${BENCH_BIN:-}" ] && [ "$ONLY" != dovecot ]; then echo "Buzón executables: $BIN_FROM"; fi
 echo "load: mix of $CLIENTS clients × $ROUNDS sessions on mailboxes of $MESSAGES × $SIZE B (BODY.PEEK[] of $FETCH);" \
     "a mailbox of $BIG; $IDLE sessions in IDLE; $NOTIFY deliveries to an IDLE session; LOGIN with bcrypt cost 10" \
@@ -215,12 +177,7 @@ echo "load: mix of $CLIENTS clients × $ROUNDS sessions on mailboxes of $MESSAGE
 # --- Buzón: imap-gateway (plain IMAP on loopback, no TLS) in front of mailbox-store, ----------
 # --- and the smtp-gateway (MX port) for measure 4 ---------------------------------------------
 buzon_start() {  # the store on its data dir, then the gateways
-    # BUZON_BCRYPT_COST is left at its default (10), as a real installation has it.
-    BUZON_DATA_DIR="$WORK/buzon/data" BUZON_STORE_HOST=127.0.0.1 BUZON_STORE_PORT="$STORE_PORT" \
-        BUZON_INTERNAL_TOKEN="$TOKEN" BUZON_LOG_LEVEL=warning "$BIN/mailbox-store" 2>>"$WORK/buzon/store.log" &
-    STORE=$!
-    for _ in $(seq 1 100); do curl -fsS "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-    kill -0 "$STORE" 2>/dev/null || { echo "bench-imap: mailbox-store exited" >&2; exit 1; }
+    store_start   # BUZON_BCRYPT_COST at its default (10), as a real installation has it
     [ "${1:-}" = store ] && return 0
     # The limits as high as Dovecot's below: the IDLE measure opens $IDLE sessions from one address.
     BUZON_STORE_URL="$URL" BUZON_INTERNAL_TOKEN="$TOKEN" BUZON_IMAP_HOST=127.0.0.1 BUZON_IMAP_PORT="$IMAP_PORT" \
@@ -234,8 +191,8 @@ buzon_start() {  # the store on its data dir, then the gateways
         BUZON_SMTP_ADMIN_PORT="$(free_port)" BUZON_HOSTNAME=mx.bench.test BUZON_LOG_LEVEL=error \
         "$BIN/smtp-gateway" 2>>"$WORK/buzon/smtp-gateway.log" &
     SMTP_GATEWAY=$!
-    wait_greeting "$IMAP_PORT" "* OK"
-    wait_greeting "$MX_PORT" 220
+    wait_greeting "$IMAP_PORT" "* OK" 300
+    wait_greeting "$MX_PORT" 220 300
 }
 buzon_stop() {
     kill "$GATEWAY" "$SMTP_GATEWAY" "$STORE"; wait "$GATEWAY" "$SMTP_GATEWAY" "$STORE" 2>/dev/null || true
@@ -244,7 +201,6 @@ buzon_stop() {
 if [ "$ONLY" != dovecot ]; then
     STORE_PORT="$(free_port)"; IMAP_PORT="$(free_port)"; MX_PORT="$(free_port)"
     TOKEN="bench-$(openssl rand -hex 8)" URL="http://127.0.0.1:$STORE_PORT"
-    mkdir -p "$WORK/buzon/data"
     buzon_start store
     big=0; want big && big="$BIG"
     idle=0; want idle && idle="$IDLE"
@@ -262,30 +218,11 @@ fi
 
 # --- Dovecot imapd, private instances under $WORK, default then tuned, on the same Maildirs ---
 dovecot_conf() {  # default|tuned port: the configuration file on stdout
-    local kind="$1" port="$2" cores
-    cores="$(nproc)"
+    local kind="$1" port="$2"
+    echo "# Dovecot's IMAP for make bench-imap ($kind), a private instance."
+    echo "# What must differ from Debian's /etc/dovecot to run privately, and only that:"
+    dovecot_private_conf "$kind" "imap lmtp"
     cat <<EOF
-# Dovecot's IMAP for make bench-imap ($kind), a private instance.
-# What must differ from Debian's /etc/dovecot to run privately, and only that:
-base_dir = $DC/run-$kind
-state_dir = $DC/state-$kind
-instance_name = bench-imap-$kind
-log_path = $DC/dovecot-$kind.log
-protocols = imap lmtp
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-first_valid_uid = $(id -u mail)
-first_valid_gid = $(id -g mail)
-mail_location = maildir:~/Maildir
-passdb {
-  driver = passwd-file
-  args = scheme=BLF-CRYPT $DC/users
-}
-userdb {
-  driver = passwd-file
-  args = $DC/users
-}
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
@@ -296,19 +233,10 @@ service imap-login {
   }
 }
 # Postfix's lmtp client (user postfix) delivers into this socket (measure 4).
-service lmtp {
-  unix_listener lmtp {
-    mode = 0666
-  }
-}
-protocol lmtp {
-  postmaster_address = postmaster@bench.test
-}
-# As Debian's 10-mail.conf and 15-mailboxes.conf have them:
-mail_privileged_group = mail
-namespace inbox {
-  inbox = yes
-}
+EOF
+    dovecot_lmtp_conf
+    dovecot_debian_mail_conf
+    cat <<EOF
 
 # The limits $IDLE simultaneous sessions from one address need (measure 3), in both
 # configurations. Debian: 10 sessions per user and address, 1,000 clients for each process of
@@ -322,18 +250,11 @@ service imap {
 }
 EOF
     [ "$kind" = tuned ] || return 0
+    echo
+    echo "# --- Tuned for speed, from Dovecot's documentation (login processes, performance tuning,"
+    echo "# --- hibernation) ---------------------------------------------------------------------------"
+    dovecot_tuned_login_conf imap-login
     cat <<EOF
-
-# --- Tuned for speed, from Dovecot's documentation (login processes, performance tuning,
-# --- hibernation) ---------------------------------------------------------------------------
-# Login processes in high-performance mode: each serves many connections instead of one
-# process forked per connection, one per core started in advance (service_count = 0 is how
-# Dovecot 2.3 says it; the docs advise a larger vsz_limit with it).
-service imap-login {
-  service_count = 0
-  process_min_avail = $cores
-  vsz_limit = 1G
-}
 # Reuse imap processes for session after session (all users share the uid mail, so this is
 # allowed), and keep as many ready as there are mix clients, so no session waits for a
 # fork+exec. An imap process still serves one session at a time (client_limit = 1).
@@ -371,55 +292,9 @@ EOF
 }
 
 postfix_start() {  # port lmtp-socket
-    mkdir -p "$PF/etc" "$PF/queue" "$PF/data"
-    chown postfix:postfix "$PF/data"
-    cat >"$PF/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-maillog_file = $PF/postfix.log
-maillog_file_prefixes = $PF
-myhostname = mx.bench.test
-mydomain = bench.test
-myorigin = bench.test
-mydestination = bench.test
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-local_recipient_maps =
+    postfix_start_private "$1" mx.bench.test bench.test lmtp <<EOF
 local_transport = lmtp:unix:$2
-alias_maps =
-alias_database =
-biff = no
-smtpd_banner = \$myhostname ESMTP
 EOF
-    cat >"$PF/etc/master.cf" <<EOF
-127.0.0.1:$1 inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-lmtp      unix  -       -       n       -       -       lmtp
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
-    postfix -c "$PF/etc" check
-    postfix -c "$PF/etc" start >/dev/null 2>&1
-    POSTFIX_UP=1
-    wait_greeting "$1" 220
 }
 
 if [ "$ONLY" != buzon ]; then
@@ -449,7 +324,7 @@ if [ "$ONLY" != buzon ]; then
         doveconf -c "$DC/dovecot-$kind.conf" -n >/dev/null   # fails on a setting it does not know
         DOVECOT_CONF="$DC/dovecot-$kind.conf"
         dovecot -c "$DOVECOT_CONF"
-        wait_greeting "$port" "* OK"
+        wait_greeting "$port" "* OK" 300
         smtp=0
         if want notify; then smtp="$(free_port)"; postfix_start "$smtp" "$DC/run-$kind/lmtp"; fi
         run_tests "Dovecot $kind" "dovecot-$kind" "$port" "$smtp"
@@ -457,7 +332,7 @@ if [ "$ONLY" != buzon ]; then
         if want idle; then   # measure 3 on an instance started afresh (see above)
             stop_dovecot "$DOVECOT_CONF"
             dovecot -c "$DOVECOT_CONF"
-            wait_greeting "$port" "* OK"
+            wait_greeting "$port" "* OK" 300
             settle="$SETTLE"; [ "$kind" = tuned ] && settle=$(( SETTLE + 120 ))   # two idle_kill intervals
             run_idle "Dovecot $kind" "dovecot-$kind" "$port" "$settle" --tree "dovecot=$(cat "$DC/run-$kind/master.pid")"
         fi

@@ -51,49 +51,21 @@ DOMAIN=bench.test
 LOAD=(python3 Benchmarks/pop3-load.py)
 USERS="$(for i in $(seq 1 "$CLIENTS"); do printf 'bench%02d@%s,' "$i" "$DOMAIN"; done)"
 USERS="${USERS%,}"
+BENCH=bench-pop3
+. scripts/lib/bench.sh
 
 scripts/install-deps.sh runtime
 if [ "$ONLY" != buzon ]; then
-    missing=()
-    for pkg in dovecot-core dovecot-pop3d; do
-        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-        echo "bench-pop3: installing ${missing[*]}" >&2
-        $SUDO apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
+    bench_install dovecot-core dovecot-pop3d
     [ "$(id -u)" = 0 ] || { echo "bench-pop3: the Dovecot side runs as root (sudo make bench-pop3, or BENCH_ONLY=buzon)" >&2; exit 1; }
-    case "$(dovecot --version)" in
-        2.3.*) ;;
-        *) echo "bench-pop3: the Dovecot configuration here is 2.3's (Debian 12); $(dovecot --version) needs it rewritten" >&2; exit 1 ;;
-    esac
+    require_dovecot_23
 fi
-if [ "$ONLY" != dovecot ]; then
-    if [ -n "${BENCH_BIN:-}" ]; then
-        BIN="$(cd "$BENCH_BIN" && pwd)"
-    else
-        swift build -c release --product mailbox-store
-        swift build -c release --product pop3-gateway
-        BIN="$(swift build -c release --show-bin-path)"
-    fi
-fi
+if [ "$ONLY" != dovecot ]; then bench_binaries mailbox-store pop3-gateway; fi
 
 WORK="$(mktemp -d)"
 chmod 755 "$WORK"   # Dovecot's users walk into it
-if [ "$ONLY" != dovecot ]; then   # a copy, so that a build during the run cannot swap them
-    mkdir -p "$WORK/bin"
-    cp "$BIN/mailbox-store" "$BIN/pop3-gateway" "$WORK/bin/"
-    BIN_FROM="$BIN" BIN="$WORK/bin"
-fi
+if [ "$ONLY" != dovecot ]; then bench_copy_binaries mailbox-store pop3-gateway; fi
 STORE="" GATEWAY="" DOVECOT_CONF=""
-stop_dovecot() {  # until its master process is gone, so the next instance starts clean
-    local conf="$1" pidfile
-    pidfile="$(doveconf -c "$conf" -h base_dir 2>/dev/null)/master.pid"
-    doveadm -c "$conf" stop >/dev/null 2>&1 || true
-    for _ in $(seq 1 100); do [ -e "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || return 0; sleep 0.1; done
-}
 cleanup() {
     local rc=$?
     if [ "$rc" != 0 ]; then
@@ -108,14 +80,6 @@ cleanup() {
     if [ -n "${BENCH_KEEP:-}" ]; then echo "bench-pop3: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_pop3() {  # port: until it greets with +OK
-    for _ in $(seq 1 200); do
-        python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),1); sys.exit(0 if s.recv(3)==b"+OK" else 1)' "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "bench-pop3: nothing greets on port $1" >&2; return 1
-}
 RESULTS="$WORK/results"; mkdir -p "$RESULTS"
 run_load() {  # label file-stem port
     "${LOAD[@]}" run --port "$3" --users "$USERS" --password "$PASSWORD" --messages "$MESSAGES" --size "$SIZE" \
@@ -124,7 +88,7 @@ run_load() {  # label file-stem port
         --label "$1" --json "$RESULTS/$2.json"
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); disk of $WORK: $(df -h "$WORK" | awk 'NR==2{print $1}')"
+machine_line
 if [ -n "${BENCH_BIN:-}" ] && [ "$ONLY" != dovecot ]; then echo "Buzón executables: $BIN_FROM"; fi
 echo "load: $CLIENTS clients, one per mailbox, each LIST + RETR of $MESSAGES messages of $SIZE B, USER/PASS (bcrypt cost 10), no DELE"
 
@@ -132,13 +96,7 @@ echo "load: $CLIENTS clients, one per mailbox, each LIST + RETR of $MESSAGES mes
 if [ "$ONLY" != dovecot ]; then
     STORE_PORT="$(free_port)"; POP_PORT="$(free_port)"
     TOKEN="bench-$(openssl rand -hex 8)"
-    mkdir -p "$WORK/buzon/data"
-    # BUZON_BCRYPT_COST is left at its default (10), as a real installation has it.
-    BUZON_DATA_DIR="$WORK/buzon/data" BUZON_STORE_HOST=127.0.0.1 BUZON_STORE_PORT="$STORE_PORT" \
-        BUZON_INTERNAL_TOKEN="$TOKEN" BUZON_LOG_LEVEL=warning "$BIN/mailbox-store" 2>>"$WORK/buzon/store.log" &
-    STORE=$!
-    for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$STORE_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-    kill -0 "$STORE" 2>/dev/null || { echo "bench-pop3: mailbox-store exited" >&2; exit 1; }
+    store_start   # BUZON_BCRYPT_COST at its default (10), as a real installation has it
     URL="http://127.0.0.1:$STORE_PORT"
     curl -fsS -H "Authorization: Bearer $TOKEN" -d "{\"name\":\"$DOMAIN\"}" "$URL/v1/domains" >/dev/null
     for user in ${USERS//,/ }; do
@@ -149,7 +107,7 @@ if [ "$ONLY" != dovecot ]; then
         BUZON_POP3S_PORT="$(free_port)" BUZON_POP3_ADMIN_PORT="$(free_port)" BUZON_HOSTNAME=pop.bench.test \
         BUZON_LOG_LEVEL=error "$BIN/pop3-gateway" 2>>"$WORK/buzon/gateway.log" &
     GATEWAY=$!
-    wait_pop3 "$POP_PORT"
+    wait_greeting "$POP_PORT" +OK
     run_load "Buzón" buzon "$POP_PORT"
     kill "$GATEWAY" "$STORE"; wait "$GATEWAY" "$STORE" 2>/dev/null || true
     GATEWAY="" STORE=""
@@ -157,54 +115,24 @@ fi
 
 # --- Dovecot POP3, private instances under $WORK, default then tuned, on the same Maildirs ----
 dovecot_conf() {  # default|tuned port: the configuration file on stdout
-    local kind="$1" port="$2" cores
-    cores="$(nproc)"
+    local kind="$1" port="$2"
+    echo "# Dovecot's POP3 for make bench-pop3 ($kind), a private instance."
+    echo "# What must differ from Debian's /etc/dovecot to run privately, and only that:"
+    dovecot_private_conf "$kind" pop3
     cat <<EOF
-# Dovecot's POP3 for make bench-pop3 ($kind), a private instance.
-# What must differ from Debian's /etc/dovecot to run privately, and only that:
-base_dir = $DC/run-$kind
-state_dir = $DC/state-$kind
-instance_name = bench-pop3-$kind
-log_path = $DC/dovecot-$kind.log
-protocols = pop3
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-first_valid_uid = $(id -u mail)
-first_valid_gid = $(id -g mail)
-mail_location = maildir:~/Maildir
-passdb {
-  driver = passwd-file
-  args = scheme=BLF-CRYPT $DC/users
-}
-userdb {
-  driver = passwd-file
-  args = $DC/users
-}
 service pop3-login {
   inet_listener pop3 {
     address = 127.0.0.1
     port = $port
   }
 }
-# As Debian's 10-mail.conf and 15-mailboxes.conf have them:
-mail_privileged_group = mail
-namespace inbox {
-  inbox = yes
-}
 EOF
+    dovecot_debian_mail_conf
     [ "$kind" = tuned ] || return 0
+    echo
+    echo "# --- Tuned for speed, from Dovecot's documentation (login processes, performance tuning) ----"
+    dovecot_tuned_login_conf pop3-login
     cat <<EOF
-
-# --- Tuned for speed, from Dovecot's documentation (login processes, performance tuning) ----
-# Login processes in high-performance mode: each serves many connections instead of one
-# process forked per connection, one per core started in advance (service_count = 0 is how
-# Dovecot 2.3 says it; the docs advise a larger vsz_limit with it).
-service pop3-login {
-  service_count = 0
-  process_min_avail = $cores
-  vsz_limit = 1G
-}
 # Reuse pop3 processes for session after session (all users share the uid mail, so this is
 # allowed), and keep as many ready as there are clients, so no session waits for a fork+exec.
 service pop3 {
@@ -241,7 +169,7 @@ if [ "$ONLY" != buzon ]; then
         dovecot_conf "$kind" "$port" >"$DC/dovecot-$kind.conf"
         dovecot -c "$DC/dovecot-$kind.conf"
         DOVECOT_CONF="$DC/dovecot-$kind.conf"
-        wait_pop3 "$port"
+        wait_greeting "$port" +OK
         run_load "Dovecot $kind" "dovecot-$kind" "$port"
         stop_dovecot "$DOVECOT_CONF"; DOVECOT_CONF=""
     done

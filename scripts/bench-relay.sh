@@ -38,35 +38,19 @@ CONCURRENCY="${BENCH_CONCURRENCY:-20}"
 ONLY="${BENCH_ONLY:-}"
 TO=user@sink.test
 LOAD=(python3 Benchmarks/relay-load.py)
+BENCH=bench-relay
+. scripts/lib/bench.sh
 
 scripts/install-deps.sh runtime
-if ! dpkg -s postfix >/dev/null 2>&1; then   # the sink (smtp-sink) comes with it, so always
-    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-    echo "bench-relay: installing postfix" >&2
-    echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postfix >/dev/null
-fi
+bench_install postfix   # the sink (smtp-sink) comes with it, so always
 if [ "$ONLY" != buzon ] && [ "$(id -u)" != 0 ]; then
     echo "bench-relay: the Postfix side runs as root (sudo make bench-relay, or BENCH_ONLY=buzon)" >&2; exit 1
 fi
-if [ "$ONLY" != postfix ]; then
-    if [ -n "${BENCH_BIN:-}" ]; then
-        BIN="$(cd "$BENCH_BIN" && pwd)"
-    else
-        swift build -c release --product mailbox-store
-        swift build -c release --product queue-relay
-        BIN="$(swift build -c release --show-bin-path)"
-    fi
-fi
+if [ "$ONLY" != postfix ]; then bench_binaries mailbox-store queue-relay; fi
 
 WORK="$(mktemp -d)"
 chmod 755 "$WORK"   # Postfix's users walk into it
-if [ "$ONLY" != postfix ]; then   # a copy, so that a build during the run cannot swap them
-    mkdir -p "$WORK/bin"
-    cp "$BIN/mailbox-store" "$BIN/queue-relay" "$WORK/bin/"
-    BIN_FROM="$BIN" BIN="$WORK/bin"
-fi
+if [ "$ONLY" != postfix ]; then bench_copy_binaries mailbox-store queue-relay; fi
 STORE="" RELAY="" SINK="" POSTFIX_UP=""
 cleanup() {
     local rc=$?
@@ -83,18 +67,9 @@ cleanup() {
     if [ -n "${BENCH_KEEP:-}" ]; then echo "bench-relay: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_smtp() {  # port: until it greets with 220
-    for _ in $(seq 1 200); do
-        python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),1); sys.exit(0 if s.recv(3)==b"220" else 1)' "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "bench-relay: nothing greets on port $1" >&2; return 1
-}
-now() { date +%s.%N; }
 RESULTS="$WORK/results"; mkdir -p "$RESULTS"
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); disk of $WORK: $(df -h "$WORK" | awk 'NR==2{print $1}')"
+machine_line
 if [ -n "${BENCH_BIN:-}" ] && [ "$ONLY" != postfix ]; then echo "Buzón executables: $BIN_FROM"; fi
 echo "load: $MESSAGES messages of $SIZE B to $TO, queued first, then relayed $CONCURRENCY at once"
 
@@ -104,19 +79,14 @@ COUNTS="$WORK/sink.counts"
 SINK_USER=(); [ "$(id -u)" = 0 ] && SINK_USER=(-u nobody)   # it refuses to run as root
 smtp-sink -c -4 "${SINK_USER[@]}" -h sink.test "127.0.0.1:$SINK_PORT" 1000 >"$COUNTS" 2>"$WORK/sink.log" &
 SINK=$!
-wait_smtp "$SINK_PORT"
+wait_greeting "$SINK_PORT" 220
 echo "sink: smtp-sink (Postfix $(postconf -d -h mail_version)) on 127.0.0.1:$SINK_PORT, discarding, counting messages"
 
 # --- Buzón: mailbox-store, then queue-relay ----------------------------------------------------
 if [ "$ONLY" != postfix ]; then
     STORE_PORT="$(free_port)"
     TOKEN="bench-$(openssl rand -hex 8)"
-    mkdir -p "$WORK/buzon/data"
-    BUZON_DATA_DIR="$WORK/buzon/data" BUZON_STORE_HOST=127.0.0.1 BUZON_STORE_PORT="$STORE_PORT" \
-        BUZON_INTERNAL_TOKEN="$TOKEN" BUZON_LOG_LEVEL=warning "$BIN/mailbox-store" 2>>"$WORK/buzon/store.log" &
-    STORE=$!
-    for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$STORE_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-    kill -0 "$STORE" 2>/dev/null || { echo "bench-relay: mailbox-store exited" >&2; exit 1; }
+    store_start
     URL="http://127.0.0.1:$STORE_PORT"
     "${LOAD[@]}" fill-store --url "$URL" --token "$TOKEN" --to "$TO" --messages "$MESSAGES" --size "$SIZE" --threads 20
     BASE="$("${LOAD[@]}" sink-count "$COUNTS")"
@@ -137,59 +107,15 @@ fi
 if [ "$ONLY" != buzon ]; then
     PF="$WORK/postfix"
     PF_PORT="$(free_port)"
-    mkdir -p "$PF/etc" "$PF/queue" "$PF/data"
-    chown postfix:postfix "$PF/data"
-    cat >"$PF/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-maillog_file = $PF/postfix.log
-maillog_file_prefixes = $PF
-myhostname = relay.bench.test
-mydomain = bench.test
-myorigin = bench.test
-mydestination =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-local_recipient_maps =
-alias_maps =
-alias_database =
-biff = no
-smtpd_banner = \$myhostname ESMTP
+    mkdir -p "$PF/etc"
+    echo "sink.test smtp:[127.0.0.1]:$SINK_PORT" >"$PF/etc/transport"
+    postfix_start_private "$PF_PORT" relay.bench.test "" <<EOF
 # Where sink.test goes, and as many deliveries at once as Buzón's queue-relay makes.
 transport_maps = texthash:$PF/etc/transport
 default_destination_concurrency_limit = $CONCURRENCY
 # While the queue is filled: hold every smtp delivery (lifted, then timed, below).
 defer_transports = smtp
 EOF
-    echo "sink.test smtp:[127.0.0.1]:$SINK_PORT" >"$PF/etc/transport"
-    cat >"$PF/etc/master.cf" <<EOF
-127.0.0.1:$PF_PORT inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
-    postfix -c "$PF/etc" check
-    postfix -c "$PF/etc" start
-    POSTFIX_UP=1
-    wait_smtp "$PF_PORT"
     echo "Postfix $(postconf -c "$PF/etc" -h mail_version) (Debian package $(dpkg-query -W -f '${Version}' postfix))"
     "${LOAD[@]}" fill-smtp --port "$PF_PORT" --to "$TO" --messages "$MESSAGES" --size "$SIZE" --senders 20
     for _ in $(seq 1 600); do   # until every message is through cleanup and deferred by qmgr

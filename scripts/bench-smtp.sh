@@ -18,31 +18,15 @@ LARGE="${BENCH_LARGE:-1000}"
 SENDERS=20
 ONLY="${BENCH_ONLY:-}"
 LOAD=(python3 Benchmarks/smtp-load.py)
+BENCH=bench-smtp
+. scripts/lib/bench.sh
 
 scripts/install-deps.sh runtime
 if [ "$ONLY" != buzon ]; then
-    missing=()
-    for pkg in postfix dovecot-core dovecot-lmtpd; do
-        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-        echo "bench-smtp: installing ${missing[*]}" >&2
-        echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
-        $SUDO apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
+    bench_install postfix dovecot-core dovecot-lmtpd
     [ "$(id -u)" = 0 ] || { echo "bench-smtp: the Postfix + Dovecot side runs as root (sudo make bench-smtp, or BENCH_ONLY=buzon)" >&2; exit 1; }
 fi
-if [ "$ONLY" != postfix ]; then
-    if [ -n "${BENCH_BIN:-}" ]; then
-        BIN="$(cd "$BENCH_BIN" && pwd)"
-    else
-        swift build -c release --product mailbox-store
-        swift build -c release --product smtp-gateway
-        BIN="$(swift build -c release --show-bin-path)"
-    fi
-fi
+if [ "$ONLY" != postfix ]; then bench_binaries mailbox-store smtp-gateway; fi
 
 WORK="$(mktemp -d)"
 chmod 755 "$WORK"   # Postfix and Dovecot's users walk into it
@@ -62,14 +46,6 @@ cleanup() {
     if [ -n "${BENCH_KEEP:-}" ]; then echo "bench-smtp: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_smtp() {  # port: until it greets with 220
-    for _ in $(seq 1 200); do
-        python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),1); sys.exit(0 if s.recv(3)==b"220" else 1)' "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "bench-smtp: nothing greets on port $1" >&2; return 1
-}
 RESULTS="$WORK/results"; mkdir -p "$RESULTS"
 run_load() {  # label file-stem port counter-args...
     local label="$1" stem="$2" port="$3"; shift 3
@@ -81,18 +57,14 @@ run_load() {  # label file-stem port counter-args...
         --label "$label" --json "$RESULTS/100k-$stem.json" "$@"
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); disk of $WORK: $(df -h "$WORK" | awk 'NR==2{print $1}')"
+machine_line
 [ -n "${BENCH_BIN:-}" ] && echo "Buzón executables: $BIN"
 
 # --- Buzón: smtp-gateway (MX port, no TLS) in front of mailbox-store ------------------------
 if [ "$ONLY" != postfix ]; then
     STORE_PORT="$(free_port)"; MX_PORT="$(free_port)"
     TOKEN="bench-$(openssl rand -hex 8)"
-    mkdir -p "$WORK/buzon/data"
-    BUZON_DATA_DIR="$WORK/buzon/data" BUZON_STORE_HOST=127.0.0.1 BUZON_STORE_PORT="$STORE_PORT" \
-        BUZON_INTERNAL_TOKEN="$TOKEN" BUZON_LOG_LEVEL=warning "$BIN/mailbox-store" 2>>"$WORK/buzon/store.log" &
-    STORE=$!
-    for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$STORE_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+    store_start
     URL="http://127.0.0.1:$STORE_PORT"
     curl -fsS -H "Authorization: Bearer $TOKEN" -d '{"name":"bench.test"}' "$URL/v1/domains" >/dev/null
     curl -fsS -H "Authorization: Bearer $TOKEN" -d '{"address":"bench@bench.test","password":"bench"}' "$URL/v1/users" >/dev/null
@@ -101,7 +73,7 @@ if [ "$ONLY" != postfix ]; then
         BUZON_SMTP_ADMIN_PORT="$(free_port)" BUZON_HOSTNAME=mx.bench.test BUZON_LOG_LEVEL=error \
         "$BIN/smtp-gateway" 2>>"$WORK/buzon/gateway.log" &
     GATEWAY=$!
-    wait_smtp "$MX_PORT"
+    wait_greeting "$MX_PORT" 220
     run_load "Buzón" buzon "$MX_PORT" --count-store "$URL" "$TOKEN"
     kill "$GATEWAY" "$STORE"; wait "$GATEWAY" "$STORE" 2>/dev/null || true
     GATEWAY="" STORE=""
@@ -111,10 +83,10 @@ fi
 if [ "$ONLY" != buzon ]; then
     PF="$WORK/postfix" DC="$WORK/dovecot" MAIL="$WORK/mail"
     PF_PORT="$(free_port)"
-    mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$DC/run" "$DC/state" "$MAIL"
-    chown postfix:postfix "$PF/data"
+    mkdir -p "$DC/run" "$DC/state" "$MAIL"
     chown mail:mail "$MAIL"
-    cat >"$DC/dovecot.conf" <<EOF
+    {
+        cat <<EOF
 base_dir = $DC/run
 state_dir = $DC/state
 instance_name = bench-smtp
@@ -135,65 +107,15 @@ userdb {
   driver = static
   args = uid=mail gid=mail home=$MAIL/%n allow_all_users=yes
 }
-service lmtp {
-  unix_listener lmtp {
-    mode = 0666
-  }
-}
-protocol lmtp {
-  postmaster_address = postmaster@bench.test
-}
 EOF
+        dovecot_lmtp_conf
+    } >"$DC/dovecot.conf"
     dovecot -c "$DC/dovecot.conf"
     DOVECOT_UP=1
     for _ in $(seq 1 100); do [ -S "$DC/run/lmtp" ] && break; sleep 0.1; done
-    cat >"$PF/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-maillog_file = $PF/postfix.log
-maillog_file_prefixes = $PF
-myhostname = mx.bench.test
-mydomain = bench.test
-myorigin = bench.test
-mydestination = bench.test
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-local_recipient_maps =
+    postfix_start_private "$PF_PORT" mx.bench.test bench.test lmtp <<EOF
 local_transport = lmtp:unix:$DC/run/lmtp
-alias_maps =
-alias_database =
-biff = no
-smtpd_banner = \$myhostname ESMTP
 EOF
-    cat >"$PF/etc/master.cf" <<EOF
-127.0.0.1:$PF_PORT inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-lmtp      unix  -       -       n       -       -       lmtp
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
-    postfix -c "$PF/etc" check
-    postfix -c "$PF/etc" start
-    POSTFIX_UP=1
-    wait_smtp "$PF_PORT"
     echo "Postfix $(postconf -c "$PF/etc" -h mail_version), Dovecot $(dovecot --version | cut -d' ' -f1)"
     run_load "Postfix + Dovecot" postfix "$PF_PORT" --count-maildir "$MAIL/bench/Maildir"
     postfix -c "$PF/etc" stop >/dev/null 2>&1; POSTFIX_UP=""

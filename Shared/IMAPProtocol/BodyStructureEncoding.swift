@@ -1,4 +1,5 @@
 import InternetMessage
+import LineFraming
 
 /// BODY and BODYSTRUCTURE: a message's MIME tree. RFC 9051 §7.5.2, RFC 3501 §7.4.2.
 ///
@@ -202,5 +203,5 @@ public enum BodyStructureEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func upper(_ text: String) -> String { IMAPByteClass.upperString(text.utf8) }
+    private static func upper(_ text: String) -> String { ByteClass.upperString(text.utf8) }
 }

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// A message flag: a system flag (`\Seen`), a keyword (`$Forwarded`, `work`) or an
 /// extension flag. Compared case-insensitively, as RFC 9051 §2.3.2 says flags are.
 ///
@@ -25,8 +27,8 @@ public struct Flag: Sendable, Hashable, CustomStringConvertible {
     /// A flag from its name, nil unless it is `\` atom or atom. RFC 9051 §9
     public init?(_ name: String) {
         let bytes = Array(name.utf8)
-        let atom = bytes.first == IMAPByteClass.backslash ? bytes.dropFirst() : bytes[...]
-        guard !atom.isEmpty, atom.allSatisfy(IMAPByteClass.isAtomChar) else { return nil }
+        let atom = bytes.first == ByteClass.backslash ? bytes.dropFirst() : bytes[...]
+        guard !atom.isEmpty, atom.allSatisfy(ByteClass.isAtomChar) else { return nil }
         let lower = name.lowercased()
         self.name = Flag.system.first { $0.name.lowercased() == lower }?.name ?? name
     }
@@ -46,7 +48,7 @@ public struct Flag: Sendable, Hashable, CustomStringConvertible {
 extension IMAPCursor {
     /// flag = "\" atom / atom. RFC 9051 §9
     mutating func flag() throws(IMAPSyntaxError) -> Flag {
-        let system = take(IMAPByteClass.backslash)
+        let system = take(ByteClass.backslash)
         let name = (system ? "\\" : "") + String(decoding: try atom(), as: UTF8.self)
         guard let flag = Flag(name) else { throw Self.fail("bad flag") }
         return flag
@@ -56,8 +58,8 @@ extension IMAPCursor {
     mutating func flagList() throws(IMAPSyntaxError) -> [Flag] {
         try open()
         var flags: [Flag] = []
-        if peek != IMAPByteClass.closeParen {
-            repeat { flags.append(try flag()) } while take(IMAPByteClass.space)
+        if peek != ByteClass.closeParen {
+            repeat { flags.append(try flag()) } while take(ByteClass.space)
         }
         try close()
         return flags

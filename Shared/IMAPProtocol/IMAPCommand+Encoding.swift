@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The command as a client sends it, CRLF included: what the Interop and transcript tests
 /// send, and what `IMAPCommandReader` + `IMAPCommandParser` read back to the same value.
 ///
@@ -11,14 +13,14 @@
 /// give (an empty FETCH list, VANISHED without CHANGEDSINCE) encode to what the parser refuses.
 extension IMAPCommand {
     public func encoded(utf8Enabled: Bool = false, style: IMAPLiteralStyle = .synchronizing) -> [UInt8] {
-        var out = Array(tag.utf8) + [IMAPByteClass.space]
+        var out = Array(tag.utf8) + [ByteClass.space]
         func add(_ text: String) { out += Array(text.utf8) }
-        func space() { out.append(IMAPByteClass.space) }
+        func space() { out.append(ByteClass.space) }
         func astring(_ text: String) { out += IMAPString.astring(Array(text.utf8), style: style) }
         func mailbox(_ name: MailboxName) { out += name.encoded(utf8Enabled: utf8Enabled, style: style) }
         func pattern(_ text: String) {
             let wire = utf8Enabled ? Array(text.utf8) : ModifiedUTF7.encode(text)
-            if !wire.isEmpty, wire.allSatisfy(IMAPByteClass.isListChar) { out += wire } else { out += IMAPString.string(wire, style: style) }
+            if !wire.isEmpty, wire.allSatisfy(ByteClass.isListChar) { out += wire } else { out += IMAPString.string(wire, style: style) }
         }
         func uidPrefix(_ uid: Bool) { if uid { add("UID ") } }
         switch kind {
@@ -35,14 +37,14 @@ extension IMAPCommand {
         case .id(let fields):
             add("ID ")
             guard let fields else { add("NIL"); break }
-            out.append(IMAPByteClass.openParen)
+            out.append(ByteClass.openParen)
             for (index, field) in fields.enumerated() {
                 if index > 0 { space() }
                 out += IMAPString.string(Array(field.key.utf8), style: style)
                 space()
                 out += IMAPString.nstring(field.value.map { Array($0.utf8) }, style: style)
             }
-            out.append(IMAPByteClass.closeParen)
+            out.append(ByteClass.closeParen)
         case .authenticate(let mechanism, let response):
             add("AUTHENTICATE \(mechanism)")
             if let response { add(" \(response)") }
@@ -73,12 +75,12 @@ extension IMAPCommand {
             if patterns.count == 1 {
                 pattern(patterns[0])
             } else {
-                out.append(IMAPByteClass.openParen)
+                out.append(ByteClass.openParen)
                 for (index, p) in patterns.enumerated() {
                     if index > 0 { space() }
                     pattern(p)
                 }
-                out.append(IMAPByteClass.closeParen)
+                out.append(ByteClass.closeParen)
             }
             if let returnOptions { space(); out += returnOptions.encoded }  // RFC 5258 §3.2
         case .lsub(let reference, let p):
@@ -107,12 +109,12 @@ extension IMAPCommand {
             if attributes.count == 1 {
                 out += attributes[0].encoded(style: style)
             } else {
-                out.append(IMAPByteClass.openParen)
+                out.append(ByteClass.openParen)
                 for (index, attribute) in attributes.enumerated() {
                     if index > 0 { space() }
                     out += attribute.encoded(style: style)
                 }
-                out.append(IMAPByteClass.closeParen)
+                out.append(ByteClass.closeParen)
             }
             if !modifiers.isEmpty { space(); out += modifiers.encoded }  // RFC 7162 §3.1.4.1, §3.2.6
         case .store(let set, let arguments, let uid):
@@ -132,7 +134,7 @@ extension IMAPCommand {
             add("SEARCH ")
             out += program.encoded(style: style)
         }
-        out += [IMAPByteClass.cr, IMAPByteClass.lf]
+        out += [ByteClass.cr, ByteClass.lf]
         return out
     }
 }

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// APPEND and the selected-state commands with their UID variants. FETCH, STORE and SEARCH
 /// arguments have their own files (`+Fetch`, `+Store`, `+Search`), as have LIST (`+List`)
 /// and the SELECT/EXAMINE parameters (`+Select`).
@@ -12,12 +14,12 @@ extension IMAPCommandParser {
         let mailbox = try c.mailbox(utf8Enabled: utf8Enabled)
         try c.space()
         var flags: [Flag] = []
-        if c.peek == IMAPByteClass.openParen {
+        if c.peek == ByteClass.openParen {
             flags = try c.flagList()
             try c.space()
         }
         var date: IMAPDateTime?
-        if c.peek == IMAPByteClass.quote {
+        if c.peek == ByteClass.quote {
             date = try c.dateTime()
             try c.space()
         }

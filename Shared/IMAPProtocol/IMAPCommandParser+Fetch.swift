@@ -1,3 +1,5 @@
+import LineFraming
+
 /// FETCH's arguments: the data items (macros expanded) and the modifiers. Parser and encoder.
 ///
 /// ```
@@ -22,9 +24,9 @@ extension IMAPCommandParser {
     func fetchArguments(uid: Bool, _ c: inout IMAPCursor) throws(IMAPSyntaxError) -> ([FetchAttribute], FetchModifiers) {
         try c.space()
         var attributes: [FetchAttribute] = []
-        if c.peek == IMAPByteClass.openParen {
+        if c.peek == ByteClass.openParen {
             try c.open()
-            repeat { attributes.append(try c.fetchAttribute()) } while c.take(IMAPByteClass.space)
+            repeat { attributes.append(try c.fetchAttribute()) } while c.take(ByteClass.space)
             try c.close()
         } else if c.take(keyword: "ALL") {
             attributes = [.flags, .internalDate, .rfc822Size, .envelope]  // RFC 9051 §6.4.5
@@ -36,7 +38,7 @@ extension IMAPCommandParser {
             attributes = [try c.fetchAttribute()]
         }
         var modifiers = FetchModifiers()
-        guard c.take(IMAPByteClass.space) else { return (attributes, modifiers) }
+        guard c.take(ByteClass.space) else { return (attributes, modifiers) }
         try c.open()
         repeat {
             switch try c.keyword() {
@@ -46,7 +48,7 @@ extension IMAPCommandParser {
             case "VANISHED" where uid && !modifiers.vanished: modifiers.vanished = true  // RFC 7162 §3.2.6
             default: throw IMAPCursor.fail("bad FETCH modifier")
             }
-        } while c.take(IMAPByteClass.space)
+        } while c.take(ByteClass.space)
         try c.close()
         guard !modifiers.vanished || modifiers.changedSince != nil else {
             throw IMAPCursor.fail("VANISHED without CHANGEDSINCE")  // RFC 7162 §3.2.6
@@ -76,7 +78,7 @@ extension IMAPCursor {
         case "UID": return .uid
         case "MODSEQ": return .modSeq
         case "BODY":
-            guard peek == IMAPByteClass.openBracket else { return .body }
+            guard peek == ByteClass.openBracket else { return .body }
             return .section(try section(), partial: try partial(), peek: false)
         case "BODY.PEEK": return .section(try section(), partial: try partial(), peek: true)
         case "BINARY": return .binary(part: try sectionBinary(), partial: try partial(), peek: false)
@@ -95,15 +97,15 @@ extension IMAPCursor {
     /// ```
     /// RFC 9051 §9. MIME only after a part number.
     mutating func section() throws(IMAPSyntaxError) -> SectionSpec {
-        try expect(IMAPByteClass.openBracket)
+        try expect(ByteClass.openBracket)
         var spec = SectionSpec()
         if atDigit {
             spec.part = try sectionPart()
             if take(0x2E) { spec.text = try sectionText(mime: true) }  // "."
-        } else if peek != IMAPByteClass.closeBracket {
+        } else if peek != ByteClass.closeBracket {
             spec.text = try sectionText(mime: false)
         }
-        try expect(IMAPByteClass.closeBracket)
+        try expect(ByteClass.closeBracket)
         return spec
     }
 
@@ -111,7 +113,7 @@ extension IMAPCursor {
     /// section-text. RFC 9051 §9
     private mutating func sectionPart() throws(IMAPSyntaxError) -> [Int] {
         var part = [Int(try nzNumber())]
-        while peek == 0x2E, let next = peek(ahead: 1), IMAPByteClass.isDigit(next) {
+        while peek == 0x2E, let next = peek(ahead: 1), ByteClass.isDigit(next) {
             _ = take(0x2E)
             part.append(Int(try nzNumber()))
         }
@@ -138,21 +140,21 @@ extension IMAPCursor {
     mutating func headerList() throws(IMAPSyntaxError) -> [String] {
         try open()
         var names: [String] = []
-        repeat { names.append(try headerFieldName()) } while take(IMAPByteClass.space)
+        repeat { names.append(try headerFieldName()) } while take(ByteClass.space)
         try close()
         return names
     }
 
     /// header-fld-name = astring, upper-cased; must be UTF-8. RFC 9051 §9
     mutating func headerFieldName() throws(IMAPSyntaxError) -> String {
-        IMAPByteClass.upperString(Array(try utf8(astring()).utf8))
+        ByteClass.upperString(Array(try utf8(astring()).utf8))
     }
 
     /// section-binary = "[" [section-part] "]". RFC 3516 §4.2, RFC 9051 §9
     private mutating func sectionBinary() throws(IMAPSyntaxError) -> [Int] {
-        try expect(IMAPByteClass.openBracket)
+        try expect(ByteClass.openBracket)
         let part = atDigit ? try sectionPart() : []
-        try expect(IMAPByteClass.closeBracket)
+        try expect(ByteClass.closeBracket)
         return part
     }
 
@@ -201,17 +203,17 @@ extension SectionSpec {
     /// `[1.2.HEADER.FIELDS (SUBJECT FROM)]`, brackets included; as in a request, so also in
     /// the FETCH response that answers it (RFC 9051 §7.5.2).
     public func encoded(style: IMAPLiteralStyle = .synchronizing) -> [UInt8] {
-        var out: [UInt8] = [IMAPByteClass.openBracket]
+        var out: [UInt8] = [ByteClass.openBracket]
         out += Array(part.map(String.init).joined(separator: ".").utf8)
         if let text {
             if !part.isEmpty { out.append(0x2E) }
             func list(_ word: String, _ names: [String]) {
                 out += Array("\(word) (".utf8)
                 for (index, name) in names.enumerated() {
-                    if index > 0 { out.append(IMAPByteClass.space) }
+                    if index > 0 { out.append(ByteClass.space) }
                     out += IMAPString.astring(Array(name.utf8), style: style)
                 }
-                out.append(IMAPByteClass.closeParen)
+                out.append(ByteClass.closeParen)
             }
             switch text {
             case .header: out += Array("HEADER".utf8)
@@ -221,7 +223,7 @@ extension SectionSpec {
             case .headerFieldsNot(let names): list("HEADER.FIELDS.NOT", names)
             }
         }
-        out.append(IMAPByteClass.closeBracket)
+        out.append(ByteClass.closeBracket)
         return out
     }
 }

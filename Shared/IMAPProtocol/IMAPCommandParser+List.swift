@@ -1,3 +1,5 @@
+import LineFraming
+
 /// LIST, basic and extended, with its RETURN options: parser and encoder.
 ///
 /// ```
@@ -15,10 +17,10 @@ extension IMAPCommandParser {
     func list(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> IMAPCommand.Kind {
         try c.space()
         var selectOptions: [String] = []
-        if c.peek == IMAPByteClass.openParen {
+        if c.peek == ByteClass.openParen {
             try c.open()
-            if c.peek != IMAPByteClass.closeParen {
-                repeat { selectOptions.append(try c.keyword()) } while c.take(IMAPByteClass.space)
+            if c.peek != ByteClass.closeParen {
+                repeat { selectOptions.append(try c.keyword()) } while c.take(ByteClass.space)
             }
             try c.close()
             try c.space()
@@ -26,15 +28,15 @@ extension IMAPCommandParser {
         let reference = try referenceName(c.astring())
         try c.space()
         var patterns: [String] = []
-        if c.peek == IMAPByteClass.openParen {
+        if c.peek == ByteClass.openParen {
             try c.open()
-            repeat { patterns.append(try referenceName(c.listMailbox())) } while c.take(IMAPByteClass.space)
+            repeat { patterns.append(try referenceName(c.listMailbox())) } while c.take(ByteClass.space)
             try c.close()
         } else {
             patterns.append(try referenceName(c.listMailbox()))
         }
         var returnOptions: ListReturnOptions?
-        if c.take(IMAPByteClass.space) { returnOptions = try c.listReturnOptions() }
+        if c.take(ByteClass.space) { returnOptions = try c.listReturnOptions() }
         return .list(selectOptions: selectOptions, reference: reference, patterns: patterns, returnOptions: returnOptions)
     }
 
@@ -60,7 +62,7 @@ extension IMAPCursor {
         try space()
         try open()
         var options = ListReturnOptions()
-        if peek != IMAPByteClass.closeParen {
+        if peek != ByteClass.closeParen {
             repeat {
                 switch try keyword() {
                 case "SUBSCRIBED": options.subscribed = true
@@ -71,12 +73,12 @@ extension IMAPCursor {
                     try space()
                     try open()
                     var items: [String] = []
-                    repeat { items.append(try keyword()) } while take(IMAPByteClass.space)
+                    repeat { items.append(try keyword()) } while take(ByteClass.space)
                     try close()
                     options.status = items
                 default: throw Self.fail("unknown LIST return option")
                 }
-            } while take(IMAPByteClass.space)
+            } while take(ByteClass.space)
         }
         try close()
         return options

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// SEARCH's arguments: RETURN options, CHARSET and the search keys. Parser and encoder.
 ///
 /// ```
@@ -24,13 +26,13 @@ extension IMAPCommandParser {
             try c.space()
             try c.open()
             var options: [SearchReturnOption] = []
-            if c.peek != IMAPByteClass.closeParen {
+            if c.peek != ByteClass.closeParen {
                 repeat {
                     guard let option = SearchReturnOption(rawValue: try c.keyword()) else {
                         throw IMAPCursor.fail("unknown SEARCH return option")
                     }
                     options.append(option)
-                } while c.take(IMAPByteClass.space)
+                } while c.take(ByteClass.space)
             }
             try c.close()
             try c.space()
@@ -39,7 +41,7 @@ extension IMAPCommandParser {
         var charset: String?
         if c.take(keyword: "CHARSET") {
             try c.space()
-            let name = IMAPByteClass.upperString(c.peek == IMAPByteClass.quote ? try c.quoted() : try c.atom())
+            let name = ByteClass.upperString(c.peek == ByteClass.quote ? try c.quoted() : try c.atom())
             guard SearchProgram.supportedCharsets.contains(name) else {
                 throw IMAPSyntaxError(.badCharset, "unsupported charset")  // RFC 9051 §6.4.4
             }
@@ -47,7 +49,7 @@ extension IMAPCommandParser {
             charset = name
         }
         var keys: [SearchKey] = []
-        repeat { keys.append(try c.searchKey(depth: 1, limit: maxSearchKeyDepth)) } while c.take(IMAPByteClass.space)
+        repeat { keys.append(try c.searchKey(depth: 1, limit: maxSearchKeyDepth)) } while c.take(ByteClass.space)
         return SearchProgram(charset: charset, returnOptions: returnOptions, key: keys.count == 1 ? keys[0] : .and(keys))
     }
 }
@@ -65,14 +67,14 @@ extension IMAPCursor {
     /// is that key; of several, `.and`. Grammar: `SearchKey`. RFC 9051 §9, RFC 3501 §9.
     mutating func searchKey(depth: Int, limit: Int) throws(IMAPSyntaxError) -> SearchKey {
         guard depth <= limit else { throw IMAPSyntaxError(.tooDeep, "search keys nested too deep") }
-        if peek == IMAPByteClass.openParen {
+        if peek == ByteClass.openParen {
             try open()
             var keys: [SearchKey] = []
-            repeat { keys.append(try searchKey(depth: depth + 1, limit: limit)) } while take(IMAPByteClass.space)
+            repeat { keys.append(try searchKey(depth: depth + 1, limit: limit)) } while take(ByteClass.space)
             try close()
             return keys.count == 1 ? keys[0] : .and(keys)
         }
-        if atDigit || peek == IMAPByteClass.star || peek == IMAPByteClass.dollar { return .sequence(try sequenceSet()) }
+        if atDigit || peek == ByteClass.star || peek == ByteClass.dollar { return .sequence(try sequenceSet()) }
         let name = try keyword()
         switch name {
         case "NOT":
@@ -129,8 +131,8 @@ extension IMAPCursor {
         case "MODSEQ":
             // "MODSEQ" [SP entry-name SP entry-type-req] SP mod-sequence-valzer; the entry
             // (one flag's mod-sequence) is read and ignored: we keep one per message. RFC 7162 §3.1.5
-            if peek == IMAPByteClass.quote {
-                let entry = IMAPByteClass.upperString(try quoted())
+            if peek == ByteClass.quote {
+                let entry = ByteClass.upperString(try quoted())
                 guard entry.hasPrefix("/FLAGS/") else { throw Self.fail("bad MODSEQ entry name") }
                 try space()
                 guard ["PRIV", "SHARED", "ALL"].contains(try keyword()) else { throw Self.fail("bad MODSEQ entry type") }
@@ -156,13 +158,13 @@ extension SearchProgram {
         if let returnOptions { out += Array("RETURN (\(returnOptions.map(\.rawValue).joined(separator: " "))) ".utf8) }
         if let charset {
             let name = Array(charset.utf8)
-            out += Array("CHARSET ".utf8) + (name.allSatisfy(IMAPByteClass.isAtomChar) && !name.isEmpty ? name : IMAPString.quoted(name))
-            out.append(IMAPByteClass.space)
+            out += Array("CHARSET ".utf8) + (name.allSatisfy(ByteClass.isAtomChar) && !name.isEmpty ? name : IMAPString.quoted(name))
+            out.append(ByteClass.space)
         }
         // The top-level list is an implicit AND: no parentheses. RFC 9051 §6.4.4
         if case .and(let keys) = key, keys.count > 1 {
             for (index, key) in keys.enumerated() {
-                if index > 0 { out.append(IMAPByteClass.space) }
+                if index > 0 { out.append(ByteClass.space) }
                 out += key.encoded(style: style)
             }
         } else {
@@ -196,22 +198,22 @@ extension SearchKey {
         case .smaller(let size): return words("SMALLER \(size)")
         case .header(let name, let value):
             if ["BCC", "CC", "FROM", "SUBJECT", "TO"].contains(name) { return words(name + " ") + string(value) }
-            return words("HEADER ") + string(name) + [IMAPByteClass.space] + string(value)
+            return words("HEADER ") + string(name) + [ByteClass.space] + string(value)
         case .body(let value): return words("BODY ") + string(value)
         case .text(let value): return words("TEXT ") + string(value)
         case .sequence(let set): return set.encoded
         case .uid(let set): return words("UID ") + set.encoded
         case .modSeq(let value): return words("MODSEQ \(value)")
         case .not(let key): return words("NOT ") + key.encoded(style: style)
-        case .or(let a, let b): return words("OR ") + a.encoded(style: style) + [IMAPByteClass.space] + b.encoded(style: style)
+        case .or(let a, let b): return words("OR ") + a.encoded(style: style) + [ByteClass.space] + b.encoded(style: style)
         case .and(let keys):
             guard keys.count > 1 else { return keys.first?.encoded(style: style) ?? words("ALL") }
-            var out: [UInt8] = [IMAPByteClass.openParen]
+            var out: [UInt8] = [ByteClass.openParen]
             for (index, key) in keys.enumerated() {
-                if index > 0 { out.append(IMAPByteClass.space) }
+                if index > 0 { out.append(ByteClass.space) }
                 out += key.encoded(style: style)
             }
-            out.append(IMAPByteClass.closeParen)
+            out.append(ByteClass.closeParen)
             return out
         }
     }

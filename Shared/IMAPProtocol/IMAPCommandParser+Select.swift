@@ -1,3 +1,5 @@
+import LineFraming
+
 /// SELECT/EXAMINE parameters: CONDSTORE and QRESYNC. Parser and encoder.
 ///
 /// ```
@@ -18,7 +20,7 @@ extension IMAPCursor {
     /// twice are `BAD`. Whether QRESYNC was enabled first is the session's question.
     mutating func selectParameters() throws(IMAPSyntaxError) -> SelectParameters {
         var parameters = SelectParameters()
-        guard take(IMAPByteClass.space) else { return parameters }
+        guard take(ByteClass.space) else { return parameters }
         try open()
         repeat {
             switch try keyword() {
@@ -29,7 +31,7 @@ extension IMAPCursor {
                 parameters.qresync = try qresync()
             default: throw Self.fail("unknown SELECT parameter")
             }
-        } while take(IMAPByteClass.space)
+        } while take(ByteClass.space)
         try close()
         return parameters
     }
@@ -40,10 +42,10 @@ extension IMAPCursor {
         var value = SelectParameters.QResync(uidValidity: try nzNumber(), modSeq: 0)
         try space()
         value.modSeq = try number64()
-        if take(IMAPByteClass.space) {
-            if peek != IMAPByteClass.openParen {
+        if take(ByteClass.space) {
+            if peek != ByteClass.openParen {
                 value.knownUIDs = try knownSet()
-                if take(IMAPByteClass.space) { value.sequenceMatch = try sequenceMatch() }
+                if take(ByteClass.space) { value.sequenceMatch = try sequenceMatch() }
             } else {
                 value.sequenceMatch = try sequenceMatch()
             }

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// STORE's arguments: the UNCHANGEDSINCE modifier and the flag change. Parser and encoder.
 ///
 /// ```
@@ -16,13 +18,13 @@ extension IMAPCursor {
     mutating func storeArguments() throws(IMAPSyntaxError) -> StoreArguments {
         try space()
         var unchangedSince: UInt64?
-        if peek == IMAPByteClass.openParen {
+        if peek == ByteClass.openParen {
             try open()
             repeat {
                 guard try keyword() == "UNCHANGEDSINCE", unchangedSince == nil else { throw Self.fail("bad STORE modifier") }
                 try space()
                 unchangedSince = try number64()  // RFC 7162 §3.1.3
-            } while take(IMAPByteClass.space)
+            } while take(ByteClass.space)
             try close()
             try space()
         }
@@ -39,10 +41,10 @@ extension IMAPCursor {
         }
         try space()
         var flags: [Flag] = []
-        if peek == IMAPByteClass.openParen {
+        if peek == ByteClass.openParen {
             flags = try flagList()
         } else {
-            repeat { flags.append(try flag()) } while take(IMAPByteClass.space)
+            repeat { flags.append(try flag()) } while take(ByteClass.space)
         }
         return StoreArguments(operation: operation, silent: silent, flags: flags, unchangedSince: unchangedSince)
     }

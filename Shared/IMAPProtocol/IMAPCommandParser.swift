@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Parses one framed command (see `IMAPCommandReader`) into an `IMAPCommand`.
 ///
 /// ```
@@ -32,8 +34,8 @@ public struct IMAPCommandParser: Sendable {
     /// Parses a framed command.
     public func parse(_ framed: IMAPFramedCommand) -> Result<IMAPCommand, IMAPSyntaxError> {
         var cursor = IMAPCursor(framed, maxDepth: maxDepth)
-        guard let tagBytes = try? cursor.run("a tag", IMAPByteClass.isTagChar), tagBytes.count <= IMAPDefaults.tagLength,
-            cursor.take(IMAPByteClass.space)
+        guard let tagBytes = try? cursor.run("a tag", ByteClass.isTagChar), tagBytes.count <= IMAPDefaults.tagLength,
+            cursor.take(ByteClass.space)
         else { return .failure(IMAPSyntaxError(.noTag, "no tag")) }
         let tag = String(decoding: tagBytes, as: UTF8.self)
         do throws(IMAPSyntaxError) {
@@ -108,7 +110,7 @@ public struct IMAPCommandParser: Sendable {
             try c.space()
             try c.open()
             var items: [String] = []
-            repeat { items.append(try c.keyword()) } while c.take(IMAPByteClass.space)
+            repeat { items.append(try c.keyword()) } while c.take(ByteClass.space)
             try c.close()
             return .status(mailbox, items: items)
         case "APPEND": return try append(&c)
@@ -121,19 +123,19 @@ public struct IMAPCommandParser: Sendable {
     /// id-params-list = "(" string SP nstring *(SP string SP nstring) ")" / nil. RFC 2971 §4
     private func id(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> [IMAPCommand.IDField]? {
         try c.space()
-        guard c.peek == IMAPByteClass.openParen else {
+        guard c.peek == ByteClass.openParen else {
             guard try c.keyword() == "NIL" else { throw IMAPCursor.fail("expected ( or NIL") }
             return nil
         }
         try c.open()
         var fields: [IMAPCommand.IDField] = []
-        if c.peek != IMAPByteClass.closeParen {
+        if c.peek != ByteClass.closeParen {
             repeat {
                 let key = try c.utf8(c.string())
                 try c.space()
                 let value = try c.nstring()
                 fields.append(.init(key, try value.map { bytes throws(IMAPSyntaxError) in try c.utf8(bytes) }))
-            } while c.take(IMAPByteClass.space)
+            } while c.take(ByteClass.space)
         }
         try c.close()
         return fields
@@ -144,8 +146,8 @@ public struct IMAPCommandParser: Sendable {
     private func authenticate(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> IMAPCommand.Kind {
         try c.space()
         let mechanism = try c.keyword()
-        guard c.take(IMAPByteClass.space) else { return .authenticate(mechanism: mechanism, initialResponse: nil) }
-        let response = try c.run("a base64 response") { IMAPByteClass.isAlpha($0) || IMAPByteClass.isDigit($0) || $0 == 0x2B || $0 == 0x2F || $0 == 0x3D }
+        guard c.take(ByteClass.space) else { return .authenticate(mechanism: mechanism, initialResponse: nil) }
+        let response = try c.run("a base64 response") { ByteClass.isAlpha($0) || ByteClass.isDigit($0) || $0 == 0x2B || $0 == 0x2F || $0 == 0x3D }
         guard response == [0x3D] || (response.count % 4 == 0 && !response.dropLast(2).contains(0x3D)) else {
             throw IMAPCursor.fail("initial response is not base64")
         }

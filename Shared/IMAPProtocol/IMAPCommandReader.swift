@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Frames the client's byte stream into complete commands: line pieces and the literals
 /// between them (RFC 9051 §4.3), without parsing them. Append bytes as they arrive, take
 /// events out until `next()` returns nil.
@@ -56,10 +58,7 @@ public struct IMAPCommandReader: Sendable {
     /// A streamed literal announced synchronizing: `.literalStart` follows the `+`.
     private var pendingStart: Int?
     private var mode = Mode.line
-    private var buffer: [UInt8] = []
-    private var start = 0
-    /// Where the LF search resumes: bytes before it hold no LF.
-    private var scanned = 0
+    private var buffer = LineBuffer()
     private var lines: [[UInt8]] = []
     private var literals: [[UInt8]] = []
     private var commandSize = 0
@@ -85,16 +84,7 @@ public struct IMAPCommandReader: Sendable {
 
     /// Adds received bytes.
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        if start > 0, start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0
-            scanned = 0
-        } else if start > 4096, start * 2 > buffer.count {
-            buffer.removeSubrange(0..<start)
-            scanned -= start
-            start = 0
-        }
-        buffer.append(contentsOf: bytes)
+        buffer.append(bytes)
     }
 
     /// The next event, nil when more bytes are needed.
@@ -102,27 +92,22 @@ public struct IMAPCommandReader: Sendable {
         while true {
             switch mode {
             case .literal(let size):
-                guard buffer.count - start >= size else { return nil }
-                literals.append(Array(buffer[start..<(start + size)]))
-                start += size
-                scanned = start
+                guard buffer.count >= size else { return nil }
+                literals.append(buffer.take(size))
                 mode = .line
             case .stream(let remaining):
                 if let size = pendingStart {
                     pendingStart = nil
                     return .literalStart(size: size)
                 }
-                let count = min(remaining, buffer.count - start)
+                let count = min(remaining, buffer.count)
                 guard count > 0 else { return nil }
-                let data = Array(buffer[start..<(start + count)])
-                start += count
-                scanned = start
+                let data = buffer.take(count)
                 mode = count == remaining ? .line : .stream(remaining - count)
                 return .literalData(data)
             case .skip(let remaining):
-                let count = min(remaining, buffer.count - start)
-                start += count
-                scanned = start
+                let count = min(remaining, buffer.count)
+                buffer.skip(count)
                 guard count == remaining else {
                     mode = .skip(remaining - count)
                     return nil
@@ -130,30 +115,23 @@ public struct IMAPCommandReader: Sendable {
                 mode = .line
             case .line:
                 if let event = nextLine() { return event }
-                if case .line = mode, !hasUnscannedBytes { return nil }
+                if case .line = mode, !buffer.hasUnscannedBytes { return nil }
             }
         }
     }
 
-    private var hasUnscannedBytes: Bool { scanned < buffer.count }
-
     /// Reads one line piece; returns an event, or nil to go on (or when more bytes are needed).
     private mutating func nextLine() -> Event? {
-        guard let lf = buffer[scanned...].firstIndex(of: IMAPByteClass.lf) else {
-            scanned = buffer.count
-            if droppingLine || buffer.count - start > maxLineLength - 1 { dropPartialLine() }
+        guard let (piece, _) = buffer.takeLine() else {  // a bare LF is tolerated
+            if droppingLine || buffer.count > maxLineLength - 1 { dropPartialLine() }
             return nil
         }
-        var end = lf
-        if end > start, buffer[end - 1] == IMAPByteClass.cr { end -= 1 }  // a bare LF is tolerated
-        let line = Array(buffer[start..<end])
-        start = lf + 1
-        scanned = start
+        let line = Array(piece)
         if droppingLine || line.count + 2 > maxLineLength {
             if !droppingLine { droppedTag = lines.first.flatMap(IMAPLiteralHeader.tag) ?? IMAPLiteralHeader.tag(of: line) }
             droppedTail = Array((droppedTail + line).suffix(32))
             // The CR may have been dropped with an earlier chunk.
-            if droppedTail.last == IMAPByteClass.cr { droppedTail.removeLast() }
+            if droppedTail.last == ByteClass.cr { droppedTail.removeLast() }
             let tag = droppedTag
             let alreadyDropping = droppingCommand
             droppingLine = false
@@ -207,11 +185,10 @@ public struct IMAPCommandReader: Sendable {
     private mutating func dropPartialLine() {
         if !droppingLine {
             droppingLine = true
-            droppedTag = lines.first.flatMap(IMAPLiteralHeader.tag) ?? IMAPLiteralHeader.tag(of: Array(buffer[start...].prefix(IMAPDefaults.tagLength + 1)))
+            droppedTag = lines.first.flatMap(IMAPLiteralHeader.tag) ?? IMAPLiteralHeader.tag(of: Array(buffer.unread.prefix(IMAPDefaults.tagLength + 1)))
         }
-        droppedTail = Array((droppedTail + buffer[start...]).suffix(32))
-        buffer.removeSubrange(start...)
-        scanned = start
+        droppedTail = Array((droppedTail + buffer.unread).suffix(32))
+        buffer.removeUnread()
     }
 
     private mutating func resetCommand() {
@@ -226,18 +203,16 @@ public struct IMAPCommandReader: Sendable {
     /// command. After STARTTLS they must be discarded: they arrived before TLS (the command
     /// injection class of bugs, RFC 9051 §11.1, CVE-2011-0411).
     public mutating func takeBuffered() -> [UInt8] {
-        let rest = droppingLine ? [] : Array(buffer[start...])
-        buffer.removeAll(keepingCapacity: true)
-        start = 0
-        scanned = 0
+        let rest = buffer.takeAll()
+        let kept = droppingLine ? [] : rest
         mode = .line
         droppingLine = false
         droppingCommand = false
         droppedTail = []
         resetCommand()
-        return rest
+        return kept
     }
 
     /// Whether bytes are waiting (a partial command, or a command not yet taken).
-    public var hasBufferedBytes: Bool { start < buffer.count || !lines.isEmpty || droppingLine }
+    public var hasBufferedBytes: Bool { !buffer.isEmpty || !lines.isEmpty || droppingLine }
 }

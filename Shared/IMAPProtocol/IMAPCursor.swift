@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Walks a framed command for the parsers: the line pieces and, where a line piece ends in a
 /// literal header, the literal that follows. Grammar rules shared by many commands live here
 /// (RFC 9051 §9); each throws `IMAPSyntaxError` with what it expected.
@@ -43,7 +45,7 @@ struct IMAPCursor {
     }
 
     /// SP: exactly one space. RFC 9051 §9
-    mutating func space() throws(IMAPSyntaxError) { try expect(IMAPByteClass.space) }
+    mutating func space() throws(IMAPSyntaxError) { try expect(ByteClass.space) }
 
     mutating func end() throws(IMAPSyntaxError) {
         guard atEnd else { throw Self.fail("unexpected text at the end of the command") }
@@ -51,13 +53,13 @@ struct IMAPCursor {
 
     /// "(" with the nesting cap. `IMAPDefaults.nestingDepth`
     mutating func open() throws(IMAPSyntaxError) {
-        try expect(IMAPByteClass.openParen)
+        try expect(ByteClass.openParen)
         depth += 1
         guard depth <= maxDepth else { throw IMAPSyntaxError(.tooDeep, "parentheses nested too deep") }
     }
 
     mutating func close() throws(IMAPSyntaxError) {
-        try expect(IMAPByteClass.closeParen)
+        try expect(ByteClass.closeParen)
         depth -= 1
     }
 
@@ -70,14 +72,14 @@ struct IMAPCursor {
     }
 
     /// atom = 1*ATOM-CHAR. RFC 9051 §9
-    mutating func atom() throws(IMAPSyntaxError) -> [UInt8] { try run("an atom", IMAPByteClass.isAtomChar) }
+    mutating func atom() throws(IMAPSyntaxError) -> [UInt8] { try run("an atom", ByteClass.isAtomChar) }
 
     /// An atom, upper-cased: command names and keywords are case-insensitive. RFC 9051 §9
-    mutating func keyword() throws(IMAPSyntaxError) -> String { IMAPByteClass.upperString(try atom()) }
+    mutating func keyword() throws(IMAPSyntaxError) -> String { ByteClass.upperString(try atom()) }
 
     /// number = 1*DIGIT, 32 bits. RFC 9051 §9
     mutating func number() throws(IMAPSyntaxError) -> UInt32 {
-        let digits = try run("a number", IMAPByteClass.isDigit)
+        let digits = try run("a number", ByteClass.isDigit)
         guard digits.count <= 10, let value = UInt32(String(decoding: digits, as: UTF8.self)) else {
             throw Self.fail("number out of range")
         }
@@ -96,7 +98,7 @@ struct IMAPCursor {
     /// digits; the "at least 1" of mod-sequence-value is a comment the parser does not
     /// enforce, as clients send `QRESYNC (v 0)` to ask for everything.
     mutating func number64() throws(IMAPSyntaxError) -> UInt64 {
-        let digits = try run("a number", IMAPByteClass.isDigit)
+        let digits = try run("a number", ByteClass.isDigit)
         guard digits.count <= 19, let value = Int64(String(decoding: digits, as: UTF8.self)) else {
             throw Self.fail("number out of range")
         }
@@ -104,7 +106,7 @@ struct IMAPCursor {
     }
 
     /// Whether the next byte is a digit.
-    var atDigit: Bool { peek.map(IMAPByteClass.isDigit) ?? false }
+    var atDigit: Bool { peek.map(ByteClass.isDigit) ?? false }
 
     /// The byte `offset` places after the next one, nil past the end of the line piece.
     func peek(ahead offset: Int) -> UInt8? { position + offset < line.count ? line[position + offset] : nil }
@@ -121,27 +123,27 @@ struct IMAPCursor {
     /// Keyword-like names that stop at `[`, `<` or any other non-name byte: FETCH items
     /// (`BODY.PEEK[`, `RFC822.SIZE`) and section texts (`HEADER.FIELDS.NOT`), upper-cased.
     mutating func itemName() throws(IMAPSyntaxError) -> String {
-        IMAPByteClass.upperString(try run("a name") { IMAPByteClass.isAlpha($0) || IMAPByteClass.isDigit($0) || $0 == 0x2E })
+        ByteClass.upperString(try run("a name") { ByteClass.isAlpha($0) || ByteClass.isDigit($0) || $0 == 0x2E })
     }
 
     /// quoted = DQUOTE *QUOTED-CHAR DQUOTE; QUOTED-CHAR = <any TEXT-CHAR except
     /// quoted-specials> / "\" quoted-specials / UTF8-2 / UTF8-3 / UTF8-4. RFC 9051 §9
     mutating func quoted() throws(IMAPSyntaxError) -> [UInt8] {
-        try expect(IMAPByteClass.quote)
+        try expect(ByteClass.quote)
         var out: [UInt8] = []
         while let b = peek {
             position += 1
             switch b {
-            case IMAPByteClass.quote: return out
-            case IMAPByteClass.backslash:
+            case ByteClass.quote: return out
+            case ByteClass.backslash:
                 // "\" quoted-specials: only \" and \\ are escapes. RFC 9051 §9
-                guard let escaped = peek, escaped == IMAPByteClass.quote || escaped == IMAPByteClass.backslash else {
+                guard let escaped = peek, escaped == ByteClass.quote || escaped == ByteClass.backslash else {
                     throw Self.fail("bad escape in quoted string")
                 }
                 position += 1
                 out.append(escaped)
             default:
-                guard IMAPByteClass.isQuotable(b) else { throw Self.fail("control character in quoted string") }
+                guard ByteClass.isQuotable(b) else { throw Self.fail("control character in quoted string") }
                 out.append(b)
             }
         }
@@ -165,33 +167,33 @@ struct IMAPCursor {
 
     /// At `{` or `~{`: a literal starts here (`~` alone is an atom character).
     var atLiteral: Bool {
-        peek == IMAPByteClass.openBrace
-            || (peek == IMAPByteClass.tilde && position + 1 < line.count && line[position + 1] == IMAPByteClass.openBrace)
+        peek == ByteClass.openBrace
+            || (peek == ByteClass.tilde && position + 1 < line.count && line[position + 1] == ByteClass.openBrace)
     }
 
     /// string = quoted / literal. RFC 9051 §9
     mutating func string() throws(IMAPSyntaxError) -> [UInt8] {
-        if peek == IMAPByteClass.quote { return try quoted() }
+        if peek == ByteClass.quote { return try quoted() }
         return try literal().data
     }
 
     /// astring = 1*ASTRING-CHAR / string. RFC 9051 §9
     mutating func astring() throws(IMAPSyntaxError) -> [UInt8] {
-        if peek == IMAPByteClass.quote || atLiteral { return try string() }
-        return try run("an astring", IMAPByteClass.isAstringChar)
+        if peek == ByteClass.quote || atLiteral { return try string() }
+        return try run("an astring", ByteClass.isAstringChar)
     }
 
     /// nstring = string / nil; nil = "NIL". RFC 9051 §9
     mutating func nstring() throws(IMAPSyntaxError) -> [UInt8]? {
-        if peek == IMAPByteClass.quote || atLiteral { return try string() }
+        if peek == ByteClass.quote || atLiteral { return try string() }
         guard try keyword() == "NIL" else { throw Self.fail("expected a string or NIL") }
         return nil
     }
 
     /// list-mailbox = 1*list-char / string. RFC 9051 §9
     mutating func listMailbox() throws(IMAPSyntaxError) -> [UInt8] {
-        if peek == IMAPByteClass.quote || atLiteral { return try string() }
-        return try run("a mailbox pattern", IMAPByteClass.isListChar)
+        if peek == ByteClass.quote || atLiteral { return try string() }
+        return try run("a mailbox pattern", ByteClass.isListChar)
     }
 
     /// A string that must be UTF-8 (RFC 9051 §4.3 for IMAP4rev2 strings).

@@ -1,3 +1,6 @@
+import InternetMessage
+import LineFraming
+
 /// A calendar date as SEARCH BEFORE/ON/SINCE and their SENT variants take it. RFC 9051 §9.
 ///
 /// ```
@@ -26,13 +29,7 @@ public struct IMAPDate: Sendable, Hashable, CustomStringConvertible {
         self.day = day
     }
 
-    static func days(inMonth month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
+    static func days(inMonth month: Int, year: Int) -> Int { MessageDate.days(inMonth: month, year: year) }
 
     static func monthName(_ month: Int) -> String {
         let name = months[month - 1]
@@ -55,7 +52,7 @@ extension IMAPCursor {
     mutating func digits(_ count: Int, atMost: Bool = false) throws(IMAPSyntaxError) -> Int {
         var value = 0
         var taken = 0
-        while taken < count, let b = peek, IMAPByteClass.isDigit(b) {
+        while taken < count, let b = peek, ByteClass.isDigit(b) {
             value = value * 10 + Int(b - 0x30)
             taken += 1
             _ = take(b)
@@ -68,7 +65,7 @@ extension IMAPCursor {
     mutating func month() throws(IMAPSyntaxError) -> Int {
         var name: [UInt8] = []
         for _ in 0..<3 {
-            guard let b = peek, IMAPByteClass.isAlpha(b) else { break }
+            guard let b = peek, ByteClass.isAlpha(b) else { break }
             _ = take(b)
             name.append(b | 0x20)
         }
@@ -80,13 +77,13 @@ extension IMAPCursor {
 
     /// date = date-text / DQUOTE date-text DQUOTE. RFC 9051 §9
     mutating func date() throws(IMAPSyntaxError) -> IMAPDate {
-        let quoted = take(IMAPByteClass.quote)
+        let quoted = take(ByteClass.quote)
         let day = try digits(2, atMost: true)
-        try expect(IMAPByteClass.minus)
+        try expect(ByteClass.hyphen)
         let month = try month()
-        try expect(IMAPByteClass.minus)
+        try expect(ByteClass.hyphen)
         let year = try digits(4)
-        if quoted { try expect(IMAPByteClass.quote) }
+        if quoted { try expect(ByteClass.quote) }
         guard let date = IMAPDate(year: year, month: month, day: day) else { throw Self.fail("no such date") }
         return date
     }

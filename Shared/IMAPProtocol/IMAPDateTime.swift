@@ -1,3 +1,5 @@
+import LineFraming
+
 /// An internal date as APPEND takes it: a date, a time and a zone offset. RFC 9051 §9.
 ///
 /// ```
@@ -43,23 +45,23 @@ public struct IMAPDateTime: Sendable, Hashable, CustomStringConvertible {
 extension IMAPCursor {
     /// date-time. RFC 9051 §9
     mutating func dateTime() throws(IMAPSyntaxError) -> IMAPDateTime {
-        try expect(IMAPByteClass.quote)
-        let day = take(IMAPByteClass.space) ? try digits(1) : try digits(2)  // date-day-fixed
-        try expect(IMAPByteClass.minus)
+        try expect(ByteClass.quote)
+        let day = take(ByteClass.space) ? try digits(1) : try digits(2)  // date-day-fixed
+        try expect(ByteClass.hyphen)
         let month = try month()
-        try expect(IMAPByteClass.minus)
+        try expect(ByteClass.hyphen)
         let year = try digits(4)
         try space()
         let hour = try digits(2)
-        try expect(IMAPByteClass.colon)
+        try expect(ByteClass.colon)
         let minute = try digits(2)
-        try expect(IMAPByteClass.colon)
+        try expect(ByteClass.colon)
         let second = try digits(2)
         try space()
         let sign: Int
-        if take(IMAPByteClass.plus) { sign = 1 } else { try expect(IMAPByteClass.minus); sign = -1 }
+        if take(ByteClass.plus) { sign = 1 } else { try expect(ByteClass.hyphen); sign = -1 }
         let zone = try digits(4)
-        try expect(IMAPByteClass.quote)
+        try expect(ByteClass.quote)
         guard zone % 100 < 60, let date = IMAPDate(year: year, month: month, day: day),
             let value = IMAPDateTime(date: date, hour: hour, minute: minute, second: second, zoneMinutes: sign * (zone / 100 * 60 + zone % 100))
         else { throw Self.fail("no such date-time") }

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// One complete command as `IMAPCommandReader` framed it: its line pieces and the literals
 /// between them, not yet parsed. `lines.count == literals.count + 1`; every line but the last
 /// ends with the literal header (`{5}`, `{5+}`, `~{5}`) of the literal that follows it.
@@ -30,7 +32,7 @@ public struct IMAPFramedCommand: Sendable, Hashable {
     public var wire: [UInt8] {
         var out: [UInt8] = []
         for (index, line) in lines.enumerated() {
-            out += line + [IMAPByteClass.cr, IMAPByteClass.lf]
+            out += line + [ByteClass.cr, ByteClass.lf]
             if index < literals.count { out += literals[index] }
         }
         return out

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The header that announces a literal at the end of a line piece: how many octets follow
 /// the CRLF, whether the client waits for `+` first, and whether they may hold NUL.
 ///
@@ -30,20 +32,20 @@ public struct IMAPLiteralHeader: Sendable, Hashable {
     /// The header ending `line`, or nil if the line does not end in one.
     public static func atEnd<C: BidirectionalCollection>(of line: C) -> IMAPLiteralHeader?
     where C.Element == UInt8, C.Index == Int {
-        guard var index = line.indices.last, line[index] == IMAPByteClass.closeBrace else { return nil }
+        guard var index = line.indices.last, line[index] == ByteClass.closeBrace else { return nil }
         var synchronizing = true
-        if index > line.startIndex, line[index - 1] == IMAPByteClass.plus {  // RFC 7888 §3
+        if index > line.startIndex, line[index - 1] == ByteClass.plus {  // RFC 7888 §3
             synchronizing = false
             index -= 1
         }
         var digits = 0
         var value = 0
         var overflow = false
-        while index > line.startIndex, IMAPByteClass.isDigit(line[index - 1]) {
+        while index > line.startIndex, ByteClass.isDigit(line[index - 1]) {
             index -= 1
             digits += 1
         }
-        guard digits > 0, index > line.startIndex, line[index - 1] == IMAPByteClass.openBrace else { return nil }
+        guard digits > 0, index > line.startIndex, line[index - 1] == ByteClass.openBrace else { return nil }
         for b in line[index..<(index + digits)] {
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
             let (s, o2) = m.addingReportingOverflow(Int(b - 0x30))
@@ -51,7 +53,7 @@ public struct IMAPLiteralHeader: Sendable, Hashable {
             value = s
         }
         var start = index - 1
-        let binary = start > line.startIndex && line[start - 1] == IMAPByteClass.tilde  // RFC 3516 §4.2
+        let binary = start > line.startIndex && line[start - 1] == ByteClass.tilde  // RFC 3516 §4.2
         if binary { start -= 1 }
         return IMAPLiteralHeader(size: overflow ? Int.max : value, synchronizing: synchronizing, binary: binary, start: start)
     }
@@ -63,8 +65,8 @@ public struct IMAPLiteralHeader: Sendable, Hashable {
 
     /// The tag at the start of a command line, if it is one. RFC 9051 §9 `tag`.
     static func tag(of line: [UInt8]) -> String? {
-        let end = line.firstIndex(of: IMAPByteClass.space) ?? line.endIndex
-        guard end > 0, end <= IMAPDefaults.tagLength, line[..<end].allSatisfy(IMAPByteClass.isTagChar) else { return nil }
+        let end = line.firstIndex(of: ByteClass.space) ?? line.endIndex
+        guard end > 0, end <= IMAPDefaults.tagLength, line[..<end].allSatisfy(ByteClass.isTagChar) else { return nil }
         return String(decoding: line[..<end], as: UTF8.self)
     }
 }

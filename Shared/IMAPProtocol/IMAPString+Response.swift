@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Strings as a server sends them. RFC 9051 §4.3, RFC 3501 §4.3, RFC 6855 §3.
 ///
 /// ```
@@ -15,7 +17,7 @@ extension IMAPString {
     public static func responseString(_ bytes: [UInt8], utf8Enabled: Bool) -> [UInt8] {
         let bytes = bytes.contains(0) ? bytes.filter { $0 != 0 } : bytes
         if utf8Enabled { return string(bytes) }
-        if bytes.count <= maxQuotedLength, bytes.allSatisfy({ $0 < 0x80 && $0 != IMAPByteClass.cr && $0 != IMAPByteClass.lf }) {
+        if bytes.count <= maxQuotedLength, bytes.allSatisfy({ $0 < 0x80 && $0 != ByteClass.cr && $0 != ByteClass.lf }) {
             return quoted(bytes)
         }
         return literal(bytes)

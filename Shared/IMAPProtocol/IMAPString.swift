@@ -1,3 +1,5 @@
+import LineFraming
+
 /// How a value is sent as an IMAP string: atom, quoted string or literal, whichever the
 /// grammar allows and the value fits. RFC 9051 §4.3.
 ///
@@ -15,14 +17,14 @@ public enum IMAPString {
 
     /// As an atom when every byte is an ASTRING-CHAR, else as `string`. RFC 9051 §9
     public static func astring(_ bytes: [UInt8], style: IMAPLiteralStyle = .synchronizing) -> [UInt8] {
-        if !bytes.isEmpty, bytes.count <= maxQuotedLength, bytes.allSatisfy(IMAPByteClass.isAstringChar) { return bytes }
+        if !bytes.isEmpty, bytes.count <= maxQuotedLength, bytes.allSatisfy(ByteClass.isAstringChar) { return bytes }
         return string(bytes, style: style)
     }
 
     /// As a quoted string when it can be one (no CR, LF, NUL; valid UTF-8), else a literal.
     /// RFC 9051 §4.3
     public static func string(_ bytes: [UInt8], style: IMAPLiteralStyle = .synchronizing) -> [UInt8] {
-        if bytes.count <= maxQuotedLength, bytes.allSatisfy({ IMAPByteClass.isQuotable($0) || $0 == IMAPByteClass.quote || $0 == IMAPByteClass.backslash }),
+        if bytes.count <= maxQuotedLength, bytes.allSatisfy({ ByteClass.isQuotable($0) || $0 == ByteClass.quote || $0 == ByteClass.backslash }),
             bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil
         {
             return quoted(bytes)
@@ -38,19 +40,19 @@ public enum IMAPString {
 
     /// DQUOTE *QUOTED-CHAR DQUOTE, escaping `"` and `\`. RFC 9051 §9
     public static func quoted(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [IMAPByteClass.quote]
+        var out: [UInt8] = [ByteClass.quote]
         for b in bytes {
-            if b == IMAPByteClass.quote || b == IMAPByteClass.backslash { out.append(IMAPByteClass.backslash) }
+            if b == ByteClass.quote || b == ByteClass.backslash { out.append(ByteClass.backslash) }
             out.append(b)
         }
-        out.append(IMAPByteClass.quote)
+        out.append(ByteClass.quote)
         return out
     }
 
     /// `{n}` CRLF data (or `{n+}`, `~{n}`). RFC 9051 §4.3, RFC 7888 §3, RFC 3516 §4.2
     public static func literal(_ bytes: [UInt8], style: IMAPLiteralStyle = .synchronizing, binary: Bool = false) -> [UInt8] {
         IMAPLiteralHeader(size: bytes.count, synchronizing: style == .synchronizing, binary: binary).encoded
-            + [IMAPByteClass.cr, IMAPByteClass.lf] + bytes
+            + [ByteClass.cr, ByteClass.lf] + bytes
     }
 }
 

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Response codes as sent inside `[` `]`. RFC 9051 §7.1, RFC 3501 §7.1, RFC 4315 §3,
 /// RFC 5530 §3, RFC 7162 §3.1–3.2, RFC 5182 §2.4, RFC 3516 §4.3, RFC 5465 §5.
 ///
@@ -76,9 +78,9 @@ extension ResponseCode {
     /// `charset = atom / quoted`: quoted when it is not an atom (or not ASCII).
     private static func charset(_ name: String) -> String {
         let bytes = Array(name.utf8)
-        if !bytes.isEmpty, bytes.allSatisfy(IMAPByteClass.isAtomChar) { return name }
+        if !bytes.isEmpty, bytes.allSatisfy(ByteClass.isAtomChar) { return name }
         // 7-bit QUOTED-CHARs only: a code sits on the status line (RFC 3501 §9).
-        let printable = bytes.filter { $0 > 0 && $0 < 0x80 && $0 != IMAPByteClass.cr && $0 != IMAPByteClass.lf }
+        let printable = bytes.filter { $0 > 0 && $0 < 0x80 && $0 != ByteClass.cr && $0 != ByteClass.lf }
         return String(decoding: IMAPString.quoted(printable), as: UTF8.self)
     }
 }

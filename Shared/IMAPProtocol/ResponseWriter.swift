@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Accumulates the bytes of one server response: the small vocabulary every response
 /// encoder shares (atoms, numbers, NIL, parentheses, strings, literals). RFC 9051 §9.
 ///
@@ -20,10 +22,10 @@ struct ResponseWriter {
     mutating func atom(_ text: String) { bytes.append(contentsOf: text.utf8) }
     mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
     mutating func number(_ value: some BinaryInteger) { atom(String(value)) }
-    mutating func space() { bytes.append(IMAPByteClass.space) }
-    mutating func open() { bytes.append(IMAPByteClass.openParen) }
-    mutating func close() { bytes.append(IMAPByteClass.closeParen) }
-    mutating func crlf() { bytes.append(contentsOf: [IMAPByteClass.cr, IMAPByteClass.lf]) }
+    mutating func space() { bytes.append(ByteClass.space) }
+    mutating func open() { bytes.append(ByteClass.openParen) }
+    mutating func close() { bytes.append(ByteClass.closeParen) }
+    mutating func crlf() { bytes.append(contentsOf: [ByteClass.cr, ByteClass.lf]) }
     /// `nil = "NIL"`. RFC 9051 §9
     mutating func nilAtom() { atom("NIL") }
 
@@ -59,7 +61,7 @@ struct ResponseWriter {
     mutating func text(_ text: String) {
         for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0x00, 0x0A, 0x0D: bytes.append(IMAPByteClass.space)
+            case 0x00, 0x0A, 0x0D: bytes.append(ByteClass.space)
             case 0x01..<0x80: bytes.append(UInt8(scalar.value))
             default:
                 if utf8Enabled { bytes.append(contentsOf: String(scalar).utf8) } else { bytes.append(0x3F) }

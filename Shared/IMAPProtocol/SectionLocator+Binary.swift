@@ -1,4 +1,5 @@
 import InternetMessage
+import LineFraming
 
 /// BINARY and BINARY.SIZE: a part's content with its Content-Transfer-Encoding removed.
 /// RFC 3516 §4.2, RFC 9051 §6.4.5.
@@ -35,7 +36,7 @@ extension SectionLocator {
     public static func decode(_ body: some Collection<UInt8>, encoding: String) throws(UnknownTransferEncoding) -> [UInt8] {
         // A case-insensitive token (RFC 2045 §6.1); whitespace around it is not part of it.
         let token = encoding.utf8.filter { $0 > 0x20 }
-        let name = String(decoding: token.map { IMAPByteClass.isAlpha($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let name = String(decoding: token.map { ByteClass.isAlpha($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
         guard knownTransferEncodings.contains(name) else { throw UnknownTransferEncoding(encoding: encoding) }
         return TransferEncoding.decode(ArraySlice(body), encoding: name)
     }

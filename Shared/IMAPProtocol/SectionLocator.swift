@@ -1,4 +1,5 @@
 import InternetMessage
+import LineFraming
 
 /// What a FETCH BODY[section] returns, as byte ranges of the stored message, so the server
 /// reads only those bytes. RFC 9051 §6.4.5.
@@ -82,34 +83,34 @@ public enum SectionLocator {
     /// ends with, even when no field matches. Reading stops at the header's blank line.
     public static func filterHeader(_ header: some Collection<UInt8>, names: [String], exclude: Bool) -> [UInt8] {
         let bytes = Array(header)
-        let wanted = Set(names.map { IMAPByteClass.upperString($0.utf8) })
+        let wanted = Set(names.map { ByteClass.upperString($0.utf8) })
         var out: [UInt8] = []
         var keeping = false
         var start = 0
         while start < bytes.count {
             var end = start
-            while end < bytes.count, bytes[end] != IMAPByteClass.lf { end += 1 }
+            while end < bytes.count, bytes[end] != ByteClass.lf { end += 1 }
             let next = min(end + 1, bytes.count)
             let line = bytes[start..<next]
-            if line.first == IMAPByteClass.lf || (line.first == IMAPByteClass.cr && line.count > 1 && line[start + 1] == IMAPByteClass.lf) {
+            if line.first == ByteClass.lf || (line.first == ByteClass.cr && line.count > 1 && line[start + 1] == ByteClass.lf) {
                 break  // the blank line that ends the header
             }
-            if line.first == IMAPByteClass.space || line.first == 0x09 {
+            if line.first == ByteClass.space || line.first == 0x09 {
                 // RFC 5322 §2.2.3: a continuation line belongs to the field above it.
             } else if let colon = line.firstIndex(of: 0x3A) {
                 var nameEnd = colon  // obs-optional allows WSP before the colon (RFC 5322 §4.5)
-                while nameEnd > start, bytes[nameEnd - 1] == IMAPByteClass.space || bytes[nameEnd - 1] == 0x09 { nameEnd -= 1 }
-                keeping = wanted.contains(IMAPByteClass.upperString(bytes[start..<nameEnd])) != exclude
+                while nameEnd > start, bytes[nameEnd - 1] == ByteClass.space || bytes[nameEnd - 1] == 0x09 { nameEnd -= 1 }
+                keeping = wanted.contains(ByteClass.upperString(bytes[start..<nameEnd])) != exclude
             } else {
                 keeping = false  // not a field: never copied
             }
             if keeping {
                 out += line
-                if line.last != IMAPByteClass.lf { out += [IMAPByteClass.cr, IMAPByteClass.lf] }
+                if line.last != ByteClass.lf { out += [ByteClass.cr, ByteClass.lf] }
             }
             start = next
         }
-        out += [IMAPByteClass.cr, IMAPByteClass.lf]
+        out += [ByteClass.cr, ByteClass.lf]
         return out
     }
 

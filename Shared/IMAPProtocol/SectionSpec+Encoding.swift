@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Section names as a FETCH response repeats them. RFC 9051 §7.5.2, §9; RFC 3516 §4.2.
 ///
 /// ```
@@ -15,7 +17,7 @@
 extension SectionSpec {
     /// `[1.2.HEADER.FIELDS (SUBJECT FROM)]`, `[]`, `[2.MIME]`.
     public var encoded: [UInt8] {
-        var out: [UInt8] = [IMAPByteClass.openBracket]
+        var out: [UInt8] = [ByteClass.openBracket]
         out += Array(part.map(String.init).joined(separator: ".").utf8)
         if let text {
             if !part.isEmpty { out.append(0x2E) }
@@ -27,7 +29,7 @@ extension SectionSpec {
             case .headerFieldsNot(let names): out += Array("HEADER.FIELDS.NOT ".utf8) + Self.headerList(names)
             }
         }
-        out.append(IMAPByteClass.closeBracket)
+        out.append(ByteClass.closeBracket)
         return out
     }
 
@@ -37,12 +39,12 @@ extension SectionSpec {
     }
 
     static func headerList(_ names: [String]) -> [UInt8] {
-        var out: [UInt8] = [IMAPByteClass.openParen]
+        var out: [UInt8] = [ByteClass.openParen]
         for (index, name) in names.enumerated() {
-            if index > 0 { out.append(IMAPByteClass.space) }
+            if index > 0 { out.append(ByteClass.space) }
             out += IMAPString.astring(Array(name.utf8))
         }
-        out.append(IMAPByteClass.closeParen)
+        out.append(ByteClass.closeParen)
         return out
     }
 }

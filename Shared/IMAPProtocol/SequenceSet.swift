@@ -1,3 +1,5 @@
+import LineFraming
+
 /// A set of message sequence numbers or UIDs, with `*` for the largest in use (RFC 9051
 /// §6.4.1) and `$` for the result of the last SEARCH ... SAVE (RFC 5182 §2.1).
 ///
@@ -54,7 +56,7 @@ public enum SequenceSet: Sendable, Hashable, CustomStringConvertible {
             if case .number(let v) = n { return String(v) }
             return "*"
         }
-        guard case .ranges(let ranges) = self else { return [IMAPByteClass.dollar] }
+        guard case .ranges(let ranges) = self else { return [ByteClass.dollar] }
         return Array(ranges.map { $0.first == $0.last ? number($0.first) : "\(number($0.first)):\(number($0.last))" }
             .joined(separator: ",").utf8)
     }
@@ -63,19 +65,19 @@ public enum SequenceSet: Sendable, Hashable, CustomStringConvertible {
 extension IMAPCursor {
     /// seq-number = nz-number / "*". RFC 9051 §9
     mutating func sequenceNumber() throws(IMAPSyntaxError) -> SequenceSet.Number {
-        if take(IMAPByteClass.star) { return .largest }
+        if take(ByteClass.star) { return .largest }
         return .number(try nzNumber())
     }
 
     /// sequence-set, or "$". RFC 9051 §9, RFC 5182 §3
     mutating func sequenceSet() throws(IMAPSyntaxError) -> SequenceSet {
-        if take(IMAPByteClass.dollar) { return .lastCommand }  // RFC 5182 §2.1
+        if take(ByteClass.dollar) { return .lastCommand }  // RFC 5182 §2.1
         var ranges: [SequenceSet.SequenceRange] = []
         repeat {
             let first = try sequenceNumber()
-            let last = take(IMAPByteClass.colon) ? try sequenceNumber() : first
+            let last = take(ByteClass.colon) ? try sequenceNumber() : first
             ranges.append(.init(first, last))
-        } while take(IMAPByteClass.comma)
+        } while take(ByteClass.comma)
         return .ranges(ranges)
     }
 }

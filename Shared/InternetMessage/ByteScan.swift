@@ -1,20 +1,15 @@
 import Foundation
+import LineFraming
 
 /// Byte-level helpers shared by the header and multipart scanners.
 ///
 /// They work on an `UnsafeBufferPointer` the parser holds for the duration of one
 /// `parse`, and every search is bounded by an explicit `to:`, so no scanner can
 /// read outside the range it was given.
+/// The bytes they look for are `LineFraming.ByteClass`'s.
 enum ByteScan {
-    static let cr: UInt8 = 0x0D
-    static let lf: UInt8 = 0x0A
-    static let space: UInt8 = 0x20
-    static let tab: UInt8 = 0x09
-    static let colon: UInt8 = 0x3A
-    static let dash: UInt8 = 0x2D
-
     @inline(__always)
-    static func isWSP(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+    static func isWSP(_ byte: UInt8) -> Bool { byte == ByteClass.space || byte == ByteClass.tab }
 
     /// The index of the first `byte` in `buffer[from..<to]`, using memchr.
     static func index(
@@ -33,7 +28,7 @@ enum ByteScan {
         var count = 0
         var position = range.offset
         let end = min(range.end, buffer.count)
-        while let found = index(of: lf, in: buffer, from: position, to: end) {
+        while let found = index(of: ByteClass.lf, in: buffer, from: position, to: end) {
             count += 1
             position = found + 1
         }
@@ -59,6 +54,6 @@ enum ByteScan {
 
     @inline(__always)
     static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == space || byte == tab || byte == cr || byte == lf
+        byte == ByteClass.space || byte == ByteClass.tab || byte == ByteClass.cr || byte == ByteClass.lf
     }
 }

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Splits a header block from its body and collects the fields (RFC 5322 §2.2, §3.5).
 ///
 /// Tolerates what real mail contains: bare LF line ends, obsolete whitespace before
@@ -41,10 +43,10 @@ struct HeaderParser {
         }
 
         while position < end {
-            let lineFeed = ByteScan.index(of: ByteScan.lf, in: buffer, from: position, to: end)
+            let lineFeed = ByteScan.index(of: ByteClass.lf, in: buffer, from: position, to: end)
             let next = lineFeed.map { $0 + 1 } ?? end
             var contentEnd = lineFeed ?? end
-            if contentEnd > position && buffer[contentEnd - 1] == ByteScan.cr { contentEnd -= 1 }
+            if contentEnd > position && buffer[contentEnd - 1] == ByteClass.cr { contentEnd -= 1 }
 
             if contentEnd == position {
                 // RFC 5322 §2.1: the first empty line ends the header section.
@@ -85,7 +87,7 @@ struct HeaderParser {
     private func fieldName(
         _ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int
     ) -> (name: String, valueStart: Int)? {
-        guard let colon = ByteScan.index(of: ByteScan.colon, in: buffer, from: from, to: to)
+        guard let colon = ByteScan.index(of: ByteClass.colon, in: buffer, from: from, to: to)
         else { return nil }
         var nameEnd = colon
         while nameEnd > from && ByteScan.isWSP(buffer[nameEnd - 1]) { nameEnd -= 1 }
@@ -93,7 +95,7 @@ struct HeaderParser {
         for index in from..<nameEnd {
             let byte = buffer[index]
             // ftext is %d33-57 / %d59-126; accept 8-bit too, refuse controls and WSP.
-            if byte <= ByteScan.space || byte == 0x7F { return nil }
+            if byte <= ByteClass.space || byte == 0x7F { return nil }
         }
         let name = String(decoding: UnsafeBufferPointer(rebasing: buffer[from..<nameEnd]), as: UTF8.self)
         return (name, colon + 1)

@@ -20,7 +20,34 @@ public enum MessageDate {
         case minus
     }
 
+    /// A date-time's fields as written, before its zone is applied: what IMAP SEARCH's
+    /// SENTBEFORE/SENTON/SENTSINCE compare (RFC 9051 §6.4.4, "disregarding time and
+    /// timezone").
+    public struct Fields: Sendable, Hashable {
+        public var year: Int
+        public var month: Int
+        public var day: Int
+        public var hour: Int
+        public var minute: Int
+        public var second: Int
+        /// Seconds east of Greenwich: `-0800` is -28800.
+        public var zoneOffset: Int
+
+        /// The day written, counted from 1970-01-01 (negative before).
+        public var daysSince1970: Int { MessageDate.daysSince1970(year: year, month: month, day: day) }
+
+        /// The instant, in seconds since 1970, the zone taken into account.
+        public var secondsSince1970: Int {
+            daysSince1970 * 86_400 + hour * 3_600 + minute * 60 + second - zoneOffset
+        }
+    }
+
     public static func parse(_ s: String) -> Date? {
+        fields(s).map { Date(timeIntervalSince1970: TimeInterval($0.secondsSince1970)) }
+    }
+
+    /// The fields of a date-time, nil where `parse` gives nil.
+    public static func fields(_ s: String) -> Fields? {
         let tokens = tokenize(s)
         var index = 0
         func peek() -> Token? { index < tokens.count ? tokens[index] : nil }
@@ -91,12 +118,10 @@ public enum MessageDate {
         }
 
         guard (1...9999).contains(year0), (1...12).contains(month0),
-            day0 >= 1, day0 <= daysIn(month: month0, year: year0),
+            day0 >= 1, day0 <= days(inMonth: month0, year: year0),
             (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
-        let days = daysFromCivil(year: year0, month: month0, day: day0)
-        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
+        return Fields(year: year0, month: month0, day: day0, hour: hour, minute: minute, second: second, zoneOffset: offset)
     }
 
     private static func skipMinus(_ index: inout Int, _ tokens: [Token]) {
@@ -178,7 +203,8 @@ public enum MessageDate {
         return hours * 3600
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
+    /// The days in a month of the proleptic Gregorian calendar.
+    public static func days(inMonth month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -187,7 +213,8 @@ public enum MessageDate {
     }
 
     /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    /// IMAP SEARCH counts its days with it too.
+    public static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Finds the body parts of a multipart entity (RFC 2046 §5.1.1).
 ///
 /// ```
@@ -24,7 +26,7 @@ struct MultipartScanner {
         var partStart: Int?
         var lineStart = start
         while lineStart < end {
-            let lineFeed = ByteScan.index(of: ByteScan.lf, in: buffer, from: lineStart, to: end)
+            let lineFeed = ByteScan.index(of: ByteClass.lf, in: buffer, from: lineStart, to: end)
             let lineEnd = lineFeed ?? end
             let next = lineFeed.map { $0 + 1 } ?? end
             if let isClose = delimiter(buffer, from: lineStart, to: lineEnd) {
@@ -33,7 +35,7 @@ struct MultipartScanner {
                     var partEnd = lineStart
                     if partEnd > start {
                         partEnd -= 1
-                        if partEnd > start && buffer[partEnd - 1] == ByteScan.cr { partEnd -= 1 }
+                        if partEnd > start && buffer[partEnd - 1] == ByteClass.cr { partEnd -= 1 }
                     }
                     parts.append(ByteRange(from: open, to: max(open, partEnd)))
                 }
@@ -54,19 +56,19 @@ struct MultipartScanner {
     /// nil if not, else whether it is the close delimiter.
     private func delimiter(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool? {
         let count = boundary.count
-        guard to - from >= count + 2, buffer[from] == ByteScan.dash, buffer[from + 1] == ByteScan.dash
+        guard to - from >= count + 2, buffer[from] == ByteClass.hyphen, buffer[from + 1] == ByteClass.hyphen
         else { return nil }
         for offset in 0..<count where buffer[from + 2 + offset] != boundary[offset] { return nil }
         var position = from + 2 + count
         var isClose = false
-        if position + 1 < to, buffer[position] == ByteScan.dash, buffer[position + 1] == ByteScan.dash {
+        if position + 1 < to, buffer[position] == ByteClass.hyphen, buffer[position + 1] == ByteClass.hyphen {
             isClose = true
             position += 2
         }
         // RFC 2046 §5.1.1 transport-padding: linear whitespace up to the line break.
         while position < to {
             let byte = buffer[position]
-            guard byte == ByteScan.space || byte == ByteScan.tab || byte == ByteScan.cr else { return nil }
+            guard byte == ByteClass.space || byte == ByteClass.tab || byte == ByteClass.cr else { return nil }
             position += 1
         }
         return isClose

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Content-Transfer-Encoding decoders (RFC 2045 §6), tolerant of real-world damage.
 ///
 /// Both decoders accept any input and never fail: what cannot be decoded is
@@ -87,11 +89,11 @@ public enum TransferEncoding {
                     index = probe
                     continue
                 }
-                if input[probe] == ByteScan.lf {
+                if input[probe] == ByteClass.lf {
                     index = probe + 1
                     continue
                 }
-                if input[probe] == ByteScan.cr, probe + 1 < input.count, input[probe + 1] == ByteScan.lf {
+                if input[probe] == ByteClass.cr, probe + 1 < input.count, input[probe + 1] == ByteClass.lf {
                     index = probe + 2
                     continue
                 }
@@ -102,8 +104,8 @@ public enum TransferEncoding {
                 var probe = index
                 while probe < input.count, ByteScan.isWSP(input[probe]) { probe += 1 }
                 let atLineEnd =
-                    probe == input.count || input[probe] == ByteScan.lf
-                    || (input[probe] == ByteScan.cr && probe + 1 < input.count && input[probe + 1] == ByteScan.lf)
+                    probe == input.count || input[probe] == ByteClass.lf
+                    || (input[probe] == ByteClass.cr && probe + 1 < input.count && input[probe + 1] == ByteClass.lf)
                 if !atLineEnd { output.append(contentsOf: input[index..<probe]) }
                 index = probe
             } else {

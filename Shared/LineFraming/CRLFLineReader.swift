@@ -24,10 +24,7 @@ public struct CRLFLineReader: Sendable {
     public var maxLineLength: Int {
         didSet { maxLineLength = max(3, maxLineLength) }
     }
-    private var buffer: [UInt8] = []
-    private var start = 0
-    /// Where the LF search resumes: bytes before it hold no LF.
-    private var scanned = 0
+    private var buffer = LineBuffer()
     /// Whether the current line is over the limit and being discarded.
     private var discarding = false
 
@@ -37,55 +34,35 @@ public struct CRLFLineReader: Sendable {
 
     /// Adds received bytes.
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        if start > 0, start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0
-            scanned = 0
-        } else if start > 4096, start * 2 > buffer.count {
-            buffer.removeSubrange(0..<start)
-            scanned -= start
-            start = 0
-        }
-        buffer.append(contentsOf: bytes)
+        buffer.append(bytes)
     }
 
     /// The next event, nil when more bytes are needed.
     public mutating func next() -> Event? {
-        guard let lf = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) else {
-            scanned = buffer.count
+        guard let (line, bareLF) = buffer.takeLine() else {
             // Content plus a possible CR already exceeds the limit: drop it now.
-            if buffer.count - start > maxLineLength - 1 {
+            if buffer.count > maxLineLength - 1 {
                 discarding = true
-                buffer.removeSubrange(start...)
-                scanned = start
+                buffer.removeUnread()
             }
             return nil
         }
-        var end = lf
-        let bareLF = !(end > start && buffer[end - 1] == UInt8(ascii: "\r"))
-        if !bareLF { end -= 1 }
-        let line = Array(buffer[start..<end])
-        start = lf + 1
-        scanned = start
         if discarding || line.count + 2 > maxLineLength {  // the limit counts CRLF
             discarding = false
             return .tooLong
         }
-        return .line(line, bareLF: bareLF)
+        return .line(Array(line), bareLF: bareLF)
     }
 
     /// The bytes received but not yet returned as lines, removed from the reader.
     /// After STLS they must be discarded: they arrived before TLS (the command
     /// injection class of bugs, RFC 2595 §4 and CVE-2011-0411 in SMTP).
     public mutating func takeBuffered() -> [UInt8] {
-        let rest = discarding ? [] : Array(buffer[start...])
-        buffer.removeAll(keepingCapacity: true)
-        start = 0
-        scanned = 0
-        discarding = false
-        return rest
+        let rest = buffer.takeAll()
+        defer { discarding = false }
+        return discarding ? [] : rest
     }
 
     /// Whether bytes are waiting (a partial line, or a line not yet taken).
-    public var hasBufferedBytes: Bool { start < buffer.count || discarding }
+    public var hasBufferedBytes: Bool { !buffer.isEmpty || discarding }
 }

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The body of a multi-line response (RETR, TOP, LIST, UIDL, CAPA): every line ends
 /// in CRLF, a line starting with "." gets a second one, and `.CRLF` ends it. RFC 1939 §3.
 ///

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// One POP3 command, RFC 1939 §§4–7, with the extensions we speak: CAPA (RFC 2449 §5),
 /// STLS (RFC 2595 §4), AUTH (RFC 5034 §4).
 ///

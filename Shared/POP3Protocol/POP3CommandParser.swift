@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Parses one command line (without its line end) into a `POP3Command`.
 ///
 /// ```
@@ -118,7 +120,7 @@ public struct POP3CommandParser: Sendable {
         guard mechanism.count <= min(argumentLength, POP3Defaults.saslMechanismLength) else {
             return .failure(POP3SyntaxError(.argumentTooLong, "SASL mechanism too long"))
         }
-        guard mechanism.allSatisfy({ ByteClass.isLetDig($0) || $0 == ByteClass.minus || $0 == ByteClass.underscore }) else {
+        guard mechanism.allSatisfy({ ByteClass.isLetDig($0) || $0 == ByteClass.hyphen || $0 == ByteClass.underscore }) else {
             return .failure(POP3SyntaxError(.invalidArgument, "bad SASL mechanism"))
         }
         var response: String?

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// A server response's status line: `+OK` or `-ERR`, an optional extended response
 /// code (RFC 2449 §8) and text; or a SASL continuation `+ base64` (RFC 5034 §4).
 /// A multi-line body, when the command has one, follows a `+OK` (`MultilineEncoder`).

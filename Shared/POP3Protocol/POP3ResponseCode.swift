@@ -1,3 +1,5 @@
+import LineFraming
+
 /// An extended response code: a machine-readable reason in brackets after the status,
 /// so a client can tell "wrong password" from "try again later". RFC 2449 §8.
 ///

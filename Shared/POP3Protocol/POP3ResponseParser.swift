@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The client side's response framing: append bytes as they arrive, take status
 /// lines and multi-line bodies out. A body streams as `.body` pieces, dot-unstuffed,
 /// ending with `.end` (RFC 1939 §3), so a large message never has to fit in memory.
@@ -52,8 +54,7 @@ public struct POP3ResponseParser: Sendable {
     }
 
     public let maxLineLength: Int
-    private var buffer: [UInt8] = []
-    private var start = 0
+    private var buffer = LineBuffer()
     private var body: BodyState?
     private var failure: Error?
 
@@ -64,14 +65,7 @@ public struct POP3ResponseParser: Sendable {
     /// Adds received bytes.
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         guard failure == nil else { return }
-        if start > 0, start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0
-        } else if start > 4096, start * 2 > buffer.count {
-            buffer.removeSubrange(0..<start)
-            start = 0
-        }
-        buffer.append(contentsOf: bytes)
+        buffer.append(bytes)
     }
 
     /// Whether a body is being read (a `.status` was returned, `.end` not yet).
@@ -82,14 +76,10 @@ public struct POP3ResponseParser: Sendable {
     public mutating func next(expecting: Expectation) throws(Error) -> Event? {
         if let failure { throw failure }
         if body != nil { return nextBody() }
-        guard let lf = buffer[start...].firstIndex(of: ByteClass.lf) else {
-            if buffer.count - start > maxLineLength { return try fail(.lineTooLong) }
+        guard let (line, _) = buffer.takeLine() else {
+            if buffer.count > maxLineLength { return try fail(.lineTooLong) }
             return nil
         }
-        var end = lf
-        if end > start, buffer[end - 1] == ByteClass.cr { end -= 1 }
-        let line = buffer[start..<end]
-        start = lf + 1
         if line.count + 2 > maxLineLength { return try fail(.lineTooLong) }
         guard let response = POP3Response(parsing: line) else { return try fail(.malformedLine) }
         if response.status == .ok, expecting == .multiline { body = .lineStart }  // RFC 1939 §3: only +OK has a body
@@ -103,9 +93,10 @@ public struct POP3ResponseParser: Sendable {
             return .end
         }
         var out: [UInt8] = []
-        var index = start
-        while index < buffer.count, let state = body, state != .ended {
-            let byte = buffer[index]
+        let bytes = buffer.unread
+        var index = bytes.startIndex
+        while index < bytes.endIndex, let state = body, state != .ended {
+            let byte = bytes[index]
             index += 1
             switch (state, byte) {
             case (.lineStart, ByteClass.dot):
@@ -125,12 +116,12 @@ public struct POP3ResponseParser: Sendable {
                 }
                 body = .inLine
                 // The rest of the line cannot end the body: copy it in one go.
-                let lineEnd = buffer[index...].firstIndex(of: ByteClass.lf) ?? buffer.endIndex
-                out += buffer[index..<lineEnd]
+                let lineEnd = bytes[index...].firstIndex(of: ByteClass.lf) ?? bytes.endIndex
+                out += bytes[index..<lineEnd]
                 index = lineEnd
             }
         }
-        start = index
+        buffer.removeFirst(upTo: index)
         if out.isEmpty, body == .ended {
             body = nil
             return .end
@@ -140,8 +131,7 @@ public struct POP3ResponseParser: Sendable {
 
     private mutating func fail(_ error: Error) throws(Error) -> Event? {
         failure = error
-        buffer = []
-        start = 0
+        buffer = LineBuffer()
         body = nil
         throw error
     }

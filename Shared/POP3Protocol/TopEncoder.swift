@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The body of a TOP response: the message's header, the blank line after it, and
 /// then the first `bodyLines` lines of the body, encoded like `MultilineEncoder`.
 /// RFC 1939 §7.

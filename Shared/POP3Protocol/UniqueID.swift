@@ -1,3 +1,5 @@
+import LineFraming
+
 /// A message's unique-id for UIDL: `"<uidValidity>.<uid>"`, stable across sessions as
 /// long as the mailbox's UIDVALIDITY is (a new UIDVALIDITY means new ids, which is
 /// what a client must then see). RFC 1939 §7.

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// An address literal as a mailbox domain, RFC 5321 §4.1.3.
 ///
 /// ```

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The DATA phase, server side: feed the bytes that follow `354`, get the message
 /// with dot-stuffing undone (RFC 5321 §4.5.2), until `CRLF.CRLF` ends it.
 ///

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The DATA phase, client side: dot-stuff a message (RFC 5321 §4.5.2), normalise
 /// every line end to CRLF (§2.3.8: bare CR and LF must not be sent), add a final
 /// CRLF if missing and append the end marker `.CRLF`.

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The 250 reply to EHLO, RFC 5321 §4.1.1.1: the server's name, then one
 /// extension per line. The server builds it; the client parses the server's.
 ///

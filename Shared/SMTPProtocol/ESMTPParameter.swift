@@ -1,3 +1,5 @@
+import LineFraming
+
 /// One ESMTP parameter of MAIL or RCPT, RFC 5321 §4.1.2.
 ///
 /// ```

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// An enhanced mail system status code, RFC 3463 §2: `class "." subject "." detail`.
 ///
 /// ```

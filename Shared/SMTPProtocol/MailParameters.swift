@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The parameters of MAIL FROM, typed. Unknown keywords stay in `other`: whether
 /// they are acceptable depends on what the server announced, so the session
 /// answers 555 5.5.4 for them (RFC 5321 §4.1.1.11), not the grammar.

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// A mailbox, RFC 5321 §4.1.2: `Local-part "@" ( Domain / address-literal )`.
 ///
 /// ```

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Parses a reverse- or forward-path at a position in a command line and says
 /// where it ends (a quoted local part may contain SP and ">", so the end cannot be
 /// found by searching). RFC 5321 §4.1.2, with RFC 6531 §3.3's UTF-8 additions.

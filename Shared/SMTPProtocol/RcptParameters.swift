@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The parameters of RCPT TO, typed: the DSN requests of RFC 3461 §4.1–4.2.
 /// Unknown keywords stay in `other` (see `MailParameters`).
 ///

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// One EHLO keyword line, RFC 5321 §4.1.1.1: `ehlo-keyword *( SP ehlo-param )`.
 ///
 /// ```

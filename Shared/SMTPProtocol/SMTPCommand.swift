@@ -1,3 +1,5 @@
+import LineFraming
+
 /// One SMTP command, RFC 5321 §4.1.1, with the extensions we speak: BDAT (RFC 3030),
 /// STARTTLS (RFC 3207), AUTH (RFC 4954).
 ///

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// Parses one command line (without its CRLF) into an `SMTPCommand`.
 ///
 /// ```

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// A server reply, RFC 5321 §4.2: a three-digit code, and one or more text lines,
 /// each prefixed with the enhanced status code when there is one (RFC 2034 §3).
 ///

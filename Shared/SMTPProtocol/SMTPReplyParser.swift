@@ -1,3 +1,5 @@
+import LineFraming
+
 /// The client side's reply framing: append bytes as they arrive, take complete
 /// replies out. Multi-line replies (RFC 5321 §4.2.1) come out as one `SMTPReply`.
 ///
@@ -24,8 +26,7 @@ public struct SMTPReplyParser: Sendable {
 
     public let maxLineLength: Int
     public let maxLines: Int
-    private var buffer: [UInt8] = []
-    private var start = 0
+    private var buffer = LineBuffer()
     private var pendingCode: Int?
     private var pendingLines: [[UInt8]] = []
     private var failure: Error?
@@ -40,28 +41,20 @@ public struct SMTPReplyParser: Sendable {
     /// Adds received bytes.
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         guard failure == nil else { return }
-        if start > 4096, start * 2 > buffer.count {
-            buffer.removeSubrange(0..<start)
-            start = 0
-        }
-        buffer.append(contentsOf: bytes)
+        buffer.append(bytes)
     }
 
     /// Whether a partial reply is buffered (data arrived that is not yet a reply).
-    public var hasPartialReply: Bool { start < buffer.count || pendingCode != nil }
+    public var hasPartialReply: Bool { !buffer.isEmpty || pendingCode != nil }
 
     /// The next complete reply, nil if more bytes are needed; throws on garbage.
     public mutating func next() throws(Error) -> SMTPReply? {
         if let failure { throw failure }
         while true {
-            guard let lf = buffer[start...].firstIndex(of: ByteClass.lf) else {
-                if buffer.count - start > maxLineLength { return try fail(.lineTooLong) }
+            guard let (line, _) = buffer.takeLine() else {
+                if buffer.count > maxLineLength { return try fail(.lineTooLong) }
                 return nil
             }
-            var end = lf
-            if end > start, buffer[end - 1] == ByteClass.cr { end -= 1 }
-            let line = buffer[start..<end]
-            start = lf + 1
             if line.count + 2 > maxLineLength { return try fail(.lineTooLong) }
             // Reply-code = %x32-35 %x30-35 %x30-39. RFC 5321 §4.2
             guard line.count >= 3, let code = ByteClass.decimal(line.prefix(3)), (200...599).contains(code) else {
@@ -85,8 +78,7 @@ public struct SMTPReplyParser: Sendable {
 
     private mutating func fail(_ error: Error) throws(Error) -> SMTPReply? {
         failure = error
-        buffer = []
-        start = 0
+        buffer = LineBuffer()
         throw error
     }
 

@@ -1,3 +1,5 @@
+import LineFraming
+
 /// xtext, RFC 3461 §4: how ENVID, ORCPT and AUTH= carry arbitrary text in an
 /// ESMTP parameter value.
 ///

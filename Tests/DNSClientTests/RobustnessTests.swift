@@ -1,3 +1,5 @@
+import TestSupport
+
 import Testing
 
 @testable import DNSClient

@@ -47,6 +47,13 @@ class ServiceProcess:
     def env(self) -> dict:
         raise NotImplementedError
 
+    def environment(self, own: dict) -> dict:
+        """This process's environment: the test's, then `own` settings, then the test's extras."""
+        env = dict(os.environ)
+        env.update(own)
+        env.update(self.extra_env)
+        return env
+
     def ready(self) -> bool:
         raise NotImplementedError
 
@@ -113,8 +120,7 @@ class Store(ServiceProcess):
         super().__init__(self.data_dir.parent, env, f"store-{self.port}.log")
 
     def env(self) -> dict:
-        env = dict(os.environ)
-        env.update({
+        return self.environment({
             "BUZON_DATA_DIR": str(self.data_dir),
             "BUZON_STORE_PORT": str(self.port),
             "BUZON_STORE_HOST": "127.0.0.1",
@@ -123,8 +129,6 @@ class Store(ServiceProcess):
             "BUZON_LOGIN_FAILURE_DELAY_MS": "0",
             "BUZON_LOG_LEVEL": "warning",
         })
-        env.update(self.extra_env)
-        return env
 
     def ready(self) -> bool:
         return requests.get(self.url + "/healthz", timeout=1).status_code == 200
@@ -194,8 +198,7 @@ class Gateway(ServiceProcess):
         self.mx_port, self.submission_port, self.submissions_port, self.admin_port = (free_port() for _ in range(4))
 
     def env(self) -> dict:
-        env = dict(os.environ)
-        env.update({
+        return self.environment({
             "BUZON_STORE_URL": self.store.url,
             "BUZON_INTERNAL_TOKEN": self.store.token,
             "BUZON_SMTP_HOST": self.host,
@@ -208,8 +211,6 @@ class Gateway(ServiceProcess):
             "BUZON_HOSTNAME": "mx.example.test",
             "BUZON_LOG_LEVEL": "warning",
         })
-        env.update(self.extra_env)
-        return env
 
     def ready(self) -> bool:
         return greets(self.host, self.mx_port, b"220")
@@ -269,8 +270,7 @@ class ReadingGateway(ServiceProcess):
         self.port, self.tls_port, self.admin_port = (free_port() for _ in range(3))
 
     def env(self) -> dict:
-        env = dict(os.environ)
-        env.update({
+        return self.environment({
             "BUZON_STORE_URL": self.store.url,
             "BUZON_INTERNAL_TOKEN": self.store.token,
             f"BUZON_{self.prefix}_HOST": "127.0.0.1",
@@ -282,8 +282,6 @@ class ReadingGateway(ServiceProcess):
             "BUZON_HOSTNAME": self.hostname,
             "BUZON_LOG_LEVEL": "warning",
         })
-        env.update(self.extra_env)
-        return env
 
     def ready(self) -> bool:
         return greets("127.0.0.1", self.port, self.greeting)
@@ -356,8 +354,7 @@ class Relay(ServiceProcess):
         self.admin_port = free_port()
 
     def env(self) -> dict:
-        env = dict(os.environ)
-        env.update({
+        return self.environment({
             "BUZON_STORE_URL": self.store.url,
             "BUZON_INTERNAL_TOKEN": self.store.token,
             "BUZON_RELAY_ADMIN_PORT": str(self.admin_port),
@@ -366,8 +363,6 @@ class Relay(ServiceProcess):
             "BUZON_HOSTNAME": "relay.example.test",
             "BUZON_LOG_LEVEL": "info",
         })
-        env.update(self.extra_env)
-        return env
 
     def ready(self) -> bool:
         return requests.get(f"http://127.0.0.1:{self.admin_port}/healthz", timeout=1).status_code == 200

@@ -3,16 +3,11 @@ socket (for what imaplib will not do: exact responses, literals that lie, garbag
 hand), a small parser for IMAP response data, and store look-ups to compare against."""
 
 import re
-import smtplib
-import socket
-import ssl
 import time
 
 from conftest import Gateway, IMAPGateway, Store
-
-ALICE = "alice@example.test"
-BOB = "bob@example.test"
-PASSWORD = "secret"
+from support import (ALICE, BOB, PASSWORD, RawSession, non_loopback_address, smtp_send,  # noqa: F401
+                     trusting_context)
 HOSTNAME = "imap.example.test"
 SPECIAL_USE = {"Sent": "\\Sent", "Drafts": "\\Drafts", "Trash": "\\Trash", "Junk": "\\Junk"}
 CAPABILITIES = ("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN "
@@ -42,9 +37,7 @@ def multipart(subject: str, text: str = "The text part.\r\n") -> bytes:
 
 def send_mail(smtp: Gateway, raw: bytes, recipient: str = ALICE, sender: str = "sender@remote.test") -> None:
     """One message in through the smtp-gateway's MX port."""
-    with smtplib.SMTP("127.0.0.1", smtp.mx_port, local_hostname="client.test", timeout=10) as s:
-        options = ["BODY=8BITMIME"] if any(b > 0x7F for b in raw) else []
-        assert s.sendmail(sender, [recipient], raw, mail_options=options) == {}
+    smtp_send(smtp, raw, recipient, sender, eight_bit=any(b > 0x7F for b in raw))
 
 
 def deliver(smtp: Gateway, raw: bytes, recipient: str = ALICE, timeout: float = 10.0) -> tuple[int, bytes]:
@@ -219,34 +212,16 @@ def uid_set(text: str) -> list[int]:
 # --- a raw IMAP socket -----------------------------------------------------------------------------
 
 
-class RawIMAP:
+class RawIMAP(RawSession):
     """A plain (or TLS) socket speaking IMAP. `send` writes bytes as given; `response` reads
     one whole response (literals included, final CRLF stripped); `command` sends one tagged
     command and returns (tagged response, untagged responses)."""
 
     LITERAL_AT_END = re.compile(rb"~?\{(\d+)\+?\}$")
 
-    def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 10.0, tls_context: ssl.SSLContext | None = None):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        if tls_context is not None:
-            self.sock = tls_context.wrap_socket(self.sock, server_hostname="localhost")
-        self.buffer = b""
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
         self.counter = 0
-
-    def send(self, data: bytes | str) -> None:
-        self.sock.sendall(data.encode() if isinstance(data, str) else data)
-
-    def _fill(self) -> None:
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionError(f"connection closed; unparsed {self.buffer[:200]!r}")
-        self.buffer += chunk
-
-    def line(self) -> bytes:
-        while b"\r\n" not in self.buffer:
-            self._fill()
-        line, self.buffer = self.buffer.split(b"\r\n", 1)
-        return line
 
     def response(self) -> bytes:
         out = self.line()
@@ -290,33 +265,6 @@ class RawIMAP:
     def login(self, user: str = ALICE, password: str = PASSWORD) -> None:
         self.ok(f'LOGIN "{user}" "{password}"')
 
-    def is_closed(self, wait: float = 2.0) -> bool:
-        """True when the server closed the connection within `wait` seconds; what came
-        before the end is appended to the buffer."""
-        self.sock.settimeout(wait)
-        try:
-            while True:
-                chunk = self.sock.recv(65536)
-                if not chunk:
-                    return True
-                self.buffer += chunk
-        except (ConnectionResetError, BrokenPipeError, ssl.SSLError):
-            return True
-        except (socket.timeout, TimeoutError):
-            return False
-
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
 
 def status(tagged: bytes) -> str:
     """OK, NO or BAD of a tagged response line."""
@@ -343,13 +291,6 @@ def uid_flags(session: RawIMAP, mailbox: str | None = None) -> dict[int, frozens
             items = fetch_items(tokens)
             out[int(items["UID"])] = flagset(items["FLAGS"])
     return out
-
-
-def trusting_context(gateway: IMAPGateway) -> ssl.SSLContext:
-    """A client context that verifies the gateway's self-signed certificate."""
-    ctx = ssl.create_default_context(cafile=str(gateway.cert))
-    ctx.check_hostname = True
-    return ctx
 
 
 def answers(gateway: IMAPGateway, mailbox: str = "INBOX") -> bool:
@@ -386,14 +327,3 @@ def refused_in_turn(port: int, lines: list, allowed=("BAD", "NO"), login: str | 
             for line in lines[i:i + per_session]:
                 refused(s, line, allowed)
 
-
-def non_loopback_address() -> str | None:
-    """This machine's address on a real interface (a connection to it then comes from an
-    address that is not loopback), or None."""
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
-            u.connect(("198.51.100.1", 9))  # TEST-NET-2: nothing is sent, only a route is chosen
-            address = u.getsockname()[0]
-    except OSError:
-        return None
-    return None if address.startswith("127.") else address

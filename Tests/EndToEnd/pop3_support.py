@@ -2,45 +2,18 @@
 do: exact bytes of a multi-line response, pipelining, garbage, STLS injection, dropping the
 connection without QUIT), mail in through the smtp-gateway, and store look-ups."""
 
-import smtplib
 import socket
 import ssl
 import time
 
-from conftest import Gateway, POP3Gateway, Store, inbox_messages
-
-ALICE = "alice@example.test"
-BOB = "bob@example.test"
-PASSWORD = "secret"
+from conftest import Gateway, Store, inbox_messages
+from support import ALICE, BOB, PASSWORD, RawSession, gateway_alive, inbox_listing, smtp_send, trusting_context  # noqa: F401
 
 
-class RawPOP3:
+class RawPOP3(RawSession):
     """A plain socket speaking POP3. `send` writes bytes as given; `line` reads one response
     line (without CRLF); `multiline` reads the raw bytes of a multi-line body up to and
     including the terminating `.CRLF`, exactly as they came over the wire."""
-
-    def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 10.0, tls_context: ssl.SSLContext | None = None):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        if tls_context is not None:
-            self.sock = tls_context.wrap_socket(self.sock, server_hostname="localhost")
-        self.buffer = b""
-
-    def send(self, data: bytes | str) -> None:
-        if isinstance(data, str):
-            data = data.encode()
-        self.sock.sendall(data)
-
-    def _fill(self) -> None:
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionError(f"connection closed; unparsed {self.buffer[:200]!r}")
-        self.buffer += chunk
-
-    def line(self) -> bytes:
-        while b"\r\n" not in self.buffer:
-            self._fill()
-        line, self.buffer = self.buffer.split(b"\r\n", 1)
-        return line
 
     def multiline(self) -> bytes:
         """The body of a multi-line response: every byte after the status line up to and
@@ -90,41 +63,13 @@ class RawPOP3:
     def stls(self, context: ssl.SSLContext) -> None:
         r = self.cmd("STLS")
         assert r.startswith(b"+OK"), r
-        assert self.buffer == b"", self.buffer
-        self.sock = context.wrap_socket(self.sock, server_hostname="localhost")
-
-    def is_closed(self, wait: float = 2.0) -> bool:
-        """True when the server closed the connection (EOF or reset) within `wait` seconds;
-        whatever arrived before the end is appended to the buffer."""
-        self.sock.settimeout(wait)
-        try:
-            while True:
-                chunk = self.sock.recv(65536)
-                if not chunk:
-                    return True
-                self.buffer += chunk
-        except (ConnectionResetError, BrokenPipeError, ssl.SSLError):
-            return True
-        except (socket.timeout, TimeoutError):
-            return False
+        self.start_tls(context)
 
     def abort(self) -> None:
         """Drop the connection without QUIT, with a reset (SO_LINGER 0)."""
         import struct
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.sock.close()
-
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def open_session(port: int, **kw) -> RawPOP3:
@@ -133,26 +78,10 @@ def open_session(port: int, **kw) -> RawPOP3:
     return s
 
 
-def trusting_context(gateway: POP3Gateway) -> ssl.SSLContext:
-    """A client context that verifies the gateway's self-signed certificate."""
-    ctx = ssl.create_default_context(cafile=str(gateway.cert))
-    ctx.check_hostname = True
-    return ctx
-
-
 def send_mail(smtp: Gateway, message: bytes, recipient: str = ALICE, sender: str = "sender@remote.test",
               eight_bit: bool = False) -> None:
     """One message in through the smtp-gateway's MX port (deliveries are synchronous)."""
-    with smtplib.SMTP("127.0.0.1", smtp.mx_port, local_hostname="client.test", timeout=10) as s:
-        options = ["BODY=8BITMIME"] if eight_bit else []
-        assert s.sendmail(sender, [recipient], message, mail_options=options) == {}
-
-
-def inbox_listing(store: Store, account: str = ALICE) -> list[dict]:
-    inbox = store.inbox(account)
-    r = store.api("GET", f"/v1/accounts/{account}/mailboxes/{inbox['id']}/messages")
-    assert r.status_code == 200, r.text
-    return r.json()["messages"]
+    smtp_send(smtp, message, recipient, sender, eight_bit)
 
 
 def inbox_count(store: Store, account: str = ALICE) -> int:
@@ -200,6 +129,3 @@ def pop3_decode(body: bytes) -> bytes:
     assert lines[-1] == b""
     return b"".join((l[1:] if l.startswith(b".") else l) + b"\r\n" for l in lines[:-1])
 
-
-def gateway_alive(gateway) -> bool:
-    return gateway.proc is not None and gateway.proc.poll() is None

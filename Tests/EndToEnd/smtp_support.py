@@ -8,7 +8,8 @@ import ssl
 import subprocess
 import time
 
-from conftest import Gateway, Store, inbox_messages
+from conftest import Store, inbox_messages
+from support import RawSession, gateway_alive, inbox_listing, trusting_context  # noqa: F401
 
 REPLY_LINE = re.compile(rb"^(\d{3})([ -])(.*)$")
 
@@ -17,34 +18,14 @@ class SMTPReplyError(AssertionError):
     pass
 
 
-class RawSMTP:
+class RawSMTP(RawSession):
     """A plain socket speaking SMTP: `send` writes bytes as given, `reply` reads one
     (possibly multi-line) reply and returns (code, text-of-last-line, all-lines)."""
-
-    def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 10.0, tls_context: ssl.SSLContext | None = None):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        if tls_context is not None:
-            self.sock = tls_context.wrap_socket(self.sock, server_hostname="localhost")
-        self.buffer = b""
-
-    def send(self, data: bytes | str) -> None:
-        if isinstance(data, str):
-            data = data.encode()
-        self.sock.sendall(data)
-
-    def _line(self) -> bytes:
-        while b"\r\n" not in self.buffer:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError(f"connection closed; unparsed {self.buffer[:200]!r}")
-            self.buffer += chunk
-        line, self.buffer = self.buffer.split(b"\r\n", 1)
-        return line
 
     def reply(self) -> tuple[int, str, list[str]]:
         lines = []
         while True:
-            line = self._line()
+            line = self.line()
             m = REPLY_LINE.match(line)
             if not m:
                 raise SMTPReplyError(f"not an SMTP reply line: {line!r}")
@@ -72,11 +53,11 @@ class RawSMTP:
     def starttls(self, context: ssl.SSLContext) -> None:
         code, text = self.cmd("STARTTLS")
         assert code == 220, (code, text)
-        assert self.buffer == b"", self.buffer
-        self.sock = context.wrap_socket(self.sock, server_hostname="localhost")
+        self.start_tls(context)
 
     def is_closed(self, wait: float = 2.0) -> bool:
-        """True when the server closed the connection (EOF or reset) within `wait` seconds."""
+        """True when the server closed the connection (EOF or reset) within `wait` seconds;
+        unlike the other protocols' sessions, one read decides (data means open)."""
         self.sock.settimeout(wait)
         try:
             data = self.sock.recv(65536)
@@ -89,38 +70,12 @@ class RawSMTP:
             return False
         return True
 
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-
-def trusting_context(gateway: Gateway) -> ssl.SSLContext:
-    """A client context that verifies the gateway's certificate (CN/SAN localhost)."""
-    ctx = ssl.create_default_context(cafile=str(gateway.cert))
-    ctx.check_hostname = True
-    return ctx
-
 
 def open_session(port: int, **kw) -> RawSMTP:
     s = RawSMTP(port, **kw)
     code, text = s.greeting()
     assert code == 220, (code, text)
     return s
-
-
-def inbox_listing(store: Store, account: str) -> list[dict]:
-    inbox = store.inbox(account)
-    r = store.api("GET", f"/v1/accounts/{account}/mailboxes/{inbox['id']}/messages")
-    assert r.status_code == 200, r.text
-    return r.json()["messages"]
 
 
 def queue(store: Store) -> list[dict]:
@@ -166,10 +121,6 @@ def field_names(fields: list[bytes]) -> list[str]:
 
 def swaks(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
     return subprocess.run(["swaks", "--timeout", "10", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def gateway_alive(gateway: Gateway) -> bool:
-    return gateway.proc is not None and gateway.proc.poll() is None
 
 
 def rss_kib(pid: int) -> int:

@@ -16,6 +16,7 @@ import pytest
 from conftest import POP3Gateway
 from pop3_support import (ALICE, BOB, PASSWORD, RawPOP3, append_raw, inbox_count, open_session, pop3_encode, send_mail,
                           stored, trusting_context)
+from support import non_loopback_address
 
 
 def deliver(smtp, count: int = 2) -> list[bytes]:
@@ -406,18 +407,6 @@ def test_client_that_stops_reading_is_logged_out(pop3_system, tmp_path):
 
 
 # --- passwords in the clear ---------------------------------------------------------------------------------
-
-
-def non_loopback_address() -> str | None:
-    """This machine's address on a real interface (the source of a connection to it is then
-    not loopback), or None."""
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
-            u.connect(("198.51.100.1", 9))  # TEST-NET-2: nothing is sent, only a route is chosen
-            address = u.getsockname()[0]
-    except OSError:
-        return None
-    return None if address.startswith("127.") else address
 
 
 def test_plaintext_passwords_refused_off_loopback(pop3_system, tmp_path):

@@ -5,6 +5,7 @@ import StoreAPI
 import StoreClient
 import StoreTestSupport
 import Synchronization
+import TestSupport
 import Testing
 @testable import IMAPGateway
 
@@ -40,8 +41,7 @@ final class IMAPTranscript: Sendable {
             try await store.makeUser("alice@example.test")
             try await store.makeUser("bob@example.test")
         }
-        var logger = Logger(label: "imap-test")
-        logger.logLevel = .error
+        let logger = quietLogger("imap-test")
         var settings = SessionSettings(hostname: "imap.example.test", tlsAvailable: !tls, plaintextAuthAllowed: plaintext)
         settings.maxLoginFailures = maxLoginFailures
         let sink = CollectingSink()
@@ -71,7 +71,7 @@ final class IMAPTranscript: Sendable {
     @discardableResult
     func send(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) async -> (directive: SessionDirective, output: String) {
         var reader = IMAPCommandReader()
-        reader.append(Array((text + "\r\n").utf8))
+        reader.append(wireLine(text))
         var directive = SessionDirective.proceed
         while let event = reader.next() {
             switch event {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import IMAPGateway
 
@@ -78,7 +79,7 @@ enum Fixtures {
         lines(["From: \(from)", "To: \(to)", "Subject: \(subject)", "Date: \(date)"] + extra + ["", body, ""])
     }
 
-    static func lines(_ lines: [String]) -> [UInt8] { Array(lines.joined(separator: "\r\n").utf8) }
+    static func lines(_ lines: [String]) -> [UInt8] { crlfJoined(lines) }
 }
 
 extension IMAPTranscript {

@@ -1,4 +1,5 @@
 import IMAPProtocol
+import TestSupport
 import Testing
 
 /// FETCH data items, sections, partials and modifiers. RFC 9051 §6.4.5, RFC 3516 §4, RFC 7162 §3.1.4, §3.2.6.

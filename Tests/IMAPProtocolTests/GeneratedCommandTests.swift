@@ -1,4 +1,5 @@
 import IMAPProtocol
+import TestSupport
 import Testing
 
 /// Seeded random FETCH, SEARCH, STORE, SELECT and LIST commands: encode → frame (in random
@@ -191,17 +192,7 @@ import Testing
         var accepted = 0
         for seed in seeds {
             for _ in 0..<60 {
-                var wire = seed
-                for _ in 0..<Int.random(in: 1...4, using: &random) {
-                    let index = Int.random(in: 0...wire.count, using: &random)
-                    let byte = alphabet.randomElement(using: &random)!
-                    switch Int.random(in: 0..<4, using: &random) {
-                    case 0 where index < wire.count: wire[index] = byte
-                    case 1 where index < wire.count: wire.remove(at: index)
-                    case 2 where index < wire.count: wire.insert(wire[index], at: index)  // a repeated byte
-                    default: wire.insert(byte, at: index)
-                    }
-                }
+                let wire = random.mutated(seed, alphabet: alphabet, edits: 1...4, repeats: true)
                 for result in parseStream(wire, chunk: Int.random(in: 1...32, using: &random)) {
                     switch result {
                     case .failure(let error):

@@ -1,4 +1,5 @@
 import IMAPProtocol
+import TestSupport
 import Testing
 
 /// The grammar primitives of RFC 9051 §9: strings, mailbox names, flags, sequence sets, dates.

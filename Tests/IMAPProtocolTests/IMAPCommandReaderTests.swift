@@ -1,4 +1,5 @@
 import IMAPProtocol
+import TestSupport
 import Testing
 
 @Suite struct IMAPCommandReaderTests {

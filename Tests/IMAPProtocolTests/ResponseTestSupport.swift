@@ -1,5 +1,6 @@
 import IMAPProtocol
 import InternetMessage
+import TestSupport
 
 /// Helpers for the response-encoder tests, in a namespace so they cannot collide with the
 /// parser tests' free functions in the same target.
@@ -17,7 +18,7 @@ enum ResponseFixture {
     static func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     /// Lines joined with CRLF, the way messages are stored.
-    static func message(_ lines: [String]) -> [UInt8] { Array(lines.joined(separator: "\r\n").utf8) }
+    static func message(_ lines: [String]) -> [UInt8] { crlfJoined(lines) }
 
     static func parsed(_ bytes: [UInt8]) -> ParsedMessage { MessageParser().parse(bytes) }
 

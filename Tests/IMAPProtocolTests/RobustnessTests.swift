@@ -1,4 +1,5 @@
 import IMAPProtocol
+import TestSupport
 import Testing
 
 /// Seeded random and mutated input: nothing crashes or hangs, and invariants hold.
@@ -13,16 +14,7 @@ import Testing
         var generator = SeededGenerator(seed: 9051)
         for seed in Self.seeds {
             for _ in 0..<300 {
-                var wire = seed
-                for _ in 0..<Int.random(in: 1...6, using: &generator) {
-                    let index = Int.random(in: 0...wire.count, using: &generator)
-                    let byte = Self.alphabet.randomElement(using: &generator)!
-                    switch Int.random(in: 0..<3, using: &generator) {
-                    case 0 where index < wire.count: wire[index] = byte
-                    case 1 where index < wire.count: wire.remove(at: index)
-                    default: wire.insert(byte, at: index)
-                    }
-                }
+                let wire = generator.mutated(seed, alphabet: Self.alphabet)
                 let reader = IMAPCommandReader(maxLineLength: 64, maxLiteralSize: 1_000)
                 let whole = frame(wire, reader: reader)
                 // Chunking never changes what is framed.
@@ -41,9 +33,8 @@ import Testing
     @Test func randomBytesThroughEveryParser() {
         var generator = SeededGenerator(seed: 0x1AB)
         for _ in 0..<2_000 {
-            let input = (0..<Int.random(in: 0..<200, using: &generator)).map { _ in
-                Bool.random(using: &generator) ? Self.alphabet.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
-            }
+            let length = Int.random(in: 0..<200, using: &generator)
+            let input = generator.noise(length, favouring: Self.alphabet)
             let string = text(input)
             _ = try? SequenceSet(parsing: string)
             _ = try? IMAPDate(parsing: string)

@@ -1,4 +1,5 @@
 import IMAPProtocol
+import TestSupport
 import Testing
 
 /// encode → frame → parse gives back the command, in every literal style and chunk size.

@@ -1,6 +1,7 @@
 import Foundation
 import IMAPProtocol
 import InternetMessage
+import TestSupport
 import Testing
 
 /// SEARCH evaluation against real messages parsed by `MessageParser`. RFC 9051 §6.4.4

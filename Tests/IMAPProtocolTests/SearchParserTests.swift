@@ -1,4 +1,5 @@
 import IMAPProtocol
+import TestSupport
 import Testing
 
 /// SEARCH programs: every key, nesting, RETURN, CHARSET, strings. RFC 9051 §6.4.4, RFC 3501

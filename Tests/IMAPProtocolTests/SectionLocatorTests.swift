@@ -1,5 +1,6 @@
 import IMAPProtocol
 import InternetMessage
+import TestSupport
 import Testing
 
 /// Section look-ups and their bytes: RFC 9051 §6.4.5, RFC 3501 §6.4.5, RFC 3516. Expected

@@ -1,31 +1,6 @@
 import IMAPProtocol
 import Testing
-
-/// A small deterministic generator (SplitMix64) so property tests repeat exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// The chunk sizes every incremental parser is fed with: 1, 2, 4 … 512, and all at once.
-let chunkSizes = [1, 2, 3, 4, 8, 16, 32, 64, 128, 256, 512, Int.max]
-
-extension Array where Element == UInt8 {
-    /// The bytes in pieces of `size`.
-    func chunks(of size: Int) -> [ArraySlice<UInt8>] {
-        stride(from: 0, to: count, by: Swift.max(1, Swift.min(size, count))).map { self[$0..<Swift.min($0 + size, count)] }
-    }
-}
-
-func bytes(_ string: String) -> [UInt8] { Array(string.utf8) }
-func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+import TestSupport
 
 /// All events from feeding `wire` in chunks of `size`.
 func frame(_ wire: [UInt8], chunk size: Int = Int.max, reader: IMAPCommandReader = IMAPCommandReader()) -> [IMAPCommandReader.Event] {

@@ -1,4 +1,5 @@
 import InternetMessage
+import TestSupport
 import Testing
 
 /// RFC 5322 §3.4 addresses (and §4.4 obsolete forms) as RFC 3501 ENVELOPE lists them.

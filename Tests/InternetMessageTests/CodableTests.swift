@@ -1,5 +1,6 @@
 import Foundation
 import InternetMessage
+import TestSupport
 import Testing
 
 /// The stored JSON: round trips and stays compact.

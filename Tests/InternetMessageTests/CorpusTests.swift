@@ -1,5 +1,6 @@
 import Foundation
 import InternetMessage
+import TestSupport
 import Testing
 
 /// Real-world-shaped messages: tree shape, content fields, and the exact bytes

@@ -1,4 +1,5 @@
 import InternetMessage
+import TestSupport
 import Testing
 
 /// RFC 5322 §2.2 header fields: unfolding, obsolete syntax, ranges, limits.

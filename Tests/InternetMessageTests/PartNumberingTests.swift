@@ -1,4 +1,5 @@
 import InternetMessage
+import TestSupport
 import Testing
 
 /// RFC 3501 §6.4.5 part numbering, message/rfc822 rules included.

@@ -1,5 +1,6 @@
 import Foundation
 import InternetMessage
+import TestSupport
 import Testing
 
 /// Property tests: any input parses, quickly, within limits, with every range in bounds.

@@ -1,6 +1,7 @@
 import Foundation
 import InternetMessage
 import Testing
+import TestSupport
 
 /// Loads a message from the Corpus folder.
 func corpus(_ name: String) throws -> [UInt8] {
@@ -20,19 +21,6 @@ extension Array where Element == UInt8 {
     /// The bytes of `range` as (lossy) UTF-8 text.
     func text(_ range: ByteRange) -> String {
         String(decoding: range.slice(of: self), as: UTF8.self)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so property tests repeat exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

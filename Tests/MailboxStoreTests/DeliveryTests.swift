@@ -2,6 +2,7 @@ import StoreTestSupport
 import Foundation
 import StoreAPI
 import StoreClient
+import TestSupport
 import Testing
 @testable import MailboxStore
 
@@ -9,7 +10,7 @@ import Testing
 struct DeliveryTests {
     @Test("writes are durable: the writer runs with synchronous=FULL")
     func synchronousFull() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("buzon-sync-\(UUID())").path
+        let dir = temporaryPath("buzon-sync")
         let storage = try SQLiteStorage(directory: dir)
         #expect(try storage.synchronousSetting() == 2)
     }

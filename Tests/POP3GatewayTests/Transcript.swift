@@ -2,6 +2,7 @@ import Foundation
 import POP3Protocol
 import SASL
 import StoreAPI
+import TestSupport
 import Testing
 @testable import POP3Gateway
 
@@ -28,10 +29,10 @@ struct Transcript {
     @discardableResult
     mutating func send(_ line: String, expect: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
         output = []
-        perform(session.receive(Array((line + "\r\n").utf8)))
-        let text = String(decoding: output, as: UTF8.self)
-        #expect(text.hasPrefix(expect), "\(line) → \(text)", sourceLocation: sourceLocation)
-        return text
+        perform(session.receive(wireLine(line)))
+        let answer = text(output)
+        expectAnswer(answer, to: line, startsWith: expect, sourceLocation: sourceLocation)
+        return answer
     }
 
     mutating func login() {
@@ -40,9 +41,7 @@ struct Transcript {
     }
 
     mutating func perform(_ actions: [SessionAction]) {
-        var queue = actions
-        while !queue.isEmpty {
-            let action = queue.removeFirst()
+        performInOrder(actions) { action in
             switch action {
             case .reply(let r): output += r.encoded
             case .raw(let bytes): output += bytes
@@ -50,24 +49,25 @@ struct Transcript {
             case .close: closed = true
             case .verifyLogin(let user, let password):
                 let ok = user == "alice@example.test" && password == "secret"
-                queue += session.resume(storeDown ? .unavailable : .login(LoginResult(result: ok ? .ok : .invalid, address: ok ? user : nil)))
+                return session.resume(storeDown ? .unavailable : .login(LoginResult(result: ok ? .ok : .invalid, address: ok ? user : nil)))
             case .scram(.start):
-                queue += session.resume(storeDown ? .unavailable : .scramSalt(SCRAMStartResult(salt: SASLBase64.encode(Self.keys.salt), iterations: 4096)))
+                return session.resume(storeDown ? .unavailable : .scramSalt(SCRAMStartResult(salt: SASLBase64.encode(Self.keys.salt), iterations: 4096)))
             case .scram(.finish(let finish)):
                 let signature = SCRAMSHA256.verify(proof: finish.clientProof, authMessage: finish.authMessage, keys: Self.keys)
                 let ok = finish.username == "alice@example.test" && signature != nil
-                queue += session.resume(.login(LoginResult(result: ok ? .ok : .invalid, address: ok ? finish.username : nil,
-                                                           serverSignature: signature.map(SASLBase64.encode))))
+                return session.resume(.login(LoginResult(result: ok ? .ok : .invalid, address: ok ? finish.username : nil,
+                                                         serverSignature: signature.map(SASLBase64.encode))))
             case .openMaildrop:
-                queue += session.resume(lockHeld ? .inUse : .maildrop(uidValidity: 42, messages: maildrop))
+                return session.resume(lockHeld ? .inUse : .maildrop(uidValidity: 42, messages: maildrop))
             case .sendMessage(let uid, _, let lines):
                 sent.append((uid, lines))
-                if !storeDown { output += POP3Response.ok().encoded + MultilineEncoder.encode(message: Array("Subject: x\r\n\r\nbody\r\n".utf8)) }
-                queue += session.resume(storeDown ? .notSent : .sent)
+                if !storeDown { output += POP3Response.ok().encoded + MultilineEncoder.encode(message: bytes("Subject: x\r\n\r\nbody\r\n")) }
+                return session.resume(storeDown ? .notSent : .sent)
             case .expunge(let uids):
                 expunged = uids
-                queue += session.resume(storeDown ? .unavailable : .expunged)
+                return session.resume(storeDown ? .unavailable : .expunged)
             }
+            return []
         }
     }
 }

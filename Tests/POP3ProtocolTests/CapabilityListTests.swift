@@ -1,4 +1,5 @@
 import POP3Protocol
+import TestSupport
 import Testing
 
 /// RFC 2449 §5 CAPA: what is offered depends on TLS and policy.

@@ -1,4 +1,5 @@
 import POP3Protocol
+import TestSupport
 import Testing
 
 /// RFC 1939 §3 multi-line bodies: CRLF everywhere, byte-stuffing, the terminator —

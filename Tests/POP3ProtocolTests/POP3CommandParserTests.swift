@@ -1,4 +1,5 @@
 import POP3Protocol
+import TestSupport
 import Testing
 
 /// RFC 1939 commands with CAPA, STLS and AUTH: one table of valid lines, one of

@@ -1,19 +1,10 @@
 import POP3Protocol
+import TestSupport
 import Testing
 
 /// Command line framing: the RFC 2449 §4 limit, skipping over-long lines, bare LF,
 /// the STLS hand-over.
 @Suite struct POP3LineReaderTests {
-    static func events(_ input: [UInt8], chunk size: Int, max: Int = 32) -> (events: [POP3LineReader.Event], rest: [UInt8]) {
-        var reader = POP3LineReader(maxLineLength: max)
-        var events: [POP3LineReader.Event] = []
-        for piece in input.chunks(of: size) {
-            reader.append(piece)
-            while let event = reader.next() { events.append(event) }
-        }
-        return (events, reader.takeBuffered())
-    }
-
     static let stream = bytes(
         "USER a\r\nPASS b c \nRETR " + String(repeating: "9", count: 100) + "\r\nSTAT\r\n"
             + String(repeating: "y", count: 30) + "\r\n" + String(repeating: "z", count: 31) + "\r\n"
@@ -21,7 +12,7 @@ import Testing
 
     @Test(arguments: chunkSizes)
     func framesInChunks(size: Int) {
-        let (events, rest) = Self.events(Self.stream, chunk: size)
+        let (events, rest) = lineEvents(Self.stream, chunk: size, max: 32)
         #expect(
             events == [
                 .line(bytes("USER a"), bareLF: false), .line(bytes("PASS b c "), bareLF: true), .tooLong,

@@ -1,4 +1,5 @@
 import POP3Protocol
+import TestSupport
 import Testing
 
 /// The client side: status lines, SASL continuations and dot-unstuffed bodies, the

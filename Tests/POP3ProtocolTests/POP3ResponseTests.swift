@@ -1,4 +1,5 @@
 import POP3Protocol
+import TestSupport
 import Testing
 
 /// Status lines and response codes (RFC 1939 §3, RFC 2449 §8, RFC 3206, RFC 5034 §4):

@@ -1,4 +1,5 @@
 import POP3Protocol
+import TestSupport
 import Testing
 
 /// Seeded random and mutated input: no parser or encoder crashes, hangs or breaks its
@@ -15,16 +16,7 @@ import Testing
         var parsed = 0
         for seed in Self.seeds {
             for _ in 0..<500 {
-                var line = bytes(seed)
-                for _ in 0..<Int.random(in: 1...6, using: &generator) {
-                    let index = Int.random(in: 0...line.count, using: &generator)
-                    let byte = Self.alphabet.randomElement(using: &generator)!
-                    switch Int.random(in: 0..<3, using: &generator) {
-                    case 0 where index < line.count: line[index] = byte
-                    case 1 where index < line.count: line.remove(at: index)
-                    default: line.insert(byte, at: index)
-                    }
-                }
+                let line = generator.mutated(bytes(seed), alphabet: Self.alphabet)
                 switch POP3CommandParser.parse(line: line[...]) {
                 case .success(let command):
                     parsed += 1
@@ -42,10 +34,7 @@ import Testing
         var generator = SeededGenerator(seed: 0x2449)
         for _ in 0..<1_000 {
             let length = Int.random(in: 0..<200, using: &generator)
-            let input = (0..<length).map { _ in
-                Bool.random(using: &generator)
-                    ? Self.alphabet.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
-            }
+            let input = generator.noise(length, favouring: Self.alphabet)
             _ = POP3CommandParser.parse(line: input[...])
             _ = POP3Response(parsing: input[...])
             _ = POP3ResponseCode(parsing: input[...])

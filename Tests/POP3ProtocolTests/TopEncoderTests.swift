@@ -1,4 +1,5 @@
 import POP3Protocol
+import TestSupport
 import Testing
 
 /// RFC 1939 §7 TOP: the header, the blank line, then n body lines — counted the way

@@ -1,4 +1,5 @@
 import POP3Protocol
+import TestSupport
 import Testing
 
 /// RFC 1939 §7 unique-ids made from UIDVALIDITY and UID: valid, stable, reversible.

@@ -2,6 +2,7 @@ import Foundation
 import SASL
 import SMTPProtocol
 import StoreAPI
+import TestSupport
 import Testing
 @testable import SMTPGateway
 
@@ -33,18 +34,16 @@ struct Transcript {
     /// Sends one line and checks that the last reply starts with `expect`.
     @discardableResult
     mutating func send(_ line: String, expect: String, sourceLocation: SourceLocation = #_sourceLocation) -> [SMTPReply] {
-        let replies = raw(Array((line + "\r\n").utf8))
-        let last = replies.last.map { String(decoding: $0.encoded, as: UTF8.self) } ?? "(no reply)"
+        let replies = raw(wireLine(line))
+        let last = replies.last.map { text($0.encoded) } ?? "(no reply)"
         let lastLine = last.split(separator: "\r\n").last.map(String.init) ?? last
-        #expect(lastLine.hasPrefix(expect), "\(line) → \(last)", sourceLocation: sourceLocation)
+        expectAnswer(lastLine, to: line, startsWith: expect, sourceLocation: sourceLocation)
         return replies
     }
 
     mutating func perform(_ actions: [SessionAction]) -> [SMTPReply] {
         var replies: [SMTPReply] = []
-        var queue = actions
-        while !queue.isEmpty {
-            let action = queue.removeFirst()
+        performInOrder(actions) { action in
             log.append(action)
             switch action {
             case .reply(let r): replies.append(r)
@@ -58,8 +57,9 @@ struct Transcript {
                 spooled += bytes
             case .verifyLogin, .scram, .lookup, .deliver:
                 if case .deliver(let prefix, let envelope, _) = action { delivered.append((prefix + spooled, envelope)) }
-                queue += session.resume(store.answer(action))
+                return session.resume(store.answer(action))
             }
+            return []
         }
         return replies
     }

@@ -1,4 +1,5 @@
 import SMTPProtocol
+import TestSupport
 import Testing
 
 /// RFC 5321 §4.5.2 dot-stuffing and the CRLF.CRLF end marker, both directions.

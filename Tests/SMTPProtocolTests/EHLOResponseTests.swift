@@ -1,4 +1,5 @@
 import SMTPProtocol
+import TestSupport
 import Testing
 
 /// RFC 5321 §4.1.1.1 EHLO: what our server announces, and what the client reads from others.

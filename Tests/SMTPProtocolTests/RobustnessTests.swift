@@ -1,4 +1,5 @@
 import SMTPProtocol
+import TestSupport
 import Testing
 
 /// Seeded random and mutated input: no parser crashes, hangs or breaks its invariants.
@@ -22,16 +23,7 @@ import Testing
         var generator = SeededGenerator(seed: 5321)
         for seed in Self.seeds {
             for _ in 0..<500 {
-                var line = bytes(seed)
-                for _ in 0..<Int.random(in: 1...6, using: &generator) {
-                    let index = Int.random(in: 0...line.count, using: &generator)
-                    let byte = Self.alphabet.randomElement(using: &generator)!
-                    switch Int.random(in: 0..<3, using: &generator) {
-                    case 0 where index < line.count: line[index] = byte
-                    case 1 where index < line.count: line.remove(at: index)
-                    default: line.insert(byte, at: index)
-                    }
-                }
+                let line = generator.mutated(bytes(seed), alphabet: Self.alphabet)
                 if case .success(let command) = SMTPCommandParser.parse(line: line[...]) {
                     // Whatever parses, encodes to a line that parses to the same command
                     // (less the source route, which the encoder drops, RFC 5321 §4.1.1.3).
@@ -45,10 +37,7 @@ import Testing
         var generator = SeededGenerator(seed: 0x5A7)
         for _ in 0..<1_000 {
             let length = Int.random(in: 0..<200, using: &generator)
-            let input = (0..<length).map { _ in
-                Bool.random(using: &generator)
-                    ? Self.alphabet.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
-            }
+            let input = generator.noise(length, favouring: Self.alphabet)
             _ = SMTPCommandParser.parse(line: input[...])
             var reader = SMTPLineReader(maxLineLength: 16)
             reader.append(input)

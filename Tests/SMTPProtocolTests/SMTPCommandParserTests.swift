@@ -1,4 +1,5 @@
 import SMTPProtocol
+import TestSupport
 import Testing
 
 /// RFC 5321 §4.1.1 commands with the extensions we speak: one table of valid lines,

@@ -1,18 +1,9 @@
 import SMTPProtocol
+import TestSupport
 import Testing
 
 /// Command-phase line framing: limits, bare LF, pipelining hand-over.
 @Suite struct SMTPLineReaderTests {
-    static func events(_ input: [UInt8], chunk size: Int, max: Int = 32) -> (events: [SMTPLineReader.Event], rest: [UInt8]) {
-        var reader = SMTPLineReader(maxLineLength: max)
-        var events: [SMTPLineReader.Event] = []
-        for piece in input.chunks(of: size) {
-            reader.append(piece)
-            while let event = reader.next() { events.append(event) }
-        }
-        return (events, reader.takeBuffered())
-    }
-
     static let stream = bytes(
         "EHLO a\r\nMAIL FROM:<a@b>\nRCPT TO:<" + String(repeating: "x", count: 100) + ">\r\nRSET\r\n"
             + String(repeating: "y", count: 30) + "\r\n" + String(repeating: "z", count: 31) + "\r\n"
@@ -20,7 +11,7 @@ import Testing
 
     @Test(arguments: chunkSizes)
     func framesInChunks(size: Int) {
-        let (events, rest) = Self.events(Self.stream, chunk: size)
+        let (events, rest) = lineEvents(Self.stream, chunk: size, max: 32)
         #expect(
             events == [
                 .line(bytes("EHLO a"), bareLF: false), .line(bytes("MAIL FROM:<a@b>"), bareLF: true), .tooLong,

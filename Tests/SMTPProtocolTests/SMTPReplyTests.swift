@@ -1,4 +1,5 @@
 import SMTPProtocol
+import TestSupport
 import Testing
 
 /// RFC 5321 §4.2 replies: the encoder, the client side's incremental parser, the named constants.

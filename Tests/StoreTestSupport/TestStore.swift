@@ -5,6 +5,7 @@ import MailboxStore
 import ServiceLifecycle
 import StoreAPI
 import StoreClient
+import TestSupport
 
 /// Test support shared by the store's and the gateways' tests.
 ///
@@ -19,15 +20,12 @@ public final class TestStore: Sendable {
     private let task: Task<Void, any Error>
 
     public static func start(directory: String? = nil, login: LoginPolicy.Settings = .init(failureDelay: 0)) async throws -> TestStore {
-        let dir = directory ?? FileManager.default.temporaryDirectory
-            .appendingPathComponent("buzon-store-\(UUID().uuidString)").path
+        let dir = directory ?? temporaryPath("buzon-store")
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let configuration = StoreConfiguration(dataDirectory: dir, host: "127.0.0.1", port: 0, internalToken: token,
                                                bcryptCost: 4, login: login, logLevel: "error")
         let app = try buildMailboxStore(configuration: configuration) { port in continuation.yield(port) }
-        var logger = Logger(label: "test")
-        logger.logLevel = .error
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: [app], logger: quietLogger("test")))
         let task = Task { try await group.run() }
         var port = 0
         for await p in stream { port = p; break }

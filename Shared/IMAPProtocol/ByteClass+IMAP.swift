@@ -1,5 +1,7 @@
-/// Character classes of the IMAP grammar (RFC 9051 §9), on bytes, so the parsers never
-/// decode text they will refuse.
+import LineFraming
+
+/// The IMAP grammar's own character classes (RFC 9051 §9); the common ones are
+/// `LineFraming.ByteClass`'s.
 ///
 /// ```
 /// atom-specials   = "(" / ")" / "{" / SP / CTL / list-wildcards / quoted-specials / resp-specials
@@ -10,30 +12,7 @@
 /// ASTRING-CHAR    = ATOM-CHAR / resp-specials
 /// TAG-CHAR        = <any ASTRING-CHAR except "+">
 /// ```
-enum IMAPByteClass {
-    static let cr: UInt8 = 0x0D
-    static let lf: UInt8 = 0x0A
-    static let space: UInt8 = 0x20
-    static let quote: UInt8 = 0x22
-    static let backslash: UInt8 = 0x5C
-    static let openParen: UInt8 = 0x28
-    static let closeParen: UInt8 = 0x29
-    static let openBrace: UInt8 = 0x7B
-    static let closeBrace: UInt8 = 0x7D
-    static let openBracket: UInt8 = 0x5B
-    static let closeBracket: UInt8 = 0x5D
-    static let plus: UInt8 = 0x2B
-    static let minus: UInt8 = 0x2D
-    static let tilde: UInt8 = 0x7E
-    static let star: UInt8 = 0x2A
-    static let percent: UInt8 = 0x25
-    static let colon: UInt8 = 0x3A
-    static let comma: UInt8 = 0x2C
-    static let dollar: UInt8 = 0x24
-
-    static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-    static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
-
+extension ByteClass {
     /// ATOM-CHAR. RFC 9051 §9
     static func isAtomChar(_ b: UInt8) -> Bool {
         guard b > 0x20, b < 0x7F else { return false }  // CHAR less CTL and SP
@@ -56,9 +35,5 @@ enum IMAPByteClass {
     /// UTF8-2/3/4; their validity is checked when the string is decoded).
     static func isQuotable(_ b: UInt8) -> Bool {
         b >= 0x80 || (b >= 0x01 && b < 0x7F && b != cr && b != lf && b != quote && b != backslash)
-    }
-
-    static func upperString<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        String(decoding: bytes.map { isAlpha($0) ? $0 & ~0x20 : $0 }, as: UTF8.self)
     }
 }
