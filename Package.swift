@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "StoreClient",
+                "LineFraming", "StoreClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

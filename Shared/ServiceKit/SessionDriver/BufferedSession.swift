@@ -1,9 +1,11 @@
-/// A session that buffers its peer's bytes and handles them a piece at a time (a command
-/// line, or a stretch of message content), stopping while it waits for a call's answer or
-/// once it has closed: SMTP's and POP3's shared input loop.
+import LineFraming
+
+/// A session that buffers its peer's bytes in a CRLF reader and handles them a piece at a
+/// time (a command line, or a stretch of message content), stopping while it waits for a
+/// call's answer or once it has closed: SMTP's and POP3's shared input loop.
 public protocol BufferedSession: DrivenSession {
-    /// Keeps the peer's bytes for `handleNext`.
-    mutating func buffer(_ bytes: [UInt8])
+    /// Holds the peer's bytes until `handleNext` takes them.
+    var reader: CRLFLineReader { get set }
     /// Handles the next piece of buffered input; nil when none is complete yet.
     mutating func handleNext() -> [Action]?
     var isWaitingForStore: Bool { get }
@@ -13,7 +15,7 @@ public protocol BufferedSession: DrivenSession {
 extension BufferedSession {
     public mutating func receive(_ bytes: [UInt8]) -> [Action] {
         guard !isClosed else { return [] }
-        buffer(bytes)
+        reader.append(bytes)
         return process()
     }
 

@@ -31,7 +31,7 @@ public struct POP3Session: Sendable {
 
     var phase = Phase.authorization(user: nil)
     var pending: Pending?
-    var reader = POP3LineReader(maxLineLength: POP3Defaults.commandLineLength)
+    public var reader = POP3LineReader(maxLineLength: POP3Defaults.commandLineLength)
     var account: String?
     var uidValidity: UInt32 = 0
     var messages: [MaildropEntry] = []
@@ -47,11 +47,6 @@ public struct POP3Session: Sendable {
 
     public mutating func start() -> [SessionAction] {
         [.reply(.greeting(settings.hostname))]
-    }
-
-    /// Bytes from the client, kept until a command line is complete.
-    public mutating func buffer(_ bytes: [UInt8]) {
-        reader.append(bytes)
     }
 
     public mutating func resume(_ answer: StoreAnswer) -> [SessionAction] {

@@ -40,7 +40,7 @@ public struct SMTPSession: Sendable {
 
     var phase = Phase.greeting
     var pending: Pending?
-    var reader = SMTPLineReader(maxLineLength: SMTPDefaults.commandLineLength)
+    public var reader = SMTPLineReader(maxLineLength: SMTPDefaults.commandLineLength)
     var decoder: DataStuffingDecoder?
     var transaction: MailTransaction?
     var ehloDomain: String?
@@ -64,11 +64,6 @@ public struct SMTPSession: Sendable {
     /// The greeting (RFC 5321 §4.2: `220` first).
     public mutating func start() -> [SessionAction] {
         [.reply(.serviceReady(settings.hostname))]
-    }
-
-    /// Bytes from the client, kept until a command line or a stretch of content is complete.
-    public mutating func buffer(_ bytes: [UInt8]) {
-        reader.append(bytes)
     }
 
     /// The store's answer to the action that paused the session.
