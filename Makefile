@@ -1,11 +1,17 @@
 # The two commands of the README, and the benchmarks.
-.PHONY: up test build bench bench-smtp bench-pop3 bench-imap bench-relay clean
+.PHONY: up test lint format fuzz build bench bench-smtp bench-pop3 bench-imap bench-relay clean
 
 up:            ## build and run every service locally (Ctrl-C stops)
 	./scripts/up.sh
 
 test:          ## run every test (Swift, then end to end with real clients)
 	./scripts/test.sh
+
+lint:          ## swift format lint --strict over the tree (CI runs it first)
+	./scripts/lint.sh
+
+format:        ## rewrite the tree with swift format so that lint passes
+	./scripts/lint.sh --fix
 
 build:
 	SWIFT_DETERMINISTIC_HASHING=1 swift build
