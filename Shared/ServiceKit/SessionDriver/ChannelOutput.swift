@@ -57,10 +57,16 @@ public final class ChannelOutput: DriverOutput {
     }
 
     public func close() async {
-        let buffer = takePending() ?? ByteBuffer()
         let channel = self.channel
-        channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
         // A peer that stalls a TLS handshake or stops reading must not keep its slot.
-        channel.eventLoop.scheduleTask(in: ConnectionClosing.grace) { channel.close(promise: nil) }
+        let cutOff = channel.eventLoop.scheduleTask(in: ConnectionClosing.grace) { channel.close(promise: nil) }
+        let last = pending.withLock { queued -> EventLoopFuture<Void> in
+            defer { queued = [] }
+            return channel.writeAndFlush(ByteBuffer(bytes: queued))
+        }
+        // The last reply (221, +OK, BYE) leaves before the close.
+        try? await last.get()
+        cutOff.cancel()
+        try? await channel.close()
     }
 }
