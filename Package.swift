@@ -310,7 +310,11 @@ let package = Package(
         ),
         .testTarget(
             name: "QueueRelayTests",
-            dependencies: ["QueueRelay", "SMTPProtocol", "StoreAPI", "DNSClient"],
+            dependencies: [
+                "QueueRelay", "SMTPProtocol", "StoreAPI", "DNSClient", "ServiceKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "Tests/QueueRelayTests",
             swiftSettings: swiftSettings
         ),

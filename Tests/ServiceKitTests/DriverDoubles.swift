@@ -173,7 +173,9 @@ struct EchoCalls: SessionCalls {
     mutating func perform(_ action: LineSession.Action, output: any DriverOutput) async -> String? {
         switch action {
         case .ask(let question):
-            record.asked.withLock { $0.append(question) }
+            // A call after `finished()` would be a driver bug: it shows in what was asked.
+            let late = record.finished.withLock { $0 }
+            record.asked.withLock { $0.append(late ? "after finished: \(question)" : question) }
             return "\(question)!"
         case .send(let text):
             output.write(Array("\(text)\r\n".utf8))

@@ -1,6 +1,7 @@
 import DNSClient
 import Foundation
 import Logging
+import ServiceKit
 import SMTPProtocol
 import StoreAPI
 
@@ -43,53 +44,55 @@ struct MessageDelivery: Sendable {
             }
             let settings = SMTPClientSession.Settings(hostname: configuration.hostname, host: host.name,
                                                       tls: verified ? .requireVerified : .opportunistic, timeouts: configuration.timeouts)
-            let tls = SMTPClientDriver.TLSSettings(serverName: host.name, verify: verified, caFile: configuration.caFile)
+            let tls = SMTPClientTLS(serverName: host.name, verify: verified, caFile: configuration.caFile)
             for address in addresses {
                 let key = ConnectionCache.key(address, host.port, verifiedTLS: verified)
                 // A session kept from an earlier message first; if it has gone stale, a
                 // fresh connection to the same address.
                 if let cached = await cache.take(key) {
-                    let result = await cached.driver.deliver(outbound, content: message)
+                    let result = await cached.link.deliver(outbound, content: message)
                     if let result, case .recipients(let outcomes) = result.result {
                         if result.reusable {
                             var kept = cached
                             kept.uses += 1
                             await cache.put(key, kept)
                         } else {
-                            ConnectionCache.quit(cached.driver)
+                            ConnectionCache.quit(cached.link)
                         }
                         log(outcomes, entry: entry, host: host.name, logger: logger)
                         return outcomes
                     }
-                    ConnectionCache.quit(cached.driver)
+                    ConnectionCache.quit(cached.link)
                 }
-                let connection: SMTPClientConnection
+                let connection: ClientConnection
                 do {
-                    connection = try await SMTPClientConnection.connect(host: address, port: host.port,
-                                                                        timeout: min(configuration.timeout ?? .seconds(30), .seconds(30)))
+                    connection = try await ClientConnection.connect(host: address, port: host.port,
+                                                    timeout: min(configuration.timeout ?? .seconds(30), .seconds(30)))
                 } catch {
                     lastReason = "\(host.name) [\(address)]:\(host.port): \(error)"
                     logger.info("connect failed", metadata: ["queue": "\(entry.id)", "host": "\(host.name)", "error": "\(error)"])
                     continue
                 }
                 let session = SMTPClientSession(settings: settings, message: outbound)
-                let driver = SMTPClientDriver(session: session, connection: connection, tls: tls)
-                let result = await driver.start(content: message)
+                var sessionLogger = logger
+                sessionLogger[metadataKey: "host"] = "\(host.name) [\(address)]:\(host.port)"
+                let link = SMTPClientLink.start(session, on: connection, content: message, tls: tls, logger: sessionLogger)
+                let result = await link.outcome()
                 switch result?.result {
                 case .recipients(let outcomes):
                     if result?.reusable == true {
-                        await cache.put(key, ConnectionCache.Entry(driver: driver, idleSince: .now, uses: 1))
+                        await cache.put(key, ConnectionCache.Entry(link: link, idleSince: .now, uses: 1))
                     } else {
-                        ConnectionCache.quit(driver)
+                        ConnectionCache.quit(link)
                     }
                     log(outcomes, entry: entry, host: host.name, logger: logger)
                     return outcomes
                 case .tryNextHost(let reason):
-                    ConnectionCache.quit(driver)
+                    ConnectionCache.quit(link)
                     lastReason = reason
                     logger.info("host failed, trying the next", metadata: ["queue": "\(entry.id)", "reason": "\(reason)"])
                 case nil:
-                    ConnectionCache.quit(driver)
+                    ConnectionCache.quit(link)
                 }
             }
         }

@@ -27,6 +27,10 @@ public protocol DrivenSession: Sendable {
     /// The process is going down: between commands, say goodbye and close; in the middle of
     /// one, return nothing (the driver asks again after each step).
     mutating func shutdown() -> [Action]
+    /// The connection ended without the session's own `.close`: the peer closed it (or the
+    /// calls ended it: `nil`), or reading, writing or TLS failed (the error). Nothing can be written any more; the
+    /// driver performs only the calls returned (a client reports what became of its work).
+    mutating func connectionEnded(_ error: (any Error)?) -> [Action]
 
     /// How long the peer may stay silent now (it may change, e.g. at login).
     var inactivityTimeout: Duration { get }
@@ -35,11 +39,17 @@ public protocol DrivenSession: Sendable {
     /// While message content is arriving: the bytes a second it must average once it has
     /// taken longer than `inactivityTimeout` (Postfix's `smtpd_min_data_rate` idea).
     var minimumDataRate: Int? { get }
+    /// `inactivityTimeout` also counts from the session's last write, not only from the
+    /// peer's last input: a client waits for the reply to what it sent (RFC 5321 §4.5.3.2),
+    /// e.g. the EHLO sent when the TLS handshake ends. Servers keep the default, `false`.
+    static var timeoutCountsFromWrites: Bool { get }
 }
 
 extension DrivenSession {
     public var hasPartialCommand: Bool { false }
     public var minimumDataRate: Int? { nil }
+    public mutating func connectionEnded(_ error: (any Error)?) -> [Action] { [] }
+    public static var timeoutCountsFromWrites: Bool { false }
 }
 
 /// How the driver performs one action.

@@ -15,6 +15,8 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
     /// Counts the peer's bytes (e.g. `buzon_smtp_received_bytes_total`).
     let inputCounter: Counter?
 
+    /// The peer's last input (and the session's last write, if `timeoutCountsFromWrites`):
+    /// the silence clock.
     private var lastInput: C.Instant
     private var partialSince: C.Instant?
     private var content: (since: C.Instant, bytes: Int)?
@@ -22,6 +24,10 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
     private var droppingPlaintext = false
     private var shuttingDown = false
     private var closed = false
+    /// The session closed the connection itself (`.close`), so it knows it has ended.
+    private var closedBySession = false
+    /// Why the driver closed the connection (a write or STARTTLS failed).
+    private var failure: (any Error)?
 
     public init(session: Session, calls: Calls, clock: C, logger: Logger, inputCounter: Counter? = nil) {
         self.session = session
@@ -32,10 +38,13 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
         self.lastInput = clock.now
     }
 
-    /// Runs until the session closes, the peer goes away or `events` ends.
+    /// Runs until the session closes, the peer goes away or `events` ends. A session that did
+    /// not close the connection itself hears how it ended (`connectionEnded`) before its calls
+    /// are finished.
     public mutating func run<Events: AsyncSequence>(_ events: Events, output: any DriverOutput) async
     where Events.Element == DriverEvent {
         await start(output)
+        var streamError: (any Error)?
         if !closed {
             do {
                 for try await event in events {
@@ -44,9 +53,26 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
                 }
             } catch {
                 logger.debug("connection ended", metadata: ["error": "\(error)"])
+                streamError = error
             }
         }
+        if !closedBySession {
+            await ended(failure ?? streamError, output)
+        }
         await calls.finished()
+    }
+
+    /// The connection is gone under the session: it hears so, and the calls it returns are
+    /// performed (its writes are dropped: there is no one to write to).
+    mutating func ended(_ error: (any Error)?, _ output: any DriverOutput) async {
+        closed = true
+        var queue = session.connectionEnded(error)[...]
+        while let action = queue.popFirst() {
+            guard case .call(let call) = Session.step(action) else { continue }
+            if let answer = await calls.perform(call, output: output) {
+                queue = session.resume(answer)[...] + queue
+            }
+        }
     }
 
     mutating func start(_ output: any DriverOutput) async {
@@ -103,12 +129,14 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
                 switch Session.step(action) {
                 case .write(let bytes):
                     output.write(bytes)
+                    if Session.timeoutCountsFromWrites { lastInput = clock.now }
                 case .startTLS:
                     try await output.startTLS()
                     droppingPlaintext = true
                 case .close:
                     await output.close()
                     closed = true
+                    closedBySession = true
                 case .call(let call):
                     try await output.flush()
                     if let answer = await calls.perform(call, output: output) {
@@ -123,6 +151,7 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
             logger.debug("write failed", metadata: ["error": "\(error)"])
             await output.close()
             closed = true
+            failure = error
         }
         watchClocks()
     }

@@ -6,7 +6,7 @@ import Foundation
 actor ConnectionCache {
     struct Entry {
         /// An idle session with its connection.
-        var driver: SMTPClientDriver
+        var link: SMTPClientLink
         var idleSince: ContinuousClock.Instant
         var uses: Int
     }
@@ -36,7 +36,7 @@ actor ConnectionCache {
     /// Keeps a session for reuse, or ends it when it has served enough.
     func put(_ key: String, _ entry: Entry) {
         guard entry.uses < Self.useLimit else {
-            Self.quit(entry.driver)
+            Self.quit(entry.link)
             return
         }
         var kept = entry
@@ -49,18 +49,18 @@ actor ConnectionCache {
         let now = ContinuousClock.now
         for (key, list) in idle {
             let (fresh, stale) = (list.filter { now - $0.idleSince < Self.idleLimit }, list.filter { now - $0.idleSince >= Self.idleLimit })
-            stale.forEach { Self.quit($0.driver) }
+            stale.forEach { Self.quit($0.link) }
             idle[key] = fresh.isEmpty ? nil : fresh
         }
     }
 
     func closeAll() {
-        idle.values.flatMap { $0 }.forEach { Self.quit($0.driver) }
+        idle.values.flatMap { $0 }.forEach { Self.quit($0.link) }
         idle = [:]
     }
 
     /// QUIT politely (the session bounds the wait for the answer), then close; nobody waits.
-    nonisolated static func quit(_ driver: SMTPClientDriver) {
-        Task { await driver.shutdown() }
+    nonisolated static func quit(_ link: SMTPClientLink) {
+        Task { await link.end() }
     }
 }

@@ -11,7 +11,8 @@ enum SMTPClientAction: Sendable, Equatable {
     /// end with `tlsEstablished()` or `connectionLost(.tls)` (RFC 3207 §4.2).
     case startTLS
     /// Write the message content now: dot-stuffed with CRLF line ends and ended by `.CRLF`
-    /// (`DataStuffingEncoder`), then call `bodySent()`. The driver holds the content.
+    /// (`DataStuffingEncoder`), then call `bodySent()`. The calls hold the content
+    /// (`SMTPClientCalls`).
     case sendBody
     /// The message has its result at this host.
     case finished(SMTPClientOutcome)
