@@ -1,16 +1,10 @@
 import SMTPProtocol
 
-/// RSET — any state; ends the transaction (RFC 5321 §4.1.1.5).
 /// STARTTLS — before TLS, outside a transaction (RFC 3207 §4).
 ///
 ///     C: STARTTLS
 ///     S: 220 2.0.0 Ready to start TLS
 extension SMTPSession {
-    mutating func rset() -> [SessionAction] {
-        transaction = nil
-        return [.reply(.ok)]
-    }
-
     mutating func startTLS() -> [SessionAction] {
         guard !isTLS else { return refuse(.badSequence) }
         guard settings.tlsAvailable, listener != .submissions else { return refuse(.tlsNotAvailable) }

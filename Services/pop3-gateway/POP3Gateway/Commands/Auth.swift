@@ -2,28 +2,14 @@ import POP3Protocol
 import SASL
 import StoreAPI
 
-/// AUTHORIZATION state: USER/PASS (RFC 1939 §7), AUTH PLAIN and SCRAM-SHA-256 with or without
-/// an initial response (RFC 5034, RFC 4616, RFC 5802, RFC 7677), STLS (RFC 2595 §4). On success the maildrop is locked and listed,
-/// and the session enters TRANSACTION.
+/// AUTH (RFC 5034) in AUTHORIZATION: PLAIN (RFC 4616) and SCRAM-SHA-256 (RFC 5802, RFC 7677),
+/// with or without an initial response, through `Shared/SASL`.
 ///
-///     C: USER alice@example.test
-///     S: +OK
-///     C: PASS secret
+///     C: AUTH PLAIN AGFsaWNlQGV4YW1wbGUudGVzdABzZWNyZXQ=
 ///     S: +OK Logged in; 2 messages (320 octets)
 extension POP3Session {
-    mutating func user(_ name: String) -> [SessionAction] {
-        guard passwordsAllowed else { return refuse(.tlsRequired) }
-        phase = .authorization(user: name)
-        return [.reply(.ok())]
-    }
-
-    mutating func pass(_ password: String, user: String?) -> [SessionAction] {
-        guard let user else { return refuse(POP3Response(.err, nil, "USER first")) }
-        guard passwordsAllowed else { return refuse(.tlsRequired) }
-        phase = .authorization(user: nil)
-        pending = .login
-        return [.verifyLogin(username: user, password: password)]
-    }
+    /// What CAPA's SASL line and a bare AUTH list. RFC 5034 §3
+    static let saslMechanisms = ["PLAIN", SCRAMSHA256.mechanism]
 
     /// RFC 5034 §4. The exchange is the shared `SASLExchange`; SCRAM's server-final goes out
     /// as a last `+` challenge that the client answers with an empty line, as in SMTP and IMAP.
@@ -44,7 +30,7 @@ extension POP3Session {
         return advance(exchange, step)
     }
 
-    private mutating func advance(_ exchange: AuthExchange, _ step: SASLExchange.Step) -> [SessionAction] {
+    mutating func advance(_ exchange: AuthExchange, _ step: SASLExchange.Step) -> [SessionAction] {
         switch step {
         case .challenge(let challenge):
             phase = .sasl(exchange)
@@ -77,7 +63,7 @@ extension POP3Session {
         }
     }
 
-    private mutating func endExchange() {
+    mutating func endExchange() {
         phase = .authorization(user: nil)
         reader.maxLineLength = POP3Defaults.commandLineLength
     }
@@ -105,69 +91,6 @@ extension POP3Session {
         exchange.account = result.address
         let step = exchange.sasl.scramVerified(serverSignature: signature)
         return advance(exchange, step)
-    }
-
-    mutating func finishLogin(_ answer: StoreAnswer) -> [SessionAction] {
-        switch answer {
-        case .login(let result) where result.result == .ok:
-            account = result.address
-            pending = .maildrop
-            return [.openMaildrop(account: result.address ?? "")]
-        case .login(let result) where result.result == .locked:
-            // RFC 2449 §8.1.1: LOGIN-DELAY says "not now", not "wrong password".
-            return [.reply(.loginDelay)] + countFailure()
-        case .unavailable:
-            return [.reply(.tempFailure)]
-        default:
-            return failedLogin()
-        }
-    }
-
-    private mutating func failedLogin() -> [SessionAction] {
-        [.reply(.authFailed)] + countFailure()
-    }
-
-    private mutating func countFailure() -> [SessionAction] {
-        authFailures += 1
-        guard authFailures >= settings.maxAuthFailures else { return [] }
-        phase = .closed
-        return [.reply(.tooManyErrors), .close]
-    }
-
-    mutating func finishMaildrop(_ answer: StoreAnswer) -> [SessionAction] {
-        switch answer {
-        case .maildrop(let validity, let list):
-            uidValidity = validity
-            messages = list
-            deleted = []
-            phase = .transaction
-            let octets = list.reduce(0) { $0 + $1.size }
-            return [.reply(.ok("Logged in; \(list.count) messages (\(octets) octets)"))]
-        case .inUse:
-            // RFC 1939 §8, RFC 2449 §8.1.2: the client may try again later.
-            account = nil
-            return [.reply(.inUse)]
-        default:
-            account = nil
-            return [.reply(.tempFailure)]
-        }
-    }
-
-    mutating func stls() -> [SessionAction] {
-        guard !isTLS else { return refuse(.tlsAlreadyActive) }
-        guard settings.tlsAvailable else { return refuse(.tlsNotAvailable) }
-        // RFC 2595 §4 and the command-injection class of bugs: what came in the clear after
-        // STLS is discarded, and the session starts over.
-        _ = reader.takeBuffered()
-        phase = .authorization(user: nil)
-        return [.reply(.beginTLS), .startTLS]
-    }
-
-    /// What CAPA's SASL line and a bare AUTH list. RFC 5034 §3
-    static let saslMechanisms = ["PLAIN", SCRAMSHA256.mechanism]
-
-    mutating func capa() -> [SessionAction] {
-        [.raw(capabilities.encoded)]
     }
 }
 
