@@ -22,15 +22,24 @@ public struct GatewayParts: Sendable {
     /// connections than AsyncHTTPClient's default of 8.
     public init(name: String, configuration: some GatewaySettings, connectionsPerHost: Int = 8,
                 storeTimeout: TimeAmount = .seconds(60)) throws {
+        try self.init(
+            name: name, logLevel: configuration.logLevel, storeURL: configuration.storeURL, token: configuration.internalToken,
+            tlsCertificate: configuration.tlsCertificate, tlsKey: configuration.tlsKey, adminHost: configuration.host,
+            adminPort: configuration.adminPort, connectionsPerHost: connectionsPerHost, storeTimeout: storeTimeout)
+    }
+
+    /// For a service without listeners of its own (the queue-relay): no certificate.
+    public init(name: String, logLevel: String?, storeURL: String, token: String, tlsCertificate: String? = nil, tlsKey: String? = nil,
+                adminHost: String, adminPort: Int, connectionsPerHost: Int = 8, storeTimeout: TimeAmount = .seconds(60)) throws {
         self.name = name
         var logger = Logger(label: name)
-        logger.logLevel = configuration.logLevel.flatMap { Logger.Level(rawValue: $0) } ?? .info
+        logger.logLevel = logLevel.flatMap { Logger.Level(rawValue: $0) } ?? .info
         self.logger = logger
-        tls = try TLSSetup.optionalServerContext(certificatePath: configuration.tlsCertificate, keyPath: configuration.tlsKey)
+        tls = try TLSSetup.optionalServerContext(certificatePath: tlsCertificate, keyPath: tlsKey)
         http = StoreClient.makeHTTPClient(connectTimeout: .seconds(3), connectionsPerHost: connectionsPerHost)
-        store = StoreClient(baseURL: configuration.storeURL, token: configuration.internalToken, httpClient: http, timeout: storeTimeout)
-        host = configuration.host
-        adminPort = configuration.adminPort
+        store = StoreClient(baseURL: storeURL, token: token, httpClient: http, timeout: storeTimeout)
+        host = adminHost
+        self.adminPort = adminPort
     }
 
     /// The store client's HTTP client, then `services`, then the admin port (ready when the

@@ -25,7 +25,7 @@ import ServiceKit
 /// | `BUZON_RELAY_ADMIN_PORT` | `9026` | /healthz, /readyz, /metrics |
 /// | `BUZON_RELAY_ADMIN_HOST` | `127.0.0.1` | address of the admin port |
 /// | `BUZON_LOG_LEVEL` | `info` | |
-public struct RelayConfiguration: Sendable {
+public struct RelayConfiguration: ServiceConfiguration {
     public var storeURL = "http://127.0.0.1:8025"
     public var internalToken: String
     public var hostname = "localhost"
