@@ -158,6 +158,17 @@ struct SessionDriverTests {
         #expect(output.events == [.close])
     }
 
+    @Test("A call after a write that failed is still performed: a decided outcome is never dropped")
+    func callAfterFailedWrite() async {
+        let clock = ManualClock(), output = RecordingOutput()
+        let calls = EchoCalls()
+        var driver = makeDriver(clock, calls: calls)
+        output.failWrites()
+        await driver.handle(input("ECHO a\r\nASK outcome\r\n"), output)
+        #expect(calls.record.asked.withLock { $0 } == ["outcome"])
+        #expect(output.events == [.close])
+    }
+
     @Test("run: greets, serves until QUIT, then tells the calls the connection is gone")
     func runToQuit() async {
         let clock = ManualClock(), output = RecordingOutput()

@@ -43,6 +43,8 @@ enum IMAPServer {
         let limits = ConnectionLimits(maxLiteralSize: IMAPDefaults.smallLiteralSize, timeoutSeconds: settings.loginTimeoutSeconds)
         let framing = IMAPFraming(limits: limits, maxLineLength: IMAPDefaults.lineLength)
         let sessionSettings = settings
+        // A client that reads nothing is cut off after the autologout time: 60 s before login,
+        // 30 minutes after (as the old inbound handler's clock did).
         try ServeConnection.drive(
             channel, session: framing,
             makeCalls: { output in
@@ -50,7 +52,7 @@ enum IMAPServer {
                     settings: sessionSettings, isTLS: implicitTLS, store: shared.parts.store, watcher: shared.watcher,
                     users: shared.users, limits: limits, logger: admitted.logger, sink: OutputSink(output: output)))
             },
-            tls: tls, implicitTLS: implicitTLS, writeTimeout: configuration.timeout, logger: admitted.logger)
+            tls: tls, implicitTLS: implicitTLS, writeTimeout: { .seconds(limits.timeoutSeconds.load(ordering: .relaxed)) }, logger: admitted.logger)
     }
 }
 

@@ -44,6 +44,6 @@ enum POP3Server {
         try ServeConnection.drive(
             channel, session: session,
             makeCalls: { _ in POP3Calls(store: store, clientAddress: admitted.address, sessionID: admitted.id, logger: admitted.logger) },
-            tls: parts.tls, implicitTLS: implicitTLS, writeTimeout: configuration.timeout, logger: admitted.logger)
+            tls: parts.tls, implicitTLS: implicitTLS, writeTimeout: { configuration.timeout }, logger: admitted.logger)
     }
 }

@@ -18,7 +18,8 @@ struct POP3Calls: SessionCalls {
     let logger: Logger
     /// The maildrop this session holds (lock lease and INBOX id), once in TRANSACTION.
     var maildrop: (account: String, opened: MaildropStore.Opened)?
-    private var ticks = 0
+    /// When the lease was last renewed (or taken).
+    private var renewed = ContinuousClock.now
 
     init(store: MaildropStore, clientAddress: String, sessionID: String, logger: Logger) {
         self.store = store
@@ -37,13 +38,17 @@ struct POP3Calls: SessionCalls {
             let (answer, opened) = await store.open(account, owner: owner, logger: logger)
             if let opened {
                 maildrop = (account, opened)
+                renewed = .now
+                store.releases.held()
                 Counter(label: "buzon_pop3_logins_total").increment()
             }
             return answer
         case .sendMessage(let uid, let size, let lines):
             guard let held = maildrop else { return .notSent }
+            // A big message to a slow client can take longer than the lease: it is renewed
+            // between the pieces too, not only between commands.
             let answer = await store.send(uid: uid, size: size, lines: lines, account: held.account, inbox: held.opened.inbox,
-                                          output: output, logger: logger)
+                                          output: output, logger: logger, between: { _ = await renewIfDue() })
             if answer == .sent { Counter(label: "buzon_pop3_messages_sent_total").increment() }
             return answer
         case .expunge(let uids):
@@ -56,17 +61,21 @@ struct POP3Calls: SessionCalls {
         }
     }
 
-    /// Every lockTTL/3 seconds: renew the maildrop lease; a lost lock ends the session
-    /// (another session has the maildrop now).
+    /// Once a second between commands; a lost lock ends the session.
     mutating func tick() async -> Bool {
-        ticks += 1
-        guard ticks % max(1, store.lockTTL / 3) == 0, let held = maildrop else { return true }
-        guard case .some(let renewed) = await store.renew(held.account, held.opened.lease) else {
-            return true  // the store is unreachable: try again next time
-        }
-        guard let lease = renewed else {
+        await renewIfDue()
+    }
+
+    /// Every lockTTL/3 seconds: renew the maildrop lease. False when it was lost (another
+    /// session has the maildrop now); a store that cannot be reached is tried again later.
+    mutating func renewIfDue() async -> Bool {
+        guard let held = maildrop, ContinuousClock.now - renewed >= .seconds(max(1, store.lockTTL / 3)) else { return true }
+        guard case .some(let lease) = await store.renew(held.account, held.opened.lease) else { return true }
+        renewed = .now
+        guard let lease else {
             logger.warning("maildrop lock lost")
             maildrop = nil
+            store.releases.given()
             return false
         }
         maildrop?.opened.lease = lease
@@ -88,8 +97,7 @@ struct MaildropStore: Sendable {
     /// Seconds the maildrop lock lives unless renewed; it is renewed every third of that, so
     /// a gateway that dies frees its maildrops within this time.
     let lockTTL: Int
-    /// Lock releases still on their way to the store; shutdown waits for them, or a user
-    /// would find the maildrop "in use" until the lease ran out.
+    /// Maildrop locks held or on their way back to the store; shutdown waits for them.
     let releases: PendingReleases
     static let lockName = "pop3"
     /// A message is read from the store in pieces of this size.
@@ -182,12 +190,12 @@ struct MaildropStore: Sendable {
         try? await client.releaseLock(account, lease: lease)
     }
 
-    /// Gives the maildrop back without making the caller wait, counted in `releases`.
+    /// Gives the maildrop back without making the caller wait; `releases` counts it until
+    /// the store has it.
     func releaseSoon(_ account: String, _ lease: LockLease) {
-        releases.add(1)
         Task {
             await release(account, lease)
-            releases.add(-1)
+            releases.given()
         }
     }
 
@@ -204,7 +212,8 @@ struct MaildropStore: Sendable {
     /// Sends `+OK`, the dot-stuffed message (or TOP's part of it) and `.`, piece by piece,
     /// waiting for each flush so that a slow client holds back the reading (a client that
     /// stops reading is cut off by the output's write timeout).
-    func send(uid: UInt32, size: Int, lines: Int?, account: String, inbox: Int64, output: any DriverOutput, logger: Logger) async -> StoreAnswer {
+    func send(uid: UInt32, size: Int, lines: Int?, account: String, inbox: Int64, output: any DriverOutput, logger: Logger,
+              between: () async -> Void) async -> StoreAnswer {
         var whole = MultilineEncoder()
         var top = lines.map { TopEncoder(bodyLines: $0) }
         var offset = 0
@@ -220,6 +229,7 @@ struct MaildropStore: Sendable {
                 if top != nil { out += top!.encode(chunk) } else { out += whole.encode(chunk) }
                 output.write(out)
                 try await output.flush()
+                await between()
                 offset += chunk.count
                 if chunk.count < Self.chunkSize || top?.isComplete == true { break }
             } while true
@@ -234,9 +244,14 @@ struct MaildropStore: Sendable {
     }
 }
 
-/// A count of lock releases in flight.
+/// Maildrops this gateway holds or is giving back: shutdown waits until the store has them
+/// all back (a session cut off at the end of the drain gives its lock back after the
+/// connection closed), or a user would find the maildrop "in use" until the lease ran out.
 final class PendingReleases: Sendable {
     private let count = Atomic<Int>(0)
     var pending: Int { count.load(ordering: .relaxed) }
-    func add(_ n: Int) { count.add(n, ordering: .relaxed) }
+    /// A session took a maildrop lock.
+    func held() { count.add(1, ordering: .relaxed) }
+    /// The store has it back (or it was lost).
+    func given() { count.add(-1, ordering: .relaxed) }
 }

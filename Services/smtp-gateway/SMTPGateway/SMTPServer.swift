@@ -41,7 +41,7 @@ enum SMTPServer {
         try ServeConnection.drive(
             channel, session: session,
             makeCalls: { _ in SMTPCalls(store: store, clientAddress: admitted.address, logger: admitted.logger) },
-            tls: parts.tls, implicitTLS: listener == .submissions, writeTimeout: configuration.timeout, logger: admitted.logger,
+            tls: parts.tls, implicitTLS: listener == .submissions, writeTimeout: { configuration.timeout }, logger: admitted.logger,
             inputCounter: Counter(label: "buzon_smtp_received_bytes_total"))
     }
 }

@@ -8,11 +8,12 @@ public final class ChannelOutput: DriverOutput {
     let channel: any Channel
     /// Makes the TLS handler (server or client side) for STARTTLS.
     let makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?
-    /// A flush the peer does not take within this time ends the connection.
-    let writeTimeout: TimeAmount
+    /// A flush the peer does not take within this time ends the connection; asked at each
+    /// flush, since it may change (IMAP's is short before login).
+    let writeTimeout: @Sendable () -> TimeAmount
     private let pending = Mutex<[UInt8]>([])
 
-    public init(channel: any Channel, writeTimeout: TimeAmount, makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?) {
+    public init(channel: any Channel, writeTimeout: @escaping @Sendable () -> TimeAmount, makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?) {
         self.channel = channel
         self.writeTimeout = writeTimeout
         self.makeTLSHandler = makeTLSHandler
@@ -20,14 +21,6 @@ public final class ChannelOutput: DriverOutput {
 
     public func write(_ bytes: [UInt8]) {
         pending.withLock { $0 += bytes }
-    }
-
-    private func takePending() -> ByteBuffer? {
-        let bytes = pending.withLock { queued -> [UInt8] in
-            defer { queued = [] }
-            return queued
-        }
-        return bytes.isEmpty ? nil : ByteBuffer(bytes: bytes)
     }
 
     public func flush() async throws {
@@ -40,16 +33,21 @@ public final class ChannelOutput: DriverOutput {
             return channel.writeAndFlush(ByteBuffer(bytes: queued))
         }
         guard let written else { return }
-        let guardTimer = channel.eventLoop.scheduleTask(in: writeTimeout) { channel.close(promise: nil) }
+        let guardTimer = channel.eventLoop.scheduleTask(in: writeTimeout()) { channel.close(promise: nil) }
         defer { guardTimer.cancel() }
         try await written.get()
     }
 
     public func startTLS() async throws {
         guard let makeTLSHandler else { throw ChannelError.operationUnsupported }
-        let buffer = takePending()
         let channel = self.channel
         try await channel.eventLoop.submit {
+            // What is queued (the reply to STARTTLS) is taken here, in the same turn: no other
+            // task's flush can slip in between it and TLS.
+            let buffer = self.pending.withLock { queued -> ByteBuffer? in
+                defer { queued = [] }
+                return queued.isEmpty ? nil : ByteBuffer(bytes: queued)
+            }
             if let buffer { channel.writeAndFlush(buffer, promise: nil) }
             try channel.pipeline.syncOperations.addHandler(makeTLSHandler(), position: .first)
             try channel.pipeline.syncOperations.handler(type: DriverEventHandler.self).markTLSBoundary()

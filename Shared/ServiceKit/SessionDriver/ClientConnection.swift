@@ -33,7 +33,7 @@ public struct ClientConnection: Sendable {
         session: Session, makeCalls: (any DriverOutput) -> Calls,
         makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?, writeTimeout: Duration, logger: Logger
     ) async where Calls.Action == Session.Action, Calls.Answer == Session.Answer {
-        let output = ChannelOutput(channel: channel.channel, writeTimeout: .nanoseconds(Int64(writeTimeout.seconds * 1e9)),
+        let output = ChannelOutput(channel: channel.channel, writeTimeout: { .nanoseconds(Int64(writeTimeout.seconds * 1e9)) },
                                    makeTLSHandler: makeTLSHandler)
         var driver = SessionDriver(session: session, calls: makeCalls(output), clock: ContinuousClock(), logger: logger)
         do {

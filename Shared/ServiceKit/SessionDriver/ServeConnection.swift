@@ -40,7 +40,8 @@ public enum ServeConnection {
     /// calls that write to the peer themselves.
     public static func drive<Session: DrivenSession, Calls: SessionCalls>(
         _ channel: any Channel, session: Session, makeCalls: @escaping @Sendable (any DriverOutput) -> Calls,
-        tls: NIOSSLContext?, implicitTLS: Bool, writeTimeout: Duration, logger: Logger, inputCounter: Counter? = nil
+        tls: NIOSSLContext?, implicitTLS: Bool, writeTimeout: @escaping @Sendable () -> Duration, logger: Logger,
+        inputCounter: Counter? = nil
     ) throws where Calls.Action == Session.Action, Calls.Answer == Session.Answer {
         if implicitTLS, let tls {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
@@ -48,7 +49,7 @@ public enum ServeConnection {
         try channel.pipeline.syncOperations.addHandler(DriverEventHandler())
         let async = try NIOAsyncChannel<DriverEvent, ByteBuffer>(wrappingChannelSynchronously: channel)
         let output = ChannelOutput(
-            channel: channel, writeTimeout: .nanoseconds(Int64(writeTimeout.seconds * 1e9)),
+            channel: channel, writeTimeout: { .nanoseconds(Int64(writeTimeout().seconds * 1e9)) },
             makeTLSHandler: tls.map { tls in { @Sendable in NIOSSLServerHandler(context: tls) } })
         Task {
             var driver = SessionDriver(session: session, calls: makeCalls(output), clock: ContinuousClock(), logger: logger,

@@ -66,13 +66,7 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
     /// performed (its writes are dropped: there is no one to write to).
     mutating func ended(_ error: (any Error)?, _ output: any DriverOutput) async {
         closed = true
-        var queue = session.connectionEnded(error)[...]
-        while let action = queue.popFirst() {
-            guard case .call(let call) = Session.step(action) else { continue }
-            if let answer = await calls.perform(call, output: output) {
-                queue = session.resume(answer)[...] + queue
-            }
-        }
+        await perform(session.connectionEnded(error), output)
     }
 
     mutating func start(_ output: any DriverOutput) async {
@@ -80,6 +74,7 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
     }
 
     mutating func handle(_ event: DriverEvent, _ output: any DriverOutput) async {
+        guard !closed else { return }
         switch event {
         case .input(let buffer):
             guard !droppingPlaintext else { return }
@@ -121,39 +116,54 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
     }
 
     /// Performs `actions` in order; a call's answer is resumed at once and what the session
-    /// says to that comes before the rest.
+    /// says to that comes before the rest. Once the connection is closed, writes are dropped
+    /// but calls are still performed: an outcome the session already decided (the relay's
+    /// result for a message) must reach its calls even when the last write failed.
     mutating func perform(_ actions: [Session.Action], _ output: any DriverOutput) async {
         var queue = actions[...]
-        do {
-            while !closed, let action = queue.popFirst() {
-                switch Session.step(action) {
-                case .write(let bytes):
-                    output.write(bytes)
-                    if Session.timeoutCountsFromWrites { lastInput = clock.now }
-                case .startTLS:
+        while let action = queue.popFirst() {
+            switch Session.step(action) {
+            case .write(let bytes):
+                guard !closed else { continue }
+                output.write(bytes)
+                if Session.timeoutCountsFromWrites { lastInput = clock.now }
+            case .startTLS:
+                guard !closed else { continue }
+                do {
                     try await output.startTLS()
                     droppingPlaintext = true
-                case .close:
-                    await output.close()
-                    closed = true
-                    closedBySession = true
-                case .call(let call):
-                    try await output.flush()
-                    if let answer = await calls.perform(call, output: output) {
-                        // The wait was ours, not the peer's: its silence counts from now.
-                        lastInput = clock.now
-                        queue = session.resume(answer)[...] + queue
-                    }
+                } catch {
+                    await fail(error, output)
+                }
+            case .close:
+                guard !closed else { continue }
+                await output.close()
+                closed = true
+                closedBySession = true
+            case .call(let call):
+                if !closed {
+                    do { try await output.flush() } catch { await fail(error, output) }
+                }
+                if let answer = await calls.perform(call, output: output) {
+                    // The wait was ours, not the peer's: its silence counts from now.
+                    lastInput = clock.now
+                    queue = session.resume(answer)[...] + queue
                 }
             }
-            if !closed { try await output.flush() }
-        } catch {
-            logger.debug("write failed", metadata: ["error": "\(error)"])
-            await output.close()
-            closed = true
-            failure = error
+        }
+        if !closed {
+            do { try await output.flush() } catch { await fail(error, output) }
         }
         watchClocks()
+    }
+
+    /// A write or the TLS start failed: the peer is gone or stuck; close, and remember why
+    /// for `connectionEnded`.
+    private mutating func fail(_ error: any Error, _ output: any DriverOutput) async {
+        logger.debug("write failed", metadata: ["error": "\(error)"])
+        await output.close()
+        closed = true
+        failure = error
     }
 
     /// After each step: start or stop the unfinished-line and content clocks.
