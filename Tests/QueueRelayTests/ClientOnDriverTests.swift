@@ -66,6 +66,17 @@ struct ClientOnDriverTests {
         server.yield(.input(ByteBuffer(string: lines.map { $0 + "\r\n" }.joined())))
     }
 
+    @Test("a reply begun but not ended runs the driver's partial-line clock: a trickling server cannot hold a worker")
+    func partialReply() {
+        var session = SMTPClientSession(settings: .init(hostname: ClientTranscript.ourName, host: ClientTranscript.serverName, tls: .opportunistic),
+                                        message: .make(["bob@b.test"]))
+        _ = session.start()
+        _ = session.receive(Array("220-mx.b.test first line\r\n220-second".utf8))
+        #expect(session.hasPartialCommand)
+        _ = session.receive(Array(" line\r\n220 last\r\n".utf8))
+        #expect(!session.hasPartialCommand)
+    }
+
     @Test("a message, then the next on the kept connection, then QUIT: one outcome each, the content dot-stuffed")
     func keptConnection() async {
         let content = Array("Subject: hi\r\n\r\n.starts with a dot\r\n".utf8)
