@@ -6,7 +6,7 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -326,7 +326,9 @@ let package = Package(
         ),
         .testTarget(
             name: "IMAPGatewayTests",
-            dependencies: ["IMAPGateway", "IMAPProtocol", "SASL", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore", "TestSupport"],
+            dependencies: [
+                "IMAPGateway", "IMAPProtocol", "SASL", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore", "TestSupport",
+            ],
             path: "Tests/IMAPGatewayTests",
             swiftSettings: swiftSettings
         ),

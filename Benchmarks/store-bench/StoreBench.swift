@@ -46,8 +46,10 @@ struct StoreBench {
         func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
         let p50 = latencies[latencies.count / 2]
         let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
-        print(String(format: "size=%d count=%d concurrency=%d seconds=%.2f rate=%.1f/s p50=%.2fms p99=%.2fms",
-                     size, count, concurrency, seconds, Double(count) / seconds, ms(p50), ms(p99)))
+        print(
+            String(
+                format: "size=%d count=%d concurrency=%d seconds=%.2f rate=%.1f/s p50=%.2fms p99=%.2fms",
+                size, count, concurrency, seconds, Double(count) / seconds, ms(p50), ms(p99)))
     }
 
     enum BenchError: Error { case notDelivered }

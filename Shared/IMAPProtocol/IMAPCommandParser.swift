@@ -147,7 +147,9 @@ public struct IMAPCommandParser: Sendable {
         try c.space()
         let mechanism = try c.keyword()
         guard c.take(ByteClass.space) else { return .authenticate(mechanism: mechanism, initialResponse: nil) }
-        let response = try c.run("a base64 response") { ByteClass.isAlpha($0) || ByteClass.isDigit($0) || $0 == 0x2B || $0 == 0x2F || $0 == 0x3D }
+        let response = try c.run("a base64 response") {
+            ByteClass.isAlpha($0) || ByteClass.isDigit($0) || $0 == 0x2B || $0 == 0x2F || $0 == 0x3D
+        }
         guard response == [0x3D] || (response.count % 4 == 0 && !response.dropLast(2).contains(0x3D)) else {
             throw IMAPCursor.fail("initial response is not base64")
         }

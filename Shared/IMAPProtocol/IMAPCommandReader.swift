@@ -185,7 +185,9 @@ public struct IMAPCommandReader: Sendable {
     private mutating func dropPartialLine() {
         if !droppingLine {
             droppingLine = true
-            droppedTag = lines.first.flatMap(IMAPLiteralHeader.tag) ?? IMAPLiteralHeader.tag(of: Array(buffer.unread.prefix(IMAPDefaults.tagLength + 1)))
+            droppedTag =
+                lines.first.flatMap(IMAPLiteralHeader.tag)
+                ?? IMAPLiteralHeader.tag(of: Array(buffer.unread.prefix(IMAPDefaults.tagLength + 1)))
         }
         droppedTail = Array((droppedTail + buffer.unread).suffix(32))
         buffer.removeUnread()

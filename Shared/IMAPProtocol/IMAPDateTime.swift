@@ -63,7 +63,8 @@ extension IMAPCursor {
         let zone = try digits(4)
         try expect(ByteClass.quote)
         guard zone % 100 < 60, let date = IMAPDate(year: year, month: month, day: day),
-            let value = IMAPDateTime(date: date, hour: hour, minute: minute, second: second, zoneMinutes: sign * (zone / 100 * 60 + zone % 100))
+            let value = IMAPDateTime(
+                date: date, hour: hour, minute: minute, second: second, zoneMinutes: sign * (zone / 100 * 60 + zone % 100))
         else { throw Self.fail("no such date-time") }
         return value
     }

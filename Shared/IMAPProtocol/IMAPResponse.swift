@@ -139,7 +139,9 @@ public struct ESearch: Sendable, Hashable {
     /// Encoded as a compact set (`2:4,9`); omitted when nil or empty.
     public var all: [UInt32]?
     public var modSeq: UInt64?
-    public init(tag: String?, uid: Bool, min: UInt32? = nil, max: UInt32? = nil, count: Int? = nil, all: [UInt32]? = nil, modSeq: UInt64? = nil) {
+    public init(
+        tag: String?, uid: Bool, min: UInt32? = nil, max: UInt32? = nil, count: Int? = nil, all: [UInt32]? = nil, modSeq: UInt64? = nil
+    ) {
         self.tag = tag
         self.uid = uid
         self.min = min

@@ -24,7 +24,8 @@ public enum IMAPString {
     /// As a quoted string when it can be one (no CR, LF, NUL; valid UTF-8), else a literal.
     /// RFC 9051 §4.3
     public static func string(_ bytes: [UInt8], style: IMAPLiteralStyle = .synchronizing) -> [UInt8] {
-        if bytes.count <= maxQuotedLength, bytes.allSatisfy({ ByteClass.isQuotable($0) || $0 == ByteClass.quote || $0 == ByteClass.backslash }),
+        if bytes.count <= maxQuotedLength,
+            bytes.allSatisfy({ ByteClass.isQuotable($0) || $0 == ByteClass.quote || $0 == ByteClass.backslash }),
             bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil
         {
             return quoted(bytes)

@@ -57,8 +57,9 @@ public enum SequenceSet: Sendable, Hashable, CustomStringConvertible {
             return "*"
         }
         guard case .ranges(let ranges) = self else { return [ByteClass.dollar] }
-        return Array(ranges.map { $0.first == $0.last ? number($0.first) : "\(number($0.first)):\(number($0.last))" }
-            .joined(separator: ",").utf8)
+        return Array(
+            ranges.map { $0.first == $0.last ? number($0.first) : "\(number($0.first)):\(number($0.last))" }
+                .joined(separator: ",").utf8)
     }
 }
 

@@ -24,8 +24,10 @@ public struct DeliveryStatusNotification: Sendable {
         public var diagnostic: String?
         public var lastAttempt: Date?
 
-        public init(finalRecipient: String, originalRecipient: String? = nil, action: Action, status: String,
-                    remoteMTA: String? = nil, diagnostic: String? = nil, lastAttempt: Date? = nil) {
+        public init(
+            finalRecipient: String, originalRecipient: String? = nil, action: Action, status: String,
+            remoteMTA: String? = nil, diagnostic: String? = nil, lastAttempt: Date? = nil
+        ) {
             self.finalRecipient = finalRecipient
             self.originalRecipient = originalRecipient
             self.action = action
@@ -49,8 +51,10 @@ public struct DeliveryStatusNotification: Sendable {
     /// Unique, for the boundary and Message-ID.
     public var id: String
 
-    public init(reportingMTA: String, to: String, envelopeID: String? = nil, arrivalDate: Date? = nil, recipients: [Recipient],
-                original: [UInt8], returnFullMessage: Bool = false, date: Date = Date(), id: String = UUID().uuidString.lowercased()) {
+    public init(
+        reportingMTA: String, to: String, envelopeID: String? = nil, arrivalDate: Date? = nil, recipients: [Recipient],
+        original: [UInt8], returnFullMessage: Bool = false, date: Date = Date(), id: String = UUID().uuidString.lowercased()
+    ) {
         self.reportingMTA = reportingMTA
         self.to = to
         self.envelopeID = envelopeID
@@ -66,7 +70,9 @@ public struct DeliveryStatusNotification: Sendable {
         let boundary = "=_dsn_\(id)"
         let failed = recipients.contains { $0.action == .failed }
         let delayed = recipients.contains { $0.action == .delayed }
-        let subject = failed ? "Undelivered Mail Returned to Sender"
+        let subject =
+            failed
+            ? "Undelivered Mail Returned to Sender"
             : delayed ? "Delayed Mail (still being retried)" : "Successful Mail Delivery Report"
         var text = """
             From: Mail Delivery System <MAILER-DAEMON@\(reportingMTA)>\r

@@ -6,4 +6,3 @@ public enum SCRAMStoreCall: Sendable, Equatable {
     /// `POST /v1/auth/scram/finish`.
     case finish(SASLExchange.SCRAMFinish)
 }
-

@@ -19,8 +19,10 @@ public struct ConfigReader: Sendable {
 
     private let values: [String: String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
-                arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        arguments: [String] = Array(CommandLine.arguments.dropFirst())
+    ) {
         var values = environment.filter { $0.key.hasPrefix("BUZON_") }
         var i = 0
         while i < arguments.count {

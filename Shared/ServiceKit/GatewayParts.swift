@@ -20,8 +20,10 @@ public struct GatewayParts: Sendable {
 
     /// `connectionsPerHost`: a gateway with many concurrent sessions needs more store
     /// connections than AsyncHTTPClient's default of 8.
-    public init(name: String, configuration: some GatewaySettings, connectionsPerHost: Int = 8,
-                storeTimeout: TimeAmount = .seconds(60)) throws {
+    public init(
+        name: String, configuration: some GatewaySettings, connectionsPerHost: Int = 8,
+        storeTimeout: TimeAmount = .seconds(60)
+    ) throws {
         try self.init(
             name: name, logLevel: configuration.logLevel, storeURL: configuration.storeURL, token: configuration.internalToken,
             tlsCertificate: configuration.tlsCertificate, tlsKey: configuration.tlsKey, adminHost: configuration.host,
@@ -29,8 +31,10 @@ public struct GatewayParts: Sendable {
     }
 
     /// For a service without listeners of its own (the queue-relay): no certificate.
-    public init(name: String, logLevel: String?, storeURL: String, token: String, tlsCertificate: String? = nil, tlsKey: String? = nil,
-                adminHost: String, adminPort: Int, connectionsPerHost: Int = 8, storeTimeout: TimeAmount = .seconds(60)) throws {
+    public init(
+        name: String, logLevel: String?, storeURL: String, token: String, tlsCertificate: String? = nil, tlsKey: String? = nil,
+        adminHost: String, adminPort: Int, connectionsPerHost: Int = 8, storeTimeout: TimeAmount = .seconds(60)
+    ) throws {
         self.name = name
         var logger = Logger(label: name)
         logger.logLevel = logLevel.flatMap { Logger.Level(rawValue: $0) } ?? .info

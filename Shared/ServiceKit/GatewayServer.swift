@@ -31,8 +31,10 @@ public final class GatewayServer: Service {
     /// After the drain: what the sessions gave back must reach the store before it goes.
     let afterDrain: @Sendable () async -> Void
 
-    public init(host: String, ports: [Port], limiter: ConnectionLimiter, logger: Logger, withoutTLS: String?,
-                onBound: @escaping @Sendable ([Int]) async -> Void, afterDrain: @escaping @Sendable () async -> Void = {}) {
+    public init(
+        host: String, ports: [Port], limiter: ConnectionLimiter, logger: Logger, withoutTLS: String?,
+        onBound: @escaping @Sendable ([Int]) async -> Void, afterDrain: @escaping @Sendable () async -> Void = {}
+    ) {
         self.host = host
         self.ports = ports
         self.limiter = limiter

@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Holds the body of the message a connection is receiving (an SMTP DATA, an IMAP APPEND
@@ -52,7 +52,8 @@ public final class MessageSpool {
     }
 
     private func openFile() throws {
-        var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast()) + Array("buzon-spool-XXXXXX".utf8CString)
+        var template =
+            Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast()) + Array("buzon-spool-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw SpoolError.cannotCreate(errno) }
         // Unlinked at once: the data lives as long as the descriptor.

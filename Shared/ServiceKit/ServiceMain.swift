@@ -8,7 +8,6 @@ public protocol ServiceConfiguration: Sendable {
     var logLevel: String? { get }
 }
 
-
 /// What every process's `main` does: read the configuration, start logging, run the services
 /// until SIGTERM or SIGINT (then shut down gracefully); on a bad configuration or a failure,
 /// say why and exit 1.
@@ -19,10 +18,11 @@ public enum ServiceMain {
         do {
             let configuration = try Configuration(reader: ConfigReader())
             Observability.bootstrapLogging(level: configuration.logLevel)
-            let group = ServiceGroup(configuration: .init(
-                services: try build(configuration).map { .init(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: Logger(label: name)))
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: try build(configuration).map { .init(service: $0) },
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: Logger(label: name)))
             try await group.run()
         } catch {
             print("\(name): \(error)")

@@ -26,8 +26,10 @@ public struct DeliveryEnvelope: Codable, Sendable, Hashable {
     /// An envelope header is at most this long (100 recipients with DSN parameters fit easily).
     public static let maxHeaderLength = 256 * 1024
 
-    public init(sender: String, recipients: [EnvelopeRecipient], relay: Bool, ret: String? = nil, envid: String? = nil,
-                smtputf8: Bool? = nil, body: String? = nil) {
+    public init(
+        sender: String, recipients: [EnvelopeRecipient], relay: Bool, ret: String? = nil, envid: String? = nil,
+        smtputf8: Bool? = nil, body: String? = nil
+    ) {
         self.sender = sender
         self.recipients = recipients
         self.relay = relay
@@ -43,8 +45,9 @@ public struct DeliveryEnvelope: Codable, Sendable, Hashable {
 
     public init?(headerValue: String) {
         guard headerValue.utf8.count <= Self.maxHeaderLength,
-              let data = Data(base64Encoded: headerValue),
-              let envelope = try? JSONDecoder().decode(DeliveryEnvelope.self, from: data) else { return nil }
+            let data = Data(base64Encoded: headerValue),
+            let envelope = try? JSONDecoder().decode(DeliveryEnvelope.self, from: data)
+        else { return nil }
         self = envelope
     }
 }

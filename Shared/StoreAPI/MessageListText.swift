@@ -28,12 +28,14 @@ public enum MessageListText {
         for line in bytes.split(separator: 0x0A) {
             let fields = line.split(separator: 0x20)
             guard fields.count >= 5,
-                  let uid = UInt32(decoding: fields[0]), let size = Int(decoding: fields[1]),
-                  let date = Double(String(decoding: fields[2], as: UTF8.self)),
-                  let modSeq = UInt64(decoding: fields[3]), let content = Int64(decoding: fields[4])
+                let uid = UInt32(decoding: fields[0]), let size = Int(decoding: fields[1]),
+                let date = Double(String(decoding: fields[2], as: UTF8.self)),
+                let modSeq = UInt64(decoding: fields[3]), let content = Int64(decoding: fields[4])
             else { return nil }
-            messages.append(MessageSummary(uid: uid, size: size, flags: fields.dropFirst(5).map { String(decoding: $0, as: UTF8.self) },
-                                           internalDate: date, modSeq: modSeq, contentID: content))
+            messages.append(
+                MessageSummary(
+                    uid: uid, size: size, flags: fields.dropFirst(5).map { String(decoding: $0, as: UTF8.self) },
+                    internalDate: date, modSeq: modSeq, contentID: content))
         }
         return messages
     }

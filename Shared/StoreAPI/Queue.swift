@@ -23,9 +23,11 @@ public struct QueueEntry: Codable, Sendable, Hashable {
     public var leaseExpires: Double?
     public var recipients: [QueueRecipient]
 
-    public init(id: Int64, sender: String, createdAt: Double, state: String, nextAttempt: Double, attempts: Int,
-                lastError: String?, size: Int, ret: String?, envid: String?, smtputf8: Bool? = nil, body: String? = nil,
-                delayWarned: Bool? = nil, leaseOwner: String? = nil, leaseExpires: Double? = nil, recipients: [QueueRecipient]) {
+    public init(
+        id: Int64, sender: String, createdAt: Double, state: String, nextAttempt: Double, attempts: Int,
+        lastError: String?, size: Int, ret: String?, envid: String?, smtputf8: Bool? = nil, body: String? = nil,
+        delayWarned: Bool? = nil, leaseOwner: String? = nil, leaseExpires: Double? = nil, recipients: [QueueRecipient]
+    ) {
         self.id = id
         self.sender = sender
         self.createdAt = createdAt
@@ -57,8 +59,10 @@ public struct QueueRecipient: Codable, Sendable, Hashable {
     public var status: String?
     public var remoteMTA: String?
 
-    public init(address: String, domain: String, state: String, notify: [String]?, orcpt: String?, lastError: String?,
-                status: String? = nil, remoteMTA: String? = nil) {
+    public init(
+        address: String, domain: String, state: String, notify: [String]?, orcpt: String?, lastError: String?,
+        status: String? = nil, remoteMTA: String? = nil
+    ) {
         self.address = address
         self.domain = domain
         self.state = state

@@ -41,8 +41,10 @@ public struct RecipientOutcome: Codable, Sendable, Hashable {
     /// `relayed` (§5.2.2).
     public var notifyPassedOn: Bool?
 
-    public init(address: String, outcome: Outcome, status: String, diagnostic: String? = nil, remoteMTA: String? = nil,
-                notifyPassedOn: Bool? = nil) {
+    public init(
+        address: String, outcome: Outcome, status: String, diagnostic: String? = nil, remoteMTA: String? = nil,
+        notifyPassedOn: Bool? = nil
+    ) {
         self.address = address
         self.outcome = outcome
         self.status = status

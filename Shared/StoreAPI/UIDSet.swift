@@ -43,7 +43,8 @@ public struct UIDSet: Sendable, Hashable, CustomStringConvertible {
     private static func bound(_ s: Substring) -> Bound? {
         if s == "*" { return .largest }
         guard !s.isEmpty, s.count <= 10, s.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let n = UInt32(s), n > 0 else { return nil }
+            let n = UInt32(s), n > 0
+        else { return nil }
         return .uid(n)
     }
 

@@ -25,7 +25,8 @@ public enum Validation {
         guard labels.count >= 1 else { return nil }
         for label in labels {
             guard !label.isEmpty, label.utf8.count <= maxLabelLength,
-                  label.first != "-", label.last != "-" else { return nil }
+                label.first != "-", label.last != "-"
+            else { return nil }
             for byte in label.utf8 where !(byte >= 0x80 || isAlnum(byte) || byte == UInt8(ascii: "-")) {
                 return nil
             }
@@ -40,7 +41,8 @@ public enum Validation {
         guard let at = raw.lastIndex(of: "@") else { return nil }
         let local = raw[..<at]
         guard !local.isEmpty, local.utf8.count <= maxLocalPartLength,
-              let domain = domain(String(raw[raw.index(after: at)...])) else { return nil }
+            let domain = domain(String(raw[raw.index(after: at)...]))
+        else { return nil }
         // RFC 5322 §3.2.3 atext plus "."; quoted local parts are not accepted as account names.
         for byte in local.utf8 {
             if byte >= 0x80 { continue }  // RFC 6531 UTF-8 local parts
@@ -59,7 +61,8 @@ public enum Validation {
         let local = raw[..<at]
         let host = String(raw[raw.index(after: at)...])
         guard !local.isEmpty, local.utf8.count <= maxLocalPartLength,
-              !local.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }), printableUnicode(local) else { return nil }
+            !local.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }), printableUnicode(local)
+        else { return nil }
         if local.hasPrefix("\""), local.hasSuffix("\""), local.count >= 2 {
             // RFC 5321 §4.1.2 Quoted-string: any printable, with \" and \\ escaped.
         } else {
@@ -68,7 +71,8 @@ public enum Validation {
             }
         }
         if host.hasPrefix("["), host.hasSuffix("]"), host.utf8.count <= 64,
-           !host.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7f }) {
+            !host.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7f })
+        {
             return String(local) + "@" + host
         }
         guard let domain = domain(host) else { return nil }
@@ -94,7 +98,8 @@ public enum Validation {
         guard parts.count <= maxMailboxDepth else { return nil }
         for part in parts {
             guard !part.isEmpty, part != ".", part != "..", part.utf8.count <= maxMailboxComponentLength,
-                  part.trimmingWhitespace() == part else { return nil }
+                part.trimmingWhitespace() == part
+            else { return nil }
         }
         // RFC 3501 §5.1: INBOX is case-insensitive, also as the first level of a hierarchy.
         if parts[0].uppercased() == "INBOX" { parts[0] = "INBOX" }

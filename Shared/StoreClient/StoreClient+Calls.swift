@@ -3,6 +3,9 @@ import NIOCore
 import NIOHTTP1
 import StoreAPI
 
+import struct Foundation.Data
+import class Foundation.JSONDecoder
+
 /// One method per internal API operation (the paths are documented in StoreAPI's types and
 /// in the store's openapi.yaml).
 extension StoreClient {
@@ -64,8 +67,9 @@ extension StoreClient {
     /// Local delivery; with the same `idempotencyKey` a retry stores nothing new.
     public func deliver(_ raw: [UInt8], to recipients: [String], idempotencyKey: String?) async throws -> DeliveryResult {
         let path = "/v1/deliveries" + Self.query(recipients.map { ("recipient", $0) })
-        let (_, data) = try await send(.POST, path, body: raw, contentType: "message/rfc822",
-                                       headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
+        let (_, data) = try await send(
+            .POST, path, body: raw, contentType: "message/rfc822",
+            headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
         return try decode(DeliveryResult.self, data)
     }
 
@@ -80,12 +84,15 @@ extension StoreClient {
 
     /// The same, with the message streamed from `stream` (exactly `length` bytes), so that a
     /// big message never has to be in memory whole.
-    public func deliver(stream: some AsyncSequence<ByteBuffer, any Error> & Sendable, length: Int, envelope: DeliveryEnvelope,
-                        idempotencyKey: String?) async throws -> DeliveryResult {
+    public func deliver(
+        stream: some AsyncSequence<ByteBuffer, any Error> & Sendable, length: Int, envelope: DeliveryEnvelope,
+        idempotencyKey: String?
+    ) async throws -> DeliveryResult {
         var headers = [(DeliveryEnvelope.headerName, try envelope.headerValue())]
         if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
-        let (_, data) = try await send(.POST, "/v1/deliveries", requestBody: .stream(stream, length: .known(Int64(length))),
-                                       contentType: "message/rfc822", headers: headers)
+        let (_, data) = try await send(
+            .POST, "/v1/deliveries", requestBody: .stream(stream, length: .known(Int64(length))),
+            contentType: "message/rfc822", headers: headers)
         return try decode(DeliveryResult.self, data)
     }
 
@@ -127,17 +134,23 @@ extension StoreClient {
     public func createMailbox(_ account: String, _ request: CreateMailboxRequest) async throws -> MailboxInfo {
         try await json(MailboxInfo.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes", body: request)
     }
-    public func listMessages(_ account: String, mailbox: Int64, uids: String? = nil, after: UInt32 = 0, limit: Int = 1000) async throws -> MessageList {
+    public func listMessages(_ account: String, mailbox: Int64, uids: String? = nil, after: UInt32 = 0, limit: Int = 1000) async throws
+        -> MessageList
+    {
         var items = [("after", String(after)), ("limit", String(limit))]
         if let uids { items.append(("uids", uids)) }
-        return try await json(MessageList.self, .GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items))
+        return try await json(
+            MessageList.self, .GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items))
     }
     /// The same listing as compact text (`MessageListText`): for whole mailboxes.
-    public func listMessagesText(_ account: String, mailbox: Int64, uids: String? = nil, after: UInt32 = 0,
-                                 limit: Int = 10_000) async throws -> (messages: [MessageSummary], nextAfter: UInt32?) {
+    public func listMessagesText(
+        _ account: String, mailbox: Int64, uids: String? = nil, after: UInt32 = 0,
+        limit: Int = 10_000
+    ) async throws -> (messages: [MessageSummary], nextAfter: UInt32?) {
         var items = [("after", String(after)), ("limit", String(limit)), ("format", "text")]
         if let uids { items.append(("uids", uids)) }
-        let (headers, body) = try await sendWithHeaders(.GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items))
+        let (headers, body) = try await sendWithHeaders(
+            .GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items))
         guard let messages = MessageListText.decode(body) else { throw StoreClientError.invalidResponse("message list text") }
         return (messages, headers.first(name: MessageListText.nextAfterHeader).flatMap { UInt32($0) })
     }
@@ -151,21 +164,27 @@ extension StoreClient {
         try await call(.DELETE, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)")
     }
     /// IMAP APPEND: one message into one mailbox, with flags and an internal date.
-    public func append(_ raw: [UInt8], account: String, mailbox: Int64, flags: [String] = [], internalDate: Double? = nil) async throws -> AppendResult {
+    public func append(_ raw: [UInt8], account: String, mailbox: Int64, flags: [String] = [], internalDate: Double? = nil) async throws
+        -> AppendResult
+    {
         var items = [("flags", flags.joined(separator: " "))]
         if let internalDate { items.append(("internalDate", String(internalDate))) }
-        let (_, data) = try await send(.POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items),
-                                       body: raw, contentType: "message/rfc822")
+        let (_, data) = try await send(
+            .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items),
+            body: raw, contentType: "message/rfc822")
         return try decode(AppendResult.self, data)
     }
     /// The same with the message streamed from `stream` (exactly `length` bytes): a big APPEND
     /// is never in memory whole.
-    public func append(stream: some AsyncSequence<ByteBuffer, any Error> & Sendable, length: Int, account: String, mailbox: Int64,
-                       flags: [String] = [], internalDate: Double? = nil) async throws -> AppendResult {
+    public func append(
+        stream: some AsyncSequence<ByteBuffer, any Error> & Sendable, length: Int, account: String, mailbox: Int64,
+        flags: [String] = [], internalDate: Double? = nil
+    ) async throws -> AppendResult {
         var items = [("flags", flags.joined(separator: " "))]
         if let internalDate { items.append(("internalDate", String(internalDate))) }
-        let (_, data) = try await send(.POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items),
-                                       requestBody: .stream(stream, length: .known(Int64(length))), contentType: "message/rfc822")
+        let (_, data) = try await send(
+            .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items),
+            requestBody: .stream(stream, length: .known(Int64(length))), contentType: "message/rfc822")
         return try decode(AppendResult.self, data)
     }
     public func updateFlags(_ account: String, mailbox: Int64, _ request: FlagUpdateRequest) async throws -> FlagUpdateResult {
@@ -180,8 +199,9 @@ extension StoreClient {
     /// Takes a lease (the POP3 maildrop lock); `nil` when another session holds it.
     public func acquireLock(_ account: String, name: String, owner: String, ttl: Int) async throws -> LockLease? {
         do {
-            return try await json(LockLease.self, .POST, "/v1/accounts/\(Self.segment(account))/locks/\(name)",
-                                  body: LockRequest(owner: owner, ttl: ttl))
+            return try await json(
+                LockLease.self, .POST, "/v1/accounts/\(Self.segment(account))/locks/\(name)",
+                body: LockRequest(owner: owner, ttl: ttl))
         } catch let error as StoreClientError where error.code == APIErrorCode.inUse {
             return nil
         }
@@ -189,8 +209,9 @@ extension StoreClient {
     /// Renews a lease; `nil` when it was lost.
     public func renewLock(_ account: String, lease: LockLease, ttl: Int) async throws -> LockLease? {
         do {
-            return try await json(LockLease.self, .PUT, "/v1/accounts/\(Self.segment(account))/locks/\(lease.name)/\(lease.token)",
-                                  body: LockRequest(owner: lease.owner, ttl: ttl))
+            return try await json(
+                LockLease.self, .PUT, "/v1/accounts/\(Self.segment(account))/locks/\(lease.name)/\(lease.token)",
+                body: LockRequest(owner: lease.owner, ttl: ttl))
         } catch let error as StoreClientError where error.code == APIErrorCode.lockNotFound {
             return nil
         }
@@ -202,13 +223,18 @@ extension StoreClient {
     /// `length` bytes of a stored message from `offset` (fewer at its end): for streaming a big
     /// message out in pieces.
     public func rawMessage(_ account: String, mailbox: Int64, uid: UInt32, offset: Int, length: Int) async throws -> [UInt8] {
-        try await send(.GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages/\(uid)/raw"
-                       + Self.query([("offset", String(offset)), ("length", String(length))])).body
+        try await send(
+            .GET,
+            "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages/\(uid)/raw"
+                + Self.query([("offset", String(offset)), ("length", String(length))])
+        ).body
     }
 
     public func changes(_ account: String, since: UInt64, wait: Int = 0, limit: Int = 1000) async throws -> ChangeFeed {
-        try await json(ChangeFeed.self, .GET, "/v1/accounts/\(Self.segment(account))/changes"
-                       + Self.query([("since", String(since)), ("wait", String(wait)), ("limit", String(limit))]))
+        try await json(
+            ChangeFeed.self, .GET,
+            "/v1/accounts/\(Self.segment(account))/changes"
+                + Self.query([("since", String(since)), ("wait", String(wait)), ("limit", String(limit))]))
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ data: [UInt8]) throws -> T {
@@ -219,9 +245,6 @@ extension StoreClient {
         }
     }
 }
-
-import struct Foundation.Data
-import class Foundation.JSONDecoder
 
 extension StoreClient {
     /// IMAP SEARCH over a mailbox, evaluated by the store (see `SearchRequest`).

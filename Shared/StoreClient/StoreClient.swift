@@ -48,18 +48,23 @@ public struct StoreClient: Sendable {
         guard !items.isEmpty else { return "" }
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~@")
-        return "?" + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }
+        return "?"
+            + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }
             .joined(separator: "&")
     }
 
-    public func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
-                     headers extra: [(String, String)] = []) async throws -> (status: Int, body: [UInt8]) {
+    public func send(
+        _ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
+        headers extra: [(String, String)] = []
+    ) async throws -> (status: Int, body: [UInt8]) {
         try await send(method, path, requestBody: body.map { .bytes(ByteBuffer(bytes: $0)) }, contentType: contentType, headers: extra)
     }
 
     /// The same with any AsyncHTTPClient body, e.g. a stream of a spooled message.
-    public func send(_ method: HTTPMethod, _ path: String, requestBody: HTTPClientRequest.Body?, contentType: String = "application/json",
-                     headers extra: [(String, String)] = []) async throws -> (status: Int, body: [UInt8]) {
+    public func send(
+        _ method: HTTPMethod, _ path: String, requestBody: HTTPClientRequest.Body?, contentType: String = "application/json",
+        headers extra: [(String, String)] = []
+    ) async throws -> (status: Int, body: [UInt8]) {
         let (status, _, body) = try await exchange(method, path, requestBody: requestBody, contentType: contentType, headers: extra)
         return (status, body)
     }
@@ -70,8 +75,10 @@ public struct StoreClient: Sendable {
         return (headers, body)
     }
 
-    private func exchange(_ method: HTTPMethod, _ path: String, requestBody: HTTPClientRequest.Body?, contentType: String,
-                          headers extra: [(String, String)]) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
+    private func exchange(
+        _ method: HTTPMethod, _ path: String, requestBody: HTTPClientRequest.Body?, contentType: String,
+        headers extra: [(String, String)]
+    ) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -94,13 +101,16 @@ public struct StoreClient: Sendable {
             if let error = try? JSONDecoder().decode(APIErrorBody.self, from: Data(data)) {
                 throw StoreClientError.api(status: status, code: error.error.code, message: error.error.message)
             }
-            throw StoreClientError.api(status: status, code: status >= 500 ? APIErrorCode.internalError : APIErrorCode.badRequest,
-                                       message: "HTTP \(status)")
+            throw StoreClientError.api(
+                status: status, code: status >= 500 ? APIErrorCode.internalError : APIErrorCode.badRequest,
+                message: "HTTP \(status)")
         }
         return (status, response.headers, data)
     }
 
-    func json<T: Decodable>(_ type: T.Type, _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none) async throws -> T {
+    func json<T: Decodable>(_ type: T.Type, _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none) async throws
+        -> T
+    {
         let encoded = try body.map { try JSONEncoder().encode($0) }.map { Array($0) }
         let (_, data) = try await send(method, path, body: encoded)
         do {

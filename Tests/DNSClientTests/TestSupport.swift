@@ -1,4 +1,5 @@
 import TestSupport
+
 @testable import DNSClient
 
 /// Octets from hex digits; spaces are for the reader (`"1234 8180"`).

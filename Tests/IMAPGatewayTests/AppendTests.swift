@@ -1,14 +1,16 @@
 import Foundation
 import IMAPProtocol
 import Testing
+
 @testable import IMAPGateway
 
 /// APPEND: authenticated and selected states. RFC 9051 §6.3.12, RFC 4315 (APPENDUID),
 /// RFC 7888 (LITERAL+), RFC 7889 (APPENDLIMIT).
 @Suite("APPEND")
 struct AppendTests {
-    static let message = String(decoding: Fixtures.message(subject: "Appended", date: "Fri, 02 Jan 2026 09:00:00 +0100", body: "Draft text."),
-                                as: UTF8.self)
+    static let message = String(
+        decoding: Fixtures.message(subject: "Appended", date: "Fri, 02 Jan 2026 09:00:00 +0100", body: "Draft text."),
+        as: UTF8.self)
 
     @Test("Before login APPEND is BAD")
     func notAuthenticated() async throws {
@@ -23,8 +25,9 @@ struct AppendTests {
         let t = try await IMAPTranscript.start()
         await t.login()
         let m = Self.message
-        let first = await t.send("a1 APPEND Drafts (\\Draft \\Seen $Work) \"02-Jan-2026 09:30:00 +0100\" {\(m.utf8.count)}\r\n\(m)",
-                                 last: "a1 OK [APPENDUID ")
+        let first = await t.send(
+            "a1 APPEND Drafts (\\Draft \\Seen $Work) \"02-Jan-2026 09:30:00 +0100\" {\(m.utf8.count)}\r\n\(m)",
+            last: "a1 OK [APPENDUID ")
         let validity = try #require(number(after: "APPENDUID", in: first))
         #expect(first.hasPrefix("a1 OK [APPENDUID \(validity) 1]"))
         let second = await t.send("a2 APPEND Drafts {\(m.utf8.count)}\r\n\(m)", last: "a2 OK")
@@ -34,9 +37,11 @@ struct AppendTests {
         let fetch = await t.send("a4 FETCH 1:2 (FLAGS INTERNALDATE RFC822.SIZE)", last: "a4 OK")
         let lines = responseLines(fetch)
         // The date is given back in UTC: 09:30 at +0100 is 08:30 at +0000.
-        #expect(lines[0] == "* 1 FETCH (FLAGS (\\Draft \\Seen $Work) INTERNALDATE \" 2-Jan-2026 08:30:00 +0000\" RFC822.SIZE \(m.utf8.count))"
-                    || lines[0] == "* 1 FETCH (FLAGS (\\Seen \\Draft $Work) INTERNALDATE \" 2-Jan-2026 08:30:00 +0000\" RFC822.SIZE \(m.utf8.count))",
-                "\(fetch)")
+        #expect(
+            lines[0] == "* 1 FETCH (FLAGS (\\Draft \\Seen $Work) INTERNALDATE \" 2-Jan-2026 08:30:00 +0000\" RFC822.SIZE \(m.utf8.count))"
+                || lines[0]
+                    == "* 1 FETCH (FLAGS (\\Seen \\Draft $Work) INTERNALDATE \" 2-Jan-2026 08:30:00 +0000\" RFC822.SIZE \(m.utf8.count))",
+            "\(fetch)")
         #expect(lines[1].hasPrefix("* 2 FETCH (FLAGS () INTERNALDATE \""))
         await t.send("a5 FETCH 1 (BODY.PEEK[TEXT])", expect: ["* 1 FETCH (BODY[TEXT] {13}"], last: "a5 OK")
         await t.close()
@@ -79,8 +84,9 @@ struct AppendTests {
         let own = await t.send("a2 APPEND INBOX {\(m.utf8.count)}\r\n\(m)", last: "a2 OK [APPENDUID")
         #expect(responseLines(own).first == "* 2 EXISTS")
         await u.send("b2 NOOP", expect: ["* 2 EXISTS"], last: "b2 OK")
-        await u.send("b3 FETCH 2 (UID ENVELOPE)", expect: ["* 2 FETCH (UID 2 ENVELOPE (\"Fri, 02 Jan 2026 09:00:00 +0100\" \"Appended\""],
-                     last: "b3 OK")
+        await u.send(
+            "b3 FETCH 2 (UID ENVELOPE)", expect: ["* 2 FETCH (UID 2 ENVELOPE (\"Fri, 02 Jan 2026 09:00:00 +0100\" \"Appended\""],
+            last: "b3 OK")
         await t.close()
         await u.close()
         await t.store.stop()

@@ -1,6 +1,7 @@
 import Foundation
 import IMAPProtocol
 import Testing
+
 @testable import IMAPGateway
 
 /// What the session does with input it cannot use: BAD with the tag when there is one,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// CAPABILITY, NOOP, LOGOUT and ID — legal in every state. RFC 9051 §6.1, RFC 2971.
@@ -14,9 +15,11 @@ struct CapabilityTests {
         #expect(lines.count == 2)
         #expect(lines[0].hasPrefix("* CAPABILITY IMAP4rev1 IMAP4rev2 "))
         let words = Set(lines[0].split(separator: " ").map(String.init))
-        for name in ["LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
-                     "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "STATUS=SIZE", "CONDSTORE", "QRESYNC", "ESEARCH",
-                     "SEARCHRES", "BINARY", "UTF8=ACCEPT", "STARTTLS", "AUTH=PLAIN"] {
+        for name in [
+            "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
+            "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "STATUS=SIZE", "CONDSTORE", "QRESYNC", "ESEARCH",
+            "SEARCHRES", "BINARY", "UTF8=ACCEPT", "STARTTLS", "AUTH=PLAIN",
+        ] {
             #expect(words.contains(name), "missing \(name)")
         }
         #expect(words.contains { $0.hasPrefix("APPENDLIMIT=") })

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// CHECK, CLOSE and UNSELECT: selected state only. RFC 3501 §6.4.1 (CHECK), RFC 9051 §6.4.1
@@ -48,8 +49,9 @@ struct CheckCloseUnselectTests {
         // Another session sees the expunges as usual.
         let noop = await u.send("b2 NOOP", last: "b2 OK")
         // Either order is valid, as each number counts the messages left at that moment.
-        #expect(untagged(noop) == ["* 3 EXPUNGE", "* 1 EXPUNGE"]
-                    || untagged(noop) == ["* 1 EXPUNGE", "* 2 EXPUNGE"], "\(noop)")
+        #expect(
+            untagged(noop) == ["* 3 EXPUNGE", "* 1 EXPUNGE"]
+                || untagged(noop) == ["* 1 EXPUNGE", "* 2 EXPUNGE"], "\(noop)")
         await t.close()
         await u.close()
         await t.store.stop()

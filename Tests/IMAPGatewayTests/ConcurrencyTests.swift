@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import IMAPGateway
 
 /// Two sessions on one mailbox: what one does, the other hears when it may. RFC 9051 §5.2,
@@ -69,8 +70,10 @@ struct ConcurrencyTests {
         #expect(!(line(search, startingWith: "* SEARCH") ?? "").contains(" 2 "))
         let noop = await u.send("b4 NOOP", last: "b4 OK")
         #expect(untagged(noop) == ["* 2 EXPUNGE"])
-        await u.send("b5 FETCH 1:* (UID FLAGS)", expect: ["* 1 FETCH (UID 1 FLAGS ())", "* 2 FETCH (UID 3 FLAGS (\\Flagged))", "* 3 FETCH (UID 4 FLAGS ())"],
-                     last: "b5 OK")
+        await u.send(
+            "b5 FETCH 1:* (UID FLAGS)",
+            expect: ["* 1 FETCH (UID 1 FLAGS ())", "* 2 FETCH (UID 3 FLAGS (\\Flagged))", "* 3 FETCH (UID 4 FLAGS ())"],
+            last: "b5 OK")
         await u.send("b6 FETCH 4 (UID)", last: "b6 BAD")
         await t.close()
         await u.close()
@@ -87,7 +90,10 @@ struct ConcurrencyTests {
         let held = await u.send("b1 STORE 4 +FLAGS.SILENT (\\Seen)", last: "b1 OK")
         #expect(!held.contains("EXPUNGE"))
         let fetch = await u.send("b2 UID FETCH 2:* (FLAGS)", last: "b2 OK")
-        #expect(untagged(fetch) == ["* 2 FETCH (UID 2 FLAGS ())", "* 3 FETCH (UID 3 FLAGS ())", "* 4 FETCH (UID 4 FLAGS (\\Seen))", "* 1 EXPUNGE"], "\(fetch)")
+        #expect(
+            untagged(fetch) == [
+                "* 2 FETCH (UID 2 FLAGS ())", "* 3 FETCH (UID 3 FLAGS ())", "* 4 FETCH (UID 4 FLAGS (\\Seen))", "* 1 EXPUNGE",
+            ], "\(fetch)")
 
         await t.send("a3 STORE 1 +FLAGS.SILENT (\\Deleted)", last: "a3 OK")
         await t.send("a4 EXPUNGE", expect: ["* 1 EXPUNGE"], last: "a4 OK")

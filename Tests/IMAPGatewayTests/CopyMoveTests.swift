@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// COPY, MOVE and their UID forms: selected state only. RFC 9051 §6.4.7–6.4.8, RFC 6851
@@ -34,8 +35,10 @@ struct CopyMoveTests {
         await t.send("a5 NOOP", last: "a5 OK")
         await t.send("a6 FETCH 1:* (UID)", expect: ["* 3 FETCH (UID 3)"], last: "a6 OK")
         await t.send("a7 EXAMINE Trash", expect: ["* 4 EXISTS"], last: "a7 OK")
-        await t.send("a8 FETCH 1 (FLAGS ENVELOPE)", expect: ["* 1 FETCH (FLAGS (\\Flagged $Work) ENVELOPE (\"Thu, 26 Nov 2026 10:00:00 +0000\" \"Test 2\""],
-                     last: "a8 OK")
+        await t.send(
+            "a8 FETCH 1 (FLAGS ENVELOPE)",
+            expect: ["* 1 FETCH (FLAGS (\\Flagged $Work) ENVELOPE (\"Thu, 26 Nov 2026 10:00:00 +0000\" \"Test 2\""],
+            last: "a8 OK")
         // COPY out of a read-only mailbox is fine: the source does not change.
         await t.send("a9 COPY 1 Junk", last: "a9 OK [COPYUID")
         await t.close()

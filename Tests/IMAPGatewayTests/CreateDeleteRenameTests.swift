@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// CREATE, DELETE and RENAME: authenticated and selected states. RFC 9051 §6.3.4–6.3.6,
@@ -118,8 +119,9 @@ struct CreateDeleteRenameTests {
         let names = await Self.names(t, "a5")
         // RFC 9051 §6.3.6: inferior names move along; the new superior is created.
         #expect(names == ["INBOX", "Archive", "Archive/Projects", "Archive/Projects/Alpha", "Drafts", "Junk", "Sent", "Trash"])
-        await t.send("a6 STATUS Archive/Projects (MESSAGES UIDNEXT)", expect: ["* STATUS Archive/Projects (MESSAGES 2 UIDNEXT 3)"],
-                     last: "a6 OK")
+        await t.send(
+            "a6 STATUS Archive/Projects (MESSAGES UIDNEXT)", expect: ["* STATUS Archive/Projects (MESSAGES 2 UIDNEXT 3)"],
+            last: "a6 OK")
         await t.send("a7 RENAME Nowhere Somewhere", last: "a7 NO [NONEXISTENT]")
         await t.send("a8 RENAME Archive/Projects Trash", last: "a8 NO [ALREADYEXISTS]")
         await t.send("a9 RENAME Trash INBOX", last: "a9 NO [ALREADYEXISTS]")

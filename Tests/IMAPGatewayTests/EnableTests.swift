@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// ENABLE: authenticated state. RFC 5161; what each extension changes: RFC 7162 (CONDSTORE,

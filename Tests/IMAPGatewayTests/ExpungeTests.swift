@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// EXPUNGE and UID EXPUNGE: selected state only. RFC 9051 §6.4.3, §7.5.1, RFC 4315 §2.1,
@@ -49,10 +50,12 @@ struct ExpungeTests {
         await t.send("a1 STORE 1:3 +FLAGS.SILENT (\\Deleted)", last: "a1 OK")
         let out = await t.send("a2 UID EXPUNGE 2:4", last: "a2 OK")
         // UID 4 is not \Deleted; UIDs 2 and 3 go.
-        #expect(untagged(out) == ["* 3 EXPUNGE", "* 2 EXPUNGE"]
-                    || untagged(out) == ["* 2 EXPUNGE", "* 2 EXPUNGE"], "\(out)")
-        await t.send("a3 FETCH 1:* (UID FLAGS)", expect: ["* 1 FETCH (UID 1 FLAGS (\\Deleted))", "* 2 FETCH (UID 4 FLAGS ())"],
-                     last: "a3 OK")
+        #expect(
+            untagged(out) == ["* 3 EXPUNGE", "* 2 EXPUNGE"]
+                || untagged(out) == ["* 2 EXPUNGE", "* 2 EXPUNGE"], "\(out)")
+        await t.send(
+            "a3 FETCH 1:* (UID FLAGS)", expect: ["* 1 FETCH (UID 1 FLAGS (\\Deleted))", "* 2 FETCH (UID 4 FLAGS ())"],
+            last: "a3 OK")
         let none = await t.send("a4 UID EXPUNGE 100:200", last: "a4 OK")
         #expect(!none.contains("EXPUNGE\r\n"))
         await t.send("a5 UID EXPUNGE", last: "a5 BAD")

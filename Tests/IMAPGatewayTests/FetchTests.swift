@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import IMAPGateway
 
 /// FETCH and UID FETCH: selected state only. RFC 9051 §6.4.5, §7.5.2, RFC 3501 §6.4.5
@@ -59,9 +60,10 @@ struct FetchTests {
         let t = try await Self.setUp()
         let out = await t.send("a1 FETCH 1 (ENVELOPE)", last: "a1 OK")
         let ana = "((\"=?UTF-8?Q?Ana_P=C3=A9rez?=\" NIL \"ana\" \"remote.test\"))"
-        #expect(responseLines(out).first == "* 1 FETCH (ENVELOPE (\"Fri, 02 Jan 2026 09:30:00 +0100\" \"=?UTF-8?Q?Caf=C3=A9_report?=\" "
-                    + "\(ana) \(ana) \(ana) ((NIL NIL \"alice\" \"example.test\")(\"Bob\" NIL \"bob\" \"example.test\")) "
-                    + "((NIL NIL \"carol\" \"remote.test\")) NIL \"<earlier@remote.test>\" \"<multi1@remote.test>\"))")
+        #expect(
+            responseLines(out).first == "* 1 FETCH (ENVELOPE (\"Fri, 02 Jan 2026 09:30:00 +0100\" \"=?UTF-8?Q?Caf=C3=A9_report?=\" "
+                + "\(ana) \(ana) \(ana) ((NIL NIL \"alice\" \"example.test\")(\"Bob\" NIL \"bob\" \"example.test\")) "
+                + "((NIL NIL \"carol\" \"remote.test\")) NIL \"<earlier@remote.test>\" \"<multi1@remote.test>\"))")
         await t.close()
         await t.store.stop()
     }
@@ -71,20 +73,25 @@ struct FetchTests {
         let t = try await Self.setUp()
         let structure = await t.send("a1 FETCH 1 (BODYSTRUCTURE)", last: "a1 OK")
         let text: String = #"("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 24 1 NIL NIL NIL NIL)"#
-        let alternative: String = #"(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL)"#
+        let alternative: String =
+            #"(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL)"#
             + #"("TEXT" "HTML" ("CHARSET" "us-ascii") NIL NIL "7BIT" 20 1 NIL NIL NIL NIL) "ALTERNATIVE" ("BOUNDARY" "inner") NIL NIL NIL)"#
-        let attachment: String = #"("APPLICATION" "OCTET-STREAM" ("NAME" "report.bin") NIL NIL "BASE64" 28 NIL ("ATTACHMENT" ("FILENAME" "report.bin")) NIL NIL)"#
-        let expected: String = "* 1 FETCH (BODYSTRUCTURE (" + text + alternative + attachment + #" "MIXED" ("BOUNDARY" "outer") NIL NIL NIL))"#
+        let attachment: String =
+            #"("APPLICATION" "OCTET-STREAM" ("NAME" "report.bin") NIL NIL "BASE64" 28 NIL ("ATTACHMENT" ("FILENAME" "report.bin")) NIL NIL)"#
+        let expected: String =
+            "* 1 FETCH (BODYSTRUCTURE (" + text + alternative + attachment + #" "MIXED" ("BOUNDARY" "outer") NIL NIL NIL))"#
         #expect(responseLines(structure).first == expected)
         let body = await t.send("a2 FETCH 1 (BODY)", last: "a2 OK")
         let basicText: String = #"("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 24 1)"#
-        let basicAlternative: String = #"(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1)("TEXT" "HTML" ("CHARSET" "us-ascii") NIL NIL "7BIT" 20 1) "ALTERNATIVE")"#
+        let basicAlternative: String =
+            #"(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1)("TEXT" "HTML" ("CHARSET" "us-ascii") NIL NIL "7BIT" 20 1) "ALTERNATIVE")"#
         let basicAttachment: String = #"("APPLICATION" "OCTET-STREAM" ("NAME" "report.bin") NIL NIL "BASE64" 28)"#
         let basic: String = "* 1 FETCH (BODY (" + basicText + basicAlternative + basicAttachment + #" "MIXED"))"#
         #expect(responseLines(body).first == basic)
         let single = await t.send("a3 FETCH 2 (BODYSTRUCTURE)", last: "a3 OK")
-        #expect(responseLines(single).first
-                    == "* 2 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"BASE64\" 30 1 NIL NIL NIL NIL))")
+        #expect(
+            responseLines(single).first
+                == "* 2 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"BASE64\" 30 1 NIL NIL NIL NIL))")
         // BODY and BODYSTRUCTURE do not set \Seen.
         await t.send("a4 FETCH 1:2 (FLAGS)", expect: ["* 1 FETCH (FLAGS ())", "* 2 FETCH (FLAGS ())"], last: "a4 OK")
         await t.close()
@@ -95,33 +102,44 @@ struct FetchTests {
     func sections() async throws {
         let t = try await Self.setUp()
         let header = await t.send("a1 FETCH 1 (BODY.PEEK[HEADER])", last: "a1 OK")
-        #expect(header == "* 1 FETCH (BODY[HEADER] {\(Self.multipartHeader.utf8.count)}\r\n\(Self.multipartHeader))\r\na1 OK FETCH completed\r\n")
+        #expect(
+            header
+                == "* 1 FETCH (BODY[HEADER] {\(Self.multipartHeader.utf8.count)}\r\n\(Self.multipartHeader))\r\na1 OK FETCH completed\r\n")
         let fields = await t.send("a2 FETCH 1 (BODY.PEEK[HEADER.FIELDS (Subject from)])", last: "a2 OK")
         let picked = Self.crlf("From: =?UTF-8?Q?Ana_P=C3=A9rez?= <ana@remote.test>", "Subject: =?UTF-8?Q?Caf=C3=A9_report?=", "", "")
         #expect(fields.hasPrefix("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT FROM)] {\(picked.utf8.count)}\r\n\(picked))"), "\(fields)")
         let not = await t.send("a3 FETCH 1 (BODY.PEEK[HEADER.FIELDS.NOT (Content-Type X-Tracking MIME-Version To Cc Date)])", last: "a3 OK")
-        let rest = Self.crlf("From: =?UTF-8?Q?Ana_P=C3=A9rez?= <ana@remote.test>", "Subject: =?UTF-8?Q?Caf=C3=A9_report?=",
-                             "Message-ID: <multi1@remote.test>", "In-Reply-To: <earlier@remote.test>", "", "")
-        #expect(not.hasPrefix("* 1 FETCH (BODY[HEADER.FIELDS.NOT (CONTENT-TYPE X-TRACKING MIME-VERSION TO CC DATE)] {\(rest.utf8.count)}\r\n\(rest))"),
-                "\(not)")
+        let rest = Self.crlf(
+            "From: =?UTF-8?Q?Ana_P=C3=A9rez?= <ana@remote.test>", "Subject: =?UTF-8?Q?Caf=C3=A9_report?=",
+            "Message-ID: <multi1@remote.test>", "In-Reply-To: <earlier@remote.test>", "", "")
+        #expect(
+            not.hasPrefix(
+                "* 1 FETCH (BODY[HEADER.FIELDS.NOT (CONTENT-TYPE X-TRACKING MIME-VERSION TO CC DATE)] {\(rest.utf8.count)}\r\n\(rest))"),
+            "\(not)")
         let missing = await t.send("a4 FETCH 3 (BODY.PEEK[HEADER.FIELDS (X-None)])", last: "a4 OK")
         #expect(missing.hasPrefix("* 3 FETCH (BODY[HEADER.FIELDS (X-NONE)] {2}\r\n\r\n)"), "\(missing)")
 
         let parts = await t.send("a5 FETCH 1 (BODY.PEEK[1] BODY.PEEK[2.1] BODY.PEEK[2.2] BODY.PEEK[3])", last: "a5 OK")
-        #expect(parts.hasPrefix("* 1 FETCH (BODY[1] {24}\r\nSee the attached report. BODY[2.1] {14}\r\nPlain version. "
-                                    + "BODY[2.2] {20}\r\n<p>HTML version.</p> BODY[3] {28}\r\nSGVsbG8sIGJpbmFyeSB3b3JsZCE=)"), "\(parts)")
+        #expect(
+            parts.hasPrefix(
+                "* 1 FETCH (BODY[1] {24}\r\nSee the attached report. BODY[2.1] {14}\r\nPlain version. "
+                    + "BODY[2.2] {20}\r\n<p>HTML version.</p> BODY[3] {28}\r\nSGVsbG8sIGJpbmFyeSB3b3JsZCE=)"), "\(parts)")
         // A multipart part's content is its body: the inner parts with their boundaries.
         let two = await t.send("a6 FETCH 1 (BODY.PEEK[2])", last: "a6 OK")
-        let alternative = Self.crlf("--inner", "Content-Type: text/plain; charset=us-ascii", "", "Plain version.", "--inner",
-                                    "Content-Type: text/html; charset=us-ascii", "", "<p>HTML version.</p>", "--inner--")
+        let alternative = Self.crlf(
+            "--inner", "Content-Type: text/plain; charset=us-ascii", "", "Plain version.", "--inner",
+            "Content-Type: text/html; charset=us-ascii", "", "<p>HTML version.</p>", "--inner--")
         #expect(two.hasPrefix("* 1 FETCH (BODY[2] {\(alternative.utf8.count)}\r\n\(alternative))"), "\(two)")
         let mime = await t.send("a7 FETCH 1 (BODY.PEEK[2.MIME] BODY.PEEK[3.MIME] BODY.PEEK[2.1.MIME])", last: "a7 OK")
         let twoMIME = Self.crlf("Content-Type: multipart/alternative; boundary=\"inner\"", "", "")
-        let threeMIME = Self.crlf("Content-Type: application/octet-stream; name=\"report.bin\"", "Content-Transfer-Encoding: base64",
-                                  "Content-Disposition: attachment; filename=\"report.bin\"", "", "")
+        let threeMIME = Self.crlf(
+            "Content-Type: application/octet-stream; name=\"report.bin\"", "Content-Transfer-Encoding: base64",
+            "Content-Disposition: attachment; filename=\"report.bin\"", "", "")
         let innerMIME = Self.crlf("Content-Type: text/plain; charset=us-ascii", "", "")
-        #expect(mime.hasPrefix("* 1 FETCH (BODY[2.MIME] {\(twoMIME.utf8.count)}\r\n\(twoMIME) BODY[3.MIME] {\(threeMIME.utf8.count)}\r\n\(threeMIME)"
-                                   + " BODY[2.1.MIME] {\(innerMIME.utf8.count)}\r\n\(innerMIME))"), "\(mime)")
+        #expect(
+            mime.hasPrefix(
+                "* 1 FETCH (BODY[2.MIME] {\(twoMIME.utf8.count)}\r\n\(twoMIME) BODY[3.MIME] {\(threeMIME.utf8.count)}\r\n\(threeMIME)"
+                    + " BODY[2.1.MIME] {\(innerMIME.utf8.count)}\r\n\(innerMIME))"), "\(mime)")
         let text = await t.send("a8 FETCH 1 (BODY.PEEK[TEXT])", last: "a8 OK")
         let body = String(decoding: Fixtures.multipart.dropFirst(Self.multipartHeader.utf8.count), as: UTF8.self)
         #expect(text.hasPrefix("* 1 FETCH (BODY[TEXT] {\(body.utf8.count)}\r\n\(body))"), "\(text)")
@@ -139,14 +157,18 @@ struct FetchTests {
         try await t.deliver(Fixtures.forwarded)
         await t.loginAndSelect()
         let structure = await t.send("a1 FETCH 1 (BODYSTRUCTURE)", last: "a1 OK")
-        let inner: String = #"("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 93 ("Sat, 03 Jan 2026 12:00:00 +0000" "Inner" "#
+        let inner: String =
+            #"("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 93 ("Sat, 03 Jan 2026 12:00:00 +0000" "Inner" "#
             + #"((NIL NIL "inner" "remote.test")) ((NIL NIL "inner" "remote.test")) ((NIL NIL "inner" "remote.test")) NIL NIL NIL NIL NIL) "#
             + #"("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 11 1 NIL NIL NIL NIL) 5 NIL NIL NIL NIL)"#
         #expect(structure.contains(inner), "\(structure)")
         let header = Self.crlf("From: inner@remote.test", "Subject: Inner", "Date: Sat, 03 Jan 2026 12:00:00 +0000", "", "")
-        let out = await t.send("a2 FETCH 1 (BODY.PEEK[2.HEADER] BODY.PEEK[2.TEXT] BODY.PEEK[2.1] BODY.PEEK[2.HEADER.FIELDS (Subject)])", last: "a2 OK")
-        #expect(out.hasPrefix("* 1 FETCH (BODY[2.HEADER] {\(header.utf8.count)}\r\n\(header) BODY[2.TEXT] {11}\r\nInner body. "
-                                  + "BODY[2.1] {11}\r\nInner body. BODY[2.HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: Inner\r\n\r\n)"), "\(out)")
+        let out = await t.send(
+            "a2 FETCH 1 (BODY.PEEK[2.HEADER] BODY.PEEK[2.TEXT] BODY.PEEK[2.1] BODY.PEEK[2.HEADER.FIELDS (Subject)])", last: "a2 OK")
+        #expect(
+            out.hasPrefix(
+                "* 1 FETCH (BODY[2.HEADER] {\(header.utf8.count)}\r\n\(header) BODY[2.TEXT] {11}\r\nInner body. "
+                    + "BODY[2.1] {11}\r\nInner body. BODY[2.HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: Inner\r\n\r\n)"), "\(out)")
         let whole = await t.send("a3 FETCH 1 (BODY.PEEK[2])", last: "a3 OK")
         #expect(whole.hasPrefix("* 1 FETCH (BODY[2] {93}\r\n\(header)Inner body.)"), "\(whole)")
         await t.close()
@@ -203,8 +225,9 @@ struct FetchTests {
         let full = await t.send("a1 FETCH 3 (RFC822)", last: "a1 OK")
         #expect(full.hasPrefix("* 3 FETCH (RFC822 {\(m.utf8.count)}\r\n\(m) FLAGS (\\Seen))"), "\(full)")
         let header = await t.send("a2 FETCH 4 (RFC822.HEADER)", last: "a2 OK")
-        let h = Self.crlf("From: Sender <sender@remote.test>", "To: alice@example.test", "Subject: Test 4", "Message-ID: <m4@remote.test>",
-                          "Date: Thu, 26 Nov 2026 10:00:00 +0000", "", "")
+        let h = Self.crlf(
+            "From: Sender <sender@remote.test>", "To: alice@example.test", "Subject: Test 4", "Message-ID: <m4@remote.test>",
+            "Date: Thu, 26 Nov 2026 10:00:00 +0000", "", "")
         #expect(header.hasPrefix("* 4 FETCH (RFC822.HEADER {\(h.utf8.count)}\r\n\(h))"), "\(header)")
         // RFC822.HEADER is BODY.PEEK[HEADER]: message 4 stays unseen.
         await t.send("a3 FETCH 4 (FLAGS)", expect: ["* 4 FETCH (FLAGS ())"], last: "a3 OK")
@@ -266,19 +289,23 @@ struct FetchTests {
     func macros() async throws {
         let t = try await Self.setUp()
         let size = sampleMessage(3).count
-        let envelope = "ENVELOPE (\"Thu, 26 Nov 2026 10:00:00 +0000\" \"Test 3\" ((\"Sender\" NIL \"sender\" \"remote.test\")) "
+        let envelope =
+            "ENVELOPE (\"Thu, 26 Nov 2026 10:00:00 +0000\" \"Test 3\" ((\"Sender\" NIL \"sender\" \"remote.test\")) "
             + "((\"Sender\" NIL \"sender\" \"remote.test\")) ((\"Sender\" NIL \"sender\" \"remote.test\")) ((NIL NIL \"alice\" \"example.test\")) "
             + "NIL NIL NIL \"<m3@remote.test>\")"
         let all = await t.send("a1 FETCH 3 ALL", last: "a1 OK")
         let allLine = try #require(line(all, startingWith: "* 3 FETCH"))
-        #expect(allLine.hasPrefix("* 3 FETCH (FLAGS () INTERNALDATE \"") && allLine.hasSuffix("\" RFC822.SIZE \(size) \(envelope))"), "\(all)")
+        #expect(
+            allLine.hasPrefix("* 3 FETCH (FLAGS () INTERNALDATE \"") && allLine.hasSuffix("\" RFC822.SIZE \(size) \(envelope))"), "\(all)")
         let fast = await t.send("a2 FETCH 3 FAST", last: "a2 OK")
         let fastLine = try #require(line(fast, startingWith: "* 3 FETCH"))
         #expect(fastLine.hasPrefix("* 3 FETCH (FLAGS () INTERNALDATE \"") && fastLine.hasSuffix("\" RFC822.SIZE \(size))"), "\(fast)")
         let full = await t.send("a3 FETCH 3 FULL", last: "a3 OK")
         let fullLine = try #require(line(full, startingWith: "* 3 FETCH"))
-        #expect(fullLine.hasSuffix("\" RFC822.SIZE \(size) \(envelope) BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 8 1))"),
-                "\(full)")
+        #expect(
+            fullLine.hasSuffix(
+                "\" RFC822.SIZE \(size) \(envelope) BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 8 1))"),
+            "\(full)")
         // The macros stand alone (RFC 9051 §6.4.5).
         await t.send("a4 FETCH 3 (ALL)", last: "a4 BAD")
         await t.close()

@@ -1,6 +1,7 @@
 import IMAPProtocol
 import ServiceKit
 import Testing
+
 @testable import IMAPGateway
 
 /// The IMAP connection's framing on the shared driver, without sockets: what it hands the

@@ -7,13 +7,18 @@ import StoreTestSupport
 import Synchronization
 import TestSupport
 import Testing
+
 @testable import IMAPGateway
 
 /// Collects what a session writes.
 final class CollectingSink: ResponseSink {
     private let bytes = Mutex<[UInt8]>([])
     func write(_ more: [UInt8]) async throws { bytes.withLock { $0 += more } }
-    func take() -> String { bytes.withLock { b in defer { b = [] }; return String(decoding: b, as: UTF8.self) } }
+    func take() -> String {
+        bytes.withLock { b in
+            defer { b = [] }; return String(decoding: b, as: UTF8.self)
+        }
+    }
 }
 
 /// Drives an `IMAPSession` against a real mailbox-store running in this process, and reads
@@ -31,8 +36,10 @@ final class IMAPTranscript: Sendable {
     let sink: CollectingSink
     let watcher: ChangeWatcher
 
-    static func start(store existing: TestStore? = nil, tls: Bool = false, plaintext: Bool = true, users: UserConnections = UserConnections(limit: 50),
-                      maxLoginFailures: Int = 3) async throws -> IMAPTranscript {
+    static func start(
+        store existing: TestStore? = nil, tls: Bool = false, plaintext: Bool = true, users: UserConnections = UserConnections(limit: 50),
+        maxLoginFailures: Int = 3
+    ) async throws -> IMAPTranscript {
         let store: TestStore
         if let existing {
             store = existing
@@ -46,9 +53,10 @@ final class IMAPTranscript: Sendable {
         settings.maxLoginFailures = maxLoginFailures
         let sink = CollectingSink()
         let watcher = ChangeWatcher(client: store.client, logger: logger)
-        let session = IMAPSession(settings: settings, isTLS: tls, store: store.client, watcher: watcher, users: users,
-                                  limits: ConnectionLimits(maxLiteralSize: IMAPDefaults.literalSize, timeoutSeconds: 60),
-                                  logger: logger, sink: sink)
+        let session = IMAPSession(
+            settings: settings, isTLS: tls, store: store.client, watcher: watcher, users: users,
+            limits: ConnectionLimits(maxLiteralSize: IMAPDefaults.literalSize, timeoutSeconds: 60),
+            logger: logger, sink: sink)
         _ = await session.greet()
         _ = sink.take()
         return IMAPTranscript(store: store, session: session, sink: sink, watcher: watcher)
@@ -77,7 +85,8 @@ final class IMAPTranscript: Sendable {
             switch event {
             case .continuationRequest, .literalStart, .literalData: continue
             case .command(let framed): directive = await session.handle(.command(framed))
-            case .literalTooLarge(let tag, _, let synchronizing): directive = await session.handle(.literalTooLarge(tag: tag, synchronizing: synchronizing))
+            case .literalTooLarge(let tag, _, let synchronizing):
+                directive = await session.handle(.literalTooLarge(tag: tag, synchronizing: synchronizing))
             case .lineTooLong(let tag): directive = await session.handle(.lineTooLong(tag: tag))
             }
         }
@@ -93,7 +102,9 @@ final class IMAPTranscript: Sendable {
         for wanted in expect {
             #expect(lines.contains { $0.hasPrefix(wanted) }, "\(text) → missing \(wanted) in:\n\(output)", sourceLocation: sourceLocation)
         }
-        #expect(lines.last?.hasPrefix(last) == true, "\(text) → last line should start with \(last):\n\(output)", sourceLocation: sourceLocation)
+        #expect(
+            lines.last?.hasPrefix(last) == true, "\(text) → last line should start with \(last):\n\(output)", sourceLocation: sourceLocation
+        )
         return output
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// LIST: authenticated and selected states. RFC 9051 §6.3.9, RFC 5258 (LIST-EXTENDED),
@@ -26,17 +27,18 @@ struct ListTests {
     func wildcards() async throws {
         let t = try await Self.setUp()
         let all = await t.send("a1 LIST \"\" *", last: "a1 OK")
-        #expect(untagged(all) == [
-            "* LIST (\\HasNoChildren) \"/\" INBOX",
-            "* LIST (\\HasNoChildren \\Drafts) \"/\" Drafts",
-            "* LIST (\\HasNoChildren \\Junk) \"/\" Junk",
-            "* LIST (\\HasNoChildren) \"/\" Personal",
-            "* LIST (\\HasNoChildren \\Sent) \"/\" Sent",
-            "* LIST (\\HasNoChildren \\Trash) \"/\" Trash",
-            "* LIST (\\HasChildren) \"/\" Work",
-            "* LIST (\\HasChildren) \"/\" Work/Reports",
-            "* LIST (\\HasNoChildren) \"/\" Work/Reports/2026",
-        ])
+        #expect(
+            untagged(all) == [
+                "* LIST (\\HasNoChildren) \"/\" INBOX",
+                "* LIST (\\HasNoChildren \\Drafts) \"/\" Drafts",
+                "* LIST (\\HasNoChildren \\Junk) \"/\" Junk",
+                "* LIST (\\HasNoChildren) \"/\" Personal",
+                "* LIST (\\HasNoChildren \\Sent) \"/\" Sent",
+                "* LIST (\\HasNoChildren \\Trash) \"/\" Trash",
+                "* LIST (\\HasChildren) \"/\" Work",
+                "* LIST (\\HasChildren) \"/\" Work/Reports",
+                "* LIST (\\HasNoChildren) \"/\" Work/Reports/2026",
+            ])
         let top = await t.send("a2 LIST \"\" %", last: "a2 OK")
         #expect(responseLines(top).count == 8 && !top.contains("Work/"))
         let second = await t.send("a3 LIST \"\" Work/%", last: "a3 OK")
@@ -79,11 +81,12 @@ struct ListTests {
     func patterns() async throws {
         let t = try await Self.setUp()
         let out = await t.send("a1 LIST \"\" (INBOX Sent Work/%)", last: "a1 OK")
-        #expect(untagged(out) == [
-            "* LIST (\\HasNoChildren) \"/\" INBOX",
-            "* LIST (\\HasNoChildren \\Sent) \"/\" Sent",
-            "* LIST (\\HasChildren) \"/\" Work/Reports",
-        ])
+        #expect(
+            untagged(out) == [
+                "* LIST (\\HasNoChildren) \"/\" INBOX",
+                "* LIST (\\HasNoChildren \\Sent) \"/\" Sent",
+                "* LIST (\\HasChildren) \"/\" Work/Reports",
+            ])
         await t.close()
         await t.store.stop()
     }
@@ -92,12 +95,13 @@ struct ListTests {
     func specialUse() async throws {
         let t = try await Self.setUp()
         let out = await t.send("a1 LIST (SPECIAL-USE) \"\" *", last: "a1 OK")
-        #expect(untagged(out) == [
-            "* LIST (\\HasNoChildren \\Drafts) \"/\" Drafts",
-            "* LIST (\\HasNoChildren \\Junk) \"/\" Junk",
-            "* LIST (\\HasNoChildren \\Sent) \"/\" Sent",
-            "* LIST (\\HasNoChildren \\Trash) \"/\" Trash",
-        ])
+        #expect(
+            untagged(out) == [
+                "* LIST (\\HasNoChildren \\Drafts) \"/\" Drafts",
+                "* LIST (\\HasNoChildren \\Junk) \"/\" Junk",
+                "* LIST (\\HasNoChildren \\Sent) \"/\" Sent",
+                "* LIST (\\HasNoChildren \\Trash) \"/\" Trash",
+            ])
         let returned = await t.send("a2 LIST \"\" * RETURN (SPECIAL-USE)", last: "a2 OK")
         #expect(responseLines(returned).count == 10)
         #expect(returned.contains("* LIST (\\HasNoChildren \\Sent) \"/\" Sent"))

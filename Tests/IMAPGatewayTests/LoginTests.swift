@@ -1,6 +1,7 @@
 import Foundation
 import SASL
 import Testing
+
 @testable import IMAPGateway
 
 @Suite("LOGIN and AUTHENTICATE")
@@ -73,8 +74,9 @@ struct LoginTests {
         await t.send("a3 AUTHENTICATE PLAIN \(SASLBase64.encode([0, 0x61, 0, 0xFF]))", last: "a3 BAD")
         await t.send("a4 AUTHENTICATE PLAIN", last: "+")
         await t.send("!!!", last: "a4 BAD")
-        await t.send("a5 AUTHENTICATE PLAIN \(SASLBase64.encode("bob@example.test\0alice@example.test\0secret"))",
-                     last: "a5 NO [AUTHORIZATIONFAILED]")
+        await t.send(
+            "a5 AUTHENTICATE PLAIN \(SASLBase64.encode("bob@example.test\0alice@example.test\0secret"))",
+            last: "a5 NO [AUTHORIZATIONFAILED]")
         await t.send("a6 LOGIN alice@example.test secret", last: "a6 OK")
         await t.close()
         await t.store.stop()

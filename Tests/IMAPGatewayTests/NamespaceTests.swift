@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// NAMESPACE: authenticated and selected states. RFC 9051 §6.3.10, RFC 2342.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// SEARCH and UID SEARCH: selected state only. RFC 9051 §6.4.4, RFC 3501 §6.4.4, RFC 4731
@@ -19,23 +20,34 @@ struct SearchTests {
     /// 4 Ana, "Report follow-up", 20 Mar, \Deleted, X-Priority, large
     /// 5 Dave, "Hello", 1 Apr, no flags
     static let specs: [Spec] = [
-        Spec(flags: "(\\Seen)", internalDate: "05-Jan-2026 12:00:00 +0000",
-             message: Fixtures.message(from: "Ana <ana@remote.test>", subject: "Quarterly report", date: "Mon, 05 Jan 2026 12:00:00 +0000",
-                                       body: "Numbers are up.")),
-        Spec(flags: "(\\Flagged $Work)", internalDate: "10-Feb-2026 12:00:00 +0000",
-             message: Fixtures.message(from: "bob@example.test", subject: "Lunch?", date: "Tue, 10 Feb 2026 12:00:00 +0000",
-                                       body: "Pizza at noon")),
-        Spec(flags: "(\\Answered \\Seen)", internalDate: "15-Mar-2026 12:00:00 +0000",
-             message: Fixtures.message(from: "Carol <carol@remote.test>", subject: "=?UTF-8?Q?Caf=C3=A9?= meeting",
-                                       date: "Sun, 15 Mar 2026 12:00:00 +0000",
-                                       extra: ["MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
-                                               "Content-Transfer-Encoding: 8bit"],
-                                       body: "Meet at the café.")),
-        Spec(flags: "(\\Deleted)", internalDate: "20-Mar-2026 12:00:00 +0000",
-             message: Fixtures.message(from: "ana@remote.test", subject: "Report follow-up", date: "Fri, 20 Mar 2026 12:00:00 +0000",
-                                       extra: ["X-Priority: 1"], body: String(repeating: "More numbers. ", count: 100))),
-        Spec(flags: "()", internalDate: "01-Apr-2026 12:00:00 +0000",
-             message: Fixtures.message(from: "dave@else.test", subject: "Hello", date: "Wed, 01 Apr 2026 12:00:00 +0000", body: "Hi there")),
+        Spec(
+            flags: "(\\Seen)", internalDate: "05-Jan-2026 12:00:00 +0000",
+            message: Fixtures.message(
+                from: "Ana <ana@remote.test>", subject: "Quarterly report", date: "Mon, 05 Jan 2026 12:00:00 +0000",
+                body: "Numbers are up.")),
+        Spec(
+            flags: "(\\Flagged $Work)", internalDate: "10-Feb-2026 12:00:00 +0000",
+            message: Fixtures.message(
+                from: "bob@example.test", subject: "Lunch?", date: "Tue, 10 Feb 2026 12:00:00 +0000",
+                body: "Pizza at noon")),
+        Spec(
+            flags: "(\\Answered \\Seen)", internalDate: "15-Mar-2026 12:00:00 +0000",
+            message: Fixtures.message(
+                from: "Carol <carol@remote.test>", subject: "=?UTF-8?Q?Caf=C3=A9?= meeting",
+                date: "Sun, 15 Mar 2026 12:00:00 +0000",
+                extra: [
+                    "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
+                    "Content-Transfer-Encoding: 8bit",
+                ],
+                body: "Meet at the café.")),
+        Spec(
+            flags: "(\\Deleted)", internalDate: "20-Mar-2026 12:00:00 +0000",
+            message: Fixtures.message(
+                from: "ana@remote.test", subject: "Report follow-up", date: "Fri, 20 Mar 2026 12:00:00 +0000",
+                extra: ["X-Priority: 1"], body: String(repeating: "More numbers. ", count: 100))),
+        Spec(
+            flags: "()", internalDate: "01-Apr-2026 12:00:00 +0000",
+            message: Fixtures.message(from: "dave@else.test", subject: "Hello", date: "Wed, 01 Apr 2026 12:00:00 +0000", body: "Hi there")),
     ]
 
     static func setUp() async throws -> IMAPTranscript {
@@ -43,15 +55,18 @@ struct SearchTests {
         await t.login()
         for (index, spec) in specs.enumerated() {
             let text = String(decoding: spec.message, as: UTF8.self)
-            await t.send("p\(index) APPEND INBOX \(spec.flags) \"\(spec.internalDate)\" {\(spec.message.count)}\r\n\(text)", last: "p\(index) OK")
+            await t.send(
+                "p\(index) APPEND INBOX \(spec.flags) \"\(spec.internalDate)\" {\(spec.message.count)}\r\n\(text)", last: "p\(index) OK")
         }
         await t.send("s0 SELECT INBOX", expect: ["* 5 EXISTS"], last: "s0 OK")
         return t
     }
 
     /// Sends a SEARCH and gives the numbers of its `* SEARCH` line.
-    static func search(_ t: IMAPTranscript, _ tag: String, _ criteria: String, uid: Bool = false,
-                       sourceLocation: SourceLocation = #_sourceLocation) async -> [Int] {
+    static func search(
+        _ t: IMAPTranscript, _ tag: String, _ criteria: String, uid: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> [Int] {
         let out = await t.send("\(tag) \(uid ? "UID " : "")SEARCH \(criteria)", last: "\(tag) OK", sourceLocation: sourceLocation)
         guard let found = line(out, startingWith: "* SEARCH") else {
             Issue.record("no * SEARCH in \(out)", sourceLocation: sourceLocation)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// SELECT and EXAMINE: authenticated and selected states. RFC 9051 §6.3.2–6.3.3, RFC 3501
@@ -155,11 +156,14 @@ struct SelectTests {
         await t.send("a1 ENABLE IMAP4rev2", last: "a1 OK")
         let first = await t.send("a2 SELECT INBOX", last: "a2 OK")
         // The attributes must be accurate; which ones are sent is the server's choice.
-        #expect(responseLines(first).contains { $0.hasPrefix("* LIST (") && $0.hasSuffix(") \"/\" INBOX") && !$0.contains("\\HasChildren") },
-                "\(first)")
+        #expect(
+            responseLines(first).contains { $0.hasPrefix("* LIST (") && $0.hasSuffix(") \"/\" INBOX") && !$0.contains("\\HasChildren") },
+            "\(first)")
         let trash = await t.send("a3 SELECT Trash", last: "a3 OK")
         #expect(trash.hasPrefix("* OK [CLOSED]"), "\(trash)")
-        #expect(responseLines(trash).contains { $0.hasPrefix("* LIST (") && $0.contains("\\Trash") && $0.hasSuffix(" \"/\" Trash") }, "\(trash)")
+        #expect(
+            responseLines(trash).contains { $0.hasPrefix("* LIST (") && $0.contains("\\Trash") && $0.hasSuffix(" \"/\" Trash") }, "\(trash)"
+        )
         await t.close()
         await t.store.stop()
     }

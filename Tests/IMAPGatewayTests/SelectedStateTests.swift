@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 @Suite("SELECT, FETCH, STORE, EXPUNGE and what another session sees")
@@ -9,8 +10,9 @@ struct SelectedStateTests {
         let t = try await IMAPTranscript.start()
         try await t.deliver(3)
         await t.login()
-        await t.send("a1 SELECT INBOX", expect: ["* 3 EXISTS", "* OK [UIDVALIDITY", "* OK [UIDNEXT 4]", "* FLAGS (", "* OK [PERMANENTFLAGS"],
-                     last: "a1 OK [READ-WRITE]")
+        await t.send(
+            "a1 SELECT INBOX", expect: ["* 3 EXISTS", "* OK [UIDVALIDITY", "* OK [UIDNEXT 4]", "* FLAGS (", "* OK [PERMANENTFLAGS"],
+            last: "a1 OK [READ-WRITE]")
         let u = try await t.another()
         await u.login()
         await u.send("b1 SELECT INBOX", expect: ["* 3 EXISTS"], last: "b1 OK")
@@ -23,7 +25,8 @@ struct SelectedStateTests {
         let fetch = await u.send("b3 FETCH 1 (UID)", last: "b3 OK")
         #expect(!fetch.contains("EXPUNGE"))
         await u.send("b4 NOOP", expect: ["* 1 EXPUNGE"], last: "b4 OK")
-        await u.send("b5 FETCH 1:* (UID FLAGS)", expect: ["* 1 FETCH (UID 2 FLAGS (\\Flagged))", "* 3 FETCH (UID 4 FLAGS ())"], last: "b5 OK")
+        await u.send(
+            "b5 FETCH 1:* (UID FLAGS)", expect: ["* 1 FETCH (UID 2 FLAGS (\\Flagged))", "* 3 FETCH (UID 4 FLAGS ())"], last: "b5 OK")
         await t.close()
         await u.close()
         await t.store.stop()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// STARTTLS: legal only before login and only once. RFC 9051 §6.2.1, §11.1.

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import IMAPGateway
 
 /// STATUS: authenticated and selected states. RFC 9051 §6.3.11, RFC 8438 (SIZE), RFC 7162
@@ -28,7 +29,10 @@ struct StatusTests {
         let size = (1...3).map { sampleMessage($0).count }.reduce(0, +)
         await t.send("a5 UNSELECT", last: "a5 OK")
         let out = await t.send("a6 STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN RECENT SIZE HIGHESTMODSEQ DELETED)", last: "a6 OK")
-        #expect(untagged(out) == ["* STATUS INBOX (MESSAGES 3 UIDNEXT 4 UIDVALIDITY \(validity) UNSEEN 2 RECENT 0 SIZE \(size) HIGHESTMODSEQ \(highest) DELETED 2)"])
+        #expect(
+            untagged(out) == [
+                "* STATUS INBOX (MESSAGES 3 UIDNEXT 4 UIDVALIDITY \(validity) UNSEEN 2 RECENT 0 SIZE \(size) HIGHESTMODSEQ \(highest) DELETED 2)"
+            ])
         // The order follows the request.
         await t.send("a7 status inbox (deleted messages)", expect: ["* STATUS INBOX (DELETED 2 MESSAGES 3)"], last: "a7 OK")
         await t.send("a8 STATUS Trash (MESSAGES SIZE UIDNEXT)", expect: ["* STATUS Trash (MESSAGES 0 SIZE 0 UIDNEXT 1)"], last: "a8 OK")

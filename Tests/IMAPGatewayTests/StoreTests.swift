@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// STORE and UID STORE: selected state only. RFC 9051 §6.4.6, RFC 7162 §3.1.3 (UNCHANGEDSINCE).
@@ -22,9 +23,10 @@ struct StoreTests {
         try await t.deliver(3)
         await t.loginAndSelect()
         let add = await t.send("a1 STORE 1:2 +FLAGS (\\Seen \\Flagged)", last: "a1 OK")
-        #expect(untagged(add) == ["* 1 FETCH (FLAGS (\\Seen \\Flagged))", "* 2 FETCH (FLAGS (\\Seen \\Flagged))"]
-                    || untagged(add) == ["* 1 FETCH (FLAGS (\\Flagged \\Seen))", "* 2 FETCH (FLAGS (\\Flagged \\Seen))"],
-                "\(add)")
+        #expect(
+            untagged(add) == ["* 1 FETCH (FLAGS (\\Seen \\Flagged))", "* 2 FETCH (FLAGS (\\Seen \\Flagged))"]
+                || untagged(add) == ["* 1 FETCH (FLAGS (\\Flagged \\Seen))", "* 2 FETCH (FLAGS (\\Flagged \\Seen))"],
+            "\(add)")
         let remove = await t.send("a2 STORE 2 -FLAGS (\\Seen)", last: "a2 OK")
         #expect(untagged(remove) == ["* 2 FETCH (FLAGS (\\Flagged))"])
         let replace = await t.send("a3 STORE 1 FLAGS (\\Answered)", last: "a3 OK")
@@ -64,7 +66,8 @@ struct StoreTests {
         let t = try await IMAPTranscript.start()
         try await t.deliver(2)
         await t.login()
-        await t.send("a0 SELECT INBOX", expect: ["* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)]"], last: "a0 OK")
+        await t.send(
+            "a0 SELECT INBOX", expect: ["* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)]"], last: "a0 OK")
         await t.send("a1 STORE 1 +FLAGS ($Work Project-X)", expect: ["* 1 FETCH (FLAGS ($Work Project-X))"], last: "a1 OK")
         await t.send("a2 STORE 2 +FLAGS ($Junk)", expect: ["* 2 FETCH (FLAGS ($Junk))"], last: "a2 OK")
         await t.send("a3 STORE 1 -FLAGS (Project-X)", expect: ["* 1 FETCH (FLAGS ($Work))"], last: "a3 OK")

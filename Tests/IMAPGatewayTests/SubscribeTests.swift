@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import IMAPGateway
 
 /// SUBSCRIBE, UNSUBSCRIBE and LSUB: authenticated and selected states. RFC 9051 §6.3.7–6.3.8,
@@ -20,13 +21,14 @@ struct SubscribeTests {
         let t = try await IMAPTranscript.start()
         await t.login()
         let initial = await t.send("a1 LSUB \"\" *", last: "a1 OK")
-        #expect(untagged(initial) == [
-            "* LSUB () \"/\" INBOX",
-            "* LSUB () \"/\" Drafts",
-            "* LSUB () \"/\" Junk",
-            "* LSUB () \"/\" Sent",
-            "* LSUB () \"/\" Trash",
-        ])
+        #expect(
+            untagged(initial) == [
+                "* LSUB () \"/\" INBOX",
+                "* LSUB () \"/\" Drafts",
+                "* LSUB () \"/\" Junk",
+                "* LSUB () \"/\" Sent",
+                "* LSUB () \"/\" Trash",
+            ])
         await t.send("a2 UNSUBSCRIBE Junk", last: "a2 OK")
         let after = await t.send("a3 LSUB \"\" *", last: "a3 OK")
         #expect(!after.contains("Junk"))

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import IMAPGateway
 
 /// Messages richer than `sampleMessage(n)`, and small helpers the transcript tests share.
@@ -74,8 +75,10 @@ enum Fixtures {
     ])
 
     /// A message with a given subject, sender, date and body, for SEARCH.
-    static func message(from: String = "sender@remote.test", to: String = "alice@example.test", subject: String,
-                        date: String = "Thu, 26 Nov 2026 10:00:00 +0000", extra: [String] = [], body: String = "Hello.") -> [UInt8] {
+    static func message(
+        from: String = "sender@remote.test", to: String = "alice@example.test", subject: String,
+        date: String = "Thu, 26 Nov 2026 10:00:00 +0000", extra: [String] = [], body: String = "Hello."
+    ) -> [UInt8] {
         lines(["From: \(from)", "To: \(to)", "Subject: \(subject)", "Date: \(date)"] + extra + ["", body, ""])
     }
 

@@ -20,25 +20,42 @@ import Testing
         ("a1 ENABLE CONDSTORE utf8=accept", .enable(["CONDSTORE", "UTF8=ACCEPT"])),
         ("a1 SELECT inbox", .select(.inbox, parameters: .init())),
         ("a1 SELECT INBOX (CONDSTORE)", .select(.inbox, parameters: .init(condstore: true))),
-        ("a1 EXAMINE \"Entw&APw-rfe\" (QRESYNC (67890007 20050715194045000 41,43:211,214:541))",
-         .examine(MailboxName("Entwürfe"), parameters: .init(qresync: .init(uidValidity: 67890007, modSeq: 20050715194045000,
-                                                                    knownUIDs: .ranges([.init(41), .init(43...211), .init(214...541)]))))),
+        (
+            "a1 EXAMINE \"Entw&APw-rfe\" (QRESYNC (67890007 20050715194045000 41,43:211,214:541))",
+            .examine(
+                MailboxName("Entwürfe"),
+                parameters: .init(
+                    qresync: .init(
+                        uidValidity: 67890007, modSeq: 20050715194045000,
+                        knownUIDs: .ranges([.init(41), .init(43...211), .init(214...541)]))))
+        ),
         ("a1 CREATE Archive/2024", .create(MailboxName("Archive/2024"))), ("a1 DELETE \"Old Stuff\"", .delete(MailboxName("Old Stuff"))),
         ("a1 RENAME a b", .rename(from: MailboxName("a"), to: MailboxName("b"))),
         ("a1 SUBSCRIBE Lists", .subscribe(MailboxName("Lists"))), ("a1 UNSUBSCRIBE Lists", .unsubscribe(MailboxName("Lists"))),
         ("a1 LIST \"\" *", .list(selectOptions: [], reference: "", patterns: ["*"], returnOptions: nil)),
         ("a1 LIST \"\" %/&APw-", .list(selectOptions: [], reference: "", patterns: ["%/ü"], returnOptions: nil)),
-        ("a1 LIST (SUBSCRIBED) \"\" (INBOX \"Sent*\") RETURN (CHILDREN STATUS (MESSAGES))",
-         .list(selectOptions: ["SUBSCRIBED"], reference: "", patterns: ["INBOX", "Sent*"], returnOptions: .init(children: true, status: ["MESSAGES"]))),
+        (
+            "a1 LIST (SUBSCRIBED) \"\" (INBOX \"Sent*\") RETURN (CHILDREN STATUS (MESSAGES))",
+            .list(
+                selectOptions: ["SUBSCRIBED"], reference: "", patterns: ["INBOX", "Sent*"],
+                returnOptions: .init(children: true, status: ["MESSAGES"]))
+        ),
         ("a1 LIST \"\" inbox", .list(selectOptions: [], reference: "", patterns: ["inbox"], returnOptions: nil)),
         ("a1 LSUB \"\" %", .lsub(reference: "", pattern: "%")),
         ("a1 STATUS INBOX (MESSAGES uidnext UNSEEN)", .status(.inbox, items: ["MESSAGES", "UIDNEXT", "UNSEEN"])),
         ("a1 UID EXPUNGE 3:5", .uidExpunge(.ranges([.init(3...5)]))),
-        ("a1 FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])",
-         .fetch(.ranges([.init(.number(1), .largest)]), attributes: [.flags, .section(.init(text: .headerFields(["SUBJECT"])), partial: nil, peek: true)],
-                modifiers: .init(), uid: false)),
+        (
+            "a1 FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])",
+            .fetch(
+                .ranges([.init(.number(1), .largest)]),
+                attributes: [.flags, .section(.init(text: .headerFields(["SUBJECT"])), partial: nil, peek: true)],
+                modifiers: .init(), uid: false)
+        ),
         ("a1 UID FETCH $ FAST", .fetch(.lastCommand, attributes: [.flags, .internalDate, .rfc822Size], modifiers: .init(), uid: true)),
-        ("a1 UID STORE 1,2 +FLAGS.SILENT (\\Seen)", .store(.ranges([.init(1), .init(2)]), .init(operation: .add, silent: true, flags: [.seen]), uid: true)),
+        (
+            "a1 UID STORE 1,2 +FLAGS.SILENT (\\Seen)",
+            .store(.ranges([.init(1), .init(2)]), .init(operation: .add, silent: true, flags: [.seen]), uid: true)
+        ),
         ("a1 COPY 2:4 Trash", .copy(.ranges([.init(2...4)]), MailboxName("Trash"), uid: false)),
         ("a1 UID MOVE 7 \"Junk Mail\"", .move(.ranges([.init(7)]), MailboxName("Junk Mail"), uid: true)),
         ("a1 UID SEARCH RETURN (SAVE) UNSEEN", .search(.init(returnOptions: [.save], key: .noFlag(.seen)), uid: true)),
@@ -62,7 +79,8 @@ import Testing
         ("a1 AUTHENTICATE PLAIN abc", .badArguments, "a1"), ("a1 AUTHENTICATE PLAIN a=bc", .badArguments, "a1"),
         ("a1 ID (\"a\")", .badArguments, "a1"), ("a1 APPEND INBOX", .badArguments, "a1"),
         ("a1 LIST \"\" * RETURN", .badArguments, "a1"), ("a1 LIST \"\" * FOO (x)", .badArguments, "a1"),
-        ("a1 SEARCH " + String(repeating: "(", count: 40), .tooDeep, "a1"), ("a1 FETCH 1 " + String(repeating: "(", count: 40), .badArguments, "a1"), ("a1 FETCH 1 (FLAGS", .badArguments, "a1"),
+        ("a1 SEARCH " + String(repeating: "(", count: 40), .tooDeep, "a1"),
+        ("a1 FETCH 1 " + String(repeating: "(", count: 40), .badArguments, "a1"), ("a1 FETCH 1 (FLAGS", .badArguments, "a1"),
         ("a1 SEARCH SUBJECT \"x)\" )", .badArguments, "a1"), ("a1 SEARCH SUBJECT \"x", .badArguments, "a1"),
         ("a1 SELECT INBOX (QRESYNC (1 2)", .badArguments, "a1"),
     ]
@@ -77,27 +95,45 @@ import Testing
     }
 
     @Test func literalsAnywhereAStringGoes() {
-        #expect(parseWire("a1 LOGIN {5}\r\nalice {6+}\r\nsec\"et\r\n") == .success(IMAPCommand(tag: "a1", .login(user: "alice", password: "sec\"et"))))
+        #expect(
+            parseWire("a1 LOGIN {5}\r\nalice {6+}\r\nsec\"et\r\n")
+                == .success(IMAPCommand(tag: "a1", .login(user: "alice", password: "sec\"et"))))
         #expect(parseWire("a1 SELECT {5}\r\ninbox\r\n") == .success(IMAPCommand(tag: "a1", .select(.inbox, parameters: .init()))))
         #expect(parseWire("a1 LOGIN {5}\r\nal\0ce x\r\n").map { try? $0.get() } == .some(nil))  // NUL only in literal8
         #expect(parseWire("a1 LOGIN ~{5}\r\nalice x\r\n").map { try? $0.get() } == .some(nil))
         // A search string may be a literal, decoded as UTF-8.
-        #expect(parseWire("a1 SEARCH CHARSET UTF-8 SUBJECT {5+}\r\ncafé\r\n") == .success(IMAPCommand(tag: "a1",
-            .search(.init(charset: "UTF-8", key: .header("SUBJECT", "café")), uid: false))))
+        #expect(
+            parseWire("a1 SEARCH CHARSET UTF-8 SUBJECT {5+}\r\ncafé\r\n")
+                == .success(
+                    IMAPCommand(
+                        tag: "a1",
+                        .search(.init(charset: "UTF-8", key: .header("SUBJECT", "café")), uid: false))))
     }
 
     @Test func append() throws {
         let message = bytes("Subject: hi\r\n\r\nbody\r\n")
         let wire = "a1 APPEND Drafts (\\Draft \\Seen) \" 7-Feb-1994 21:52:25 -0800\" {\(message.count)}\r\n\(text(message))\r\n"
         let date = try IMAPDateTime(parsing: "\" 7-Feb-1994 21:52:25 -0800\"")
-        #expect(parseWire(wire) == .success(IMAPCommand(tag: "a1", .append(MailboxName("Drafts"), flags: [.draft, .seen], date: date, message: message, binary: false))))
-        #expect(parseWire("a1 APPEND INBOX ~{3+}\r\na\0b\r\n") == .success(IMAPCommand(tag: "a1", .append(.inbox, flags: [], date: nil, message: [0x61, 0, 0x62], binary: true))))
-        #expect(parseWire("a1 APPEND INBOX () {1}\r\nx\r\n") == .success(IMAPCommand(tag: "a1", .append(.inbox, flags: [], date: nil, message: bytes("x"), binary: false))))
+        #expect(
+            parseWire(wire)
+                == .success(
+                    IMAPCommand(
+                        tag: "a1", .append(MailboxName("Drafts"), flags: [.draft, .seen], date: date, message: message, binary: false))))
+        #expect(
+            parseWire("a1 APPEND INBOX ~{3+}\r\na\0b\r\n")
+                == .success(IMAPCommand(tag: "a1", .append(.inbox, flags: [], date: nil, message: [0x61, 0, 0x62], binary: true))))
+        #expect(
+            parseWire("a1 APPEND INBOX () {1}\r\nx\r\n")
+                == .success(IMAPCommand(tag: "a1", .append(.inbox, flags: [], date: nil, message: bytes("x"), binary: false))))
         #expect(parseWire("a1 APPEND INBOX {1}\r\nx extra\r\n").map { try? $0.get() } == .some(nil))  // MULTIAPPEND not yet
     }
 
     @Test func utf8AcceptChangesMailboxDecoding() {
-        #expect(parse("a1 SELECT \"Entw&APw-rfe\"", utf8Enabled: true) == .success(IMAPCommand(tag: "a1", .select(MailboxName("Entw&APw-rfe"), parameters: .init()))))
-        #expect(parse("a1 SELECT \"Entwürfe\"", utf8Enabled: true) == .success(IMAPCommand(tag: "a1", .select(MailboxName("Entwürfe"), parameters: .init()))))
+        #expect(
+            parse("a1 SELECT \"Entw&APw-rfe\"", utf8Enabled: true)
+                == .success(IMAPCommand(tag: "a1", .select(MailboxName("Entw&APw-rfe"), parameters: .init()))))
+        #expect(
+            parse("a1 SELECT \"Entwürfe\"", utf8Enabled: true)
+                == .success(IMAPCommand(tag: "a1", .select(MailboxName("Entwürfe"), parameters: .init()))))
     }
 }

@@ -15,25 +15,38 @@ import Testing
         .init(wire: "a1 NOOP\r\n", events: [.command(.init(lines: [bytes("a1 NOOP")]))]),
         .init(wire: "a1 NOOP\n", events: [.command(.init(lines: [bytes("a1 NOOP")]))]),  // bare LF tolerated
         .init(wire: "a1 NOOP", events: []),  // need more data
-        .init(wire: "a1 LOGIN {5}\r\nalice {6}\r\nsecret\r\n", events: [
-            .continuationRequest, .continuationRequest,
-            .command(.init(lines: [bytes("a1 LOGIN {5}"), bytes(" {6}"), []], literals: [bytes("alice"), bytes("secret")])),
-        ]),
-        .init(wire: "a1 LOGIN {5+}\r\nalice x\r\n", events: [  // LITERAL+: no continuation, RFC 7888
-            .command(.init(lines: [bytes("a1 LOGIN {5+}"), bytes(" x")], literals: [bytes("alice")]))
-        ]),
-        .init(wire: "a1 APPEND INBOX ~{3}\r\na\0b\r\n", events: [  // literal8, RFC 3516
-            .continuationRequest, .command(.init(lines: [bytes("a1 APPEND INBOX ~{3}"), []], literals: [[0x61, 0, 0x62]])),
-        ]),
-        .init(wire: "a1 LOGIN {0}\r\n {0}\r\n\r\n", events: [
-            .continuationRequest, .continuationRequest, .command(.init(lines: [bytes("a1 LOGIN {0}"), bytes(" {0}"), []], literals: [[], []])),
-        ]),
-        .init(wire: "a1 X {2}\r\n\r\n\r\n", events: [  // a literal may hold CRLF
-            .continuationRequest, .command(.init(lines: [bytes("a1 X {2}"), []], literals: [bytes("\r\n")])),
-        ]),
-        .init(wire: "a1 NOOP\r\na2 LOGOUT\r\n", events: [
-            .command(.init(lines: [bytes("a1 NOOP")])), .command(.init(lines: [bytes("a2 LOGOUT")])),
-        ]),
+        .init(
+            wire: "a1 LOGIN {5}\r\nalice {6}\r\nsecret\r\n",
+            events: [
+                .continuationRequest, .continuationRequest,
+                .command(.init(lines: [bytes("a1 LOGIN {5}"), bytes(" {6}"), []], literals: [bytes("alice"), bytes("secret")])),
+            ]),
+        .init(
+            wire: "a1 LOGIN {5+}\r\nalice x\r\n",
+            events: [  // LITERAL+: no continuation, RFC 7888
+                .command(.init(lines: [bytes("a1 LOGIN {5+}"), bytes(" x")], literals: [bytes("alice")]))
+            ]),
+        .init(
+            wire: "a1 APPEND INBOX ~{3}\r\na\0b\r\n",
+            events: [  // literal8, RFC 3516
+                .continuationRequest, .command(.init(lines: [bytes("a1 APPEND INBOX ~{3}"), []], literals: [[0x61, 0, 0x62]])),
+            ]),
+        .init(
+            wire: "a1 LOGIN {0}\r\n {0}\r\n\r\n",
+            events: [
+                .continuationRequest, .continuationRequest,
+                .command(.init(lines: [bytes("a1 LOGIN {0}"), bytes(" {0}"), []], literals: [[], []])),
+            ]),
+        .init(
+            wire: "a1 X {2}\r\n\r\n\r\n",
+            events: [  // a literal may hold CRLF
+                .continuationRequest, .command(.init(lines: [bytes("a1 X {2}"), []], literals: [bytes("\r\n")])),
+            ]),
+        .init(
+            wire: "a1 NOOP\r\na2 LOGOUT\r\n",
+            events: [
+                .command(.init(lines: [bytes("a1 NOOP")])), .command(.init(lines: [bytes("a2 LOGOUT")])),
+            ]),
         .init(wire: "a1 SEARCH \"{5}\"\r\n", events: [.command(.init(lines: [bytes("a1 SEARCH \"{5}\"")]))]),
     ]
 
@@ -50,7 +63,9 @@ import Testing
         #expect(IMAPLiteralHeader.atEnd(of: bytes("a {12+}")) == IMAPLiteralHeader(size: 12, synchronizing: false, start: 2))
         #expect(IMAPLiteralHeader.atEnd(of: bytes("a ~{1}")) == IMAPLiteralHeader(size: 1, binary: true, start: 2))
         #expect(IMAPLiteralHeader.atEnd(of: bytes("a {99999999999999999999999}"))?.size == Int.max)
-        for line in ["a {}", "a {+}", "a 12}", "a {1 }", "}", "{", "a {-1}"] { #expect(IMAPLiteralHeader.atEnd(of: bytes(line)) == nil, "\(line)") }
+        for line in ["a {}", "a {+}", "a 12}", "a {1 }", "}", "{", "a {-1}"] {
+            #expect(IMAPLiteralHeader.atEnd(of: bytes(line)) == nil, "\(line)")
+        }
     }
 
     @Test func synchronizingLiteralOverLimitIsRefusedBeforeItsBytes() {
@@ -59,41 +74,50 @@ import Testing
         let events = frame(bytes("a1 APPEND INBOX {11}\r\na2 NOOP\r\n"), reader: reader)
         #expect(events == [.literalTooLarge(tag: "a1", size: 11, synchronizing: true), .command(.init(lines: [bytes("a2 NOOP")]))])
         // Refused on the header alone: no literal byte needs to arrive.
-        #expect(frame(bytes("a1 APPEND INBOX {99999999999}\r\n"), reader: reader) == [.literalTooLarge(tag: "a1", size: 99_999_999_999, synchronizing: true)])
+        #expect(
+            frame(bytes("a1 APPEND INBOX {99999999999}\r\n"), reader: reader) == [
+                .literalTooLarge(tag: "a1", size: 99_999_999_999, synchronizing: true)
+            ])
     }
 
     @Test func nonSynchronizingLiteralOverLimitIsSkipped() {
         let reader = IMAPCommandReader(maxLiteralSize: 10)
         let wire = bytes("a1 APPEND INBOX {12+}\r\n0123456789AB {3+}\r\nxyz\r\na2 NOOP\r\n")
         for size in chunkSizes {
-            #expect(frame(wire, chunk: size, reader: reader) == [
-                .literalTooLarge(tag: "a1", size: 12, synchronizing: false), .command(.init(lines: [bytes("a2 NOOP")])),
-            ])
+            #expect(
+                frame(wire, chunk: size, reader: reader) == [
+                    .literalTooLarge(tag: "a1", size: 12, synchronizing: false), .command(.init(lines: [bytes("a2 NOOP")])),
+                ])
         }
     }
 
     @Test func commandSizeAndLiteralCountAreCapped() {
         let bySize = IMAPCommandReader(maxLiteralSize: 100, maxCommandSize: 30)
-        #expect(frame(bytes("a1 X {5}\r\nhello {20}\r\na2 NOOP\r\n"), reader: bySize) == [
-            .continuationRequest, .literalTooLarge(tag: "a1", size: 20, synchronizing: true), .command(.init(lines: [bytes("a2 NOOP")])),
-        ])
+        #expect(
+            frame(bytes("a1 X {5}\r\nhello {20}\r\na2 NOOP\r\n"), reader: bySize) == [
+                .continuationRequest, .literalTooLarge(tag: "a1", size: 20, synchronizing: true),
+                .command(.init(lines: [bytes("a2 NOOP")])),
+            ])
         let byCount = IMAPCommandReader(maxLiterals: 1)
-        #expect(frame(bytes("a1 X {1+}\r\na {1+}\r\nb\r\na2 NOOP\r\n"), reader: byCount) == [
-            .literalTooLarge(tag: "a1", size: 1, synchronizing: false), .command(.init(lines: [bytes("a2 NOOP")])),
-        ])
+        #expect(
+            frame(bytes("a1 X {1+}\r\na {1+}\r\nb\r\na2 NOOP\r\n"), reader: byCount) == [
+                .literalTooLarge(tag: "a1", size: 1, synchronizing: false), .command(.init(lines: [bytes("a2 NOOP")])),
+            ])
     }
 
     @Test func overlongLineIsDroppedAndReaderStaysUsable() {
         let reader = IMAPCommandReader(maxLineLength: 32)
         let long = "a1 SEARCH " + String(repeating: "x", count: 100)
         for size in chunkSizes {
-            #expect(frame(bytes(long + "\r\na2 NOOP\r\n"), chunk: size, reader: reader) == [
-                .lineTooLong(tag: "a1"), .command(.init(lines: [bytes("a2 NOOP")])),
-            ], "chunk \(size)")
+            #expect(
+                frame(bytes(long + "\r\na2 NOOP\r\n"), chunk: size, reader: reader) == [
+                    .lineTooLong(tag: "a1"), .command(.init(lines: [bytes("a2 NOOP")])),
+                ], "chunk \(size)")
             // A {n+} literal after the long line is skipped too, not read as commands.
-            #expect(frame(bytes(long + " {9+}\r\na3 NOOP\r\n rest of a1\r\na2 NOOP\r\n"), chunk: size, reader: reader) == [
-                .lineTooLong(tag: "a1"), .command(.init(lines: [bytes("a2 NOOP")])),
-            ], "chunk \(size)")
+            #expect(
+                frame(bytes(long + " {9+}\r\na3 NOOP\r\n rest of a1\r\na2 NOOP\r\n"), chunk: size, reader: reader) == [
+                    .lineTooLong(tag: "a1"), .command(.init(lines: [bytes("a2 NOOP")])),
+                ], "chunk \(size)")
         }
         // Exactly at the limit (CRLF included) is accepted.
         let exact = "a1 " + String(repeating: "x", count: 27)

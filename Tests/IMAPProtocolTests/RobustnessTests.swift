@@ -4,10 +4,11 @@ import Testing
 
 /// Seeded random and mutated input: nothing crashes or hangs, and invariants hold.
 @Suite struct RobustnessTests {
-    static let seeds: [[UInt8]] = RoundTripTests.commands.map { $0.encoded() } + [
-        bytes("a1 APPEND INBOX (\\Seen) \" 7-Feb-1994 21:52:25 -0800\" {5+}\r\nhello\r\n"),
-        bytes("a1 UID FETCH 1:*,$ (FLAGS)\r\n"), bytes("a1 LOGIN ~{3}\r\nabc {2}\r\nxy\r\n"),
-    ]
+    static let seeds: [[UInt8]] =
+        RoundTripTests.commands.map { $0.encoded() } + [
+            bytes("a1 APPEND INBOX (\\Seen) \" 7-Feb-1994 21:52:25 -0800\" {5+}\r\nhello\r\n"),
+            bytes("a1 UID FETCH 1:*,$ (FLAGS)\r\n"), bytes("a1 LOGIN ~{3}\r\nabc {2}\r\nxy\r\n"),
+        ]
     static let alphabet = Array("(){}[]\"\\ +~*%$:,-0123456789aZ&\r\n\0\u{7F}".utf8) + [0x80, 0xC3, 0xA9, 0xFF]
 
     @Test func mutatedCommandsNeverCrash() {

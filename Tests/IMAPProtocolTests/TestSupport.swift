@@ -1,6 +1,6 @@
 import IMAPProtocol
-import Testing
 import TestSupport
+import Testing
 
 /// All events from feeding `wire` in chunks of `size`.
 func frame(_ wire: [UInt8], chunk size: Int = Int.max, reader: IMAPCommandReader = IMAPCommandReader()) -> [IMAPCommandReader.Event] {
@@ -56,7 +56,9 @@ func expectRoundTrip(_ command: IMAPCommand, encodesTo line: String? = nil, sour
     for style in [IMAPLiteralStyle.synchronizing, .nonSynchronizing] {
         let wire = command.encoded(style: style)
         for size in [1, 3, Int.max] {
-            #expect(parseStream(wire, chunk: size) == [.success(command)], "\(text(wire).debugDescription) chunk \(size)", sourceLocation: sourceLocation)
+            #expect(
+                parseStream(wire, chunk: size) == [.success(command)], "\(text(wire).debugDescription) chunk \(size)",
+                sourceLocation: sourceLocation)
         }
     }
 }

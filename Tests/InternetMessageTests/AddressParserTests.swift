@@ -27,16 +27,25 @@ import Testing
         ("Unclosed <a@x", [Address(name: "Unclosed", mailbox: "a", host: "x")]),
         ("", []),
         ("<>", []),
-        ("team: a@x, B <b@y>;", [
-            Address(mailbox: "team", host: nil), Address(mailbox: "a", host: "x"),
-            Address(name: "B", mailbox: "b", host: "y"), Address(mailbox: nil, host: nil),
-        ]),
+        (
+            "team: a@x, B <b@y>;",
+            [
+                Address(mailbox: "team", host: nil), Address(mailbox: "a", host: "x"),
+                Address(name: "B", mailbox: "b", host: "y"), Address(mailbox: nil, host: nil),
+            ]
+        ),
         ("undisclosed-recipients:;", [Address(mailbox: "undisclosed-recipients", host: nil), Address(mailbox: nil, host: nil)]),
-        ("open group: a@x", [Address(mailbox: "open group", host: nil), Address(mailbox: "a", host: "x"), Address(mailbox: nil, host: nil)]),
-        ("g: a@x;, c@z", [
-            Address(mailbox: "g", host: nil), Address(mailbox: "a", host: "x"), Address(mailbox: nil, host: nil),
-            Address(mailbox: "c", host: "z"),
-        ]),
+        (
+            "open group: a@x",
+            [Address(mailbox: "open group", host: nil), Address(mailbox: "a", host: "x"), Address(mailbox: nil, host: nil)]
+        ),
+        (
+            "g: a@x;, c@z",
+            [
+                Address(mailbox: "g", host: nil), Address(mailbox: "a", host: "x"), Address(mailbox: nil, host: nil),
+                Address(mailbox: "c", host: "z"),
+            ]
+        ),
     ])
     func parsesList(input: String, expected: [Address]) {
         #expect(AddressParser.parseList(input) == expected)

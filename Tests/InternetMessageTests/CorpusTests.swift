@@ -45,10 +45,14 @@ import Testing
         #expect(bytes.text(m.root.parts[0].body) == "Please find the report attached.")
         let pdf = m.root.parts[1]
         #expect(pdf.contentTransferEncoding == "base64")
-        #expect(pdf.contentDisposition == ContentDisposition(type: "attachment", parameters: [Parameter(name: "filename", value: "report.pdf")]))
+        #expect(
+            pdf.contentDisposition == ContentDisposition(type: "attachment", parameters: [Parameter(name: "filename", value: "report.pdf")])
+        )
         #expect(pdf.contentDescription == "Quarterly report")
         #expect(pdf.filename == "report.pdf")
-        #expect(bytes.text(pdf.body) == "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFI+PgpzdHJlYW0K\r\nZW5kc3RyZWFtCmVuZG9iagp0cmFpbGVyCjw8Pj4KJSVFT0YK")
+        #expect(
+            bytes.text(pdf.body)
+                == "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFI+PgpzdHJlYW0K\r\nZW5kc3RyZWFtCmVuZG9iagp0cmFpbGVyCjw8Pj4KJSVFT0YK")
         #expect(pdf.decodedBody(in: bytes).starts(with: Array("%PDF-1.4\n".utf8)))
         let png = m.root.parts[2]
         #expect(png.contentID == "<logo@example.com>")
@@ -168,13 +172,14 @@ import Testing
         let e = parser.parse(bytes).envelope
         #expect(e.from == [Address(name: "Doe, John", mailbox: "john.doe", host: "example.com")])
         #expect(e.sender == e.from)
-        #expect(e.to == [
-            Address(mailbox: "Friends", host: nil),
-            Address(mailbox: "alice", host: "example.org"),
-            Address(name: "Bob B.", mailbox: "bob", host: "example.net"),
-            Address(mailbox: nil, host: nil),
-            Address(mailbox: "carol", host: "example.com"),
-        ])
+        #expect(
+            e.to == [
+                Address(mailbox: "Friends", host: nil),
+                Address(mailbox: "alice", host: "example.org"),
+                Address(name: "Bob B.", mailbox: "bob", host: "example.net"),
+                Address(mailbox: nil, host: nil),
+                Address(mailbox: "carol", host: "example.com"),
+            ])
         #expect(e.cc == [Address(mailbox: "undisclosed-recipients", host: nil), Address(mailbox: nil, host: nil)])
         #expect(e.bcc == [Address(adl: "@relay1.example,@relay2.example", mailbox: "victor", host: "example.org")])
         #expect(e.replyTo == [Address(mailbox: "\"quoted local\"", host: "example.com")])

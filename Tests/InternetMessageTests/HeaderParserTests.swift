@@ -52,7 +52,8 @@ import Testing
     }
 
     @Test func fieldLengthLimit() {
-        let (m, bytes) = parse("Subject: " + String(repeating: "a", count: 100) + "\r\n more\r\n\r\nb", limits: MessageLimits(maxHeaderFieldLength: 10))
+        let (m, bytes) = parse(
+            "Subject: " + String(repeating: "a", count: 100) + "\r\n more\r\n\r\nb", limits: MessageLimits(maxHeaderFieldLength: 10))
         #expect(m.subject == "aaaaaaaaa")  // " aaaaaaaaa" trimmed
         #expect(m.fields[0].range.length == bytes.count - 3)
     }

@@ -10,7 +10,10 @@ import Testing
         ("text / plain ; charset = utf-8", "text/plain", [Parameter(name: "charset", value: "utf-8")]),
         ("multipart/mixed; boundary=----=_Part_1_2.3", "multipart/mixed", [Parameter(name: "boundary", value: "----=_Part_1_2.3")]),
         ("multipart/mixed; boundary=\"a;b\\\"c\"", "multipart/mixed", [Parameter(name: "boundary", value: "a;b\"c")]),
-        ("application/x; a=1; a=2; b=\"unterminated", "application/x", [Parameter(name: "a", value: "1"), Parameter(name: "b", value: "unterminated")]),
+        (
+            "application/x; a=1; a=2; b=\"unterminated", "application/x",
+            [Parameter(name: "a", value: "1"), Parameter(name: "b", value: "unterminated")]
+        ),
         ("application/x;;; junk; c=3", "application/x", [Parameter(name: "c", value: "3")]),
         ("application/x; name*=utf-8''%E2%82%AC.txt", "application/x", [Parameter(name: "name", value: "€.txt")]),
         ("application/x; name*=iso-8859-1'en'caf%E9", "application/x", [Parameter(name: "name", value: "café")]),

@@ -15,9 +15,11 @@ import Testing
 
     @Test func randomBytes() {
         var generator = SeededGenerator(seed: 0xB0_2011)
-        let pieces = ["\r\n", "\n", "\r", "--", "--b", "--b--", ":", ";", "=", "\"", " ", "\t", "=?", "?=",
+        let pieces = [
+            "\r\n", "\n", "\r", "--", "--b", "--b--", ":", ";", "=", "\"", " ", "\t", "=?", "?=",
             "Content-Type: multipart/mixed; boundary=b\r\n", "Content-Type: message/rfc822\r\n",
-            "Content-Type: multipart/digest; boundary=b\r\n", "From: a@b\r\n", "\r\n\r\n", "x", "\u{FF}"]
+            "Content-Type: multipart/digest; boundary=b\r\n", "From: a@b\r\n", "\r\n\r\n", "x", "\u{FF}",
+        ]
         for _ in 0..<400 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0..<80, using: &generator) {
@@ -65,7 +67,8 @@ import Testing
     @Test func duplicatedBoundaryLines() throws {
         let bytes = try corpus("mixed-base64.eml")
         let text = String(decoding: bytes, as: UTF8.self)
-        let doubled = text.replacingOccurrences(of: "------=_Part_0_1234.5678\r\n", with: "------=_Part_0_1234.5678\r\n------=_Part_0_1234.5678\r\n")
+        let doubled = text.replacingOccurrences(
+            of: "------=_Part_0_1234.5678\r\n", with: "------=_Part_0_1234.5678\r\n------=_Part_0_1234.5678\r\n")
         let m = check(Array(doubled.utf8))
         #expect(m.root.parts.count == 6)  // an empty part between each doubled pair
     }

@@ -1,7 +1,7 @@
 import Foundation
 import InternetMessage
-import Testing
 import TestSupport
+import Testing
 
 /// Loads a message from the Corpus folder.
 func corpus(_ name: String) throws -> [UInt8] {

@@ -57,4 +57,3 @@ import Testing
         #expect(TransferEncoding.decode(ArraySlice("x=41".utf8), encoding: " Quoted-Printable ") == Array("xA".utf8))
     }
 }
-

@@ -1,9 +1,10 @@
-import StoreTestSupport
 import Foundation
 import StoreAPI
 import StoreClient
+import StoreTestSupport
 import TestSupport
 import Testing
+
 @testable import MailboxStore
 
 @Suite("Delivery")
@@ -24,7 +25,10 @@ struct DeliveryTests {
         let result = try await store.client.deliver(raw, to: ["alice@example.test"], idempotencyKey: "k1")
         #expect(result.recipients.map(\.status) == [.delivered])
         let inbox = try await store.inbox("alice@example.test")
-        #expect(result.recipients[0].deliveries == [StoredCopy(account: "alice@example.test", mailboxID: inbox.id, uid: 1, modSeq: result.recipients[0].deliveries[0].modSeq)])
+        #expect(
+            result.recipients[0].deliveries == [
+                StoredCopy(account: "alice@example.test", mailboxID: inbox.id, uid: 1, modSeq: result.recipients[0].deliveries[0].modSeq)
+            ])
         #expect(try await store.client.rawMessage("alice@example.test", mailbox: inbox.id, uid: 1) == raw)
         let list = try await store.client.listMessages("alice@example.test", mailbox: inbox.id)
         #expect(list.messages.map(\.size) == [raw.count])
@@ -55,8 +59,10 @@ struct DeliveryTests {
         defer { Task { await store.stop() } }
         try await store.makeUser("alice@example.test")
         try await store.makeUser("bob@example.test")
-        _ = try await store.client.setAlias("team@example.test", targets: ["alice@example.test", "bob@example.test", "carol@elsewhere.test"])
-        let result = try await store.client.deliver(sampleMessage(), to: ["alice@example.test", "team@example.test", "nobody@example.test", "x@other.test"], idempotencyKey: nil)
+        _ = try await store.client.setAlias(
+            "team@example.test", targets: ["alice@example.test", "bob@example.test", "carol@elsewhere.test"])
+        let result = try await store.client.deliver(
+            sampleMessage(), to: ["alice@example.test", "team@example.test", "nobody@example.test", "x@other.test"], idempotencyKey: nil)
         #expect(result.recipients.map(\.status) == [.delivered, .delivered, .unknownRecipient, .notLocal])
         // alice is reached twice (directly and through the alias) but holds one copy.
         #expect(try await store.inbox("alice@example.test").messages == 1)
@@ -85,7 +91,8 @@ struct DeliveryTests {
         #expect(envelope?["messageID"] as? String == "<m3@remote.test>")
         let (_, header) = try await store.client.send(.GET, "/v1/accounts/alice@example.test/mailboxes/\(inbox.id)/messages/1/header")
         #expect(String(decoding: header, as: UTF8.self).hasSuffix("+0000\r\n\r\n"))
-        let (_, slice) = try await store.client.send(.GET, "/v1/accounts/alice@example.test/mailboxes/\(inbox.id)/messages/1/raw?offset=6&length=6")
+        let (_, slice) = try await store.client.send(
+            .GET, "/v1/accounts/alice@example.test/mailboxes/\(inbox.id)/messages/1/raw?offset=6&length=6")
         #expect(String(decoding: slice, as: UTF8.self) == "Sender")
     }
 }

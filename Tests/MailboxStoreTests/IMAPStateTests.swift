@@ -1,8 +1,9 @@
-import StoreTestSupport
 import Foundation
 import StoreAPI
 import StoreClient
+import StoreTestSupport
 import Testing
+
 @testable import MailboxStore
 
 @Suite("UIDs, MODSEQs and the change feed")
@@ -59,11 +60,13 @@ struct IMAPStateTests {
         let inbox = try await store.inbox(alice)
         _ = try await store.client.deliver(sampleMessage(1), to: [alice], idempotencyKey: nil)
         _ = try await store.client.deliver(sampleMessage(2), to: [alice], idempotencyKey: nil)
-        let stored = try await store.client.updateFlags(alice, mailbox: inbox.id, FlagUpdateRequest(uids: "1", operation: .add, flags: ["\\Seen", "$Label1"]))
+        let stored = try await store.client.updateFlags(
+            alice, mailbox: inbox.id, FlagUpdateRequest(uids: "1", operation: .add, flags: ["\\Seen", "$Label1"]))
         #expect(stored.messages.map(\.flags) == [["\\Seen", "$Label1"]])
         // Setting the same flags again is not a change.
         _ = try await store.client.updateFlags(alice, mailbox: inbox.id, FlagUpdateRequest(uids: "1", operation: .add, flags: ["\\seen"]))
-        _ = try await store.client.updateFlags(alice, mailbox: inbox.id, FlagUpdateRequest(uids: "2", operation: .add, flags: ["\\Deleted"]))
+        _ = try await store.client.updateFlags(
+            alice, mailbox: inbox.id, FlagUpdateRequest(uids: "2", operation: .add, flags: ["\\Deleted"]))
         _ = try await store.client.expunge(alice, mailbox: inbox.id, ExpungeRequest(uids: nil, onlyDeleted: true))
 
         let feed = try await store.client.changes(alice, since: start)
@@ -118,12 +121,14 @@ struct IMAPStateTests {
         let inbox = try await store.inbox(alice)
         let list = try await store.client.listMessages(alice, mailbox: inbox.id)
         let first = list.messages[0].modSeq
-        let result = try await store.client.updateFlags(alice, mailbox: inbox.id,
-                                                        FlagUpdateRequest(uids: "1:*", operation: .replace, flags: ["\\Flagged"], unchangedSince: first))
+        let result = try await store.client.updateFlags(
+            alice, mailbox: inbox.id,
+            FlagUpdateRequest(uids: "1:*", operation: .replace, flags: ["\\Flagged"], unchangedSince: first))
         #expect(result.modified == [2])
         #expect(result.messages.map(\.uid) == [1])
         await #expect(throws: StoreClientError.self) {
-            _ = try await store.client.updateFlags(alice, mailbox: inbox.id, FlagUpdateRequest(uids: "1", operation: .add, flags: ["bad flag"]))
+            _ = try await store.client.updateFlags(
+                alice, mailbox: inbox.id, FlagUpdateRequest(uids: "1", operation: .add, flags: ["bad flag"]))
         }
     }
 

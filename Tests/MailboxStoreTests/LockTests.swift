@@ -1,8 +1,9 @@
-import StoreTestSupport
 import Foundation
 import StoreAPI
 import StoreClient
+import StoreTestSupport
 import Testing
+
 @testable import MailboxStore
 
 @Suite("Leases (the POP3 maildrop lock)")

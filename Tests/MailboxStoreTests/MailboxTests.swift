@@ -1,8 +1,9 @@
-import StoreTestSupport
 import Foundation
 import StoreAPI
 import StoreClient
+import StoreTestSupport
 import Testing
+
 @testable import MailboxStore
 
 @Suite("Mailboxes")
@@ -58,17 +59,21 @@ struct MailboxTests {
         #expect(now.id == inbox.id && now.messages == 0 && now.uidNext == 3)
     }
 
-    @Test("bad mailbox names are refused", arguments: [
-        "", "a//b", "/lead", "trail/", "../etc", "a/../b", ".", "with%", "star*", "nul\u{0}", "ctl\u{1}x", "tab\tx",
-        String(repeating: "x", count: 300), Array(repeating: "d", count: 20).joined(separator: "/"),
-    ])
+    @Test(
+        "bad mailbox names are refused",
+        arguments: [
+            "", "a//b", "/lead", "trail/", "../etc", "a/../b", ".", "with%", "star*", "nul\u{0}", "ctl\u{1}x", "tab\tx",
+            String(repeating: "x", count: 300), Array(repeating: "d", count: 20).joined(separator: "/"),
+        ])
     func badNames(name: String) async throws {
         #expect(Validation.mailboxName(name) == nil)
     }
 
-    @Test("good mailbox names are kept, INBOX made canonical", arguments: [
-        ("inbox", "INBOX"), ("Inbox/Sub", "INBOX/Sub"), ("Archive/2026", "Archive/2026"), ("Entwürfe", "Entwürfe"), ("a b", "a b"),
-    ])
+    @Test(
+        "good mailbox names are kept, INBOX made canonical",
+        arguments: [
+            ("inbox", "INBOX"), ("Inbox/Sub", "INBOX/Sub"), ("Archive/2026", "Archive/2026"), ("Entwürfe", "Entwürfe"), ("a b", "a b"),
+        ])
     func goodNames(pair: (String, String)) {
         #expect(Validation.mailboxName(pair.0) == pair.1)
     }

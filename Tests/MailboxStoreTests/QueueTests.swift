@@ -1,8 +1,9 @@
-import StoreTestSupport
 import Foundation
 import StoreAPI
 import StoreClient
+import StoreTestSupport
 import Testing
+
 @testable import MailboxStore
 
 @Suite("Outbound queue")
@@ -14,7 +15,8 @@ struct QueueTests {
         let store = try await TestStore.start()
         defer { Task { await store.stop() } }
         try await store.makeUser()
-        let mx = DeliveryEnvelope(sender: "x@remote.test", recipients: [.init(address: "bob@elsewhere.test"), .init(address: alice)], relay: false)
+        let mx = DeliveryEnvelope(
+            sender: "x@remote.test", recipients: [.init(address: "bob@elsewhere.test"), .init(address: alice)], relay: false)
         let refused = try await store.client.deliver(sampleMessage(1), envelope: mx, idempotencyKey: nil)
         #expect(refused.recipients.map(\.status) == [.notLocal, .delivered])
         #expect(refused.queueID == nil)
@@ -22,8 +24,10 @@ struct QueueTests {
 
         let submission = DeliveryEnvelope(
             sender: alice,
-            recipients: [.init(address: "Bob@Elsewhere.TEST", notify: ["SUCCESS", "FAILURE"], orcpt: "rfc822;Bob@Elsewhere.TEST"),
-                         .init(address: "\"john doe\"@other.test"), .init(address: alice)],
+            recipients: [
+                .init(address: "Bob@Elsewhere.TEST", notify: ["SUCCESS", "FAILURE"], orcpt: "rfc822;Bob@Elsewhere.TEST"),
+                .init(address: "\"john doe\"@other.test"), .init(address: alice),
+            ],
             relay: true, ret: "HDRS", envid: "env-1", smtputf8: false, body: "8BITMIME")
         let accepted = try await store.client.deliver(sampleMessage(2), envelope: submission, idempotencyKey: "q-1")
         #expect(accepted.recipients.map(\.status) == [.queued, .queued, .delivered])

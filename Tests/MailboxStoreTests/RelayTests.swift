@@ -1,9 +1,10 @@
-import StoreTestSupport
 import Foundation
 import InternetMessage
 import StoreAPI
 import StoreClient
+import StoreTestSupport
 import Testing
+
 @testable import MailboxStore
 
 @Suite("Relay leases, reports and notices")
@@ -41,9 +42,14 @@ struct RelayTests {
             _ = try await store.client.reportQueue(id, DeliveryReport(worker: "w2", recipients: []))
         }
         _ = try await store.client.renewQueueLease(id, worker: "w1", ttl: 5)
-        let report = DeliveryReport(worker: "w1", recipients: [.init(address: "bob@far.test", outcome: .deferred, status: "4.4.1",
-                                                                     diagnostic: "connection refused")],
-                                    retryAt: Date().timeIntervalSince1970 + 3600)
+        let report = DeliveryReport(
+            worker: "w1",
+            recipients: [
+                .init(
+                    address: "bob@far.test", outcome: .deferred, status: "4.4.1",
+                    diagnostic: "connection refused")
+            ],
+            retryAt: Date().timeIntervalSince1970 + 3600)
         let result = try await store.client.reportQueue(id, report)
         #expect(!result.removed && result.notifications == 0)
         let entry = try await store.client.queueEntry(id)
@@ -58,19 +64,28 @@ struct RelayTests {
         let store = try await TestStore.start()
         defer { Task { await store.stop() } }
         try await store.makeUser()
-        let id = try await queued(store, to: [.init(address: "bob@far.test", orcpt: "rfc822;Bob@far.test"), .init(address: "carol@far.test")])
+        let id = try await queued(
+            store, to: [.init(address: "bob@far.test", orcpt: "rfc822;Bob@far.test"), .init(address: "carol@far.test")])
         _ = try await store.client.leaseQueue(worker: "w1", limit: 1, ttl: 30)
-        let result = try await store.client.reportQueue(id, DeliveryReport(worker: "w1", recipients: [
-            .init(address: "bob@far.test", outcome: .failed, status: "5.1.1", diagnostic: "550 5.1.1 no such user", remoteMTA: "mx.far.test"),
-            .init(address: "carol@far.test", outcome: .delivered, status: "2.0.0", diagnostic: "250 ok", remoteMTA: "mx.far.test"),
-        ]))
+        let result = try await store.client.reportQueue(
+            id,
+            DeliveryReport(
+                worker: "w1",
+                recipients: [
+                    .init(
+                        address: "bob@far.test", outcome: .failed, status: "5.1.1", diagnostic: "550 5.1.1 no such user",
+                        remoteMTA: "mx.far.test"),
+                    .init(address: "carol@far.test", outcome: .delivered, status: "2.0.0", diagnostic: "250 ok", remoteMTA: "mx.far.test"),
+                ]))
         #expect(result.removed && result.notifications == 1)
         #expect(try await store.client.listQueue().isEmpty, "the notice to a local sender does not go through the queue")
         let texts = try await inboxTexts(store, alice)
         #expect(texts.count == 1)
         let dsn = try #require(texts.first)
         #expect(dsn.contains("Content-Type: multipart/report; report-type=delivery-status"))
-        #expect(dsn.contains("Final-Recipient: rfc822; bob@far.test\r\nOriginal-Recipient: rfc822;Bob@far.test\r\nAction: failed\r\nStatus: 5.1.1"))
+        #expect(
+            dsn.contains(
+                "Final-Recipient: rfc822; bob@far.test\r\nOriginal-Recipient: rfc822;Bob@far.test\r\nAction: failed\r\nStatus: 5.1.1"))
         #expect(dsn.contains("Diagnostic-Code: smtp; 550 5.1.1 no such user"))
         #expect(dsn.contains("Remote-MTA: dns; mx.far.test"))
         #expect(dsn.contains("Original-Envelope-Id: env-7"))
@@ -85,17 +100,20 @@ struct RelayTests {
         try await store.makeUser()
         _ = try await store.client.setAlias("fwd@example.test", targets: ["far@away.test"])
         // Mail from a remote sender forwarded by an alias, then refused by the far end.
-        let result = try await store.client.deliver(sampleMessage(9),
+        let result = try await store.client.deliver(
+            sampleMessage(9),
             envelope: DeliveryEnvelope(sender: "someone@remote.test", recipients: [.init(address: "fwd@example.test")], relay: false),
             idempotencyKey: nil)
         let id = try #require(result.queueID)
         _ = try await store.client.leaseQueue(worker: "w", limit: 1, ttl: 30)
-        _ = try await store.client.reportQueue(id, DeliveryReport(worker: "w", recipients: [.init(address: "far@away.test", outcome: .failed, status: "5.7.1")]))
+        _ = try await store.client.reportQueue(
+            id, DeliveryReport(worker: "w", recipients: [.init(address: "far@away.test", outcome: .failed, status: "5.7.1")]))
         let bounce = try #require(try await store.client.listQueue().first)
         #expect(bounce.sender == "" && bounce.recipients.map(\.address) == ["someone@remote.test"])
         // That bounce is refused too: nothing more is sent.
         _ = try await store.client.leaseQueue(worker: "w", limit: 1, ttl: 30)
-        let second = try await store.client.reportQueue(bounce.id, DeliveryReport(worker: "w", recipients: [.init(address: "someone@remote.test", outcome: .failed, status: "5.1.1")]))
+        let second = try await store.client.reportQueue(
+            bounce.id, DeliveryReport(worker: "w", recipients: [.init(address: "someone@remote.test", outcome: .failed, status: "5.1.1")]))
         #expect(second.removed && second.notifications == 0)
         #expect(try await store.client.listQueue().isEmpty)
     }
@@ -105,14 +123,22 @@ struct RelayTests {
         let store = try await TestStore.start()
         defer { Task { await store.stop() } }
         try await store.makeUser()
-        let id = try await queued(store, to: [.init(address: "a@far.test", notify: ["NEVER"]), .init(address: "b@far.test", notify: ["SUCCESS"]),
-                                              .init(address: "c@far.test")])
+        let id = try await queued(
+            store,
+            to: [
+                .init(address: "a@far.test", notify: ["NEVER"]), .init(address: "b@far.test", notify: ["SUCCESS"]),
+                .init(address: "c@far.test"),
+            ])
         _ = try await store.client.leaseQueue(worker: "w", limit: 1, ttl: 30)
-        var result = try await store.client.reportQueue(id, DeliveryReport(worker: "w", recipients: [
-            .init(address: "a@far.test", outcome: .failed, status: "5.1.1"),
-            .init(address: "b@far.test", outcome: .delivered, status: "2.0.0"),
-            .init(address: "c@far.test", outcome: .deferred, status: "4.2.0"),
-        ], retryAt: 0, delayWarning: true))
+        var result = try await store.client.reportQueue(
+            id,
+            DeliveryReport(
+                worker: "w",
+                recipients: [
+                    .init(address: "a@far.test", outcome: .failed, status: "5.1.1"),
+                    .init(address: "b@far.test", outcome: .delivered, status: "2.0.0"),
+                    .init(address: "c@far.test", outcome: .deferred, status: "4.2.0"),
+                ], retryAt: 0, delayWarning: true))
         #expect(result.notifications == 1 && !result.removed)
         var texts = try await inboxTexts(store, alice)
         #expect(texts.count == 1)
@@ -120,8 +146,11 @@ struct RelayTests {
         #expect(!texts[0].contains("a@far.test"))
         // The next deferral does not warn again.
         _ = try await store.client.leaseQueue(worker: "w", limit: 1, ttl: 30)
-        result = try await store.client.reportQueue(id, DeliveryReport(worker: "w", recipients: [.init(address: "c@far.test", outcome: .deferred, status: "4.2.0")],
-                                                                       retryAt: 0, delayWarning: true))
+        result = try await store.client.reportQueue(
+            id,
+            DeliveryReport(
+                worker: "w", recipients: [.init(address: "c@far.test", outcome: .deferred, status: "4.2.0")],
+                retryAt: 0, delayWarning: true))
         #expect(result.notifications == 0)
         // The administrator bounces the rest: one failure notice.
         result = try await store.client.adminQueue(id, .bounce)

@@ -5,6 +5,7 @@ import StoreAPI
 import StoreClient
 import StoreTestSupport
 import Testing
+
 @testable import MailboxStore
 
 /// SCRAM-SHA-256 through the store's two calls: the keys kept beside the bcrypt hash, the decoy
@@ -14,7 +15,8 @@ import Testing
 struct SCRAMLoginTests {
     /// A whole exchange, as a gateway runs it: our client, the shared exchange, the store's calls.
     static func scramLogin(_ store: TestStore, _ user: String, _ password: String, client address: String = "192.0.2.5")
-        async throws -> (LoginResult, serverVerified: Bool) {
+        async throws -> (LoginResult, serverVerified: Bool)
+    {
         var client = SCRAMClient(username: user, password: password)
         var exchange = SASLExchange(mechanism: "SCRAM-SHA-256")!
         guard case .scramStart(let name) = exchange.start(initialResponse: SASLBase64.encode(client.clientFirst)) else {
@@ -29,9 +31,10 @@ struct SCRAMLoginTests {
             Issue.record("the exchange broke off")
             return (LoginResult(result: .invalid), false)
         }
-        let result = try await store.client.scramFinish(SCRAMFinishRequest(
-            username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
-            clientAddress: address, service: "imap"))
+        let result = try await store.client.scramFinish(
+            SCRAMFinishRequest(
+                username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
+                clientAddress: address, service: "imap"))
         let verified = result.serverSignature.map { client.verifies(serverFinal: "v=" + $0) } ?? false
         return (result, verified)
     }
@@ -65,7 +68,8 @@ struct SCRAMLoginTests {
 
     @Test("SCRAM failures count with password failures: the account locks")
     func sharedLockout() async throws {
-        let store = try await TestStore.start(login: .init(failureDelay: 0, maxFailuresPerAccount: 3, maxFailuresPerAddress: 100, lockout: 60))
+        let store = try await TestStore.start(
+            login: .init(failureDelay: 0, maxFailuresPerAccount: 3, maxFailuresPerAddress: 100, lockout: 60))
         defer { Task { await store.stop() } }
         try await store.makeUser("alice@example.test", password: "pw")
         _ = try await store.client.verifyLogin(LoginRequest(username: "alice@example.test", password: "guess"))
@@ -87,7 +91,9 @@ struct SCRAMLoginTests {
         #expect(try await Self.scramLogin(store, "old@example.test", "legacy pw").0.result == .invalid)
 
         #expect(try await store.client.verifyLogin(LoginRequest(username: "old@example.test", password: "legacy pw")).result == .ok)
-        #expect(try await database.read { try String.fetchOne($0, sql: "SELECT scram_keys FROM accounts") }?.hasPrefix("SCRAM-SHA-256$4096:") == true)
+        #expect(
+            try await database.read { try String.fetchOne($0, sql: "SELECT scram_keys FROM accounts") }?.hasPrefix("SCRAM-SHA-256$4096:")
+                == true)
         #expect(try await store.client.scramStart(SCRAMStartRequest(username: "old@example.test")) == before)
         let (ok, verified) = try await Self.scramLogin(store, "old@example.test", "legacy pw")
         #expect(ok.result == .ok && verified)

@@ -1,6 +1,7 @@
 import POP3Protocol
 import SASL
 import Testing
+
 @testable import POP3Gateway
 
 @Suite("POP3 AUTHORIZATION")

@@ -4,6 +4,7 @@ import SASL
 import StoreAPI
 import TestSupport
 import Testing
+
 @testable import POP3Gateway
 
 /// Drives a `POP3Session` with a fake maildrop and reads like a transcript:
@@ -21,7 +22,8 @@ struct Transcript {
     static let keys = SCRAMSHA256.keys(password: "secret", salt: Array("fixed salt".utf8), iterations: 4096)
 
     init(tls: Bool = false, plaintext: Bool = true) {
-        session = POP3Session(settings: SessionSettings(hostname: "pop.example.test", plaintextAuthAllowed: plaintext), id: "s1", isTLS: tls)
+        session = POP3Session(
+            settings: SessionSettings(hostname: "pop.example.test", plaintextAuthAllowed: plaintext), id: "s1", isTLS: tls)
         perform(session.start())
     }
 
@@ -51,17 +53,23 @@ struct Transcript {
                 let ok = user == "alice@example.test" && password == "secret"
                 return session.resume(storeDown ? .unavailable : .login(LoginResult(result: ok ? .ok : .invalid, address: ok ? user : nil)))
             case .scram(.start):
-                return session.resume(storeDown ? .unavailable : .scramSalt(SCRAMStartResult(salt: SASLBase64.encode(Self.keys.salt), iterations: 4096)))
+                return session.resume(
+                    storeDown ? .unavailable : .scramSalt(SCRAMStartResult(salt: SASLBase64.encode(Self.keys.salt), iterations: 4096)))
             case .scram(.finish(let finish)):
                 let signature = SCRAMSHA256.verify(proof: finish.clientProof, authMessage: finish.authMessage, keys: Self.keys)
                 let ok = finish.username == "alice@example.test" && signature != nil
-                return session.resume(.login(LoginResult(result: ok ? .ok : .invalid, address: ok ? finish.username : nil,
-                                                         serverSignature: signature.map(SASLBase64.encode))))
+                return session.resume(
+                    .login(
+                        LoginResult(
+                            result: ok ? .ok : .invalid, address: ok ? finish.username : nil,
+                            serverSignature: signature.map(SASLBase64.encode))))
             case .openMaildrop:
                 return session.resume(lockHeld ? .inUse : .maildrop(uidValidity: 42, messages: maildrop))
             case .sendMessage(let uid, _, let lines):
                 sent.append((uid, lines))
-                if !storeDown { output += POP3Response.ok().encoded + MultilineEncoder.encode(message: bytes("Subject: x\r\n\r\nbody\r\n")) }
+                if !storeDown {
+                    output += POP3Response.ok().encoded + MultilineEncoder.encode(message: bytes("Subject: x\r\n\r\nbody\r\n"))
+                }
                 return session.resume(storeDown ? .notSent : .sent)
             case .expunge(let uids):
                 expunged = uids

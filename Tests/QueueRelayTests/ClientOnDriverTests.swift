@@ -4,6 +4,7 @@ import NIOSSL
 import ServiceKit
 import Synchronization
 import Testing
+
 @testable import QueueRelay
 
 /// What the shared driver wrote for the client, flushed write by flush, without sockets.
@@ -52,8 +53,9 @@ struct ClientOnDriverTests {
 
     /// Starts the driver on a session with `message` and its content.
     func run(_ message: OutboundMessage, content: [UInt8], tls: SMTPClientSession.TLSPolicy = .opportunistic) -> Task<Void, Never> {
-        let session = SMTPClientSession(settings: .init(hostname: ClientTranscript.ourName, host: ClientTranscript.serverName, tls: tls),
-                                        message: message)
+        let session = SMTPClientSession(
+            settings: .init(hostname: ClientTranscript.ourName, host: ClientTranscript.serverName, tls: tls),
+            message: message)
         let calls = SMTPClientCalls(link: link, content: content, blockTimeout: .seconds(180), idleLimit: .seconds(60))
         let (events, output) = (self.events, self.output)
         return Task {
@@ -68,8 +70,9 @@ struct ClientOnDriverTests {
 
     @Test("a reply begun but not ended runs the driver's partial-line clock: a trickling server cannot hold a worker")
     func partialReply() {
-        var session = SMTPClientSession(settings: .init(hostname: ClientTranscript.ourName, host: ClientTranscript.serverName, tls: .opportunistic),
-                                        message: .make(["bob@b.test"]))
+        var session = SMTPClientSession(
+            settings: .init(hostname: ClientTranscript.ourName, host: ClientTranscript.serverName, tls: .opportunistic),
+            message: .make(["bob@b.test"]))
         _ = session.start()
         _ = session.receive(Array("220-mx.b.test first line\r\n220-second".utf8))
         #expect(session.hasPartialCommand)
@@ -84,12 +87,20 @@ struct ClientOnDriverTests {
         say("220 mx.b.test ESMTP", "250 mx.b.test", "250 sender ok", "250 rcpt ok", "354 go on", "250 queued as 1")
         let first = await link.outcome()
         #expect(first?.reusable == true)
-        if case .recipients(let outcomes)? = first?.result { #expect(outcomes.map(\.outcome) == [.delivered]) } else { Issue.record("\(String(describing: first))") }
+        if case .recipients(let outcomes)? = first?.result {
+            #expect(outcomes.map(\.outcome) == [.delivered])
+        } else {
+            Issue.record("\(String(describing: first))")
+        }
 
         // The second message: the replies may wait in the stream while the session is idle.
         say("250 sender ok", "250 rcpt ok", "354 go on", "452 4.3.1 full")
         let second = await link.deliver(.make(["carol@b.test"]), content: OutboundMessage.content)
-        if case .recipients(let outcomes)? = second?.result { #expect(outcomes.map(\.outcome) == [.deferred]) } else { Issue.record("\(String(describing: second))") }
+        if case .recipients(let outcomes)? = second?.result {
+            #expect(outcomes.map(\.outcome) == [.deferred])
+        } else {
+            Issue.record("\(String(describing: second))")
+        }
 
         await link.end()
         say("221 bye")

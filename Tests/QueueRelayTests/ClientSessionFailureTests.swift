@@ -1,6 +1,7 @@
 import SMTPProtocol
 import StoreAPI
 import Testing
+
 @testable import QueueRelay
 
 /// The client session when things go wrong: 421 at any step (RFC 5321 §3.8), every step's
@@ -18,8 +19,9 @@ struct ClientSessionFailureTests {
         t.server("250 ok", "250 ok", "250 ok", "452 4.5.3 too many recipients", "354 go")
         t.bodySent()
         t.server("250 2.0.0 first")
-        t.expect(sends: "MAIL FROM:<alice@a.test> SIZE=\(size)\nRCPT TO:<r1@b.test>\nRCPT TO:<r2@b.test>\nRCPT TO:<r3@b.test>",
-                 "DATA", "MAIL FROM:<alice@a.test> SIZE=\(size)\nRCPT TO:<r3@b.test>", then: [.sendBody])
+        t.expect(
+            sends: "MAIL FROM:<alice@a.test> SIZE=\(size)\nRCPT TO:<r1@b.test>\nRCPT TO:<r2@b.test>\nRCPT TO:<r3@b.test>",
+            "DATA", "MAIL FROM:<alice@a.test> SIZE=\(size)\nRCPT TO:<r3@b.test>", then: [.sendBody])
         return t
     }
 
@@ -58,8 +60,11 @@ struct ClientSessionFailureTests {
         t.server("421 4.3.2 shutting down")
         t.expect(then: [.finished, .close])
         #expect(t.outcomes["r1@b.test"]?.outcome == .delivered && t.outcomes["r2@b.test"]?.outcome == .delivered)
-        #expect(t.outcomes["r3@b.test"] == RecipientOutcome(address: "r3@b.test", outcome: .deferred, status: "4.4.2",
-                                                           diagnostic: "mx.b.test: 421 4.3.2 shutting down", remoteMTA: "mx.b.test"))
+        #expect(
+            t.outcomes["r3@b.test"]
+                == RecipientOutcome(
+                    address: "r3@b.test", outcome: .deferred, status: "4.4.2",
+                    diagnostic: "mx.b.test: 421 4.3.2 shutting down", remoteMTA: "mx.b.test"))
         #expect(t.outcome?.reusable == false)
     }
 
@@ -182,8 +187,10 @@ struct ClientSessionFailureTests {
 
     @Test("replies that are not SMTP: malformed, inconsistent codes, over-long lines")
     func protocolViolations() {
-        for (text, error) in [("OK SURE\r\n", "malformedLine"), ("250-fine\r\n550 not fine\r\n", "inconsistentCode"),
-                              ("250 " + String(repeating: "y", count: 20_000), "lineTooLong")] {
+        for (text, error) in [
+            ("OK SURE\r\n", "malformedLine"), ("250-fine\r\n550 not fine\r\n", "inconsistentCode"),
+            ("250 " + String(repeating: "y", count: 20_000), "lineTooLong"),
+        ] {
             var t = ClientTranscript.opened(["PIPELINING"])
             t.raw(Array(text.utf8))
             t.expect(sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size)\nRCPT TO:<bob@b.test>", then: [.finished, .close])

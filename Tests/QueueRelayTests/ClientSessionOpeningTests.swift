@@ -1,6 +1,7 @@
 import SMTPProtocol
 import StoreAPI
 import Testing
+
 @testable import QueueRelay
 
 /// The client session from the greeting to the first MAIL: EHLO/HELO (RFC 5321 §4.1.4) and
@@ -170,8 +171,9 @@ struct ClientSessionOpeningTests {
         t.server("220 ready")
         t.tlsEstablished()
         t.server(ehlo: ["8BITMIME"])
-        t.expect(sends: "EHLO relay.example.test", "STARTTLS", "EHLO relay.example.test", "MAIL FROM:<alice@a.test> SIZE=\(Self.size)",
-                 then: [.startTLS])
+        t.expect(
+            sends: "EHLO relay.example.test", "STARTTLS", "EHLO relay.example.test", "MAIL FROM:<alice@a.test> SIZE=\(Self.size)",
+            then: [.startTLS])
     }
 
     @Test("the TLS handshake fails, or the server hangs up in it: the next host, no library text")

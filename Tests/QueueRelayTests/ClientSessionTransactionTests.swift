@@ -1,6 +1,7 @@
 import SMTPProtocol
 import StoreAPI
 import Testing
+
 @testable import QueueRelay
 
 /// The client session's mail transactions: PIPELINING (RFC 2920), the parameters a message
@@ -30,9 +31,12 @@ struct ClientSessionTransactionTests {
         #expect(t.outcome?.reusable == true)
         #expect(t.session.isIdle)
         for address in ["r1@b.test", "r2@b.test", "r3@b.test"] {
-            #expect(t.outcomes[address] == RecipientOutcome(address: address, outcome: .delivered, status: "2.0.0",
-                                                           diagnostic: "250 2.0.0 queued as 1234", remoteMTA: "mx.b.test",
-                                                           notifyPassedOn: false))
+            #expect(
+                t.outcomes[address]
+                    == RecipientOutcome(
+                        address: address, outcome: .delivered, status: "2.0.0",
+                        diagnostic: "250 2.0.0 queued as 1234", remoteMTA: "mx.b.test",
+                        notifyPassedOn: false))
         }
     }
 
@@ -67,28 +71,34 @@ struct ClientSessionTransactionTests {
         t.bodySent()
         t.server("250 ok")
         t.expect(then: [.sendBody, .finished])
-        #expect(t.outcomes["r2@b.test"] == RecipientOutcome(address: "r2@b.test", outcome: .failed, status: "5.1.1",
-                                                           diagnostic: "550 no such user", remoteMTA: "mx.b.test"))
+        #expect(
+            t.outcomes["r2@b.test"]
+                == RecipientOutcome(
+                    address: "r2@b.test", outcome: .failed, status: "5.1.1",
+                    diagnostic: "550 no such user", remoteMTA: "mx.b.test"))
         #expect(t.outcomes["r1@b.test"]?.status == "2.0.0" && t.outcomes["r3@b.test"]?.outcome == .delivered)
     }
 
     @Test("BODY, SMTPUTF8 and SIZE as the message needs; DSN parameters only to a server that speaks DSN")
     func parameters() {
-        let entry = QueueEntry.make(sender: "alice@a.test", recipients: ["ok@b.test", "never@b.test"], body: "8BITMIME", smtputf8: true,
-                                    ret: "HDRS", envid: "env-1", notify: ["ok@b.test": ["SUCCESS", "FAILURE"], "never@b.test": ["NEVER"]],
-                                    orcpt: ["ok@b.test": "rfc822;Original@a.test"])
+        let entry = QueueEntry.make(
+            sender: "alice@a.test", recipients: ["ok@b.test", "never@b.test"], body: "8BITMIME", smtputf8: true,
+            ret: "HDRS", envid: "env-1", notify: ["ok@b.test": ["SUCCESS", "FAILURE"], "never@b.test": ["NEVER"]],
+            orcpt: ["ok@b.test": "rfc822;Original@a.test"])
         let message = OutboundMessage.make([], entry: entry)
         var dsn = ClientTranscript.opened(Self.standard + ["SMTPUTF8", "DSN"], message: message)
-        dsn.expect(sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size) BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=env-1\n"
-                   + "RCPT TO:<ok@b.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Original@a.test\nRCPT TO:<never@b.test> NOTIFY=NEVER")
+        dsn.expect(
+            sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size) BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=env-1\n"
+                + "RCPT TO:<ok@b.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Original@a.test\nRCPT TO:<never@b.test> NOTIFY=NEVER")
         dsn.server("250 ok", "250 ok", "250 ok", "354 go")
         dsn.bodySent()
         dsn.server("250 ok")
         #expect(dsn.outcomes["ok@b.test"]?.notifyPassedOn == true, "RFC 3461 §5.2.1: the next hop took NOTIFY over")
 
         var plain = ClientTranscript.opened(Self.standard + ["SMTPUTF8"], message: message)
-        plain.expect(sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size) BODY=8BITMIME SMTPUTF8\n"
-                     + "RCPT TO:<ok@b.test>\nRCPT TO:<never@b.test>")
+        plain.expect(
+            sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size) BODY=8BITMIME SMTPUTF8\n"
+                + "RCPT TO:<ok@b.test>\nRCPT TO:<never@b.test>")
     }
 
     @Test("the null sender and a quoted local part travel as given")
@@ -103,8 +113,11 @@ struct ClientSessionTransactionTests {
         var t = ClientTranscript.opened(["PIPELINING", "SIZE 10"])
         t.expect(then: [.finished])
         let reason = "mx.b.test takes messages up to 10 octets; this one has \(Self.size)"
-        #expect(t.outcomes["bob@b.test"] == RecipientOutcome(address: "bob@b.test", outcome: .failed, status: "5.3.4",
-                                                            diagnostic: reason, remoteMTA: "mx.b.test"))
+        #expect(
+            t.outcomes["bob@b.test"]
+                == RecipientOutcome(
+                    address: "bob@b.test", outcome: .failed, status: "5.3.4",
+                    diagnostic: reason, remoteMTA: "mx.b.test"))
         #expect(t.outcome?.reusable == true && t.session.isIdle)
     }
 
@@ -178,8 +191,11 @@ struct ClientSessionTransactionTests {
         t.expect(sends: "RSET")
         t.server("250 ok")
         t.expect(then: [.finished])
-        #expect(t.outcomes["r1@b.test"] == RecipientOutcome(address: "r1@b.test", outcome: .failed, status: "5.3.0",
-                                                           diagnostic: "554 no valid recipients", remoteMTA: "mx.b.test"))
+        #expect(
+            t.outcomes["r1@b.test"]
+                == RecipientOutcome(
+                    address: "r1@b.test", outcome: .failed, status: "5.3.0",
+                    diagnostic: "554 no valid recipients", remoteMTA: "mx.b.test"))
         #expect(t.outcomes["r2@b.test"]?.status == "5.1.1")
     }
 
@@ -193,8 +209,10 @@ struct ClientSessionTransactionTests {
 
     @Test("the reply to the content: 4xx deferred, 5xx failed")
     func contentRefused() {
-        for (reply, outcome, status) in [("451 4.3.0 try later", RecipientOutcome.Outcome.deferred, "4.3.0"),
-                                         ("554 5.6.0 content rejected", .failed, "5.6.0"), ("552 too big", .failed, "5.3.0")] {
+        for (reply, outcome, status) in [
+            ("451 4.3.0 try later", RecipientOutcome.Outcome.deferred, "4.3.0"),
+            ("554 5.6.0 content rejected", .failed, "5.6.0"), ("552 too big", .failed, "5.3.0"),
+        ] {
             var t = ClientTranscript.opened(["PIPELINING"])
             t.server("250 ok", "250 ok", "354 go")
             t.bodySent()
@@ -224,8 +242,9 @@ struct ClientSessionTransactionTests {
         t.server("354 go")
         t.bodySent()
         t.server("250 2.0.0 first")
-        t.expect(sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size)\nRCPT TO:<r1@b.test>\nRCPT TO:<r2@b.test>\nRCPT TO:<r3@b.test>",
-                 "DATA", "MAIL FROM:<alice@a.test> SIZE=\(Self.size)\nRCPT TO:<r2@b.test>\nRCPT TO:<r3@b.test>", then: [.sendBody])
+        t.expect(
+            sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size)\nRCPT TO:<r1@b.test>\nRCPT TO:<r2@b.test>\nRCPT TO:<r3@b.test>",
+            "DATA", "MAIL FROM:<alice@a.test> SIZE=\(Self.size)\nRCPT TO:<r2@b.test>\nRCPT TO:<r3@b.test>", then: [.sendBody])
         #expect(t.outcome == nil)
         t.server("250 ok", "250 ok", "250 ok", "354 go")
         t.bodySent()
@@ -243,8 +262,9 @@ struct ClientSessionTransactionTests {
         t.server("354 go")
         t.bodySent()
         t.server("250 ok")
-        t.expect(sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size)\nRCPT TO:<r1@b.test>\nRCPT TO:<r2@b.test>", "DATA",
-                 then: [.sendBody, .finished])
+        t.expect(
+            sends: "MAIL FROM:<alice@a.test> SIZE=\(Self.size)\nRCPT TO:<r1@b.test>\nRCPT TO:<r2@b.test>", "DATA",
+            then: [.sendBody, .finished])
         #expect(t.outcomes["r1@b.test"]?.outcome == .deferred && t.outcomes["r1@b.test"]?.status == "4.5.3")
         #expect(t.outcomes["r2@b.test"]?.outcome == .delivered)
     }

@@ -1,6 +1,7 @@
 import SMTPProtocol
 import StoreAPI
 import Testing
+
 @testable import QueueRelay
 
 /// Drives an `SMTPClientSession` as its driver would, without sockets, and reads like a
@@ -20,17 +21,22 @@ struct ClientTranscript {
     static let ourName = "relay.example.test"
     static let serverName = "mx.b.test"
 
-    init(_ message: OutboundMessage? = .simple, tls: SMTPClientSession.TLSPolicy = .opportunistic,
-         timeouts: SMTPClientTimeouts = .rfc5321) {
-        session = SMTPClientSession(settings: .init(hostname: Self.ourName, host: Self.serverName, tls: tls, timeouts: timeouts),
-                                    message: message)
+    init(
+        _ message: OutboundMessage? = .simple, tls: SMTPClientSession.TLSPolicy = .opportunistic,
+        timeouts: SMTPClientTimeouts = .rfc5321
+    ) {
+        session = SMTPClientSession(
+            settings: .init(hostname: Self.ourName, host: Self.serverName, tls: tls, timeouts: timeouts),
+            message: message)
         record(session.start())
     }
 
     /// A session past greeting and EHLO with these capabilities (no STARTTLS offered), the
     /// first MAIL (or whatever the message led to) not checked yet.
-    static func opened(_ capabilities: [String], message: OutboundMessage? = .simple,
-                       timeouts: SMTPClientTimeouts = .rfc5321) -> ClientTranscript {
+    static func opened(
+        _ capabilities: [String], message: OutboundMessage? = .simple,
+        timeouts: SMTPClientTimeouts = .rfc5321
+    ) -> ClientTranscript {
         var t = ClientTranscript(message, timeouts: timeouts)
         t.server("220 mx.b.test ESMTP")
         t.expect(sends: "EHLO relay.example.test")
@@ -117,15 +123,19 @@ struct ClientTranscript {
 // MARK: - Messages
 
 extension QueueEntry {
-    static func make(sender: String = "alice@a.test", recipients: [String], size: Int = 0, body: String? = nil,
-                     smtputf8: Bool? = nil, ret: String? = nil, envid: String? = nil,
-                     notify: [String: [String]] = [:], orcpt: [String: String] = [:]) -> QueueEntry {
-        QueueEntry(id: 1, sender: sender, createdAt: 0, state: "active", nextAttempt: 0, attempts: 0, lastError: nil, size: size,
-                   ret: ret, envid: envid, smtputf8: smtputf8, body: body,
-                   recipients: recipients.map {
-                       QueueRecipient(address: $0, domain: String($0.split(separator: "@").last ?? ""), state: "pending",
-                                      notify: notify[$0], orcpt: orcpt[$0], lastError: nil)
-                   })
+    static func make(
+        sender: String = "alice@a.test", recipients: [String], size: Int = 0, body: String? = nil,
+        smtputf8: Bool? = nil, ret: String? = nil, envid: String? = nil,
+        notify: [String: [String]] = [:], orcpt: [String: String] = [:]
+    ) -> QueueEntry {
+        QueueEntry(
+            id: 1, sender: sender, createdAt: 0, state: "active", nextAttempt: 0, attempts: 0, lastError: nil, size: size,
+            ret: ret, envid: envid, smtputf8: smtputf8, body: body,
+            recipients: recipients.map {
+                QueueRecipient(
+                    address: $0, domain: String($0.split(separator: "@").last ?? ""), state: "pending",
+                    notify: notify[$0], orcpt: orcpt[$0], lastError: nil)
+            })
     }
 }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QueueRelay
 
 @Suite("Static routes (BUZON_RELAY_ROUTES)")
@@ -21,7 +22,8 @@ struct StaticRoutesTests {
 
     @Test("a route that names an address needs no DNS; one that names a host is looked up later")
     func destination() async throws {
-        let destination = Destination(routes: try #require(StaticRoutes("a.test=127.0.0.1:2626,b.test=mx.b.test:25")), resolver: nil, port: 25)
+        let destination = Destination(
+            routes: try #require(StaticRoutes("a.test=127.0.0.1:2626,b.test=mx.b.test:25")), resolver: nil, port: 25)
         let a = try await destination.hosts(for: "a.test")
         #expect(a.map(\.addresses) == [["127.0.0.1"]] && a.map(\.port) == [2626])
         let b = try await destination.hosts(for: "b.test")

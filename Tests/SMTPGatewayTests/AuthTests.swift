@@ -2,6 +2,7 @@ import Foundation
 import SASL
 import SMTPProtocol
 import Testing
+
 @testable import SMTPGateway
 
 @Suite("AUTH")

@@ -1,5 +1,6 @@
 import SMTPProtocol
 import Testing
+
 @testable import SMTPGateway
 
 @Suite("Greeting, EHLO and command sequence")

@@ -1,14 +1,17 @@
 import SMTPProtocol
 import StoreAPI
 import Testing
+
 @testable import SMTPGateway
 
 @Suite("MAIL and RCPT: no open relay, unknown users, sender ownership")
 struct RelayAndRecipientTests {
-    @Test("the MX port refuses every remote recipient, whatever the address tricks", arguments: [
-        "bob@other.test", "BOB@OTHER.TEST", "bob@other.test.", "@example.test:bob@other.test",
-        "bob@[127.0.0.1]", "bob@[IPv6:::1]", "\"bob@other.test\"@other.test",
-    ])
+    @Test(
+        "the MX port refuses every remote recipient, whatever the address tricks",
+        arguments: [
+            "bob@other.test", "BOB@OTHER.TEST", "bob@other.test.", "@example.test:bob@other.test",
+            "bob@[127.0.0.1]", "bob@[IPv6:::1]", "\"bob@other.test\"@other.test",
+        ])
     func noRelay(_ address: String) {
         var t = Transcript(.mx)
         t.send("EHLO c", expect: "250 ")
@@ -16,9 +19,11 @@ struct RelayAndRecipientTests {
         t.send("RCPT TO:<\(address)>", expect: "554 5.7.1")
     }
 
-    @Test("local-looking tricks are local addresses that do not exist", arguments: [
-        "user%other.test@example.test", "\"user@other.test\"@example.test", "nobody@example.test",
-    ])
+    @Test(
+        "local-looking tricks are local addresses that do not exist",
+        arguments: [
+            "user%other.test@example.test", "\"user@other.test\"@example.test", "nobody@example.test",
+        ])
     func localTricks(_ address: String) {
         var t = Transcript(.mx)
         t.send("EHLO c", expect: "250 ")
@@ -82,7 +87,9 @@ struct RelayAndRecipientTests {
         let (message, envelope) = try! #require(t.deliveries.first)
         #expect(envelope.relay && envelope.sender.lowercased() == "alice@example.test")
         let text = String(decoding: message, as: UTF8.self)
-        #expect(text.hasPrefix("Received: from c ([192.0.2.7])\r\n\tby mx.example.test (Buzon) with ESMTPSA id t1.1\r\n\tfor <friend@far.test>;"))
+        #expect(
+            text.hasPrefix(
+                "Received: from c ([192.0.2.7])\r\n\tby mx.example.test (Buzon) with ESMTPSA id t1.1\r\n\tfor <friend@far.test>;"))
         #expect(text.contains("\r\nMessage-ID: <") && text.contains("\r\nDate: "), "submission adds what is missing")
         #expect(text.hasSuffix("Subject: out\r\n\r\nhello\r\n"))
     }

@@ -4,6 +4,7 @@ import SMTPProtocol
 import StoreAPI
 import TestSupport
 import Testing
+
 @testable import SMTPGateway
 
 /// Drives an `SMTPSession` like a connection would, with a fake store, and reads like a
@@ -20,8 +21,9 @@ struct Transcript {
     var delivered: [(message: [UInt8], envelope: DeliveryEnvelope)] = []
 
     init(_ listener: Listener, tls: Bool? = nil, settings: SessionSettings = SessionSettings(hostname: "mx.example.test")) {
-        session = SMTPSession(listener: listener, settings: settings, id: "t1", clientAddress: "192.0.2.7",
-                              isTLS: tls ?? (listener == .submissions), now: { Date(timeIntervalSince1970: 1_795_700_000) })
+        session = SMTPSession(
+            listener: listener, settings: settings, id: "t1", clientAddress: "192.0.2.7",
+            isTLS: tls ?? (listener == .submissions), now: { Date(timeIntervalSince1970: 1_795_700_000) })
         _ = perform(session.start())
     }
 
@@ -97,9 +99,13 @@ struct FakeStore {
             let exists = accounts.contains(address)
             return .recipient(RecipientInfo(address: address, local: true, exists: exists, accounts: exists ? [address] : []))
         case .deliver(_, let envelope, _):
-            return .delivered(DeliveryResult(contentID: 1, size: 1, recipients: envelope.recipients.map {
-                RecipientResult(recipient: $0.address, status: Validation.domainOf($0.address) == "example.test" ? .delivered : .queued)
-            }))
+            return .delivered(
+                DeliveryResult(
+                    contentID: 1, size: 1,
+                    recipients: envelope.recipients.map {
+                        RecipientResult(
+                            recipient: $0.address, status: Validation.domainOf($0.address) == "example.test" ? .delivered : .queued)
+                    }))
         default:
             return .unavailable
         }

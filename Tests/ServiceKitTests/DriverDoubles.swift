@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import Synchronization
+
 @testable import ServiceKit
 
 /// A clock that moves only when the test says so.

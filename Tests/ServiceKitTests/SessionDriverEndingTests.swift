@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import Testing
+
 @testable import ServiceKit
 
 /// `LineSession` as a client would run it: it hears how the connection ended (its calls get

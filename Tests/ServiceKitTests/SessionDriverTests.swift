@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+
 @testable import ServiceKit
 
 /// The shared driver without sockets: events in, what reached the output checked, time moved

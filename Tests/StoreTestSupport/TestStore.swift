@@ -22,8 +22,9 @@ public final class TestStore: Sendable {
     public static func start(directory: String? = nil, login: LoginPolicy.Settings = .init(failureDelay: 0)) async throws -> TestStore {
         let dir = directory ?? temporaryPath("buzon-store")
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let configuration = StoreConfiguration(dataDirectory: dir, host: "127.0.0.1", port: 0, internalToken: token,
-                                               bcryptCost: 4, login: login, logLevel: "error")
+        let configuration = StoreConfiguration(
+            dataDirectory: dir, host: "127.0.0.1", port: 0, internalToken: token,
+            bcryptCost: 4, login: login, logLevel: "error")
         let app = try buildMailboxStore(configuration: configuration) { port in continuation.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: quietLogger("test")))
         let task = Task { try await group.run() }
@@ -63,14 +64,15 @@ public final class TestStore: Sendable {
 
 /// A small valid message; `n` makes each one distinct.
 public func sampleMessage(_ n: Int = 1, body: String = "Hello.") -> [UInt8] {
-    Array("""
-    From: Sender <sender@remote.test>\r
-    To: alice@example.test\r
-    Subject: Test \(n)\r
-    Message-ID: <m\(n)@remote.test>\r
-    Date: Thu, 26 Nov 2026 10:00:00 +0000\r
-    \r
-    \(body)\r
+    Array(
+        """
+        From: Sender <sender@remote.test>\r
+        To: alice@example.test\r
+        Subject: Test \(n)\r
+        Message-ID: <m\(n)@remote.test>\r
+        Date: Thu, 26 Nov 2026 10:00:00 +0000\r
+        \r
+        \(body)\r
 
-    """.utf8)
+        """.utf8)
 }

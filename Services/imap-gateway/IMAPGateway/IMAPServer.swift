@@ -5,8 +5,10 @@ import ServiceKit
 /// The IMAP listeners (143 with STARTTLS, RFC 9051 §6.2.1; 993 with implicit TLS, RFC 8314):
 /// each accepted connection runs `IMAPFraming` on the shared driver, feeding an `IMAPSession`.
 enum IMAPServer {
-    static func make(_ configuration: IMAPConfiguration, parts: GatewayParts, watcher: ChangeWatcher,
-                     onBound: @escaping @Sendable ([Int]) async -> Void) -> GatewayServer {
+    static func make(
+        _ configuration: IMAPConfiguration, parts: GatewayParts, watcher: ChangeWatcher,
+        onBound: @escaping @Sendable ([Int]) async -> Void
+    ) -> GatewayServer {
         var listeners = [(configuration.port, false)]
         if parts.tls != nil { listeners.append((configuration.tlsPort, true)) }
         let shared = ConnectionContext(
@@ -18,23 +20,26 @@ enum IMAPServer {
                 try accept(channel, implicitTLS: implicitTLS, shared)
             }
         }
-        return GatewayServer(host: configuration.host, ports: ports, limiter: shared.limiter, logger: parts.logger,
-                             withoutTLS: parts.tls == nil ? "no STARTTLS, no IMAPS port" : nil, onBound: onBound)
+        return GatewayServer(
+            host: configuration.host, ports: ports, limiter: shared.limiter, logger: parts.logger,
+            withoutTLS: parts.tls == nil ? "no STARTTLS, no IMAPS port" : nil, onBound: onBound)
     }
 
     /// One client connection: over the limits `* BYE [LIMIT]`; else the framing on the
     /// shared driver, feeding a command session.
     private static func accept(_ channel: any Channel, implicitTLS: Bool, _ shared: ConnectionContext) throws {
-        guard let admitted = try ServeConnection.admit(
-            channel, limiter: shared.limiter, refusal: Array("* BYE [LIMIT] Too many connections\r\n".utf8), metric: "buzon_imap",
-            dimensions: [("tls", implicitTLS ? "implicit" : "starttls")], logger: shared.parts.logger)
+        guard
+            let admitted = try ServeConnection.admit(
+                channel, limiter: shared.limiter, refusal: Array("* BYE [LIMIT] Too many connections\r\n".utf8), metric: "buzon_imap",
+                dimensions: [("tls", implicitTLS ? "implicit" : "starttls")], logger: shared.parts.logger)
         else { return }
         admitted.logger.debug("connection")
         let configuration = shared.configuration
         let tls = shared.parts.tls
         // Passwords in the clear only from this machine, or where configuration allows.
-        var settings = SessionSettings(hostname: configuration.hostname, tlsAvailable: tls != nil && !implicitTLS,
-                                       plaintextAuthAllowed: configuration.allowPlaintextAuth || admitted.isLoopback)
+        var settings = SessionSettings(
+            hostname: configuration.hostname, tlsAvailable: tls != nil && !implicitTLS,
+            plaintextAuthAllowed: configuration.allowPlaintextAuth || admitted.isLoopback)
         settings.maxLoginFailures = configuration.maxLoginFailures
         settings.maxMessageSize = configuration.maxMessageSize
         settings.timeoutSeconds = Int(configuration.timeout.components.seconds)
@@ -48,11 +53,13 @@ enum IMAPServer {
         try ServeConnection.drive(
             channel, session: framing,
             makeCalls: { output in
-                IMAPCalls(session: IMAPSession(
-                    settings: sessionSettings, isTLS: implicitTLS, store: shared.parts.store, watcher: shared.watcher,
-                    users: shared.users, limits: limits, logger: admitted.logger, sink: OutputSink(output: output)))
+                IMAPCalls(
+                    session: IMAPSession(
+                        settings: sessionSettings, isTLS: implicitTLS, store: shared.parts.store, watcher: shared.watcher,
+                        users: shared.users, limits: limits, logger: admitted.logger, sink: OutputSink(output: output)))
             },
-            tls: tls, implicitTLS: implicitTLS, writeTimeout: { .seconds(limits.timeoutSeconds.load(ordering: .relaxed)) }, logger: admitted.logger)
+            tls: tls, implicitTLS: implicitTLS, writeTimeout: { .seconds(limits.timeoutSeconds.load(ordering: .relaxed)) },
+            logger: admitted.logger)
     }
 }
 

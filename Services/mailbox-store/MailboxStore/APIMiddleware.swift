@@ -55,10 +55,13 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
             let message = error.status.code == 404 ? "no such route" : error.status.reasonPhrase
             return StoreError.jsonResponse(status: error.status, body: APIErrorBody(code: code, message: message))
         } catch is DecodingError {
-            return StoreError.jsonResponse(status: .badRequest, body: APIErrorBody(code: APIErrorCode.invalidJSON, message: "the body is not the JSON this route takes"))
+            return StoreError.jsonResponse(
+                status: .badRequest,
+                body: APIErrorBody(code: APIErrorCode.invalidJSON, message: "the body is not the JSON this route takes"))
         } catch {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
-            return StoreError.jsonResponse(status: .internalServerError, body: APIErrorBody(code: APIErrorCode.internalError, message: "internal error"))
+            return StoreError.jsonResponse(
+                status: .internalServerError, body: APIErrorBody(code: APIErrorCode.internalError, message: "internal error"))
         }
     }
 }

@@ -67,7 +67,9 @@ public final class ChangeNotifier: Sendable {
             group.addTask {
                 await withCheckedContinuation { continuation in
                     let resumeNow = self.state.withLock { s -> Bool in
-                        if s.closed || versions.contains(where: { s.versions[$0.key, default: 0] != $0.value }) || s.finished.remove(id) != nil {
+                        if s.closed || versions.contains(where: { s.versions[$0.key, default: 0] != $0.value })
+                            || s.finished.remove(id) != nil
+                        {
                             return true
                         }
                         s.waiters[id] = Waiter(accounts: Set(versions.keys), continuation: continuation)

@@ -21,8 +21,10 @@ public struct LoginPolicy: Sendable {
         /// The delay grows up to this many times `failureDelay`.
         public static let maxDelayFactor = 5
 
-        public init(failureDelay: Double = 1, maxFailuresPerAccount: Int = 10, maxFailuresPerAddress: Int = 30,
-                    lockout: Double = 900, window: Double = 900) {
+        public init(
+            failureDelay: Double = 1, maxFailuresPerAccount: Int = 10, maxFailuresPerAddress: Int = 30,
+            lockout: Double = 900, window: Double = 900
+        ) {
             self.failureDelay = failureDelay
             self.maxFailuresPerAccount = maxFailuresPerAccount
             self.maxFailuresPerAddress = maxFailuresPerAddress

@@ -19,8 +19,9 @@ public func buildMailboxStore(
     let storage = try storage ?? SQLiteStorage(directory: configuration.dataDirectory)
     let store = StoreContext(
         storage: storage,
-        login: LoginPolicy(storage: storage, settings: configuration.login, bcryptCost: configuration.bcryptCost,
-                           now: { Date().timeIntervalSince1970 }),
+        login: LoginPolicy(
+            storage: storage, settings: configuration.login, bcryptCost: configuration.bcryptCost,
+            now: { Date().timeIntervalSince1970 }),
         notifier: ChangeNotifier(),
         maxMessageSize: configuration.maxMessageSize,
         notices: NoticeWriter(reportingMTA: configuration.hostname))
@@ -102,11 +103,13 @@ enum OpenAPIRoute {
     static func add(to router: Router<StoreRequestContext>) {
         router.get("openapi.yaml") { _, _ -> Response in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
-                  let data = try? Data(contentsOf: url) else {
+                let data = try? Data(contentsOf: url)
+            else {
                 throw StoreError.notFound(APIErrorCode.notFound, "the API description is not installed")
             }
-            return Response(status: .ok, headers: [.contentType: "application/yaml"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
     }
 }

@@ -30,9 +30,11 @@ public struct StoreConfiguration: Sendable {
     /// A message bigger than the SMTP limit (25 MiB) plus the headers gateways add.
     public static let defaultMaxMessageSize = 32 * 1024 * 1024
 
-    public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8025, internalToken: String,
-                bcryptCost: Int = 10, maxMessageSize: Int = defaultMaxMessageSize,
-                login: LoginPolicy.Settings = .init(), logLevel: String? = nil) {
+    public init(
+        dataDirectory: String, host: String = "127.0.0.1", port: Int = 8025, internalToken: String,
+        bcryptCost: Int = 10, maxMessageSize: Int = defaultMaxMessageSize,
+        login: LoginPolicy.Settings = .init(), logLevel: String? = nil
+    ) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port

@@ -40,8 +40,9 @@ struct StoreContext: Sendable {
         }
         let parsed = parser.parse(raw)
         let json = String(decoding: try JSONEncoder().encode(parsed), as: UTF8.self)
-        return IncomingMessage(raw: raw, parseJSON: json, headerSize: parsed.header.length,
-                               fingerprint: Self.fingerprint(raw))
+        return IncomingMessage(
+            raw: raw, parseJSON: json, headerSize: parsed.header.length,
+            fingerprint: Self.fingerprint(raw))
     }
 
     /// FNV-1a over the bytes plus the length: enough to tell a reused idempotency key

@@ -1,6 +1,9 @@
 import Hummingbird
 import StoreAPI
 
+import struct Foundation.Data
+import class Foundation.JSONEncoder
+
 /// An error the store answers with: an HTTP status, a stable `code` from `APIErrorCode`,
 /// and a message for people. Only the client's own mistakes are described; faults answer
 /// a generic 500 and the cause goes to the log.
@@ -40,6 +43,3 @@ public struct StoreError: Error, HTTPResponseError, CustomStringConvertible {
         StoreError(.conflict, code, message)
     }
 }
-
-import struct Foundation.Data
-import class Foundation.JSONEncoder

@@ -1,3 +1,4 @@
+import Foundation
 import MailboxStore
 import ServiceKit
 
@@ -17,5 +18,3 @@ struct MailboxStoreMain {
         }
     }
 }
-
-import Foundation

@@ -29,7 +29,9 @@ struct AliasCommand: AsyncParsableCommand {
         @Option(help: "Only this domain.") var domain: String?
         func run() async throws {
             try await store.withClient { client in
-                printTable(["ALIAS", "TARGETS"], try await client.listAliases(domain: domain).map { [$0.address, $0.targets.joined(separator: ", ")] })
+                printTable(
+                    ["ALIAS", "TARGETS"],
+                    try await client.listAliases(domain: domain).map { [$0.address, $0.targets.joined(separator: ", ")] })
             }
         }
     }
@@ -39,7 +41,9 @@ struct AliasCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var address: String
         func run() async throws {
-            try await store.withClient { client in try await client.deleteAlias(address); print("deleted alias \(address)") }
+            try await store.withClient { client in
+                try await client.deleteAlias(address); print("deleted alias \(address)")
+            }
         }
     }
 }

@@ -12,7 +12,9 @@ struct DomainCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "Domain name, e.g. example.org") var name: String
         func run() async throws {
-            try await store.withClient { client in let d = try await client.createDomain(name); print("added domain \(d.name)") }
+            try await store.withClient { client in
+                let d = try await client.createDomain(name); print("added domain \(d.name)")
+            }
         }
     }
 
@@ -32,7 +34,9 @@ struct DomainCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var name: String
         func run() async throws {
-            try await store.withClient { client in try await client.deleteDomain(name); print("deleted domain \(name)") }
+            try await store.withClient { client in
+                try await client.deleteDomain(name); print("deleted domain \(name)")
+            }
         }
     }
 }

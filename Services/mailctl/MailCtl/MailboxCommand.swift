@@ -13,9 +13,14 @@ struct MailboxCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withClient { client in
                 let boxes = try await client.listMailboxes(address)
-                printTable(["MAILBOX", "SPECIAL-USE", "MESSAGES", "UNSEEN", "SIZE", "UIDVALIDITY", "UIDNEXT", "HIGHESTMODSEQ"],
-                           boxes.map { [$0.name, $0.specialUse.map { "\\" + $0 } ?? "", String($0.messages), String($0.unseen),
-                                        String($0.size), String($0.uidValidity), String($0.uidNext), String($0.highestModSeq)] })
+                printTable(
+                    ["MAILBOX", "SPECIAL-USE", "MESSAGES", "UNSEEN", "SIZE", "UIDVALIDITY", "UIDNEXT", "HIGHESTMODSEQ"],
+                    boxes.map {
+                        [
+                            $0.name, $0.specialUse.map { "\\" + $0 } ?? "", String($0.messages), String($0.unseen),
+                            String($0.size), String($0.uidValidity), String($0.uidNext), String($0.highestModSeq),
+                        ]
+                    })
             }
         }
     }

@@ -19,11 +19,15 @@ struct QueueCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withClient { client in
                 let entries = try await client.listQueue()
-                printTable(["ID", "STATE", "SENDER", "RECIPIENTS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"], entries.map { e in
-                    [String(e.id), e.state, e.sender.isEmpty ? "<>" : e.sender,
-                     e.recipients.map { "\($0.address) (\($0.state))" }.joined(separator: ", "),
-                     String(e.attempts), QueueCommand.time(e.nextAttempt), e.lastError ?? ""]
-                })
+                printTable(
+                    ["ID", "STATE", "SENDER", "RECIPIENTS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"],
+                    entries.map { e in
+                        [
+                            String(e.id), e.state, e.sender.isEmpty ? "<>" : e.sender,
+                            e.recipients.map { "\($0.address) (\($0.state))" }.joined(separator: ", "),
+                            String(e.attempts), QueueCommand.time(e.nextAttempt), e.lastError ?? "",
+                        ]
+                    })
             }
         }
     }

@@ -38,7 +38,9 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "Address, e.g. alice@example.org") var address: String
         func run() async throws {
             let password = try source.read()
-            try await store.withClient { client in let u = try await client.createUser(address, password: password); print("added user \(u.address)") }
+            try await store.withClient { client in
+                let u = try await client.createUser(address, password: password); print("added user \(u.address)")
+            }
         }
     }
 
@@ -50,7 +52,8 @@ struct UserCommand: AsyncParsableCommand {
             try await store.withClient { client in
                 let users = try await client.listUsers(domain: domain)
                 let format = ISO8601DateFormatter()
-                printTable(["ADDRESS", "CREATED"], users.map { [$0.address, format.string(from: Date(timeIntervalSince1970: $0.createdAt))] })
+                printTable(
+                    ["ADDRESS", "CREATED"], users.map { [$0.address, format.string(from: Date(timeIntervalSince1970: $0.createdAt))] })
             }
         }
     }
@@ -62,7 +65,9 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var address: String
         func run() async throws {
             let password = try source.read()
-            try await store.withClient { client in try await client.setPassword(address, password: password); print("password changed for \(address)") }
+            try await store.withClient { client in
+                try await client.setPassword(address, password: password); print("password changed for \(address)")
+            }
         }
     }
 
@@ -71,7 +76,9 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var address: String
         func run() async throws {
-            try await store.withClient { client in try await client.deleteUser(address); print("deleted user \(address)") }
+            try await store.withClient { client in
+                try await client.deleteUser(address); print("deleted user \(address)")
+            }
         }
     }
 }

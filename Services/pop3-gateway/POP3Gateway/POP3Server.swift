@@ -5,8 +5,10 @@ import ServiceKit
 /// The POP3 listeners (110 with STLS, RFC 2595; 995 with implicit TLS, RFC 8314): each
 /// accepted connection runs a `POP3Session` on the shared driver.
 enum POP3Server {
-    static func make(_ configuration: POP3Configuration, parts: GatewayParts, store: MaildropStore,
-                     onBound: @escaping @Sendable ([Int]) async -> Void) -> GatewayServer {
+    static func make(
+        _ configuration: POP3Configuration, parts: GatewayParts, store: MaildropStore,
+        onBound: @escaping @Sendable ([Int]) async -> Void
+    ) -> GatewayServer {
         var listeners = [(configuration.port, false)]
         if parts.tls != nil { listeners.append((configuration.tlsPort, true)) }
         let limiter = ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
@@ -28,18 +30,22 @@ enum POP3Server {
             })
     }
 
-    private static func accept(_ channel: any Channel, implicitTLS: Bool, configuration: POP3Configuration, parts: GatewayParts,
-                               store: MaildropStore, limiter: ConnectionLimiter) throws {
-        guard let admitted = try ServeConnection.admit(
-            channel, limiter: limiter, refusal: POP3Response.tooManyConnections.encoded, metric: "buzon_pop3",
-            dimensions: [("tls", implicitTLS ? "implicit" : "stls")], logger: parts.logger)
+    private static func accept(
+        _ channel: any Channel, implicitTLS: Bool, configuration: POP3Configuration, parts: GatewayParts,
+        store: MaildropStore, limiter: ConnectionLimiter
+    ) throws {
+        guard
+            let admitted = try ServeConnection.admit(
+                channel, limiter: limiter, refusal: POP3Response.tooManyConnections.encoded, metric: "buzon_pop3",
+                dimensions: [("tls", implicitTLS ? "implicit" : "stls")], logger: parts.logger)
         else { return }
         admitted.logger.info("connection")
         // Passwords in the clear only from this machine, or where configuration allows
         // (RFC 2595 §2.3: they must not cross a network unprotected).
-        let settings = SessionSettings(hostname: configuration.hostname, tlsAvailable: parts.tls != nil && !implicitTLS,
-                                       plaintextAuthAllowed: configuration.allowPlaintextAuth || admitted.isLoopback,
-                                       timeout: configuration.timeout)
+        let settings = SessionSettings(
+            hostname: configuration.hostname, tlsAvailable: parts.tls != nil && !implicitTLS,
+            plaintextAuthAllowed: configuration.allowPlaintextAuth || admitted.isLoopback,
+            timeout: configuration.timeout)
         let session = POP3Session(settings: settings, id: admitted.id, isTLS: implicitTLS)
         try ServeConnection.drive(
             channel, session: session,

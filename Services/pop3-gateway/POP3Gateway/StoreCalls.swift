@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import Metrics
-import ServiceKit
 import NIOCore
 import POP3Protocol
 import SASL
+import ServiceKit
 import StoreAPI
 import StoreClient
 import Synchronization
@@ -47,8 +47,9 @@ struct POP3Calls: SessionCalls {
             guard let held = maildrop else { return .notSent }
             // A big message to a slow client can take longer than the lease: it is renewed
             // between the pieces too, not only between commands.
-            let answer = await store.send(uid: uid, size: size, lines: lines, account: held.account, inbox: held.opened.inbox,
-                                          output: output, logger: logger, between: { _ = await renewIfDue() })
+            let answer = await store.send(
+                uid: uid, size: size, lines: lines, account: held.account, inbox: held.opened.inbox,
+                output: output, logger: logger, between: { _ = await renewIfDue() })
             if answer == .sent { Counter(label: "buzon_pop3_messages_sent_total").increment() }
             return answer
         case .expunge(let uids):
@@ -110,8 +111,9 @@ struct MaildropStore: Sendable {
 
     func verify(_ username: String, _ password: String, clientAddress: String, logger: Logger) async -> StoreAnswer {
         do {
-            return .login(try await client.verifyLogin(
-                LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "pop3")))
+            return .login(
+                try await client.verifyLogin(
+                    LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "pop3")))
         } catch let error as StoreClientError where !error.isTemporary {
             return Self.refusedLogin(error, logger: logger)
         } catch {
@@ -127,9 +129,11 @@ struct MaildropStore: Sendable {
             case .start(let username):
                 return .scramSalt(try await client.scramStart(SCRAMStartRequest(username: username)))
             case .finish(let finish):
-                return .login(try await client.scramFinish(SCRAMFinishRequest(
-                    username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
-                    clientAddress: clientAddress, service: "pop3")))
+                return .login(
+                    try await client.scramFinish(
+                        SCRAMFinishRequest(
+                            username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
+                            clientAddress: clientAddress, service: "pop3")))
             }
         } catch let error as StoreClientError where !error.isTemporary {
             return Self.refusedLogin(error, logger: logger)
@@ -212,8 +216,10 @@ struct MaildropStore: Sendable {
     /// Sends `+OK`, the dot-stuffed message (or TOP's part of it) and `.`, piece by piece,
     /// waiting for each flush so that a slow client holds back the reading (a client that
     /// stops reading is cut off by the output's write timeout).
-    func send(uid: UInt32, size: Int, lines: Int?, account: String, inbox: Int64, output: any DriverOutput, logger: Logger,
-              between: () async -> Void) async -> StoreAnswer {
+    func send(
+        uid: UInt32, size: Int, lines: Int?, account: String, inbox: Int64, output: any DriverOutput, logger: Logger,
+        between: () async -> Void
+    ) async -> StoreAnswer {
         var whole = MultilineEncoder()
         var top = lines.map { TopEncoder(bodyLines: $0) }
         var offset = 0

@@ -1,8 +1,8 @@
 import DNSClient
 import Foundation
 import Logging
-import ServiceKit
 import SMTPProtocol
+import ServiceKit
 import StoreAPI
 
 /// Delivers one leased queue entry: recipients grouped by domain, each group to its
@@ -22,8 +22,10 @@ struct MessageDelivery: Sendable {
         return outcomes
     }
 
-    private func deliver(_ entry: QueueEntry, message: [UInt8], to domain: String, recipients: [QueueRecipient],
-                         logger: Logger) async -> [RecipientOutcome] {
+    private func deliver(
+        _ entry: QueueEntry, message: [UInt8], to domain: String, recipients: [QueueRecipient],
+        logger: Logger
+    ) async -> [RecipientOutcome] {
         let hosts: [Destination.Host]
         do {
             hosts = try await destination.hosts(for: domain)
@@ -42,8 +44,9 @@ struct MessageDelivery: Sendable {
                 lastFailure = error
                 continue
             }
-            let settings = SMTPClientSession.Settings(hostname: configuration.hostname, host: host.name,
-                                                      tls: verified ? .requireVerified : .opportunistic, timeouts: configuration.timeouts)
+            let settings = SMTPClientSession.Settings(
+                hostname: configuration.hostname, host: host.name,
+                tls: verified ? .requireVerified : .opportunistic, timeouts: configuration.timeouts)
             let tls = SMTPClientTLS(serverName: host.name, verify: verified, caFile: configuration.caFile)
             for address in addresses {
                 let key = ConnectionCache.key(address, host.port, verifiedTLS: verified)
@@ -66,8 +69,9 @@ struct MessageDelivery: Sendable {
                 }
                 let connection: ClientConnection
                 do {
-                    connection = try await ClientConnection.connect(host: address, port: host.port,
-                                                    timeout: min(configuration.timeout ?? .seconds(30), .seconds(30)))
+                    connection = try await ClientConnection.connect(
+                        host: address, port: host.port,
+                        timeout: min(configuration.timeout ?? .seconds(30), .seconds(30)))
                 } catch {
                     lastReason = "\(host.name) [\(address)]:\(host.port): \(error)"
                     logger.info("connect failed", metadata: ["queue": "\(entry.id)", "host": "\(host.name)", "error": "\(error)"])
@@ -106,8 +110,12 @@ struct MessageDelivery: Sendable {
 
     private func log(_ outcomes: [RecipientOutcome], entry: QueueEntry, host: String, logger: Logger) {
         for o in outcomes {
-            logger.info("attempt", metadata: ["queue": "\(entry.id)", "rcpt": "\(o.address)", "outcome": "\(o.outcome.rawValue)",
-                                              "status": "\(o.status)", "reply": "\(o.diagnostic ?? "")", "host": "\(host)"])
+            logger.info(
+                "attempt",
+                metadata: [
+                    "queue": "\(entry.id)", "rcpt": "\(o.address)", "outcome": "\(o.outcome.rawValue)",
+                    "status": "\(o.status)", "reply": "\(o.diagnostic ?? "")", "host": "\(host)",
+                ])
         }
     }
 

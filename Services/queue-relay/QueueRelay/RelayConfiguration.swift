@@ -75,10 +75,13 @@ public struct RelayConfiguration: ServiceConfiguration {
         do {
             dnsServer = try DNSServerConfig.fromEnvironment(reader.string("BUZON_DNS_SERVER"))
         } catch {
-            throw ConfigReader.ConfigError.invalid(key: "BUZON_DNS_SERVER", value: reader.string("BUZON_DNS_SERVER") ?? "", expected: "host:port")
+            throw ConfigReader.ConfigError.invalid(
+                key: "BUZON_DNS_SERVER", value: reader.string("BUZON_DNS_SERVER") ?? "", expected: "host:port")
         }
         smtpPort = try reader.int("BUZON_RELAY_SMTP_PORT", default: smtpPort)
-        tlsVerify = (reader.string("BUZON_RELAY_TLS_VERIFY") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        tlsVerify = (reader.string("BUZON_RELAY_TLS_VERIFY") ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
         caFile = reader.string("BUZON_RELAY_CA_FILE")
         if reader.string("BUZON_RELAY_TIMEOUT") != nil {
             timeout = .milliseconds(Int(try Self.seconds(reader, "BUZON_RELAY_TIMEOUT", default: 300) * 1000))

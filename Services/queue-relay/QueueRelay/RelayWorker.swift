@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import Metrics
-import ServiceLifecycle
 import ServiceKit
+import ServiceLifecycle
 import StoreAPI
 import StoreClient
 import Synchronization
@@ -78,20 +78,23 @@ public struct RelayWorker: Service, Sendable {
         if entry.attempts + 1 >= configuration.maxAttempts {
             outcomes = outcomes.map { o in
                 guard o.outcome == .deferred else { return o }
-                return RecipientOutcome(address: o.address, outcome: .failed, status: o.status.hasPrefix("4.") ? o.status : "4.4.7",
-                                        diagnostic: "gave up after \(entry.attempts + 1) attempts; last: \(o.diagnostic ?? "unknown")",
-                                        remoteMTA: o.remoteMTA)
+                return RecipientOutcome(
+                    address: o.address, outcome: .failed, status: o.status.hasPrefix("4.") ? o.status : "4.4.7",
+                    diagnostic: "gave up after \(entry.attempts + 1) attempts; last: \(o.diagnostic ?? "unknown")",
+                    remoteMTA: o.remoteMTA)
             }
         }
         let warn = configuration.delayWarning > 0 && entry.delayWarned != true && now - entry.createdAt >= configuration.delayWarning
-        let report = DeliveryReport(worker: configuration.workerID, recipients: outcomes,
-                                    retryAt: now + configuration.retryInterval, delayWarning: warn ? true : nil)
+        let report = DeliveryReport(
+            worker: configuration.workerID, recipients: outcomes,
+            retryAt: now + configuration.retryInterval, delayWarning: warn ? true : nil)
         for o in outcomes {
             Counter(label: "buzon_relay_outcomes_total", dimensions: [("outcome", o.outcome.rawValue)]).increment()
         }
         do {
             let result = try await store.reportQueue(entry.id, report)
-            logger.info("reported", metadata: ["queue": "\(entry.id)", "removed": "\(result.removed)", "notices": "\(result.notifications)"])
+            logger.info(
+                "reported", metadata: ["queue": "\(entry.id)", "removed": "\(result.removed)", "notices": "\(result.notifications)"])
         } catch {
             logger.warning("cannot report", metadata: ["queue": "\(entry.id)", "error": "\(error)"])
         }

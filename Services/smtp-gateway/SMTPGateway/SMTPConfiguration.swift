@@ -1,6 +1,6 @@
 import Foundation
-import ServiceKit
 import SMTPProtocol
+import ServiceKit
 
 /// Settings of the smtp-gateway, from `BUZON_*` variables or the matching flags.
 ///

@@ -1,6 +1,6 @@
 import Logging
-import NIOCore
 import Metrics
+import NIOCore
 import SASL
 import ServiceKit
 import StoreAPI
@@ -50,14 +50,17 @@ struct StoreAnswers: Sendable {
         do {
             switch action {
             case .verifyLogin(let username, let password):
-                return .login(try await client.verifyLogin(
-                    LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "smtp")))
+                return .login(
+                    try await client.verifyLogin(
+                        LoginRequest(username: username, password: password, clientAddress: clientAddress, service: "smtp")))
             case .scram(.start(let username)):
                 return .scramSalt(try await client.scramStart(SCRAMStartRequest(username: username)))
             case .scram(.finish(let finish)):
-                return .login(try await client.scramFinish(SCRAMFinishRequest(
-                    username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
-                    clientAddress: clientAddress, service: "smtp")))
+                return .login(
+                    try await client.scramFinish(
+                        SCRAMFinishRequest(
+                            username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
+                            clientAddress: clientAddress, service: "smtp")))
             case .lookup(let address):
                 return .recipient(try await client.lookupRecipient(address))
             case .deliver(let prefix, let envelope, let key):
@@ -80,14 +83,17 @@ struct StoreAnswers: Sendable {
     }
 
     /// Streams `prefix` and the spooled body to the store.
-    private func deliver(_ prefix: [UInt8], _ body: SpoolContents, _ envelope: DeliveryEnvelope, _ key: String,
-                         logger: Logger) async throws -> DeliveryResult {
+    private func deliver(
+        _ prefix: [UInt8], _ body: SpoolContents, _ envelope: DeliveryEnvelope, _ key: String,
+        logger: Logger
+    ) async throws -> DeliveryResult {
         let started = ContinuousClock.now
         defer { Timer(label: "buzon_smtp_store_write_seconds").recordInterval(since: started) }
         var attempt = 1
         while true {
             do {
-                return try await client.deliver(stream: body.chunks(after: prefix), length: prefix.count + body.size, envelope: envelope, idempotencyKey: key)
+                return try await client.deliver(
+                    stream: body.chunks(after: prefix), length: prefix.count + body.size, envelope: envelope, idempotencyKey: key)
             } catch let error as StoreClientError where error.isTemporary && attempt < Self.deliveryAttempts {
                 logger.warning("store write failed, retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(200 * attempt))

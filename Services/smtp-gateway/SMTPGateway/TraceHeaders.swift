@@ -43,7 +43,8 @@ struct TraceHeaders {
                 if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
                 if line.isEmpty { break }
                 if let colon = line.firstIndex(of: UInt8(ascii: ":")), line.first != UInt8(ascii: " "), line.first != UInt8(ascii: "\t") {
-                    names.insert(String(decoding: message[lineStart..<colon], as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased())
+                    names.insert(
+                        String(decoding: message[lineStart..<colon], as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased())
                 }
                 lineStart = i + 1
             }
@@ -63,6 +64,8 @@ struct TraceHeaders {
 
     /// What a client said about itself is kept out of the header's structure.
     static func clean(_ s: String) -> String {
-        String(s.unicodeScalars.filter { $0.value > 0x20 && $0 != "(" && $0 != ")" && $0 != ";" && $0.value != 0x7f }.prefix(255).map(Character.init))
+        String(
+            s.unicodeScalars.filter { $0.value > 0x20 && $0 != "(" && $0 != ")" && $0 != ";" && $0.value != 0x7f }.prefix(255).map(
+                Character.init))
     }
 }

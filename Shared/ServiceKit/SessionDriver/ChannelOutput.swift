@@ -13,7 +13,10 @@ public final class ChannelOutput: DriverOutput {
     let writeTimeout: @Sendable () -> TimeAmount
     private let pending = Mutex<[UInt8]>([])
 
-    public init(channel: any Channel, writeTimeout: @escaping @Sendable () -> TimeAmount, makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?) {
+    public init(
+        channel: any Channel, writeTimeout: @escaping @Sendable () -> TimeAmount,
+        makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?
+    ) {
         self.channel = channel
         self.writeTimeout = writeTimeout
         self.makeTLSHandler = makeTLSHandler

@@ -10,8 +10,10 @@ public struct ClientConnection: Sendable {
 
     /// Connects within `timeout`. The driver's event handler is in place before the first
     /// read, so a server that speaks and hangs up at once is still heard.
-    public static func connect(host: String, port: Int, timeout: Duration,
-                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> ClientConnection {
+    public static func connect(
+        host: String, port: Int, timeout: Duration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> ClientConnection {
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -33,8 +35,9 @@ public struct ClientConnection: Sendable {
         session: Session, makeCalls: (any DriverOutput) -> Calls,
         makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?, writeTimeout: Duration, logger: Logger
     ) async where Calls.Action == Session.Action, Calls.Answer == Session.Answer {
-        let output = ChannelOutput(channel: channel.channel, writeTimeout: { .nanoseconds(Int64(writeTimeout.seconds * 1e9)) },
-                                   makeTLSHandler: makeTLSHandler)
+        let output = ChannelOutput(
+            channel: channel.channel, writeTimeout: { .nanoseconds(Int64(writeTimeout.seconds * 1e9)) },
+            makeTLSHandler: makeTLSHandler)
         var driver = SessionDriver(session: session, calls: makeCalls(output), clock: ContinuousClock(), logger: logger)
         do {
             try await channel.executeThenClose { inbound, _ in

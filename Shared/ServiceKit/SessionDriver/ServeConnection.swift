@@ -17,8 +17,10 @@ public enum ServeConnection {
 
     /// Counts the connection in `<metric>_connections_total`; over the limiter's limits it
     /// answers `refusal` and closes (RFC 5321 §3.8 `421`, POP3 `-ERR`, IMAP `* BYE [LIMIT]`).
-    public static func admit(_ channel: any Channel, limiter: ConnectionLimiter, refusal: [UInt8], metric: String,
-                             dimensions: [(String, String)], logger: Logger) throws -> Admitted? {
+    public static func admit(
+        _ channel: any Channel, limiter: ConnectionLimiter, refusal: [UInt8], metric: String,
+        dimensions: [(String, String)], logger: Logger
+    ) throws -> Admitted? {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
         Counter(label: "\(metric)_connections_total", dimensions: dimensions).increment()
         guard limiter.acquire(address, channel: channel) else {
@@ -52,8 +54,9 @@ public enum ServeConnection {
             channel: channel, writeTimeout: { .nanoseconds(Int64(writeTimeout().seconds * 1e9)) },
             makeTLSHandler: tls.map { tls in { @Sendable in NIOSSLServerHandler(context: tls) } })
         Task {
-            var driver = SessionDriver(session: session, calls: makeCalls(output), clock: ContinuousClock(), logger: logger,
-                                       inputCounter: inputCounter)
+            var driver = SessionDriver(
+                session: session, calls: makeCalls(output), clock: ContinuousClock(), logger: logger,
+                inputCounter: inputCounter)
             do {
                 try await async.executeThenClose { inbound, _ in
                     await driver.run(inbound, output: output)

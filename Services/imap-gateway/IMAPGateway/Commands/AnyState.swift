@@ -5,9 +5,11 @@ extension IMAPSession {
     /// What the server can do in the current state. RFC 9051 §6.1.1: STARTTLS and
     /// LOGINDISABLED only before login, AUTH= only where a password may be sent.
     var capabilities: [String] {
-        var list = ["IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS",
-                    "MOVE", "CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "STATUS=SIZE", "CONDSTORE", "QRESYNC",
-                    "ESEARCH", "SEARCHRES", "BINARY", "UTF8=ACCEPT", "APPENDLIMIT=\(settings.maxMessageSize)"]
+        var list = [
+            "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS",
+            "MOVE", "CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "STATUS=SIZE", "CONDSTORE", "QRESYNC",
+            "ESEARCH", "SEARCHRES", "BINARY", "UTF8=ACCEPT", "APPENDLIMIT=\(settings.maxMessageSize)",
+        ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }
             if passwordsAllowed { list += Self.saslMechanisms.map { "AUTH=" + $0 } } else { list.append("LOGINDISABLED") }

@@ -18,10 +18,12 @@ extension IMAPSession {
         if let spooled = appendSpool {
             // A big message goes from the spool to the store in pieces, never whole in memory.
             let contents = spooled.contents
-            result = try await store.append(stream: contents.chunks(), length: contents.size, account: account, mailbox: box.id,
-                                            flags: stored, internalDate: date.map(\.secondsSince1970))
+            result = try await store.append(
+                stream: contents.chunks(), length: contents.size, account: account, mailbox: box.id,
+                flags: stored, internalDate: date.map(\.secondsSince1970))
         } else {
-            result = try await store.append(message, account: account, mailbox: box.id, flags: stored, internalDate: date.map(\.secondsSince1970))
+            result = try await store.append(
+                message, account: account, mailbox: box.id, flags: stored, internalDate: date.map(\.secondsSince1970))
         }
         return .ok("APPEND completed", .appendUID(uidValidity: result.uidValidity, uids: [result.copy.uid]))
     }

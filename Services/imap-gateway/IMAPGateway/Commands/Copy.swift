@@ -12,10 +12,12 @@ extension IMAPSession {
         let verb = move ? "MOVE" : "COPY"
         let live = uids.filter { !view.isExpunged($0) }
         if live.isEmpty { return .ok("\(verb) completed; nothing to \(verb.lowercased())") }
-        let result = try await store.copy(account, mailbox: view.mailbox.id,
-                                          CopyRequest(uids: UIDSetCompression.sorted(live), targetMailboxID: destination.id, move: move))
-        let code = ResponseCode.copyUID(uidValidity: result.uidValidity, source: result.mapping.map { $0[0] },
-                                        destination: result.mapping.map { $0[1] })
+        let result = try await store.copy(
+            account, mailbox: view.mailbox.id,
+            CopyRequest(uids: UIDSetCompression.sorted(live), targetMailboxID: destination.id, move: move))
+        let code = ResponseCode.copyUID(
+            uidValidity: result.uidValidity, source: result.mapping.map { $0[0] },
+            destination: result.mapping.map { $0[1] })
         guard move else { return .ok("COPY completed", code) }
         // RFC 6851 §4.3: COPYUID comes untagged before the EXPUNGEs; the feed supplies those.
         try await send(.untagged(.ok, code, "Moved"))

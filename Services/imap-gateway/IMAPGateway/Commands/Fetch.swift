@@ -35,8 +35,9 @@ extension IMAPSession {
         if plan.setsSeen {
             let unseen = messages.filter { !$0.flags.contains(MessageFlag.seen) }.map(\.uid)
             if !unseen.isEmpty {
-                let result = try await store.updateFlags(account, mailbox: view.mailbox.id,
-                                                         FlagUpdateRequest(uids: UIDSetCompression.sorted(unseen), operation: .add, flags: [MessageFlag.seen]))
+                let result = try await store.updateFlags(
+                    account, mailbox: view.mailbox.id,
+                    FlagUpdateRequest(uids: UIDSetCompression.sorted(unseen), operation: .add, flags: [MessageFlag.seen]))
                 let updated = Dictionary(result.messages.map { ($0.uid, $0) }, uniquingKeysWith: { a, _ in a })
                 for index in messages.indices {
                     guard let new = updated[messages[index].uid] else { continue }
@@ -97,7 +98,9 @@ extension IMAPSession {
 
 /// Turns one message's summary and content into FETCH items, in the order asked.
 enum FetchResponseBuilder {
-    static func items(_ attributes: [FetchAttribute], _ message: MessageSummary, _ content: MessageContent?) -> Result<[FetchItem], Completion> {
+    static func items(_ attributes: [FetchAttribute], _ message: MessageSummary, _ content: MessageContent?) -> Result<
+        [FetchItem], Completion
+    > {
         var items: [FetchItem] = []
         for attribute in attributes {
             switch attribute {

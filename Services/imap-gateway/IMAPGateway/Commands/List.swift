@@ -4,7 +4,8 @@ import StoreAPI
 /// LIST (with LIST-EXTENDED selection and return options, SPECIAL-USE, CHILDREN and
 /// LIST-STATUS) and LSUB. RFC 9051 §6.3.9, RFC 5258, RFC 6154, RFC 5819, RFC 3501 §6.3.9.
 extension IMAPSession {
-    func list(selectOptions: [String], reference: String, patterns: [String], returnOptions: ListReturnOptions?) async throws -> Completion {
+    func list(selectOptions: [String], reference: String, patterns: [String], returnOptions: ListReturnOptions?) async throws -> Completion
+    {
         guard let account else { return .bad("Log in first") }
         let options = returnOptions ?? ListReturnOptions()
         let subscribedOnly = selectOptions.contains("SUBSCRIBED")
@@ -16,7 +17,9 @@ extension IMAPSession {
             return .bad("Unknown LIST selection option \(unknown)")
         }
         // RFC 5819 §2: the items are those of STATUS; an unknown one is BAD, as there.
-        if let unknown = options.status?.first(where: { !Self.statusItemNames.contains($0) }) { return .bad("Unknown STATUS item \(unknown)") }
+        if let unknown = options.status?.first(where: { !Self.statusItemNames.contains($0) }) {
+            return .bad("Unknown STATUS item \(unknown)")
+        }
         // RFC 9051 §6.3.9: an empty pattern asks for the delimiter and the root.
         if patterns.count == 1, patterns[0].isEmpty, selectOptions.isEmpty {
             try await send(.list(ListEntry(attributes: ["\\Noselect"], delimiter: Self.delimiter, name: MailboxName(""))))
@@ -39,7 +42,8 @@ extension IMAPSession {
                 childInfo = ["SUBSCRIBED"]
             }
             if specialOnly && box.specialUse == nil { continue }
-            try await send(.list(ListEntry(attributes: attributes, delimiter: Self.delimiter, name: MailboxName(box.name), childInfo: childInfo)))
+            try await send(
+                .list(ListEntry(attributes: attributes, delimiter: Self.delimiter, name: MailboxName(box.name), childInfo: childInfo)))
             if let items = options.status, childInfo.isEmpty {
                 try await send(.status(MailboxName(box.name), try await statusItems(box, items)))
             }

@@ -105,10 +105,12 @@ extension IMAPSession {
             let next = pending.sasl.scramSalt(salt, iterations: start.iterations)
             return try await advance(pending, next)
         case .scramFinish(let finish):
-            let result = try await store.scramFinish(SCRAMFinishRequest(
-                username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
-                clientAddress: settings.clientAddress, service: "imap"))
-            guard result.result == .ok, let address = result.address, let signature = result.serverSignature.flatMap(SASLBase64.decode) else {
+            let result = try await store.scramFinish(
+                SCRAMFinishRequest(
+                    username: finish.username, authMessage: finish.authMessage, clientProof: SASLBase64.encode(finish.clientProof),
+                    clientAddress: settings.clientAddress, service: "imap"))
+            guard result.result == .ok, let address = result.address, let signature = result.serverSignature.flatMap(SASLBase64.decode)
+            else {
                 return loginFailed(result.result == .locked ? .locked : .invalid)
             }
             pending.account = address
@@ -136,8 +138,10 @@ extension IMAPSession {
     }
 
     private func verify(_ user: String, _ password: String) async throws -> Completion {
-        let result = try await store.verifyLogin(LoginRequest(username: user, password: password, clientAddress: settings.clientAddress,
-                                                              service: "imap"))
+        let result = try await store.verifyLogin(
+            LoginRequest(
+                username: user, password: password, clientAddress: settings.clientAddress,
+                service: "imap"))
         switch result.result {
         case .ok: return loggedIn(result.address ?? user)
         case .invalid, .locked: return loginFailed(result.result)
@@ -160,9 +164,10 @@ extension IMAPSession {
     }
 
     private func loginFailed(_ outcome: LoginResult.Outcome) -> Completion {
-        counted(outcome == .locked
-            ? Completion.no("Too many failed logins; try again later", .unavailable)
-            : Completion.no("Invalid credentials", .authenticationFailed))
+        counted(
+            outcome == .locked
+                ? Completion.no("Too many failed logins; try again later", .unavailable)
+                : Completion.no("Invalid credentials", .authenticationFailed))
     }
 
     /// A failed login: counted, and the connection ends after too many.

@@ -11,7 +11,8 @@ extension IMAPSession {
         case .id(let fields): return try await id(fields)
         case .startTLS: return try await startTLS(tag: tag)
         case .login(let user, let password): return try await login(user, password)
-        case .authenticate(let mechanism, let initial): return try await authenticate(tag: tag, mechanism: mechanism, initialResponse: initial)
+        case .authenticate(let mechanism, let initial):
+            return try await authenticate(tag: tag, mechanism: mechanism, initialResponse: initial)
         case .enable(let names): return try await enable(names)
         case .select(let name, let parameters): return try await select(name, parameters, readOnly: false)
         case .examine(let name, let parameters): return try await select(name, parameters, readOnly: true)
@@ -25,7 +26,8 @@ extension IMAPSession {
         case .lsub(let reference, let pattern): return try await lsub(reference: reference, pattern: pattern)
         case .namespace: return try await namespace()
         case .status(let name, let items): return try await status(name, items)
-        case .append(let name, let flags, let date, let message, _): return try await append(name, flags: flags, date: date, message: message)
+        case .append(let name, let flags, let date, let message, _):
+            return try await append(name, flags: flags, date: date, message: message)
         case .idle: return try await startIdle(tag: tag)
         case .close: return try await close(expunge: true)
         case .unselect: return try await close(expunge: false)

@@ -20,7 +20,8 @@ extension IMAPSession {
         if !live.isEmpty {
             let key = Self.uidsOnly(program.key, view: view, saved: previousSaved)
             let query = String(decoding: SearchProgram(key: key).encoded(style: .nonSynchronizing), as: UTF8.self)
-            let result = try await store.search(account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(live)))
+            let result = try await store.search(
+                account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(live)))
             matched = result.uids.filter { view.sequence(of: $0) != nil }
             highest = result.highestModSeq
         }

@@ -19,7 +19,8 @@ extension IMAPSession {
         guard let box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
         if parameters.condstore || parameters.qresync != nil { condstoreActive = true }
         let cursor = try await feedHead(account)
-        var selected = MailboxView(mailbox: box, readOnly: readOnly, cursor: cursor, messages: try await store.summaries(account, box.id, uids: nil))
+        var selected = MailboxView(
+            mailbox: box, readOnly: readOnly, cursor: cursor, messages: try await store.summaries(account, box.id, uids: nil))
         // Changes that raced the listing: applying them again is harmless.
         let raced = try await changes(account, since: cursor)
         _ = selected.apply(raced.changes, through: raced.through, allowExpunge: true)
@@ -39,7 +40,10 @@ extension IMAPSession {
         }
         if enabled.contains("IMAP4REV2") {
             // RFC 9051 §6.3.2: the mailbox's name as the server spells it.
-            try await send(.list(ListEntry(attributes: box.specialUse.map { ["\\" + $0] } ?? [], delimiter: Self.delimiter, name: MailboxName(box.name))))
+            try await send(
+                .list(
+                    ListEntry(attributes: box.specialUse.map { ["\\" + $0] } ?? [], delimiter: Self.delimiter, name: MailboxName(box.name)))
+            )
         }
         try await send(.untagged(.ok, .uidValidity(box.uidValidity), "UIDs valid"))
         try await send(.untagged(.ok, .uidNext(selected.mailbox.uidNext), "Predicted next UID"))

@@ -4,7 +4,9 @@ import StoreAPI
 /// STATUS, with SIZE (RFC 8438), HIGHESTMODSEQ (RFC 7162) and DELETED (RFC 9051).
 extension IMAPSession {
     /// The STATUS items answered, for STATUS and LIST … RETURN (STATUS (…)).
-    static let statusItemNames = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "APPENDLIMIT"]
+    static let statusItemNames = [
+        "MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "APPENDLIMIT",
+    ]
 
     func status(_ name: MailboxName, _ items: [String]) async throws -> Completion {
         guard let box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }

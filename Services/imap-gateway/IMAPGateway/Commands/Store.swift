@@ -10,16 +10,19 @@ extension IMAPSession {
         if arguments.unchangedSince != nil { condstoreActive = true }
         let live = uids.filter { !view.isExpunged($0) }
         if live.isEmpty { return .ok("STORE completed") }
-        let operation: FlagUpdateRequest.Operation = switch arguments.operation {
-        case .add: .add
-        case .remove: .remove
-        case .replace: .replace
-        }
+        let operation: FlagUpdateRequest.Operation =
+            switch arguments.operation {
+            case .add: .add
+            case .remove: .remove
+            case .replace: .replace
+            }
         // \Recent is the server's to set, never stored. RFC 3501 §2.3.2
         let flags = arguments.flags.map(\.name).filter { $0.lowercased() != "\\recent" }
-        let result = try await store.updateFlags(account, mailbox: view.mailbox.id,
-                                                 FlagUpdateRequest(uids: UIDSetCompression.sorted(live), operation: operation, flags: flags,
-                                                                   unchangedSince: arguments.unchangedSince))
+        let result = try await store.updateFlags(
+            account, mailbox: view.mailbox.id,
+            FlagUpdateRequest(
+                uids: UIDSetCompression.sorted(live), operation: operation, flags: flags,
+                unchangedSince: arguments.unchangedSince))
         let modified = Set(result.modified)
         for message in result.messages where !modified.contains(message.uid) {
             if arguments.silent {

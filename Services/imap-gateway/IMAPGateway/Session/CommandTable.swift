@@ -18,7 +18,7 @@ enum CommandTable {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
-             .status, .append, .idle:
+            .status, .append, .idle:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search: return .selected
         }

@@ -2,8 +2,8 @@ import Foundation
 import IMAPProtocol
 import Logging
 import Metrics
-import StoreAPI
 import ServiceKit
+import StoreAPI
 import StoreClient
 
 /// One IMAP session: the state machine of RFC 9051 §3, its commands (Commands/, one file per
@@ -44,8 +44,10 @@ actor IMAPSession {
         var cancelWatch: @Sendable () -> Void
     }
 
-    init(settings: SessionSettings, isTLS: Bool, store: StoreClient, watcher: ChangeWatcher, users: UserConnections,
-         limits: ConnectionLimits, logger: Logger, sink: any ResponseSink) {
+    init(
+        settings: SessionSettings, isTLS: Bool, store: StoreClient, watcher: ChangeWatcher, users: UserConnections,
+        limits: ConnectionLimits, logger: Logger, sink: any ResponseSink
+    ) {
         self.settings = settings
         self.isTLS = isTLS
         self.store = store
@@ -148,7 +150,11 @@ actor IMAPSession {
 
     /// Answers a tagged status, or an untagged one when there was no tag.
     func reply(_ tag: String?, _ status: IMAPStatus, _ code: ResponseCode?, _ text: String) async throws {
-        if let tag { try await send(.tagged(tag, status, code, text)) } else { try await send(.untagged(status == .no ? .bad : status, code, text)) }
+        if let tag {
+            try await send(.tagged(tag, status, code, text))
+        } else {
+            try await send(.untagged(status == .no ? .bad : status, code, text))
+        }
     }
 
     private func command(_ framed: IMAPFramedCommand, spooled: SpooledLiteral?) async throws -> SessionDirective {
@@ -198,7 +204,8 @@ actor IMAPSession {
             try await send(.tagged(command.tag, status, completion.code, completion.text))
         }
         for response in completion.afterward { try await send(response) }
-        Timer(label: "buzon_imap_command_seconds", dimensions: [("command", CommandTable.name(command.kind))]).recordInterval(since: started)
+        Timer(label: "buzon_imap_command_seconds", dimensions: [("command", CommandTable.name(command.kind))]).recordInterval(
+            since: started)
         return completion.directive
     }
 

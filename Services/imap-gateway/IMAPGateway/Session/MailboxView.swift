@@ -69,7 +69,9 @@ struct MailboxView: Sendable {
         for range in ranges {
             let a = Self.number(range.first, largest: count), b = Self.number(range.last, largest: count)
             let low = min(a, b), high = max(a, b)
-            if high > count || low == 0 { return count == 0 && (range.first == .largest || range.last == .largest) ? .uids([]) : .outOfRange }
+            if high > count || low == 0 {
+                return count == 0 && (range.first == .largest || range.last == .largest) ? .uids([]) : .outOfRange
+            }
             for seq in low...high { picked.insert(seq) }
         }
         return .uids(picked.sorted().map { uids[$0 - 1] })

@@ -86,12 +86,15 @@ public final class ChangeWatcher: Service, Sendable {
             continuation.finish()
             return (stream, {})
         }
-        return (stream, { [self] in
-            state.withLock { state in
-                state.subscribers[account]?.removeValue(forKey: id)?.finish()
-                if state.subscribers[account]?.isEmpty == true { state.subscribers[account] = nil }
+        return (
+            stream,
+            { [self] in
+                state.withLock { state in
+                    state.subscribers[account]?.removeValue(forKey: id)?.finish()
+                    if state.subscribers[account]?.isEmpty == true { state.subscribers[account] = nil }
+                }
             }
-        })
+        )
     }
 
     /// A new account joins the watch: the poll in flight does not name it, so start over.

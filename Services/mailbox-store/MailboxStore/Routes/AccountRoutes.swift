@@ -28,8 +28,9 @@ struct AccountRoutes {
             let body = try await RouteSupport.decode(CreateUserRequest.self, from: request, context: context)
             let address = try RouteSupport.address(body.address)
             let verifiers = try await store.login.verifiers(try RouteSupport.password(body.password))
-            let user = try await store.storage.createAccount(address: address, passwordHash: verifiers.hash, scramKeys: verifiers.scramKeys,
-                                                             mailboxes: DefaultMailbox.standard)
+            let user = try await store.storage.createAccount(
+                address: address, passwordHash: verifiers.hash, scramKeys: verifiers.scramKeys,
+                mailboxes: DefaultMailbox.standard)
             return try RouteSupport.json(user, status: .created)
         }
         v1.get("users") { request, _ -> Response in
@@ -62,8 +63,9 @@ struct AccountRoutes {
             guard !body.targets.isEmpty, body.targets.count <= StoreContext.maxAliasTargets else {
                 throw StoreError.badRequest(APIErrorCode.invalidAddress, "an alias needs 1 to \(StoreContext.maxAliasTargets) targets")
             }
-            let alias = AliasInfo(address: try RouteSupport.address(body.address),
-                                  targets: try body.targets.map(RouteSupport.address))
+            let alias = AliasInfo(
+                address: try RouteSupport.address(body.address),
+                targets: try body.targets.map(RouteSupport.address))
             return try RouteSupport.json(try await store.storage.setAlias(alias), status: .created)
         }
         v1.get("aliases") { request, _ -> Response in

@@ -43,7 +43,8 @@ struct ChangeRoutes {
         router.post("v1/watch") { request, context -> Response in
             let body = try await RouteSupport.decode(WatchRequest.self, from: request, context: context)
             guard (0...Self.maxWait).contains(body.wait), body.accounts.count <= Self.maxWatched else {
-                throw StoreError.badRequest(APIErrorCode.badRequest, "wait is 0 to \(Self.maxWait) seconds, at most \(Self.maxWatched) accounts")
+                throw StoreError.badRequest(
+                    APIErrorCode.badRequest, "wait is 0 to \(Self.maxWait) seconds, at most \(Self.maxWatched) accounts")
             }
             // Versions first, then the MODSEQs: a commit in between wakes the wait at once.
             let ids = try await store.storage.accountModSeqs(Array(body.accounts.keys))

@@ -47,8 +47,9 @@ struct DeliveryRoutes {
             envelope = decoded
         } else {
             // The short form is for local delivery: every address must be one we could hold.
-            envelope = DeliveryEnvelope(sender: "", recipients: try listed.map { EnvelopeRecipient(address: try RouteSupport.address($0)) },
-                                        relay: false)
+            envelope = DeliveryEnvelope(
+                sender: "", recipients: try listed.map { EnvelopeRecipient(address: try RouteSupport.address($0)) },
+                relay: false)
         }
         guard !envelope.recipients.isEmpty else {
             throw StoreError.badRequest(APIErrorCode.noRecipients, "name at least one recipient")

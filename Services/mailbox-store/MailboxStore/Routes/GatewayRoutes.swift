@@ -17,7 +17,9 @@ struct GatewayRoutes {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "username or password too long")
             }
             let result = try await store.login.verify(body)
-            Counter(label: "buzon_store_logins_total", dimensions: [("result", result.result.rawValue), ("service", body.service ?? "unknown")]).increment()
+            Counter(
+                label: "buzon_store_logins_total", dimensions: [("result", result.result.rawValue), ("service", body.service ?? "unknown")]
+            ).increment()
             return try RouteSupport.json(result)
         }
         // SCRAM-SHA-256 (RFC 5802, RFC 7677): the gateway runs the exchange, the store holds the keys.
@@ -37,7 +39,9 @@ struct GatewayRoutes {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "clientProof is not 32 octets of base64")
             }
             let result = try await store.login.scramFinish(body, proof: proof)
-            Counter(label: "buzon_store_logins_total", dimensions: [("result", result.result.rawValue), ("service", body.service ?? "unknown")]).increment()
+            Counter(
+                label: "buzon_store_logins_total", dimensions: [("result", result.result.rawValue), ("service", body.service ?? "unknown")]
+            ).increment()
             return try RouteSupport.json(result)
         }
         v1.get("recipients/:address") { _, context -> Response in

@@ -24,17 +24,23 @@ struct LockRoutes {
         locks.put(":name/:token") { request, context -> Response in
             let account = try RouteSupport.account(context)
             let body = try await RouteSupport.decode(LockRequest.self, from: request, context: context)
-            guard let lease = try await store.storage.renewLock(account: account, name: try Self.name(context),
-                                                                token: RouteSupport.pathParameter(context, "token"),
-                                                                ttl: try Self.ttl(body.ttl)) else {
+            guard
+                let lease = try await store.storage.renewLock(
+                    account: account, name: try Self.name(context),
+                    token: RouteSupport.pathParameter(context, "token"),
+                    ttl: try Self.ttl(body.ttl))
+            else {
                 throw StoreError.notFound(APIErrorCode.lockNotFound, "the lock is not held with this token")
             }
             return try RouteSupport.json(lease)
         }
         locks.delete(":name/:token") { _, context -> Response in
             let account = try RouteSupport.account(context)
-            guard try await store.storage.releaseLock(account: account, name: try Self.name(context),
-                                                      token: RouteSupport.pathParameter(context, "token")) else {
+            guard
+                try await store.storage.releaseLock(
+                    account: account, name: try Self.name(context),
+                    token: RouteSupport.pathParameter(context, "token"))
+            else {
                 throw StoreError.notFound(APIErrorCode.lockNotFound, "the lock is not held with this token")
             }
             return RouteSupport.noContent()
@@ -44,7 +50,8 @@ struct LockRoutes {
     static func name(_ context: StoreRequestContext) throws -> String {
         let name = RouteSupport.pathParameter(context, "name")
         guard !name.isEmpty, name.utf8.count <= LockLimits.maxNameLength,
-              name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }) else {
+            name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d })
+        else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "a lock name is 1 to 32 of a-z, 0-9 and -")
         }
         return name

@@ -23,8 +23,9 @@ struct MessageRoutes {
             guard (1...Self.maxPage).contains(limit) else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "limit is 1 to \(Self.maxPage)")
             }
-            let list = try await store.storage.listMessages(account: account, mailboxID: try RouteSupport.int64(context, "id"),
-                                                           uids: uids, after: after, limit: limit)
+            let list = try await store.storage.listMessages(
+                account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                uids: uids, after: after, limit: limit)
             switch request.uri.queryParameters.get("format") ?? "json" {
             case "json": return try RouteSupport.json(list)
             case "text": return MessageListText.response(list)
@@ -41,8 +42,9 @@ struct MessageRoutes {
                 return d
             }
             let message = try await store.incomingMessage(request, context: context)
-            let result = try await store.storage.append(message, account: account, mailboxID: try RouteSupport.int64(context, "id"),
-                                                       flags: flags, internalDate: date)
+            let result = try await store.storage.append(
+                message, account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                flags: flags, internalDate: date)
             await store.changed(account)
             return try RouteSupport.json(result, status: .created)
         }
@@ -56,42 +58,49 @@ struct MessageRoutes {
                 }
                 range = ByteRangeRequest(offset: min(offset, Int(Int32.max)), length: min(length, Int(Int32.max)))
             }
-            let bytes = try await store.storage.messageBytes(account: try RouteSupport.account(context),
-                                                             mailboxID: try RouteSupport.int64(context, "id"), uid: try Self.uid(context),
-                                                             range: range)
+            let bytes = try await store.storage.messageBytes(
+                account: try RouteSupport.account(context),
+                mailboxID: try RouteSupport.int64(context, "id"), uid: try Self.uid(context),
+                range: range)
             return rfc822(bytes)
         }
         box.get("messages/:uid/header") { _, context -> Response in
             let content = try await content(context)
-            return rfc822(try await store.storage.rawBytes(contentID: content.contentID,
-                                                           range: ByteRangeRequest(offset: 0, length: content.headerSize)))
+            return rfc822(
+                try await store.storage.rawBytes(
+                    contentID: content.contentID,
+                    range: ByteRangeRequest(offset: 0, length: content.headerSize)))
         }
         box.get("messages/:uid/parse") { _, context -> Response in
             let content = try await content(context)
-            return Response(status: .ok, headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(string: content.parseJSON)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: content.parseJSON)))
         }
         box.post("flags") { request, context -> Response in
             let account = try RouteSupport.account(context)
             let body = try await RouteSupport.decode(FlagUpdateRequest.self, from: request, context: context)
-            let result = try await store.storage.updateFlags(account: account, mailboxID: try RouteSupport.int64(context, "id"),
-                                                             body, uids: try RouteSupport.uidSet(body.uids))
+            let result = try await store.storage.updateFlags(
+                account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                body, uids: try RouteSupport.uidSet(body.uids))
             await store.changed(account)
             return try RouteSupport.json(result)
         }
         box.post("expunge") { request, context -> Response in
             let account = try RouteSupport.account(context)
             let body = try await RouteSupport.decode(ExpungeRequest.self, from: request, context: context)
-            let result = try await store.storage.expunge(account: account, mailboxID: try RouteSupport.int64(context, "id"),
-                                                         uids: try body.uids.map(RouteSupport.uidSet), onlyDeleted: body.onlyDeleted)
+            let result = try await store.storage.expunge(
+                account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                uids: try body.uids.map(RouteSupport.uidSet), onlyDeleted: body.onlyDeleted)
             await store.changed(account)
             return try RouteSupport.json(result)
         }
         box.post("copy") { request, context -> Response in
             let account = try RouteSupport.account(context)
             let body = try await RouteSupport.decode(CopyRequest.self, from: request, context: context)
-            let result = try await store.storage.copy(account: account, mailboxID: try RouteSupport.int64(context, "id"),
-                                                      uids: try RouteSupport.uidSet(body.uids), target: body.targetMailboxID, move: body.move)
+            let result = try await store.storage.copy(
+                account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                uids: try RouteSupport.uidSet(body.uids), target: body.targetMailboxID, move: body.move)
             await store.changed(account)
             return try RouteSupport.json(result)
         }
@@ -99,7 +108,8 @@ struct MessageRoutes {
 
     private func content(_ context: StoreRequestContext) async throws -> StoredContent {
         let account = try RouteSupport.account(context)
-        return try await store.storage.content(account: account, mailboxID: try RouteSupport.int64(context, "id"), uid: try Self.uid(context))
+        return try await store.storage.content(
+            account: account, mailboxID: try RouteSupport.int64(context, "id"), uid: try Self.uid(context))
     }
 
     static func uid(_ context: StoreRequestContext) throws -> UInt32 {

@@ -40,8 +40,9 @@ struct RelayRoutes {
         queue.put(":id/lease") { request, context -> Response in
             let body = try await RouteSupport.decode(LeaseRequest.self, from: request, context: context)
             try Self.check(worker: body.worker, ttl: body.ttl)
-            return try RouteSupport.json(try await store.storage.renewQueueLease(
-                try RouteSupport.int64(context, "id"), worker: body.worker, ttl: Double(body.ttl)))
+            return try RouteSupport.json(
+                try await store.storage.renewQueueLease(
+                    try RouteSupport.int64(context, "id"), worker: body.worker, ttl: Double(body.ttl)))
         }
         queue.post(":id/report") { request, context -> Response in
             let body = try await RouteSupport.decode(DeliveryReport.self, from: request, context: context)
@@ -67,7 +68,8 @@ struct RelayRoutes {
             throw StoreError.badRequest(APIErrorCode.badRequest, "worker is 1 to 200 characters")
         }
         if let ttl, !Self.leaseTTL.contains(ttl) {
-            throw StoreError.badRequest(APIErrorCode.badRequest, "ttl is \(Self.leaseTTL.lowerBound) to \(Self.leaseTTL.upperBound) seconds")
+            throw StoreError.badRequest(
+                APIErrorCode.badRequest, "ttl is \(Self.leaseTTL.lowerBound) to \(Self.leaseTTL.upperBound) seconds")
         }
     }
 }

@@ -25,17 +25,19 @@ struct SearchRoutes {
             let prepared = SearchEvaluator(largestSequence: 0, largestUID: UInt32.max).prepare(key)
             // The header section is parsed here rather than the stored parse decoded: reading
             // fields from bytes is several times cheaper than decoding the JSON of a MIME tree.
-            let read: SearchContentRead = switch prepared.contentNeed {
-            case .none: .none
-            case .header: .header
-            case .full: .whole
-            }
+            let read: SearchContentRead =
+                switch prepared.contentNeed {
+                case .none: .none
+                case .header: .header
+                case .full: .whole
+                }
             var matched: [UInt32] = []
             var highest: UInt64?
             var after: UInt32 = 0
             while true {
-                let rows = try await store.storage.searchRows(account: account, mailboxID: mailbox, uids: uids, after: after,
-                                                              limit: Self.page, content: read)
+                let rows = try await store.storage.searchRows(
+                    account: account, mailboxID: mailbox, uids: uids, after: after,
+                    limit: Self.page, content: read)
                 guard let last = rows.last else { break }
                 after = last.uid
                 for (uid, modSeq) in await Self.evaluate(rows.filter(\.inSet), prepared) {
@@ -74,8 +76,9 @@ struct SearchRoutes {
                     var out: [(UInt32, UInt64)] = []
                     for row in slice {
                         let content = row.raw.map { SearchContent(raw: $0) }
-                        let candidate = SearchCandidate(sequenceNumber: row.uid, uid: row.uid, flags: row.flags, internalDate: row.internalDate,
-                                                        size: row.size, modSeq: row.modSeq, recent: false)
+                        let candidate = SearchCandidate(
+                            sequenceNumber: row.uid, uid: row.uid, flags: row.flags, internalDate: row.internalDate,
+                            size: row.size, modSeq: row.modSeq, recent: false)
                         if prepared.matches(candidate, content: content) { out.append((row.uid, row.modSeq)) }
                     }
                     return (start, out)

@@ -46,7 +46,8 @@ public protocol MailStorage: Sendable {
     /// Remote recipients (when the envelope allows relay, or through an alias) go into the
     /// outbound queue in the same transaction.
     func deliver(_ message: IncomingMessage, envelope: DeliveryEnvelope, idempotencyKey: String?) async throws -> DeliveryResult
-    func append(_ message: IncomingMessage, account: String, mailboxID: Int64, flags: [String], internalDate: Double?) async throws -> AppendResult
+    func append(_ message: IncomingMessage, account: String, mailboxID: Int64, flags: [String], internalDate: Double?) async throws
+        -> AppendResult
     func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList
     func content(account: String, mailboxID: Int64, uid: UInt32) async throws -> StoredContent
     func rawBytes(contentID: Int64, range: ByteRangeRequest?) async throws -> [UInt8]
@@ -57,7 +58,8 @@ public protocol MailStorage: Sendable {
     func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult
     func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult
     /// A page of messages for SEARCH, with their parse and bytes only when asked.
-    func searchRows(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int, content: SearchContentRead) async throws -> [SearchRow]
+    func searchRows(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int, content: SearchContentRead) async throws
+        -> [SearchRow]
 
     // Outbound queue
     func listQueue() async throws -> [QueueEntry]
@@ -92,7 +94,8 @@ public protocol MailStorage: Sendable {
 
     // Login throttling state
     func loginFailures(scope: String, key: String) async throws -> LoginFailureState?
-    func recordLoginFailure(scope: String, key: String, now: Double, window: Double, threshold: Int, lockout: Double) async throws -> LoginFailureState
+    func recordLoginFailure(scope: String, key: String, now: Double, window: Double, threshold: Int, lockout: Double) async throws
+        -> LoginFailureState
     func clearLoginFailures(scope: String, key: String) async throws
 
     /// Drops idempotency records older than `cutoff` (seconds since 1970).

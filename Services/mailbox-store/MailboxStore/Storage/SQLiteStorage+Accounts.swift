@@ -20,12 +20,15 @@ extension SQLiteStorage {
 
     public func listDomains() async throws -> [DomainInfo] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.name,
-                       (SELECT COUNT(*) FROM accounts a WHERE a.domain_id = d.id) AS users,
-                       (SELECT COUNT(*) FROM aliases l WHERE l.domain_id = d.id) AS aliases
-                FROM domains d ORDER BY d.name
-                """).map { DomainInfo(name: $0["name"], users: $0["users"], aliases: $0["aliases"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.name,
+                           (SELECT COUNT(*) FROM accounts a WHERE a.domain_id = d.id) AS users,
+                           (SELECT COUNT(*) FROM aliases l WHERE l.domain_id = d.id) AS aliases
+                    FROM domains d ORDER BY d.name
+                    """
+            ).map { DomainInfo(name: $0["name"], users: $0["users"], aliases: $0["aliases"]) }
         }
     }
 
@@ -34,7 +37,11 @@ extension SQLiteStorage {
             guard let id = try self.domainID(db, name) else {
                 throw StoreError.notFound(APIErrorCode.domainNotFound, "no such domain")
             }
-            let used = try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM accounts WHERE domain_id = ?) + (SELECT COUNT(*) FROM aliases WHERE domain_id = ?)", arguments: [id, id]) ?? 0
+            let used =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT (SELECT COUNT(*) FROM accounts WHERE domain_id = ?) + (SELECT COUNT(*) FROM aliases WHERE domain_id = ?)",
+                    arguments: [id, id]) ?? 0
             guard used == 0 else {
                 throw StoreError.conflict("domain-not-empty", "the domain still has users or aliases; delete them first")
             }
@@ -42,18 +49,22 @@ extension SQLiteStorage {
         }
     }
 
-    public func createAccount(address: String, passwordHash: String, scramKeys: String?, mailboxes: [DefaultMailbox]) async throws -> UserInfo {
+    public func createAccount(address: String, passwordHash: String, scramKeys: String?, mailboxes: [DefaultMailbox]) async throws
+        -> UserInfo
+    {
         let created = now()
         try await pool.write { db in
             guard let domain = try self.domainID(db, Validation.domainOf(address)) else {
                 throw StoreError.notFound(APIErrorCode.domainNotFound, "the domain is not one of ours; add it first")
             }
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE address = ?", arguments: [address]) == 0,
-                  try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM aliases WHERE address = ?", arguments: [address]) == 0 else {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM aliases WHERE address = ?", arguments: [address]) == 0
+            else {
                 throw StoreError.conflict(APIErrorCode.alreadyExists, "an account or alias with this address exists")
             }
-            try db.execute(sql: "INSERT INTO accounts (address, domain_id, password_hash, scram_keys, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [address, domain, passwordHash, scramKeys, created])
+            try db.execute(
+                sql: "INSERT INTO accounts (address, domain_id, password_hash, scram_keys, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [address, domain, passwordHash, scramKeys, created])
             let account = db.lastInsertedRowID
             for mailbox in mailboxes {
                 _ = try self.insertMailbox(db, account: account, name: mailbox.name, specialUse: mailbox.specialUse, subscribed: true)
@@ -79,16 +90,21 @@ extension SQLiteStorage {
 
     public func account(_ address: String) async throws -> UserInfo? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT a.address, a.created_at,
-                       (SELECT COUNT(*) FROM mailboxes m WHERE m.account_id = a.id) AS mailboxes,
-                       (SELECT COUNT(*) FROM mailbox_messages mm JOIN mailboxes m ON m.id = mm.mailbox_id WHERE m.account_id = a.id) AS messages,
-                       (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm JOIN mailboxes m ON m.id = mm.mailbox_id
-                          JOIN contents c ON c.id = mm.content_id WHERE m.account_id = a.id) AS bytes
-                FROM accounts a WHERE a.address = ?
-                """, arguments: [address]) else { return nil }
-            return UserInfo(address: row["address"], createdAt: row["created_at"], mailboxes: row["mailboxes"],
-                            messages: row["messages"], bytes: row["bytes"])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT a.address, a.created_at,
+                               (SELECT COUNT(*) FROM mailboxes m WHERE m.account_id = a.id) AS mailboxes,
+                               (SELECT COUNT(*) FROM mailbox_messages mm JOIN mailboxes m ON m.id = mm.mailbox_id WHERE m.account_id = a.id) AS messages,
+                               (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm JOIN mailboxes m ON m.id = mm.mailbox_id
+                                  JOIN contents c ON c.id = mm.content_id WHERE m.account_id = a.id) AS bytes
+                        FROM accounts a WHERE a.address = ?
+                        """, arguments: [address])
+            else { return nil }
+            return UserInfo(
+                address: row["address"], createdAt: row["created_at"], mailboxes: row["mailboxes"],
+                messages: row["messages"], bytes: row["bytes"])
         }
     }
 
@@ -100,7 +116,8 @@ extension SQLiteStorage {
 
     public func setPasswordHash(of address: String, to hash: String, scramKeys: String?) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE accounts SET password_hash = ?, scram_keys = ? WHERE address = ?", arguments: [hash, scramKeys, address])
+            try db.execute(
+                sql: "UPDATE accounts SET password_hash = ?, scram_keys = ? WHERE address = ?", arguments: [hash, scramKeys, address])
             guard db.changesCount == 1 else { throw StoreError.notFound(APIErrorCode.userNotFound, "no such account") }
         }
     }
@@ -113,15 +130,19 @@ extension SQLiteStorage {
 
     public func addSCRAMKeys(of address: String, _ keys: String, ifPasswordHash hash: String) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE accounts SET scram_keys = ? WHERE address = ? AND password_hash = ? AND scram_keys IS NULL",
-                           arguments: [keys, address, hash])
+            try db.execute(
+                sql: "UPDATE accounts SET scram_keys = ? WHERE address = ? AND password_hash = ? AND scram_keys IS NULL",
+                arguments: [keys, address, hash])
         }
     }
 
     public func secret(named name: String) async throws -> [UInt8] {
         let key = "secret_" + name
-        if let stored = try await pool.read({ db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) }),
-           let bytes = Data(base64Encoded: stored) {
+        if let stored = try await pool.read({ db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key])
+        }),
+            let bytes = Data(base64Encoded: stored)
+        {
             return Array(bytes)
         }
         var generator = SystemRandomNumberGenerator()
@@ -151,10 +172,11 @@ extension SQLiteStorage {
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE address = ?", arguments: [alias.address]) == 0 else {
                 throw StoreError.conflict(APIErrorCode.alreadyExists, "an account with this address exists")
             }
-            try db.execute(sql: """
-                INSERT INTO aliases (address, domain_id, targets) VALUES (?, ?, ?)
-                ON CONFLICT(address) DO UPDATE SET targets = excluded.targets
-                """, arguments: [alias.address, domain, targets])
+            try db.execute(
+                sql: """
+                    INSERT INTO aliases (address, domain_id, targets) VALUES (?, ?, ?)
+                    ON CONFLICT(address) DO UPDATE SET targets = excluded.targets
+                    """, arguments: [alias.address, domain, targets])
         }
         return alias
     }
@@ -224,18 +246,20 @@ extension SQLiteStorage {
     func collectUnreferencedContents(_ db: Database, candidates: [Int64]? = nil) throws {
         if let candidates {
             for id in Set(candidates) {
-                try db.execute(sql: """
-                    DELETE FROM contents WHERE id = ?
-                      AND NOT EXISTS (SELECT 1 FROM mailbox_messages WHERE content_id = ?)
-                      AND NOT EXISTS (SELECT 1 FROM queue_messages WHERE content_id = ?)
-                    """, arguments: [id, id, id])
+                try db.execute(
+                    sql: """
+                        DELETE FROM contents WHERE id = ?
+                          AND NOT EXISTS (SELECT 1 FROM mailbox_messages WHERE content_id = ?)
+                          AND NOT EXISTS (SELECT 1 FROM queue_messages WHERE content_id = ?)
+                        """, arguments: [id, id, id])
             }
         } else {
-            try db.execute(sql: """
-                DELETE FROM contents
-                WHERE NOT EXISTS (SELECT 1 FROM mailbox_messages mm WHERE mm.content_id = contents.id)
-                  AND NOT EXISTS (SELECT 1 FROM queue_messages q WHERE q.content_id = contents.id)
-                """)
+            try db.execute(
+                sql: """
+                    DELETE FROM contents
+                    WHERE NOT EXISTS (SELECT 1 FROM mailbox_messages mm WHERE mm.content_id = contents.id)
+                      AND NOT EXISTS (SELECT 1 FROM queue_messages q WHERE q.content_id = contents.id)
+                    """)
         }
     }
 

@@ -11,7 +11,8 @@ extension SQLiteStorage {
         return try await pool.write { db in
             // A retried request answers what the first one did (ARCHITECTURE.md, "The internal API").
             if let key = idempotencyKey,
-               let row = try Row.fetchOne(db, sql: "SELECT fingerprint, response FROM idempotency WHERE key = ?", arguments: [key]) {
+                let row = try Row.fetchOne(db, sql: "SELECT fingerprint, response FROM idempotency WHERE key = ?", arguments: [key])
+            {
                 guard (row["fingerprint"] as String) == fingerprint else {
                     throw StoreError.conflict(APIErrorCode.idempotencyConflict, "this idempotency key was used for another delivery")
                 }
@@ -20,8 +21,9 @@ extension SQLiteStorage {
 
             let result = try self.deliverWithin(db, message, envelope: envelope, at: received)
             if let key = idempotencyKey {
-                try db.execute(sql: "INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
-                               arguments: [key, fingerprint, try JSONEncoder().encode(result), received])
+                try db.execute(
+                    sql: "INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
+                    arguments: [key, fingerprint, try JSONEncoder().encode(result), received])
             }
             return result
         }
@@ -29,7 +31,8 @@ extension SQLiteStorage {
 
     /// Local delivery and queueing inside the caller's transaction: content once, one INBOX
     /// copy per account reached, remote recipients (when allowed) in one queue entry.
-    func deliverWithin(_ db: Database, _ message: IncomingMessage, envelope: DeliveryEnvelope, at received: Double) throws -> DeliveryResult {
+    func deliverWithin(_ db: Database, _ message: IncomingMessage, envelope: DeliveryEnvelope, at received: Double) throws -> DeliveryResult
+    {
         // Resolve every recipient first; one account reached twice gets one copy, one remote
         // address reached twice is queued once.
         var plans: [(recipient: String, status: RecipientResult.Status, accounts: [String])] = []
@@ -58,7 +61,9 @@ extension SQLiteStorage {
                 // An alias's remote targets are the administrator's forwarding: queued
                 // whatever port the message came in on.
                 for target in info.remote {
-                    queue(EnvelopeRecipient(address: target, notify: recipient.notify, orcpt: recipient.orcpt ?? "rfc822;" + recipient.address))
+                    queue(
+                        EnvelopeRecipient(
+                            address: target, notify: recipient.notify, orcpt: recipient.orcpt ?? "rfc822;" + recipient.address))
                 }
                 for account in info.accounts where !accounts.contains(account) { accounts.append(account) }
                 let status: RecipientResult.Status = !info.accounts.isEmpty ? .delivered : info.remote.isEmpty ? .unknownRecipient : .queued
@@ -77,8 +82,9 @@ extension SQLiteStorage {
                 guard let inbox = try mailboxID(db, account: owner.id, name: "INBOX") else {
                     throw StoreError(.internalServerError, APIErrorCode.internalError, "account has no INBOX")
                 }
-                copies[address] = try insertMessage(db, account: owner, mailbox: inbox, content: content,
-                                                    flags: FlagSet(bits: 0, keywords: ""), internalDate: received)
+                copies[address] = try insertMessage(
+                    db, account: owner, mailbox: inbox, content: content,
+                    flags: FlagSet(bits: 0, keywords: ""), internalDate: received)
             }
             if !remote.isEmpty {
                 queueID = try enqueue(db, content: content, envelope: envelope, recipients: remote, at: received)
@@ -98,29 +104,35 @@ extension SQLiteStorage {
         return try encoder.encode(value)
     }
 
-    public func append(_ message: IncomingMessage, account: String, mailboxID: Int64, flags: [String], internalDate: Double?) async throws -> AppendResult {
+    public func append(_ message: IncomingMessage, account: String, mailboxID: Int64, flags: [String], internalDate: Double?) async throws
+        -> AppendResult
+    {
         let flagSet = try FlagSet(flags)
         let received = now()
         return try await pool.write { db in
             let owner = try self.accountRow(db, account)
             let mailbox = try self.mailboxRow(db, account: owner.id, id: mailboxID)
             let content = try self.insertContent(db, message, at: received)
-            let copy = try self.insertMessage(db, account: owner, mailbox: mailbox.id, content: content,
-                                              flags: flagSet, internalDate: internalDate ?? received)
+            let copy = try self.insertMessage(
+                db, account: owner, mailbox: mailbox.id, content: content,
+                flags: flagSet, internalDate: internalDate ?? received)
             return AppendResult(uidValidity: mailbox.uidValidity, copy: copy)
         }
     }
 
     func insertContent(_ db: Database, _ message: IncomingMessage, at date: Double) throws -> Int64 {
-        try db.execute(sql: "INSERT INTO contents (size, header_size, created_at, parse, raw) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [message.raw.count, message.headerSize, date, message.parseJSON, Data(message.raw)])
+        try db.execute(
+            sql: "INSERT INTO contents (size, header_size, created_at, parse, raw) VALUES (?, ?, ?, ?, ?)",
+            arguments: [message.raw.count, message.headerSize, date, message.parseJSON, Data(message.raw)])
         return db.lastInsertedRowID
     }
 
     /// Gives the message the mailbox's next UID (RFC 3501 §2.3.1.1: strictly ascending, never
     /// reused, because UIDNEXT only grows) and a new MODSEQ, and logs it.
-    func insertMessage(_ db: Database, account: AccountRow, mailbox: Int64, content: Int64,
-                       flags: FlagSet, internalDate: Double) throws -> StoredCopy {
+    func insertMessage(
+        _ db: Database, account: AccountRow, mailbox: Int64, content: Int64,
+        flags: FlagSet, internalDate: Double
+    ) throws -> StoredCopy {
         guard let uid = try Int64.fetchOne(db, sql: "SELECT uid_next FROM mailboxes WHERE id = ?", arguments: [mailbox]) else {
             throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox")
         }
@@ -129,10 +141,11 @@ extension SQLiteStorage {
         }
         try db.execute(sql: "UPDATE mailboxes SET uid_next = ? WHERE id = ?", arguments: [uid + 1, mailbox])
         let modseq = try logChange(db, account: account.id, kind: .added, mailbox: mailbox, uid: uid, flags: flags.names)
-        try db.execute(sql: """
-            INSERT INTO mailbox_messages (mailbox_id, uid, content_id, system_flags, keywords, modseq, internal_date)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [mailbox, uid, content, flags.bits, flags.keywordText, modseq, internalDate])
+        try db.execute(
+            sql: """
+                INSERT INTO mailbox_messages (mailbox_id, uid, content_id, system_flags, keywords, modseq, internal_date)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [mailbox, uid, content, flags.bits, flags.keywordText, modseq, internalDate])
         return StoredCopy(account: account.address, mailboxID: mailbox, uid: UInt32(uid), modSeq: UInt64(modseq))
     }
 

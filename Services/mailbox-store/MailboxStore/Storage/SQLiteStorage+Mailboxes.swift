@@ -21,8 +21,11 @@ extension SQLiteStorage {
     }
 
     func mailboxRow(_ db: Database, account: Int64, id: Int64) throws -> MailboxInfo {
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.mailboxColumns) FROM mailboxes m WHERE m.id = ? AND m.account_id = ?",
-                                         arguments: [id, account]) else {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(Self.mailboxColumns) FROM mailboxes m WHERE m.id = ? AND m.account_id = ?",
+                arguments: [id, account])
+        else {
             throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox")
         }
         return Self.mailboxInfo(row)
@@ -34,8 +37,9 @@ extension SQLiteStorage {
 
     func insertMailbox(_ db: Database, account: Int64, name: String, specialUse: String?, subscribed: Bool) throws -> Int64 {
         let validity = try newUIDValidity(db)
-        try db.execute(sql: "INSERT INTO mailboxes (account_id, name, special_use, subscribed, uid_validity) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [account, name, specialUse, subscribed, validity])
+        try db.execute(
+            sql: "INSERT INTO mailboxes (account_id, name, special_use, subscribed, uid_validity) VALUES (?, ?, ?, ?, ?)",
+            arguments: [account, name, specialUse, subscribed, validity])
         let id = db.lastInsertedRowID
         _ = try logChange(db, account: account, kind: .mailboxCreated, mailbox: id, name: name)
         return id
@@ -44,8 +48,10 @@ extension SQLiteStorage {
     public func listMailboxes(account: String) async throws -> [MailboxInfo] {
         try await pool.read { db in
             let owner = try self.accountRow(db, account)
-            return try Row.fetchAll(db, sql: "SELECT \(Self.mailboxColumns) FROM mailboxes m WHERE m.account_id = ? ORDER BY m.name = 'INBOX' DESC, m.name",
-                                    arguments: [owner.id]).map(Self.mailboxInfo)
+            return try Row.fetchAll(
+                db, sql: "SELECT \(Self.mailboxColumns) FROM mailboxes m WHERE m.account_id = ? ORDER BY m.name = 'INBOX' DESC, m.name",
+                arguments: [owner.id]
+            ).map(Self.mailboxInfo)
         }
     }
 
@@ -70,7 +76,8 @@ extension SQLiteStorage {
                     _ = try self.insertMailbox(db, account: owner.id, name: parent, specialUse: nil, subscribed: request.subscribed ?? true)
                 }
             }
-            let id = try self.insertMailbox(db, account: owner.id, name: name, specialUse: request.specialUse, subscribed: request.subscribed ?? true)
+            let id = try self.insertMailbox(
+                db, account: owner.id, name: name, specialUse: request.specialUse, subscribed: request.subscribed ?? true)
             return try self.mailboxRow(db, account: owner.id, id: id)
         }
     }
@@ -105,8 +112,9 @@ extension SQLiteStorage {
             _ = try copyMessages(db, account: account, from: mailbox.id, uids: [1...UInt32.max], to: target, move: true)
             return target
         }
-        let children = try Row.fetchAll(db, sql: "SELECT id, name FROM mailboxes WHERE account_id = ? AND (name = ? OR name LIKE ? ESCAPE '\\')",
-                                        arguments: [account, mailbox.name, Self.likePrefix(mailbox.name + "/")])
+        let children = try Row.fetchAll(
+            db, sql: "SELECT id, name FROM mailboxes WHERE account_id = ? AND (name = ? OR name LIKE ? ESCAPE '\\')",
+            arguments: [account, mailbox.name, Self.likePrefix(mailbox.name + "/")])
         for row in children {
             let id: Int64 = row["id"]
             let old: String = row["name"]
@@ -140,8 +148,10 @@ extension SQLiteStorage {
             guard mailbox.name != "INBOX" else {
                 throw StoreError.badRequest(APIErrorCode.cannotDeleteInbox, "INBOX cannot be deleted")
             }
-            let children = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mailboxes WHERE account_id = ? AND name LIKE ? ESCAPE '\\'",
-                                            arguments: [owner.id, Self.likePrefix(mailbox.name + "/")]) ?? 0
+            let children =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM mailboxes WHERE account_id = ? AND name LIKE ? ESCAPE '\\'",
+                    arguments: [owner.id, Self.likePrefix(mailbox.name + "/")]) ?? 0
             guard children == 0 else {
                 throw StoreError.conflict(APIErrorCode.mailboxNotEmpty, "the mailbox has children; delete them first")
             }

@@ -31,11 +31,14 @@ extension SQLiteStorage {
     /// The UIDs of `mailbox` in `set`, ascending, with their stored flags.
     private func selected(_ db: Database, mailbox: Int64, set: [ClosedRange<UInt32>], extra: String = "") throws -> [Row] {
         let condition = uidCondition(set)
-        return try Row.fetchAll(db, sql: """
-            SELECT uid, content_id, system_flags, keywords, modseq, internal_date FROM mailbox_messages
-            WHERE mailbox_id = ?\(condition.sql)\(extra) ORDER BY uid
-            """, arguments: [mailbox] + condition.arguments)
-            .filter { set.count <= Self.maxSQLRanges || contains(set, UInt32($0["uid"] as Int64)) }
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT uid, content_id, system_flags, keywords, modseq, internal_date FROM mailbox_messages
+                WHERE mailbox_id = ?\(condition.sql)\(extra) ORDER BY uid
+                """, arguments: [mailbox] + condition.arguments
+        )
+        .filter { set.count <= Self.maxSQLRanges || contains(set, UInt32($0["uid"] as Int64)) }
     }
 
     public func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList {
@@ -44,20 +47,25 @@ extension SQLiteStorage {
             let mailbox = try self.mailboxRow(db, account: owner.id, id: mailboxID)
             let set = uids.resolved(largest: try self.largestUID(db, mailbox: mailboxID))
             let condition = self.uidCondition(set)
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT mm.uid, c.size, mm.system_flags, mm.keywords, mm.internal_date, mm.modseq, mm.content_id
-                FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
-                WHERE mm.mailbox_id = ? AND mm.uid > ?\(condition.sql) ORDER BY mm.uid LIMIT ?
-                """, arguments: [mailboxID, Int64(after)] + condition.arguments + [limit + 1])
-                .filter { set.count <= Self.maxSQLRanges || self.contains(set, UInt32($0["uid"] as Int64)) }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT mm.uid, c.size, mm.system_flags, mm.keywords, mm.internal_date, mm.modseq, mm.content_id
+                    FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
+                    WHERE mm.mailbox_id = ? AND mm.uid > ?\(condition.sql) ORDER BY mm.uid LIMIT ?
+                    """, arguments: [mailboxID, Int64(after)] + condition.arguments + [limit + 1]
+            )
+            .filter { set.count <= Self.maxSQLRanges || self.contains(set, UInt32($0["uid"] as Int64)) }
             let page = rows.prefix(limit).map { row in
-                MessageSummary(uid: UInt32(row["uid"] as Int64), size: row["size"],
-                               flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]).names,
-                               internalDate: row["internal_date"], modSeq: UInt64(row["modseq"] as Int64),
-                               contentID: row["content_id"])
+                MessageSummary(
+                    uid: UInt32(row["uid"] as Int64), size: row["size"],
+                    flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]).names,
+                    internalDate: row["internal_date"], modSeq: UInt64(row["modseq"] as Int64),
+                    contentID: row["content_id"])
             }
-            return MessageList(mailbox: mailbox, messages: Array(page),
-                               nextAfter: rows.count > limit ? page.last?.uid : nil)
+            return MessageList(
+                mailbox: mailbox, messages: Array(page),
+                nextAfter: rows.count > limit ? page.last?.uid : nil)
         }
     }
 
@@ -65,10 +73,14 @@ extension SQLiteStorage {
         try await pool.read { db in
             let owner = try self.accountRow(db, account)
             _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT c.id, c.size, c.header_size, c.parse FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
-                WHERE mm.mailbox_id = ? AND mm.uid = ?
-                """, arguments: [mailboxID, Int64(uid)]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT c.id, c.size, c.header_size, c.parse FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
+                        WHERE mm.mailbox_id = ? AND mm.uid = ?
+                        """, arguments: [mailboxID, Int64(uid)])
+            else {
                 throw StoreError.notFound(APIErrorCode.messageNotFound, "no such message")
             }
             return StoredContent(contentID: row["id"], size: row["size"], headerSize: row["header_size"], parseJSON: row["parse"])
@@ -80,8 +92,9 @@ extension SQLiteStorage {
             let data: Data?
             if let range {
                 // substr() on a blob counts bytes from 1.
-                data = try Data.fetchOne(db, sql: "SELECT substr(raw, ?, ?) FROM contents WHERE id = ?",
-                                         arguments: [range.offset + 1, range.length, contentID])
+                data = try Data.fetchOne(
+                    db, sql: "SELECT substr(raw, ?, ?) FROM contents WHERE id = ?",
+                    arguments: [range.offset + 1, range.length, contentID])
             } else {
                 data = try Data.fetchOne(db, sql: "SELECT raw FROM contents WHERE id = ?", arguments: [contentID])
             }
@@ -99,8 +112,9 @@ extension SQLiteStorage {
                 """
             if let range {
                 // substr() on a blob counts bytes from 1.
-                return try Data.fetchOne(db, sql: "SELECT substr(c.raw, ?, ?) \(from)",
-                                         arguments: [range.offset + 1, range.length, account, mailboxID, Int64(uid)])
+                return try Data.fetchOne(
+                    db, sql: "SELECT substr(c.raw, ?, ?) \(from)",
+                    arguments: [range.offset + 1, range.length, account, mailboxID, Int64(uid)])
             }
             return try Data.fetchOne(db, sql: "SELECT c.raw \(from)", arguments: [account, mailboxID, Int64(uid)])
         }
@@ -110,7 +124,8 @@ extension SQLiteStorage {
         throw StoreError.notFound(APIErrorCode.messageNotFound, "no such message")
     }
 
-    public func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult {
+    public func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult
+    {
         let given = try FlagSet(request.flags)
         return try await pool.write { db in
             let owner = try self.accountRow(db, account)
@@ -135,8 +150,9 @@ extension SQLiteStorage {
                 }
                 if new != old {
                     modseq = try self.logChange(db, account: owner.id, kind: .flags, mailbox: mailboxID, uid: uid, flags: new.names)
-                    try db.execute(sql: "UPDATE mailbox_messages SET system_flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
-                                   arguments: [new.bits, new.keywordText, modseq, mailboxID, uid])
+                    try db.execute(
+                        sql: "UPDATE mailbox_messages SET system_flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                        arguments: [new.bits, new.keywordText, modseq, mailboxID, uid])
                 }
                 messages.append(MessageFlags(uid: UInt32(uid), flags: new.names, modSeq: UInt64(modseq)))
             }
@@ -184,16 +200,19 @@ extension SQLiteStorage {
 
     /// Copies keep flags and internal date (RFC 3501 §6.4.7); the target's UIDs ascend in
     /// source order, which is what COPYUID reports (RFC 4315 §3).
-    func copyMessages(_ db: Database, account: Int64, from source: Int64, uids: [ClosedRange<UInt32>],
-                      to target: Int64, move: Bool) throws -> CopyResult {
+    func copyMessages(
+        _ db: Database, account: Int64, from source: Int64, uids: [ClosedRange<UInt32>],
+        to target: Int64, move: Bool
+    ) throws -> CopyResult {
         let targetBox = try mailboxRow(db, account: account, id: target)
         let owner = AccountRow(id: account, address: "")
         let rows = try selected(db, mailbox: source, set: uids)
         var mapping: [[UInt32]] = []
         for row in rows {
-            let copy = try insertMessage(db, account: owner, mailbox: target, content: row["content_id"],
-                                         flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]),
-                                         internalDate: row["internal_date"])
+            let copy = try insertMessage(
+                db, account: owner, mailbox: target, content: row["content_id"],
+                flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]),
+                internalDate: row["internal_date"])
             mapping.append([UInt32(row["uid"] as Int64), copy.uid])
         }
         if move {

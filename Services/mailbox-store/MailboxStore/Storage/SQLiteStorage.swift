@@ -60,8 +60,10 @@ public final class SQLiteStorage: MailStorage {
     }
 
     /// Appends to the change log and raises the mailbox's HIGHESTMODSEQ.
-    func logChange(_ db: Database, account: Int64, kind: Change.Kind, mailbox: Int64,
-                   uid: Int64? = nil, flags: [String]? = nil, name: String? = nil) throws -> Int64 {
+    func logChange(
+        _ db: Database, account: Int64, kind: Change.Kind, mailbox: Int64,
+        uid: Int64? = nil, flags: [String]? = nil, name: String? = nil
+    ) throws -> Int64 {
         let modseq = try nextModSeq(db, account: account)
         try db.execute(
             sql: "INSERT INTO changes (account_id, modseq, kind, mailbox_id, uid, flags, name) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -75,8 +77,9 @@ public final class SQLiteStorage: MailStorage {
     func newUIDValidity(_ db: Database) throws -> Int64 {
         let last = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'last_uidvalidity'") ?? 0
         let next = max(last + 1, Int64(now()) & 0xFFFF_FFFF, 1)
-        try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('last_uidvalidity', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                       arguments: [String(next)])
+        try db.execute(
+            sql: "INSERT INTO settings (key, value) VALUES ('last_uidvalidity', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            arguments: [String(next)])
         return next
     }
 

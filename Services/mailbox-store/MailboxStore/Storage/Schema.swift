@@ -11,143 +11,147 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE settings (
-                    key TEXT PRIMARY KEY,
-                    value TEXT NOT NULL
-                );
-                CREATE TABLE domains (
-                    id INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL UNIQUE,
-                    created_at REAL NOT NULL
-                );
-                CREATE TABLE accounts (
-                    id INTEGER PRIMARY KEY,
-                    address TEXT NOT NULL UNIQUE,
-                    domain_id INTEGER NOT NULL REFERENCES domains(id),
-                    password_hash TEXT NOT NULL,
-                    modseq INTEGER NOT NULL DEFAULT 0,
-                    created_at REAL NOT NULL
-                );
-                CREATE TABLE aliases (
-                    id INTEGER PRIMARY KEY,
-                    address TEXT NOT NULL UNIQUE,
-                    domain_id INTEGER NOT NULL REFERENCES domains(id),
-                    targets TEXT NOT NULL
-                );
-                CREATE TABLE mailboxes (
-                    id INTEGER PRIMARY KEY,
-                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-                    name TEXT NOT NULL,
-                    special_use TEXT,
-                    subscribed INTEGER NOT NULL DEFAULT 1,
-                    uid_validity INTEGER NOT NULL,
-                    uid_next INTEGER NOT NULL DEFAULT 1,
-                    highest_modseq INTEGER NOT NULL DEFAULT 0,
-                    UNIQUE (account_id, name)
-                );
-                -- Column order matters: the blob is last so that reading size or the parse
-                -- does not page through the message.
-                CREATE TABLE contents (
-                    id INTEGER PRIMARY KEY,
-                    size INTEGER NOT NULL,
-                    header_size INTEGER NOT NULL,
-                    created_at REAL NOT NULL,
-                    parse TEXT NOT NULL,
-                    raw BLOB NOT NULL
-                );
-                CREATE TABLE mailbox_messages (
-                    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
-                    uid INTEGER NOT NULL,
-                    content_id INTEGER NOT NULL REFERENCES contents(id),
-                    system_flags INTEGER NOT NULL DEFAULT 0,
-                    keywords TEXT NOT NULL DEFAULT '',
-                    modseq INTEGER NOT NULL,
-                    internal_date REAL NOT NULL,
-                    PRIMARY KEY (mailbox_id, uid)
-                ) WITHOUT ROWID;
-                CREATE INDEX mailbox_messages_content ON mailbox_messages(content_id);
-                CREATE TABLE changes (
-                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-                    modseq INTEGER NOT NULL,
-                    kind TEXT NOT NULL,
-                    mailbox_id INTEGER NOT NULL,
-                    uid INTEGER,
-                    flags TEXT,
-                    name TEXT,
-                    PRIMARY KEY (account_id, modseq)
-                ) WITHOUT ROWID;
-                CREATE TABLE idempotency (
-                    key TEXT PRIMARY KEY,
-                    fingerprint TEXT NOT NULL,
-                    response BLOB NOT NULL,
-                    created_at REAL NOT NULL
-                );
-                CREATE INDEX idempotency_created ON idempotency(created_at);
-                CREATE TABLE login_failures (
-                    scope TEXT NOT NULL,
-                    key TEXT NOT NULL,
-                    failures INTEGER NOT NULL,
-                    window_start REAL NOT NULL,
-                    locked_until REAL,
-                    PRIMARY KEY (scope, key)
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE settings (
+                        key TEXT PRIMARY KEY,
+                        value TEXT NOT NULL
+                    );
+                    CREATE TABLE domains (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE accounts (
+                        id INTEGER PRIMARY KEY,
+                        address TEXT NOT NULL UNIQUE,
+                        domain_id INTEGER NOT NULL REFERENCES domains(id),
+                        password_hash TEXT NOT NULL,
+                        modseq INTEGER NOT NULL DEFAULT 0,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE aliases (
+                        id INTEGER PRIMARY KEY,
+                        address TEXT NOT NULL UNIQUE,
+                        domain_id INTEGER NOT NULL REFERENCES domains(id),
+                        targets TEXT NOT NULL
+                    );
+                    CREATE TABLE mailboxes (
+                        id INTEGER PRIMARY KEY,
+                        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        special_use TEXT,
+                        subscribed INTEGER NOT NULL DEFAULT 1,
+                        uid_validity INTEGER NOT NULL,
+                        uid_next INTEGER NOT NULL DEFAULT 1,
+                        highest_modseq INTEGER NOT NULL DEFAULT 0,
+                        UNIQUE (account_id, name)
+                    );
+                    -- Column order matters: the blob is last so that reading size or the parse
+                    -- does not page through the message.
+                    CREATE TABLE contents (
+                        id INTEGER PRIMARY KEY,
+                        size INTEGER NOT NULL,
+                        header_size INTEGER NOT NULL,
+                        created_at REAL NOT NULL,
+                        parse TEXT NOT NULL,
+                        raw BLOB NOT NULL
+                    );
+                    CREATE TABLE mailbox_messages (
+                        mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                        uid INTEGER NOT NULL,
+                        content_id INTEGER NOT NULL REFERENCES contents(id),
+                        system_flags INTEGER NOT NULL DEFAULT 0,
+                        keywords TEXT NOT NULL DEFAULT '',
+                        modseq INTEGER NOT NULL,
+                        internal_date REAL NOT NULL,
+                        PRIMARY KEY (mailbox_id, uid)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX mailbox_messages_content ON mailbox_messages(content_id);
+                    CREATE TABLE changes (
+                        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        modseq INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        mailbox_id INTEGER NOT NULL,
+                        uid INTEGER,
+                        flags TEXT,
+                        name TEXT,
+                        PRIMARY KEY (account_id, modseq)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE idempotency (
+                        key TEXT PRIMARY KEY,
+                        fingerprint TEXT NOT NULL,
+                        response BLOB NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX idempotency_created ON idempotency(created_at);
+                    CREATE TABLE login_failures (
+                        scope TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        failures INTEGER NOT NULL,
+                        window_start REAL NOT NULL,
+                        locked_until REAL,
+                        PRIMARY KEY (scope, key)
+                    ) WITHOUT ROWID;
+                    """)
         }
         migrator.registerMigration("v2-outbound-queue") { db in
             // One entry per accepted message with remote recipients; its recipients each keep
             // their own state so that a partial delivery is retried only where it failed.
-            try db.execute(sql: """
-                CREATE TABLE queue_messages (
-                    id INTEGER PRIMARY KEY,
-                    content_id INTEGER NOT NULL REFERENCES contents(id),
-                    sender TEXT NOT NULL,
-                    ret TEXT,
-                    envid TEXT,
-                    smtputf8 INTEGER NOT NULL DEFAULT 0,
-                    body TEXT,
-                    created_at REAL NOT NULL,
-                    state TEXT NOT NULL DEFAULT 'deferred',
-                    next_attempt REAL NOT NULL,
-                    attempts INTEGER NOT NULL DEFAULT 0,
-                    last_error TEXT,
-                    lease_owner TEXT,
-                    lease_expires REAL
-                );
-                CREATE INDEX queue_messages_due ON queue_messages(state, next_attempt);
-                CREATE INDEX queue_messages_content ON queue_messages(content_id);
-                CREATE TABLE queue_recipients (
-                    queue_id INTEGER NOT NULL REFERENCES queue_messages(id) ON DELETE CASCADE,
-                    address TEXT NOT NULL,
-                    domain TEXT NOT NULL,
-                    notify TEXT,
-                    orcpt TEXT,
-                    state TEXT NOT NULL DEFAULT 'pending',
-                    last_error TEXT,
-                    PRIMARY KEY (queue_id, address)
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE queue_messages (
+                        id INTEGER PRIMARY KEY,
+                        content_id INTEGER NOT NULL REFERENCES contents(id),
+                        sender TEXT NOT NULL,
+                        ret TEXT,
+                        envid TEXT,
+                        smtputf8 INTEGER NOT NULL DEFAULT 0,
+                        body TEXT,
+                        created_at REAL NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'deferred',
+                        next_attempt REAL NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT,
+                        lease_owner TEXT,
+                        lease_expires REAL
+                    );
+                    CREATE INDEX queue_messages_due ON queue_messages(state, next_attempt);
+                    CREATE INDEX queue_messages_content ON queue_messages(content_id);
+                    CREATE TABLE queue_recipients (
+                        queue_id INTEGER NOT NULL REFERENCES queue_messages(id) ON DELETE CASCADE,
+                        address TEXT NOT NULL,
+                        domain TEXT NOT NULL,
+                        notify TEXT,
+                        orcpt TEXT,
+                        state TEXT NOT NULL DEFAULT 'pending',
+                        last_error TEXT,
+                        PRIMARY KEY (queue_id, address)
+                    ) WITHOUT ROWID;
+                    """)
         }
         migrator.registerMigration("v3-locks") { db in
             // Leases across gateway instances (the POP3 maildrop lock); expired rows are
             // simply overwritten by the next taker.
-            try db.execute(sql: """
-                CREATE TABLE locks (
-                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-                    name TEXT NOT NULL,
-                    token TEXT NOT NULL,
-                    owner TEXT NOT NULL,
-                    expires_at REAL NOT NULL,
-                    PRIMARY KEY (account_id, name)
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE locks (
+                        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        token TEXT NOT NULL,
+                        owner TEXT NOT NULL,
+                        expires_at REAL NOT NULL,
+                        PRIMARY KEY (account_id, name)
+                    ) WITHOUT ROWID;
+                    """)
         }
         migrator.registerMigration("v4-relay") { db in
-            try db.execute(sql: """
-                ALTER TABLE queue_messages ADD COLUMN delay_warned INTEGER NOT NULL DEFAULT 0;
-                ALTER TABLE queue_recipients ADD COLUMN status TEXT;
-                ALTER TABLE queue_recipients ADD COLUMN remote_mta TEXT;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE queue_messages ADD COLUMN delay_warned INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE queue_recipients ADD COLUMN status TEXT;
+                    ALTER TABLE queue_recipients ADD COLUMN remote_mta TEXT;
+                    """)
         }
         migrator.registerMigration("v5-scram") { db in
             // SCRAM-SHA-256 keys beside the bcrypt hash, in the RFC 5803 §3 form

@@ -136,7 +136,8 @@ public struct POP3Session: Sendable {
     }
 
     var capabilities: CapabilityList {
-        CapabilityList(tlsActive: isTLS, tlsAvailable: settings.tlsAvailable, plaintextAuthAllowed: settings.plaintextAuthAllowed,
-                       saslMechanisms: Self.saslMechanisms)
+        CapabilityList(
+            tlsActive: isTLS, tlsAvailable: settings.tlsAvailable, plaintextAuthAllowed: settings.plaintextAuthAllowed,
+            saslMechanisms: Self.saslMechanisms)
     }
 }

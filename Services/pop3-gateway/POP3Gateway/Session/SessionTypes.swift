@@ -64,8 +64,10 @@ public struct SessionSettings: Sendable {
     /// The autologout timer (RFC 1939 §3: at least 10 minutes).
     public var timeout: Duration
 
-    public init(hostname: String, tlsAvailable: Bool = true, plaintextAuthAllowed: Bool = false,
-                maxErrors: Int = 20, maxAuthFailures: Int = 3, timeout: Duration = POP3Defaults.autologout) {
+    public init(
+        hostname: String, tlsAvailable: Bool = true, plaintextAuthAllowed: Bool = false,
+        maxErrors: Int = 20, maxAuthFailures: Int = 3, timeout: Duration = POP3Defaults.autologout
+    ) {
         self.timeout = timeout
         self.hostname = hostname
         self.tlsAvailable = tlsAvailable

@@ -30,8 +30,9 @@ enum OutboundEnvelope {
                 parameters.notify = notify.contains("NEVER") ? [] : Set(notify.compactMap(RcptParameters.Notify.init(rawValue:)))
             }
             if let orcpt = recipient.orcpt, let semicolon = orcpt.firstIndex(of: ";") {
-                parameters.originalRecipient = .init(addressType: String(orcpt[..<semicolon]),
-                                                     address: String(orcpt[orcpt.index(after: semicolon)...]))
+                parameters.originalRecipient = .init(
+                    addressType: String(orcpt[..<semicolon]),
+                    address: String(orcpt[orcpt.index(after: semicolon)...]))
             }
         }
         return .rcpt(to: path(recipient.address), parameters: parameters)
@@ -73,12 +74,14 @@ enum OutboundEnvelope {
         let diagnostic = diagnostic(reply)
         let status = reply.enhancedCode?.description
         if reply.isPositiveCompletion {
-            return RecipientOutcome(address: address, outcome: .delivered, status: status ?? "2.0.0", diagnostic: diagnostic,
-                                    remoteMTA: host)
+            return RecipientOutcome(
+                address: address, outcome: .delivered, status: status ?? "2.0.0", diagnostic: diagnostic,
+                remoteMTA: host)
         }
         if reply.isPermanentNegative {
-            return RecipientOutcome(address: address, outcome: .failed, status: status ?? defaultStatus, diagnostic: diagnostic,
-                                    remoteMTA: host)
+            return RecipientOutcome(
+                address: address, outcome: .failed, status: status ?? defaultStatus, diagnostic: diagnostic,
+                remoteMTA: host)
         }
         return RecipientOutcome(address: address, outcome: .deferred, status: status ?? "4.0.0", diagnostic: diagnostic, remoteMTA: host)
     }

@@ -66,7 +66,8 @@ struct OutboundMessage: Sendable, Equatable {
     }
 
     init(entry: QueueEntry, recipients: [QueueRecipient], content: [UInt8]) {
-        self.init(entry: entry, recipients: recipients, size: content.count,
-                  needs8BitMIME: entry.body == "8BITMIME" && content.contains(where: { $0 >= 0x80 }))
+        self.init(
+            entry: entry, recipients: recipients, size: content.count,
+            needs8BitMIME: entry.body == "8BITMIME" && content.contains(where: { $0 >= 0x80 }))
     }
 }

@@ -1,5 +1,5 @@
-import ServiceKit
 import SMTPProtocol
+import ServiceKit
 
 /// The relay's calls for one client connection on the shared driver: it holds the content
 /// of the message in flight and writes it when the session says `.sendBody`, and hands each

@@ -108,14 +108,17 @@ actor SMTPClientLink {
 extension SMTPClientLink {
     /// Runs `session` on the shared driver over `connection`, in its own task (it outlives
     /// this message when the connection is kept), with `content` for its first message.
-    static func start(_ session: SMTPClientSession, on connection: ClientConnection, content: [UInt8], tls: SMTPClientTLS,
-                      logger: Logger) -> SMTPClientLink {
+    static func start(
+        _ session: SMTPClientSession, on connection: ClientConnection, content: [UInt8], tls: SMTPClientTLS,
+        logger: Logger
+    ) -> SMTPClientLink {
         let link = SMTPClientLink(isActive: { connection.isActive })
         let timeouts = session.settings.timeouts
         let calls = SMTPClientCalls(link: link, content: content, blockTimeout: timeouts.dataBlock, idleLimit: ConnectionCache.idleLimit)
         Task {
-            await connection.run(session: session, makeCalls: { _ in calls }, makeTLSHandler: tls.makeHandler,
-                                 writeTimeout: timeouts.dataBlock, logger: logger)
+            await connection.run(
+                session: session, makeCalls: { _ in calls }, makeTLSHandler: tls.makeHandler,
+                writeTimeout: timeouts.dataBlock, logger: logger)
         }
         return link
     }

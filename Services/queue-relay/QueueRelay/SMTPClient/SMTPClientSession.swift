@@ -348,9 +348,11 @@ struct SMTPClientSession: Sendable {
                 result = .tryNextHost(reason: reason)
             } else {
                 // RFC 3463 4.4.2: bad connection.
-                result = .recipients(delivery.decided + delivery.left.map {
-                    OutboundEnvelope.deferred($0.address, status: "4.4.2", reason: reason, host: host)
-                })
+                result = .recipients(
+                    delivery.decided
+                        + delivery.left.map {
+                            OutboundEnvelope.deferred($0.address, status: "4.4.2", reason: reason, host: host)
+                        })
             }
             actions.append(.finished(SMTPClientOutcome(result: result, reusable: false)))
         }

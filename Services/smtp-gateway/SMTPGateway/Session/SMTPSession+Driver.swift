@@ -1,6 +1,6 @@
 import Metrics
-import ServiceKit
 import SMTPProtocol
+import ServiceKit
 
 /// The SMTP session on the shared `SessionDriver`: how its actions are performed, and what it
 /// says when time runs out or the server goes down.

@@ -51,8 +51,10 @@ public struct SMTPSession: Sendable {
     var authFailures = 0
     var transactions = 0
 
-    public init(listener: Listener, settings: SessionSettings, id: String, clientAddress: String, isTLS: Bool,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        listener: Listener, settings: SessionSettings, id: String, clientAddress: String, isTLS: Bool,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.listener = listener
         self.settings = settings
         self.id = id

@@ -74,9 +74,11 @@ public struct SessionSettings: Sendable {
     /// least 5 minutes).
     public var timeout: Duration
 
-    public init(hostname: String, maxMessageSize: Int = SMTPDefaults.messageSize, maxRecipients: Int = SMTPDefaults.maxRecipients,
-                tlsAvailable: Bool = true, allowPlaintextAuth: Bool = false, maxErrors: Int = 20, maxAuthFailures: Int = 3,
-                minDataRate: Int = 500, timeout: Duration = .seconds(300)) {
+    public init(
+        hostname: String, maxMessageSize: Int = SMTPDefaults.messageSize, maxRecipients: Int = SMTPDefaults.maxRecipients,
+        tlsAvailable: Bool = true, allowPlaintextAuth: Bool = false, maxErrors: Int = 20, maxAuthFailures: Int = 3,
+        minDataRate: Int = 500, timeout: Duration = .seconds(300)
+    ) {
         self.minDataRate = minDataRate
         self.timeout = timeout
         self.hostname = hostname
