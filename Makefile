@@ -1,5 +1,5 @@
 # The two commands of the README, and the benchmarks.
-.PHONY: up test build bench bench-smtp bench-pop3 bench-imap bench-relay clean
+.PHONY: up test build fuzz bench bench-smtp bench-pop3 bench-imap bench-relay clean
 
 up:            ## build and run every service locally (Ctrl-C stops)
 	./scripts/up.sh
@@ -9,6 +9,9 @@ test:          ## run every test (Swift, then end to end with real clients)
 
 build:
 	SWIFT_DETERMINISTIC_HASHING=1 swift build
+
+fuzz:          ## libFuzzer on every parser, FUZZ_SECONDS each (default 60); FUZZ_TARGETS="a b" picks some
+	./scripts/fuzz.sh
 
 bench:         ## store delivery benchmark; figures go into docs/BENCHMARKS.md
 	./scripts/bench-store.sh
