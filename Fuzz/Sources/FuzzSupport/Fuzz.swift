@@ -53,6 +53,42 @@ public enum Fuzz {
         return events
     }
 
+    /// Like `feed`, for a reader that throws and then refuses everything: the events, then the error.
+    public static func feedUntilError<Reader, Event, Failure: Error>(
+        _ reader: inout Reader, _ pieces: [ArraySlice<UInt8>],
+        append: (inout Reader, ArraySlice<UInt8>) -> Void, next: (inout Reader) throws(Failure) -> Event?
+    ) -> [Result<Event, Failure>] {
+        var failed = false
+        return feed(&reader, pieces, append: append) { reader -> Result<Event, Failure>? in
+            guard !failed else { return nil }
+            do throws(Failure) {
+                return try next(&reader).map { .success($0) }
+            } catch {
+                failed = true
+                return .failure(error)
+            }
+        }
+    }
+
+    /// `events` with neighbours that `merge` combines (pieces of one body, one literal) joined.
+    public static func joined<Event>(_ events: [Event], _ merge: (Event, Event) -> Event?) -> [Event] {
+        var out: [Event] = []
+        for event in events {
+            if let last = out.last, let both = merge(last, event) { out[out.count - 1] = both } else { out.append(event) }
+        }
+        return out
+    }
+
+    /// A command line as a client writes it holds no CR, LF or NUL (a second command could hide
+    /// behind one; RFC 5321 §2.3.8, RFC 1939 §3) and reads back as `expected`.
+    public static func requireCommandLine<Value: Equatable, Failure: Error & Equatable>(
+        _ line: String, parse: (String) -> Result<Value, Failure>, expected: Value, file: StaticString = #fileID, line number: UInt = #line
+    ) {
+        require(!line.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }, "line break in \(line.debugDescription)", file: file, line: number)
+        let again = parse(line)
+        require(again == .success(expected), "\(line.debugDescription) parses to \(again), not \(expected)", file: file, line: number)
+    }
+
     /// The lines of `bytes` split at LF, a CR before the LF dropped: what a line reader gives.
     public static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { $0.last == 0x0D ? $0.dropLast() : $0 }

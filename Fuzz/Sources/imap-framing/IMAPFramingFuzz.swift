@@ -25,13 +25,7 @@ public func fuzzIMAPFraming(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
 /// The events of `pieces` from a copy of `reader`, consecutive literal data joined.
 private func events(_ reader: IMAPCommandReader, _ pieces: [ArraySlice<UInt8>]) -> [IMAPCommandReader.Event] {
     var reader = reader
-    var joined: [IMAPCommandReader.Event] = []
-    for event in Fuzz.feed(&reader, pieces, append: { $0.append($1) }, next: { $0.next() }) {
-        if case .literalData(let more) = event, case .literalData(let so) = joined.last {
-            joined[joined.count - 1] = .literalData(so + more)
-        } else {
-            joined.append(event)
-        }
+    return Fuzz.joined(Fuzz.feed(&reader, pieces, append: { $0.append($1) }, next: { $0.next() })) {
+        if case .literalData(let first) = $0, case .literalData(let second) = $1 { .literalData(first + second) } else { nil }
     }
-    return joined
 }

@@ -8,10 +8,7 @@ public func fuzzPOP3Command(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
     Fuzz.run(data, size) { bytes in
         for line in Fuzz.lines(bytes) {
             guard case .success(let command) = POP3CommandParser.parse(line: line) else { continue }
-            let text = command.line
-            Fuzz.require(!text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }, "line break in \(text.debugDescription)")
-            let again = POP3CommandParser.parse(text)
-            Fuzz.require(again == .success(command), "\(text.debugDescription) parses to \(again), not \(command)")
+            Fuzz.requireCommandLine(command.line, parse: POP3CommandParser.parse, expected: command)
         }
     }
 }

@@ -4,8 +4,8 @@ import POP3Protocol
 /// `POP3ResponseParser` (the client side) and `MultilineEncoder`: the stream fed whole and in
 /// random chunks gives the same events (body pieces joined); a status line's `encoded` form
 /// parses back to one line with the same status, which then survives another round unchanged;
-/// and any bytes sent as a body through
-/// `MultilineEncoder` come back from the parser unstuffed, line ends made CRLF (RFC 1939 §3).
+/// and any bytes sent as a body through `MultilineEncoder` come back from the parser unstuffed,
+/// line ends made CRLF (RFC 1939 §3).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPOP3Response(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     Fuzz.run(data, size) { bytes in
@@ -32,29 +32,15 @@ private func events(
     _ pieces: [ArraySlice<UInt8>], _ maxLineLength: Int, _ multiline: [Bool]
 ) -> [Result<POP3ResponseParser.Event, POP3ResponseParser.Error>] {
     var parser = POP3ResponseParser(maxLineLength: maxLineLength)
-    var failed = false
     var statusCount = 0
-    let raw = Fuzz.feed(&parser, pieces, append: { $0.append($1) }) { parser -> Result<POP3ResponseParser.Event, POP3ResponseParser.Error>? in
-        guard !failed else { return nil }
-        do throws(POP3ResponseParser.Error) {
-            let expectation: POP3ResponseParser.Expectation = multiline[statusCount % multiline.count] ? .multiline : .singleLine
-            let event = try parser.next(expecting: expectation)
-            if case .status = event { statusCount += 1 }
-            return event.map { .success($0) }
-        } catch {
-            failed = true
-            return .failure(error)
-        }
+    let events = Fuzz.feedUntilError(&parser, pieces, append: { $0.append($1) }) { parser throws(POP3ResponseParser.Error) in
+        let event = try parser.next(expecting: multiline[statusCount % multiline.count] ? .multiline : .singleLine)
+        if case .status = event { statusCount += 1 }
+        return event
     }
-    var joined: [Result<POP3ResponseParser.Event, POP3ResponseParser.Error>] = []
-    for event in raw {
-        if case .success(.body(let more)) = event, case .success(.body(let so)) = joined.last {
-            joined[joined.count - 1] = .success(.body(so + more))
-        } else {
-            joined.append(event)
-        }
+    return Fuzz.joined(events) {
+        if case .success(.body(let first)) = $0, case .success(.body(let second)) = $1 { .success(.body(first + second)) } else { nil }
     }
-    return joined
 }
 
 /// `bytes` with every line end (CRLF, bare CR, bare LF) made CRLF and a final CRLF added.

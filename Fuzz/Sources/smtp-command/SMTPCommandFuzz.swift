@@ -9,11 +9,7 @@ public func fuzzSMTPCommand(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
     Fuzz.run(data, size) { bytes in
         for line in Fuzz.lines(bytes) {
             guard case .success(let command) = SMTPCommandParser.parse(line: line) else { continue }
-            let text = command.line
-            Fuzz.require(!text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }, "line break in \(text.debugDescription)")
-            let again = SMTPCommandParser.parse(text)
-            let expected = withoutSourceRoute(command)
-            Fuzz.require(again == .success(expected), "\(text.debugDescription) parses to \(again), not \(expected)")
+            Fuzz.requireCommandLine(command.line, parse: SMTPCommandParser.parse, expected: withoutSourceRoute(command))
         }
     }
 }

@@ -26,14 +26,5 @@ public func fuzzSMTPReply(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 /// The replies in `pieces`, ending with the error if there is one.
 private func replies(_ pieces: [ArraySlice<UInt8>], _ maxLineLength: Int, _ maxLines: Int) -> [Result<SMTPReply, SMTPReplyParser.Error>] {
     var parser = SMTPReplyParser(maxLineLength: maxLineLength, maxLines: maxLines)
-    var failed = false
-    return Fuzz.feed(&parser, pieces, append: { $0.append($1) }) { parser -> Result<SMTPReply, SMTPReplyParser.Error>? in
-        guard !failed else { return nil }
-        do throws(SMTPReplyParser.Error) {
-            return try parser.next().map { .success($0) }
-        } catch {
-            failed = true
-            return .failure(error)
-        }
-    }
+    return Fuzz.feedUntilError(&parser, pieces, append: { $0.append($1) }, next: { parser throws(SMTPReplyParser.Error) in try parser.next() })
 }
