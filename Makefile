@@ -16,6 +16,9 @@ format:        ## rewrite the tree with swift format so that lint passes
 build:
 	SWIFT_DETERMINISTIC_HASHING=1 swift build
 
+fuzz:          ## libFuzzer on every parser, FUZZ_SECONDS each (default 60); FUZZ_TARGETS="a b" picks some
+	./scripts/fuzz.sh
+
 bench:         ## store delivery benchmark; figures go into docs/BENCHMARKS.md
 	./scripts/bench-store.sh
 

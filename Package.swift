@@ -19,6 +19,9 @@ let package = Package(
         .executable(name: "queue-relay", targets: ["queue-relay"]),
         .executable(name: "imap-gateway", targets: ["imap-gateway"]),
         .executable(name: "mailctl", targets: ["mailctl"]),
+        // The parsers, for the libFuzzer targets in Fuzz/ (a package of their own).
+        .library(name: "BuzonGrammar", targets: ["LineFraming", "SMTPProtocol", "POP3Protocol", "IMAPProtocol", "InternetMessage"]),
+        .library(name: "BuzonDNSClient", targets: ["DNSClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
