@@ -22,6 +22,7 @@ let package = Package(
         // The parsers, for the libFuzzer targets in Fuzz/ (a package of their own).
         .library(name: "BuzonGrammar", targets: ["LineFraming", "SMTPProtocol", "POP3Protocol", "IMAPProtocol", "InternetMessage"]),
         .library(name: "BuzonDNSClient", targets: ["DNSClient"]),
+        .library(name: "BuzonSASL", targets: ["SASL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -34,6 +34,6 @@ let package = Package(
         fuzzTarget("message"),
         fuzzTarget("address"),
         fuzzTarget("dns-message", .product(name: "BuzonDNSClient", package: "buzon")),
-        // sasl: to come with Shared/SASL (see README.md).
+        fuzzTarget("sasl", .product(name: "BuzonSASL", package: "buzon")),
     ]
 )

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// What every fuzz target shares: the input as bytes, invariant checks that crash (so
@@ -84,7 +84,8 @@ public enum Fuzz {
     public static func requireCommandLine<Value: Equatable, Failure: Error & Equatable>(
         _ line: String, parse: (String) -> Result<Value, Failure>, expected: Value, file: StaticString = #fileID, line number: UInt = #line
     ) {
-        require(!line.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }, "line break in \(line.debugDescription)", file: file, line: number)
+        require(
+            !line.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }, "line break in \(line.debugDescription)", file: file, line: number)
         let again = parse(line)
         require(again == .success(expected), "\(line.debugDescription) parses to \(again), not \(expected)", file: file, line: number)
     }

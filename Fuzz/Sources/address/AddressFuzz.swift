@@ -36,6 +36,8 @@ private func isDotAtom(_ text: String) -> Bool {
     let bytes = Array(text.utf8)
     let atext = Set("!#$%&'*+-/=?^_`{|}~".utf8)
     return bytes.first != 0x2E && bytes.last != 0x2E && !bytes.isEmpty
-        && bytes.allSatisfy { $0 >= 0x80 || $0 == 0x2E || atext.contains($0) || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0 & 0xDF) }
+        && bytes.allSatisfy {
+            $0 >= 0x80 || $0 == 0x2E || atext.contains($0) || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0 & 0xDF)
+        }
         && !text.contains("..")
 }

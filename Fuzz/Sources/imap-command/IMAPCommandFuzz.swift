@@ -15,7 +15,9 @@ public func fuzzIMAPCommand(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
             for style in [IMAPLiteralStyle.synchronizing, .nonSynchronizing] {
                 let wire = command.encoded(utf8Enabled: parser.utf8Enabled, style: style)
                 let again = commands(wire).map { parser.parse($0) }
-                Fuzz.require(again == [.success(command)], "\(command) encodes to \(String(decoding: wire, as: UTF8.self).debugDescription), which parses to \(again)")
+                Fuzz.require(
+                    again == [.success(command)],
+                    "\(command) encodes to \(String(decoding: wire, as: UTF8.self).debugDescription), which parses to \(again)")
             }
         }
     }

@@ -15,14 +15,17 @@ public func fuzzPOP3Response(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
         let whole = events([bytes[...]], maxLineLength, multiline)
         Fuzz.require(whole == events(choices.chunks(bytes), maxLineLength, multiline), "chunked events differ")
         for case .success(.status(let response)) in whole {
-            Fuzz.requireStableEncoding(response, encode: \.encoded, parse: { wire in
-                let again = events([wire[...]], Int.max, [false])
-                return if again.count == 1, case .success(.status(let parsed)) = again[0] { parsed } else { nil }
-            }, same: { $0.status == $1.status })
+            Fuzz.requireStableEncoding(
+                response, encode: \.encoded,
+                parse: { wire in
+                    let again = events([wire[...]], Int.max, [false])
+                    return if again.count == 1, case .success(.status(let parsed)) = again[0] { parsed } else { nil }
+                }, same: { $0.status == $1.status })
         }
         let wire = Array("+OK\r\n".utf8) + MultilineEncoder.encode(message: bytes)
         let body = crlfLines(bytes)
-        let expected: [Result<POP3ResponseParser.Event, POP3ResponseParser.Error>] = (body.isEmpty ? [] : [.success(.body(body))]) + [.success(.end)]
+        let expected: [Result<POP3ResponseParser.Event, POP3ResponseParser.Error>] =
+            (body.isEmpty ? [] : [.success(.body(body))]) + [.success(.end)]
         Fuzz.require(Array(events([wire[...]], Int.max, [true]).dropFirst()) == expected, "the body did not come back")
     }
 }

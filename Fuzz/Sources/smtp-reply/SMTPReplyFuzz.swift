@@ -15,10 +15,12 @@ public func fuzzSMTPReply(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let chunked = replies(choices.chunks(bytes), maxLineLength, maxLines)
         Fuzz.require(whole == chunked, "chunked replies differ: \(whole) vs \(chunked)")
         for case .success(let reply) in whole {
-            Fuzz.requireStableEncoding(reply, encode: \.encoded, parse: { wire in
-                let again = replies([wire[...]], Int.max, Int.max)
-                return if again.count == 1, case .success(let parsed) = again[0] { parsed } else { nil }
-            }, same: { $0.code == $1.code && $0.lines.count == $1.lines.count })
+            Fuzz.requireStableEncoding(
+                reply, encode: \.encoded,
+                parse: { wire in
+                    let again = replies([wire[...]], Int.max, Int.max)
+                    return if again.count == 1, case .success(let parsed) = again[0] { parsed } else { nil }
+                }, same: { $0.code == $1.code && $0.lines.count == $1.lines.count })
         }
     }
 }
@@ -26,5 +28,6 @@ public func fuzzSMTPReply(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 /// The replies in `pieces`, ending with the error if there is one.
 private func replies(_ pieces: [ArraySlice<UInt8>], _ maxLineLength: Int, _ maxLines: Int) -> [Result<SMTPReply, SMTPReplyParser.Error>] {
     var parser = SMTPReplyParser(maxLineLength: maxLineLength, maxLines: maxLines)
-    return Fuzz.feedUntilError(&parser, pieces, append: { $0.append($1) }, next: { parser throws(SMTPReplyParser.Error) in try parser.next() })
+    return Fuzz.feedUntilError(
+        &parser, pieces, append: { $0.append($1) }, next: { parser throws(SMTPReplyParser.Error) in try parser.next() })
 }
