@@ -32,6 +32,30 @@ struct SelectedStateTests {
         await t.store.stop()
     }
 
+    @Test("A message added and expunged between two announcements is announced before its EXPUNGE")
+    func addedThenExpunged() async throws {
+        let t = try await IMAPTranscript.start()
+        try await t.deliver(1)
+        await t.login()
+        await t.send("a1 SELECT INBOX", expect: ["* 1 EXISTS"], last: "a1 OK")
+        let u = try await t.another()
+        await u.login()
+        await u.send("b1 SELECT INBOX", expect: ["* 1 EXISTS"], last: "b1 OK")
+        try await t.deliver(1, first: 2)
+        await u.send("b2 NOOP", expect: ["* 2 EXISTS"], last: "b2 OK")
+        await u.send("b3 STORE 2 +FLAGS.SILENT (\\Deleted)", last: "b3 OK")
+        await u.send("b4 EXPUNGE", expect: ["* 2 EXPUNGE"], last: "b4 OK")
+        // A knew one message: it must hear of the second (EXISTS 2) before its EXPUNGE 2.
+        let said = await t.send("a2 NOOP", last: "a2 OK")
+        let exists = said.range(of: "* 2 EXISTS"), expunge = said.range(of: "* 2 EXPUNGE")
+        #expect(exists != nil && expunge != nil)
+        if let exists, let expunge { #expect(exists.lowerBound < expunge.lowerBound) }
+        await t.send("a3 FETCH 1:* (UID)", expect: ["* 1 FETCH (UID 1)"], last: "a3 OK")
+        await t.close()
+        await u.close()
+        await t.store.stop()
+    }
+
     @Test("FETCH BODY[] sets \\Seen, BODY.PEEK does not; sections and partials")
     func fetchBodies() async throws {
         let t = try await IMAPTranscript.start()

@@ -36,6 +36,12 @@ extension IMAPSession {
         let before = current.count
         let updates = current.apply(changes, through: through, allowExpunge: allowExpunge)
         view = current
+        // Messages added since the client last heard are announced before any EXPUNGE, so
+        // that every EXPUNGE names a sequence number the client knows: one added and expunged
+        // between two announcements is announced, then expunged (RFC 9051 §7.4.1, §7.5.1).
+        let withAdded = current.count + updates.expunged.count
+        let addedFirst = !updates.expunged.isEmpty && withAdded > before
+        if addedFirst { try await send(.exists(withAdded)) }
         if !updates.expunged.isEmpty {
             if qresyncEnabled {
                 try await send(.vanished(earlier: false, uids: updates.expunged.map(\.uid).sorted()))
@@ -43,7 +49,7 @@ extension IMAPSession {
                 for expunged in updates.expunged { try await send(.expunge(expunged.sequence)) }
             }
         }
-        if updates.existsChanged || current.count != before - updates.expunged.count {
+        if !addedFirst && (updates.existsChanged || current.count != before - updates.expunged.count) {
             try await send(.exists(current.count))
         }
         for change in updates.flagChanges {
