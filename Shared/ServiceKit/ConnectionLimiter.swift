@@ -91,10 +91,4 @@ public enum ConnectionClosing {
     /// How long a last reply may take to leave before the connection is cut anyway: a peer
     /// that stalls a TLS handshake or stops reading must not keep its slot.
     public static let grace: TimeAmount = .seconds(2)
-
-    /// Flushes what was written, then closes; closes anyway after `grace`.
-    public static func closeAfterFlush(_ channel: any Channel) {
-        channel.writeAndFlush(ByteBuffer()).whenComplete { _ in channel.close(promise: nil) }
-        channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
-    }
 }

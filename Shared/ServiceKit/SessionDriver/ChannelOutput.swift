@@ -10,11 +10,11 @@ public final class ChannelOutput: DriverOutput {
     let makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?
     /// A flush the peer does not take within this time ends the connection; asked at each
     /// flush, since it may change (IMAP's is short before login).
-    let writeTimeout: @Sendable () -> TimeAmount
+    let writeTimeout: @Sendable () -> Duration
     private let pending = Mutex<[UInt8]>([])
 
     public init(
-        channel: any Channel, writeTimeout: @escaping @Sendable () -> TimeAmount,
+        channel: any Channel, writeTimeout: @escaping @Sendable () -> Duration,
         makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?
     ) {
         self.channel = channel
@@ -36,7 +36,7 @@ public final class ChannelOutput: DriverOutput {
             return channel.writeAndFlush(ByteBuffer(bytes: queued))
         }
         guard let written else { return }
-        let guardTimer = channel.eventLoop.scheduleTask(in: writeTimeout()) { channel.close(promise: nil) }
+        let guardTimer = channel.eventLoop.scheduleTask(in: TimeAmount(writeTimeout())) { channel.close(promise: nil) }
         defer { guardTimer.cancel() }
         try await written.get()
     }

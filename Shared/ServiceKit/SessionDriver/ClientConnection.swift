@@ -15,7 +15,7 @@ public struct ClientConnection: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> ClientConnection {
         let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
+            .connectTimeout(TimeAmount(timeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -36,7 +36,7 @@ public struct ClientConnection: Sendable {
         makeTLSHandler: (@Sendable () throws -> any ChannelHandler)?, writeTimeout: Duration, logger: Logger
     ) async where Calls.Action == Session.Action, Calls.Answer == Session.Answer {
         let output = ChannelOutput(
-            channel: channel.channel, writeTimeout: { .nanoseconds(Int64(writeTimeout.seconds * 1e9)) },
+            channel: channel.channel, writeTimeout: { writeTimeout },
             makeTLSHandler: makeTLSHandler)
         var driver = SessionDriver(session: session, calls: makeCalls(output), clock: ContinuousClock(), logger: logger)
         do {

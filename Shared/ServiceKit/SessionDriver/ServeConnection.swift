@@ -51,7 +51,7 @@ public enum ServeConnection {
         try channel.pipeline.syncOperations.addHandler(DriverEventHandler())
         let async = try NIOAsyncChannel<DriverEvent, ByteBuffer>(wrappingChannelSynchronously: channel)
         let output = ChannelOutput(
-            channel: channel, writeTimeout: { .nanoseconds(Int64(writeTimeout().seconds * 1e9)) },
+            channel: channel, writeTimeout: writeTimeout,
             makeTLSHandler: tls.map { tls in { @Sendable in NIOSSLServerHandler(context: tls) } })
         Task {
             var driver = SessionDriver(
