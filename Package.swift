@@ -360,6 +360,7 @@ let package = Package(
             dependencies: [
                 "MailboxStore", "SASL", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/MailboxStoreTests",

@@ -60,6 +60,18 @@ extension StoreClient {
     public func scramFinish(_ request: SCRAMFinishRequest) async throws -> LoginResult {
         try await json(LoginResult.self, .POST, "/v1/auth/scram/finish", body: request)
     }
+    /// The login policy's counters in their window or locked, optionally for one account name
+    /// or one client address.
+    public func loginFailures(account: String? = nil, address: String? = nil) async throws -> [LoginFailureEntry] {
+        let items = [account.map { ("account", $0) }, address.map { ("address", $0) }].compactMap { $0 }
+        return try await json(LoginFailureList.self, .GET, "/v1/login-failures" + Self.query(items)).failures
+    }
+    /// Clears the counters and locks of an account name (with those of every address against
+    /// it) or of a client address; answers how many were removed.
+    public func clearLoginFailures(account: String? = nil, address: String? = nil) async throws -> Int {
+        let items = [account.map { ("account", $0) }, address.map { ("address", $0) }].compactMap { $0 }
+        return try await json(LoginFailuresCleared.self, .DELETE, "/v1/login-failures" + Self.query(items)).cleared
+    }
     public func lookupRecipient(_ address: String) async throws -> RecipientInfo {
         try await json(RecipientInfo.self, .GET, "/v1/recipients/\(Self.segment(address))")
     }

@@ -4,32 +4,57 @@ import NIOPosix
 import SASL
 import StoreAPI
 
-/// Password and SCRAM-SHA-256 checks for the gateways, slowed and then locked after repeated failures.
+/// Password and SCRAM-SHA-256 checks for the gateways (and webmail), slowed per client address
+/// after failures, and locked only where that does not let a stranger lock the owner out.
 ///
-/// Failures are counted per account and per client address in the store's database, so that
-/// every gateway instance sees the same counts. A failed check answers only after a delay
-/// that grows with the recent failures (capped), which makes guessing slow without a lock; a
-/// lock comes after `maxFailures…` within `window`. An unknown user costs a bcrypt check too,
-/// so timing does not tell which accounts exist.
+/// Failures are counted in the store's database, so that every gateway instance sees the same
+/// counts, in three scopes (`LoginFailureKey`):
+///
+/// - per client address and per (client address, account name): a failure is answered after a
+///   delay that doubles with each failure of that address, from `failureDelay` up to
+///   `maxDelay`, as Dovecot's auth penalty does (doc.dovecot.org, "Authentication Penalty");
+///   `maxFailuresPerAddressAccount` failures lock that address out of that account, and
+///   `maxFailuresPerAddress` lock it out of all, for `lockout`. A guesser slows only himself:
+///   the owner, from another address, logs in at once.
+/// - per account name, from every address: a last resort against guessing spread over many
+///   addresses, at a much higher count (`maxFailuresPerAccount`), shown and cleared by
+///   `mailctl user show|unlock`.
+///
+/// Nothing here depends on whether the account exists: an unknown name is counted, delayed
+/// and locked like a real one, and its password is checked against a decoy hash of the same
+/// bcrypt cost, so neither the answer nor its timing tells which accounts exist.
 public struct LoginPolicy: Sendable {
     public struct Settings: Sendable {
+        /// The delay before the first failed answer from an address; it doubles per failure.
         public var failureDelay: Double
+        /// The delay does not grow beyond this.
+        public var maxDelay: Double
+        /// Failures of one address against one account name before that pair is locked.
+        public var maxFailuresPerAddressAccount: Int
+        /// Failures of one account name from all addresses before the account is locked.
         public var maxFailuresPerAccount: Int
+        /// Failures of one address against any names before the address is locked.
         public var maxFailuresPerAddress: Int
         public var lockout: Double
         public var window: Double
-        /// The delay grows up to this many times `failureDelay`.
-        public static let maxDelayFactor = 5
 
         public init(
-            failureDelay: Double = 1, maxFailuresPerAccount: Int = 10, maxFailuresPerAddress: Int = 30,
-            lockout: Double = 900, window: Double = 900
+            failureDelay: Double = 1, maxDelay: Double = 15, maxFailuresPerAddressAccount: Int = 10,
+            maxFailuresPerAccount: Int = 100, maxFailuresPerAddress: Int = 30, lockout: Double = 900, window: Double = 900
         ) {
             self.failureDelay = failureDelay
+            self.maxDelay = maxDelay
+            self.maxFailuresPerAddressAccount = maxFailuresPerAddressAccount
             self.maxFailuresPerAccount = maxFailuresPerAccount
             self.maxFailuresPerAddress = maxFailuresPerAddress
             self.lockout = lockout
             self.window = window
+        }
+
+        /// The delay after the `failures`th failure of an address: doubling, capped.
+        public func delay(afterFailures failures: Int) -> Double {
+            guard failureDelay > 0, failures > 0 else { return 0 }
+            return min(failureDelay * Double(1 << min(failures - 1, 30)), max(maxDelay, failureDelay))
         }
     }
 
@@ -37,9 +62,16 @@ public struct LoginPolicy: Sendable {
     let settings: Settings
     let bcryptCost: Int
     let now: @Sendable () -> Double
+    /// What an unknown name's password is checked against.
+    let decoy: DecoyHash
 
-    /// A valid hash to verify against when the account does not exist.
-    private static let decoyHash = Bcrypt.hash("decoy password for unknown users", cost: 4)
+    public init(storage: any MailStorage, settings: Settings, bcryptCost: Int, now: @escaping @Sendable () -> Double) {
+        self.storage = storage
+        self.settings = settings
+        self.bcryptCost = bcryptCost
+        self.now = now
+        self.decoy = DecoyHash(cost: bcryptCost)
+    }
 
     /// Password hashing runs here, on one core fewer than the machine has (at least one): a
     /// burst of logins (every phone reconnecting at once) must not take the cores that serve
@@ -68,12 +100,16 @@ public struct LoginPolicy: Sendable {
         return try await throttled(address: address, client: request.clientAddress) {
             let stored = try await storage.passwordHash(of: address)
             let password = request.password
+            // The same bcrypt work either way: the decoy has the cost new hashes get.
+            let against: String
+            if let stored { against = stored } else { against = try await decoy.hash() }
             let matches = try await Self.bcryptPool.runIfActive {
-                Bcrypt.verify(password, hash: stored ?? Self.decoyHash) && stored != nil
+                Bcrypt.verify(password, hash: against) && stored != nil
             }
             guard matches, let stored else { return nil }
-            // Best effort: a login does not fail because the keys could not be added now.
+            // Best effort: a login does not fail because these could not be done now.
             try? await addSCRAMKeysIfMissing(address, password: password, hash: stored)
+            try? await rehashIfNeeded(address, password: password, hash: stored)
             return LoginResult(result: .ok, address: address)
         }
     }
@@ -91,14 +127,25 @@ public struct LoginPolicy: Sendable {
         try await storage.addSCRAMKeys(of: address, keys, ifPasswordHash: hash)
     }
 
+    /// A hash made with another cost than new hashes get (the setting changed since) is made
+    /// again at a good login, so that every hash, and the decoy, costs the same to check.
+    private func rehashIfNeeded(_ address: String, password: String, hash: String) async throws {
+        guard let cost = DecoyHash.cost(of: hash), cost != bcryptCost, password.utf8.count <= 72 else { return }
+        let wanted = bcryptCost
+        let fresh = try await Self.bcryptPool.runIfActive { Bcrypt.hash(password, cost: UInt8(wanted)) }
+        try await storage.replacePasswordHash(of: address, with: fresh, ifPasswordHash: hash)
+    }
+
     /// SCRAM-SHA-256 start: the salt and iteration count; for a name without keys a decoy
     /// salt derived from a store secret and the name, stable, so nothing tells them apart.
     public func scramStart(_ request: SCRAMStartRequest) async throws -> SCRAMStartResult {
         let address = Self.canonical(request.username)
-        if let keys = try await storage.scramKeys(of: address).flatMap(SCRAMSHA256.Keys.init(encoded:)) {
+        // Both looked up every time: the same queries whether the name exists or not.
+        let keys = try await storage.scramKeys(of: address).flatMap(SCRAMSHA256.Keys.init(encoded:))
+        let salt = SCRAMSHA256.decoySalt(secret: try await storage.secret(named: Self.decoySecret), username: address)
+        if let keys {
             return SCRAMStartResult(salt: SASLBase64.encode(keys.salt), iterations: keys.iterations)
         }
-        let salt = SCRAMSHA256.decoySalt(secret: try await storage.secret(named: Self.decoySecret), username: address)
         return SCRAMStartResult(salt: SASLBase64.encode(salt), iterations: Self.scramIterations)
     }
 
@@ -123,32 +170,52 @@ public struct LoginPolicy: Sendable {
         Validation.address(username) ?? username.lowercased()
     }
 
-    /// The accounting every login check shares, password or SCRAM: a lock per account and per
-    /// client address is answered before any check; a failure is recorded in both and
-    /// answered after a delay that grows with the recent failures; a success clears the
-    /// account's count. `check` answers the success, or nil for a failure.
+    /// The accounting every login check shares, password or SCRAM, the same for every name:
+    ///
+    /// 1. a lock of the (address, name) pair, of the address or of the name is answered at
+    ///    once, before any check;
+    /// 2. a success clears the pair's count (the owner's own typing errors from there) and is
+    ///    answered at once: neither the address's nor the name's count is cleared, or one good
+    ///    login of his own would let a guesser start again;
+    /// 3. a failure counts in all three, and is answered after the delay the address earned
+    ///    (its count, or the pair's if higher), never the name's count: a guesser elsewhere
+    ///    must not slow the owner.
+    ///
+    /// `check` answers the success, or nil for a failure.
     private func throttled(address: String, client: String?, _ check: () async throws -> LoginResult?) async throws -> LoginResult {
         let client = client ?? "unknown"
         let time = now()
-        for (scope, key) in [("account", address), ("address", client)] {
-            if let state = try await storage.loginFailures(scope: scope, key: key), let until = state.lockedUntil, until > time {
-                return LoginResult(result: .locked, retryAfter: Int((until - time).rounded(.up)))
-            }
+        let keys: [LoginFailureKey] = [.addressAccount(client, address), .address(client), .account(address)]
+        let states = try await storage.loginFailures(keys)
+        let lockedUntil = states.compactMap { $0?.lockedUntil }.filter { $0 > time }.max()
+        if let lockedUntil {
+            return LoginResult(result: .locked, retryAfter: Int((lockedUntil - time).rounded(.up)))
         }
         if let success = try await check() {
-            try await storage.clearLoginFailures(scope: "account", key: address)
+            if states[0] != nil { try await storage.clearLoginFailures([keys[0]]) }
             return success
         }
-        let perAccount = try await storage.recordLoginFailure(
-            scope: "account", key: address, now: time, window: settings.window,
-            threshold: settings.maxFailuresPerAccount, lockout: settings.lockout)
-        let perAddress = try await storage.recordLoginFailure(
-            scope: "address", key: client, now: time, window: settings.window,
-            threshold: settings.maxFailuresPerAddress, lockout: settings.lockout)
-        let factor = min(max(perAccount.failures, perAddress.failures), Settings.maxDelayFactor)
-        if settings.failureDelay > 0 {
-            try? await Task.sleep(for: .milliseconds(Int(settings.failureDelay * 1000) * factor))
+        let counts = try await storage.recordLoginFailures(
+            [
+                (keys[0], settings.maxFailuresPerAddressAccount), (keys[1], settings.maxFailuresPerAddress),
+                (keys[2], settings.maxFailuresPerAccount),
+            ], now: time, window: settings.window, lockout: settings.lockout)
+        let delay = settings.delay(afterFailures: max(counts[0].failures, counts[1].failures))
+        if delay > 0 {
+            try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
         return LoginResult(result: .invalid)
+    }
+
+    /// The counters for the administrator (`GET /v1/login-failures`).
+    public func failures(account: String?, address: String?) async throws -> [LoginFailureEntry] {
+        try await storage.listLoginFailures(
+            account: account.map(Self.canonical), address: address, now: now(), window: settings.window)
+    }
+
+    /// Clears an account name's counters and locks (its own and every address's against it),
+    /// or an address's (`DELETE /v1/login-failures`).
+    public func clearFailures(account: String?, address: String?) async throws -> Int {
+        try await storage.clearLoginFailures(account: account.map(Self.canonical), address: address)
     }
 }

@@ -34,6 +34,7 @@ public func buildMailboxStore(
     AdminRoutes.add(to: router, ready: { await storage.ping() })
     AccountRoutes(store: store).add(to: router)
     GatewayRoutes(store: store).add(to: router)
+    LoginFailureRoutes(store: store).add(to: router)
     MailboxRoutes(store: store).add(to: router)
     MessageRoutes(store: store).add(to: router)
     SearchRoutes(store: store).add(to: router)
@@ -46,7 +47,9 @@ public func buildMailboxStore(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buzon-mailbox-store"),
-        services: [IdempotencyPruner(storage: storage, logger: logger), QueueGauges(storage: storage)],
+        services: [
+            IdempotencyPruner(storage: storage, loginWindow: configuration.login.window, logger: logger), QueueGauges(storage: storage),
+        ],
         onServerRunning: { channel in
             logger.info("mailbox-store listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
             await onServerRunning(channel.localAddress?.port ?? 0)
@@ -55,9 +58,11 @@ public func buildMailboxStore(
 }
 
 /// Forgets idempotency keys after a day: a retry comes within minutes, and the table must not
-/// grow forever.
+/// grow forever. Login-failure counters go too once their window and lock are over: every
+/// name and address a guesser tries leaves one.
 struct IdempotencyPruner: Service {
     let storage: any MailStorage
+    let loginWindow: Double
     let logger: Logger
     static let retention: Double = 24 * 3600
     static let interval: Duration = .seconds(3600)
@@ -67,6 +72,7 @@ struct IdempotencyPruner: Service {
             while !Task.isCancelled {
                 do {
                     try await storage.pruneIdempotency(olderThan: Date().timeIntervalSince1970 - Self.retention)
+                    try await storage.pruneLoginFailures(now: Date().timeIntervalSince1970, window: loginWindow)
                 } catch {
                     logger.warning("pruning idempotency keys failed", metadata: ["error": "\(error)"])
                 }

@@ -10,10 +10,13 @@ import ServiceKit
 /// | `BUZON_INTERNAL_TOKEN` (or `_FILE`) | string | required | bearer token every API call must carry |
 /// | `BUZON_BCRYPT_COST` | 4–31 | `10` | cost of new password hashes |
 /// | `BUZON_MAX_MESSAGE_SIZE` | bytes | 33554432 | largest message body a delivery may carry |
-/// | `BUZON_LOGIN_FAILURE_DELAY_MS` | ms | `1000` | delay per recent failure before answering a failed login (capped at 5×) |
-/// | `BUZON_LOGIN_MAX_FAILURES` | count | `10` | failures of one account within 15 minutes before it is locked |
-/// | `BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS` | count | `30` | the same for one client address |
+/// | `BUZON_LOGIN_FAILURE_DELAY_MS` | ms | `1000` | delay before answering a client address's first failed login; it doubles with each further failure of that address |
+/// | `BUZON_LOGIN_MAX_DELAY_MS` | ms | `15000` | the delay grows no further |
+/// | `BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS_ACCOUNT` | count | `10` | failures of one client address against one account name before that address is locked out of it |
+/// | `BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS` | count | `30` | failures of one client address against any names before it is locked out of all |
+/// | `BUZON_LOGIN_MAX_FAILURES` | count | `100` | failures of one account name from all addresses before the account itself is locked (last resort; `mailctl user unlock`) |
 /// | `BUZON_LOGIN_LOCKOUT` | seconds | `900` | how long a lock lasts |
+/// | `BUZON_LOGIN_WINDOW` | seconds | `900` | failures count from the first one for this long |
 /// | `BUZON_HOSTNAME` | host | `localhost` | our name in delivery status notifications (Reporting-MTA, From) |
 /// | `BUZON_LOG_LEVEL` | level | `info` | trace, debug, info, notice, warning, error |
 public struct StoreConfiguration: Sendable {
@@ -60,12 +63,21 @@ public struct StoreConfiguration: Sendable {
             internalToken: token,
             bcryptCost: cost,
             maxMessageSize: try reader.int("BUZON_MAX_MESSAGE_SIZE", default: Self.defaultMaxMessageSize),
-            login: LoginPolicy.Settings(
-                failureDelay: Double(try reader.int("BUZON_LOGIN_FAILURE_DELAY_MS", default: 1000)) / 1000,
-                maxFailuresPerAccount: try reader.int("BUZON_LOGIN_MAX_FAILURES", default: 10),
-                maxFailuresPerAddress: try reader.int("BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS", default: 30),
-                lockout: Double(try reader.int("BUZON_LOGIN_LOCKOUT", default: 900))),
+            login: try Self.loginSettings(reader),
             logLevel: reader.string("BUZON_LOG_LEVEL"))
         hostname = reader.string("BUZON_HOSTNAME", default: hostname)
+    }
+
+    static func loginSettings(_ reader: ConfigReader) throws -> LoginPolicy.Settings {
+        let d = LoginPolicy.Settings()
+        return LoginPolicy.Settings(
+            failureDelay: Double(try reader.int("BUZON_LOGIN_FAILURE_DELAY_MS", default: Int(d.failureDelay * 1000))) / 1000,
+            maxDelay: Double(try reader.int("BUZON_LOGIN_MAX_DELAY_MS", default: Int(d.maxDelay * 1000))) / 1000,
+            maxFailuresPerAddressAccount: try reader.int(
+                "BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS_ACCOUNT", default: d.maxFailuresPerAddressAccount),
+            maxFailuresPerAccount: try reader.int("BUZON_LOGIN_MAX_FAILURES", default: d.maxFailuresPerAccount),
+            maxFailuresPerAddress: try reader.int("BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS", default: d.maxFailuresPerAddress),
+            lockout: Double(try reader.int("BUZON_LOGIN_LOCKOUT", default: Int(d.lockout))),
+            window: Double(try reader.int("BUZON_LOGIN_WINDOW", default: Int(d.window))))
     }
 }

@@ -22,6 +22,9 @@ public protocol MailStorage: Sendable {
     /// Adds keys to an account that has none, computed at a password login, but only while
     /// its hash is still `hash` (a password changed meanwhile brought its own keys).
     func addSCRAMKeys(of address: String, _ keys: String, ifPasswordHash hash: String) async throws
+    /// Replaces the bcrypt hash by one of another cost for the same password, only while it
+    /// is still `old` (a password changed meanwhile wins).
+    func replacePasswordHash(of address: String, with hash: String, ifPasswordHash old: String) async throws
     /// A random secret of the store, made on first use and kept in the database.
     func secret(named name: String) async throws -> [UInt8]
     func deleteAccount(_ address: String) async throws
@@ -92,11 +95,21 @@ public protocol MailStorage: Sendable {
     /// Id and newest MODSEQ of each existing account among `addresses`.
     func accountModSeqs(_ addresses: [String]) async throws -> [String: (id: Int64, modSeq: UInt64)]
 
-    // Login throttling state
-    func loginFailures(scope: String, key: String) async throws -> LoginFailureState?
-    func recordLoginFailure(scope: String, key: String, now: Double, window: Double, threshold: Int, lockout: Double) async throws
-        -> LoginFailureState
-    func clearLoginFailures(scope: String, key: String) async throws
+    // Login throttling state (the login policy's counters)
+    /// The counters of `keys`, in that order; nil where none is kept.
+    func loginFailures(_ keys: [LoginFailureKey]) async throws -> [LoginFailureState?]
+    /// Counts one failure against each key in one write: a counter whose window (from its
+    /// first failure) is over starts again at 1; one that reaches its threshold is locked until
+    /// `now + lockout`. Answers the counters after, in the order given.
+    func recordLoginFailures(_ keys: [(key: LoginFailureKey, threshold: Int)], now: Double, window: Double, lockout: Double)
+        async throws -> [LoginFailureState]
+    func clearLoginFailures(_ keys: [LoginFailureKey]) async throws
+    /// The counters still in their window or still locked, about `account` and/or `address` if given.
+    func listLoginFailures(account: String?, address: String?, now: Double, window: Double) async throws -> [LoginFailureEntry]
+    /// Removes every counter about `account` and/or `address` (at least one is given); answers how many.
+    func clearLoginFailures(account: String?, address: String?) async throws -> Int
+    /// Drops counters whose window is over and whose lock, if any, has ended.
+    func pruneLoginFailures(now: Double, window: Double) async throws
 
     /// Drops idempotency records older than `cutoff` (seconds since 1970).
     func pruneIdempotency(olderThan cutoff: Double) async throws
@@ -145,4 +158,26 @@ public struct ByteRangeRequest: Sendable {
 public struct LoginFailureState: Sendable {
     public var failures: Int
     public var lockedUntil: Double?
+}
+
+/// What a login-failure counter counts: an account name, a client address, or the pair.
+public struct LoginFailureKey: Sendable, Hashable {
+    public var scope: LoginFailureEntry.Scope
+    public var account: String?
+    public var address: String?
+
+    public static func account(_ name: String) -> Self { .init(scope: .account, account: name, address: nil) }
+    public static func address(_ client: String) -> Self { .init(scope: .address, account: nil, address: client) }
+    public static func addressAccount(_ client: String, _ name: String) -> Self {
+        .init(scope: .addressAccount, account: name, address: client)
+    }
+
+    /// The row's key within its scope (an address holds no space; the name follows it).
+    public var key: String {
+        switch scope {
+        case .account: account ?? ""
+        case .address: address ?? ""
+        case .addressAccount: (address ?? "") + " " + (account ?? "")
+        }
+    }
 }

@@ -136,6 +136,13 @@ extension SQLiteStorage {
         }
     }
 
+    public func replacePasswordHash(of address: String, with hash: String, ifPasswordHash old: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE accounts SET password_hash = ? WHERE address = ? AND password_hash = ?", arguments: [hash, address, old])
+        }
+    }
+
     public func secret(named name: String) async throws -> [UInt8] {
         let key = "secret_" + name
         if let stored = try await pool.read({ db in

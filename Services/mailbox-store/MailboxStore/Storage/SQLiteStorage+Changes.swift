@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import StoreAPI
 
-/// The change log read side, and the login-failure counters of the login policy.
+/// The change log read side.
 extension SQLiteStorage {
     public func changes(account: String, since: UInt64, limit: Int) async throws -> ChangeFeed {
         try await pool.read { db in
@@ -43,48 +43,6 @@ extension SQLiteStorage {
                 }
             }
             return out
-        }
-    }
-
-    public func loginFailures(scope: String, key: String) async throws -> LoginFailureState? {
-        try await pool.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT failures, locked_until FROM login_failures WHERE scope = ? AND key = ?",
-                arguments: [scope, key]
-            ).map { LoginFailureState(failures: $0["failures"], lockedUntil: $0["locked_until"]) }
-        }
-    }
-
-    /// Counts a failure in the current window; reaching `threshold` locks until `now + lockout`.
-    public func recordLoginFailure(scope: String, key: String, now: Double, window: Double, threshold: Int, lockout: Double) async throws
-        -> LoginFailureState
-    {
-        try await pool.write { db in
-            var failures = 1
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT failures, window_start FROM login_failures WHERE scope = ? AND key = ?", arguments: [scope, key]),
-                now - (row["window_start"] as Double) < window
-            {
-                failures = (row["failures"] as Int) + 1
-                let locked: Double? = failures >= threshold ? now + lockout : nil
-                try db.execute(
-                    sql: "UPDATE login_failures SET failures = ?, locked_until = ? WHERE scope = ? AND key = ?",
-                    arguments: [failures, locked, scope, key])
-                return LoginFailureState(failures: failures, lockedUntil: locked)
-            }
-            let locked: Double? = failures >= threshold ? now + lockout : nil
-            try db.execute(
-                sql: """
-                    INSERT INTO login_failures (scope, key, failures, window_start, locked_until) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(scope, key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, locked_until = excluded.locked_until
-                    """, arguments: [scope, key, failures, now, locked])
-            return LoginFailureState(failures: failures, lockedUntil: locked)
-        }
-    }
-
-    public func clearLoginFailures(scope: String, key: String) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM login_failures WHERE scope = ? AND key = ?", arguments: [scope, key])
         }
     }
 }

@@ -159,6 +159,20 @@ enum Schema {
             // their keys are computed at their next password login.
             try db.execute(sql: "ALTER TABLE accounts ADD COLUMN scram_keys TEXT")
         }
+        migrator.registerMigration("v6-login-throttle") { db in
+            // The login policy counts per account name, per client address and per (address,
+            // name) pair; the two columns say which name and address a row is about, so that
+            // an administrator can list and clear them by either (`mailctl user unlock`).
+            try db.execute(
+                sql: """
+                    ALTER TABLE login_failures ADD COLUMN account TEXT;
+                    ALTER TABLE login_failures ADD COLUMN address TEXT;
+                    UPDATE login_failures SET account = key WHERE scope = 'account';
+                    UPDATE login_failures SET address = key WHERE scope = 'address';
+                    CREATE INDEX login_failures_account ON login_failures(account);
+                    CREATE INDEX login_failures_address ON login_failures(address);
+                    """)
+        }
         return migrator
     }
 }

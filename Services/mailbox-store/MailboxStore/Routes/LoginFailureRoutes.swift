@@ -1,0 +1,37 @@
+import Hummingbird
+import StoreAPI
+
+/// The login policy's counters for the administrator (`mailctl login-failures`, `mailctl user
+/// show|unlock`): `GET /v1/login-failures[?account=…][&address=…]` lists those in their window
+/// or locked; `DELETE /v1/login-failures?account=…|address=…` clears them, locks included.
+///
+/// Names are taken as tried, not checked against the accounts: failures are counted for names
+/// that do not exist as for those that do (LoginPolicy).
+struct LoginFailureRoutes {
+    let store: StoreContext
+
+    func add(to router: Router<StoreRequestContext>) {
+        let v1 = router.group("v1")
+        v1.get("login-failures") { request, _ -> Response in
+            let (account, address) = try Self.filters(request)
+            return try RouteSupport.json(LoginFailureList(failures: try await store.login.failures(account: account, address: address)))
+        }
+        v1.delete("login-failures") { request, _ -> Response in
+            let (account, address) = try Self.filters(request)
+            guard account != nil || address != nil else {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "name an account or an address to clear")
+            }
+            return try RouteSupport.json(
+                LoginFailuresCleared(cleared: try await store.login.clearFailures(account: account, address: address)))
+        }
+    }
+
+    static func filters(_ request: Request) throws -> (account: String?, address: String?) {
+        let account = request.uri.queryParameters.get("account")
+        let address = request.uri.queryParameters.get("address")
+        guard (account?.utf8.count ?? 0) <= 320, (address?.utf8.count ?? 0) <= 64, account != "", address != "" else {
+            throw StoreError.badRequest(APIErrorCode.badRequest, "account or address is empty or too long")
+        }
+        return (account, address)
+    }
+}
