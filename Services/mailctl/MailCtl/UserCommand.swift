@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import StoreClient
 
-/// `mailctl user add|list|passwd|del`
+/// `mailctl user add|list|show|passwd|unlock|del`
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Accounts: an address with a password and mailboxes.",
-        subcommands: [Add.self, List.self, Passwd.self, Delete.self])
+        subcommands: [Add.self, List.self, Show.self, Passwd.self, Unlock.self, Delete.self])
 
     /// Where a new password comes from: `--password`, `--password-stdin`, or a prompt.
     struct PasswordSource: ParsableArguments {
@@ -54,6 +54,45 @@ struct UserCommand: AsyncParsableCommand {
                 let format = ISO8601DateFormatter()
                 printTable(
                     ["ADDRESS", "CREATED"], users.map { [$0.address, format.string(from: Date(timeIntervalSince1970: $0.createdAt))] })
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a user: mailboxes, messages, and failed logins (is the account or an address locked out of it?).")
+        @OptionGroup var store: StoreOptions
+        @Argument var address: String
+        func run() async throws {
+            try await store.withClient { client in
+                let u = try await client.user(address)
+                print("address:   \(u.address)")
+                print("created:   \(LoginFailuresCommand.time(u.createdAt))")
+                print("mailboxes: \(u.mailboxes)")
+                print("messages:  \(u.messages) (\(u.bytes) bytes)")
+                let failures = try await client.loginFailures(account: u.address)
+                let own = failures.first { $0.scope == .account }
+                var line = "failed logins: \(own?.failures ?? 0) since \(own.map { LoginFailuresCommand.time($0.since) } ?? "-")"
+                if let until = own?.lockedUntil { line += "; LOCKED until \(LoginFailuresCommand.time(until)) (mailctl user unlock)" }
+                print(line)
+                for entry in failures where entry.scope == .addressAccount {
+                    var from = "  from \(entry.address ?? "?"): \(entry.failures)"
+                    if let until = entry.lockedUntil { from += ", locked out until \(LoginFailuresCommand.time(until))" }
+                    print(from)
+                }
+            }
+        }
+    }
+
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Clear a user's failed logins and locks: the account's own and every address's against it.")
+        @OptionGroup var store: StoreOptions
+        @Argument var address: String
+        func run() async throws {
+            try await store.withClient { client in
+                let cleared = try await client.clearLoginFailures(account: address)
+                print("unlocked \(address) (\(cleared) counter\(cleared == 1 ? "" : "s") cleared)")
             }
         }
     }
