@@ -19,8 +19,10 @@ class RawSession:
     """A plain (or TLS) socket speaking a CRLF line protocol: `send` writes bytes as given,
     `line` reads one line (without CRLF); the protocol subclasses read their answers."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 10.0, tls_context: ssl.SSLContext | None = None):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+    def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 10.0, tls_context: ssl.SSLContext | None = None,
+                 source: str | None = None):
+        # `source`: a local address to connect from (any 127.x.y.z is loopback on Linux): another client address.
+        self.sock = socket.create_connection((host, port), timeout=timeout, source_address=(source, 0) if source else None)
         if tls_context is not None:
             self.sock = tls_context.wrap_socket(self.sock, server_hostname="localhost")
         self.buffer = b""

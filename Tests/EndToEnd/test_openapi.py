@@ -423,12 +423,27 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("verifyLogin", "/v1/auth/verify", 400,
                         json={"username": "a" * 321, "password": "x"})) == "bad-request"
     result = {}
-    for _ in range(15):  # the account locks after 10 failures (BUZON_LOGIN_MAX_FAILURES)
+    for _ in range(15):  # this address is locked out of the account after 10 failures (…_PER_ADDRESS_ACCOUNT)
         result = call("verifyLogin", "/v1/auth/verify", 200,
                       json={"username": LOCKED, "password": "wrong", "clientAddress": "192.0.2.99"}).json()
         if result["result"] == "locked":
             break
     assert result.get("result") == "locked" and result.get("retryAfter", 0) > 0, result
+
+    # --- the login policy's counters: listed, cleared ---
+    listed = call("listLoginFailures", "/v1/login-failures" + query(account=LOCKED), 200).json()["failures"]
+    assert {(f["scope"], f.get("address"), f["failures"]) for f in listed} \
+        == {("address-account", "192.0.2.99", 10), ("account", None, 10)}, listed
+    assert [f for f in listed if f["scope"] == "address-account"][0]["lockedUntil"] > time.time()
+    by_address = call("listLoginFailures", "/v1/login-failures" + query(address="192.0.2.99"), 200).json()["failures"]
+    assert {f["scope"] for f in by_address} == {"address", "address-account"}, by_address
+    assert len(call("listLoginFailures", "/v1/login-failures", 200).json()["failures"]) >= 3
+    assert code_of(call("listLoginFailures", "/v1/login-failures" + query(address="x" * 65), 400)) == "bad-request"
+    assert code_of(call("clearLoginFailures", "/v1/login-failures", 400)) == "bad-request"
+    assert call("clearLoginFailures", "/v1/login-failures" + query(account=LOCKED), 200).json() == {"cleared": 2}
+    assert call("clearLoginFailures", "/v1/login-failures" + query(account=LOCKED), 200).json() == {"cleared": 0}
+    assert call("verifyLogin", "/v1/auth/verify", 200, json={
+        "username": LOCKED, "password": "s3cret", "clientAddress": "192.0.2.99"}).json()["result"] == "ok"
 
     # --- SCRAM-SHA-256: start (real and decoy salt), finish (good proof, bad proof) ---
     start = call("scramStart", "/v1/auth/scram/start", 200, json={"username": ALICE}).json()
