@@ -1,9 +1,11 @@
 /// `POST /v1/auth/verify`: a gateway asks whether a user may log in.
 ///
 /// The store answers `200` with `result` `ok`, `invalid` (wrong name or password, after a delay
-/// that grows with repeated failures) or `locked` (too many failures for this account or this
-/// client address; try again after `retryAfter` seconds). Gateways pass the client's IP address
-/// so that one address guessing many accounts is slowed too.
+/// that doubles with each recent failure of the client address) or `locked` (too many failures
+/// of this client address against this account or against any, or, as a last resort, of this
+/// account from all addresses; try again after `retryAfter` seconds). Gateways must pass the
+/// client's IP address: the delays and locks are per address, so that a guesser slows and
+/// locks himself, not the account's owner (`LoginPolicy` in the store).
 public struct LoginRequest: Codable, Sendable {
     public var username: String
     public var password: String

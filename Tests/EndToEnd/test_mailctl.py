@@ -421,8 +421,8 @@ def test_missing_argument_is_a_usage_error(store: Store):
 
 def test_help_lists_subcommands(store: Store):
     r = ok(mailctl(store, "--help"))
-    for sub in ("domain", "user", "alias", "mailbox"):
+    for sub in ("domain", "user", "alias", "mailbox", "login-failures"):
         assert sub in r.stdout, r.stdout
     r = ok(mailctl(store, "user", "--help"))
-    for sub in ("add", "list", "passwd", "del"):
+    for sub in ("add", "list", "show", "passwd", "unlock", "del"):
         assert sub in r.stdout, r.stdout
