@@ -7,11 +7,39 @@ enum RouteSupport {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: StoreRequestContext) async throws -> T {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
+        // JSONDecoder takes `null` for an absent optional member; the API has no nullable
+        // member (openapi.yaml: absent members are the optional ones), so null is refused.
+        if containsNull(body.readableBytesView) {
+            throw StoreError.badRequest(APIErrorCode.invalidJSON, "null is not a value here; leave the member out")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: body)
         } catch {
             throw StoreError.badRequest(APIErrorCode.invalidJSON, "the body is not the JSON this route takes")
         }
+    }
+
+    /// Whether JSON text has a `null` literal: outside strings, the only token that starts
+    /// with `n`. (Malformed text is left for the decoder to refuse.)
+    static func containsNull(_ bytes: some Collection<UInt8>) -> Bool {
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "n") {
+                return true
+            }
+        }
+        return false
     }
 
     static func address(_ raw: String) throws -> String {
@@ -53,19 +81,40 @@ enum RouteSupport {
         try address(pathParameter(context, "account"))
     }
 
-    static func int64(_ context: StoreRequestContext, _ name: String) throws -> Int64 {
-        guard let value = context.parameters.get(name).flatMap({ Int64($0) }) else {
-            throw StoreError.badRequest(APIErrorCode.badRequest, "\(name) must be a number")
+    /// A numeric path parameter within `range`; anything else is a JSON 400.
+    static func pathInteger<T: FixedWidthInteger>(_ context: StoreRequestContext, _ name: String, in range: ClosedRange<T>) throws -> T {
+        guard let value = parseInteger(context.parameters.get(name), in: range) else {
+            throw StoreError.badRequest(APIErrorCode.badRequest, "\(name) must be a number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
 
-    static func query<T: LosslessStringConvertible>(_ request: Request, _ name: String, default value: T) throws -> T {
+    /// An id in a path (mailbox, queue entry): any 64-bit integer; one that names nothing
+    /// (0, negative) is simply not found.
+    static func int64(_ context: StoreRequestContext, _ name: String) throws -> Int64 {
+        try pathInteger(context, name, in: Int64.min...Int64.max)
+    }
+
+    /// A numeric query parameter within `range`, or `value` when it is absent. Not a number,
+    /// too big for the type, or outside the range: a JSON 400 naming the range (never a
+    /// silent wrap-around or clamp, which once turned `offset=2^63-1` into byte 1).
+    static func query<T: FixedWidthInteger>(_ request: Request, _ name: String, in range: ClosedRange<T>, default value: T) throws -> T {
         guard let raw = request.uri.queryParameters.get(name) else { return value }
-        guard let parsed = T(raw) else {
-            throw StoreError.badRequest(APIErrorCode.badRequest, "query parameter \(name) is not valid")
+        guard let parsed = parseInteger(String(raw), in: range) else {
+            throw StoreError.badRequest(
+                APIErrorCode.badRequest, "query parameter \(name) must be a number from \(range.lowerBound) to \(range.upperBound)")
         }
         return parsed
+    }
+
+    /// Decimal digits (a `-` first for a negative bound) within `range`. Parsed at full 64-bit
+    /// width first so that a value too big for `T` is out of range rather than unreadable.
+    static func parseInteger<T: FixedWidthInteger>(_ raw: (some StringProtocol)?, in range: ClosedRange<T>) -> T? {
+        guard let raw, !raw.isEmpty, raw.utf8.count <= 40,
+            raw.utf8.enumerated().allSatisfy({ $0.element >= 0x30 && $0.element <= 0x39 || $0.offset == 0 && $0.element == 0x2D })
+        else { return nil }
+        guard let value = T(raw, radix: 10), range.contains(value) else { return nil }
+        return value
     }
 
     static func password(_ raw: String) throws -> String {
