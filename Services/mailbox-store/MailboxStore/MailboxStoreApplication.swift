@@ -17,6 +17,7 @@ public func buildMailboxStore(
     log.logLevel = configuration.logLevel.flatMap { Logger.Level(rawValue: $0) } ?? .info
     let logger = log
     let storage = try storage ?? SQLiteStorage(directory: configuration.dataDirectory)
+    try storage.ensurePostmasters(administrator: configuration.postmaster)
     let store = StoreContext(
         storage: storage,
         login: LoginPolicy(

@@ -1,4 +1,5 @@
 import ServiceKit
+import StoreAPI
 
 /// Settings of the mailbox-store, from `BUZON_*` variables or the matching flags.
 ///
@@ -15,6 +16,7 @@ import ServiceKit
 /// | `BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS` | count | `30` | the same for one client address |
 /// | `BUZON_LOGIN_LOCKOUT` | seconds | `900` | how long a lock lasts |
 /// | `BUZON_HOSTNAME` | host | `localhost` | our name in delivery status notifications (Reporting-MTA, From) |
+/// | `BUZON_POSTMASTER` | address | none | the administrator: every domain's `postmaster@` alias points here (RFC 5321 §4.5.1) |
 /// | `BUZON_LOG_LEVEL` | level | `info` | trace, debug, info, notice, warning, error |
 public struct StoreConfiguration: Sendable {
     public var dataDirectory: String
@@ -26,6 +28,8 @@ public struct StoreConfiguration: Sendable {
     public var login: LoginPolicy.Settings
     public var logLevel: String?
     public var hostname = "localhost"
+    /// The administrator's address, where new domains' postmaster aliases point.
+    public var postmaster: String?
 
     /// A message bigger than the SMTP limit (25 MiB) plus the headers gateways add.
     public static let defaultMaxMessageSize = 32 * 1024 * 1024
@@ -67,5 +71,11 @@ public struct StoreConfiguration: Sendable {
                 lockout: Double(try reader.int("BUZON_LOGIN_LOCKOUT", default: 900))),
             logLevel: reader.string("BUZON_LOG_LEVEL"))
         hostname = reader.string("BUZON_HOSTNAME", default: hostname)
+        if let raw = reader.string("BUZON_POSTMASTER"), !raw.isEmpty {
+            guard let address = Validation.address(raw) else {
+                throw ConfigReader.ConfigError.invalid(key: "BUZON_POSTMASTER", value: raw, expected: "a mail address")
+            }
+            postmaster = address
+        }
     }
 }

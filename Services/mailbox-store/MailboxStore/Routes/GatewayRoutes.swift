@@ -45,8 +45,12 @@ struct GatewayRoutes {
             return try RouteSupport.json(result)
         }
         v1.get("recipients/:address") { _, context -> Response in
-            let address = try RouteSupport.address(RouteSupport.pathParameter(context, "address"))
-            return try RouteSupport.json(try await store.storage.lookupRecipient(address))
+            let raw = RouteSupport.pathParameter(context, "address")
+            // The bare `<Postmaster>` (RFC 5321 §4.1.1.3), any case: the primary domain's.
+            if raw.lowercased() == SQLiteStorage.postmasterLocalPart {
+                return try RouteSupport.json(try await store.storage.lookupPostmaster())
+            }
+            return try RouteSupport.json(try await store.storage.lookupRecipient(try RouteSupport.address(raw)))
         }
     }
 }
