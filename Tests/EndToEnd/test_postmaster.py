@@ -127,8 +127,11 @@ def test_existing_domains_get_the_administrator_at_start_up(tmp_path):
 
 def test_an_invalid_administrator_stops_the_store(tmp_path):
     store = Store(tmp_path / "data", env={"BUZON_POSTMASTER": "not an address"})
-    with pytest.raises(RuntimeError, match="BUZON_POSTMASTER"):
-        store.start(timeout=10)
+    try:
+        with pytest.raises(RuntimeError, match="BUZON_POSTMASTER"):
+            store.start(timeout=10)
+    finally:
+        store.stop()  # when it did start
 
 
 def test_postmaster_can_be_pointed_elsewhere_and_keeps_working_when_removed(system):

@@ -33,7 +33,8 @@ struct MessageRoutes {
         }
         box.post("messages") { request, context -> Response in
             let account = try RouteSupport.account(context)
-            let flags = (request.uri.queryParameters.get("flags") ?? "").split(separator: " ").map(String.init)
+            // Each flag in its own `flags=`, or several in one separated by spaces.
+            let flags = request.uri.queryParameters.getAll("flags").flatMap { $0.split(separator: " ") }.map(String.init)
             let date: Double? = try request.uri.queryParameters.get("internalDate").map {
                 guard let d = Double($0), d >= 0, d < 32_503_680_000 else {
                     throw StoreError.badRequest(APIErrorCode.badRequest, "internalDate is seconds since 1970")

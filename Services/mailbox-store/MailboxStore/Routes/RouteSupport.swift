@@ -7,39 +7,51 @@ enum RouteSupport {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: StoreRequestContext) async throws -> T {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        // JSONDecoder takes `null` for an absent optional member; the API has no nullable
-        // member (openapi.yaml: absent members are the optional ones), so null is refused.
-        if containsNull(body.readableBytesView) {
-            throw StoreError.badRequest(APIErrorCode.invalidJSON, "null is not a value here; leave the member out")
-        }
+        let value: T
         do {
-            return try JSONDecoder().decode(T.self, from: body)
+            value = try JSONDecoder().decode(T.self, from: body)
         } catch {
             throw StoreError.badRequest(APIErrorCode.invalidJSON, "the body is not the JSON this route takes")
         }
+        // JSONDecoder takes `null` for an absent optional member; no member of the API is
+        // nullable (openapi.yaml: a member not sent is absent), so a null member is refused.
+        // Members the route does not know are ignored, whatever their value.
+        if let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]),
+            let member = nullMember(json, in: value)
+        {
+            throw StoreError.badRequest(APIErrorCode.invalidJSON, "\(member) is null; leave it out instead")
+        }
+        return value
     }
 
-    /// Whether JSON text has a `null` literal: outside strings, the only token that starts
-    /// with `n`. (Malformed text is left for the decoder to refuse.)
-    static func containsNull(_ bytes: some Collection<UInt8>) -> Bool {
-        var inString = false
-        var escaped = false
-        for byte in bytes {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-            } else if byte == UInt8(ascii: "\"") {
-                inString = true
-            } else if byte == UInt8(ascii: "n") {
-                return true
-            }
+    /// The first member of `json` that `value` (what it decoded to) has as a property and that
+    /// is `null` in the JSON, looked for in nested objects and arrays too. Property names are
+    /// the JSON members' (the API types keep Codable's synthesized keys).
+    static func nullMember(_ json: Any, in value: Any) -> String? {
+        var mirror = Mirror(reflecting: value)
+        // Through optionals to what they hold.
+        while mirror.displayStyle == .optional {
+            guard let some = mirror.children.first?.value else { return nil }
+            mirror = Mirror(reflecting: some)
         }
-        return false
+        switch (json, mirror.displayStyle) {
+        case (let object as [String: Any], .struct?), (let object as [String: Any], .class?):
+            var properties: [String: Any] = [:]
+            for child in mirror.children { if let label = child.label { properties[label] = child.value } }
+            for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+                guard let property = properties[key] else { continue }
+                if member is NSNull { return key }
+                if let inner = nullMember(member, in: property) { return key + "." + inner }
+            }
+        case (let array as [Any], .collection?):
+            for (index, (element, property)) in zip(array, mirror.children.map(\.value)).enumerated() {
+                if element is NSNull { return "[\(index)]" }
+                if let inner = nullMember(element, in: property) { return "[\(index)]." + inner }
+            }
+        default:
+            break
+        }
+        return nil
     }
 
     static func address(_ raw: String) throws -> String {
