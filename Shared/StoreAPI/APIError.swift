@@ -22,6 +22,8 @@ public struct APIErrorBody: Codable, Sendable, Hashable {
 public enum APIErrorCode {
     public static let unauthorized = "unauthorized"
     public static let notFound = "not-found"
+    /// A known path, a method it does not take (`405`, with `Allow`).
+    public static let methodNotAllowed = "method-not-allowed"
     public static let badRequest = "bad-request"
     public static let invalidJSON = "invalid-json"
     public static let invalidAddress = "invalid-address"

@@ -12,9 +12,15 @@ public struct DomainInfo: Codable, Sendable, Hashable {
     }
 }
 
+/// `postmaster`: where the domain's `postmaster@` alias points (RFC 5321 §4.5.1); the store's
+/// administrator (`BUZON_POSTMASTER`) when absent.
 public struct CreateDomainRequest: Codable, Sendable {
     public var name: String
-    public init(name: String) { self.name = name }
+    public var postmaster: String?
+    public init(name: String, postmaster: String? = nil) {
+        self.name = name
+        self.postmaster = postmaster
+    }
 }
 
 public struct DomainList: Codable, Sendable {

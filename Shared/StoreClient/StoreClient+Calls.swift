@@ -11,8 +11,8 @@ import class Foundation.JSONDecoder
 extension StoreClient {
     // MARK: Domains, users, aliases
 
-    public func createDomain(_ name: String) async throws -> DomainInfo {
-        try await json(DomainInfo.self, .POST, "/v1/domains", body: CreateDomainRequest(name: name))
+    public func createDomain(_ name: String, postmaster: String? = nil) async throws -> DomainInfo {
+        try await json(DomainInfo.self, .POST, "/v1/domains", body: CreateDomainRequest(name: name, postmaster: postmaster))
     }
     public func listDomains() async throws -> [DomainInfo] {
         try await json(DomainList.self, .GET, "/v1/domains").domains

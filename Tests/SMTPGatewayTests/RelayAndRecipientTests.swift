@@ -47,6 +47,18 @@ struct RelayAndRecipientTests {
         #expect(envelope.relay == false)
     }
 
+    @Test(
+        "the bare <Postmaster>, any case, is the primary domain's postmaster (RFC 5321 §4.1.1.3)", arguments: ["Postmaster", "POSTMASTER"])
+    func barePostmaster(_ spelling: String) {
+        var t = Transcript(.mx)
+        t.send("EHLO c", expect: "250 ")
+        t.send("MAIL FROM:<>", expect: "250")
+        t.send("RCPT TO:<\(spelling)>", expect: "250 2.1.5")
+        t.send("DATA", expect: "354")
+        t.send("Subject: hi\r\n\r\nbody\r\n.", expect: "250 2.0.0")
+        #expect(t.deliveries.first?.envelope.recipients.map(\.address) == ["postmaster@example.test"])
+    }
+
     @Test("too many recipients get 452 4.5.3")
     func tooMany() {
         var t = Transcript(.mx, settings: SessionSettings(hostname: "mx.example.test", maxRecipients: 2))

@@ -91,6 +91,11 @@ struct FakeStore {
             else { return .login(LoginResult(result: .invalid)) }
             return .login(LoginResult(result: .ok, address: finish.username.lowercased(), serverSignature: SASLBase64.encode(signature)))
         case .lookup(let address):
+            // As the store answers the bare `<Postmaster>`: the primary domain's postmaster.
+            if address == "postmaster" {
+                return .recipient(
+                    RecipientInfo(address: "postmaster@example.test", local: true, exists: true, accounts: ["alice@example.test"]))
+            }
             let domain = Validation.domainOf(address)
             guard domain == "example.test" else { return .recipient(RecipientInfo(address: address, local: false, exists: false)) }
             if address == "team@example.test" {

@@ -47,7 +47,7 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
             let code: String
             switch error.status.code {
             case 404: code = APIErrorCode.notFound
-            case 405: code = APIErrorCode.notFound
+            case 405: code = APIErrorCode.methodNotAllowed
             case 413: code = APIErrorCode.tooLarge
             case 400: code = APIErrorCode.badRequest
             default: code = error.status.code >= 500 ? APIErrorCode.internalError : APIErrorCode.badRequest

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import ServiceKit
@@ -17,6 +18,7 @@ public func buildMailboxStore(
     log.logLevel = configuration.logLevel.flatMap { Logger.Level(rawValue: $0) } ?? .info
     let logger = log
     let storage = try storage ?? SQLiteStorage(directory: configuration.dataDirectory)
+    try storage.ensurePostmasters(administrator: configuration.postmaster)
     let store = StoreContext(
         storage: storage,
         login: LoginPolicy(
@@ -30,6 +32,7 @@ public func buildMailboxStore(
     router.middlewares.add(ErrorBodyMiddleware())
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(BearerTokenMiddleware(token: configuration.internalToken))
+    router.middlewares.add(MethodNotAllowedMiddleware(table: .shipped))
     _ = Observability.registry
     AdminRoutes.add(to: router, ready: { await storage.ping() })
     AccountRoutes(store: store).add(to: router)
@@ -46,6 +49,7 @@ public func buildMailboxStore(
 
     return Application(
         router: router,
+        server: .http1(configuration: .init(httpDecoderConfiguration: httpLimits)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buzon-mailbox-store"),
         services: [
             IdempotencyPruner(storage: storage, loginWindow: configuration.login.window, logger: logger), QueueGauges(storage: storage),
@@ -56,6 +60,15 @@ public func buildMailboxStore(
         },
         logger: logger)
 }
+
+/// The HTTP layer's limits on a request's header section. NIO's default (80 KiB) is below what
+/// the API allows in one header (`Buzon-Envelope`, 256 KiB), and a request over the HTTP
+/// layer's limit is refused before any route, with an empty 400; so the layer allows the
+/// envelope plus room for the other headers, and the route answers an over-long envelope with
+/// the JSON error.
+let httpLimits = HTTP1Channel.Configuration.DecoderConfiguration(
+    maxHeaderFieldSize: DeliveryEnvelope.maxHeaderLength + 64 * 1024,
+    maxHeaderListSize: DeliveryEnvelope.maxHeaderLength + 64 * 1024)
 
 /// Forgets idempotency keys after a day: a retry comes within minutes, and the table must not
 /// grow forever. Login-failure counters go too once their window and lock are over: every

@@ -1,4 +1,5 @@
 import ServiceKit
+import StoreAPI
 
 /// Settings of the mailbox-store, from `BUZON_*` variables or the matching flags.
 ///
@@ -18,6 +19,7 @@ import ServiceKit
 /// | `BUZON_LOGIN_LOCKOUT` | seconds | `900` | how long a lock lasts |
 /// | `BUZON_LOGIN_WINDOW` | seconds | `900` | failures count from the first one for this long |
 /// | `BUZON_HOSTNAME` | host | `localhost` | our name in delivery status notifications (Reporting-MTA, From) |
+/// | `BUZON_POSTMASTER` | address | none | the administrator: every domain's `postmaster@` alias points here (RFC 5321 §4.5.1) |
 /// | `BUZON_LOG_LEVEL` | level | `info` | trace, debug, info, notice, warning, error |
 public struct StoreConfiguration: Sendable {
     public var dataDirectory: String
@@ -29,6 +31,8 @@ public struct StoreConfiguration: Sendable {
     public var login: LoginPolicy.Settings
     public var logLevel: String?
     public var hostname = "localhost"
+    /// The administrator's address, where new domains' postmaster aliases point.
+    public var postmaster: String?
 
     /// A message bigger than the SMTP limit (25 MiB) plus the headers gateways add.
     public static let defaultMaxMessageSize = 32 * 1024 * 1024
@@ -66,6 +70,12 @@ public struct StoreConfiguration: Sendable {
             login: try Self.loginSettings(reader),
             logLevel: reader.string("BUZON_LOG_LEVEL"))
         hostname = reader.string("BUZON_HOSTNAME", default: hostname)
+        if let raw = reader.string("BUZON_POSTMASTER"), !raw.isEmpty {
+            guard let address = Validation.address(raw) else {
+                throw ConfigReader.ConfigError.invalid(key: "BUZON_POSTMASTER", value: raw, expected: "a mail address")
+            }
+            postmaster = address
+        }
     }
 
     static func loginSettings(_ reader: ConfigReader) throws -> LoginPolicy.Settings {

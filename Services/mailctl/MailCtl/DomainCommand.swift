@@ -11,9 +11,16 @@ struct DomainCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a domain.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Domain name, e.g. example.org") var name: String
+        @Option(
+            help: ArgumentHelp(
+                "Where postmaster@<domain> goes (RFC 5321 §4.5.1); the store's BUZON_POSTMASTER when absent.",
+                valueName: "address"))
+        var postmaster: String?
         func run() async throws {
             try await store.withClient { client in
-                let d = try await client.createDomain(name); print("added domain \(d.name)")
+                let d = try await client.createDomain(name, postmaster: postmaster)
+                print("added domain \(d.name)")
+                if let postmaster { print("postmaster@\(d.name) -> \(postmaster)") }
             }
         }
     }

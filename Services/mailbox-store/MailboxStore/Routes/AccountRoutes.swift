@@ -13,7 +13,8 @@ struct AccountRoutes {
         let v1 = router.group("v1")
         v1.post("domains") { request, context -> Response in
             let body = try await RouteSupport.decode(CreateDomainRequest.self, from: request, context: context)
-            let info = try await store.storage.createDomain(try RouteSupport.domain(body.name))
+            let info = try await store.storage.createDomain(
+                try RouteSupport.domain(body.name), postmaster: try body.postmaster.map(RouteSupport.address))
             return try RouteSupport.json(info, status: .created)
         }
         v1.get("domains") { _, _ -> Response in

@@ -17,12 +17,10 @@ struct ChangeRoutes {
     func add(to router: Router<StoreRequestContext>) {
         router.get("v1/accounts/:account/changes") { request, context -> Response in
             let account = try RouteSupport.account(context)
-            let since: UInt64 = try RouteSupport.query(request, "since", default: 0)
-            let wait: Int = try RouteSupport.query(request, "wait", default: 0)
-            let limit: Int = try RouteSupport.query(request, "limit", default: Self.defaultLimit)
-            guard (0...Self.maxWait).contains(wait), (1...Self.maxLimit).contains(limit) else {
-                throw StoreError.badRequest(APIErrorCode.badRequest, "wait is 0 to \(Self.maxWait) seconds, limit 1 to \(Self.maxLimit)")
-            }
+            // MODSEQs are 63-bit (RFC 7162 §7 mod-sequence-value), as SQLite stores them.
+            let since = try RouteSupport.query(request, "since", in: 0...UInt64(Int64.max), default: 0)
+            let wait = try RouteSupport.query(request, "wait", in: 0...Self.maxWait, default: 0)
+            let limit = try RouteSupport.query(request, "limit", in: 1...Self.maxLimit, default: Self.defaultLimit)
             guard let id = try await store.storage.accountID(account) else {
                 throw StoreError.notFound(APIErrorCode.userNotFound, "no such account")
             }

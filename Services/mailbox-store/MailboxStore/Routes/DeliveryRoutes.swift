@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Metrics
 import ServiceKit
@@ -43,6 +44,14 @@ struct DeliveryRoutes {
             }
             guard let decoded = DeliveryEnvelope(headerValue: header) else {
                 throw StoreError.badRequest(APIErrorCode.invalidJSON, "the Buzon-Envelope header is not base64 of an envelope's JSON")
+            }
+            // As in every JSON body: no member is nullable (RouteSupport.decode).
+            if let data = Data(base64Encoded: header),
+                let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+                let member = RouteSupport.nullMember(json, in: decoded)
+            {
+                throw StoreError.badRequest(
+                    APIErrorCode.invalidJSON, "\(member) is null in the Buzon-Envelope header; leave it out instead")
             }
             envelope = decoded
         } else {

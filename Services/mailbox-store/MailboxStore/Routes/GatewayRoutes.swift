@@ -13,7 +13,8 @@ struct GatewayRoutes {
         let v1 = router.group("v1")
         v1.post("auth/verify") { request, context -> Response in
             let body = try await RouteSupport.decode(LoginRequest.self, from: request, context: context)
-            guard body.username.utf8.count <= 320, body.password.utf8.count <= 1024 else {
+            // Characters, as JSON Schema's maxLength counts them (openapi.yaml).
+            guard body.username.unicodeScalars.count <= 320, body.password.unicodeScalars.count <= 1024 else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "username or password too long")
             }
             let result = try await store.login.verify(body)
@@ -25,14 +26,14 @@ struct GatewayRoutes {
         // SCRAM-SHA-256 (RFC 5802, RFC 7677): the gateway runs the exchange, the store holds the keys.
         v1.post("auth/scram/start") { request, context -> Response in
             let body = try await RouteSupport.decode(SCRAMStartRequest.self, from: request, context: context)
-            guard body.username.utf8.count <= 320 else {
+            guard body.username.unicodeScalars.count <= 320 else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "username too long")
             }
             return try RouteSupport.json(try await store.login.scramStart(body))
         }
         v1.post("auth/scram/finish") { request, context -> Response in
             let body = try await RouteSupport.decode(SCRAMFinishRequest.self, from: request, context: context)
-            guard body.username.utf8.count <= 320, body.authMessage.utf8.count <= 3 * SASLDefaults.maxSCRAMMessageLength else {
+            guard body.username.unicodeScalars.count <= 320, body.authMessage.utf8.count <= 3 * SASLDefaults.maxSCRAMMessageLength else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "username or AuthMessage too long")
             }
             guard let proof = SASLBase64.decode(body.clientProof), proof.count == SCRAMSHA256.keyLength else {
@@ -45,8 +46,12 @@ struct GatewayRoutes {
             return try RouteSupport.json(result)
         }
         v1.get("recipients/:address") { _, context -> Response in
-            let address = try RouteSupport.address(RouteSupport.pathParameter(context, "address"))
-            return try RouteSupport.json(try await store.storage.lookupRecipient(address))
+            let raw = RouteSupport.pathParameter(context, "address")
+            // The bare `<Postmaster>` (RFC 5321 §4.1.1.3), any case: the primary domain's.
+            if raw.lowercased() == SQLiteStorage.postmasterLocalPart {
+                return try RouteSupport.json(try await store.storage.lookupPostmaster())
+            }
+            return try RouteSupport.json(try await store.storage.lookupRecipient(try RouteSupport.address(raw)))
         }
     }
 }

@@ -13,7 +13,7 @@ struct LockRoutes {
             let name = try Self.name(context)
             let body = try await RouteSupport.decode(LockRequest.self, from: request, context: context)
             let ttl = try Self.ttl(body.ttl)
-            guard !body.owner.isEmpty, body.owner.utf8.count <= 200 else {
+            guard !body.owner.isEmpty, body.owner.unicodeScalars.count <= 200 else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "owner is 1 to 200 characters")
             }
             guard let lease = try await store.storage.acquireLock(account: account, name: name, owner: body.owner, ttl: ttl) else {

@@ -12,17 +12,16 @@ struct MessageRoutes {
     /// Page size when the client names none, and the largest it may ask for.
     static let defaultPage = 1_000
     static let maxPage = 10_000
+    /// The largest `offset` and `length` of a byte range.
+    static let maxByteOffset = Int(Int32.max)
 
     func add(to router: Router<StoreRequestContext>) {
         let box = router.group("v1/accounts/:account/mailboxes/:id")
         box.get("messages") { request, context -> Response in
             let account = try RouteSupport.account(context)
             let uids = try request.uri.queryParameters.get("uids").map(RouteSupport.uidSet) ?? .all
-            let after: UInt32 = try RouteSupport.query(request, "after", default: 0)
-            let limit: Int = try RouteSupport.query(request, "limit", default: Self.defaultPage)
-            guard (1...Self.maxPage).contains(limit) else {
-                throw StoreError.badRequest(APIErrorCode.badRequest, "limit is 1 to \(Self.maxPage)")
-            }
+            let after = try RouteSupport.query(request, "after", in: 0...UInt32.max, default: 0)
+            let limit = try RouteSupport.query(request, "limit", in: 1...Self.maxPage, default: Self.defaultPage)
             let list = try await store.storage.listMessages(
                 account: account, mailboxID: try RouteSupport.int64(context, "id"),
                 uids: uids, after: after, limit: limit)
@@ -34,7 +33,8 @@ struct MessageRoutes {
         }
         box.post("messages") { request, context -> Response in
             let account = try RouteSupport.account(context)
-            let flags = (request.uri.queryParameters.get("flags") ?? "").split(separator: " ").map(String.init)
+            // Each flag in its own `flags=`, or several in one separated by spaces.
+            let flags = request.uri.queryParameters.getAll("flags").flatMap { $0.split(separator: " ") }.map(String.init)
             let date: Double? = try request.uri.queryParameters.get("internalDate").map {
                 guard let d = Double($0), d >= 0, d < 32_503_680_000 else {
                     throw StoreError.badRequest(APIErrorCode.badRequest, "internalDate is seconds since 1970")
@@ -51,12 +51,11 @@ struct MessageRoutes {
         box.get("messages/:uid/raw") { request, context -> Response in
             var range: ByteRangeRequest?
             if request.uri.queryParameters.get("offset") != nil || request.uri.queryParameters.get("length") != nil {
-                let offset: Int = try RouteSupport.query(request, "offset", default: 0)
-                let length: Int = try RouteSupport.query(request, "length", default: Int(Int32.max))
-                guard offset >= 0, length >= 0 else {
-                    throw StoreError.badRequest(APIErrorCode.badRequest, "offset and length must not be negative")
-                }
-                range = ByteRangeRequest(offset: min(offset, Int(Int32.max)), length: min(length, Int(Int32.max)))
+                // No message is near 2 GiB (BUZON_MAX_MESSAGE_SIZE); SQLite's substr() reads
+                // its arguments as 32-bit, so anything past that would wrap around.
+                let offset = try RouteSupport.query(request, "offset", in: 0...Self.maxByteOffset, default: 0)
+                let length = try RouteSupport.query(request, "length", in: 0...Self.maxByteOffset, default: Self.maxByteOffset)
+                range = ByteRangeRequest(offset: offset, length: length)
             }
             let bytes = try await store.storage.messageBytes(
                 account: try RouteSupport.account(context),
@@ -113,10 +112,7 @@ struct MessageRoutes {
     }
 
     static func uid(_ context: StoreRequestContext) throws -> UInt32 {
-        guard let uid = context.parameters.get("uid").flatMap({ UInt32($0) }), uid > 0 else {
-            throw StoreError.badRequest(APIErrorCode.badRequest, "uid must be a number from 1")
-        }
-        return uid
+        try RouteSupport.pathInteger(context, "uid", in: 1...UInt32.max)
     }
 
     private func rfc822(_ bytes: [UInt8]) -> Response {

@@ -64,7 +64,8 @@ struct RelayRoutes {
     }
 
     static func check(worker: String, ttl: Int?) throws {
-        guard !worker.isEmpty, worker.utf8.count <= 200 else {
+        // Characters, as JSON Schema's maxLength counts them (openapi.yaml).
+        guard !worker.isEmpty, worker.unicodeScalars.count <= 200 else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "worker is 1 to 200 characters")
         }
         if let ttl, !Self.leaseTTL.contains(ttl) {

@@ -7,7 +7,8 @@ import StoreAPI
 /// Errors are `StoreError`s that name what the caller got wrong, or anything else for a fault.
 public protocol MailStorage: Sendable {
     // Domains, accounts, aliases
-    func createDomain(_ name: String) async throws -> DomainInfo
+    /// A new domain and its postmaster alias (to `postmaster`, else the administrator).
+    func createDomain(_ name: String, postmaster: String?) async throws -> DomainInfo
     func listDomains() async throws -> [DomainInfo]
     func deleteDomain(_ name: String) async throws
 
@@ -35,6 +36,11 @@ public protocol MailStorage: Sendable {
 
     /// What `RCPT TO` needs: is the domain ours, does the address exist, whom does it reach.
     func lookupRecipient(_ address: String) async throws -> RecipientInfo
+    /// The bare `<Postmaster>` (RFC 5321 §4.1.1.3): the primary domain's postmaster.
+    func lookupPostmaster() async throws -> RecipientInfo
+    /// At start-up: records the administrator (`BUZON_POSTMASTER`) and gives every domain
+    /// without a postmaster an alias to it (RFC 5321 §4.5.1).
+    func ensurePostmasters(administrator: String?) throws
 
     // Mailboxes
     func listMailboxes(account: String) async throws -> [MailboxInfo]

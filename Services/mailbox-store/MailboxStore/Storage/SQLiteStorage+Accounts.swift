@@ -7,15 +7,22 @@ extension SQLiteStorage {
     /// Alias chains longer than this are treated as a loop.
     static let maxAliasDepth = 8
 
-    public func createDomain(_ name: String) async throws -> DomainInfo {
+    /// A new domain with its postmaster (RFC 5321 §4.5.1): an alias to `postmaster` when one
+    /// is given, else to the configured administrator (SQLiteStorage+Postmaster.swift).
+    public func createDomain(_ name: String, postmaster: String?) async throws -> DomainInfo {
         let created = now()
-        try await pool.write { db in
+        return try await pool.write { db in
             guard try self.domainID(db, name) == nil else {
                 throw StoreError.conflict(APIErrorCode.alreadyExists, "domain exists")
             }
             try db.execute(sql: "INSERT INTO domains (name, created_at) VALUES (?, ?)", arguments: [name, created])
+            let id = db.lastInsertedRowID
+            let administrator = try String.fetchOne(
+                db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [Self.administratorSetting])
+            guard let target = postmaster ?? administrator else { return DomainInfo(name: name) }
+            try self.insertPostmaster(db, domainID: id, domain: name, target: target)
+            return DomainInfo(name: name, aliases: 1)
         }
-        return DomainInfo(name: name)
     }
 
     public func listDomains() async throws -> [DomainInfo] {
@@ -37,14 +44,20 @@ extension SQLiteStorage {
             guard let id = try self.domainID(db, name) else {
                 throw StoreError.notFound(APIErrorCode.domainNotFound, "no such domain")
             }
+            // The postmaster alias goes with the domain: every domain has one.
+            let postmaster = Self.postmasterLocalPart + "@" + name
             let used =
                 try Int.fetchOne(
                     db,
-                    sql: "SELECT (SELECT COUNT(*) FROM accounts WHERE domain_id = ?) + (SELECT COUNT(*) FROM aliases WHERE domain_id = ?)",
-                    arguments: [id, id]) ?? 0
+                    sql: """
+                        SELECT (SELECT COUNT(*) FROM accounts WHERE domain_id = ?)
+                             + (SELECT COUNT(*) FROM aliases WHERE domain_id = ? AND address <> ?)
+                        """,
+                    arguments: [id, id, postmaster]) ?? 0
             guard used == 0 else {
                 throw StoreError.conflict("domain-not-empty", "the domain still has users or aliases; delete them first")
             }
+            try db.execute(sql: "DELETE FROM aliases WHERE domain_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM domains WHERE id = ?", arguments: [id])
         }
     }
@@ -246,6 +259,14 @@ extension SQLiteStorage {
             }
         }
         try visit(address, depth: 0)
+        // RFC 5321 §4.5.1: postmaster@ every domain of ours exists, alias or not.
+        // An alias whose targets are all gone counts as none.
+        if accounts.isEmpty, remote.isEmpty, address == Self.postmasterLocalPart + "@" + domain,
+            let target = try defaultPostmaster(db, domain: domain)
+        {
+            exists = true
+            try visit(target, depth: 1)
+        }
         return RecipientInfo(address: address, local: true, exists: exists, accounts: accounts, remote: remote)
     }
 

@@ -91,9 +91,10 @@ extension SQLiteStorage {
         try await pool.read { db in
             let data: Data?
             if let range {
-                // substr() on a blob counts bytes from 1.
+                // substr() on a blob counts bytes from 1 and reads its start as 32-bit: past
+                // the end is made the end, so a start beyond 2^31 cannot wrap to the front.
                 data = try Data.fetchOne(
-                    db, sql: "SELECT substr(raw, ?, ?) FROM contents WHERE id = ?",
+                    db, sql: "SELECT substr(raw, min(?, length(raw) + 1), ?) FROM contents WHERE id = ?",
                     arguments: [range.offset + 1, range.length, contentID])
             } else {
                 data = try Data.fetchOne(db, sql: "SELECT raw FROM contents WHERE id = ?", arguments: [contentID])
@@ -111,9 +112,10 @@ extension SQLiteStorage {
                 WHERE a.address = ? AND m.id = ? AND mm.uid = ?
                 """
             if let range {
-                // substr() on a blob counts bytes from 1.
+                // substr() on a blob counts bytes from 1 and reads its start as 32-bit: past
+                // the end is made the end, so a start beyond 2^31 cannot wrap to the front.
                 return try Data.fetchOne(
-                    db, sql: "SELECT substr(c.raw, ?, ?) \(from)",
+                    db, sql: "SELECT substr(c.raw, min(?, length(c.raw) + 1), ?) \(from)",
                     arguments: [range.offset + 1, range.length, account, mailboxID, Int64(uid)])
             }
             return try Data.fetchOne(db, sql: "SELECT c.raw \(from)", arguments: [account, mailboxID, Int64(uid)])

@@ -173,6 +173,16 @@ enum Schema {
                     CREATE INDEX login_failures_address ON login_failures(address);
                     """)
         }
+        migrator.registerMigration("v6-autoincrement") { db in
+            // Ids that leave the store must never name two things: queue ids are in logs,
+            // delivery notices, idempotent answers and `mailctl queue`; mailbox and content ids
+            // in gateways' caches and listings. Without AUTOINCREMENT SQLite hands out
+            // max(id)+1, so an emptied queue starts again at 1. (Ids given out before this
+            // migration and no longer in a table cannot be known; from here on none repeats.)
+            for table in ["domains", "accounts", "aliases", "mailboxes", "contents", "queue_messages"] {
+                try SchemaRebuild.addAutoincrement(db, table: table)
+            }
+        }
         return migrator
     }
 }

@@ -20,8 +20,13 @@ extension SMTPSession {
             // RFC 5321 §4.5.3.1.10: a temporary code, so that the client sends the rest later.
             return [.reply(.tooManyRecipients)]
         }
-        // `postmaster` without a domain is always ours (RFC 5321 §4.1.1.3).
-        let text = mailbox.isBarePostmaster ? "postmaster@\(settings.hostname)" : mailbox.description
+        // `postmaster` without a domain is always ours (RFC 5321 §4.1.1.3): the store names
+        // the primary domain's postmaster.
+        if mailbox.isBarePostmaster {
+            pending = .recipient(to, parameters)
+            return [.lookup(address: "postmaster")]
+        }
+        let text = mailbox.description
         if let address = Validation.address(text) {
             pending = .recipient(to, parameters)
             return [.lookup(address: address)]
@@ -50,7 +55,7 @@ extension SMTPSession {
         case .recipient(let info):
             if info.local {
                 // Ours: it must exist, and be exactly the address that was looked up.
-                guard asked != nil, info.exists else { return refuse(.mailboxUnavailable) }
+                guard asked != nil || mailbox.isBarePostmaster, info.exists else { return refuse(.mailboxUnavailable) }
                 accept(info.address, parameters)
                 return [.reply(.okRecipient)]
             }
