@@ -247,24 +247,3 @@ def test_the_account_locks_only_at_its_high_count_and_mailctl_shows_and_clears_i
     assert imap_login(imap, ALICE, PASSWORD, owner)[0] == "OK"
     assert pop3_login(pop3, ALICE, PASSWORD, owner)[0].startswith("+OK")
     assert "LOCKED" not in mailctl(store, "user", "show", ALICE).stdout
-
-
-# --- 5. the same wrong password again is not counted again -------------------------------------
-
-def test_a_saved_wrong_password_retried_does_not_lock_its_address_out_but_guesses_do(throttled_system):
-    """A phone with an old saved password retrying in a loop is not a guesser: it learns nothing
-    new, and must not push its owner's own address into a lock (as in Dovecot's auth penalty)."""
-    store, imap, pop3 = throttled_system
-    phone, guesser = fresh_address(), fresh_address()
-    answers = [imap_login(imap, ALICE, "the old password", phone)[0] for _ in range(15)]
-    assert all("AUTHENTICATIONFAILED" in a for a in answers), answers
-    # Counted once, so the owner at that address logs in with the right password, over POP3 too.
-    rows = {(row["SCOPE"], row["ADDRESS"]): row for row in table(mailctl(store, "login-failures", "--account", ALICE).stdout)}
-    assert rows[("address-account", phone)]["FAILURES"] == "1", rows
-    assert "AUTHENTICATIONFAILED" in pop3_login(pop3, ALICE, "the old password", phone)[0] or True
-    assert imap_login(imap, ALICE, PASSWORD, phone)[0] == "OK"
-    # Fifteen different passwords from another address: locked out after five.
-    answers = [imap_login(imap, ALICE, f"guess-{n}", guesser)[0] for n in range(15)]
-    assert all("AUTHENTICATIONFAILED" in a for a in answers[:5]), answers
-    assert all("UNAVAILABLE" in a for a in answers[5:]), answers
-    assert "UNAVAILABLE" in imap_login(imap, ALICE, PASSWORD, guesser)[0]
