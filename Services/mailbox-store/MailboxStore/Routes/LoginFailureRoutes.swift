@@ -17,10 +17,8 @@ struct LoginFailureRoutes {
             return try RouteSupport.json(LoginFailureList(failures: try await store.login.failures(account: account, address: address)))
         }
         v1.delete("login-failures") { request, _ -> Response in
+            // Neither named clears nothing: clearing every counter takes a deliberate filter.
             let (account, address) = try Self.filters(request)
-            guard account != nil || address != nil else {
-                throw StoreError.badRequest(APIErrorCode.badRequest, "name an account or an address to clear")
-            }
             return try RouteSupport.json(
                 LoginFailuresCleared(cleared: try await store.login.clearFailures(account: account, address: address)))
         }
@@ -29,7 +27,8 @@ struct LoginFailureRoutes {
     static func filters(_ request: Request) throws -> (account: String?, address: String?) {
         let account = request.uri.queryParameters.get("account")
         let address = request.uri.queryParameters.get("address")
-        guard (account?.utf8.count ?? 0) <= 320, (address?.utf8.count ?? 0) <= 64, account != "", address != "" else {
+        // Characters, as the document's maxLength counts.
+        guard (account?.count ?? 0) <= 320, (address?.count ?? 0) <= 64, account != "", address != "" else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "account or address is empty or too long")
         }
         return (account, address)
