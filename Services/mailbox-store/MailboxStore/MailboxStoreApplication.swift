@@ -24,7 +24,8 @@ public func buildMailboxStore(
             now: { Date().timeIntervalSince1970 }),
         notifier: ChangeNotifier(),
         maxMessageSize: configuration.maxMessageSize,
-        notices: NoticeWriter(reportingMTA: configuration.hostname))
+        notices: NoticeWriter(reportingMTA: configuration.hostname),
+        resendWindow: configuration.resendWindow)
 
     let router = Router(context: StoreRequestContext.self)
     router.middlewares.add(ErrorBodyMiddleware())
@@ -46,7 +47,10 @@ public func buildMailboxStore(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buzon-mailbox-store"),
-        services: [IdempotencyPruner(storage: storage, logger: logger), QueueGauges(storage: storage)],
+        services: [
+            IdempotencyPruner(storage: storage, logger: logger, resendWindow: configuration.resendWindow),
+            QueueGauges(storage: storage),
+        ],
         onServerRunning: { channel in
             logger.info("mailbox-store listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
             await onServerRunning(channel.localAddress?.port ?? 0)
@@ -55,10 +59,11 @@ public func buildMailboxStore(
 }
 
 /// Forgets idempotency keys after a day: a retry comes within minutes, and the table must not
-/// grow forever.
+/// grow forever; resend digests after their window.
 struct IdempotencyPruner: Service {
     let storage: any MailStorage
     let logger: Logger
+    var resendWindow: Double = StoreConfiguration.defaultResendWindow
     static let retention: Double = 24 * 3600
     static let interval: Duration = .seconds(3600)
 
@@ -67,6 +72,7 @@ struct IdempotencyPruner: Service {
             while !Task.isCancelled {
                 do {
                     try await storage.pruneIdempotency(olderThan: Date().timeIntervalSince1970 - Self.retention)
+                    try await storage.pruneResendDigests(olderThan: Date().timeIntervalSince1970 - resendWindow)
                 } catch {
                     logger.warning("pruning idempotency keys failed", metadata: ["error": "\(error)"])
                 }

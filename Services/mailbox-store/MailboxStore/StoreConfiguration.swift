@@ -14,6 +14,7 @@ import ServiceKit
 /// | `BUZON_LOGIN_MAX_FAILURES` | count | `10` | failures of one account within 15 minutes before it is locked |
 /// | `BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS` | count | `30` | the same for one client address |
 /// | `BUZON_LOGIN_LOCKOUT` | seconds | `900` | how long a lock lasts |
+/// | `BUZON_STORE_RESEND_WINDOW` | seconds | `86400` | how long an SMTP client's resend of a stored message (same envelope, Message-ID and content) is answered without storing it again; 0 turns it off |
 /// | `BUZON_HOSTNAME` | host | `localhost` | our name in delivery status notifications (Reporting-MTA, From) |
 /// | `BUZON_LOG_LEVEL` | level | `info` | trace, debug, info, notice, warning, error |
 public struct StoreConfiguration: Sendable {
@@ -26,6 +27,9 @@ public struct StoreConfiguration: Sendable {
     public var login: LoginPolicy.Settings
     public var logLevel: String?
     public var hostname = "localhost"
+    /// `BUZON_STORE_RESEND_WINDOW` (`ResendDigest`).
+    public var resendWindow = Self.defaultResendWindow
+    public static let defaultResendWindow: Double = 24 * 3600
 
     /// A message bigger than the SMTP limit (25 MiB) plus the headers gateways add.
     public static let defaultMaxMessageSize = 32 * 1024 * 1024
@@ -67,5 +71,6 @@ public struct StoreConfiguration: Sendable {
                 lockout: Double(try reader.int("BUZON_LOGIN_LOCKOUT", default: 900))),
             logLevel: reader.string("BUZON_LOG_LEVEL"))
         hostname = reader.string("BUZON_HOSTNAME", default: hostname)
+        resendWindow = Double(max(0, try reader.int("BUZON_STORE_RESEND_WINDOW", default: Int(Self.defaultResendWindow))))
     }
 }

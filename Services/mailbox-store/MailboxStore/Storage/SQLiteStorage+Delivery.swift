@@ -18,8 +18,28 @@ extension SQLiteStorage {
                 }
                 return try JSONDecoder().decode(DeliveryResult.self, from: row["response"] as Data)
             }
+            // The client's resend of a message stored before: the first answer, nothing stored.
+            if let resend = message.resend,
+                let response = try Data.fetchOne(
+                    db, sql: "SELECT response FROM resend_digests WHERE digest = ? AND created_at >= ?",
+                    arguments: [resend.digest, received - resend.window])
+            {
+                if let key = idempotencyKey {
+                    try db.execute(
+                        sql: "INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
+                        arguments: [key, fingerprint, response, received])
+                }
+                return try JSONDecoder().decode(DeliveryResult.self, from: response)
+            }
 
             let result = try self.deliverWithin(db, message, envelope: envelope, at: received)
+            // Remembered only when something was stored or queued: a resend after a refusal
+            // is judged afresh (the recipient may exist by then).
+            if let resend = message.resend, result.contentID != nil {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO resend_digests (digest, response, created_at) VALUES (?, ?, ?)",
+                    arguments: [resend.digest, try JSONEncoder().encode(result), received])
+            }
             if let key = idempotencyKey {
                 try db.execute(
                     sql: "INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
@@ -152,6 +172,12 @@ extension SQLiteStorage {
     public func pruneIdempotency(olderThan cutoff: Double) async throws {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM idempotency WHERE created_at < ?", arguments: [cutoff])
+        }
+    }
+
+    public func pruneResendDigests(olderThan cutoff: Double) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM resend_digests WHERE created_at < ?", arguments: [cutoff])
         }
     }
 }
