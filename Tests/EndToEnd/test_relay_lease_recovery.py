@@ -97,3 +97,36 @@ def test_a_report_that_meets_a_store_restart_is_retried_and_the_message_delivere
     assert len(peer.delivered) == 1 and peer.delivered[0].data == raw
     assert len(peer.snapshot()) == 1, "one attempt only"
     assert "cannot report, retrying" in relay.log_path.read_text(), "the store was down when the report was sent"
+
+
+def test_a_worker_stopped_cleanly_in_the_middle_of_a_delivery_gives_the_entry_back_at_once(tmp_path, cleanup):
+    stalled = threading.Event()
+
+    def stall_first(conn, txn):
+        if txn.number > 1:
+            return None
+        stalled.set()
+        conn.wait_for_close(5)  # the worker shuts down meanwhile
+        return CLOSE
+
+    peer = SMTPPeer(name="mx.far.test", on_data_end=stall_first).start()
+    cleanup(peer)
+    store = Store(tmp_path / "data").start()
+    cleanup(store)
+    store.add_user(ALICE)
+    env = {"BUZON_RELAY_ROUTES": f"far.test={peer.address}", "BUZON_RETRY_INTERVAL": "1800", "BUZON_RELAY_TIMEOUT": "60"}
+    stopping = Relay(store, tmp_path, env=env, worker="stopping").start()
+    cleanup(stopping)
+    raw = make_message(ALICE, "dest@far.test", "given back")
+    queue_id = submit(store, raw, ALICE, ["dest@far.test"])["queueID"]
+    assert stalled.wait(15), "the worker never reached the end of DATA"
+    stopping.stop()  # SIGTERM, as an administrator or a supervisor would
+    stopped_at = time.monotonic()
+    entry = queue_entry(store, queue_id)
+    assert entry is not None and "leaseOwner" not in entry and entry["attempts"] == 0, entry
+
+    other = Relay(store, tmp_path, env=env, worker="other").start()
+    cleanup(other)
+    delivered = wait_until(lambda: peer.delivered, 10, "another worker to deliver the entry", interval=0.2)
+    assert len(delivered) == 1 and delivered[0].data == raw
+    print(f"delivered {time.monotonic() - stopped_at:.1f} s after the first worker stopped")

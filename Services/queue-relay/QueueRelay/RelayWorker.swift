@@ -80,6 +80,12 @@ public struct RelayWorker: Service, Sendable {
             return
         }
         var outcomes = await delivery.deliver(entry, message: message, logger: logger)
+        if Task.isCancelled && outcomes.allSatisfy({ $0.outcome == .deferred }) {
+            // Cut short by a shutdown with nothing decided: another worker may try at once,
+            // rather than the entry waiting out the retry interval.
+            await release(entry)
+            return
+        }
         let now = Date().timeIntervalSince1970
         // Out of attempts: what is still deferred fails now (RFC 5321 §4.5.4.1), with its
         // last reason; RFC 3463 4.4.7 "delivery time expired" when there was none.
