@@ -21,6 +21,7 @@ import time
 import pytest
 
 from conftest import Gateway, Store, inbox_messages
+from smtp_support import queue, trusting_context
 
 ALICE, BOB = "alice@example.test", "bob@example.test"
 CHAOS_SECONDS = float(os.environ.get("STRESS_SECONDS", "20"))
@@ -171,3 +172,17 @@ def test_what_is_not_the_same_message_to_the_same_people_is_stored_again(mail_sy
     send(gateway, first, [ALICE])
     send(gateway, raw, to, sender)
     assert len(inbox_messages(store, ALICE)) == 2
+
+
+def test_a_resent_submission_is_queued_once_unless_the_gateway_gave_it_its_message_id(mail_system):
+    """Submission → queue goes the same way; a Message-ID the gateway filled in (RFC 6409 §8.3)
+    is new each time, so a message without its own is not taken for a resend."""
+    store, gateway = mail_system
+    own = (b"From: alice@example.test\r\nTo: carol@other.test\r\nSubject: out\r\n"
+           b"Message-ID: <sub-1@example.test>\r\nDate: Tue, 01 Sep 2026 10:00:00 +0000\r\n\r\nhi\r\n")
+    without = own.replace(b"Message-ID: <sub-1@example.test>\r\n", b"")
+    for raw in (own, own, without, without):
+        with smtplib.SMTP_SSL("127.0.0.1", gateway.submissions_port, context=trusting_context(gateway), timeout=30) as smtp:
+            smtp.login(ALICE, "secret")
+            assert smtp.sendmail(ALICE, ["carol@other.test"], raw) == {}
+    assert len(queue(store)) == 3
