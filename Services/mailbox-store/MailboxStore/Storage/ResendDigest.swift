@@ -8,10 +8,13 @@ import StoreAPI
 /// A client that got no answer, or `451` although the store had committed (the store died
 /// after the commit and came back too late for the gateway's retry), sends the message again
 /// in a new transaction, under a new idempotency key. RFC 5322 §3.6.4: a Message-ID is unique
-/// to one message, its instances all carry the same one; with the same envelope (sender,
-/// recipients and their DSN parameters) and the same bytes as the client sent them, it is the
-/// same message to the same people, so storing it again only makes a duplicate. Such a resend
-/// is answered what the first delivery answered (`250`), and nothing is stored.
+/// to one message, its instances all carry the same one; with the same sender, the same
+/// recipient with the same DSN parameters and the same bytes as the client sent them, it is
+/// the same message to the same person, who has it already: storing it again only makes a
+/// duplicate. So each recipient that already got it is answered what the first delivery
+/// answered for it (`250`), and the message is stored only for the others. Per recipient,
+/// because a client that lost the answer does not know which of its recipients were accepted
+/// and sends to all of them again.
 ///
 /// Only what the client sent counts: the gateway's trace fields (its `Received`, which names
 /// the session and the time; on submission a `Message-ID` it filled in) are the first
@@ -19,12 +22,14 @@ import StoreAPI
 /// matched (a filled-in one is new each time), nor is a delivery that did not come through a
 /// gateway (`traceLength` unset: mailctl, tests, the API).
 struct ResendDigest: Sendable, Hashable {
-    /// SHA-256, hex, of the envelope, the Message-ID and the client's bytes.
-    var digest: String
+    /// Per envelope recipient (its address as in the envelope), SHA-256 hex of the sender,
+    /// that recipient with its DSN parameters, the other envelope parameters, the Message-ID
+    /// and the client's bytes.
+    var digests: [String: String]
     /// Seconds a digest is remembered (`BUZON_STORE_RESEND_WINDOW`).
     var window: Double
 
-    /// The envelope as it counts for a match: recipients in any order, no trace length.
+    /// What counts for a match, for one recipient.
     private struct Identity: Encodable {
         var envelope: DeliveryEnvelope
         var messageID: String
@@ -39,13 +44,17 @@ struct ResendDigest: Sendable, Hashable {
             let field = message.messageIDFields.first(where: { $0.range.offset >= trace }),
             field.rawValue.hasPrefix("<"), field.rawValue.hasSuffix(">"), field.rawValue.contains("@")
         else { return nil }
-        var normal = envelope
-        normal.traceLength = nil
-        normal.recipients.sort { $0.address < $1.address }
         let content = SHA256.hash(data: message.raw[trace...]).hexString
-        let identity = Identity(envelope: normal, messageID: field.rawValue, content: content)
-        guard let json = try? SQLiteStorage.canonicalJSON(identity) else { return nil }
-        self.digest = SHA256.hash(data: json).hexString
+        var digests: [String: String] = [:]
+        for recipient in envelope.recipients where digests[recipient.address] == nil {
+            var one = envelope
+            one.traceLength = nil
+            one.recipients = [recipient]
+            guard let json = try? SQLiteStorage.canonicalJSON(Identity(envelope: one, messageID: field.rawValue, content: content))
+            else { return nil }
+            digests[recipient.address] = SHA256.hash(data: json).hexString
+        }
+        self.digests = digests
         self.window = window
     }
 }
