@@ -40,8 +40,18 @@ def recipients(n: int) -> list[str]:
 
 
 def message_ids(store: Store, account: str) -> collections.Counter:
-    return collections.Counter(
-        re.search(rb"Message-ID: <(restart-\d+)@", m).group(1).decode() for m in inbox_messages(store, account))
+    """The Message-IDs in the account's INBOX, every page of it, counted."""
+    inbox = store.inbox(account)
+    base = f"/v1/accounts/{account}/mailboxes/{inbox['id']}/messages"
+    ids, after = collections.Counter(), 0
+    while True:
+        page = store.api("GET", base, params={"after": after, "limit": 500}).json()
+        for m in page["messages"]:
+            raw = store.api("GET", f"{base}/{m['uid']}/raw", params={"offset": 0, "length": 4096}).content
+            ids[re.search(rb"Message-ID: <(restart-\d+)@", raw).group(1).decode()] += 1
+        if page.get("nextAfter") is None:
+            return ids
+        after = page["nextAfter"]
 
 
 @pytest.fixture
