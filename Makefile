@@ -1,11 +1,16 @@
 # The two commands of the README, and the benchmarks.
-.PHONY: up test lint format fuzz build bench bench-smtp bench-pop3 bench-imap bench-relay clean
+.PHONY: up test stress lint format fuzz build bench bench-smtp bench-pop3 bench-imap bench-relay clean
 
 up:            ## build and run every service locally (Ctrl-C stops)
 	./scripts/up.sh
 
 test:          ## run every test (Swift, then end to end with real clients)
 	./scripts/test.sh
+
+stress:        ## the store killed and restarted under resending SMTP clients, for STRESS_SECONDS (default 180)
+	SWIFT_DETERMINISTIC_HASHING=1 swift build
+	BUZON_BIN="$$(swift build --show-bin-path)" STRESS_SECONDS=$${STRESS_SECONDS:-180} \
+		python3 -m pytest -q -s Tests/EndToEnd/test_smtp_store_restart.py -k killed
 
 lint:          ## swift format lint --strict over the tree (CI runs it first)
 	./scripts/lint.sh

@@ -21,6 +21,10 @@ public struct DeliveryEnvelope: Codable, Sendable, Hashable {
     public var smtputf8: Bool?
     /// RFC 6152 / 3030 BODY: `7BIT`, `8BITMIME` or `BINARYMIME`.
     public var body: String?
+    /// How many bytes at the start of the message the gateway added (its `Received`, on
+    /// submission a `Message-ID` or `Date` it filled in); the rest is what the client sent.
+    /// The store recognises a client's resend by that rest (`ResendDigest`).
+    public var traceLength: Int?
 
     public static let headerName = "Buzon-Envelope"
     /// An envelope header is at most this long (100 recipients with DSN parameters fit easily).
@@ -28,7 +32,7 @@ public struct DeliveryEnvelope: Codable, Sendable, Hashable {
 
     public init(
         sender: String, recipients: [EnvelopeRecipient], relay: Bool, ret: String? = nil, envid: String? = nil,
-        smtputf8: Bool? = nil, body: String? = nil
+        smtputf8: Bool? = nil, body: String? = nil, traceLength: Int? = nil
     ) {
         self.sender = sender
         self.recipients = recipients
@@ -37,6 +41,7 @@ public struct DeliveryEnvelope: Codable, Sendable, Hashable {
         self.envid = envid
         self.smtputf8 = smtputf8
         self.body = body
+        self.traceLength = traceLength
     }
 
     public func headerValue() throws -> String {

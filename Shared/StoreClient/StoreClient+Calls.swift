@@ -121,6 +121,10 @@ extension StoreClient {
     public func renewQueueLease(_ id: Int64, worker: String, ttl: Int) async throws -> QueueEntry {
         try await json(QueueEntry.self, .PUT, "/v1/queue/\(id)/lease", body: LeaseRequest(worker: worker, limit: 1, ttl: ttl))
     }
+    /// Gives a leased entry back untried, so that it need not wait for the lease to expire.
+    public func releaseQueueLease(_ id: Int64, worker: String) async throws {
+        try await call(.DELETE, "/v1/queue/\(id)/lease" + Self.query([("worker", worker)]))
+    }
     public func queueMessage(_ id: Int64) async throws -> [UInt8] {
         try await send(.GET, "/v1/queue/\(id)/message").body
     }

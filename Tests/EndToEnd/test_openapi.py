@@ -777,6 +777,17 @@ def test_every_operation_answers_as_documented(store):
                         json={"worker": "relay-1", "ttl": 60})) == "invalid-json"
     assert code_of(call("renewQueueLease", f"/v1/queue/{MISSING_ID}/lease", 404,
                         json={"worker": "relay-1", "limit": 1, "ttl": 60})) == "queue-entry-not-found"
+    # A worker that stops before trying gives the entry back: free for any worker at once.
+    assert code_of(call("releaseQueueLease", f"/v1/queue/{rid}/lease", 409, params={"worker": "relay-2"})) == "lease-lost"
+    assert code_of(call("releaseQueueLease", f"/v1/queue/{rid}/lease", 400)) == "bad-request"
+    assert code_of(call("releaseQueueLease", f"/v1/queue/{rid}/lease", 400, params={"worker": "w" * 201})) == "bad-request"
+    assert code_of(call("releaseQueueLease", f"/v1/queue/{MISSING_ID}/lease", 404,
+                        params={"worker": "relay-1"})) == "queue-entry-not-found"
+    call("releaseQueueLease", f"/v1/queue/{rid}/lease", 204, params={"worker": "relay-1"})
+    released = call("getQueueEntry", f"/v1/queue/{rid}", 200).json()
+    assert released["state"] == "deferred" and "leaseOwner" not in released and released["attempts"] == 0, released
+    assert code_of(call("releaseQueueLease", f"/v1/queue/{rid}/lease", 409, params={"worker": "relay-1"})) == "lease-lost"
+    assert [e["id"] for e in lease("relay-1").json()["entries"]] == [rid], "a released entry is due at once"
     message = call("getQueueMessage", f"/v1/queue/{rid}/message", 200)
     assert message.content == RELAY_MESSAGE
     assert code_of(call("getQueueMessage", f"/v1/queue/{MISSING_ID}/message", 404)) == "queue-entry-not-found"

@@ -170,6 +170,8 @@ struct EchoCalls: SessionCalls {
     let record = Record()
     var lostLockAfterTicks: Int?
     var ticks = 0
+    /// Runs while a call is pending: a slow store, time moved on by the test.
+    var whileAsking: (@Sendable () -> Void)?
 
     mutating func perform(_ action: LineSession.Action, output: any DriverOutput) async -> String? {
         switch action {
@@ -177,6 +179,7 @@ struct EchoCalls: SessionCalls {
             // A call after `finished()` would be a driver bug: it shows in what was asked.
             let late = record.finished.withLock { $0 }
             record.asked.withLock { $0.append(late ? "after finished: \(question)" : question) }
+            whileAsking?()
             return "\(question)!"
         case .send(let text):
             output.write(Array("\(text)\r\n".utf8))

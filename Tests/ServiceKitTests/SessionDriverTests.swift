@@ -40,6 +40,22 @@ struct SessionDriverTests {
         #expect(output.events.last == .close)
     }
 
+    @Test("A call that takes longer than the timeout is not the peer's silence (a store retried across its restart)")
+    func slowCallIsNotSilence() async {
+        let clock = ManualClock(), output = RecordingOutput()
+        var calls = EchoCalls()
+        calls.whileAsking = { clock.advance(by: .seconds(90)) }
+        var driver = makeDriver(clock, calls: calls)
+        await driver.handle(input("ASK slow\r\n"), output)
+        await driver.handle(.tick, output)
+        #expect(output.sent.hasSuffix("slow!\r\n"))
+        #expect(!output.events.contains(.close))
+        // The peer's own silence counts from the answer.
+        clock.advance(by: .seconds(61))
+        await driver.handle(.tick, output)
+        #expect(output.sent.hasSuffix("bye: timeout\r\n"))
+    }
+
     @Test("Input resets the silence clock")
     func inputResets() async {
         let clock = ManualClock(), output = RecordingOutput()

@@ -26,7 +26,8 @@ public func buildMailboxStore(
             now: { Date().timeIntervalSince1970 }),
         notifier: ChangeNotifier(),
         maxMessageSize: configuration.maxMessageSize,
-        notices: NoticeWriter(reportingMTA: configuration.hostname))
+        notices: NoticeWriter(reportingMTA: configuration.hostname),
+        resendWindow: configuration.resendWindow)
 
     let router = Router(context: StoreRequestContext.self)
     router.middlewares.add(ErrorBodyMiddleware())
@@ -52,7 +53,8 @@ public func buildMailboxStore(
         server: .http1(configuration: .init(httpDecoderConfiguration: httpLimits)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buzon-mailbox-store"),
         services: [
-            IdempotencyPruner(storage: storage, loginWindow: configuration.login.window, logger: logger), QueueGauges(storage: storage),
+            IdempotencyPruner(storage: storage, loginWindow: configuration.login.window, logger: logger, resendWindow: configuration.resendWindow),
+            QueueGauges(storage: storage),
         ],
         onServerRunning: { channel in
             logger.info("mailbox-store listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
@@ -71,12 +73,13 @@ let httpLimits = HTTP1Channel.Configuration.DecoderConfiguration(
     maxHeaderListSize: DeliveryEnvelope.maxHeaderLength + 64 * 1024)
 
 /// Forgets idempotency keys after a day: a retry comes within minutes, and the table must not
-/// grow forever. Login-failure counters go too once their window and lock are over: every
-/// name and address a guesser tries leaves one.
+/// grow forever; resend digests after their window. Login-failure counters go too once their
+/// window and lock are over: every name and address a guesser tries leaves one.
 struct IdempotencyPruner: Service {
     let storage: any MailStorage
     let loginWindow: Double
     let logger: Logger
+    var resendWindow: Double = StoreConfiguration.defaultResendWindow
     static let retention: Double = 24 * 3600
     static let interval: Duration = .seconds(3600)
 
@@ -85,6 +88,7 @@ struct IdempotencyPruner: Service {
             while !Task.isCancelled {
                 do {
                     try await storage.pruneIdempotency(olderThan: Date().timeIntervalSince1970 - Self.retention)
+                    try await storage.pruneResendDigests(olderThan: Date().timeIntervalSince1970 - resendWindow)
                     try await storage.pruneLoginFailures(now: Date().timeIntervalSince1970, window: loginWindow)
                 } catch {
                     logger.warning("pruning idempotency keys failed", metadata: ["error": "\(error)"])

@@ -18,6 +18,7 @@ import StoreAPI
 /// | `BUZON_LOGIN_MAX_FAILURES` | count | `100` | failures of one account name from all addresses before the account itself is locked (last resort; `mailctl user unlock`) |
 /// | `BUZON_LOGIN_LOCKOUT` | seconds | `900` | how long a lock lasts |
 /// | `BUZON_LOGIN_WINDOW` | seconds | `900` | failures count from the first one for this long |
+/// | `BUZON_STORE_RESEND_WINDOW` | seconds | `86400` | how long an SMTP client's resend of a stored message (same envelope, Message-ID and content) is answered without storing it again; 0 turns it off |
 /// | `BUZON_HOSTNAME` | host | `localhost` | our name in delivery status notifications (Reporting-MTA, From) |
 /// | `BUZON_POSTMASTER` | address | none | the administrator: every domain's `postmaster@` alias points here (RFC 5321 §4.5.1) |
 /// | `BUZON_LOG_LEVEL` | level | `info` | trace, debug, info, notice, warning, error |
@@ -33,6 +34,9 @@ public struct StoreConfiguration: Sendable {
     public var hostname = "localhost"
     /// The administrator's address, where new domains' postmaster aliases point.
     public var postmaster: String?
+    /// `BUZON_STORE_RESEND_WINDOW` (`ResendDigest`).
+    public var resendWindow = Self.defaultResendWindow
+    public static let defaultResendWindow: Double = 24 * 3600
 
     /// A message bigger than the SMTP limit (25 MiB) plus the headers gateways add.
     public static let defaultMaxMessageSize = 32 * 1024 * 1024
@@ -76,6 +80,7 @@ public struct StoreConfiguration: Sendable {
             }
             postmaster = address
         }
+        resendWindow = Double(max(0, try reader.int("BUZON_STORE_RESEND_WINDOW", default: Int(Self.defaultResendWindow))))
     }
 
     static func loginSettings(_ reader: ConfigReader) throws -> LoginPolicy.Settings {

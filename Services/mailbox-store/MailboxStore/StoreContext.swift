@@ -11,6 +11,8 @@ struct StoreContext: Sendable {
     let notifier: ChangeNotifier
     let maxMessageSize: Int
     let notices: NoticeWriter
+    /// Seconds a stored message's resend is recognised (`ResendDigest`); 0: never.
+    var resendWindow: Double = StoreConfiguration.defaultResendWindow
     let parser = MessageParser()
 
     static let maxAliasTargets = 1_000
@@ -42,7 +44,7 @@ struct StoreContext: Sendable {
         let json = String(decoding: try JSONEncoder().encode(parsed), as: UTF8.self)
         return IncomingMessage(
             raw: raw, parseJSON: json, headerSize: parsed.header.length,
-            fingerprint: Self.fingerprint(raw))
+            fingerprint: Self.fingerprint(raw), messageIDFields: parsed.fields.named("Message-ID"))
     }
 
     /// FNV-1a over the bytes plus the length: enough to tell a reused idempotency key

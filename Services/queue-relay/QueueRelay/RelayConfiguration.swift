@@ -12,7 +12,8 @@ import ServiceKit
 /// | `BUZON_RELAY_WORKER_ID` | host name + pid | names this worker's leases |
 /// | `BUZON_RELAY_CONCURRENCY` | `10` | messages delivered at once |
 /// | `BUZON_RELAY_POLL` | `1` | seconds between looks at the queue when it is idle |
-/// | `BUZON_RELAY_LEASE_TTL` | `300` | seconds a lease lasts unless renewed (renewed every third of it) |
+/// | `BUZON_RELAY_LEASE_TTL` | `30` | seconds a lease lasts unless renewed (renewed every third of it): how soon a dead worker's entries are taken over |
+/// | `BUZON_RELAY_REPORT_RETRY` | `120` | seconds a failed report of an outcome is retried (the store restarting) before the entry is left to its lease |
 /// | `BUZON_RETRY_INTERVAL` | `1800` | seconds between attempts of a deferred message |
 /// | `BUZON_MAX_ATTEMPTS` | `241` | attempts before giving up (5 days at 30 minutes, RFC 5321 §4.5.4.1) |
 /// | `BUZON_DELAY_WARNING` | `14400` | seconds before a "still trying" notice; 0 turns it off |
@@ -32,7 +33,8 @@ public struct RelayConfiguration: ServiceConfiguration {
     public var workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())"
     public var concurrency = 10
     public var poll: Duration = .seconds(1)
-    public var leaseTTL = 300
+    public var leaseTTL = 30
+    public var reportRetry: Duration = .seconds(120)
     public var retryInterval: Double = 1800
     /// RFC 5321 §4.5.4.1: give up after 4–5 days; 5 days of 30-minute retries.
     public var maxAttempts = 241
@@ -63,6 +65,11 @@ public struct RelayConfiguration: ServiceConfiguration {
         concurrency = max(1, try reader.int("BUZON_RELAY_CONCURRENCY", default: concurrency))
         poll = .milliseconds(Int(try Self.seconds(reader, "BUZON_RELAY_POLL", default: 1) * 1000))
         leaseTTL = try reader.int("BUZON_RELAY_LEASE_TTL", default: leaseTTL)
+        guard (5...3600).contains(leaseTTL) else {
+            // What the store accepts (RelayRoutes.leaseTTL).
+            throw ConfigReader.ConfigError.invalid(key: "BUZON_RELAY_LEASE_TTL", value: String(leaseTTL), expected: "5 to 3600")
+        }
+        reportRetry = .milliseconds(Int(try Self.seconds(reader, "BUZON_RELAY_REPORT_RETRY", default: 120) * 1000))
         retryInterval = try Self.seconds(reader, "BUZON_RETRY_INTERVAL", default: retryInterval)
         maxAttempts = max(1, try reader.int("BUZON_MAX_ATTEMPTS", default: maxAttempts))
         delayWarning = try Self.seconds(reader, "BUZON_DELAY_WARNING", default: delayWarning)
@@ -97,6 +104,12 @@ public struct RelayConfiguration: ServiceConfiguration {
             throw ConfigReader.ConfigError.invalid(key: key, value: text, expected: "seconds")
         }
         return number
+    }
+
+    /// How often a lease is renewed while its entry is being delivered: a third of its time, so
+    /// that one lost renewal does not lose it.
+    var leaseRenewal: Duration {
+        .milliseconds(max(1000, leaseTTL * 1000 / 3))
     }
 
     /// How long the SMTP client waits at each step.

@@ -20,6 +20,7 @@ import ServiceKit
 /// | `BUZON_SMTP_MAX_CONNECTIONS_PER_ADDRESS` | `50` | from one client address |
 /// | `BUZON_SMTP_TIMEOUT` | `300` | seconds without input, or to finish one command line (RFC 5321 §4.5.3.2) |
 /// | `BUZON_SMTP_MIN_DATA_RATE` | `500` | bytes/s message content must average once it takes longer than the timeout |
+/// | `BUZON_SMTP_STORE_RETRY_SECONDS` | `30` | how long a delivery the store did not answer is retried (same idempotency key) before `451`; covers a store restart |
 /// | `BUZON_SMTP_ALLOW_PLAINTEXT_AUTH` | `false` | AUTH on 587 without STARTTLS (never on the Internet) |
 public struct SMTPConfiguration: GatewaySettings {
     public var basics: GatewayBasics
@@ -35,6 +36,8 @@ public struct SMTPConfiguration: GatewaySettings {
     public var timeout: Duration = .seconds(300)
     public var allowPlaintextAuth = false
     public var minDataRate = 500
+    /// RFC 5321 §4.5.3.2.6: the client waits 10 minutes for the reply to the end of DATA.
+    public var storeRetry: Duration = .seconds(30)
 
     public init(internalToken: String) {
         basics = GatewayBasics(internalToken: internalToken)
@@ -54,5 +57,11 @@ public struct SMTPConfiguration: GatewaySettings {
         timeout = .seconds(try reader.int("BUZON_SMTP_TIMEOUT", default: 300))
         allowPlaintextAuth = try reader.bool("BUZON_SMTP_ALLOW_PLAINTEXT_AUTH", default: false)
         minDataRate = try reader.int("BUZON_SMTP_MIN_DATA_RATE", default: minDataRate)
+        let retry = try reader.int("BUZON_SMTP_STORE_RETRY_SECONDS", default: 30)
+        guard (0...540).contains(retry) else {
+            // Under the client's 10 minutes for the reply to DATA (RFC 5321 §4.5.3.2.6).
+            throw ConfigReader.ConfigError.invalid(key: "BUZON_SMTP_STORE_RETRY_SECONDS", value: String(retry), expected: "0 to 540")
+        }
+        storeRetry = .seconds(retry)
     }
 }

@@ -13,7 +13,7 @@ enum SMTPServer {
         var listeners: [(Listener, Int)] = [(.mx, configuration.mxPort), (.submission, configuration.submissionPort)]
         if parts.tls != nil { listeners.append((.submissions, configuration.submissionsPort)) }
         let limiter = ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
-        let store = StoreAnswers(client: parts.store)
+        let store = StoreAnswers(client: parts.store, deliveryRetry: configuration.storeRetry)
         let ports = listeners.map { listener, port in
             GatewayServer.Port(port, label: ["listener": "\(listener.rawValue)"]) { channel in
                 try accept(channel, listener: listener, configuration: configuration, parts: parts, store: store, limiter: limiter)

@@ -42,9 +42,15 @@ struct SMTPCalls: SessionCalls {
 /// temporary (`unavailable`, SMTP `451 4.3.0`), never a crash or a permanent refusal.
 struct StoreAnswers: Sendable {
     let client: StoreClient
-    /// A delivery whose answer was lost is retried with the same idempotency key, so that the
-    /// store keeps one copy, before the client is told to try again later.
-    static let deliveryAttempts = 3
+    /// How long a delivery whose answer was lost is retried with the same idempotency key
+    /// (`BUZON_SMTP_STORE_RETRY_SECONDS`). The store may have committed it before it died: only
+    /// a retry that lands, not the client's resend under a new key, keeps that one copy. Long
+    /// enough for a supervised restart of the store; RFC 5321 §4.5.3.2.6 gives the client 10
+    /// minutes for the reply to the end of DATA, so the client waits it out.
+    var deliveryRetry: Duration = .seconds(30)
+    /// The first pause between attempts; it doubles up to `maxBackoff`.
+    static let firstBackoff: Duration = .milliseconds(100)
+    static let maxBackoff: Duration = .seconds(2)
 
     func answer(_ action: SessionAction, body: SpoolContents?, clientAddress: String, logger: Logger) async -> StoreAnswer {
         do {
@@ -82,21 +88,26 @@ struct StoreAnswers: Sendable {
         }
     }
 
-    /// Streams `prefix` and the spooled body to the store.
+    /// Streams `prefix` and the spooled body to the store; what failed for a temporary reason
+    /// is sent again with the same key until `deliveryRetry` has passed, with backoff.
     private func deliver(
         _ prefix: [UInt8], _ body: SpoolContents, _ envelope: DeliveryEnvelope, _ key: String,
         logger: Logger
     ) async throws -> DeliveryResult {
         let started = ContinuousClock.now
         defer { Timer(label: "buzon_smtp_store_write_seconds").recordInterval(since: started) }
+        let deadline = started + deliveryRetry
+        var pause = Self.firstBackoff
         var attempt = 1
         while true {
             do {
                 return try await client.deliver(
                     stream: body.chunks(after: prefix), length: prefix.count + body.size, envelope: envelope, idempotencyKey: key)
-            } catch let error as StoreClientError where error.isTemporary && attempt < Self.deliveryAttempts {
+            } catch let error as StoreClientError where error.isTemporary && ContinuousClock.now + pause < deadline {
                 logger.warning("store write failed, retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(200 * attempt))
+                Counter(label: "buzon_smtp_store_retries_total").increment()
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, Self.maxBackoff)
                 attempt += 1
             }
         }

@@ -23,7 +23,8 @@ struct DeliveryRoutes {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "Idempotency-Key is 1 to 200 characters")
             }
             let started = ContinuousClock.now
-            let message = try await store.incomingMessage(request, context: context)
+            var message = try await store.incomingMessage(request, context: context)
+            message.resend = ResendDigest(message, envelope: envelope, window: store.resendWindow)
             let result = try await store.storage.deliver(message, envelope: envelope, idempotencyKey: key)
             Timer(label: "buzon_store_delivery_seconds").recordInterval(since: started)
             Counter(label: "buzon_store_deliveries_total").increment()

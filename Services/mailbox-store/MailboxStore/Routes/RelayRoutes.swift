@@ -3,7 +3,7 @@ import StoreAPI
 
 /// The outbound queue: `GET /v1/queue` and `GET /v1/queue/{id}` for everyone with the token;
 /// for relay workers `POST /v1/queue/lease`, `GET /v1/queue/{id}/message`,
-/// `PUT /v1/queue/{id}/lease`, `POST /v1/queue/{id}/report`; for administrators
+/// `PUT /v1/queue/{id}/lease`, `DELETE /v1/queue/{id}/lease`, `POST /v1/queue/{id}/report`; for administrators
 /// `POST /v1/queue/{id}/{retry|hold|release|bounce}`, `POST /v1/queue/retry`,
 /// `DELETE /v1/queue/{id}`.
 struct RelayRoutes {
@@ -43,6 +43,12 @@ struct RelayRoutes {
             return try RouteSupport.json(
                 try await store.storage.renewQueueLease(
                     try RouteSupport.int64(context, "id"), worker: body.worker, ttl: Double(body.ttl)))
+        }
+        queue.delete(":id/lease") { request, context -> Response in
+            let worker = request.uri.queryParameters.get("worker") ?? ""
+            try Self.check(worker: worker, ttl: nil)
+            try await store.storage.releaseQueueLease(try RouteSupport.int64(context, "id"), worker: worker)
+            return RouteSupport.noContent()
         }
         queue.post(":id/report") { request, context -> Response in
             let body = try await RouteSupport.decode(DeliveryReport.self, from: request, context: context)

@@ -1,3 +1,4 @@
+import InternetMessage
 import StoreAPI
 
 /// The store's persistence, one protocol with one implementation per database.
@@ -80,6 +81,8 @@ public protocol MailStorage: Sendable {
     func queueMessage(_ id: Int64) async throws -> [UInt8]
     /// Records outcomes, sends the notices the sender asked for (written by `notices`), and
     /// removes the entry when nobody is left to try; one transaction.
+    /// Ends `worker`'s lease without an outcome: the entry is free for any worker at once.
+    func releaseQueueLease(_ id: Int64, worker: String) async throws
     func reportQueue(_ id: Int64, _ report: DeliveryReport, notices: NoticeWriter) async throws -> ReportResult
     func adminQueue(_ id: Int64, _ action: QueueAdminAction, notices: NoticeWriter) async throws -> ReportResult
     func deleteQueueEntry(_ id: Int64) async throws
@@ -119,6 +122,8 @@ public protocol MailStorage: Sendable {
 
     /// Drops idempotency records older than `cutoff` (seconds since 1970).
     func pruneIdempotency(olderThan cutoff: Double) async throws
+    /// Drops resend digests older than `cutoff` (seconds since 1970).
+    func pruneResendDigests(olderThan cutoff: Double) async throws
     /// True when the database answers a trivial query.
     func ping() async -> Bool
 }
@@ -145,6 +150,10 @@ public struct IncomingMessage: Sendable {
     /// A cheap digest of the bytes, so that a retried delivery with a reused key but other
     /// content is told apart.
     public var fingerprint: String
+    /// Its `Message-ID` fields with where they are (the gateway's trace comes first).
+    public var messageIDFields: [HeaderField] = []
+    /// Set when a resend of an already stored message is to be recognised (`ResendDigest`).
+    var resend: ResendDigest?
 }
 
 /// Where a message's content is and what was parsed out of it.

@@ -18,8 +18,7 @@ extension SQLiteStorage {
                 }
                 return try JSONDecoder().decode(DeliveryResult.self, from: row["response"] as Data)
             }
-
-            let result = try self.deliverWithin(db, message, envelope: envelope, at: received)
+            let result = try self.deliverUnlessResent(db, message, envelope: envelope, at: received)
             if let key = idempotencyKey {
                 try db.execute(
                     sql: "INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
@@ -27,6 +26,39 @@ extension SQLiteStorage {
             }
             return result
         }
+    }
+
+    /// Delivers to the recipients that do not have the message yet (`ResendDigest`); those
+    /// that do are answered what the first delivery answered for them.
+    private func deliverUnlessResent(_ db: Database, _ message: IncomingMessage, envelope: DeliveryEnvelope, at received: Double)
+        throws -> DeliveryResult
+    {
+        guard let resend = message.resend else { return try deliverWithin(db, message, envelope: envelope, at: received) }
+        var earlier: [String: RecipientResult] = [:]
+        for (address, digest) in resend.digests {
+            if let data = try Data.fetchOne(
+                db, sql: "SELECT response FROM resend_digests WHERE digest = ? AND created_at >= ?",
+                arguments: [digest, received - resend.window])
+            {
+                earlier[address] = try JSONDecoder().decode(RecipientResult.self, from: data)
+            }
+        }
+        var rest = envelope
+        rest.recipients.removeAll { earlier[$0.address] != nil }
+        let fresh = rest.recipients.isEmpty ? nil : try deliverWithin(db, message, envelope: rest, at: received)
+        var now: [String: RecipientResult] = [:]
+        for r in fresh?.recipients ?? [] where now[r.recipient] == nil { now[r.recipient] = r }
+        // Remembered only for who got it: a recipient refused now is judged afresh next time
+        // (the account may exist by then).
+        for (address, r) in now where r.status == .delivered || r.status == .queued {
+            guard let digest = resend.digests[address] else { continue }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO resend_digests (digest, response, created_at) VALUES (?, ?, ?)",
+                arguments: [digest, try JSONEncoder().encode(r), received])
+        }
+        return DeliveryResult(
+            contentID: fresh?.contentID, size: message.raw.count,
+            recipients: envelope.recipients.compactMap { earlier[$0.address] ?? now[$0.address] }, queueID: fresh?.queueID)
     }
 
     /// Local delivery and queueing inside the caller's transaction: content once, one INBOX
@@ -152,6 +184,12 @@ extension SQLiteStorage {
     public func pruneIdempotency(olderThan cutoff: Double) async throws {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM idempotency WHERE created_at < ?", arguments: [cutoff])
+        }
+    }
+
+    public func pruneResendDigests(olderThan cutoff: Double) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM resend_digests WHERE created_at < ?", arguments: [cutoff])
         }
     }
 }

@@ -77,6 +77,13 @@ extension SQLiteStorage {
         }
     }
 
+    public func releaseQueueLease(_ id: Int64, worker: String) async throws {
+        try await pool.write { db in
+            try self.requireLease(db, id, worker: worker)
+            try db.execute(sql: "UPDATE queue_messages SET lease_owner = NULL, lease_expires = NULL WHERE id = ?", arguments: [id])
+        }
+    }
+
     /// The lease must still be `worker`'s: a worker whose lease expired and was taken over
     /// must not report (the other worker's outcome counts).
     private func requireLease(_ db: Database, _ id: Int64, worker: String) throws {

@@ -183,6 +183,19 @@ enum Schema {
                 try SchemaRebuild.addAutoincrement(db, table: table)
             }
         }
+        migrator.registerMigration("v6-resend-digest") { db in
+            // A client's resend of a message already stored (ResendDigest): the first answer,
+            // kept for BUZON_STORE_RESEND_WINDOW, in the database so that it outlives a restart.
+            try db.execute(
+                sql: """
+                    CREATE TABLE resend_digests (
+                        digest TEXT PRIMARY KEY,
+                        response BLOB NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX resend_digests_created ON resend_digests(created_at);
+                    """)
+        }
         return migrator
     }
 }

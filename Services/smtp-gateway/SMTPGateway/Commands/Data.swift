@@ -101,7 +101,7 @@ extension SMTPSession {
         let envelope = DeliveryEnvelope(
             sender: t.sender.mailbox?.description ?? "", recipients: t.recipients, relay: authenticatedUser != nil,
             ret: t.parameters.ret?.rawValue, envid: t.parameters.envelopeID,
-            smtputf8: t.parameters.smtpUTF8 ? true : nil, body: t.parameters.body?.rawValue)
+            smtputf8: t.parameters.smtpUTF8 ? true : nil, body: t.parameters.body?.rawValue, traceLength: prefix.count)
         pending = .delivery
         return [.deliver(prefix: prefix, envelope: envelope, idempotencyKey: queueID)]
     }
