@@ -20,6 +20,9 @@ import ServiceKit
 /// | `BUZON_SMTP_MAX_CONNECTIONS_PER_ADDRESS` | `50` | from one client address |
 /// | `BUZON_SMTP_TIMEOUT` | `300` | seconds without input, or to finish one command line (RFC 5321 §4.5.3.2) |
 /// | `BUZON_SMTP_MIN_DATA_RATE` | `500` | bytes/s message content must average once it takes longer than the timeout |
+/// | `BUZON_SMTP_LOGIN_DEADLINE` | `60` | seconds a submission connection (587, 465) has to authenticate, however busy; 0: none |
+/// | `BUZON_SMTP_MX_DEADLINE` | `600` | seconds an MX connection (25) may last; content arriving at the minimum rate finishes first; 0: none |
+/// | `BUZON_SMTP_MIN_LINE_RATE` | `32` | bytes/s a command line must average once unfinished for 10 s; 0: none |
 /// | `BUZON_SMTP_ALLOW_PLAINTEXT_AUTH` | `false` | AUTH on 587 without STARTTLS (never on the Internet) |
 public struct SMTPConfiguration: GatewaySettings {
     public var basics: GatewayBasics
@@ -35,6 +38,12 @@ public struct SMTPConfiguration: GatewaySettings {
     public var timeout: Duration = .seconds(300)
     public var allowPlaintextAuth = false
     public var minDataRate = 500
+    /// Submission: the time to authenticate (`ConnectionDeadlines.login`).
+    public var loginDeadline = 60
+    /// MX: the whole session, since nobody logs in there (RFC 5321 §4.5.3.2 asks patience per
+    /// command, not for ever: ten minutes is a full transaction at every one of its timeouts).
+    public var mxDeadline = 600
+    public var minLineRate = 32
 
     public init(internalToken: String) {
         basics = GatewayBasics(internalToken: internalToken)
@@ -54,5 +63,13 @@ public struct SMTPConfiguration: GatewaySettings {
         timeout = .seconds(try reader.int("BUZON_SMTP_TIMEOUT", default: 300))
         allowPlaintextAuth = try reader.bool("BUZON_SMTP_ALLOW_PLAINTEXT_AUTH", default: false)
         minDataRate = try reader.int("BUZON_SMTP_MIN_DATA_RATE", default: minDataRate)
+        loginDeadline = try reader.int("BUZON_SMTP_LOGIN_DEADLINE", default: loginDeadline)
+        mxDeadline = try reader.int("BUZON_SMTP_MX_DEADLINE", default: mxDeadline)
+        minLineRate = try reader.int("BUZON_SMTP_MIN_LINE_RATE", default: minLineRate)
+    }
+
+    /// The deadlines of a connection on `listener`.
+    func deadlines(_ listener: Listener) -> ConnectionDeadlines {
+        ConnectionDeadlines(loginSeconds: listener == .mx ? mxDeadline : loginDeadline, minimumLineRate: minLineRate)
     }
 }
