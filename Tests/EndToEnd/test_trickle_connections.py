@@ -15,7 +15,7 @@ import time
 import pytest
 
 from conftest import Gateway, IMAPGateway, POP3Gateway, inbox_messages
-from imap_support import ALICE, BOB, PASSWORD, deliver, message, trusting_context
+from imap_support import ALICE, BOB, PASSWORD, deliver, message, open_session, trusting_context
 from pop3_support import send_mail as pop3_send_mail
 from smtp_support import open_session as smtp_open_session
 from trickle_support import Trickler, open_file_limit, raise_file_limit
@@ -198,3 +198,26 @@ def test_mx_sessions_sending_commands_for_ever_end_at_the_mx_deadline(mail_syste
     finally:
         trickler.close_all()
         gateway.stop()
+
+
+def test_imap_command_dripping_after_login_is_cut_by_the_line_rate_floor(imap_system):
+    """After login the deadline no longer applies, and the session's clock is 30 minutes; a
+    command line dripped a byte a second is still cut once it has been unfinished for 10 s
+    (the floor, 32 octets/s), while a session sending whole commands as slowly is kept."""
+    store, smtp, imap = imap_system
+    with open_session(imap.port, login=ALICE) as drip, open_session(imap.port, login=ALICE) as steady:
+        drip.ok("SELECT INBOX")
+        started = time.monotonic()
+        closed_after = None
+        for byte in b"a1 UID FETCH 1:* (FLAGS INTERNALDATE RFC822.SIZE)":
+            drip.send(bytes([byte]))
+            steady.ok("NOOP")
+            if drip.is_closed(1.0):
+                closed_after = time.monotonic() - started
+                break
+            if time.monotonic() - started > 20:
+                break
+        assert closed_after is not None, "a command dripped a byte a second was not cut"
+        assert 10 <= closed_after <= 15, closed_after
+        assert drip.buffer.startswith(b"* BYE"), drip.buffer
+        steady.ok("NOOP")  # the same account, whole commands: kept
