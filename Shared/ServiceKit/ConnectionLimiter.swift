@@ -99,9 +99,23 @@ public final class ConnectionLimiter: Sendable {
             s.waiting += 1
             return (victim == nil ? .admitted : .evicted, victim)
         }
-        // Outside the lock: the victim's driver says goodbye (`DriverEvent.evicted`).
-        victim?.pipeline.fireUserInboundEventTriggered(EvictionNotice())
+        if let victim {
+            // Outside the lock: the victim's driver says goodbye (`DriverEvent.evicted`). A
+            // driver stuck in a write to a peer that reads nothing would hear it only at the
+            // write timeout, so a victim still not logged in is closed after a grace.
+            victim.pipeline.fireUserInboundEventTriggered(EvictionNotice())
+            victim.eventLoop.scheduleTask(in: Self.evictionGrace) { [weak self] in
+                if self?.isBeingEvicted(victim) ?? false { victim.close(promise: nil) }
+            }
+        }
         return admission
+    }
+
+    /// How long an evicted connection may take to say goodbye before it is closed anyway.
+    public static let evictionGrace: TimeAmount = .seconds(5)
+
+    func isBeingEvicted(_ channel: any Channel) -> Bool {
+        state.withLock { $0.entries[ObjectIdentifier(channel)]?.evicting ?? false }
     }
 
     /// The connection's session has logged in: it is never evicted.

@@ -9,6 +9,7 @@ settings."""
 import imaplib
 import poplib
 import smtplib
+import socket
 import threading
 import time
 
@@ -221,3 +222,37 @@ def test_imap_command_dripping_after_login_is_cut_by_the_line_rate_floor(imap_sy
         assert 10 <= closed_after <= 15, closed_after
         assert drip.buffer.startswith(b"* BYE"), drip.buffer
         steady.ok("NOOP")  # the same account, whole commands: kept
+
+
+def test_pop3_client_that_reads_nothing_before_login_is_closed_at_the_deadline(pop3_system, tmp_path):
+    """A connection that asks for many answers and reads none blocks the gateway's writes, and
+    with them every clock the driver checks: before login, the write itself may not outlast
+    the login deadline (the POP3 silence timeout is 10 minutes)."""
+    store, _, _ = pop3_system
+    pop3 = POP3Gateway(store, tmp_path / "deaf", env={"BUZON_POP3_LOGIN_DEADLINE": "3"}).start()
+    sock = socket.socket()
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", pop3.port))
+        sock.settimeout(0.5)
+        started = time.monotonic()
+        sent, closed_after = 0, None
+        while time.monotonic() - started < 15:
+            try:
+                sent += sock.send(b"CAPA\r\n" * 1000)  # ~100 octets of answer each, never read
+            except (socket.timeout, BlockingIOError):
+                pass
+            except OSError:
+                closed_after = time.monotonic() - started
+                break
+            if sent > 600_000:
+                time.sleep(0.2)
+        assert closed_after is not None, f"still open after {time.monotonic() - started:.0f} s ({sent} octets of CAPA sent)"
+        assert closed_after <= 8, closed_after
+        c = poplib.POP3("127.0.0.1", pop3.port, timeout=10)  # the gateway is fine
+        c.user(ALICE)
+        assert c.pass_(PASSWORD).startswith(b"+OK")
+        c.quit()
+    finally:
+        sock.close()
+        pop3.stop()

@@ -83,6 +83,25 @@ struct ConnectionLimiterTests {
         #expect(!a.evicted)
     }
 
+    @Test("A victim that does not go (its driver stuck in a write) is closed after the grace; one that logged in is not")
+    func evictionGrace() throws {
+        let limiter = ConnectionLimiter(maxTotal: 2, maxPerAddress: 10)
+        let loop = EmbeddedEventLoop()
+        let a = EmbeddedChannel(handler: EvictionRecorder(), loop: loop)
+        let b = EmbeddedChannel(handler: EvictionRecorder(), loop: loop)
+        try a.connect(to: .init(ipAddress: "192.0.2.1", port: 1)).wait()
+        try b.connect(to: .init(ipAddress: "192.0.2.1", port: 1)).wait()
+        #expect(limiter.acquire("192.0.2.1", channel: a) == .admitted)
+        #expect(limiter.acquire("192.0.2.1", channel: b) == .admitted)
+        #expect(limiter.acquire("192.0.2.1", channel: connection().channel) == .evicted)  // a must go
+        #expect(limiter.acquire("192.0.2.1", channel: connection().channel) == .evicted)  // then b
+        limiter.markAuthenticated(b)  // b's login finished just in time
+        loop.advanceTime(by: ConnectionLimiter.evictionGrace - .milliseconds(1))
+        #expect(a.isActive && b.isActive)
+        loop.advanceTime(by: .milliseconds(1))
+        #expect(!a.isActive && b.isActive)
+    }
+
     @Test("Thousands of connections come, log in and go: the limiter agrees with a model at every step")
     func churn() {
         let limiter = ConnectionLimiter(maxTotal: 100, maxPerAddress: 100_000)

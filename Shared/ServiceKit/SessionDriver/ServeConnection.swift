@@ -2,6 +2,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOSSL
+import Synchronization
 
 /// What the gateways do with each accepted connection: count it, refuse it over the limits,
 /// name it in the logs, and run its session on a `SessionDriver`.
@@ -57,18 +58,31 @@ public enum ServeConnection {
         deadlines: ConnectionDeadlines, inputCounter: Counter? = nil
     ) throws where Calls.Action == Session.Action, Calls.Answer == Session.Answer {
         let logger = admitted.logger
+        let started = ContinuousClock.now
+        let loggedIn = LoginFlag()
+        // Before login a flush waiting on a peer that reads nothing must not outlast the login
+        // deadline either: the driver, stuck in it, checks no clock meanwhile.
+        let guardedWriteTimeout: @Sendable () -> Duration = {
+            let timeout = writeTimeout()
+            guard let login = deadlines.login, !loggedIn.value.load(ordering: .relaxed) else { return timeout }
+            return min(timeout, max(.seconds(1), login - started.duration(to: ContinuousClock.now) + .seconds(1)))
+        }
         if implicitTLS, let tls {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
         }
         try channel.pipeline.syncOperations.addHandler(DriverEventHandler())
         let async = try NIOAsyncChannel<DriverEvent, ByteBuffer>(wrappingChannelSynchronously: channel)
         let output = ChannelOutput(
-            channel: channel, writeTimeout: writeTimeout,
+            channel: channel, writeTimeout: guardedWriteTimeout,
             makeTLSHandler: tls.map { tls in { @Sendable in NIOSSLServerHandler(context: tls) } })
         Task {
             var driver = SessionDriver(
                 session: session, calls: makeCalls(output), clock: ContinuousClock(), logger: logger,
-                inputCounter: inputCounter, deadlines: deadlines, onAuthenticated: admitted.markAuthenticated)
+                inputCounter: inputCounter, deadlines: deadlines,
+                onAuthenticated: {
+                    loggedIn.value.store(true, ordering: .relaxed)
+                    admitted.markAuthenticated()
+                })
             do {
                 try await async.executeThenClose { inbound, _ in
                     await driver.run(inbound, output: output)
@@ -78,4 +92,9 @@ public enum ServeConnection {
             }
         }
     }
+}
+
+/// Set once the connection's session has logged in.
+private final class LoginFlag: Sendable {
+    let value = Atomic(false)
 }
