@@ -215,6 +215,12 @@ public struct IMAPCommandReader: Sendable {
         return kept
     }
 
+    /// Whether a literal's octets are being read (kept, streamed or skipped), rather than a line.
+    public var isReadingLiteral: Bool {
+        if case .line = mode { return false }
+        return true
+    }
+
     /// Whether bytes are waiting (a partial command, or a command not yet taken).
     public var hasBufferedBytes: Bool { !buffer.isEmpty || !lines.isEmpty || droppingLine }
 }

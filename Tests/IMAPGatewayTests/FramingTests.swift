@@ -96,4 +96,32 @@ struct FramingTests {
         #expect(f.receive(Array("a1 NOOP\r\n".utf8)).isEmpty)
         #expect(f.timedOut().isEmpty && f.shutdown().isEmpty)
     }
+
+    @Test("The driver's clocks: an unfinished line (and a literal before login) is partial; after login a literal is not")
+    func partialCommands() {
+        var f = framing(maxLiteral: 4 * 1024 * 1024)
+        #expect(!f.isAuthenticated && !f.hasPartialCommand)
+        _ = f.receive(Array("a1 LOG".utf8))
+        #expect(f.hasPartialCommand)
+        _ = f.receive(Array("IN {5}\r\nali".utf8))
+        #expect(f.hasPartialCommand)  // before login a literal is part of the command
+        #expect(runs(f.receive(Array("ce secret\r\n".utf8))).count == 1)
+        #expect(!f.hasPartialCommand)
+        f.limits.authenticated.store(true, ordering: .relaxed)  // LOGIN succeeded
+        _ = f.resume(.proceed)
+        #expect(f.isAuthenticated)
+        _ = f.receive(Array("a2 APPEND INBOX {2000000+}\r\nFrom: x".utf8))
+        #expect(!f.hasPartialCommand)  // a big APPEND's octets are content, not a line
+    }
+
+    @Test("Evicted at the connection limit: the command session says BYE [LIMIT]")
+    func evicted() {
+        var f = framing()
+        guard case .run(.evicted) = f.evicted().first else {
+            Issue.record("no BYE")
+            return
+        }
+        _ = f.resume(.close)
+        #expect(f.evicted().isEmpty)
+    }
 }

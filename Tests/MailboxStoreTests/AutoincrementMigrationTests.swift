@@ -10,13 +10,13 @@ import Testing
 struct AutoincrementMigrationTests {
     static let tables = ["domains", "accounts", "aliases", "mailboxes", "contents", "queue_messages"]
 
-    /// A database at `v5-scram` with a row in every table that has ids, and some rows deleted
+    /// A database at the migration before (`v6-login-throttle`) with a row in every table that has ids, and some rows deleted
     /// (ids given out before the migration and no longer in a table cannot be known to it).
     func oldDatabase() throws -> DatabaseQueue {
         var config = Configuration()
         config.foreignKeysEnabled = true
         let queue = try DatabaseQueue(configuration: config)
-        try Schema.migrator.migrate(queue, upTo: "v5-scram")
+        try Schema.migrator.migrate(queue, upTo: "v6-login-throttle")
         try queue.write { db in
             try db.execute(
                 sql: """
@@ -43,7 +43,7 @@ struct AutoincrementMigrationTests {
         let indexesBefore = try queue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
         }
-        try Schema.migrator.migrate(queue)
+        try Schema.migrator.migrate(queue, upTo: "v6-autoincrement")
         try queue.read { db in
             for table in Self.tables {
                 let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table]) ?? ""

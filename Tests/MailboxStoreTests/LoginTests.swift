@@ -137,7 +137,8 @@ struct LoginTests {
         #expect(
             try await store.client.verifyLogin(LoginRequest(username: "alice@example.test", password: "pw", clientAddress: "192.0.2.3"))
                 .result == .ok)
-        #expect(ContinuousClock.now - ok < .milliseconds(150))
+        // Under the 0.5-s cap a delay by the account's count would cost; loose for a loaded machine.
+        #expect(ContinuousClock.now - ok < .milliseconds(450))
     }
 
     @Test("the delay doubles per failure and stops at its cap")

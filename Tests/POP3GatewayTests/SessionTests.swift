@@ -20,6 +20,23 @@ struct AuthorizationTests {
         #expect(t.closed)
     }
 
+    @Test("The driver hears of the login (no deadline, never evicted after it); evicted before it: -ERR [SYS/TEMP]")
+    func authenticatedForTheDriver() {
+        var t = Transcript()
+        t.send("USER alice@example.test", expect: "+OK")
+        #expect(!t.session.isAuthenticated)
+        t.send("PASS wrong", expect: "-ERR [AUTH]")
+        #expect(!t.session.isAuthenticated)
+        t.login()
+        #expect(t.session.isAuthenticated)
+        var e = Transcript()
+        e.output = []
+        let actions = e.session.evicted()
+        e.perform(actions)
+        #expect(String(decoding: e.output, as: UTF8.self).hasPrefix("-ERR [SYS/TEMP] Too many connections"))
+        #expect(e.closed && e.session.evicted().isEmpty)
+    }
+
     @Test("AUTH PLAIN with an initial response and as a continuation")
     func authPlain() {
         var a = Transcript()

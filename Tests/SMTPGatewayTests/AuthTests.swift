@@ -1,6 +1,7 @@
 import Foundation
 import SASL
 import SMTPProtocol
+import TestSupport
 import Testing
 
 @testable import SMTPGateway
@@ -94,5 +95,27 @@ struct AuthTests {
         var t = Transcript(.mx, tls: true)
         t.send("EHLO c", expect: "250 ")
         t.send("AUTH PLAIN \(plainAuth("alice@example.test", "secret"))", expect: "502 5.5.1")
+    }
+
+    @Test("The driver hears of AUTH (no login deadline, never evicted after it); MX never authenticates")
+    func authenticatedForTheDriver() {
+        var t = secured()
+        #expect(!t.session.isAuthenticated)
+        t.send("AUTH PLAIN \(plainAuth("alice@example.test", "wrong"))", expect: "535 5.7.8")
+        #expect(!t.session.isAuthenticated)
+        t.send("AUTH PLAIN \(plainAuth("alice@example.test", "secret"))", expect: "235 2.7.0")
+        #expect(t.session.isAuthenticated)
+        var mx = Transcript(.mx)
+        mx.send("EHLO c", expect: "250 ")
+        #expect(!mx.session.isAuthenticated)
+    }
+
+    @Test("Evicted at the connection limit: 421 4.7.0 and close (RFC 5321 §3.8)")
+    func evicted() {
+        var t = secured()
+        let actions = t.session.evicted()
+        let replies = t.perform(actions)
+        #expect(replies.map(\.code) == [421] && text(replies[0].encoded).hasPrefix("421 4.7.0"))
+        #expect(t.closed && t.session.evicted().isEmpty)
     }
 }

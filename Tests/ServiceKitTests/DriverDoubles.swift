@@ -60,7 +60,7 @@ final class RecordingOutput: DriverOutput {
 
 /// A line protocol small enough to read at a glance: `ECHO x` answers `x`, `ASK x` asks the
 /// calls and answers what they said, `TLS` starts TLS, `SEND x` streams `x` from the calls,
-/// `DATA` receives content until `.`, `QUIT` closes. A session waiting for a call reads no
+/// `DATA` receives content until `.`, `LOGIN` logs in, `QUIT` closes. A session waiting for a call reads no
 /// further lines, as the real ones do.
 struct LineSession: DrivenSession {
     enum Action: Sendable, Equatable {
@@ -76,6 +76,7 @@ struct LineSession: DrivenSession {
     var closed = false
     var inContent = false
     var tls = false
+    var authenticated = false
     var timeout: Duration = .seconds(60)
 
     static func step(_ action: Action) -> DriverStep<Action> {
@@ -109,6 +110,11 @@ struct LineSession: DrivenSession {
         return [.write("bye: timeout\r\n"), .close]
     }
 
+    mutating func evicted() -> [Action] {
+        closed = true
+        return [.write("bye: full\r\n"), .close]
+    }
+
     mutating func shutdown() -> [Action] {
         guard !waiting, !inContent, !closed else { return [] }
         closed = true
@@ -116,6 +122,7 @@ struct LineSession: DrivenSession {
     }
 
     var inactivityTimeout: Duration { timeout }
+    var isAuthenticated: Bool { authenticated }
     var hasPartialCommand: Bool { !buffer.isEmpty && !inContent }
     var minimumDataRate: Int? { inContent ? 100 : nil }
 
@@ -143,6 +150,9 @@ struct LineSession: DrivenSession {
             case "TLS":
                 buffer = []  // plaintext after TLS is dropped here too (RFC 3207 §4.2)
                 actions += [.write("go ahead\r\n"), .startTLS]
+            case "LOGIN":
+                authenticated = true
+                actions.append(.write("welcome\r\n"))
             case "DATA":
                 inContent = true
                 actions.append(.write("go on\r\n"))
@@ -201,8 +211,13 @@ struct EchoCalls: SessionCalls {
 
 typealias TestDriver = SessionDriver<LineSession, EchoCalls, ManualClock>
 
-func makeDriver(_ clock: ManualClock, session: LineSession = LineSession(), calls: EchoCalls = EchoCalls()) -> TestDriver {
-    SessionDriver(session: session, calls: calls, clock: clock, logger: Logger(label: "test"))
+func makeDriver(
+    _ clock: ManualClock, session: LineSession = LineSession(), calls: EchoCalls = EchoCalls(),
+    deadlines: ConnectionDeadlines = .none, onAuthenticated: @escaping @Sendable () -> Void = {}
+) -> TestDriver {
+    SessionDriver(
+        session: session, calls: calls, clock: clock, logger: Logger(label: "test"), deadlines: deadlines,
+        onAuthenticated: onAuthenticated)
 }
 
 func input(_ text: String) -> DriverEvent { .input(ByteBuffer(string: text)) }

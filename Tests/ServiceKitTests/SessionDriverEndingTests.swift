@@ -17,6 +17,7 @@ struct ClientLineSession: DrivenSession {
     mutating func timedOut() -> [LineSession.Action] { inner.timedOut() }
     mutating func shutdown() -> [LineSession.Action] { inner.shutdown() }
     var inactivityTimeout: Duration { inner.inactivityTimeout }
+    var isAuthenticated: Bool { true }
 
     /// A write here must be dropped; the call must be made.
     mutating func connectionEnded(_ error: (any Error)?) -> [LineSession.Action] {

@@ -16,6 +16,8 @@ import ServiceKit
 /// | `BUZON_IMAP_MAX_CONNECTIONS_PER_USER` | `50` | logged in as one account (phones, desktops and IDLE per folder add up) |
 /// | `BUZON_IMAP_TIMEOUT` | `1800` | autologout after this many seconds of silence once logged in (RFC 9051 §5.4: at least 30 minutes) |
 /// | `BUZON_IMAP_LOGIN_TIMEOUT` | `60` | the same before login |
+/// | `BUZON_IMAP_LOGIN_DEADLINE` | `60` | seconds a connection has to log in, however busy (RFC 9051 §5.4); 0: none |
+/// | `BUZON_IMAP_MIN_LINE_RATE` | `32` | bytes/s a command line must average once unfinished for 10 s; 0: none |
 /// | `BUZON_IMAP_MAX_LOGIN_FAILURES` | `3` | failed logins on one connection before it is closed |
 /// | `BUZON_IMAP_MAX_MESSAGE_SIZE` | `67108864` | the largest APPEND literal (`APPENDLIMIT`) |
 /// | `BUZON_IMAP_ALLOW_PLAINTEXT_AUTH` | `false` | passwords without TLS from other than loopback |
@@ -33,6 +35,8 @@ public struct IMAPConfiguration: GatewaySettings {
     public var maxLoginFailures = 3
     public var maxMessageSize = 64 * 1024 * 1024
     public var allowPlaintextAuth = false
+    public var loginDeadline = 60
+    public var minLineRate = 32
 
     public init(internalToken: String) {
         basics = GatewayBasics(internalToken: internalToken)
@@ -52,5 +56,10 @@ public struct IMAPConfiguration: GatewaySettings {
         maxLoginFailures = try reader.int("BUZON_IMAP_MAX_LOGIN_FAILURES", default: maxLoginFailures)
         maxMessageSize = try reader.int("BUZON_IMAP_MAX_MESSAGE_SIZE", default: maxMessageSize)
         allowPlaintextAuth = try reader.bool("BUZON_IMAP_ALLOW_PLAINTEXT_AUTH", default: false)
+        loginDeadline = try reader.int("BUZON_IMAP_LOGIN_DEADLINE", default: loginDeadline)
+        minLineRate = try reader.int("BUZON_IMAP_MIN_LINE_RATE", default: minLineRate)
     }
+
+    /// The login deadline and the command-line floor of every connection.
+    var deadlines: ConnectionDeadlines { ConnectionDeadlines(loginSeconds: loginDeadline, minimumLineRate: minLineRate) }
 }

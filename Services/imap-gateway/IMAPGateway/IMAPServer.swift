@@ -51,7 +51,7 @@ enum IMAPServer {
         // A client that reads nothing is cut off after the autologout time: 60 s before login,
         // 30 minutes after (as the old inbound handler's clock did).
         try ServeConnection.drive(
-            channel, session: framing,
+            channel, admitted: admitted, session: framing,
             makeCalls: { output in
                 IMAPCalls(
                     session: IMAPSession(
@@ -59,7 +59,7 @@ enum IMAPServer {
                         users: shared.users, limits: limits, logger: admitted.logger, sink: OutputSink(output: output)))
             },
             tls: tls, implicitTLS: implicitTLS, writeTimeout: { .seconds(limits.timeoutSeconds.load(ordering: .relaxed)) },
-            logger: admitted.logger)
+            deadlines: configuration.deadlines)
     }
 }
 

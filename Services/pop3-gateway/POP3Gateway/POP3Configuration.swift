@@ -14,6 +14,8 @@ import ServiceKit
 /// | `BUZON_POP3_MAX_CONNECTIONS` | `1000` | in total |
 /// | `BUZON_POP3_MAX_CONNECTIONS_PER_ADDRESS` | `50` | from one client address |
 /// | `BUZON_POP3_TIMEOUT` | `600` | seconds of inactivity before autologout (RFC 1939 §3: at least 10 minutes) |
+/// | `BUZON_POP3_LOGIN_DEADLINE` | `60` | seconds a connection has to log in, however busy; 0: none |
+/// | `BUZON_POP3_MIN_LINE_RATE` | `32` | bytes/s a command line must average once unfinished for 10 s; 0: none |
 /// | `BUZON_POP3_LOCK_TTL` | `60` | seconds a maildrop lock outlives a gateway that died |
 /// | `BUZON_POP3_ALLOW_PLAINTEXT_AUTH` | `false` | passwords without TLS from other than loopback |
 public struct POP3Configuration: GatewaySettings {
@@ -27,6 +29,8 @@ public struct POP3Configuration: GatewaySettings {
     public var timeout: Duration = .seconds(600)
     public var allowPlaintextAuth = false
     public var lockTTL = 60
+    public var loginDeadline = 60
+    public var minLineRate = 32
 
     public init(internalToken: String) {
         basics = GatewayBasics(internalToken: internalToken)
@@ -43,8 +47,13 @@ public struct POP3Configuration: GatewaySettings {
         timeout = .seconds(try reader.int("BUZON_POP3_TIMEOUT", default: 600))
         allowPlaintextAuth = try reader.bool("BUZON_POP3_ALLOW_PLAINTEXT_AUTH", default: false)
         lockTTL = try reader.int("BUZON_POP3_LOCK_TTL", default: 60)
+        loginDeadline = try reader.int("BUZON_POP3_LOGIN_DEADLINE", default: loginDeadline)
+        minLineRate = try reader.int("BUZON_POP3_MIN_LINE_RATE", default: minLineRate)
         guard (3...3600).contains(lockTTL) else {
             throw ConfigReader.ConfigError.invalid(key: "BUZON_POP3_LOCK_TTL", value: String(lockTTL), expected: "3 to 3600 seconds")
         }
     }
+
+    /// The login deadline and the command-line floor of every connection.
+    var deadlines: ConnectionDeadlines { ConnectionDeadlines(loginSeconds: loginDeadline, minimumLineRate: minLineRate) }
 }

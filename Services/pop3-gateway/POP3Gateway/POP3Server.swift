@@ -48,8 +48,8 @@ enum POP3Server {
             timeout: configuration.timeout)
         let session = POP3Session(settings: settings, id: admitted.id, isTLS: implicitTLS)
         try ServeConnection.drive(
-            channel, session: session,
+            channel, admitted: admitted, session: session,
             makeCalls: { _ in POP3Calls(store: store, clientAddress: admitted.address, sessionID: admitted.id, logger: admitted.logger) },
-            tls: parts.tls, implicitTLS: implicitTLS, writeTimeout: { configuration.timeout }, logger: admitted.logger)
+            tls: parts.tls, implicitTLS: implicitTLS, writeTimeout: { configuration.timeout }, deadlines: configuration.deadlines)
     }
 }

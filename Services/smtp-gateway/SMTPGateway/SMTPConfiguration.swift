@@ -21,6 +21,9 @@ import ServiceKit
 /// | `BUZON_SMTP_TIMEOUT` | `300` | seconds without input, or to finish one command line (RFC 5321 §4.5.3.2) |
 /// | `BUZON_SMTP_MIN_DATA_RATE` | `500` | bytes/s message content must average once it takes longer than the timeout |
 /// | `BUZON_SMTP_STORE_RETRY_SECONDS` | `30` | how long a delivery the store did not answer is retried (same idempotency key) before `451`; covers a store restart |
+/// | `BUZON_SMTP_LOGIN_DEADLINE` | `60` | seconds a submission connection (587, 465) has to authenticate, however busy; 0: none |
+/// | `BUZON_SMTP_MX_DEADLINE` | `600` | seconds an MX connection (25) may last; content arriving at the minimum rate finishes first; 0: none |
+/// | `BUZON_SMTP_MIN_LINE_RATE` | `32` | bytes/s a command line must average once unfinished for 10 s; 0: none |
 /// | `BUZON_SMTP_ALLOW_PLAINTEXT_AUTH` | `false` | AUTH on 587 without STARTTLS (never on the Internet) |
 public struct SMTPConfiguration: GatewaySettings {
     public var basics: GatewayBasics
@@ -38,6 +41,12 @@ public struct SMTPConfiguration: GatewaySettings {
     public var minDataRate = 500
     /// RFC 5321 §4.5.3.2.6: the client waits 10 minutes for the reply to the end of DATA.
     public var storeRetry: Duration = .seconds(30)
+    /// Submission: the time to authenticate (`ConnectionDeadlines.login`).
+    public var loginDeadline = 60
+    /// MX: the whole session, since nobody logs in there (RFC 5321 §4.5.3.2 asks patience per
+    /// command, not for ever: ten minutes is a full transaction at every one of its timeouts).
+    public var mxDeadline = 600
+    public var minLineRate = 32
 
     public init(internalToken: String) {
         basics = GatewayBasics(internalToken: internalToken)
@@ -63,5 +72,13 @@ public struct SMTPConfiguration: GatewaySettings {
             throw ConfigReader.ConfigError.invalid(key: "BUZON_SMTP_STORE_RETRY_SECONDS", value: String(retry), expected: "0 to 540")
         }
         storeRetry = .seconds(retry)
+        loginDeadline = try reader.int("BUZON_SMTP_LOGIN_DEADLINE", default: loginDeadline)
+        mxDeadline = try reader.int("BUZON_SMTP_MX_DEADLINE", default: mxDeadline)
+        minLineRate = try reader.int("BUZON_SMTP_MIN_LINE_RATE", default: minLineRate)
+    }
+
+    /// The deadlines of a connection on `listener`.
+    func deadlines(_ listener: Listener) -> ConnectionDeadlines {
+        ConnectionDeadlines(loginSeconds: listener == .mx ? mxDeadline : loginDeadline, minimumLineRate: minLineRate)
     }
 }

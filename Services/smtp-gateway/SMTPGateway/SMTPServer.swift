@@ -45,9 +45,9 @@ enum SMTPServer {
             listener: listener, settings: settings, id: admitted.id, clientAddress: admitted.address,
             isTLS: listener == .submissions)
         try ServeConnection.drive(
-            channel, session: session,
+            channel, admitted: admitted, session: session,
             makeCalls: { _ in SMTPCalls(store: store, clientAddress: admitted.address, logger: admitted.logger) },
-            tls: parts.tls, implicitTLS: listener == .submissions, writeTimeout: { configuration.timeout }, logger: admitted.logger,
-            inputCounter: Counter(label: "buzon_smtp_received_bytes_total"))
+            tls: parts.tls, implicitTLS: listener == .submissions, writeTimeout: { configuration.timeout },
+            deadlines: configuration.deadlines(listener), inputCounter: Counter(label: "buzon_smtp_received_bytes_total"))
     }
 }

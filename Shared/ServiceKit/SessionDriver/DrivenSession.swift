@@ -21,9 +21,14 @@ public protocol DrivenSession: Sendable {
     mutating func resume(_ answer: Answer) -> [Action]
     /// The TLS handshake finished (after STARTTLS, or at once on an implicit-TLS port).
     mutating func tlsEstablished() -> [Action]
-    /// Nothing arrived for `inactivityTimeout`, or a command line stayed unfinished that long,
-    /// or content came slower than `minimumDataRate`.
+    /// Nothing arrived for `inactivityTimeout`, or a command line stayed unfinished that long
+    /// or came slower than `ConnectionDeadlines.minimumLineRate`, or content came slower than
+    /// `minimumDataRate`, or the session was not authenticated by `ConnectionDeadlines.login`.
     mutating func timedOut() -> [Action]
+    /// The server is full and this connection, not authenticated and the oldest such, makes
+    /// room for a new one (`ConnectionLimiter`; Dovecot's "Connection queue full"). Say so and
+    /// close; by default, the session's `timedOut` words.
+    mutating func evicted() -> [Action]
     /// The process is going down: between commands, say goodbye and close; in the middle of
     /// one, return nothing (the driver asks again after each step).
     mutating func shutdown() -> [Action]
@@ -32,6 +37,10 @@ public protocol DrivenSession: Sendable {
     /// driver performs only the calls returned (a client reports what became of its work).
     mutating func connectionEnded(_ error: (any Error)?) -> [Action]
 
+    /// The peer has logged in: no login deadline applies any more, and the connection is never
+    /// evicted to make room (`ConnectionLimiter`). A client session (the relay's) is always
+    /// authenticated in this sense; an MX session never is.
+    var isAuthenticated: Bool { get }
     /// How long the peer may stay silent now (it may change, e.g. at login).
     var inactivityTimeout: Duration { get }
     /// A command line has begun but not ended: it too must end within `inactivityTimeout`.
@@ -47,6 +56,7 @@ public protocol DrivenSession: Sendable {
 
 extension DrivenSession {
     public var hasPartialCommand: Bool { false }
+    public mutating func evicted() -> [Action] { timedOut() }
     public var minimumDataRate: Int? { nil }
     public mutating func connectionEnded(_ error: (any Error)?) -> [Action] { [] }
     public static var timeoutCountsFromWrites: Bool { false }

@@ -10,6 +10,9 @@ public enum DriverEvent: Sendable {
     case tick
     /// The process is going down (`ShutdownNotice`).
     case shutdown
+    /// The connection limit was reached and this unauthenticated connection makes room
+    /// (`EvictionNotice`).
+    case evicted
     /// The TLS handshake completed.
     case tlsEstablished
     /// TLS was installed: input before this was read in the clear after STARTTLS.
@@ -58,6 +61,8 @@ public final class DriverEventHandler: ChannelInboundHandler, RemovableChannelHa
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ShutdownNotice {
             fire(.shutdown)
+        } else if event is EvictionNotice {
+            fire(.evicted)
         } else if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
             fire(.tlsEstablished)
         }

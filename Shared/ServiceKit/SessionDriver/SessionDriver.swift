@@ -15,11 +15,23 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
     /// Counts the peer's bytes (e.g. `buzon_smtp_received_bytes_total`).
     let inputCounter: Counter?
 
+    /// The login deadline and the command-line rate floor (servers only).
+    let deadlines: ConnectionDeadlines
+    /// Told once, when the session becomes authenticated (the limiter then never evicts it).
+    let onAuthenticated: @Sendable () -> Void
+
+    /// When the connection began: the login deadline counts from here.
+    private let started: C.Instant
     /// The peer's last input (and the session's last write, if `timeoutCountsFromWrites`):
     /// the silence clock.
     private var lastInput: C.Instant
-    private var partialSince: C.Instant?
+    /// The unfinished command line: since when, and the bytes read since (counting the whole
+    /// read that began it: in the peer's favour).
+    private var partial: (since: C.Instant, bytes: Int)?
     private var content: (since: C.Instant, bytes: Int)?
+    /// The size of the last read, for the line that it began.
+    private var lastRead = 0
+    private var reportedAuthenticated = false
     /// After STARTTLS: input until the boundary was sent in the clear, and is dropped.
     private var droppingPlaintext = false
     private var shuttingDown = false
@@ -29,12 +41,18 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
     /// Why the driver closed the connection (a write or STARTTLS failed).
     private var failure: (any Error)?
 
-    public init(session: Session, calls: Calls, clock: C, logger: Logger, inputCounter: Counter? = nil) {
+    public init(
+        session: Session, calls: Calls, clock: C, logger: Logger, inputCounter: Counter? = nil,
+        deadlines: ConnectionDeadlines = .none, onAuthenticated: @escaping @Sendable () -> Void = {}
+    ) {
         self.session = session
         self.inputCounter = inputCounter
         self.calls = calls
         self.clock = clock
         self.logger = logger
+        self.deadlines = deadlines
+        self.onAuthenticated = onAuthenticated
+        self.started = clock.now
         self.lastInput = clock.now
     }
 
@@ -79,8 +97,10 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
         case .input(let buffer):
             guard !droppingPlaintext else { return }
             lastInput = clock.now
+            lastRead = buffer.readableBytes
             inputCounter?.increment(by: buffer.readableBytes)
             if content != nil { content!.bytes += buffer.readableBytes }
+            if partial != nil { partial!.bytes += buffer.readableBytes }
             await perform(session.receive(Array(buffer.readableBytesView)), output)
         case .tlsBoundary:
             droppingPlaintext = false
@@ -88,9 +108,15 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
             await perform(session.tlsEstablished(), output)
         case .shutdown:
             shuttingDown = true
+        case .evicted:
+            // Chosen while it was not authenticated; a login that finished since keeps it.
+            if !session.isAuthenticated {
+                logger.info("evicted: connection queue full")
+                await perform(session.evicted(), output)
+            }
         case .tick:
-            if expired() {
-                logger.info("timeout")
+            if let reason = expired() {
+                logger.info("timeout", metadata: ["reason": "\(reason)"])
                 await perform(session.timedOut(), output)
             } else if await !calls.tick() {
                 await output.close()
@@ -102,17 +128,44 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
         }
     }
 
-    /// One of the clocks ran out: silence, an unfinished command line, or content arriving
-    /// slower than the session's floor (RFC 5321 §4.5.3.2; RFC 1939 §3; RFC 9051 §5.4).
-    func expired() -> Bool {
+    /// Which clock ran out.
+    enum Expiry: Equatable, CustomStringConvertible {
+        case silence, unfinishedLine, slowLine, slowContent, loginDeadline
+        var description: String {
+            switch self {
+            case .silence: "silence"
+            case .unfinishedLine: "unfinished command line"
+            case .slowLine: "command line below the minimum rate"
+            case .slowContent: "content below the minimum rate"
+            case .loginDeadline: "not authenticated in time"
+            }
+        }
+    }
+
+    /// One of the clocks ran out: silence, an unfinished command line, a line or content
+    /// arriving slower than its floor (RFC 5321 §4.5.3.2; RFC 1939 §3; RFC 9051 §5.4), or no
+    /// login by the deadline (`ConnectionDeadlines`).
+    func expired() -> Expiry? {
         let now = clock.now, timeout = session.inactivityTimeout
-        if lastInput.duration(to: now) > timeout { return true }
-        if let since = partialSince, since.duration(to: now) > timeout { return true }
+        if lastInput.duration(to: now) > timeout { return .silence }
+        if let partial {
+            let elapsed = partial.since.duration(to: now)
+            if elapsed > timeout { return .unfinishedLine }
+            if let rate = deadlines.minimumLineRate, elapsed > ConnectionDeadlines.lineRateGrace,
+                Double(partial.bytes) < Double(rate) * elapsed.seconds
+            {
+                return .slowLine
+            }
+        }
         if let content, let rate = session.minimumDataRate {
             let elapsed = content.since.duration(to: now)
-            if elapsed > timeout, Double(content.bytes) < Double(rate) * elapsed.seconds { return true }
+            if elapsed > timeout, Double(content.bytes) < Double(rate) * elapsed.seconds { return .slowContent }
         }
-        return false
+        // Content at its own floor is not cut in the middle (a big message on port 25).
+        if let login = deadlines.login, !session.isAuthenticated, content == nil, started.duration(to: now) > login {
+            return .loginDeadline
+        }
+        return nil
     }
 
     /// Performs `actions` in order; a call's answer is resumed at once and what the session
@@ -166,9 +219,19 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
         failure = error
     }
 
-    /// After each step: start or stop the unfinished-line and content clocks.
+    /// After each step: start or stop the unfinished-line and content clocks, and tell the
+    /// limiter once the session has logged in.
     private mutating func watchClocks() {
-        partialSince = session.hasPartialCommand ? (partialSince ?? clock.now) : nil
+        if !session.hasPartialCommand {
+            partial = nil
+        } else if partial == nil {
+            partial = (clock.now, lastRead)
+        }
+        lastRead = 0
+        if !reportedAuthenticated && session.isAuthenticated {
+            reportedAuthenticated = true
+            onAuthenticated()
+        }
         if session.minimumDataRate == nil {
             content = nil
         } else if content == nil {

@@ -158,6 +158,7 @@ extension IMAPSession {
         logger[metadataKey: "user"] = "\(address)"
         limits.maxLiteralSize.store(settings.maxMessageSize, ordering: .relaxed)
         limits.timeoutSeconds.store(settings.timeoutSeconds, ordering: .relaxed)
+        limits.authenticated.store(true, ordering: .relaxed)
         Counter(label: "buzon_imap_logins_total").increment()
         logger.info("login")
         return .ok("Logged in", .capability(capabilities))

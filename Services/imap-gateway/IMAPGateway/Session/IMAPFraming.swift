@@ -78,8 +78,23 @@ struct IMAPFraming: DrivenSession {
         closed ? [] : [.run(.shutdown)]
     }
 
+    /// `* BYE [LIMIT]`: the gateway is full and this connection, not logged in, makes room.
+    mutating func evicted() -> [Action] {
+        closed ? [] : [.run(.evicted)]
+    }
+
     /// Short before login, 30 minutes after (the command session changes it at login).
     var inactivityTimeout: Duration { .seconds(limits.timeoutSeconds.load(ordering: .relaxed)) }
+
+    /// LOGIN or AUTHENTICATE succeeded (the command session says so in `limits`).
+    var isAuthenticated: Bool { limits.authenticated.load(ordering: .relaxed) }
+
+    /// A command has begun and not ended: its lines, and before login its (small) literals
+    /// too, are on the driver's unfinished-line clock. After login a literal is content (an
+    /// APPEND of a big message over a slow link) and is not.
+    var hasPartialCommand: Bool {
+        reader.hasBufferedBytes && !(reader.isReadingLiteral && isAuthenticated)
+    }
 
     /// Frames until a command is complete (handed over, and framing waits for its answer) or
     /// the bytes run out.

@@ -15,6 +15,8 @@ enum IMAPInput: Sendable {
     case timedOut
     /// The gateway is shutting down: say BYE between commands.
     case shutdown
+    /// The gateway is full and this connection, not logged in, makes room for a new one.
+    case evicted
 }
 
 /// What the session and the inbound handler of one connection share across tasks.
@@ -23,6 +25,8 @@ final class ConnectionLimits: Sendable {
     let maxLiteralSize: Atomic<Int>
     /// Seconds of silence before autologout: short before login, 30 minutes after.
     let timeoutSeconds: Atomic<Int>
+    /// Logged in: no login deadline, never evicted to make room.
+    let authenticated = Atomic(false)
 
     init(maxLiteralSize: Int, timeoutSeconds: Int) {
         self.maxLiteralSize = Atomic(maxLiteralSize)

@@ -129,6 +129,9 @@ actor IMAPSession {
         case .shutdown:
             try await send(.untagged(.bye, .unavailable, "Server shutting down"))
             return .close
+        case .evicted:
+            try await send(.untagged(.bye, .limit, "Too many connections; try again later"))
+            return .close
         case .lineTooLong(let tag):
             try await reply(tag, .bad, nil, "Line too long")
             return .proceed

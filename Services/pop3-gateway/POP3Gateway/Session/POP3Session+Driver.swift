@@ -30,5 +30,16 @@ extension POP3Session: BufferedSession {
         return [.reply(.shuttingDown), .close]
     }
 
+    /// The server is full and this connection, not logged in, makes room for a new one.
+    public mutating func evicted() -> [SessionAction] {
+        guard phase != .closed else { return [] }
+        phase = .closed
+        return [.reply(.tooManyConnections), .close]
+    }
+
+    /// The store accepted the credentials (the maildrop may still be opening): no login
+    /// deadline, never evicted.
+    public var isAuthenticated: Bool { account != nil }
+
     public var inactivityTimeout: Duration { settings.timeout }
 }

@@ -56,6 +56,8 @@ extension SMTPClientSession: DrivenSession {
 
     /// Each reply is awaited from when its command was written (RFC 5321 §4.5.3.2).
     var inactivityTimeout: Duration { currentTimeout }
+    /// A client: no login deadline applies to it.
+    var isAuthenticated: Bool { true }
     /// A reply begun but not ended must end within the step's timeout too: a server that
     /// trickles a multi-line reply a byte at a time cannot hold a worker for days.
     var hasPartialCommand: Bool { parser.hasPartialReply }

@@ -34,6 +34,18 @@ extension SMTPSession: BufferedSession {
         return [.reply(.shuttingDown), .close]
     }
 
+    /// RFC 5321 §3.8: `421` when the server is full and this connection, not authenticated,
+    /// makes room for a new one.
+    public mutating func evicted() -> [SessionAction] {
+        guard phase != .closed else { return [] }
+        phase = .closed
+        return [.reply(.tooManyConnections), .close]
+    }
+
+    /// After AUTH (RFC 4954): no login deadline, never evicted. Port 25 never logs in, so its
+    /// whole session has the MX deadline (`SMTPConfiguration.mxDeadline`).
+    public var isAuthenticated: Bool { authenticatedUser != nil }
+
     public var inactivityTimeout: Duration { settings.timeout }
 
     public var minimumDataRate: Int? { isReceivingContent ? settings.minDataRate : nil }
