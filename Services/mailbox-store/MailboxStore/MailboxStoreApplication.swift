@@ -53,7 +53,8 @@ public func buildMailboxStore(
         server: .http1(configuration: .init(httpDecoderConfiguration: httpLimits)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buzon-mailbox-store"),
         services: [
-            IdempotencyPruner(storage: storage, loginWindow: configuration.login.window, logger: logger, resendWindow: configuration.resendWindow),
+            IdempotencyPruner(
+                storage: storage, loginWindow: configuration.login.window, logger: logger, resendWindow: configuration.resendWindow),
             QueueGauges(storage: storage),
         ],
         onServerRunning: { channel in
