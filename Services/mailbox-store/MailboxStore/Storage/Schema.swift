@@ -173,6 +173,11 @@ enum Schema {
                     CREATE INDEX login_failures_address ON login_failures(address);
                     """)
         }
+        migrator.registerMigration("v7-login-repeated-password") { db in
+            // A keyed hash (HMAC-SHA-256, a store secret) of the last password that failed for
+            // an (address, name) pair: the same wrong password again is not counted again.
+            try db.execute(sql: "ALTER TABLE login_failures ADD COLUMN password_mark TEXT")
+        }
         return migrator
     }
 }
