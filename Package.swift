@@ -128,6 +128,7 @@ let package = Package(
             name: "MailboxStore",
             dependencies: [
                 "InternetMessage", "IMAPProtocol", "StoreAPI", "ServiceKit", "SASL",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -362,6 +363,7 @@ let package = Package(
             name: "MailboxStoreTests",
             dependencies: [
                 "MailboxStore", "SASL", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -7,6 +7,8 @@
   address, logs in at once over IMAP and POP3;
 - the account itself is locked only at a much higher count from all addresses, and that lock
   shows in `mailctl user show` / `mailctl login-failures` and is cleared by `mailctl user unlock`.
+- the same wrong password retried from one address (a phone with an old saved password) is
+  counted once and locks nothing; different ones from one address are each counted.
 
 Every client binds its socket to an address of its own in 127.0.0.0/8 (all of it is loopback on
 Linux), so that the gateways pass the store a client address per attempt, as distinct clients
@@ -247,3 +249,25 @@ def test_the_account_locks_only_at_its_high_count_and_mailctl_shows_and_clears_i
     assert imap_login(imap, ALICE, PASSWORD, owner)[0] == "OK"
     assert pop3_login(pop3, ALICE, PASSWORD, owner)[0].startswith("+OK")
     assert "LOCKED" not in mailctl(store, "user", "show", ALICE).stdout
+
+
+# --- 5. the same wrong password again is not counted again -------------------------------------
+
+def test_a_saved_wrong_password_retried_does_not_lock_its_address_out_but_guesses_do(throttled_system):
+    """A phone with an old saved password retrying in a loop is not a guesser: it learns nothing
+    new, and must not push its owner's own address into a lock (as in Dovecot's auth penalty)."""
+    store, imap, _ = throttled_system
+    phone, guesser = fresh_address(), fresh_address()
+    answers = [imap_login(imap, ALICE, "the old password", phone)[0] for _ in range(15)]
+    assert all("AUTHENTICATIONFAILED" in a for a in answers), answers
+    # Counted once, so the owner at that address logs in with the right password.
+    listed = mailctl(store, "login-failures", "--account", ALICE)
+    assert listed.returncode == 0, listed.stderr
+    rows = {(row["SCOPE"], row["ADDRESS"]): row for row in table(listed.stdout)}
+    assert rows[("address-account", phone)]["FAILURES"] == "1", listed.stdout
+    assert imap_login(imap, ALICE, PASSWORD, phone)[0] == "OK"
+    # Fifteen different passwords from another address: locked out after five.
+    answers = [imap_login(imap, ALICE, f"guess-{n}", guesser)[0] for n in range(15)]
+    assert all("AUTHENTICATIONFAILED" in a for a in answers[:5]), answers
+    assert all("UNAVAILABLE" in a for a in answers[5:]), answers
+    assert "UNAVAILABLE" in imap_login(imap, ALICE, PASSWORD, guesser)[0]

@@ -423,9 +423,10 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("verifyLogin", "/v1/auth/verify", 400,
                         json={"username": "a" * 321, "password": "x"})) == "bad-request"
     result = {}
-    for _ in range(15):  # this address is locked out of the account after 10 failures (…_PER_ADDRESS_ACCOUNT)
+    for n in range(15):  # this address is locked out of the account after 10 failures (…_PER_ADDRESS_ACCOUNT)
+        # A guesser's passwords differ: the same wrong one again is not counted again.
         result = call("verifyLogin", "/v1/auth/verify", 200,
-                      json={"username": LOCKED, "password": "wrong", "clientAddress": "192.0.2.99"}).json()
+                      json={"username": LOCKED, "password": f"wrong-{n}", "clientAddress": "192.0.2.99"}).json()
         if result["result"] == "locked":
             break
     assert result.get("result") == "locked" and result.get("retryAfter", 0) > 0, result

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import HummingbirdBcrypt
@@ -84,9 +85,9 @@ struct LoginTests {
         try await store.makeUser("alice@example.test", password: "pw")
         for name in ["alice@example.test", "ghost@example.test"] {
             var answers: [LoginResult] = []
-            for _ in 1...3 {
+            for n in 1...3 {  // a guesser's passwords differ (the same one again is not counted again)
                 answers.append(
-                    try await store.client.verifyLogin(LoginRequest(username: name, password: "guess", clientAddress: "192.0.2.7")))
+                    try await store.client.verifyLogin(LoginRequest(username: name, password: "guess\(n)", clientAddress: "192.0.2.7")))
             }
             #expect(answers.map(\.result) == [.invalid, .invalid, .locked], "\(name)")
             #expect(answers.allSatisfy { $0.address == nil })
@@ -115,15 +116,17 @@ struct LoginTests {
 
     @Test("failed logins from one address are slowed, the delay doubling up to its cap; the owner elsewhere is not")
     func delay() async throws {
+        // Delays long enough that a loaded machine (the whole suite at once on 2 cores adds up
+        // to ~0.3 s) does not blur one step into the next.
         let store = try await TestStore.start(
             login: .init(failureDelay: 0.5, maxDelay: 1.5, maxFailuresPerAccount: 100, maxFailuresPerAddress: 100, lockout: 60))
         defer { Task { await store.stop() } }
         try await store.makeUser("alice@example.test", password: "pw")
         var took: [Duration] = []
-        for _ in 1...3 {
+        for n in 1...3 {
             let started = ContinuousClock.now
             _ = try await store.client.verifyLogin(
-                LoginRequest(username: "alice@example.test", password: "bad", clientAddress: "192.0.2.1"))
+                LoginRequest(username: "alice@example.test", password: "bad\(n)", clientAddress: "192.0.2.1"))
             took.append(ContinuousClock.now - started)
         }
         // 0.5 s after the first failure, 1 s after the second, 1.5 (the cap, not 2) after the third;
@@ -169,5 +172,86 @@ struct LoginTests {
         let now = try await database.read { try String.fetchOne($0, sql: "SELECT password_hash FROM accounts") }
         #expect(now?.hasPrefix("$2b$04$") == true)
         #expect(try await store.client.verifyLogin(LoginRequest(username: "alice@example.test", password: "pw")).result == .ok)
+    }
+
+    @Test("two IPv6 addresses in one /64 share a penalty; ones in different /64s do not")
+    func ipv6Prefix() async throws {
+        let store = try await TestStore.start(
+            login: .init(failureDelay: 0, maxFailuresPerAddressAccount: 3, maxFailuresPerAccount: 100, maxFailuresPerAddress: 100))
+        defer { Task { await store.stop() } }
+        try await store.makeUser("alice@example.test", password: "pw")
+        // A fresh address of one /64 per attempt, as anyone with a home line can take.
+        for n in 1...3 {
+            let answer = try await store.client.verifyLogin(
+                LoginRequest(username: "alice@example.test", password: "guess\(n)", clientAddress: "2001:db8:1:1::\(n)"))
+            #expect(answer.result == .invalid)
+        }
+        #expect(
+            try await store.client.verifyLogin(
+                LoginRequest(username: "alice@example.test", password: "pw", clientAddress: "2001:db8:1:1:ffff::9")
+            ).result == .locked)
+        #expect(
+            try await store.client.verifyLogin(
+                LoginRequest(username: "alice@example.test", password: "pw", clientAddress: "2001:db8:1:2::1")
+            )
+            .result == .ok)
+        // The administrator finds the /64 by any of its addresses.
+        let listed = try await store.client.loginFailures(address: "2001:db8:1:1::77")
+        #expect(listed.first { $0.scope == .address }?.address == "2001:db8:1:1::/64")
+        #expect(listed.first { $0.scope == .address }?.failures == 3)
+        // An IPv4 client seen through a dual-stack socket is the same client as over IPv4.
+        _ = try await store.client.verifyLogin(
+            LoginRequest(username: "alice@example.test", password: "bad", clientAddress: "::ffff:192.0.2.5"))
+        #expect(try await store.client.loginFailures(address: "192.0.2.5").first { $0.scope == .address }?.failures == 1)
+    }
+
+    @Test("the same wrong password again from one address for one name counts once; different ones each count")
+    func repeatedPassword() async throws {
+        let store = try await TestStore.start(
+            login: .init(failureDelay: 0, maxFailuresPerAddressAccount: 3, maxFailuresPerAccount: 100, maxFailuresPerAddress: 100))
+        defer { Task { await store.stop() } }
+        try await store.makeUser("alice@example.test", password: "pw")
+        func login(_ password: String, from client: String, as name: String = "alice@example.test") async throws -> LoginResult.Outcome {
+            try await store.client.verifyLogin(LoginRequest(username: name, password: password, clientAddress: client)).result
+        }
+        // A phone with an old saved password, retrying in a loop: answered as failures, never locked.
+        for _ in 1...10 { #expect(try await login("old password", from: "192.0.2.10") == .invalid) }
+        let pair = try await store.client.loginFailures(address: "192.0.2.10").first { $0.scope == .addressAccount }
+        #expect(pair?.failures == 1)
+        #expect(try await login("pw", from: "192.0.2.10") == .ok)
+        // A guesser varies his passwords: each counts, alternating between two too.
+        var answers: [LoginResult.Outcome] = []
+        for n in 1...4 { answers.append(try await login(n % 2 == 0 ? "a" : "b", from: "192.0.2.11")) }
+        #expect(answers == [.invalid, .invalid, .invalid, .locked])
+        // An unknown name alike.
+        for _ in 1...5 { #expect(try await login("x", from: "192.0.2.12", as: "ghost@example.test") == .invalid) }
+        // The mark is a keyed hash, not the password nor its plain hash.
+        let database = try DatabaseQueue(path: store.directory + "/store.sqlite")
+        let marks = try await database.read {
+            try String.fetchAll($0, sql: "SELECT password_mark FROM login_failures WHERE password_mark IS NOT NULL")
+        }
+        #expect(marks.count == 2 && Set(marks).count == 2 && marks.allSatisfy { $0.count == 44 })
+        #expect(!marks.contains(Data(SHA256.hash(data: Data("x".utf8))).base64EncodedString()))
+    }
+
+    @Test("a repeat is still answered after the delay already earned, and a changed password is checked again")
+    func repeatDelayAndChange() async throws {
+        let store = try await TestStore.start(
+            login: .init(failureDelay: 0.25, maxDelay: 10, maxFailuresPerAccount: 100, maxFailuresPerAddress: 100, lockout: 60))
+        defer { Task { await store.stop() } }
+        try await store.makeUser("alice@example.test", password: "pw")
+        let request = LoginRequest(username: "alice@example.test", password: "old", clientAddress: "192.0.2.20")
+        var took: [Duration] = []
+        for _ in 1...4 {
+            let started = ContinuousClock.now
+            #expect(try await store.client.verifyLogin(request).result == .invalid)
+            took.append(ContinuousClock.now - started)
+        }
+        // The first failure's delay each time; counted, the fourth would have waited 2 s.
+        #expect(took.allSatisfy { $0 >= .milliseconds(250) } && took[3] < .milliseconds(1500), "\(took)")
+        #expect(try await store.client.loginFailures(address: "192.0.2.20").allSatisfy { $0.failures == 1 })
+        // The administrator sets the password the phone still has: it is checked, not refused as a repeat.
+        try await store.client.setPassword("alice@example.test", password: "old")
+        #expect(try await store.client.verifyLogin(request).result == .ok)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
@@ -15,7 +16,10 @@ import StoreAPI
 ///   `maxDelay`, as Dovecot's auth penalty does (doc.dovecot.org, "Authentication Penalty");
 ///   `maxFailuresPerAddressAccount` failures lock that address out of that account, and
 ///   `maxFailuresPerAddress` lock it out of all, for `lockout`. A guesser slows only himself:
-///   the owner, from another address, logs in at once.
+///   the owner, from another address, logs in at once. An IPv6 client counts by its /64
+///   (`ClientAddressKey`), or a fresh address per attempt would escape all of it. The same
+///   wrong password again from the same address for the same name is not counted again (a
+///   phone retrying an old saved password), as in Dovecot; a guesser varies his.
 /// - per account name, from every address: a last resort against guessing spread over many
 ///   addresses, at a much higher count (`maxFailuresPerAccount`), shown and cleared by
 ///   `mailctl user show|unlock`.
@@ -64,6 +68,10 @@ public struct LoginPolicy: Sendable {
     let now: @Sendable () -> Double
     /// What an unknown name's password is checked against.
     let decoy: DecoyHash
+    /// The key of the failed-password marks: in this process's memory only, so that a copy of
+    /// the database cannot be searched offline for a recent wrong password (often an old real
+    /// one). After a restart a repeated password counts once more: a small price.
+    let markKey = SymmetricKey(size: .bits256)
 
     public init(storage: any MailStorage, settings: Settings, bcryptCost: Int, now: @escaping @Sendable () -> Double) {
         self.storage = storage
@@ -97,21 +105,36 @@ public struct LoginPolicy: Sendable {
 
     public func verify(_ request: LoginRequest) async throws -> LoginResult {
         let address = Self.canonical(request.username)
-        return try await throttled(address: address, client: request.clientAddress) {
+        return try await throttled(address: address, client: request.clientAddress) { client, pair in
             let stored = try await storage.passwordHash(of: address)
             let password = request.password
+            // The hash is in the mark: once the password is changed, no mark matches and every
+            // password is checked again.
+            let mark = passwordMark(password, client: client, account: address, hash: stored)
+            // Known to fail here already: not checked again, so a loop of them costs no bcrypt.
+            if pair?.passwordMark == mark { return .repeated }
             // The same bcrypt work either way: the decoy has the cost new hashes get.
             let against: String
             if let stored { against = stored } else { against = try await decoy.hash() }
             let matches = try await Self.bcryptPool.runIfActive {
                 Bcrypt.verify(password, hash: against) && stored != nil
             }
-            guard matches, let stored else { return nil }
+            guard matches, let stored else { return .failure(passwordMark: mark) }
             // Best effort: a login does not fail because these could not be done now.
             try? await addSCRAMKeysIfMissing(address, password: password, hash: stored)
             try? await rehashIfNeeded(address, password: password, hash: stored)
-            return LoginResult(result: .ok, address: address)
+            return .success(LoginResult(result: .ok, address: address))
         }
+    }
+
+    /// What stands for a failed password on its (client, name) row: HMAC-SHA-256 under
+    /// `markKey` of the client, the name, the account's hash and the password. Never the password
+    /// nor a plain hash of it, which a precomputed dictionary would read; the same password at
+    /// two rows leaves two unrelated marks, and a mark goes with its row (a good login, the
+    /// hourly pruning once the window is over).
+    func passwordMark(_ password: String, client: String, account: String, hash: String?) -> String {
+        let message = ["login failure", client, account, hash ?? "", password].joined(separator: "\0")
+        return SASLBase64.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: markKey)))
     }
 
     /// An account from before SCRAM keys were kept gets them at its first good password login,
@@ -153,12 +176,13 @@ public struct LoginPolicy: Sendable {
     /// and lockout as a password; on success the answer carries the ServerSignature.
     public func scramFinish(_ request: SCRAMFinishRequest, proof: [UInt8]) async throws -> LoginResult {
         let address = Self.canonical(request.username)
-        return try await throttled(address: address, client: request.clientAddress) {
+        return try await throttled(address: address, client: request.clientAddress) { _, _ in
             let keys = try await storage.scramKeys(of: address).flatMap(SCRAMSHA256.Keys.init(encoded:))
             // An unknown name is checked against decoy keys: the same work either way.
             let signature = SCRAMSHA256.verify(proof: proof, authMessage: request.authMessage, keys: keys ?? Self.decoyKeys)
-            guard keys != nil, let signature else { return nil }
-            return LoginResult(result: .ok, address: address, serverSignature: SASLBase64.encode(signature))
+            // No mark: a proof differs at every attempt (the nonces), so a repeat cannot be told.
+            guard keys != nil, let signature else { return .failure(passwordMark: nil) }
+            return .success(LoginResult(result: .ok, address: address, serverSignature: SASLBase64.encode(signature)))
         }
     }
 
@@ -170,6 +194,15 @@ public struct LoginPolicy: Sendable {
         Validation.address(username) ?? username.lowercased()
     }
 
+    /// What a login check found.
+    enum CheckOutcome {
+        case success(LoginResult)
+        /// The password is wrong; `passwordMark` is remembered for a repeat to be told.
+        case failure(passwordMark: String?)
+        /// The wrong password this (client, name) pair failed with last, within the window.
+        case repeated
+    }
+
     /// The accounting every login check shares, password or SCRAM, the same for every name:
     ///
     /// 1. a lock of the (address, name) pair, of the address or of the name is answered at
@@ -179,11 +212,17 @@ public struct LoginPolicy: Sendable {
     ///    login of his own would let a guesser start again;
     /// 3. a failure counts in all three, and is answered after the delay the address earned
     ///    (its count, or the pair's if higher), never the name's count: a guesser elsewhere
-    ///    must not slow the owner.
+    ///    must not slow the owner;
+    /// 4. a repeat of the pair's last failed password is answered as a failure after the delay
+    ///    already earned, and counts nowhere: it tells the client nothing new, and a guesser
+    ///    who varies his passwords is counted at each.
     ///
-    /// `check` answers the success, or nil for a failure.
-    private func throttled(address: String, client: String?, _ check: () async throws -> LoginResult?) async throws -> LoginResult {
-        let client = client ?? "unknown"
+    /// The address is the client's key (`ClientAddressKey`: an IPv6 client by its /64). `check`
+    /// gets it and the pair's counter if it is within its window.
+    private func throttled(
+        address: String, client: String?, _ check: (_ client: String, _ pair: LoginFailureState?) async throws -> CheckOutcome
+    ) async throws -> LoginResult {
+        let client = ClientAddressKey.key(client ?? "unknown")
         let time = now()
         let keys: [LoginFailureKey] = [.addressAccount(client, address), .address(client), .account(address)]
         let states = try await storage.loginFailures(keys)
@@ -191,31 +230,39 @@ public struct LoginPolicy: Sendable {
         if let lockedUntil {
             return LoginResult(result: .locked, retryAfter: Int((lockedUntil - time).rounded(.up)))
         }
-        if let success = try await check() {
+        let current = states.map { state in state.flatMap { time - $0.windowStart < settings.window ? $0 : nil } }
+        let failures: [Int]
+        switch try await check(client, current[0]) {
+        case .success(let result):
             if states[0] != nil { try await storage.clearLoginFailures([keys[0]]) }
-            return success
+            return result
+        case .repeated:
+            failures = current.map { $0?.failures ?? 0 }
+        case .failure(let mark):
+            failures = try await storage.recordLoginFailures(
+                [
+                    (keys[0], settings.maxFailuresPerAddressAccount), (keys[1], settings.maxFailuresPerAddress),
+                    (keys[2], settings.maxFailuresPerAccount),
+                ], passwordMark: mark, now: time, window: settings.window, lockout: settings.lockout
+            ).map(\.failures)
         }
-        let counts = try await storage.recordLoginFailures(
-            [
-                (keys[0], settings.maxFailuresPerAddressAccount), (keys[1], settings.maxFailuresPerAddress),
-                (keys[2], settings.maxFailuresPerAccount),
-            ], now: time, window: settings.window, lockout: settings.lockout)
-        let delay = settings.delay(afterFailures: max(counts[0].failures, counts[1].failures))
+        let delay = settings.delay(afterFailures: max(failures[0], failures[1]))
         if delay > 0 {
             try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
         return LoginResult(result: .invalid)
     }
 
-    /// The counters for the administrator (`GET /v1/login-failures`).
+    /// The counters for the administrator (`GET /v1/login-failures`). An address is taken as
+    /// its client's key: an IPv6 address finds its /64's counters.
     public func failures(account: String?, address: String?) async throws -> [LoginFailureEntry] {
         try await storage.listLoginFailures(
-            account: account.map(Self.canonical), address: address, now: now(), window: settings.window)
+            account: account.map(Self.canonical), address: address.map(ClientAddressKey.key), now: now(), window: settings.window)
     }
 
     /// Clears an account name's counters and locks (its own and every address's against it),
     /// or an address's (`DELETE /v1/login-failures`).
     public func clearFailures(account: String?, address: String?) async throws -> Int {
-        try await storage.clearLoginFailures(account: account.map(Self.canonical), address: address)
+        try await storage.clearLoginFailures(account: account.map(Self.canonical), address: address.map(ClientAddressKey.key))
     }
 }

@@ -109,9 +109,12 @@ public protocol MailStorage: Sendable {
     func loginFailures(_ keys: [LoginFailureKey]) async throws -> [LoginFailureState?]
     /// Counts one failure against each key in one write: a counter whose window (from its
     /// first failure) is over starts again at 1; one that reaches its threshold is locked until
-    /// `now + lockout`. Answers the counters after, in the order given.
-    func recordLoginFailures(_ keys: [(key: LoginFailureKey, threshold: Int)], now: Double, window: Double, lockout: Double)
-        async throws -> [LoginFailureState]
+    /// `now + lockout`. `passwordMark` (a keyed hash of the password that failed, never the
+    /// password) replaces the one kept on the keys' (address, name) row. Answers the counters
+    /// after, in the order given.
+    func recordLoginFailures(
+        _ keys: [(key: LoginFailureKey, threshold: Int)], passwordMark: String?, now: Double, window: Double, lockout: Double
+    ) async throws -> [LoginFailureState]
     func clearLoginFailures(_ keys: [LoginFailureKey]) async throws
     /// The counters still in their window or still locked, about `account` and/or `address` if given.
     func listLoginFailures(account: String?, address: String?, now: Double, window: Double) async throws -> [LoginFailureEntry]
@@ -173,6 +176,19 @@ public struct ByteRangeRequest: Sendable {
 public struct LoginFailureState: Sendable {
     public var failures: Int
     public var lockedUntil: Double?
+    /// When the counting window began (its first failure).
+    public var windowStart: Double = 0
+    /// On an (address, name) row: the keyed hash of the last password that failed there.
+    public var passwordMark: String? = nil
+}
+
+extension MailStorage {
+    /// Counts failures without remembering a password (SCRAM, whose proofs differ every time).
+    public func recordLoginFailures(_ keys: [(key: LoginFailureKey, threshold: Int)], now: Double, window: Double, lockout: Double)
+        async throws -> [LoginFailureState]
+    {
+        try await recordLoginFailures(keys, passwordMark: nil, now: now, window: window, lockout: lockout)
+    }
 }
 
 /// What a login-failure counter counts: an account name, a client address, or the pair.

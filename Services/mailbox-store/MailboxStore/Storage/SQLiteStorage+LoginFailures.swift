@@ -8,16 +8,21 @@ extension SQLiteStorage {
         try await pool.read { db in
             try keys.map { key in
                 try Row.fetchOne(
-                    db, sql: "SELECT failures, locked_until FROM login_failures WHERE scope = ? AND key = ?",
+                    db,
+                    sql: "SELECT failures, locked_until, window_start, password_mark FROM login_failures WHERE scope = ? AND key = ?",
                     arguments: [key.scope.rawValue, key.key]
-                ).map { LoginFailureState(failures: $0["failures"], lockedUntil: $0["locked_until"]) }
+                ).map {
+                    LoginFailureState(
+                        failures: $0["failures"], lockedUntil: $0["locked_until"], windowStart: $0["window_start"],
+                        passwordMark: $0["password_mark"])
+                }
             }
         }
     }
 
-    public func recordLoginFailures(_ keys: [(key: LoginFailureKey, threshold: Int)], now: Double, window: Double, lockout: Double)
-        async throws -> [LoginFailureState]
-    {
+    public func recordLoginFailures(
+        _ keys: [(key: LoginFailureKey, threshold: Int)], passwordMark: String?, now: Double, window: Double, lockout: Double
+    ) async throws -> [LoginFailureState] {
         try await pool.write { db in
             try keys.map { key, threshold in
                 let scope = key.scope.rawValue
@@ -32,14 +37,16 @@ extension SQLiteStorage {
                     start = row["window_start"]
                 }
                 let locked: Double? = failures >= threshold ? now + lockout : nil
+                let mark = key.scope == .addressAccount ? passwordMark : nil
                 try db.execute(
                     sql: """
-                        INSERT INTO login_failures (scope, key, account, address, failures, window_start, locked_until)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO login_failures (scope, key, account, address, failures, window_start, locked_until, password_mark)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT(scope, key) DO UPDATE SET failures = excluded.failures,
-                            window_start = excluded.window_start, locked_until = excluded.locked_until
-                        """, arguments: [scope, key.key, key.account, key.address, failures, start, locked])
-                return LoginFailureState(failures: failures, lockedUntil: locked)
+                            window_start = excluded.window_start, locked_until = excluded.locked_until,
+                            password_mark = excluded.password_mark
+                        """, arguments: [scope, key.key, key.account, key.address, failures, start, locked, mark])
+                return LoginFailureState(failures: failures, lockedUntil: locked, windowStart: start, passwordMark: mark)
             }
         }
     }

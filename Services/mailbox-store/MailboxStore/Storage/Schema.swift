@@ -196,6 +196,11 @@ enum Schema {
                     CREATE INDEX resend_digests_created ON resend_digests(created_at);
                     """)
         }
+        migrator.registerMigration("v7-login-repeated-password") { db in
+            // A keyed hash (HMAC-SHA-256, a key in the store's memory) of the last password that failed for
+            // an (address, name) pair: the same wrong password again is not counted again.
+            try db.execute(sql: "ALTER TABLE login_failures ADD COLUMN password_mark TEXT")
+        }
         return migrator
     }
 }
