@@ -71,7 +71,7 @@ public struct LoginPolicy: Sendable {
     /// The key of the failed-password marks: in this process's memory only, so that a copy of
     /// the database cannot be searched offline for a recent wrong password (often an old real
     /// one). After a restart a repeated password counts once more: a small price.
-    let markKey = SymmetricKey(size: .bits256)
+    let markKey: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
 
     public init(storage: any MailStorage, settings: Settings, bcryptCost: Int, now: @escaping @Sendable () -> Double) {
         self.storage = storage
@@ -134,7 +134,7 @@ public struct LoginPolicy: Sendable {
     /// hourly pruning once the window is over).
     func passwordMark(_ password: String, client: String, account: String, hash: String?) -> String {
         let message = ["login failure", client, account, hash ?? "", password].joined(separator: "\0")
-        return SASLBase64.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: markKey)))
+        return SASLBase64.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: markKey))))
     }
 
     /// An account from before SCRAM keys were kept gets them at its first good password login,
