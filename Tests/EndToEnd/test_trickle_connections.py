@@ -201,6 +201,30 @@ def test_mx_sessions_sending_commands_for_ever_end_at_the_mx_deadline(mail_syste
         gateway.stop()
 
 
+def test_an_mx_sender_that_keeps_delivering_is_not_cut_by_the_mx_deadline(mail_system, tmp_path):
+    """The MX deadline counts again from each message: a sender pushing a batch over one
+    connection (a list server) is served past it; idle after its last message, it is cut."""
+    store, _ = mail_system
+    gateway = Gateway(store, tmp_path / "mx", env={"BUZON_SMTP_MX_DEADLINE": "3"}).start()
+    try:
+        with smtplib.SMTP("127.0.0.1", gateway.mx_port, timeout=10) as client:
+            client.ehlo("lists.test")
+            for n in range(6):  # 6 × 1.2 s: well past one deadline
+                body = f"From: list@lists.test\r\nTo: bob@example.test\r\nSubject: batch {n}\r\nMessage-ID: <batch-{n}@lists.test>\r\n\r\nitem {n}\r\n"
+                assert client.sendmail("list@lists.test", ["bob@example.test"], body) == {}
+                time.sleep(1.2)
+            assert client.noop()[0] == 250
+            time.sleep(4.5)  # idle past the deadline after the last message
+            with pytest.raises((smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException, OSError)):
+                client.noop()
+                client.noop()
+        assert sorted(m.split(b"Subject: ")[1].split(b"\r\n")[0] for m in inbox_messages(store, "bob@example.test")) == [
+            f"batch {n}".encode() for n in range(6)
+        ]
+    finally:
+        gateway.stop()
+
+
 def test_imap_command_dripping_after_login_is_cut_by_the_line_rate_floor(imap_system):
     """After login the deadline no longer applies, and the session's clock is 30 minutes; a
     command line dripped a byte a second is still cut once it has been unfinished for 10 s

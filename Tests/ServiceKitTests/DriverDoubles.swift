@@ -77,6 +77,8 @@ struct LineSession: DrivenSession {
     var inContent = false
     var tls = false
     var authenticated = false
+    /// Contents received whole: the session's `progress`.
+    var stored = 0
     var timeout: Duration = .seconds(60)
 
     static func step(_ action: Action) -> DriverStep<Action> {
@@ -123,6 +125,7 @@ struct LineSession: DrivenSession {
 
     var inactivityTimeout: Duration { timeout }
     var isAuthenticated: Bool { authenticated }
+    var progress: Int { stored }
     var hasPartialCommand: Bool { !buffer.isEmpty && !inContent }
     var minimumDataRate: Int? { inContent ? 100 : nil }
 
@@ -134,6 +137,7 @@ struct LineSession: DrivenSession {
             if inContent {
                 if line == "." {
                     inContent = false
+                    stored += 1
                     actions.append(.write("stored\r\n"))
                 }
                 continue

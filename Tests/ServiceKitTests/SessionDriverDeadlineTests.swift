@@ -38,6 +38,25 @@ struct SessionDriverDeadlineTests {
         #expect(output.events.last == .close)
     }
 
+    @Test("A session that keeps delivering (port 25) starts its deadline again at each message; one that stops is cut")
+    func progressRenews() async {
+        let clock = ManualClock(), output = RecordingOutput()
+        var driver = makeDriver(clock, deadlines: Self.deadlines)
+        for _ in 0..<5 {  // 5 × 40 s: well past one deadline, a message each time
+            clock.advance(by: .seconds(40))
+            await driver.handle(input("DATA\r\nhello\r\n.\r\n"), output)
+            await driver.handle(.tick, output)
+        }
+        #expect(!output.events.contains(.close))
+        for _ in 0..<13 {  // then only commands: cut 60 s after the last message
+            clock.advance(by: .seconds(5))
+            await driver.handle(input("ECHO x\r\n"), output)
+            await driver.handle(.tick, output)
+        }
+        #expect(output.sent.hasSuffix("bye: timeout\r\n"))
+        #expect(output.events.last == .close)
+    }
+
     @Test("Without a login deadline the same peer is kept for ever (what issue 11 found)")
     func noDeadlineKeeps() async {
         let clock = ManualClock(), output = RecordingOutput()
@@ -109,7 +128,7 @@ struct SessionDriverDeadlineTests {
         #expect(!(await Self.trickle("ECHO ab", every: .seconds(1), &driver, clock, output)))
     }
 
-    @Test("Content at its floor is not cut by the login deadline (port 25); the session ends after it")
+    @Test("Content at its floor is not cut by the login deadline (port 25); the deadline counts again from it")
     func contentFinishesFirst() async {
         let clock = ManualClock(), output = RecordingOutput()
         var driver = makeDriver(clock, deadlines: Self.deadlines)
@@ -122,7 +141,11 @@ struct SessionDriverDeadlineTests {
         await driver.handle(input(".\r\n"), output)
         #expect(!output.events.contains(.close))
         #expect(output.sent.hasSuffix("stored\r\n"))
-        clock.advance(by: .seconds(1))
+        clock.advance(by: .seconds(30))
+        await driver.handle(input("ECHO x\r\n"), output)
+        await driver.handle(.tick, output)
+        #expect(!output.events.contains(.close))
+        clock.advance(by: .seconds(31))
         await driver.handle(.tick, output)
         #expect(output.sent.hasSuffix("bye: timeout\r\n"))
     }

@@ -22,7 +22,7 @@ import ServiceKit
 /// | `BUZON_SMTP_MIN_DATA_RATE` | `500` | bytes/s message content must average once it takes longer than the timeout |
 /// | `BUZON_SMTP_STORE_RETRY_SECONDS` | `30` | how long a delivery the store did not answer is retried (same idempotency key) before `451`; covers a store restart |
 /// | `BUZON_SMTP_LOGIN_DEADLINE` | `60` | seconds a submission connection (587, 465) has to authenticate, however busy; 0: none |
-/// | `BUZON_SMTP_MX_DEADLINE` | `600` | seconds an MX connection (25) may last; content arriving at the minimum rate finishes first; 0: none |
+/// | `BUZON_SMTP_MX_DEADLINE` | `600` | seconds an MX connection (25) may last from its start or its last message; content arriving at the minimum rate finishes first; 0: none |
 /// | `BUZON_SMTP_MIN_LINE_RATE` | `32` | bytes/s a command line must average once unfinished for 10 s; 0: none |
 /// | `BUZON_SMTP_ALLOW_PLAINTEXT_AUTH` | `false` | AUTH on 587 without STARTTLS (never on the Internet) |
 public struct SMTPConfiguration: GatewaySettings {

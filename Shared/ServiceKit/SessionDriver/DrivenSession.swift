@@ -41,6 +41,9 @@ public protocol DrivenSession: Sendable {
     /// evicted to make room (`ConnectionLimiter`). A client session (the relay's) is always
     /// authenticated in this sense; an MX session never is.
     var isAuthenticated: Bool { get }
+    /// Work done that starts the login deadline again when it grows (messages accepted on port
+    /// 25, where nobody logs in: a sender that keeps delivering is not cut in the middle).
+    var progress: Int { get }
     /// How long the peer may stay silent now (it may change, e.g. at login).
     var inactivityTimeout: Duration { get }
     /// A command line has begun but not ended: it too must end within `inactivityTimeout`.
@@ -56,6 +59,7 @@ public protocol DrivenSession: Sendable {
 
 extension DrivenSession {
     public var hasPartialCommand: Bool { false }
+    public var progress: Int { 0 }
     public mutating func evicted() -> [Action] { timedOut() }
     public var minimumDataRate: Int? { nil }
     public mutating func connectionEnded(_ error: (any Error)?) -> [Action] { [] }

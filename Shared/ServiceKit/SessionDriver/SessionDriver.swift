@@ -21,7 +21,9 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
     let onAuthenticated: @Sendable () -> Void
 
     /// When the connection began: the login deadline counts from here.
-    private let started: C.Instant
+    /// The login deadline counts from here: the start, or the session's last `progress`.
+    private var deadlineFrom: C.Instant
+    private var progress = 0
     /// The peer's last input (and the session's last write, if `timeoutCountsFromWrites`):
     /// the silence clock.
     private var lastInput: C.Instant
@@ -52,7 +54,7 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
         self.logger = logger
         self.deadlines = deadlines
         self.onAuthenticated = onAuthenticated
-        self.started = clock.now
+        self.deadlineFrom = clock.now
         self.lastInput = clock.now
     }
 
@@ -162,7 +164,7 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
             if elapsed > timeout, Double(content.bytes) < Double(rate) * elapsed.seconds { return .slowContent }
         }
         // Content at its own floor is not cut in the middle (a big message on port 25).
-        if let login = deadlines.login, !session.isAuthenticated, content == nil, started.duration(to: now) > login {
+        if let login = deadlines.login, !session.isAuthenticated, content == nil, deadlineFrom.duration(to: now) > login {
             return .loginDeadline
         }
         return nil
@@ -228,6 +230,10 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
             partial = (clock.now, lastRead)
         }
         lastRead = 0
+        if session.progress != progress {
+            progress = session.progress
+            deadlineFrom = clock.now
+        }
         if !reportedAuthenticated && session.isAuthenticated {
             reportedAuthenticated = true
             onAuthenticated()

@@ -43,8 +43,11 @@ extension SMTPSession: BufferedSession {
     }
 
     /// After AUTH (RFC 4954): no login deadline, never evicted. Port 25 never logs in, so its
-    /// whole session has the MX deadline (`SMTPConfiguration.mxDeadline`).
+    /// session has the MX deadline (`SMTPConfiguration.mxDeadline`), counted again from each
+    /// message's content (`progress`).
     public var isAuthenticated: Bool { authenticatedUser != nil }
+
+    public var progress: Int { transactions }
 
     public var inactivityTimeout: Duration { settings.timeout }
 
