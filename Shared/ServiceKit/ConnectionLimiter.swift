@@ -168,7 +168,13 @@ public final class RefuseHandler: ChannelInboundHandler {
 /// a counter, unique enough to find one connection in the logs of several instances.
 public enum SessionID {
     private static let counter = Atomic<UInt64>(0)
-    private static let prefix = String(UInt64(Date().timeIntervalSince1970 * 1000) % 0xFFFF_FFFF, radix: 36)
+    /// 64 random bits, fixed width: ids name idempotency keys (`<session>.<n>`), which must
+    /// not meet across gateway instances or restarts (a clock's milliseconds repeat, and two
+    /// processes can start in the same one).
+    static let prefix: String = {
+        let digits = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        return String(repeating: "0", count: 13 - digits.count) + digits
+    }()
     public static func next() -> String {
         let n = counter.add(1, ordering: .relaxed).newValue
         return "\(prefix)\(String(n, radix: 36))"

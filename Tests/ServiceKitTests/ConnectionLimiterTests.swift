@@ -149,3 +149,14 @@ struct DriverEventHandlerTests {
         }
     }
 }
+
+@Suite("Session ids")
+struct SessionIDTests {
+    @Test("Ids have a fixed-width random prefix (13 base-36 digits) and never repeat within the process")
+    func unique() {
+        let ids = (0..<1000).map { _ in SessionID.next() }
+        #expect(Set(ids).count == ids.count)
+        #expect(SessionID.prefix.count == 13)
+        #expect(ids.allSatisfy { $0.hasPrefix(SessionID.prefix) })
+    }
+}
