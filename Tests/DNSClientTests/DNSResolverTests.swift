@@ -108,7 +108,9 @@ import Testing
             let error = error as? DNSError
             return error?.isTemporary == true && (error?.kind == .network || error?.kind == .timeout)
         }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // At most 2 tries of 1 s; the margin is for a machine busy with the other tests (3.4 s
+        // was seen in CI with the whole suite running in parallel on 2 cores).
+        #expect(ContinuousClock.now - start < .seconds(6))
     }
 
     @Test func acceptsOnlyTheMatchingResponse() async throws {
