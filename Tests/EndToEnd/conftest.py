@@ -368,3 +368,15 @@ class Relay(ServiceProcess):
 
     def ready(self) -> bool:
         return requests.get(f"http://127.0.0.1:{self.admin_port}/healthz", timeout=1).status_code == 200
+
+
+@pytest.fixture
+def cleanup():
+    """Stops whatever a test started (`cleanup(thing)`), in reverse order, even when it fails."""
+    things = []
+    yield things.append
+    for thing in reversed(things):
+        try:
+            thing.stop()
+        except Exception:
+            pass

@@ -9,23 +9,10 @@
 import threading
 import time
 
-import pytest
-
 from conftest import Relay, Store
 from relay_support import CLOSE, SMTPPeer, make_message, queue_entry, submit, wait_queue_empty, wait_until
 
 ALICE = "alice@a.test"
-
-
-@pytest.fixture
-def cleanup():
-    things = []
-    yield things.append
-    for thing in reversed(things):
-        try:
-            thing.stop()
-        except Exception:
-            pass
 
 
 def test_killed_worker_s_entry_is_delivered_by_another_within_the_default_lease(tmp_path, cleanup):

@@ -15,26 +15,12 @@ import re
 import smtplib
 import time
 
-import pytest
-
 from conftest import Gateway, Relay, Store, free_port, inbox_messages
 from relay_support import (Dnsmasq, SMTPPeer, is_dsn, log_lines, make_message, parse, parse_dsn, queue_entries, queue_entry,
                            reported_notices, submit, wait_queue_empty, wait_until)
 from smtp_support import trusting_context
 
 ALICE = "alice@a.test"
-
-
-@pytest.fixture
-def cleanup():
-    """Stops whatever a test started, in reverse order, even when it fails."""
-    things = []
-    yield things.append
-    for thing in reversed(things):
-        try:
-            thing.stop()
-        except Exception:
-            pass
 
 
 def start_store(tmp_path, cleanup) -> Store:

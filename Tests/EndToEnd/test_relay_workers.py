@@ -8,24 +8,11 @@ import re
 import threading
 import time
 
-import pytest
-
 from conftest import Relay, Store
 from relay_support import (CLOSE, SMTPPeer, log_lines, make_message, queue_entries, queue_entry, submit, wait_queue_empty,
                            wait_until)
 
 ALICE = "alice@a.test"
-
-
-@pytest.fixture
-def cleanup():
-    things = []
-    yield things.append
-    for thing in reversed(things):
-        try:
-            thing.stop()
-        except Exception:
-            pass
 
 
 def test_killed_worker_s_delivery_is_taken_over_after_the_lease_expires(tmp_path, cleanup):

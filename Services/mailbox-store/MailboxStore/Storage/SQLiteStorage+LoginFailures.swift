@@ -61,16 +61,9 @@ extension SQLiteStorage {
 
     public func listLoginFailures(account: String?, address: String?, now: Double, window: Double) async throws -> [LoginFailureEntry] {
         try await pool.read { db in
-            var conditions = ["(window_start > ? OR locked_until > ?)"]
-            var arguments: StatementArguments = [now - window, now]
-            if let account {
-                conditions.append("account = ?")
-                _ = arguments.append(contentsOf: [account])
-            }
-            if let address {
-                conditions.append("address = ?")
-                _ = arguments.append(contentsOf: [address])
-            }
+            var (conditions, arguments) = Self.loginFailureFilter(account: account, address: address)
+            conditions.append("(window_start > ? OR locked_until > ?)")
+            _ = arguments.append(contentsOf: [now - window, now])
             // Locked first, then the busiest: what an administrator looks for.
             return try Row.fetchAll(
                 db,
@@ -91,20 +84,26 @@ extension SQLiteStorage {
 
     public func clearLoginFailures(account: String?, address: String?) async throws -> Int {
         try await pool.write { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let account {
-                conditions.append("account = ?")
-                _ = arguments.append(contentsOf: [account])
-            }
-            if let address {
-                conditions.append("address = ?")
-                _ = arguments.append(contentsOf: [address])
-            }
+            let (conditions, arguments) = Self.loginFailureFilter(account: account, address: address)
             guard !conditions.isEmpty else { return 0 }
             try db.execute(sql: "DELETE FROM login_failures WHERE \(conditions.joined(separator: " AND "))", arguments: arguments)
             return db.changesCount
         }
+    }
+
+    /// The WHERE terms (joined by AND) for an administrator's account and/or address filter.
+    static func loginFailureFilter(account: String?, address: String?) -> (conditions: [String], arguments: StatementArguments) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let account {
+            conditions.append("account = ?")
+            _ = arguments.append(contentsOf: [account])
+        }
+        if let address {
+            conditions.append("address = ?")
+            _ = arguments.append(contentsOf: [address])
+        }
+        return (conditions, arguments)
     }
 
     public func pruneLoginFailures(now: Double, window: Double) async throws {
