@@ -15,14 +15,17 @@ from relay_support import CLOSE, SMTPPeer, make_message, queue_entry, submit, wa
 ALICE = "alice@a.test"
 
 
-def test_killed_worker_s_entry_is_delivered_by_another_within_the_default_lease(tmp_path, cleanup):
+def stalled_delivery(tmp_path, cleanup, *, hold: float, retry_interval: str, worker: str, subject: str):
+    """A store, a remote that holds the first delivery at the end of DATA for up to `hold`
+    seconds (the test does something to the worker meanwhile), and a worker stalled there.
+    Answers (peer, store, env, worker, raw, queue_id)."""
     stalled = threading.Event()
 
     def stall_first(conn, txn):
         if txn.number > 1:
             return None
         stalled.set()
-        conn.wait_for_close(60)  # the worker is killed meanwhile
+        conn.wait_for_close(hold)
         return CLOSE
 
     peer = SMTPPeer(name="mx.far.test", on_data_end=stall_first).start()
@@ -30,13 +33,21 @@ def test_killed_worker_s_entry_is_delivered_by_another_within_the_default_lease(
     store = Store(tmp_path / "data").start()
     cleanup(store)
     store.add_user(ALICE)
-    # The lease settings are the defaults: they are what is under test.
-    env = {"BUZON_RELAY_ROUTES": f"far.test={peer.address}", "BUZON_RETRY_INTERVAL": "1", "BUZON_RELAY_TIMEOUT": "60"}
-    doomed = Relay(store, tmp_path, env=env, worker="doomed").start()
-    cleanup(doomed)
-    raw = make_message(ALICE, "dest@far.test", "survives a SIGKILL")
+    env = {"BUZON_RELAY_ROUTES": f"far.test={peer.address}", "BUZON_RETRY_INTERVAL": retry_interval,
+           "BUZON_RELAY_TIMEOUT": "60"}
+    relay = Relay(store, tmp_path, env=env, worker=worker).start()
+    cleanup(relay)
+    raw = make_message(ALICE, "dest@far.test", subject)
     queue_id = submit(store, raw, ALICE, ["dest@far.test"])["queueID"]
     assert stalled.wait(15), "the worker never reached the end of DATA"
+    return peer, store, env, relay, raw, queue_id
+
+
+def test_killed_worker_s_entry_is_delivered_by_another_within_the_default_lease(tmp_path, cleanup):
+    # The lease settings are the defaults: they are what is under test. The worker is killed
+    # while the remote holds its delivery.
+    peer, store, env, doomed, raw, queue_id = stalled_delivery(
+        tmp_path, cleanup, hold=60, retry_interval="1", worker="doomed", subject="survives a SIGKILL")
     entry = queue_entry(store, queue_id)
     assert entry["leaseOwner"] == "doomed" and entry["leaseExpires"] <= time.time() + 31, \
         f"a lease of {entry['leaseExpires'] - time.time():.0f} s: a dead worker's entry would wait that long"
@@ -87,26 +98,9 @@ def test_a_report_that_meets_a_store_restart_is_retried_and_the_message_delivere
 
 
 def test_a_worker_stopped_cleanly_in_the_middle_of_a_delivery_gives_the_entry_back_at_once(tmp_path, cleanup):
-    stalled = threading.Event()
-
-    def stall_first(conn, txn):
-        if txn.number > 1:
-            return None
-        stalled.set()
-        conn.wait_for_close(5)  # the worker shuts down meanwhile
-        return CLOSE
-
-    peer = SMTPPeer(name="mx.far.test", on_data_end=stall_first).start()
-    cleanup(peer)
-    store = Store(tmp_path / "data").start()
-    cleanup(store)
-    store.add_user(ALICE)
-    env = {"BUZON_RELAY_ROUTES": f"far.test={peer.address}", "BUZON_RETRY_INTERVAL": "1800", "BUZON_RELAY_TIMEOUT": "60"}
-    stopping = Relay(store, tmp_path, env=env, worker="stopping").start()
-    cleanup(stopping)
-    raw = make_message(ALICE, "dest@far.test", "given back")
-    queue_id = submit(store, raw, ALICE, ["dest@far.test"])["queueID"]
-    assert stalled.wait(15), "the worker never reached the end of DATA"
+    # The worker shuts down while the remote holds its delivery.
+    peer, store, env, stopping, raw, queue_id = stalled_delivery(
+        tmp_path, cleanup, hold=5, retry_interval="1800", worker="stopping", subject="given back")
     stopping.stop()  # SIGTERM, as an administrator or a supervisor would
     stopped_at = time.monotonic()
     entry = queue_entry(store, queue_id)
