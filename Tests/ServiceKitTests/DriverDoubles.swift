@@ -217,11 +217,12 @@ typealias TestDriver = SessionDriver<LineSession, EchoCalls, ManualClock>
 
 func makeDriver(
     _ clock: ManualClock, session: LineSession = LineSession(), calls: EchoCalls = EchoCalls(),
-    deadlines: ConnectionDeadlines = .none, onAuthenticated: @escaping @Sendable () -> Void = {}
+    deadlines: ConnectionDeadlines = .none, onAuthenticated: @escaping @Sendable () -> Void = {},
+    onProgress: @escaping @Sendable () -> Void = {}
 ) -> TestDriver {
     SessionDriver(
         session: session, calls: calls, clock: clock, logger: Logger(label: "test"), deadlines: deadlines,
-        onAuthenticated: onAuthenticated)
+        onAuthenticated: onAuthenticated, onProgress: onProgress)
 }
 
 func input(_ text: String) -> DriverEvent { .input(ByteBuffer(string: text)) }

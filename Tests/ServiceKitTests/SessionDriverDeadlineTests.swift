@@ -41,13 +41,15 @@ struct SessionDriverDeadlineTests {
     @Test("A session that keeps delivering (port 25) starts its deadline again at each message; one that stops is cut")
     func progressRenews() async {
         let clock = ManualClock(), output = RecordingOutput()
-        var driver = makeDriver(clock, deadlines: Self.deadlines)
+        let told = Mutex(0)  // the write timeout's clock hears of each restart
+        var driver = makeDriver(clock, deadlines: Self.deadlines, onProgress: { told.withLock { $0 += 1 } })
         for _ in 0..<5 {  // 5 × 40 s: well past one deadline, a message each time
             clock.advance(by: .seconds(40))
             await driver.handle(input("DATA\r\nhello\r\n.\r\n"), output)
             await driver.handle(.tick, output)
         }
         #expect(!output.events.contains(.close))
+        #expect(told.withLock { $0 } == 5)
         for _ in 0..<13 {  // then only commands: cut 60 s after the last message
             clock.advance(by: .seconds(5))
             await driver.handle(input("ECHO x\r\n"), output)

@@ -58,14 +58,14 @@ public enum ServeConnection {
         deadlines: ConnectionDeadlines, inputCounter: Counter? = nil
     ) throws where Calls.Action == Session.Action, Calls.Answer == Session.Answer {
         let logger = admitted.logger
-        let started = ContinuousClock.now
-        let loggedIn = LoginFlag()
+        let loginClock = LoginClock()
         // Before login a flush waiting on a peer that reads nothing must not outlast the login
-        // deadline either: the driver, stuck in it, checks no clock meanwhile.
+        // deadline either: the driver, stuck in it, checks no clock meanwhile. The driver tells
+        // this clock when its deadline starts again (progress) and when it ends (login).
         let guardedWriteTimeout: @Sendable () -> Duration = {
             let timeout = writeTimeout()
-            guard let login = deadlines.login, !loggedIn.value.load(ordering: .relaxed) else { return timeout }
-            return min(timeout, max(.seconds(1), login - started.duration(to: ContinuousClock.now) + .seconds(1)))
+            guard let login = deadlines.login, !loginClock.loggedIn.load(ordering: .relaxed) else { return timeout }
+            return min(timeout, max(.seconds(1), login - loginClock.elapsed + .seconds(1)))
         }
         if implicitTLS, let tls {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
@@ -80,9 +80,10 @@ public enum ServeConnection {
                 session: session, calls: makeCalls(output), clock: ContinuousClock(), logger: logger,
                 inputCounter: inputCounter, deadlines: deadlines,
                 onAuthenticated: {
-                    loggedIn.value.store(true, ordering: .relaxed)
+                    loginClock.loggedIn.store(true, ordering: .relaxed)
                     admitted.markAuthenticated()
-                })
+                },
+                onProgress: { loginClock.restart() })
             do {
                 try await async.executeThenClose { inbound, _ in
                     await driver.run(inbound, output: output)
@@ -94,7 +95,20 @@ public enum ServeConnection {
     }
 }
 
-/// Set once the connection's session has logged in.
-private final class LoginFlag: Sendable {
-    let value = Atomic(false)
+/// The login deadline's clock as the write timeout sees it, from another task than the
+/// driver's: when it last started (connection or progress) and whether it has ended (login).
+private final class LoginClock: Sendable {
+    let loggedIn = Atomic(false)
+    private let base = ContinuousClock.now
+    /// Nanoseconds from `base` to the deadline's latest start.
+    private let since = Atomic<Int64>(0)
+
+    var elapsed: Duration {
+        base.duration(to: .now) - .nanoseconds(since.load(ordering: .relaxed))
+    }
+
+    func restart() {
+        let (seconds, attoseconds) = base.duration(to: .now).components
+        since.store(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, ordering: .relaxed)
+    }
 }

@@ -19,6 +19,8 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
     let deadlines: ConnectionDeadlines
     /// Told once, when the session becomes authenticated (the limiter then never evicts it).
     let onAuthenticated: @Sendable () -> Void
+    /// Told when the session's `progress` starts the login deadline again.
+    let onProgress: @Sendable () -> Void
 
     /// When the connection began: the login deadline counts from here.
     /// The login deadline counts from here: the start, or the session's last `progress`.
@@ -45,7 +47,8 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
 
     public init(
         session: Session, calls: Calls, clock: C, logger: Logger, inputCounter: Counter? = nil,
-        deadlines: ConnectionDeadlines = .none, onAuthenticated: @escaping @Sendable () -> Void = {}
+        deadlines: ConnectionDeadlines = .none, onAuthenticated: @escaping @Sendable () -> Void = {},
+        onProgress: @escaping @Sendable () -> Void = {}
     ) {
         self.session = session
         self.inputCounter = inputCounter
@@ -54,6 +57,7 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
         self.logger = logger
         self.deadlines = deadlines
         self.onAuthenticated = onAuthenticated
+        self.onProgress = onProgress
         self.deadlineFrom = clock.now
         self.lastInput = clock.now
     }
@@ -233,6 +237,7 @@ where Calls.Action == Session.Action, Calls.Answer == Session.Answer, C.Duration
         if session.progress != progress {
             progress = session.progress
             deadlineFrom = clock.now
+            onProgress()
         }
         if !reportedAuthenticated && session.isAuthenticated {
             reportedAuthenticated = true
