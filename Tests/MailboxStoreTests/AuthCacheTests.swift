@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdBcrypt
+import ServiceKit
 import StoreAPI
 import Synchronization
 import TestSupport
@@ -166,6 +167,24 @@ struct AuthCacheTests {
         #expect(try await login(store.policy, "pw", from: "198.51.100.1") == .ok)
         #expect(store.policy.cache.statistics.hits == 1)
         #expect(try await login(store.policy, "pw", from: "192.0.2.7") == .locked)
+    }
+
+    @Test("the settings: defaults (an hour, every core, 256 waiting), the environment, and refused values")
+    func settings() throws {
+        let base = ["BUZON_INTERNAL_TOKEN": "t"]
+        let defaults = try StoreConfiguration(reader: ConfigReader(environment: base, arguments: [])).login
+        #expect(defaults.authCacheSeconds == 3600 && defaults.authCacheSize == 10_000)
+        #expect(defaults.hashThreads == LoginPolicy.Settings().hashThreads && defaults.hashThreads >= 1 && defaults.hashQueue == 256)
+        let set = try StoreConfiguration(
+            reader: ConfigReader(
+                environment: base.merging([
+                    "BUZON_AUTH_CACHE_SECONDS": "0", "BUZON_AUTH_CACHE_SIZE": "5", "BUZON_BCRYPT_THREADS": "3", "BUZON_BCRYPT_QUEUE": "7",
+                ]) { $1 }, arguments: [])
+        ).login
+        #expect(set.authCacheSeconds == 0 && set.authCacheSize == 5 && set.hashThreads == 3 && set.hashQueue == 7)
+        #expect(throws: ConfigReader.ConfigError.self) {
+            try StoreConfiguration(reader: ConfigReader(environment: base.merging(["BUZON_BCRYPT_THREADS": "0"]) { $1 }, arguments: []))
+        }
     }
 
     @Test("password checks beyond the threads and the queue are refused at once with 503")
