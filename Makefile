@@ -1,5 +1,5 @@
 # The two commands of the README, and the benchmarks.
-.PHONY: up test stress lint format fuzz build bench bench-smtp bench-pop3 bench-imap bench-relay clean
+.PHONY: up test stress lint format fuzz build bench bench-smtp bench-pop3 bench-imap bench-logins bench-relay clean
 
 up:            ## build and run every service locally (Ctrl-C stops)
 	./scripts/up.sh
@@ -35,6 +35,9 @@ bench-pop3:    ## POP3 LIST + RETR, Buzón beside Dovecot default and tuned (ins
 
 bench-imap:    ## IMAP mix, 100k mailbox, IDLE memory, new-mail delay; Buzón beside Dovecot default and tuned (installs it; root)
 	./scripts/bench-imap.sh
+
+bench-logins:  ## 200 IMAP logins of the same users repeated, Buzón beside Dovecot default and with its auth cache (installs it; root)
+	./scripts/bench-logins.sh
 
 bench-relay:   ## relay from a full queue to smtp-sink, Buzón beside Postfix (installs it; root)
 	./scripts/bench-relay.sh

@@ -9,16 +9,18 @@ import Synchronization
 /// what the accounts' own hashes cost. Made once, at first need, on the hashing pool.
 final class DecoyHash: Sendable {
     let cost: Int
+    let hasher: PasswordHasher
     private let made = Mutex<String?>(nil)
 
-    init(cost: Int) {
+    init(cost: Int, hasher: PasswordHasher) {
         self.cost = cost
+        self.hasher = hasher
     }
 
     func hash() async throws -> String {
         if let hash = made.withLock({ $0 }) { return hash }
         let cost = self.cost
-        let fresh = try await LoginPolicy.bcryptPool.runIfActive {
+        let fresh = try await hasher.run {
             // A random password: no one can log in as an unknown name by guessing it.
             Bcrypt.hash(String((0..<32).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! }), cost: UInt8(cost))
         }

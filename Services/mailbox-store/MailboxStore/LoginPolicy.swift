@@ -1,5 +1,6 @@
 import Crypto
 import HummingbirdBcrypt
+import Metrics
 import NIOCore
 import NIOPosix
 import SASL
@@ -41,6 +42,15 @@ public struct LoginPolicy: Sendable {
         public var maxFailuresPerAddress: Int
         public var lockout: Double
         public var window: Double
+        /// Seconds a good password login is remembered (`AuthCache`); 0 turns the cache off.
+        /// Dovecot's `auth_cache_ttl` default.
+        public var authCacheSeconds: Double = 3600
+        /// Accounts the cache holds at most.
+        public var authCacheSize: Int = 10_000
+        /// Threads that run bcrypt (`PasswordHasher`): every core.
+        public var hashThreads: Int = System.coreCount
+        /// Password checks that may wait beyond those running before one is refused (503).
+        public var hashQueue: Int = 256
 
         public init(
             failureDelay: Double = 1, maxDelay: Double = 15, maxFailuresPerAddressAccount: Int = 10,
@@ -68,6 +78,10 @@ public struct LoginPolicy: Sendable {
     let now: @Sendable () -> Double
     /// What an unknown name's password is checked against.
     let decoy: DecoyHash
+    /// Where every bcrypt and SCRAM key derivation runs.
+    let hasher: PasswordHasher
+    /// Good password logins remembered (`AuthCache`).
+    let cache: AuthCache
     /// The key of the failed-password marks: in this process's memory only, so that a copy of
     /// the database cannot be searched offline for a recent wrong password (often an old real
     /// one). After a restart a repeated password counts once more: a small price.
@@ -78,23 +92,22 @@ public struct LoginPolicy: Sendable {
         self.settings = settings
         self.bcryptCost = bcryptCost
         self.now = now
-        self.decoy = DecoyHash(cost: bcryptCost)
+        self.hasher = PasswordHasher(threads: settings.hashThreads, queueDepth: settings.hashQueue)
+        self.decoy = DecoyHash(cost: bcryptCost, hasher: hasher)
+        self.cache = AuthCache(ttl: settings.authCacheSeconds, capacity: settings.authCacheSize)
     }
 
-    /// Password hashing runs here, on one core fewer than the machine has (at least one): a
-    /// burst of logins (every phone reconnecting at once) must not take the cores that serve
-    /// mail to the sessions already logged in.
-    static let bcryptPool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount - 1))
-        pool.start()
-        return pool
-    }()
+    /// Ends an account's cached logins in this process at once (its password changed or it was
+    /// deleted here); other replicas see the credential version or the missing row.
+    public func forgetCachedLogin(_ account: String) {
+        cache.forget(Self.canonical(account))
+    }
 
     /// The bcrypt hash and the SCRAM-SHA-256 keys (RFC 5803 form) for a new password, both
     /// computed on the hashing pool: what account creation and a password change store.
     public func verifiers(_ password: String) async throws -> (hash: String, scramKeys: String) {
         let cost = bcryptCost
-        return try await Self.bcryptPool.runIfActive {
+        return try await hasher.run {
             (Bcrypt.hash(password, cost: UInt8(cost)), SCRAMSHA256.keys(password: password, iterations: Self.scramIterations).encoded)
         }
     }
@@ -106,20 +119,32 @@ public struct LoginPolicy: Sendable {
     public func verify(_ request: LoginRequest) async throws -> LoginResult {
         let address = Self.canonical(request.username)
         return try await throttled(address: address, client: request.clientAddress) { client, pair in
-            let stored = try await storage.passwordHash(of: address)
+            let credential = try await storage.passwordCredential(of: address)
+            let stored = credential?.hash
             let password = request.password
             // The hash is in the mark: once the password is changed, no mark matches and every
             // password is checked again.
             let mark = passwordMark(password, client: client, account: address, hash: stored)
             // Known to fail here already: not checked again, so a loop of them costs no bcrypt.
             if pair?.passwordMark == mark { return .repeated }
+            // Checked good before, at this very credential version and hash: no bcrypt. Only
+            // the right password can hit, so a wrong one costs the same whether the name
+            // exists or not.
+            if let credential, cache.contains(address, credential: credential, password: password, now: now()) {
+                Counter(label: "buzon_store_auth_cache_total", dimensions: [("result", "hit")]).increment()
+                return .success(LoginResult(result: .ok, address: address))
+            }
+            if cache.isEnabled {
+                Counter(label: "buzon_store_auth_cache_total", dimensions: [("result", "miss")]).increment()
+            }
             // The same bcrypt work either way: the decoy has the cost new hashes get.
             let against: String
             if let stored { against = stored } else { against = try await decoy.hash() }
-            let matches = try await Self.bcryptPool.runIfActive {
+            let matches = try await hasher.run {
                 Bcrypt.verify(password, hash: against) && stored != nil
             }
-            guard matches, let stored else { return .failure(passwordMark: mark) }
+            guard matches, let stored, let credential else { return .failure(passwordMark: mark) }
+            cache.remember(address, credential: credential, password: password, now: now())
             // Best effort: a login does not fail because these could not be done now.
             try? await addSCRAMKeysIfMissing(address, password: password, hash: stored)
             try? await rehashIfNeeded(address, password: password, hash: stored)
@@ -144,7 +169,7 @@ public struct LoginPolicy: Sendable {
         // bcrypt reads 72 bytes: a longer string can match without being the password.
         guard password.utf8.count <= 72, try await storage.scramKeys(of: address) == nil else { return }
         let salt = SCRAMSHA256.decoySalt(secret: try await storage.secret(named: Self.decoySecret), username: address)
-        let keys = try await Self.bcryptPool.runIfActive {
+        let keys = try await hasher.run {
             SCRAMSHA256.keys(password: password, salt: salt, iterations: Self.scramIterations).encoded
         }
         try await storage.addSCRAMKeys(of: address, keys, ifPasswordHash: hash)
@@ -155,7 +180,7 @@ public struct LoginPolicy: Sendable {
     private func rehashIfNeeded(_ address: String, password: String, hash: String) async throws {
         guard let cost = DecoyHash.cost(of: hash), cost != bcryptCost, password.utf8.count <= 72 else { return }
         let wanted = bcryptCost
-        let fresh = try await Self.bcryptPool.runIfActive { Bcrypt.hash(password, cost: UInt8(wanted)) }
+        let fresh = try await hasher.run { Bcrypt.hash(password, cost: UInt8(wanted)) }
         try await storage.replacePasswordHash(of: address, with: fresh, ifPasswordHash: hash)
     }
 

@@ -18,6 +18,10 @@ import StoreAPI
 /// | `BUZON_LOGIN_MAX_FAILURES` | count | `100` | failures of one account name from all addresses before the account itself is locked (last resort; `mailctl user unlock`) |
 /// | `BUZON_LOGIN_LOCKOUT` | seconds | `900` | how long a lock lasts |
 /// | `BUZON_LOGIN_WINDOW` | seconds | `900` | failures count from the first one for this long |
+/// | `BUZON_AUTH_CACHE_SECONDS` | seconds | `3600` | how long a good password login is remembered (`AuthCache`), so that a reconnecting client pays no bcrypt; 0 turns the cache off |
+/// | `BUZON_AUTH_CACHE_SIZE` | count | `10000` | accounts the authentication cache holds at most |
+/// | `BUZON_BCRYPT_THREADS` | count | cores | threads that check passwords (`PasswordHasher`) |
+/// | `BUZON_BCRYPT_QUEUE` | count | `256` | password checks that may wait beyond those running; one more is answered `503` (a temporary failure at the gateway) |
 /// | `BUZON_STORE_RESEND_WINDOW` | seconds | `86400` | how long an SMTP client's resend of a stored message (same envelope, Message-ID and content) is answered without storing it again; 0 turns it off |
 /// | `BUZON_HOSTNAME` | host | `localhost` | our name in delivery status notifications (Reporting-MTA, From) |
 /// | `BUZON_POSTMASTER` | address | none | the administrator: every domain's `postmaster@` alias points here (RFC 5321 §4.5.1) |
@@ -85,7 +89,7 @@ public struct StoreConfiguration: Sendable {
 
     static func loginSettings(_ reader: ConfigReader) throws -> LoginPolicy.Settings {
         let d = LoginPolicy.Settings()
-        return LoginPolicy.Settings(
+        var settings = LoginPolicy.Settings(
             failureDelay: Double(try reader.int("BUZON_LOGIN_FAILURE_DELAY_MS", default: Int(d.failureDelay * 1000))) / 1000,
             maxDelay: Double(try reader.int("BUZON_LOGIN_MAX_DELAY_MS", default: Int(d.maxDelay * 1000))) / 1000,
             maxFailuresPerAddressAccount: try reader.int(
@@ -94,5 +98,16 @@ public struct StoreConfiguration: Sendable {
             maxFailuresPerAddress: try reader.int("BUZON_LOGIN_MAX_FAILURES_PER_ADDRESS", default: d.maxFailuresPerAddress),
             lockout: Double(try reader.int("BUZON_LOGIN_LOCKOUT", default: Int(d.lockout))),
             window: Double(try reader.int("BUZON_LOGIN_WINDOW", default: Int(d.window))))
+        settings.authCacheSeconds = Double(max(0, try reader.int("BUZON_AUTH_CACHE_SECONDS", default: Int(d.authCacheSeconds))))
+        settings.authCacheSize = max(0, try reader.int("BUZON_AUTH_CACHE_SIZE", default: d.authCacheSize))
+        settings.hashThreads = try positive(reader, "BUZON_BCRYPT_THREADS", default: d.hashThreads)
+        settings.hashQueue = max(0, try reader.int("BUZON_BCRYPT_QUEUE", default: d.hashQueue))
+        return settings
+    }
+
+    private static func positive(_ reader: ConfigReader, _ key: String, default value: Int) throws -> Int {
+        let n = try reader.int(key, default: value)
+        guard n >= 1 else { throw ConfigReader.ConfigError.invalid(key: key, value: String(n), expected: "1 or more") }
+        return n
     }
 }

@@ -49,12 +49,15 @@ struct AccountRoutes {
             let body = try await RouteSupport.decode(SetPasswordRequest.self, from: request, context: context)
             let verifiers = try await store.login.verifiers(try RouteSupport.password(body.password))
             try await store.storage.setPasswordHash(of: account, to: verifiers.hash, scramKeys: verifiers.scramKeys)
+            // Every replica's cache ends with the version bumped by that write; this one's at once.
+            store.login.forgetCachedLogin(account)
             return RouteSupport.noContent()
         }
         v1.delete("users/:account") { _, context -> Response in
             let account = try RouteSupport.account(context)
             let id = try await store.storage.accountID(account)
             try await store.storage.deleteAccount(account)
+            store.login.forgetCachedLogin(account)
             if let id { store.notifier.notify(account: id) }
             return RouteSupport.noContent()
         }

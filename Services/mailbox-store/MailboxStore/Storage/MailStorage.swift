@@ -17,7 +17,11 @@ public protocol MailStorage: Sendable {
     func createAccount(address: String, passwordHash: String, scramKeys: String?, mailboxes: [DefaultMailbox]) async throws -> UserInfo
     func listAccounts(domain: String?) async throws -> [UserInfo]
     func account(_ address: String) async throws -> UserInfo?
-    func passwordHash(of address: String) async throws -> String?
+    /// The bcrypt hash and the credential version, in one read: what a password login checks
+    /// and what the authentication cache (`AuthCache`) compares its entry against.
+    func passwordCredential(of address: String) async throws -> PasswordCredential?
+    /// A new password: its hash and keys, and the credential version bumped in the same write,
+    /// so that every store replica's cached logins of the old password end at once.
     func setPasswordHash(of address: String, to hash: String, scramKeys: String?) async throws
     /// The SCRAM-SHA-256 keys (RFC 5803 form), nil for an unknown account or one without keys.
     func scramKeys(of address: String) async throws -> String?
@@ -171,6 +175,17 @@ public struct StoredContent: Sendable {
 public struct ByteRangeRequest: Sendable {
     public var offset: Int
     public var length: Int
+}
+
+/// What a password login is checked against: the account's bcrypt hash, and the version of its
+/// credentials (`v8-credential-version`), bumped by every change of who may log in.
+public struct PasswordCredential: Sendable, Hashable {
+    public var hash: String
+    public var version: Int64
+    public init(hash: String, version: Int64) {
+        self.hash = hash
+        self.version = version
+    }
 }
 
 public struct LoginFailureState: Sendable {

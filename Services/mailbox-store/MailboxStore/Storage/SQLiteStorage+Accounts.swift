@@ -121,16 +121,18 @@ extension SQLiteStorage {
         }
     }
 
-    public func passwordHash(of address: String) async throws -> String? {
+    public func passwordCredential(of address: String) async throws -> PasswordCredential? {
         try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT password_hash FROM accounts WHERE address = ?", arguments: [address])
+            try Row.fetchOne(db, sql: "SELECT password_hash, credential_version FROM accounts WHERE address = ?", arguments: [address])
+                .map { PasswordCredential(hash: $0["password_hash"], version: $0["credential_version"]) }
         }
     }
 
     public func setPasswordHash(of address: String, to hash: String, scramKeys: String?) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE accounts SET password_hash = ?, scram_keys = ? WHERE address = ?", arguments: [hash, scramKeys, address])
+                sql: "UPDATE accounts SET password_hash = ?, scram_keys = ?, credential_version = credential_version + 1 WHERE address = ?",
+                arguments: [hash, scramKeys, address])
             guard db.changesCount == 1 else { throw StoreError.notFound(APIErrorCode.userNotFound, "no such account") }
         }
     }

@@ -201,6 +201,13 @@ enum Schema {
             // an (address, name) pair: the same wrong password again is not counted again.
             try db.execute(sql: "ALTER TABLE login_failures ADD COLUMN password_mark TEXT")
         }
+        migrator.registerMigration("v8-credential-version") { db in
+            // Bumped by every change of what may log in (a new password; later disabling):
+            // each store replica's authentication cache (`AuthCache`) compares its entry with
+            // it at every hit, read with the hash by the account's unique index, so a change
+            // made through any replica ends the cached logins of all at once.
+            try db.execute(sql: "ALTER TABLE accounts ADD COLUMN credential_version INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }
