@@ -33,6 +33,7 @@ struct ChangeRoutes {
                     store.notifier.wakeAll()
                 }
                 feed = try await store.storage.changes(account: account, since: since, limit: limit)
+                return Self.closing(try RouteSupport.json(feed))
             }
             return try RouteSupport.json(feed)
         }
@@ -60,9 +61,18 @@ struct ChangeRoutes {
                 }
                 known = try await store.storage.accountModSeqs(Array(known.keys))
                 changed = known.filter { $0.value.modSeq > body.accounts[$0.key] ?? 0 }
+                return Self.closing(try RouteSupport.json(WatchResult(accounts: changed.mapValues(\.modSeq))))
             }
             return try RouteSupport.json(WatchResult(accounts: changed.mapValues(\.modSeq)))
         }
+    }
+
+    /// A long poll's answer says `Connection: close`: Hummingbird closes the connection after
+    /// it (see below), and the client must not send its next request on it.
+    static func closing(_ response: Response) -> Response {
+        var response = response
+        response.headers[.connection] = "close"
+        return response
     }
 
     /// A long poll's wait, ended early when the store goes down (it must not wait out its long
