@@ -7,10 +7,12 @@ up:            ## build and run every service locally (Ctrl-C stops)
 test:          ## run every test (Swift, then end to end with real clients)
 	./scripts/test.sh
 
-stress:        ## the store killed and restarted under resending SMTP clients, for STRESS_SECONDS (default 180)
+stress:        ## the store killed and restarted under resending SMTP clients, for STRESS_SECONDS (default 180); the IMAP shared view on 50,000 messages
 	SWIFT_DETERMINISTIC_HASHING=1 swift build
 	BUZON_BIN="$$(swift build --show-bin-path)" STRESS_SECONDS=$${STRESS_SECONDS:-180} \
 		python3 -m pytest -q -s Tests/EndToEnd/test_smtp_store_restart.py -k killed
+	BUZON_BIN="$$(swift build --show-bin-path)" BUZON_TEST_BIG_MAILBOX=50000 \
+		python3 -m pytest -q -s Tests/EndToEnd/test_imap_shared_view.py -k big_mailbox
 
 lint:          ## swift format lint --strict over the tree (CI runs it first)
 	./scripts/lint.sh

@@ -13,6 +13,7 @@ enum IMAPServer {
         if parts.tls != nil { listeners.append((configuration.tlsPort, true)) }
         let shared = ConnectionContext(
             configuration: configuration, parts: parts, watcher: watcher,
+            mailboxes: SharedMailboxes(store: parts.store),
             limiter: ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress),
             users: UserConnections(limit: configuration.maxConnectionsPerUser))
         let ports = listeners.map { port, implicitTLS in
@@ -56,7 +57,8 @@ enum IMAPServer {
                 IMAPCalls(
                     session: IMAPSession(
                         settings: sessionSettings, isTLS: implicitTLS, store: shared.parts.store, watcher: shared.watcher,
-                        users: shared.users, limits: limits, logger: admitted.logger, sink: OutputSink(output: output)))
+                        users: shared.users, limits: limits, logger: admitted.logger, sink: OutputSink(output: output),
+                        shared: shared.mailboxes))
             },
             tls: tls, implicitTLS: implicitTLS, writeTimeout: { .seconds(limits.timeoutSeconds.load(ordering: .relaxed)) },
             deadlines: configuration.deadlines)
@@ -68,6 +70,7 @@ struct ConnectionContext: Sendable {
     let configuration: IMAPConfiguration
     let parts: GatewayParts
     let watcher: ChangeWatcher
+    let mailboxes: SharedMailboxes
     let limiter: ConnectionLimiter
     let users: UserConnections
 }

@@ -9,22 +9,37 @@ extension IMAPSession {
     func select(_ name: MailboxName, _ parameters: SelectParameters, readOnly: Bool) async throws -> Completion {
         guard let account else { return .bad("Log in first") }
         if parameters.qresync != nil && !qresyncEnabled { return .bad("ENABLE QRESYNC first") }
+        // The old mailbox's shared view is let go only after the new one is open: reselecting
+        // the same mailbox then costs a feed catch-up, not a listing.
+        let previous = lease
+        defer { if let previous { Task { [shared] in await shared.release(previous) } } }
         if state == .selected {
             view = nil
+            lease = nil
             state = .authenticated
             // RFC 7162 §3.2.11: the client learns where the old mailbox's responses end.
             // RFC 9051 §6.3.2 requires it of IMAP4rev2 too.
             if qresyncEnabled || enabled.contains("IMAP4REV2") { try await send(.untagged(.ok, .closed, "Previous mailbox closed")) }
         }
-        guard let box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
+        guard var box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
         if parameters.condstore || parameters.qresync != nil { condstoreActive = true }
-        let cursor = try await feedHead(account)
-        var selected = MailboxView(
-            mailbox: box, readOnly: readOnly, cursor: cursor, messages: try await store.summaries(account, box.id, uids: nil))
-        // Changes that raced the listing: applying them again is harmless.
-        let raced = try await changes(account, since: cursor)
-        _ = selected.apply(raced.changes, through: raced.through, allowExpunge: true)
+        let opened: (SharedMailboxes.Lease, SharedMailboxes.Snapshot)
+        do {
+            opened = try await shared.open(SharedMailboxes.Key(account: account, mailbox: box.id, uidValidity: box.uidValidity))
+        } catch SharedMailboxError.gone {
+            return .no("No such mailbox", .nonexistent)
+        }
+        let (newLease, snapshot) = opened
+        box.highestModSeq = max(box.highestModSeq, snapshot.highestModSeq)
+        box.uidNext = max(box.uidNext, snapshot.uidNext)
+        let selected = MailboxView(mailbox: box, readOnly: readOnly, cursor: snapshot.cursor, base: snapshot.columns)
+        if state == .logout {
+            // The connection went while the mailbox was being opened.
+            Task { [shared] in await shared.release(newLease) }
+            return .no("Connection gone")
+        }
         view = selected
+        lease = newLease
         state = .selected
         savedSearch = nil
 
@@ -34,8 +49,8 @@ extension IMAPSession {
         try await send(.exists(selected.count))
         if !enabled.contains("IMAP4REV2") {
             try await send(.recent(0))
-            if let firstUnseen = (0..<selected.count).first(where: { !selected.flags[$0].contains(MessageFlag.seen) }) {
-                try await send(.untagged(.ok, .unseen(firstUnseen + 1), "First unseen"))
+            if let firstUnseen = selected.firstUnseen() {
+                try await send(.untagged(.ok, .unseen(firstUnseen), "First unseen"))
             }
         }
         if enabled.contains("IMAP4REV2") {
@@ -61,9 +76,9 @@ extension IMAPSession {
         let vanished = try await expungedUIDs(account, mailbox: view.mailbox.id, since: qresync.modSeq)
             .filter { known?.contains($0, largest: UInt32.max) ?? true }
         if !vanished.isEmpty { try await send(.vanished(earlier: true, uids: vanished)) }
-        for message in try await store.summaries(account, view.mailbox.id, uids: nil) where message.modSeq > qresync.modSeq {
-            guard let seq = view.sequence(of: message.uid) else { continue }
-            try await send(.fetch(seq, [.uid(message.uid), .flags(message.flags), .modSeq(message.modSeq)]))
+        // The shared view as of SELECT: what changed after the client's MODSEQ.
+        for message in view.changedSinceSelect(qresync.modSeq) {
+            try await send(.fetch(message.sequence, [.uid(message.uid), .flags(message.flags), .modSeq(message.modSeq)]))
         }
     }
 
@@ -78,6 +93,10 @@ extension IMAPSession {
             _ = try await store.expunge(account, mailbox: view.mailbox.id, ExpungeRequest(uids: nil, onlyDeleted: true))
         }
         view = nil
+        if let lease {
+            self.lease = nil
+            Task { [shared] in await shared.release(lease) }
+        }
         state = .authenticated
         var done = Completion.ok(expunge ? "CLOSE completed" : "UNSELECT completed")
         done.announce = false

@@ -31,6 +31,8 @@ extension IMAPSession {
         var through = current.cursor
         if force || (watcher.latest(account) ?? .max) > current.cursor {
             (changes, through) = try await self.changes(account, since: current.cursor)
+            // What this session read moves the gateway's shared view along too.
+            if let lease, through > current.cursor { await shared.advance(lease, changes, since: current.cursor, through: through) }
         }
         guard view?.mailbox.id == current.mailbox.id else { return }
         let before = current.count

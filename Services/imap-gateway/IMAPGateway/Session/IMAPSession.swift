@@ -14,6 +14,8 @@ actor IMAPSession {
     let settings: SessionSettings
     let store: StoreClient
     let watcher: ChangeWatcher
+    /// The gateway's shared views of open mailboxes.
+    let shared: SharedMailboxes
     let users: UserConnections
     let limits: ConnectionLimits
     var logger: Logger
@@ -24,6 +26,8 @@ actor IMAPSession {
     /// The logged-in account (canonical address).
     var account: String?
     var view: MailboxView?
+    /// This session's hold on the shared view of the selected mailbox.
+    var lease: SharedMailboxes.Lease?
     /// Extensions the client turned on with ENABLE (CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4REV2).
     var enabled: Set<String> = []
     /// A CONDSTORE-enabling command was used: MODSEQ goes into every FETCH. RFC 7162 §3.1
@@ -46,8 +50,9 @@ actor IMAPSession {
 
     init(
         settings: SessionSettings, isTLS: Bool, store: StoreClient, watcher: ChangeWatcher, users: UserConnections,
-        limits: ConnectionLimits, logger: Logger, sink: any ResponseSink
+        limits: ConnectionLimits, logger: Logger, sink: any ResponseSink, shared: SharedMailboxes? = nil
     ) {
+        self.shared = shared ?? SharedMailboxes(store: store)
         self.settings = settings
         self.isTLS = isTLS
         self.store = store
@@ -103,6 +108,11 @@ actor IMAPSession {
         if let account, state != .notAuthenticated {
             users.release(account)
             watcher.unregister(account)
+        }
+        if let lease {
+            self.lease = nil
+            view = nil
+            Task { [shared] in await shared.release(lease) }
         }
         account = nil
         state = .logout

@@ -5,13 +5,19 @@ import StoreAPI
 /// order and their flags, and how far into the account's change feed it has read. RFC 9051
 /// §2.3.1.2: sequence numbers change only when the session announces an EXPUNGE, so the view
 /// changes only through `apply`, at the moments the session may announce.
+///
+/// The flags are the shared snapshot's (`base`, the mailbox as it was at SELECT, shared with
+/// the gateway's other sessions) unless the client was told otherwise since (`told`): a
+/// session owns only its sequence map and what it was told.
 struct MailboxView: Sendable {
     var mailbox: MailboxInfo
     let readOnly: Bool
     /// UIDs in ascending order: index + 1 is the sequence number.
-    private(set) var uids: [UInt32] = []
-    /// Flags of `uids[i]`, as last announced (to skip echoing a change the client knows).
-    private(set) var flags: [[String]] = []
+    private(set) var uids: [UInt32]
+    /// The mailbox at SELECT (shared, copy-on-write): flags and MODSEQs of the messages in it.
+    let base: MessageColumns
+    /// Flags the client was told that differ from `base` (or of messages added since).
+    private var told: [UInt32: [String]] = [:]
     /// The account-wide MODSEQ up to which the change feed has been applied.
     var cursor: UInt64
     /// Expunged in the store but not yet announced (during FETCH, STORE, SEARCH: RFC 9051 §7.5.1).
@@ -20,14 +26,20 @@ struct MailboxView: Sendable {
     /// later under its id (the store may give a new mailbox the same id) belongs to this view.
     private(set) var deleted = false
 
-    init(mailbox: MailboxInfo, readOnly: Bool, cursor: UInt64, messages: [MessageSummary]) {
+    init(mailbox: MailboxInfo, readOnly: Bool, cursor: UInt64, base: MessageColumns) {
         self.mailbox = mailbox
         self.readOnly = readOnly
         self.cursor = cursor
+        self.base = base
+        self.uids = base.uids
+    }
+
+    init(mailbox: MailboxInfo, readOnly: Bool, cursor: UInt64, messages: [MessageSummary]) {
+        var columns = MessageColumns()
         for message in messages.sorted(by: { $0.uid < $1.uid }) {
-            uids.append(message.uid)
-            flags.append(message.flags)
+            columns.append(uid: message.uid, modSeq: message.modSeq, flags: message.flags)
         }
+        self.init(mailbox: mailbox, readOnly: readOnly, cursor: cursor, base: columns)
     }
 
     var count: Int { uids.count }
@@ -44,7 +56,41 @@ struct MailboxView: Sendable {
         return nil
     }
 
-    func flags(of uid: UInt32) -> [String]? { sequence(of: uid).map { flags[$0 - 1] } }
+    func flags(of uid: UInt32) -> [String]? {
+        guard sequence(of: uid) != nil else { return nil }
+        return known(uid)
+    }
+
+    /// What the client was told of a message in the view.
+    private func known(_ uid: UInt32) -> [String] {
+        if let flags = told[uid] { return flags }
+        return base.index(of: uid).map { base.flags(at: $0) } ?? []
+    }
+
+    /// The sequence number of the first message without \Seen. RFC 3501 §7.1 UNSEEN
+    func firstUnseen() -> Int? {
+        var at = 0  // walks `base` alongside `uids`: both ascending
+        for (index, uid) in uids.enumerated() {
+            let flags: [String]
+            if let own = told[uid] {
+                flags = own
+            } else {
+                while at < base.count && base.uids[at] < uid { at += 1 }
+                flags = at < base.count && base.uids[at] == uid ? base.flags(at: at) : []
+            }
+            if !flags.contains(MessageFlag.seen) { return index + 1 }
+        }
+        return nil
+    }
+
+    /// Messages of the view changed after `modSeq` as of SELECT: QRESYNC's changed list.
+    /// RFC 7162 §3.2.5
+    func changedSinceSelect(_ modSeq: UInt64) -> [(sequence: Int, uid: UInt32, flags: [String], modSeq: UInt64)] {
+        base.uids.indices.compactMap { index in
+            guard base.modSeqs[index] > modSeq, let seq = sequence(of: base.uids[index]) else { return nil }
+            return (seq, base.uids[index], known(base.uids[index]), base.modSeqs[index])
+        }
+    }
 
     /// Whether the message was expunged by someone else and the client not told yet.
     func isExpunged(_ uid: UInt32) -> Bool { heldExpunges.contains(uid) }
@@ -110,14 +156,14 @@ struct MailboxView: Sendable {
                 guard sequence(of: uid) == nil, !heldExpunges.contains(uid) else { continue }
                 let index = uids.firstIndex { $0 > uid } ?? uids.count
                 uids.insert(uid, at: index)
-                flags.insert(change.flags ?? [], at: index)
+                told[uid] = change.flags ?? []
                 mailbox.uidNext = max(mailbox.uidNext, uid &+ 1)
                 updates.existsChanged = true
             case .flags:
-                guard let seq = sequence(of: uid), !heldExpunges.contains(uid) else { continue }
+                guard sequence(of: uid) != nil, !heldExpunges.contains(uid) else { continue }
                 let new = change.flags ?? []
-                if Set(new.map { $0.lowercased() }) != Set(flags[seq - 1].map { $0.lowercased() }) {
-                    flags[seq - 1] = new
+                if Set(new.map { $0.lowercased() }) != Set(known(uid).map { $0.lowercased() }) {
+                    told[uid] = new
                     changed[uid] = change.modSeq
                 }
             case .expunged:
@@ -138,7 +184,7 @@ struct MailboxView: Sendable {
         for uid in heldExpunges.sorted(by: >) {
             guard let seq = sequence(of: uid) else { continue }
             uids.remove(at: seq - 1)
-            flags.remove(at: seq - 1)
+            told[uid] = nil
             out.append((seq, uid))
         }
         heldExpunges = []
@@ -147,8 +193,8 @@ struct MailboxView: Sendable {
 
     /// The client was just told these flags (a STORE's or FETCH's answer).
     mutating func noteFlags(_ uid: UInt32, _ new: [String], modSeq: UInt64) {
-        guard let seq = sequence(of: uid) else { return }
-        flags[seq - 1] = new
+        guard sequence(of: uid) != nil else { return }
+        told[uid] = new
         mailbox.highestModSeq = max(mailbox.highestModSeq, modSeq)
     }
 
@@ -156,13 +202,13 @@ struct MailboxView: Sendable {
     /// asked for, applied to what it knew. Recording the store's answer instead would hide
     /// another session's change to the same message, which must still be announced.
     mutating func noteSilentChange(_ uid: UInt32, _ operation: FlagUpdateRequest.Operation, _ changed: [String]) {
-        guard let seq = sequence(of: uid) else { return }
+        guard sequence(of: uid) != nil else { return }
         let asked = Set(changed.map { $0.lowercased() })
-        let known = flags[seq - 1]
+        let current = known(uid)
         switch operation {
-        case .add: flags[seq - 1] = known + changed.filter { flag in !known.contains { $0.lowercased() == flag.lowercased() } }
-        case .remove: flags[seq - 1] = known.filter { !asked.contains($0.lowercased()) }
-        case .replace: flags[seq - 1] = changed
+        case .add: told[uid] = current + changed.filter { flag in !current.contains { $0.lowercased() == flag.lowercased() } }
+        case .remove: told[uid] = current.filter { !asked.contains($0.lowercased()) }
+        case .replace: told[uid] = changed
         }
     }
 }

@@ -27,18 +27,22 @@ struct ChangeRoutes {
             let version = store.notifier.version(account: id)
             var feed = try await store.storage.changes(account: account, since: since, limit: limit)
             if feed.changes.isEmpty && wait > 0 {
-                // A store going down must not wait out its long polls (up to a minute each).
-                await withGracefulShutdownHandler {
+                await Self.waitWhileConnected(request) {
                     await store.notifier.wait(account: id, after: version, timeout: .seconds(wait))
                 } onGracefulShutdown: {
                     store.notifier.wakeAll()
                 }
                 feed = try await store.storage.changes(account: account, since: since, limit: limit)
+                return Self.closing(try RouteSupport.json(feed))
             }
             return try RouteSupport.json(feed)
         }
         // One long poll for many accounts: a gateway's logged-in users.
         router.post("v1/watch") { request, context -> Response in
+            // The body collected into the request itself: the wait below watches the rest of
+            // the connection (Hummingbird refuses a body read elsewhere and left half-used).
+            var request = request
+            _ = try await request.collectBody(upTo: context.maxUploadSize)
             let body = try await RouteSupport.decode(WatchRequest.self, from: request, context: context)
             guard (0...Self.maxWait).contains(body.wait), body.accounts.count <= Self.maxWatched else {
                 throw StoreError.badRequest(
@@ -50,15 +54,42 @@ struct ChangeRoutes {
             var known = try await store.storage.accountModSeqs(Array(ids.keys))
             var changed = known.filter { $0.value.modSeq > body.accounts[$0.key] ?? 0 }
             if changed.isEmpty && body.wait > 0 && !known.isEmpty {
-                await withGracefulShutdownHandler {
+                await Self.waitWhileConnected(request) {
                     await store.notifier.wait(accounts: versions, timeout: .seconds(body.wait))
                 } onGracefulShutdown: {
                     store.notifier.wakeAll()
                 }
                 known = try await store.storage.accountModSeqs(Array(known.keys))
                 changed = known.filter { $0.value.modSeq > body.accounts[$0.key] ?? 0 }
+                return Self.closing(try RouteSupport.json(WatchResult(accounts: changed.mapValues(\.modSeq))))
             }
             return try RouteSupport.json(WatchResult(accounts: changed.mapValues(\.modSeq)))
+        }
+    }
+
+    /// A long poll's answer says `Connection: close`: Hummingbird closes the connection after
+    /// it (see below), and the client must not send its next request on it.
+    static func closing(_ response: Response) -> Response {
+        var response = response
+        response.headers[.connection] = "close"
+        return response
+    }
+
+    /// A long poll's wait, ended early when the store goes down (it must not wait out its long
+    /// polls, up to a minute each) or when the client hangs up. A gateway cancels its watch
+    /// whenever an account logs in (to name it in the next one); a wait that outlived its
+    /// client held the connection and the request for up to `wait` seconds, ~150 KiB each, so
+    /// a burst of 1,000 logins left the store ~147 MiB larger (issue 12, item 7). Hummingbird
+    /// closes the connection after such a response: one new connection per long poll.
+    static func waitWhileConnected(
+        _ request: Request, _ wait: @escaping @Sendable () async -> Void, onGracefulShutdown: @escaping @Sendable () -> Void
+    ) async {
+        _ = try? await request.body.consumeWithCancellationOnInboundClose { _ in
+            await withGracefulShutdownHandler {
+                await wait()
+            } onGracefulShutdown: {
+                onGracefulShutdown()
+            }
         }
     }
 }

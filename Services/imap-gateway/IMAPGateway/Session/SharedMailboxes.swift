@@ -1,0 +1,176 @@
+import StoreAPI
+import StoreClient
+
+/// One view per open mailbox for all the gateway's sessions: its UIDs, flags and MODSEQs in
+/// columns (`MessageColumns`), and how far into the account's change feed they are. The first
+/// SELECT lists the mailbox; a SELECT of a mailbox another session has open reads only the
+/// feed since the shared view's position (one request, as fresh as the old full listing was).
+/// Sessions feed it what they read from the feed when they announce changes.
+///
+/// A session's `MailboxView` starts from a snapshot of the columns (a copy-on-write copy: no
+/// bytes are copied until one side changes) and keeps only its own sequence map and what it
+/// told its client that differs from the snapshot.
+actor SharedMailboxes {
+    struct Key: Hashable, Sendable {
+        var account: String
+        var mailbox: Int64
+        /// A mailbox deleted and created again may get the same id, never the same UIDVALIDITY.
+        var uidValidity: UInt32
+    }
+
+    /// The mailbox as of `cursor` (the account-wide MODSEQ the feed was read through).
+    struct Snapshot: Sendable {
+        var columns = MessageColumns()
+        var cursor: UInt64 = 0
+        var highestModSeq: UInt64 = 0
+        var uidNext: UInt32 = 1
+    }
+
+    /// A session's hold on a shared view; `release` it once.
+    struct Lease: Sendable, Hashable {
+        let key: Key
+        let generation: Int
+    }
+
+    private struct Entry {
+        var snapshot: Snapshot
+        var users: Int
+        let generation: Int
+    }
+
+    private var entries: [Key: Entry] = [:]
+    private var loading: [Key: Task<Snapshot, any Error>] = [:]
+    private var generations = 0
+    private let store: StoreClient
+    /// Store pages read per feed request.
+    static let feedPage = 10_000
+
+    init(store: StoreClient) {
+        self.store = store
+    }
+
+    /// Mailboxes held open, for tests and metrics.
+    var openCount: Int { entries.count }
+
+    /// Opens the shared view of `key` for one session and gives its current state.
+    func open(_ key: Key) async throws -> (Lease, Snapshot) {
+        if entries[key] == nil {
+            let task: Task<Snapshot, any Error>
+            if let pending = loading[key] {
+                task = pending
+            } else {
+                task = Task { [store] in try await Self.load(store, key) }
+                loading[key] = task
+            }
+            let loaded: Snapshot
+            do {
+                loaded = try await task.value
+            } catch {
+                loading[key] = nil
+                throw error
+            }
+            loading[key] = nil
+            if entries[key] == nil {
+                generations += 1
+                entries[key] = Entry(snapshot: loaded, users: 0, generation: generations)
+            }
+        }
+        guard let generation = entries[key]?.generation else { throw SharedMailboxError.gone }
+        entries[key]?.users += 1
+        let lease = Lease(key: key, generation: generation)
+        do {
+            try await catchUp(key)
+        } catch {
+            release(lease)
+            throw error
+        }
+        // A deletion read by the catch-up ends the entry; the session still gets what was read.
+        guard let snapshot = entries[key]?.snapshot else { throw SharedMailboxError.gone }
+        return (lease, snapshot)
+    }
+
+    /// The session no longer has the mailbox selected; the view goes when the last one leaves.
+    func release(_ lease: Lease) {
+        guard let entry = entries[lease.key], entry.generation == lease.generation else { return }
+        if entry.users <= 1 {
+            entries[lease.key] = nil
+        } else {
+            entries[lease.key]?.users -= 1
+        }
+    }
+
+    /// Changes a session read from the feed, from `since` through `through`: applied when they
+    /// continue the shared view's position (a gap would lose changes, so then they are not).
+    func advance(_ lease: Lease, _ changes: [Change], since: UInt64, through: UInt64) {
+        guard let entry = entries[lease.key], entry.generation == lease.generation, since <= entry.snapshot.cursor else { return }
+        apply(lease.key, changes, through: through)
+    }
+
+    /// Reads the feed from the shared view's position to now.
+    private func catchUp(_ key: Key) async throws {
+        guard let cursor = entries[key]?.snapshot.cursor else { return }
+        var position = cursor
+        while true {
+            let feed = try await store.changes(key.account, since: position, wait: 0, limit: Self.feedPage)
+            let through = feed.more ? (feed.changes.last?.modSeq ?? position) : max(feed.highestModSeq, position)
+            // Another catch-up may have moved past `position` meanwhile: apply skips what it holds.
+            guard let now = entries[key]?.snapshot.cursor, now >= position else { return }
+            apply(key, feed.changes, through: through)
+            guard feed.more, let last = feed.changes.last else { return }
+            position = last.modSeq
+        }
+    }
+
+    private func apply(_ key: Key, _ changes: [Change], through: UInt64) {
+        guard var entry = entries[key] else { return }
+        entries[key] = nil  // the columns stay uniquely referenced while they change
+        let removed = Self.apply(&entry.snapshot, key, changes, through: through)
+        if !removed { entries[key] = entry }
+    }
+
+    /// Returns true when the mailbox was deleted.
+    private static func apply(_ snapshot: inout Snapshot, _ key: Key, _ changes: [Change], through: UInt64) -> Bool {
+        for change in changes where change.modSeq > snapshot.cursor && change.mailboxID == key.mailbox {
+            if change.kind == .mailboxDeleted { return true }
+            guard let uid = change.uid else { continue }
+            snapshot.highestModSeq = max(snapshot.highestModSeq, change.modSeq)
+            switch change.kind {
+            case .added:
+                snapshot.columns.upsert(uid: uid, modSeq: change.modSeq, flags: change.flags ?? [])
+                snapshot.uidNext = max(snapshot.uidNext, uid &+ 1)
+            case .flags:
+                snapshot.columns.setFlags(uid: uid, modSeq: change.modSeq, flags: change.flags ?? [])
+            case .expunged:
+                snapshot.columns.remove(uid: uid)
+            default:
+                continue
+            }
+        }
+        snapshot.cursor = max(snapshot.cursor, through)
+        return false
+    }
+
+    /// The first open: the feed's head, the listing, then the changes that raced the listing
+    /// (applying one the listing already shows again is harmless).
+    private static func load(_ store: StoreClient, _ key: Key) async throws -> Snapshot {
+        let head = try await store.changes(key.account, since: UInt64(Int64.max), wait: 0, limit: 1).highestModSeq
+        var snapshot = Snapshot()
+        snapshot.columns = try await store.messageColumns(key.account, mailbox: key.mailbox)
+        snapshot.cursor = head
+        snapshot.highestModSeq = snapshot.columns.highestModSeq
+        snapshot.uidNext = snapshot.columns.largestUID &+ 1
+        var position = head
+        while true {
+            let feed = try await store.changes(key.account, since: position, wait: 0, limit: feedPage)
+            let through = feed.more ? (feed.changes.last?.modSeq ?? position) : max(feed.highestModSeq, position)
+            if apply(&snapshot, key, feed.changes, through: through) { throw SharedMailboxError.gone }
+            guard feed.more, let last = feed.changes.last else { return snapshot }
+            position = last.modSeq
+        }
+    }
+}
+
+enum SharedMailboxError: Error {
+    /// The mailbox was deleted while it was being opened.
+    case gone
+}

@@ -1,0 +1,149 @@
+/// A mailbox's messages in columns — UIDs, MODSEQs, and flags as an index into a table of the
+/// distinct flag sets — rather than one object per message: what an IMAP gateway keeps for an
+/// open mailbox. 100,000 messages take ~1.6 MB here instead of ~10 MB of `MessageSummary`
+/// values with their arrays of strings, and copying the columns is one reference until one
+/// side changes them (copy-on-write).
+public struct MessageColumns: Sendable, Equatable {
+    /// Ascending.
+    public private(set) var uids: [UInt32] = []
+    public private(set) var modSeqs: [UInt64] = []
+    /// Index into `flagTable` of each message's flags.
+    public private(set) var flagSets: [UInt32] = []
+    /// The distinct flag sets seen, each kept once; only ever appended to, so an index stays valid.
+    public private(set) var flagTable: [[String]] = [[]]
+    private var flagIndex: [[String]: UInt32] = [[]: 0]
+
+    public init() {}
+
+    public var count: Int { uids.count }
+    public var largestUID: UInt32 { uids.last ?? 0 }
+    public var highestModSeq: UInt64 { modSeqs.max() ?? 0 }
+
+    /// The position of `uid`, by binary search.
+    public func index(of uid: UInt32) -> Int? {
+        var low = 0, high = uids.count - 1
+        while low <= high {
+            let mid = (low + high) / 2
+            if uids[mid] == uid { return mid }
+            if uids[mid] < uid { low = mid + 1 } else { high = mid - 1 }
+        }
+        return nil
+    }
+
+    public func flags(at index: Int) -> [String] { flagTable[Int(flagSets[index])] }
+
+    /// The table index of a flag set, adding it when new.
+    public mutating func intern(_ flags: [String]) -> UInt32 {
+        if let known = flagIndex[flags] { return known }
+        let id = UInt32(flagTable.count)
+        flagTable.append(flags)
+        flagIndex[flags] = id
+        return id
+    }
+
+    /// Adds a message whose UID is above every one held (a listing, read in UID order).
+    public mutating func append(uid: UInt32, modSeq: UInt64, flags: [String]) {
+        precondition(uid > largestUID, "listing out of UID order")
+        let id = intern(flags)
+        uids.append(uid)
+        modSeqs.append(modSeq)
+        flagSets.append(id)
+    }
+
+    /// Inserts or updates one message.
+    public mutating func upsert(uid: UInt32, modSeq: UInt64, flags: [String]) {
+        let id = intern(flags)
+        if let at = index(of: uid) {
+            flagSets[at] = id
+            modSeqs[at] = max(modSeqs[at], modSeq)
+            return
+        }
+        let at = uids.last.map { $0 < uid } == true ? uids.count : (uids.firstIndex { $0 > uid } ?? uids.count)
+        uids.insert(uid, at: at)
+        modSeqs.insert(modSeq, at: at)
+        flagSets.insert(id, at: at)
+    }
+
+    /// Sets the flags of a message held; false when it is not.
+    @discardableResult
+    public mutating func setFlags(uid: UInt32, modSeq: UInt64, flags: [String]) -> Bool {
+        guard let at = index(of: uid) else { return false }
+        flagSets[at] = intern(flags)
+        modSeqs[at] = max(modSeqs[at], modSeq)
+        return true
+    }
+
+    public mutating func remove(uid: UInt32) {
+        guard let at = index(of: uid) else { return }
+        uids.remove(at: at)
+        modSeqs.remove(at: at)
+        flagSets.remove(at: at)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        guard a.uids == b.uids, a.modSeqs == b.modSeqs else { return false }
+        return a.uids.indices.allSatisfy { a.flags(at: $0) == b.flags(at: $0) }
+    }
+}
+
+extension MessageListText {
+    /// Appends a text listing's lines to `columns` without making a `MessageSummary` (or a
+    /// `String` per field) for each: a first SELECT of 100,000 messages reads them this way.
+    /// Returns false when a line is not in the format or out of UID order.
+    public static func decode(_ bytes: [UInt8], into columns: inout MessageColumns) -> Bool {
+        var flags: [String] = []
+        return bytes.withUnsafeBufferPointer { buffer -> Bool in
+            var start = 0
+            let end = buffer.count
+            while start < end {
+                var lineEnd = start
+                while lineEnd < end && buffer[lineEnd] != 0x0A { lineEnd += 1 }
+                defer { start = lineEnd + 1 }
+                guard lineEnd > start else { continue }
+                // Fields: UID, size, internal date, MODSEQ, content id, flags…
+                var field = 0
+                var uid: UInt32 = 0
+                var modSeq: UInt64 = 0
+                var at = start
+                flags.removeAll(keepingCapacity: true)
+                while at < lineEnd {
+                    var fieldEnd = at
+                    while fieldEnd < lineEnd && buffer[fieldEnd] != 0x20 { fieldEnd += 1 }
+                    let slice = UnsafeBufferPointer(rebasing: buffer[at..<fieldEnd])
+                    switch field {
+                    case 0:
+                        guard let value = UInt32(digits: slice) else { return false }
+                        uid = value
+                    case 3:
+                        guard let value = UInt64(digits: slice) else { return false }
+                        modSeq = value
+                    case 1, 2, 4:
+                        guard !slice.isEmpty else { return false }
+                    default:
+                        if !slice.isEmpty { flags.append(String(decoding: slice, as: UTF8.self)) }
+                    }
+                    field += 1
+                    at = fieldEnd + 1
+                }
+                guard field >= 5, uid > columns.largestUID else { return false }
+                columns.append(uid: uid, modSeq: modSeq, flags: flags)
+            }
+            return true
+        }
+    }
+}
+
+extension FixedWidthInteger {
+    fileprivate init?(digits: UnsafeBufferPointer<UInt8>) {
+        guard !digits.isEmpty, digits.count <= 20 else { return nil }
+        var value: Self = 0
+        for digit in digits {
+            guard (0x30...0x39).contains(digit) else { return nil }
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(Self(digit - 0x30))
+            guard !o1, !o2 else { return nil }
+            value = sum
+        }
+        self = value
+    }
+}

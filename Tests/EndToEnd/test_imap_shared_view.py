@@ -1,0 +1,161 @@
+"""The imap-gateway's shared view of an open mailbox (issue 12, item 4): one view per open
+mailbox for all of a gateway's sessions, loaded once; a SELECT of a mailbox another session of
+the gateway has open reads the change feed, never the full listing (checked on the store's
+request counter, `hb_requests` by route, on its /metrics). And a big mailbox (15,000
+messages in `make test`, 50,000 in `make stress`; BUZON_TEST_BIG_MAILBOX sets the count) stays consistent for two sessions on two
+gateways while a POP3 client deletes messages and the sessions change flags, copy, move and
+expunge (the checks of test_imap_concurrency)."""
+
+import os
+import poplib
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from conftest import IMAPGateway, POP3Gateway
+from imap_support import ALICE, PASSWORD, deliver, mailboxes, message, open_session
+from test_imap_concurrency import TrackedSession, fetch_all, store_view
+
+# 50,000 takes ~75 s in a debug build on 2 cores: `make stress` runs that; `make test` 15,000.
+BIG = int(os.environ.get("BUZON_TEST_BIG_MAILBOX", "15000"))
+def listing_requests(store) -> int:
+    """How many message listings (`GET …/mailboxes/{id}/messages`) the store has answered."""
+    text = requests.get(f"{store.url}/metrics", timeout=10).text
+    return sum(int(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("hb_requests{") and 'http_request_method="GET"' in line
+               and re.search(r'http_route="[^"]*/mailboxes/\{id\}/messages"', line))
+
+
+def listings_after(store, at_least: int) -> int:
+    """The listing count once it reached `at_least` (the store counts a request after writing
+    its answer, so a moment may pass), or what it is after two seconds."""
+    deadline = time.monotonic() + 2
+    while (n := listing_requests(store)) < at_least and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return n
+
+
+def fill(port: int, count: int) -> None:
+    """INBOX grows to `count` messages by copying it into itself (one store transaction a
+    step): a 50,000-message mailbox in 16 commands instead of 50,000 deliveries."""
+    with open_session(port, login=ALICE, timeout=120) as s:
+        have = next(int(r.split()[1]) for r in s.ok("SELECT INBOX") if r.endswith(b" EXISTS"))
+        while have < count:
+            step = min(have, count - have)
+            s.ok(f"COPY 1:{step} INBOX")
+            have += step
+            s.ok("NOOP")
+
+
+def ranges(numbers: list[int]) -> str:
+    out, start = [], None
+    for i, n in enumerate(numbers):
+        if start is None:
+            start = n
+        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
+            out.append(str(start) if start == n else f"{start}:{n}")
+            start = None
+    return ",".join(out)
+
+
+class BigTrackedSession(TrackedSession):
+    """TrackedSession for a big mailbox: asks for unknown messages by ranges, not one by one."""
+
+    def learn_uids(self) -> None:
+        unknown = [i + 1 for i, u in enumerate(self.uids) if u is None]
+        if unknown:
+            self.command(f"FETCH {ranges(unknown)} (UID FLAGS)")
+
+
+def test_a_select_of_a_mailbox_open_on_the_gateway_reads_no_listing(imap_system):
+    store, smtp, imap = imap_system
+    for n in range(5):
+        deliver(smtp, message(f"Shared {n}"))
+    with open_session(imap.port, login=ALICE) as first, open_session(imap.port, login=ALICE) as second:
+        before = listing_requests(store)
+        first.ok("SELECT INBOX")
+        loaded = listings_after(store, before + 1)
+        assert loaded > before, "the first SELECT lists the mailbox"
+        deliver(smtp, message("While open"))  # (it waits for the message by listing the mailbox)
+        loaded = listings_after(store, loaded)
+        untagged = second.ok("SELECT INBOX")
+        assert b"* 6 EXISTS" in untagged, untagged
+        second.ok("EXAMINE INBOX")  # again, in the same session
+        assert listing_requests(store) == loaded, "a SELECT of an open mailbox read the whole listing"
+        # Both sessions see the same mailbox as the store, and each other's changes.
+        second.ok("SELECT INBOX")
+        second.ok("STORE 2 +FLAGS (\\Flagged)")
+        assert any(b"\\Flagged" in r for r in first.ok("NOOP") if b" FETCH " in r)
+        assert [uid for _, uid, _, _ in fetch_all(first)] == [uid for uid, _, _ in store_view(store, "INBOX")]
+    # The last session gone, the view is let go: the next SELECT lists again.
+    with open_session(imap.port, login=ALICE) as third:
+        third.ok("SELECT INBOX")
+        assert listings_after(store, loaded + 1) > loaded
+
+
+def test_two_gateways_and_pop3_deletions_on_a_big_mailbox_stay_consistent(imap_system, tmp_path):
+    store, smtp, first = imap_system
+    deliver(smtp, message("The first"))
+    fill(first.port, BIG)
+    assert mailboxes(store)["INBOX"]["messages"] == BIG
+    second = IMAPGateway(store, tmp_path / "second").start()
+    pop3 = POP3Gateway(store, tmp_path / "pop3").start()
+    gateways = [first, second]
+    sessions: list[BigTrackedSession] = []
+    try:
+        with open_session(first.port, login=ALICE) as setup:
+            setup.ok("CREATE Archive")
+        sessions = [BigTrackedSession(gateways[i].port, "INBOX", f"s{i}-gw{i}") for i in range(2)]
+        assert all(len(s.uids) == BIG for s in sessions)
+        errors: list[BaseException] = []
+
+        def pop3_deletes() -> None:
+            client = poplib.POP3("127.0.0.1", pop3.port, timeout=60)
+            client.user(ALICE)
+            client.pass_(PASSWORD)
+            for n in (1, 2, BIG // 2, BIG - 1, BIG):
+                client.dele(n)
+            client.quit()
+
+        def run(i: int) -> None:
+            try:
+                sessions[i].storm(seed=2000 + i) if i < 2 else pop3_deletes()
+            except BaseException as error:  # reported below
+                errors.append(error)
+                raise
+
+        barrier = threading.Barrier(3)
+        with ThreadPoolExecutor(3) as pool:
+            futures = [pool.submit(lambda i=i: (barrier.wait(), run(i))) for i in range(3)]
+            for future in futures:
+                future.exception(timeout=300)
+        assert not errors, errors
+
+        for s in sessions:
+            s.settle(store, timeout=20)
+        violations = [v for s in sessions for v in s.violations]
+        assert violations == [], violations[:20]
+        expected = store_view(store, "INBOX")
+        for s in sessions:
+            assert s.uids == [uid for uid, _, _ in expected], f"{s.name}: the sequence→UID map differs"
+            fetched = fetch_all(s.session)
+            assert [(uid, flags, modseq) for _, uid, flags, modseq in fetched] == expected, s.name
+            assert s.flags == [flags for _, flags, _ in expected], s.name
+        for gateway in gateways:
+            with open_session(gateway.port, login=ALICE) as fresh:
+                fresh.ok("ENABLE CONDSTORE")
+                info = mailboxes(store)["INBOX"]
+                before = listing_requests(store)
+                untagged = fresh.ok("SELECT INBOX")
+                assert listing_requests(store) == before, "a SELECT of an open mailbox read the whole listing"
+                assert f"* {info['messages']} EXISTS".encode() in untagged
+                assert any(f"[HIGHESTMODSEQ {info['highestModSeq']}]".encode() in r for r in untagged), untagged[-4:]
+                fetched = fetch_all(fresh)
+                assert [(uid, flags, modseq) for _, uid, flags, modseq in fetched] == expected
+    finally:
+        for s in sessions:
+            s.session.close()
+        pop3.stop()
+        second.stop()

@@ -1,0 +1,79 @@
+import StoreAPI
+import Testing
+
+@testable import IMAPGateway
+
+/// The columns a gateway keeps for an open mailbox, and the text listing read into them
+/// without a `MessageSummary` per message (issue 12, item 4).
+@Suite("Message columns")
+struct MessageColumnsTests {
+    static let summaries = [
+        MessageSummary(uid: 3, size: 10, flags: ["\\Seen", "$Forwarded"], internalDate: 1795717913.25, modSeq: 9, contentID: 1),
+        MessageSummary(uid: 7, size: 4096, flags: [], internalDate: 1795717914, modSeq: 12, contentID: 2),
+        MessageSummary(uid: 8, size: 1, flags: ["\\Seen", "$Forwarded"], internalDate: 1795717915, modSeq: 4, contentID: 3),
+    ]
+
+    @Test("The text listing read into columns holds what the per-message decoder gives")
+    func decodeIntoColumns() throws {
+        var columns = MessageColumns()
+        let decoded = MessageListText.decode(MessageListText.encode(Self.summaries), into: &columns)
+        #expect(decoded)
+        #expect(columns.uids == [3, 7, 8])
+        #expect(columns.modSeqs == [9, 12, 4])
+        #expect((0..<3).map { columns.flags(at: $0) } == Self.summaries.map(\.flags))
+        // Equal flag sets are kept once.
+        #expect(columns.flagTable.count == 2)
+        #expect(columns.highestModSeq == 12)
+    }
+
+    @Test("A malformed or out-of-order listing is refused")
+    func refused() {
+        for text in ["7 1 2 3\n", "7 1 2 3 4\n5 1 2 3 4\n", "x 1 2 3 4\n"] {
+            var columns = MessageColumns()
+            let decoded = MessageListText.decode(Array(text.utf8), into: &columns)
+            #expect(!decoded, "\(text)")
+        }
+    }
+
+    @Test("Upsert, flags and removal keep UID order")
+    func changes() {
+        var columns = MessageColumns()
+        columns.append(uid: 2, modSeq: 1, flags: [])
+        columns.append(uid: 9, modSeq: 2, flags: [])
+        columns.upsert(uid: 5, modSeq: 3, flags: ["\\Flagged"])
+        columns.upsert(uid: 11, modSeq: 4, flags: [])
+        #expect(columns.uids == [2, 5, 9, 11])
+        let held = columns.setFlags(uid: 9, modSeq: 6, flags: ["\\Seen"])
+        let absent = columns.setFlags(uid: 10, modSeq: 7, flags: ["\\Seen"])
+        #expect(held && !absent)
+        columns.remove(uid: 2)
+        #expect(columns.uids == [5, 9, 11])
+        #expect(columns.flags(at: 1) == ["\\Seen"])
+        #expect(columns.modSeqs == [3, 6, 4])
+    }
+
+    @Test("A session's view shares the snapshot and keeps only what it was told")
+    func viewOverSnapshot() {
+        var columns = MessageColumns()
+        for uid in UInt32(1)...4 { columns.append(uid: uid, modSeq: UInt64(uid), flags: uid == 1 ? ["\\Seen"] : []) }
+        let box = MailboxInfo(
+            id: 1, name: "INBOX", specialUse: nil, subscribed: true, uidValidity: 1, uidNext: 5, highestModSeq: 4, messages: 4,
+            unseen: 3, recent: 0, size: 0)
+        var view = MailboxView(mailbox: box, readOnly: false, cursor: 4, base: columns)
+        #expect(view.firstUnseen() == 2)
+        view.noteFlags(2, ["\\Seen"], modSeq: 5)
+        #expect(view.firstUnseen() == 3)
+        #expect(view.flags(of: 2) == ["\\Seen"])
+        #expect(view.base.flags(at: 1) == [])  // the shared snapshot is untouched
+        let updates = view.apply(
+            [
+                Change(modSeq: 6, kind: .expunged, mailboxID: 1, uid: 3),
+                Change(modSeq: 7, kind: .added, mailboxID: 1, uid: 9, flags: ["\\Seen"]),
+            ],
+            through: 7, allowExpunge: true)
+        #expect(updates.expunged.map(\.uid) == [3])
+        #expect(view.uids == [1, 2, 4, 9])
+        #expect(view.firstUnseen() == 3)
+        #expect(view.changedSinceSelect(3).map(\.uid) == [4])
+    }
+}
