@@ -94,6 +94,13 @@ let package = Package(
             path: "Shared/StoreAPI",
             swiftSettings: swiftSettings
         ),
+        // SORT and THREAD's algorithms (RFC 5256, RFC 5957): pure, shared by the store and the gateway.
+        .target(
+            name: "MessageThreading",
+            dependencies: ["StoreAPI", "InternetMessage"],
+            path: "Shared/MessageThreading",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StoreClient",
             dependencies: [
@@ -324,6 +331,12 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Tests/QueueRelayTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MessageThreadingTests",
+            dependencies: ["MessageThreading", "StoreAPI", "InternetMessage"],
+            path: "Tests/MessageThreadingTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
