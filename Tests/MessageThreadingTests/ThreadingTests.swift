@@ -18,7 +18,7 @@ private func notation(_ threads: [ThreadNode]) -> String {
         var out = node.uid.map(String.init) ?? ""
         if node.children.count == 1 {
             out += (out.isEmpty ? "" : " ") + inner(node.children[0])
-        } else {
+        } else if !node.children.isEmpty {
             out += (out.isEmpty ? "" : " ") + node.children.map { "(" + inner($0) + ")" }.joined()
         }
         return out
