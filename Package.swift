@@ -102,6 +102,13 @@ let package = Package(
             path: "Shared/MessageSearch",
             swiftSettings: swiftSettings
         ),
+        // SORT and THREAD's algorithms (RFC 5256, RFC 5957): pure, shared by the store and the gateway.
+        .target(
+            name: "MessageThreading",
+            dependencies: ["StoreAPI", "InternetMessage"],
+            path: "Shared/MessageThreading",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StoreClient",
             dependencies: [
@@ -135,7 +142,7 @@ let package = Package(
         .target(
             name: "MailboxStore",
             dependencies: [
-                "InternetMessage", "MessageSearch", "StoreAPI", "ServiceKit", "SASL",
+                "InternetMessage", "MessageSearch", "MessageThreading", "StoreAPI", "ServiceKit", "SASL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -332,6 +339,12 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Tests/QueueRelayTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MessageThreadingTests",
+            dependencies: ["MessageThreading", "StoreAPI", "InternetMessage"],
+            path: "Tests/MessageThreadingTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
