@@ -632,14 +632,37 @@ def test_every_operation_answers_as_documented(store):
                         json={"uids": "1:*", "operation": "add", "flags": []})) == "mailbox-not-found"
 
     # --- search ---
-    found = call("searchMessages", f"{base}/{inbox}/search", 200, json={"query": "KEYWORD $Work"}).json()
+    found = call("searchMessages", f"{base}/{inbox}/search", 200, json={"query": {"flag": {"name": "$Work"}}}).json()
     assert uid2 in found["uids"] and uid1 not in found["uids"] and found["highestModSeq"] >= 1
+    flagged_not_body = {"and": {"_0": [{"flag": {"name": "\\Flagged"}}, {"not": {"_0": {"body": {"text": "never-said"}}}}]}}
     assert call("searchMessages", f"{base}/{inbox}/search", 200,
-                json={"query": "FLAGGED NOT BODY {10+}\r\nnever-said", "uids": str(uid1)}).json()["uids"] == [uid1]
-    assert call("searchMessages", f"{base}/{inbox}/search", 200, json={"query": "LARGER 100000000"}).json() == {"uids": []}
-    assert code_of(call("searchMessages", f"{base}/{inbox}/search", 400, json={"query": "FLAGGED ("})) == "bad-request"
+                json={"query": flagged_not_body, "uids": str(uid1)}).json()["uids"] == [uid1]
+    assert call("searchMessages", f"{base}/{inbox}/search", 200,
+                json={"query": {"larger": {"size": 100000000}}}).json() == {"uids": []}
+    assert code_of(call("searchMessages", f"{base}/{inbox}/search", 400,
+                        json={"query": {"arrival": {"_0": {"relation": "on", "day": "2024-02-30"}}}})) == "bad-request"
+    assert code_of(call("searchMessages", f"{base}/{inbox}/search", 400,
+                        json={"query": {"all": {}, "flag": {"name": "x"}}})) == "invalid-json"
     assert code_of(call("searchMessages", f"{base}/{inbox}/search", 400, json={"uids": "1"})) == "invalid-json"
-    assert code_of(call("searchMessages", f"{base}/{MISSING_ID}/search", 404, json={"query": "ALL"})) == "mailbox-not-found"
+    assert code_of(call("searchMessages", f"{base}/{MISSING_ID}/search", 404,
+                        json={"query": {"all": {}}})) == "mailbox-not-found"
+
+    # --- sort and thread (RFC 5256, from the store's indexes) ---
+    by_size = {"query": {"all": {}}, "criteria": [{"criterion": "size", "reverse": True}]}
+    sorted_ = call("sortMessages", f"{base}/{inbox}/sort", 200, json=by_size).json()
+    assert {uid1, uid2} <= set(sorted_["uids"]) and sorted_["total"] == len(sorted_["uids"])
+    window = call("sortMessages", f"{base}/{inbox}/sort", 200, json=dict(by_size, offset=1, limit=1)).json()
+    assert window["uids"] == sorted_["uids"][1:2] and window["total"] == sorted_["total"]
+    assert code_of(call("sortMessages", f"{base}/{inbox}/sort", 400, json={"query": {"all": {}}, "criteria": []})) \
+        == "bad-request"
+    assert code_of(call("sortMessages", f"{base}/{MISSING_ID}/sort", 404, json=by_size)) == "mailbox-not-found"
+    threads = call("threadMessages", f"{base}/{inbox}/thread", 200,
+                   json={"algorithm": "references", "query": {"all": {}}}).json()["threads"]
+    assert {uid1, uid2} <= {uid for t in threads for uid in [t.get("uid")] + [c.get("uid") for c in t["children"]]}
+    assert code_of(call("threadMessages", f"{base}/{inbox}/thread", 400,
+                        json={"algorithm": "jwz", "query": {"all": {}}})) == "invalid-json"
+    assert code_of(call("threadMessages", f"{base}/{MISSING_ID}/thread", 404,
+                        json={"algorithm": "orderedsubject", "query": {"all": {}}})) == "mailbox-not-found"
 
     # --- copy and move ---
     copied = call("copyMessages", f"{base}/{inbox}/copy", 200,

@@ -42,6 +42,7 @@ public func buildMailboxStore(
     MailboxRoutes(store: store).add(to: router)
     MessageRoutes(store: store).add(to: router)
     SearchRoutes(store: store).add(to: router)
+    SortRoutes(store: store).add(to: router)
     DeliveryRoutes(store: store).add(to: router)
     ChangeRoutes(store: store).add(to: router)
     LockRoutes(store: store).add(to: router)
@@ -56,6 +57,7 @@ public func buildMailboxStore(
             IdempotencyPruner(
                 storage: storage, loginWindow: configuration.login.window, logger: logger, resendWindow: configuration.resendWindow),
             QueueGauges(storage: storage),
+            MessageIndexer(storage: storage, batch: configuration.indexBatch, logger: logger),
         ],
         onServerRunning: { channel in
             logger.info("mailbox-store listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])

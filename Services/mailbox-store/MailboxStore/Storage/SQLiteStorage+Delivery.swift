@@ -117,6 +117,7 @@ extension SQLiteStorage {
                 copies[address] = try insertMessage(
                     db, account: owner, mailbox: inbox, content: content,
                     flags: FlagSet(bits: 0, keywords: ""), internalDate: received)
+                if let entry = message.index { try assignThread(db, account: owner.id, contentID: content, entry) }
             }
             if !remote.isEmpty {
                 queueID = try enqueue(db, content: content, envelope: envelope, recipients: remote, at: received)
@@ -148,6 +149,7 @@ extension SQLiteStorage {
             let copy = try self.insertMessage(
                 db, account: owner, mailbox: mailbox.id, content: content,
                 flags: flagSet, internalDate: internalDate ?? received)
+            if let entry = message.index { try self.assignThread(db, account: owner.id, contentID: content, entry) }
             return AppendResult(uidValidity: mailbox.uidValidity, copy: copy)
         }
     }
@@ -156,7 +158,10 @@ extension SQLiteStorage {
         try db.execute(
             sql: "INSERT INTO contents (size, header_size, created_at, parse, raw) VALUES (?, ?, ?, ?, ?)",
             arguments: [message.raw.count, message.headerSize, date, message.parseJSON, Data(message.raw)])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        // The read model in the same transaction: searchable from the commit on.
+        if let entry = message.index { try insertIndex(db, contentID: id, size: message.raw.count, entry) }
+        return id
     }
 
     /// Gives the message the mailbox's next UID (RFC 3501 §2.3.1.1: strictly ascending, never

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The `i;unicode-casemap` collation (RFC 5051), the default for SORT and THREAD's string
+/// comparisons (RFC 5256 §7, RFC 5957 §3).
+///
+/// ```
+/// key("Straße") == key("STRASSE")?  no: ß has no one-character titlecase, it stays ß
+/// key("café") == key("CAFE\u{301}")  yes: both become "Cafe\u{301}"
+/// ```
+/// A key is the string titlecased character by character (RFC 5051 §2 step 2, the simple
+/// mapping: a character whose titlecase is several characters stays as it is) and then put in
+/// Normalization Form KD (step 3). Keys compare as octets (`i;octet`): compare them with
+/// `precedes`, not Swift's `<`, which compares canonically equivalent strings as equal.
+public enum UnicodeCasemap {
+    public static func key(_ s: String) -> String {
+        var mapped = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            let title = scalar.properties.titlecaseMapping.unicodeScalars
+            if title.count == 1, let only = title.first {
+                mapped.append(only)
+            } else {
+                mapped.append(scalar)
+            }
+        }
+        return String(mapped).decomposedStringWithCompatibilityMapping
+    }
+
+    /// `a` sorts before `b` as UTF-8 octets (what SQLite's BINARY collation does with the
+    /// same keys).
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// -1, 0 or 1 as `a` sorts before, with or after `b`.
+    public static func compare(_ a: String, _ b: String) -> Int {
+        var left = a.utf8.makeIterator()
+        var right = b.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case (let x?, let y?):
+                if x != y { return x < y ? -1 : 1 }
+            }
+        }
+    }
+}
