@@ -45,7 +45,7 @@ struct ReadAhead: Sendable {
     /// held (TOP, often followed by RETR of the same message).
     mutating func take(_ uid: UInt32, keep: Bool, reader: Reader) async -> [UInt8]? {
         guard isEnabled, let position = index[uid] else { return nil }
-        if let pending {
+        if held[uid] == nil, let pending {
             held.merge(await pending.value) { current, _ in current }
             self.pending = nil
         }
@@ -57,13 +57,13 @@ struct ReadAhead: Sendable {
         return keep ? held[uid] : held.removeValue(forKey: uid)
     }
 
-    /// After sending `uid`: when at most one message after it is held, read the window after
-    /// those in the background.
+    /// After sending `uid`: unless a window after it is already held, read the next one in
+    /// the background, so that it is there before the client asks (at most two windows held).
     mutating func readAhead(after uid: UInt32, reader: Reader) {
         guard isEnabled, pending == nil, let position = index[uid] else { return }
         var next = position + 1
         while next < entries.count, held[entries[next].uid] != nil { next += 1 }
-        guard next < entries.count, next - position <= 2 else { return }
+        guard next < entries.count, next - position <= messages else { return }
         let uids = window(from: next)
         guard !uids.isEmpty else { return }
         pending = Task { await reader.read(uids) }
