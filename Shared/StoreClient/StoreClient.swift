@@ -79,6 +79,17 @@ public struct StoreClient: Sendable {
         _ method: HTTPMethod, _ path: String, requestBody: HTTPClientRequest.Body?, contentType: String,
         headers extra: [(String, String)]
     ) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
+        let (status, headers, buffer) = try await exchangeBuffer(
+            method, path, requestBody: requestBody, contentType: contentType, headers: extra)
+        return (status, headers, Array(buffer.readableBytesView))
+    }
+
+    /// The same, the body left in the buffer it arrived in (no copy): for answers that carry
+    /// message bytes.
+    func exchangeBuffer(
+        _ method: HTTPMethod, _ path: String, requestBody: HTTPClientRequest.Body?, contentType: String = "application/json",
+        headers extra: [(String, String)] = []
+    ) async throws -> (status: Int, headers: HTTPHeaders, body: ByteBuffer) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -95,17 +106,16 @@ public struct StoreClient: Sendable {
         } catch {
             throw StoreClientError.unavailable(String(describing: error))
         }
-        let data = Array(bytes.readableBytesView)
         let status = Int(response.status.code)
         guard (200..<300).contains(status) else {
-            if let error = try? JSONDecoder().decode(APIErrorBody.self, from: Data(data)) {
+            if let error = try? JSONDecoder().decode(APIErrorBody.self, from: Data(bytes.readableBytesView)) {
                 throw StoreClientError.api(status: status, code: error.error.code, message: error.error.message)
             }
             throw StoreClientError.api(
                 status: status, code: status >= 500 ? APIErrorCode.internalError : APIErrorCode.badRequest,
                 message: "HTTP \(status)")
         }
-        return (status, response.headers, data)
+        return (status, response.headers, bytes)
     }
 
     func json<T: Decodable>(_ type: T.Type, _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none) async throws

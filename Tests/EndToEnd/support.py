@@ -112,3 +112,25 @@ def non_loopback_address() -> str | None:
     except OSError:
         return None
     return None if address.startswith("127.") else address
+
+
+def store_calls(store: Store) -> dict[tuple[str, str], int]:
+    """The store's requests so far by (route, method), from its /metrics (Hummingbird's
+    per-route counter `hb_requests`, every status together)."""
+    import re
+
+    import requests
+    out: dict[tuple[str, str], int] = {}
+    for line in requests.get(store.url + "/metrics", timeout=5).text.splitlines():
+        m = re.match(r"^hb_requests(?:_total)?\{(.*)\} (\S+)$", line)
+        if not m:
+            continue
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+        key = (labels.get("http_route", "?"), labels.get("http_request_method", "?"))
+        out[key] = out.get(key, 0) + int(float(m.group(2)))
+    return out
+
+
+def calls_between(before: dict, after: dict, suffix: str = "") -> int:
+    """Store requests made between two `store_calls` readings, on routes ending in `suffix`."""
+    return sum(n - before.get(key, 0) for key, n in after.items() if key[0].endswith(suffix))

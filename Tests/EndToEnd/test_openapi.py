@@ -271,6 +271,13 @@ def test_served_document_equals_the_file(store):
                     + ": rebuild the store after editing the document")
 
 
+def parsed_bytes(rest: bytes, length: int) -> bytes:
+    """The parse at the start of a batch frame's octets, checked to be the JSON of a parse."""
+    parse = rest[:length]
+    assert "root" in json.loads(parse)
+    return parse
+
+
 class Contract:
     """Calls operations by operationId and checks each answer against the document."""
 
@@ -613,6 +620,15 @@ def test_every_operation_answers_as_documented(store):
     assert len(parsed["root"]["parts"]) == 3 and "message" in parsed["root"]["parts"][2]
     call("getMessageParse", f"{base}/{inbox}/messages/{uid2}/parse", 200)
     assert code_of(call("getMessageParse", f"{base}/{inbox}/messages/{MISSING_ID}/parse", 404)) == "message-not-found"
+    batch = call("readMessageBatch", f"{base}/{inbox}/messages/batch", 200,
+                 json={"uids": f"{uid1}", "content": "whole", "parse": True})
+    line, _, rest = batch.content.partition(b"\n")
+    fields = line.decode().split(" ")
+    assert int(fields[0]) == uid1 and rest == parsed_bytes(rest, int(fields[5])) + MULTIPART
+    paged = call("readMessageBatch", f"{base}/{inbox}/messages/batch", 200, json={"uids": "1:*", "maxBytes": 1, "content": "header"})
+    assert paged.headers["Buzon-Next-After"] == str(uid1)
+    assert code_of(call("readMessageBatch", f"{base}/{inbox}/messages/batch", 400, json={"uids": "0:x"})) == "invalid-uid-set"
+    assert code_of(call("readMessageBatch", f"{base}/{MISSING_ID}/messages/batch", 404, json={"uids": "1"})) == "mailbox-not-found"
 
     # --- flags ---
     flags = call("updateFlags", f"{base}/{inbox}/flags", 200,

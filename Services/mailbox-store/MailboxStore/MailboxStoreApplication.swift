@@ -41,6 +41,7 @@ public func buildMailboxStore(
     LoginFailureRoutes(store: store).add(to: router)
     MailboxRoutes(store: store).add(to: router)
     MessageRoutes(store: store).add(to: router)
+    MessageBatchRoutes(store: store).add(to: router)
     SearchRoutes(store: store).add(to: router)
     SortRoutes(store: store).add(to: router)
     DeliveryRoutes(store: store).add(to: router)

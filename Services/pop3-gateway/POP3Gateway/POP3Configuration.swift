@@ -1,4 +1,5 @@
 import ServiceKit
+import StoreClient
 
 /// Settings of the pop3-gateway, from `BUZON_*` variables or the matching flags.
 ///
@@ -18,6 +19,7 @@ import ServiceKit
 /// | `BUZON_POP3_MIN_LINE_RATE` | `32` | bytes/s a command line must average once unfinished for 10 s; 0: none |
 /// | `BUZON_POP3_LOCK_TTL` | `60` | seconds a maildrop lock outlives a gateway that died |
 /// | `BUZON_POP3_ALLOW_PLAINTEXT_AUTH` | `false` | passwords without TLS from other than loopback |
+/// | `BUZON_POP3_READ_AHEAD_BYTES` | `1048576` | octets of the next messages read ahead while the client reads one (at most 4 messages); 0: none |
 public struct POP3Configuration: GatewaySettings {
     public var basics: GatewayBasics
     public var host = "127.0.0.1"
@@ -31,6 +33,7 @@ public struct POP3Configuration: GatewaySettings {
     public var lockTTL = 60
     public var loginDeadline = 60
     public var minLineRate = 32
+    public var readAheadBytes = ReadAhead.windowBytes
 
     public init(internalToken: String) {
         basics = GatewayBasics(internalToken: internalToken)
@@ -49,6 +52,11 @@ public struct POP3Configuration: GatewaySettings {
         lockTTL = try reader.int("BUZON_POP3_LOCK_TTL", default: 60)
         loginDeadline = try reader.int("BUZON_POP3_LOGIN_DEADLINE", default: loginDeadline)
         minLineRate = try reader.int("BUZON_POP3_MIN_LINE_RATE", default: minLineRate)
+        readAheadBytes = try reader.int("BUZON_POP3_READ_AHEAD_BYTES", default: readAheadBytes)
+        guard (0...StoreClient.maxResponseSize).contains(readAheadBytes) else {
+            throw ConfigReader.ConfigError.invalid(
+                key: "BUZON_POP3_READ_AHEAD_BYTES", value: String(readAheadBytes), expected: "0 to \(StoreClient.maxResponseSize) octets")
+        }
         guard (3...3600).contains(lockTTL) else {
             throw ConfigReader.ConfigError.invalid(key: "BUZON_POP3_LOCK_TTL", value: String(lockTTL), expected: "3 to 3600 seconds")
         }

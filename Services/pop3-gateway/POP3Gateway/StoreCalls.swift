@@ -20,12 +20,15 @@ struct POP3Calls: SessionCalls {
     var maildrop: (account: String, opened: MaildropStore.Opened)?
     /// When the lease was last renewed (or taken).
     private var renewed = ContinuousClock.now
+    /// The next messages, read while the client reads this one.
+    private var ahead: ReadAhead
 
     init(store: MaildropStore, clientAddress: String, sessionID: String, logger: Logger) {
         self.store = store
         self.clientAddress = clientAddress
         self.owner = "\(sessionID)@\(ProcessInfo.processInfo.hostName)"
         self.logger = logger
+        self.ahead = ReadAhead(bytes: store.readAheadBytes)
     }
 
     mutating func perform(_ action: SessionAction, output: any DriverOutput) async -> StoreAnswer? {
@@ -37,6 +40,7 @@ struct POP3Calls: SessionCalls {
         case .openMaildrop(let account):
             let (answer, opened) = await store.open(account, owner: owner, logger: logger)
             if let opened {
+                if case .maildrop(_, let messages) = answer { ahead.start(messages) }
                 maildrop = (account, opened)
                 renewed = .now
                 store.releases.held()
@@ -45,12 +49,22 @@ struct POP3Calls: SessionCalls {
             return answer
         case .sendMessage(let uid, let size, let lines):
             guard let held = maildrop else { return .notSent }
-            // A big message to a slow client can take longer than the lease: it is renewed
-            // between the pieces too, not only between commands.
-            let answer = await store.send(
-                uid: uid, size: size, lines: lines, account: held.account, inbox: held.opened.inbox,
-                output: output, logger: logger, between: { _ = await renewIfDue() })
-            if answer == .sent { Counter(label: "buzon_pop3_messages_sent_total").increment() }
+            let reader = ReadAhead.Reader(client: store.client, account: held.account, inbox: held.opened.inbox, maxBytes: ahead.bytes)
+            let answer: StoreAnswer
+            if let bytes = await ahead.take(uid, keep: lines != nil, reader: reader) {
+                answer = await store.send(bytes, uid: uid, size: size, lines: lines, output: output, logger: logger)
+                _ = await renewIfDue()
+            } else {
+                // A big message to a slow client can take longer than the lease: it is renewed
+                // between the pieces too, not only between commands.
+                answer = await store.send(
+                    uid: uid, size: size, lines: lines, account: held.account, inbox: held.opened.inbox,
+                    output: output, logger: logger, between: { _ = await renewIfDue() })
+            }
+            if answer == .sent {
+                Counter(label: "buzon_pop3_messages_sent_total").increment()
+                if lines == nil { ahead.readAhead(after: uid, reader: reader) }
+            }
             return answer
         case .expunge(let uids):
             guard let held = maildrop else { return .unavailable }
@@ -85,6 +99,7 @@ struct POP3Calls: SessionCalls {
 
     /// A dropped connection deletes nothing (RFC 1939 §6); it only frees the maildrop.
     mutating func finished() async {
+        ahead.stop()
         guard let held = maildrop else { return }
         maildrop = nil
         store.releaseSoon(held.account, held.opened.lease)
@@ -103,6 +118,8 @@ struct MaildropStore: Sendable {
     static let lockName = "pop3"
     /// A message is read from the store in pieces of this size.
     static let chunkSize = 256 * 1024
+    /// Octets of the next messages read ahead (`ReadAhead`); 0: none.
+    var readAheadBytes = ReadAhead.windowBytes
 
     struct Opened: Sendable {
         var lease: LockLease
@@ -209,6 +226,29 @@ struct MaildropStore: Sendable {
             return .expunged
         } catch {
             logger.error("expunge failed", metadata: ["error": "\(error)"])
+            return .unavailable
+        }
+    }
+
+    /// Sends `+OK`, the dot-stuffed message (or TOP's part of it) and `.` from memory (read
+    /// ahead), in one write.
+    func send(_ bytes: [UInt8], uid: UInt32, size: Int, lines: Int?, output: any DriverOutput, logger: Logger) async -> StoreAnswer {
+        var out = POP3Response.ok(lines == nil ? "\(size) octets" : "").encoded
+        if let lines {
+            var top = TopEncoder(bodyLines: lines)
+            out += top.encode(bytes)
+            out += top.finish()
+        } else {
+            var whole = MultilineEncoder()
+            out += whole.encode(bytes)
+            out += whole.finish()
+        }
+        output.write(out)
+        do {
+            try await output.flush()
+            return .sent
+        } catch {
+            logger.error("sending a message failed", metadata: ["uid": "\(uid)", "error": "\(error)"])
             return .unavailable
         }
     }

@@ -8,6 +8,7 @@ public func buildPOP3Gateway(
     onBound: @escaping @Sendable ([Int]) async -> Void = { _ in }
 ) throws -> [any Service] {
     let parts = try GatewayParts(name: "pop3-gateway", configuration: configuration)
-    let store = MaildropStore(client: parts.store, lockTTL: configuration.lockTTL, releases: PendingReleases())
+    let store = MaildropStore(
+        client: parts.store, lockTTL: configuration.lockTTL, releases: PendingReleases(), readAheadBytes: configuration.readAheadBytes)
     return parts.services([POP3Server.make(configuration, parts: parts, store: store, onBound: onBound)])
 }

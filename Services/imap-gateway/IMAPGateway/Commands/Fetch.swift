@@ -6,10 +6,6 @@ import StoreAPI
 /// CHANGEDSINCE and VANISHED (RFC 7162 §3.1.4, §3.2.6). Parts are byte ranges of the stored
 /// message located with the parse kept at delivery.
 extension IMAPSession {
-    /// Messages whose content is read at once: enough to keep the store busy, not so many
-    /// that a FETCH of big messages fills memory.
-    static let fetchWindow = 16
-
     func fetch(_ set: SequenceSet, _ attributes: [FetchAttribute], _ modifiers: FetchModifiers, uid: Bool) async throws -> Completion {
         guard let account, let view else { return .bad("No mailbox selected") }
         guard case .uids(let uids) = view.resolve(set, uid: uid, saved: savedSearch) else { return .bad("Invalid message number") }
@@ -28,10 +24,25 @@ extension IMAPSession {
         }
         let live = uids.filter { !view.isExpunged($0) }
         if live.isEmpty { return .ok("FETCH completed") }
-        var messages = try await store.summaries(account, view.mailbox.id, uids: UIDSetCompression.sorted(live))
+        let liveSet = UIDSetCompression.sorted(live)
+
+        var failure: Completion?
+        var implicitFlags = Set<UInt32>()
+
+        // Content without side effects: flags and content come in the same answers, one store
+        // call per page of messages.
+        if !plan.need.isNone, !plan.setsSeen, modifiers.changedSince == nil {
+            try await eachContentPage(account, view.mailbox.id, uids: liveSet, need: plan.need) { page in
+                for (summary, content) in page {
+                    failure = try await respond(summary, content, plan, implicit: false) ?? failure
+                }
+            }
+            return failure ?? .ok("FETCH completed")
+        }
+
+        var messages = try await store.summaries(account, view.mailbox.id, uids: liveSet)
         if let since = modifiers.changedSince { messages = messages.filter { $0.modSeq > since } }
 
-        var implicitFlags = Set<UInt32>()
         if plan.setsSeen {
             let unseen = messages.filter { !$0.flags.contains(MessageFlag.seen) }.map(\.uid)
             if !unseen.isEmpty {
@@ -49,49 +60,41 @@ extension IMAPSession {
             }
         }
 
-        var failure: Completion?
-        var start = 0
-        while start < messages.count {
-            let window = Array(messages[start..<min(start + Self.fetchWindow, messages.count)])
-            start += window.count
-            let contents = try await loadContents(account, view.mailbox.id, window.map(\.uid), plan.need)
-            for message in window {
-                guard let seq = self.view?.sequence(of: message.uid) else { continue }
-                var content: MessageContent?
-                if !plan.need.isNone {
-                    guard let loaded = contents[message.uid] else { continue }  // expunged meanwhile
-                    content = loaded
-                }
-                switch FetchResponseBuilder.items(plan.attributes, message, content) {
-                case .success(var items):
-                    if implicitFlags.contains(message.uid) {
-                        if !plan.attributes.contains(.flags) { items.append(.flags(message.flags)) }
-                        // RFC 7162 §3.1: a FETCH that implicitly set \Seen reports UID and MODSEQ
-                        // once CONDSTORE is on.
-                        if condstoreActive, !plan.attributes.contains(.uid) { items.insert(.uid(message.uid), at: 0) }
-                        if condstoreActive, !plan.attributes.contains(.modSeq) { items.append(.modSeq(message.modSeq)) }
-                    }
-                    try await send(.fetch(seq, items))
-                case .failure(let problem):
-                    failure = problem
-                }
+        if plan.need.isNone {
+            for message in messages {
+                failure = try await respond(message, nil, plan, implicit: implicitFlags.contains(message.uid)) ?? failure
+            }
+            return failure ?? .ok("FETCH completed")
+        }
+        // The summaries read above (with the flags just set) answer; the batch brings content.
+        guard !messages.isEmpty else { return .ok("FETCH completed") }
+        let byUID = Dictionary(messages.map { ($0.uid, $0) }, uniquingKeysWith: { a, _ in a })
+        try await eachContentPage(account, view.mailbox.id, uids: UIDSetCompression.sorted(messages.map(\.uid)), need: plan.need) { page in
+            for (summary, content) in page {
+                guard let message = byUID[summary.uid] else { continue }
+                failure = try await respond(message, content, plan, implicit: implicitFlags.contains(message.uid)) ?? failure
             }
         }
         return failure ?? .ok("FETCH completed")
     }
 
-    /// Reads what `need` asks for of several messages at once; a message expunged meanwhile
-    /// is left out.
-    func loadContents(_ account: String, _ mailbox: Int64, _ uids: [UInt32], _ need: ReadNeed) async throws -> [UInt32: MessageContent] {
-        guard !need.isNone else { return [:] }
-        let store = self.store
-        return try await withThrowingTaskGroup(of: (UInt32, MessageContent?).self) { group in
-            for uid in uids {
-                group.addTask { (uid, try await store.content(account, mailbox: mailbox, uid: uid, need: need)) }
+    /// One message's FETCH response, from its summary and (when the plan reads any) content;
+    /// the completion that ends the command when the message cannot be answered.
+    func respond(_ message: MessageSummary, _ content: MessageContent?, _ plan: FetchPlan, implicit: Bool) async throws -> Completion? {
+        guard let seq = view?.sequence(of: message.uid) else { return nil }
+        switch FetchResponseBuilder.items(plan.attributes, message, content) {
+        case .success(var items):
+            if implicit {
+                if !plan.attributes.contains(.flags) { items.append(.flags(message.flags)) }
+                // RFC 7162 §3.1: a FETCH that implicitly set \Seen reports UID and MODSEQ once
+                // CONDSTORE is on.
+                if condstoreActive, !plan.attributes.contains(.uid) { items.insert(.uid(message.uid), at: 0) }
+                if condstoreActive, !plan.attributes.contains(.modSeq) { items.append(.modSeq(message.modSeq)) }
             }
-            var out: [UInt32: MessageContent] = [:]
-            for try await (uid, content) in group { out[uid] = content }
-            return out
+            try await send(.fetch(seq, items))
+            return nil
+        case .failure(let problem):
+            return problem
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import InternetMessage
+import StoreAPI
 import StoreClient
 
 /// The stored parse and bytes of one message, read from the store as a FETCH or SEARCH needs
@@ -20,41 +21,72 @@ struct ReadNeed: Sendable, Equatable {
     var isNone: Bool { !parse && !header && !body }
 }
 
+extension ReadNeed {
+    /// The batch read that answers this need.
+    func batchRequest(uids: String) -> MessageBatchRequest {
+        MessageBatchRequest(
+            uids: uids, content: body ? .whole : header ? .header : MessageBatchContent.none, parse: parse,
+            maxBytes: ReadNeed.pageBytes)
+    }
+
+    /// Content of one batch answer: FETCH sends a page out while the next is read, so two
+    /// pages at most are in memory.
+    static let pageBytes = 2 * 1024 * 1024
+}
+
+/// One page of a batch read, as FETCH uses it.
+struct ContentPage: Sendable {
+    var messages: [(summary: MessageSummary, content: MessageContent)]
+    var nextAfter: UInt32?
+}
+
 extension StoreClient {
-    private static func messagePath(_ account: String, _ mailbox: Int64, _ uid: UInt32) -> String {
-        "/v1/accounts/\(segment(account))/mailboxes/\(mailbox)/messages/\(uid)"
-    }
-
-    /// The parse kept since delivery: MIME tree with byte ranges, envelope. No re-parsing.
-    func parsedMessage(_ account: String, mailbox: Int64, uid: UInt32) async throws -> ParsedMessage {
-        let body = try await send(.GET, Self.messagePath(account, mailbox, uid) + "/parse").body
-        do {
-            return try JSONDecoder().decode(ParsedMessage.self, from: Data(body))
-        } catch {
-            throw StoreClientError.invalidResponse("parse: \(error)")
-        }
-    }
-
-    /// The header section, blank line included.
-    func messageHeader(_ account: String, mailbox: Int64, uid: UInt32) async throws -> [UInt8] {
-        try await send(.GET, Self.messagePath(account, mailbox, uid) + "/header").body
-    }
-
-    /// What `need` asks for, in as few requests as it takes; nil when the message is gone.
-    func content(_ account: String, mailbox: Int64, uid: UInt32, need: ReadNeed) async throws -> MessageContent? {
-        do {
-            async let parse = need.parse ? parsedMessage(account, mailbox: mailbox, uid: uid) : nil
-            let bytes: [UInt8]
-            if need.body {
-                bytes = try await rawMessage(account, mailbox: mailbox, uid: uid)
-            } else if need.header {
-                bytes = try await messageHeader(account, mailbox: mailbox, uid: uid)
-            } else {
-                bytes = []
+    /// A page of summaries and content (as `need` asks) of the batch `request`, in UID
+    /// order; a message expunged meanwhile is left out.
+    func contentPage(_ account: String, mailbox: Int64, _ request: MessageBatchRequest, need: ReadNeed) async throws -> ContentPage {
+        let page = try await messageBatch(account, mailbox: mailbox, request)
+        var messages: [(summary: MessageSummary, content: MessageContent)] = []
+        messages.reserveCapacity(page.items.count)
+        for item in page.items {
+            var parse: ParsedMessage?
+            if need.parse {
+                do {
+                    parse = try JSONDecoder().decode(ParsedMessage.self, from: Data(item.parse))
+                } catch {
+                    throw StoreClientError.invalidResponse("parse: \(error)")
+                }
             }
-            return MessageContent(parse: try await parse, bytes: bytes, headerOnly: !need.body)
-        } catch let error as StoreClientError where error.code == "message-not-found" {
-            return nil
+            messages.append((item.summary, MessageContent(parse: parse, bytes: item.bytes, headerOnly: !need.body)))
+        }
+        return ContentPage(messages: messages, nextAfter: page.nextAfter)
+    }
+}
+
+extension IMAPSession {
+    /// The summaries and content of `uids` a page at a time: one store call per page, not one
+    /// or two per message, the next page read while `each` sends this one to the client.
+    func eachContentPage(
+        _ account: String, _ mailbox: Int64, uids: String, need: ReadNeed,
+        _ each: ([(summary: MessageSummary, content: MessageContent)]) async throws -> Void
+    ) async throws {
+        let store = self.store
+        var request = need.batchRequest(uids: uids)
+        var page = try await store.contentPage(account, mailbox: mailbox, request, need: need)
+        while true {
+            var next: Task<ContentPage, any Error>?
+            if let after = page.nextAfter {
+                request.after = after
+                let ask = request
+                next = Task { try await store.contentPage(account, mailbox: mailbox, ask, need: need) }
+            }
+            do {
+                try await each(page.messages)
+            } catch {
+                next?.cancel()
+                throw error
+            }
+            guard let next else { return }
+            page = try await next.value
         }
     }
 }

@@ -1,6 +1,7 @@
 import InternetMessage
 import MessageSearch
 import MessageThreading
+import NIOCore
 import StoreAPI
 
 /// The store's persistence, one protocol with one implementation per database.
@@ -70,6 +71,11 @@ public protocol MailStorage: Sendable {
     /// A message's bytes (or a range of them) in one read: the hot path of POP3 RETR and
     /// IMAP BODY[] fetches.
     func messageBytes(account: String, mailboxID: Int64, uid: UInt32, range: ByteRangeRequest?) async throws -> [UInt8]
+    /// A batch read's messages: at most `limit` of `uids` above `after`, ascending, with what
+    /// their content costs (the parse's length only when `parse`).
+    func batchEntries(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int, parse: Bool) async throws -> [BatchEntry]
+    /// Their parses and bytes as `MessageBatchFrames`, written straight into the answer.
+    func batchFrames(_ entries: [BatchEntry], content: MessageBatchContent, parse: Bool) async throws -> ByteBuffer
     func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult
     func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult
     func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult

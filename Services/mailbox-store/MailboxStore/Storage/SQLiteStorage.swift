@@ -47,7 +47,10 @@ public final class SQLiteStorage: MailStorage {
     }
 
     func accountRow(_ db: Database, _ address: String) throws -> AccountRow {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, address FROM accounts WHERE address = ?", arguments: [address]) else {
+        // Cached: every request names its account, and compiling the statement each time
+        // showed in the store's profile.
+        let statement = try db.cachedStatement(sql: "SELECT id, address FROM accounts WHERE address = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [address]) else {
             throw StoreError.notFound(APIErrorCode.userNotFound, "no such account")
         }
         return AccountRow(id: row["id"], address: row["address"])
