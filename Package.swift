@@ -94,6 +94,14 @@ let package = Package(
             path: "Shared/StoreAPI",
             swiftSettings: swiftSettings
         ),
+        // The evaluator of StoreAPI's typed `MessageQuery` over a message: IMAP SEARCH's
+        // semantics without IMAP's syntax, for the store (and what its indexes are tested against).
+        .target(
+            name: "MessageSearch",
+            dependencies: ["StoreAPI", "InternetMessage"],
+            path: "Shared/MessageSearch",
+            swiftSettings: swiftSettings
+        ),
         // SORT and THREAD's algorithms (RFC 5256, RFC 5957): pure, shared by the store and the gateway.
         .target(
             name: "MessageThreading",
@@ -134,7 +142,7 @@ let package = Package(
         .target(
             name: "MailboxStore",
             dependencies: [
-                "InternetMessage", "IMAPProtocol", "StoreAPI", "ServiceKit", "SASL",
+                "InternetMessage", "MessageSearch", "MessageThreading", "StoreAPI", "ServiceKit", "SASL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -346,6 +354,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MessageSearchTests",
+            dependencies: ["MessageSearch", "StoreAPI", "InternetMessage"],
+            path: "Tests/MessageSearchTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IMAPGatewayTests",
             dependencies: [
                 "IMAPGateway", "IMAPProtocol", "SASL", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore", "TestSupport",
@@ -375,7 +389,7 @@ let package = Package(
         .testTarget(
             name: "MailboxStoreTests",
             dependencies: [
-                "MailboxStore", "SASL", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport", "TestSupport",
+                "MailboxStore", "MessageSearch", "SASL", "StoreAPI", "StoreClient", "ServiceKit", "StoreTestSupport", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

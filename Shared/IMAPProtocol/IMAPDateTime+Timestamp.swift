@@ -1,3 +1,5 @@
+import InternetMessage
+
 /// An internal date from a point in time, in UTC, as FETCH INTERNALDATE sends it.
 /// RFC 9051 §7.5.2, §9.
 ///
@@ -26,7 +28,7 @@ extension IMAPDateTime {
     /// The instant as seconds since 1970 (APPEND's date-time becomes the internal date): the
     /// inverse of `init(secondsSince1970:)`, with the zone taken into account.
     public var secondsSince1970: Double {
-        let days = SearchDates.daysFromCivil(year: date.year, month: date.month, day: date.day)
+        let days = MessageDate.daysSince1970(year: date.year, month: date.month, day: date.day)
         return Double(days * 86_400 + hour * 3600 + minute * 60 + second - zoneMinutes * 60)
     }
 

@@ -3,7 +3,7 @@
 /// turned what only a session knows (sequence numbers, `*`, `$`, `\Recent`) into UID sets.
 ///
 /// JSON: one key per case, e.g. `{"header":{"name":"SUBJECT","value":"lunch"}}`,
-/// `{"and":{"_0":[…]}}`; `"all"` alone is `{"all":{}}`.
+/// `{"and":{"_0":[…]}}`; `"all"` alone is `{"all":{}}` (MessageQuery+Codable.swift).
 public indirect enum MessageQuery: Codable, Sendable, Hashable {
     case all
     /// A flag set: a system flag (`\Seen`) or a keyword (`$Junk`), as IMAP spells it.

@@ -1,14 +1,13 @@
 /// `POST /v1/accounts/{account}/mailboxes/{id}/search`: IMAP SEARCH run where the messages
 /// are, so a search over a large mailbox reads no message over HTTP.
 ///
-/// `query` is an IMAP search program (RFC 9051 §6.4.4) after `CHARSET UTF-8`, using UIDs only:
-/// the gateway has already turned sequence numbers, `*` and `$` into UID sets, since only it
-/// knows its session's view. Literals go as `{n+}` (RFC 7888). `uids` limits the candidates
-/// (the UIDs the session knows about; all when absent).
+/// `query` is typed (`MessageQuery`), using UIDs only: the gateway has already turned sequence
+/// numbers, `*`, `$` and `\Recent` into UID sets, since only it knows its session's view.
+/// `uids` limits the candidates (the UIDs the session knows about; all when absent).
 public struct SearchRequest: Codable, Sendable {
-    public var query: String
+    public var query: MessageQuery
     public var uids: String?
-    public init(query: String, uids: String? = nil) {
+    public init(query: MessageQuery, uids: String? = nil) {
         self.query = query
         self.uids = uids
     }

@@ -263,9 +263,19 @@ extension StoreClient {
 }
 
 extension StoreClient {
-    /// IMAP SEARCH over a mailbox, evaluated by the store (see `SearchRequest`).
+    /// A typed search over a mailbox (IMAP SEARCH semantics), answered by the store (see `SearchRequest`).
     public func search(_ account: String, mailbox: Int64, _ request: SearchRequest) async throws -> SearchResult {
         try await json(SearchResult.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/search", body: request)
+    }
+
+    /// RFC 5256 SORT over a mailbox, answered from the store's indexes (see `SortRequest`).
+    public func sort(_ account: String, mailbox: Int64, _ request: SortRequest) async throws -> SortResult {
+        try await json(SortResult.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/sort", body: request)
+    }
+
+    /// RFC 5256 THREAD over a mailbox, answered from the store's indexes (see `ThreadRequest`).
+    public func thread(_ account: String, mailbox: Int64, _ request: ThreadRequest) async throws -> ThreadResult {
+        try await json(ThreadResult.self, .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/thread", body: request)
     }
 }
 

@@ -632,14 +632,20 @@ def test_every_operation_answers_as_documented(store):
                         json={"uids": "1:*", "operation": "add", "flags": []})) == "mailbox-not-found"
 
     # --- search ---
-    found = call("searchMessages", f"{base}/{inbox}/search", 200, json={"query": "KEYWORD $Work"}).json()
+    found = call("searchMessages", f"{base}/{inbox}/search", 200, json={"query": {"flag": {"name": "$Work"}}}).json()
     assert uid2 in found["uids"] and uid1 not in found["uids"] and found["highestModSeq"] >= 1
+    flagged_not_body = {"and": {"_0": [{"flag": {"name": "\\Flagged"}}, {"not": {"_0": {"body": {"text": "never-said"}}}}]}}
     assert call("searchMessages", f"{base}/{inbox}/search", 200,
-                json={"query": "FLAGGED NOT BODY {10+}\r\nnever-said", "uids": str(uid1)}).json()["uids"] == [uid1]
-    assert call("searchMessages", f"{base}/{inbox}/search", 200, json={"query": "LARGER 100000000"}).json() == {"uids": []}
-    assert code_of(call("searchMessages", f"{base}/{inbox}/search", 400, json={"query": "FLAGGED ("})) == "bad-request"
+                json={"query": flagged_not_body, "uids": str(uid1)}).json()["uids"] == [uid1]
+    assert call("searchMessages", f"{base}/{inbox}/search", 200,
+                json={"query": {"larger": {"size": 100000000}}}).json() == {"uids": []}
+    assert code_of(call("searchMessages", f"{base}/{inbox}/search", 400,
+                        json={"query": {"arrival": {"_0": {"relation": "on", "day": "2024-02-30"}}}})) == "bad-request"
+    assert code_of(call("searchMessages", f"{base}/{inbox}/search", 400,
+                        json={"query": {"all": {}, "flag": {"name": "x"}}})) == "invalid-json"
     assert code_of(call("searchMessages", f"{base}/{inbox}/search", 400, json={"uids": "1"})) == "invalid-json"
-    assert code_of(call("searchMessages", f"{base}/{MISSING_ID}/search", 404, json={"query": "ALL"})) == "mailbox-not-found"
+    assert code_of(call("searchMessages", f"{base}/{MISSING_ID}/search", 404,
+                        json={"query": {"all": {}}})) == "mailbox-not-found"
 
     # --- copy and move ---
     copied = call("copyMessages", f"{base}/{inbox}/copy", 200,

@@ -108,6 +108,18 @@ struct SearchTests {
         await t.store.stop()
     }
 
+    @Test("RECENT and NEW match nothing and OLD everything: no message is \\Recent here (SELECT says 0 RECENT)")
+    func recentNewOld() async throws {
+        let t = try await Self.setUp()
+        #expect(await Self.search(t, "a1", "RECENT") == [])
+        #expect(await Self.search(t, "a2", "NEW") == [])
+        #expect(await Self.search(t, "a3", "OLD") == [1, 2, 3, 4, 5])
+        #expect(await Self.search(t, "a4", "NOT RECENT SEEN") == [1, 3])
+        #expect(await Self.search(t, "a5", "OR NEW SEEN") == [1, 3])
+        await t.close()
+        await t.store.stop()
+    }
+
     @Test("Internal dates (BEFORE, ON, SINCE) and Date: header dates (SENTBEFORE, SENTON, SENTSINCE)")
     func dates() async throws {
         let t = try await Self.setUp()

@@ -19,13 +19,18 @@ public final class TestStore: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    public static func start(directory: String? = nil, login: LoginPolicy.Settings = .init(failureDelay: 0)) async throws -> TestStore {
+    /// `indexBatch` is `BUZON_STORE_INDEX_BATCH` (0: no background indexing).
+    public static func start(
+        directory: String? = nil, login: LoginPolicy.Settings = .init(failureDelay: 0), indexBatch: Int = 200
+    ) async throws -> TestStore {
         let dir = directory ?? temporaryPath("buzon-store")
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let configuration = StoreConfiguration(
             dataDirectory: dir, host: "127.0.0.1", port: 0, internalToken: token,
             bcryptCost: 4, login: login, logLevel: "error")
-        let app = try buildMailboxStore(configuration: configuration) { port in continuation.yield(port) }
+        var configured = configuration
+        configured.indexBatch = indexBatch
+        let app = try buildMailboxStore(configuration: configured) { port in continuation.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: quietLogger("test")))
         let task = Task { try await group.run() }
         var port = 0

@@ -56,6 +56,7 @@ public func buildMailboxStore(
             IdempotencyPruner(
                 storage: storage, loginWindow: configuration.login.window, logger: logger, resendWindow: configuration.resendWindow),
             QueueGauges(storage: storage),
+            MessageIndexer(storage: storage, batch: configuration.indexBatch, logger: logger),
         ],
         onServerRunning: { channel in
             logger.info("mailbox-store listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])

@@ -1,5 +1,6 @@
 import Foundation
 import InternetMessage
+import MessageSearch
 import StoreAPI
 
 /// Writes the delivery status notifications (RFC 3464) the store sends when the relay reports
@@ -35,6 +36,8 @@ public struct NoticeWriter: Sendable {
         let raw = dsn.encode()
         let parsed = parser.parse(raw)
         let json = (try? JSONEncoder().encode(parsed)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return IncomingMessage(raw: raw, parseJSON: json, headerSize: parsed.header.length, fingerprint: StoreContext.fingerprint(raw))
+        return IncomingMessage(
+            raw: raw, parseJSON: json, headerSize: parsed.header.length, fingerprint: StoreContext.fingerprint(raw),
+            index: MessageIndexEntry(raw: raw, parse: parsed))
     }
 }

@@ -19,6 +19,7 @@ import StoreAPI
 /// | `BUZON_LOGIN_LOCKOUT` | seconds | `900` | how long a lock lasts |
 /// | `BUZON_LOGIN_WINDOW` | seconds | `900` | failures count from the first one for this long |
 /// | `BUZON_STORE_RESEND_WINDOW` | seconds | `86400` | how long an SMTP client's resend of a stored message (same envelope, Message-ID and content) is answered without storing it again; 0 turns it off |
+/// | `BUZON_STORE_INDEX_BATCH` | count | `200` | messages stored before the read model (issue 12) indexed per background batch; 0 turns the background indexer off (SEARCH then scans them) |
 /// | `BUZON_HOSTNAME` | host | `localhost` | our name in delivery status notifications (Reporting-MTA, From) |
 /// | `BUZON_POSTMASTER` | address | none | the administrator: every domain's `postmaster@` alias points here (RFC 5321 §4.5.1) |
 /// | `BUZON_LOG_LEVEL` | level | `info` | trace, debug, info, notice, warning, error |
@@ -37,6 +38,8 @@ public struct StoreConfiguration: Sendable {
     /// `BUZON_STORE_RESEND_WINDOW` (`ResendDigest`).
     public var resendWindow = Self.defaultResendWindow
     public static let defaultResendWindow: Double = 24 * 3600
+    /// `BUZON_STORE_INDEX_BATCH` (`MessageIndexer`).
+    public var indexBatch = 200
 
     /// A message bigger than the SMTP limit (25 MiB) plus the headers gateways add.
     public static let defaultMaxMessageSize = 32 * 1024 * 1024
@@ -81,6 +84,7 @@ public struct StoreConfiguration: Sendable {
             postmaster = address
         }
         resendWindow = Double(max(0, try reader.int("BUZON_STORE_RESEND_WINDOW", default: Int(Self.defaultResendWindow))))
+        indexBatch = max(0, try reader.int("BUZON_STORE_INDEX_BATCH", default: indexBatch))
     }
 
     static func loginSettings(_ reader: ConfigReader) throws -> LoginPolicy.Settings {

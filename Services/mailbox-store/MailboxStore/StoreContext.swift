@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import InternetMessage
+import MessageSearch
 import NIOCore
 import StoreAPI
 
@@ -44,7 +45,8 @@ struct StoreContext: Sendable {
         let json = String(decoding: try JSONEncoder().encode(parsed), as: UTF8.self)
         return IncomingMessage(
             raw: raw, parseJSON: json, headerSize: parsed.header.length,
-            fingerprint: Self.fingerprint(raw), messageIDFields: parsed.fields.named("Message-ID"))
+            fingerprint: Self.fingerprint(raw), messageIDFields: parsed.fields.named("Message-ID"),
+            index: MessageIndexEntry(raw: raw, parse: parsed))
     }
 
     /// FNV-1a over the bytes plus the length: enough to tell a reused idempotency key

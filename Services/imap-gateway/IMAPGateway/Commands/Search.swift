@@ -3,8 +3,8 @@ import StoreAPI
 
 /// SEARCH and UID SEARCH with every key, CHARSET UTF-8, ESEARCH return options (RFC 4731),
 /// SAVE and `$` (RFC 5182), MODSEQ (RFC 7162 §3.1.5). The store evaluates the keys beside the
-/// messages (`SearchRequest`); the session only turns its sequence numbers, `*` and `$` into
-/// UIDs first, and the answer back into sequence numbers.
+/// messages (`SearchRequest`, a typed `MessageQuery`: SearchQuery.swift); the session only turns
+/// its sequence numbers, `*` and `$` into UIDs first, and the answer back into sequence numbers.
 extension IMAPSession {
     func search(tag: String, _ program: SearchProgram, uid: Bool) async throws -> Completion {
         guard let account, let view else { return .bad("No mailbox selected") }
@@ -18,8 +18,7 @@ extension IMAPSession {
         var matched: [UInt32] = []
         var highest: UInt64?
         if !live.isEmpty {
-            let key = Self.uidsOnly(program.key, view: view, saved: previousSaved)
-            let query = String(decoding: SearchProgram(key: key).encoded(style: .nonSynchronizing), as: UTF8.self)
+            let query = Self.messageQuery(program.key, view: view, saved: previousSaved)
             let result = try await store.search(
                 account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(live)))
             matched = result.uids.filter { view.sequence(of: $0) != nil }
@@ -53,29 +52,6 @@ extension IMAPSession {
             try await send(.esearch(answer))
         }
         return .ok("SEARCH completed")
-    }
-
-    /// The key with sequence numbers, `*` and `$` replaced by the UIDs they mean in this
-    /// session's view: the store knows UIDs only. A number past the end matches nothing.
-    static func uidsOnly(_ key: SearchKey, view: MailboxView, saved: [UInt32]?) -> SearchKey {
-        func set(_ uids: [UInt32]) -> SearchKey {
-            guard !uids.isEmpty, let set = try? SequenceSet(parsing: UIDSetCompression.sorted(uids)) else { return .not(.all) }
-            return .uid(set)
-        }
-        switch key {
-        case .sequence(.lastCommand), .uid(.lastCommand):
-            return set((saved ?? []).filter { view.sequence(of: $0) != nil })
-        case .sequence(let sequences):
-            let count = UInt32(view.count)
-            return set(view.uids.enumerated().filter { sequences.contains(UInt32($0.offset + 1), largest: count) }.map(\.element))
-        case .uid(let uids):
-            let largest = view.largestUID
-            return set(view.uids.filter { uids.contains($0, largest: largest) })
-        case .not(let inner): return .not(uidsOnly(inner, view: view, saved: saved))
-        case .or(let a, let b): return .or(uidsOnly(a, view: view, saved: saved), uidsOnly(b, view: view, saved: saved))
-        case .and(let keys): return .and(keys.map { uidsOnly($0, view: view, saved: saved) })
-        default: return key
-        }
     }
 
     /// Whether a MODSEQ key appears anywhere (the answer then carries the highest MODSEQ).

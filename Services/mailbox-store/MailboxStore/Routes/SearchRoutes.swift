@@ -1,68 +1,69 @@
 import Foundation
 import Hummingbird
-import IMAPProtocol
 import InternetMessage
+import MessageSearch
 import StoreAPI
 
-/// `POST /v1/accounts/{account}/mailboxes/{id}/search`: IMAP SEARCH evaluated beside the
-/// messages (`SearchRequest`), with `SearchEvaluator` from the IMAP grammar. Messages are read
-/// a page at a time, with only the content the keys need, and evaluated on every core.
+/// `POST /v1/accounts/{account}/mailboxes/{id}/search`: a typed query (`SearchRequest`,
+/// IMAP SEARCH semantics) answered beside the messages: by the read model in SQL
+/// (`IndexQuery`), and for what it cannot answer by `SearchEvaluator`, which reads those
+/// messages a page at a time, with only the content the keys need, on every core.
 struct SearchRoutes {
     let store: StoreContext
 
     /// Messages read from SQLite at once: bounded memory when bodies are read.
     static let page = 512
-    /// The longest query accepted: a search program, not a message.
-    static let maxQuery = 256 * 1024
 
     func add(to router: Router<StoreRequestContext>) {
         router.post("v1/accounts/:account/mailboxes/:id/search") { request, context -> Response in
             let account = try RouteSupport.account(context)
             let mailbox = try RouteSupport.int64(context, "id")
             let body = try await RouteSupport.decode(SearchRequest.self, from: request, context: context)
-            let key = try Self.parse(body.query)
             let uids = try body.uids.map(RouteSupport.uidSet) ?? UIDSet("1:*")!
-            let prepared = SearchEvaluator(largestSequence: 0, largestUID: UInt32.max).prepare(key)
-            // The header section is parsed here rather than the stored parse decoded: reading
-            // fields from bytes is several times cheaper than decoding the JSON of a MIME tree.
-            let read: SearchContentRead =
-                switch prepared.contentNeed {
-                case .none: .none
-                case .header: .header
-                case .full: .whole
-                }
-            var matched: [UInt32] = []
-            var highest: UInt64?
-            var after: UInt32 = 0
-            while true {
-                let rows = try await store.storage.searchRows(
-                    account: account, mailboxID: mailbox, uids: uids, after: after,
-                    limit: Self.page, content: read)
-                guard let last = rows.last else { break }
-                after = last.uid
-                for (uid, modSeq) in await Self.evaluate(rows.filter(\.inSet), prepared) {
-                    matched.append(uid)
-                    highest = max(highest ?? 0, modSeq)
-                }
-                if rows.count < Self.page { break }
-            }
+            let found = try await Self.search(store, account: account, mailbox: mailbox, uids: uids, query: body.query)
+            let matched = found.map { $0.uid }
+            let highest = found.map { $0.modSeq }.max()
             return try RouteSupport.json(SearchResult(uids: matched, highestModSeq: highest))
         }
     }
 
-    /// The query as a search key: framed and parsed as the command `UID SEARCH CHARSET UTF-8 …`.
-    static func parse(_ query: String) throws -> SearchKey {
-        guard query.utf8.count <= maxQuery else { throw StoreError.badRequest(APIErrorCode.badRequest, "query too long") }
-        var reader = IMAPCommandReader(maxLineLength: maxQuery + 64, maxLiteralSize: maxQuery, maxCommandSize: maxQuery + 1024)
-        reader.append(Array("s UID SEARCH CHARSET UTF-8 \(query)\r\n".utf8))
-        var framed: IMAPFramedCommand?
-        while let event = reader.next() {
-            if case .command(let command) = event { framed = command }
+    /// The messages in `uids` matching `query`, ascending, with their MODSEQ (SEARCH, and the
+    /// search part of SORT and THREAD).
+    static func search(_ store: StoreContext, account: String, mailbox: Int64, uids: UIDSet, query: MessageQuery) async throws
+        -> [(uid: UInt32, modSeq: UInt64)]
+    {
+        let prepared = try Self.prepare(query)
+        // The header section is parsed here rather than the stored parse decoded: reading
+        // fields from bytes is several times cheaper than decoding the JSON of a MIME tree.
+        let read: SearchContentRead =
+            switch prepared.contentNeed {
+            case .none: .none
+            case .header: .header
+            case .full: .whole
+            }
+        // The read model answers what it can; the evaluator the rest (content not indexed
+        // yet, or keys SQL cannot answer exactly), reading only those messages.
+        let indexed = try await store.storage.searchIndexed(account: account, mailboxID: mailbox, uids: uids, query: query)
+        var found = indexed.matched
+        if !indexed.scan.isEmpty {
+            for start in stride(from: 0, to: indexed.scan.count, by: Self.page) {
+                let page = Array(indexed.scan[start..<min(start + Self.page, indexed.scan.count)])
+                let rows = try await store.storage.searchRows(account: account, mailboxID: mailbox, exactly: page, content: read)
+                found += await Self.evaluate(rows, prepared).map { (uid: $0.0, modSeq: $0.1) }
+            }
+            found.sort { $0.uid < $1.uid }
         }
-        guard let framed, case .success(let command) = IMAPCommandParser().parse(framed), case .search(let program, _) = command.kind else {
-            throw StoreError.badRequest(APIErrorCode.badRequest, "not a search program")
+        return found
+    }
+
+    /// The query compiled once. The gateway has resolved `*` already, so any bound is the
+    /// largest UID; a day or UID set it cannot read is the client's error.
+    static func prepare(_ query: MessageQuery) throws -> PreparedSearch {
+        do {
+            return try SearchEvaluator(largestUID: UInt32.max).prepare(query)
+        } catch {
+            throw StoreError.badRequest(APIErrorCode.badRequest, error.description)
         }
-        return program.key
     }
 
     /// Matching UIDs of one page with their MODSEQ, evaluated in parallel halves.
@@ -77,8 +78,8 @@ struct SearchRoutes {
                     for row in slice {
                         let content = row.raw.map { SearchContent(raw: $0) }
                         let candidate = SearchCandidate(
-                            sequenceNumber: row.uid, uid: row.uid, flags: row.flags, internalDate: row.internalDate,
-                            size: row.size, modSeq: row.modSeq, recent: false)
+                            uid: row.uid, flags: row.flags, internalDate: row.internalDate, size: row.size,
+                            modSeq: row.modSeq)
                         if prepared.matches(candidate, content: content) { out.append((row.uid, row.modSeq)) }
                     }
                     return (start, out)

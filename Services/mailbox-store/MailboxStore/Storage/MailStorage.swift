@@ -1,4 +1,5 @@
 import InternetMessage
+import MessageSearch
 import StoreAPI
 
 /// The store's persistence, one protocol with one implementation per database.
@@ -67,9 +68,14 @@ public protocol MailStorage: Sendable {
     func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult
     func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult
     func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult
-    /// A page of messages for SEARCH, with their parse and bytes only when asked.
-    func searchRows(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int, content: SearchContentRead) async throws
-        -> [SearchRow]
+    /// Contents without a read-model entry yet, ids above `after`, oldest first (MessageIndexer).
+    func unindexedContents(after: Int64, limit: Int) async throws -> [(id: Int64, raw: [UInt8], parseJSON: String)]
+    /// Writes read-model entries made outside the write lock.
+    func writeIndexEntries(_ entries: [(id: Int64, size: Int, entry: MessageIndexEntry)]) async throws
+    /// SEARCH on the read model: sure matches, and the UIDs left to the evaluator.
+    func searchIndexed(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery) async throws -> IndexedSearch
+    /// The rows of exactly these UIDs (a page), for the evaluator.
+    func searchRows(account: String, mailboxID: Int64, exactly uids: [UInt32], content: SearchContentRead) async throws -> [SearchRow]
 
     // Outbound queue
     func listQueue() async throws -> [QueueEntry]
@@ -157,6 +163,9 @@ public struct IncomingMessage: Sendable {
     public var messageIDFields: [HeaderField] = []
     /// Set when a resend of an already stored message is to be recognised (`ResendDigest`).
     var resend: ResendDigest?
+    /// What the read model keeps of it, made beside the parse (outside the write lock); nil
+    /// leaves it to the background indexer.
+    public var index: MessageIndexEntry?
 }
 
 /// Where a message's content is and what was parsed out of it.

@@ -156,7 +156,10 @@ extension SQLiteStorage {
         try db.execute(
             sql: "INSERT INTO contents (size, header_size, created_at, parse, raw) VALUES (?, ?, ?, ?, ?)",
             arguments: [message.raw.count, message.headerSize, date, message.parseJSON, Data(message.raw)])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        // The read model in the same transaction: searchable from the commit on.
+        if let entry = message.index { try insertIndex(db, contentID: id, size: message.raw.count, entry) }
+        return id
     }
 
     /// Gives the message the mailbox's next UID (RFC 3501 §2.3.1.1: strictly ascending, never

@@ -1,12 +1,11 @@
 import Foundation
 import GRDB
+import MessageSearch
 import StoreAPI
 
 /// One message as a search sees it: its attributes and, when the keys need them, its stored
 /// parse and bytes.
 public struct SearchRow: Sendable {
-    /// Whether the UID is in the set asked for (rows between its ranges are read too).
-    public var inSet: Bool
     public var uid: UInt32
     public var flags: [String]
     public var internalDate: Double
@@ -21,22 +20,77 @@ public enum SearchContentRead: Sendable {
     case none, header, whole
 }
 
+/// What the read model answers for a search: matches it is sure of, and the UIDs the
+/// evaluator must decide (content not indexed yet, or what SQL could not answer exactly).
+public struct IndexedSearch: Sendable {
+    public var matched: [(uid: UInt32, modSeq: UInt64)]
+    public var scan: [UInt32]
+}
+
 extension SQLiteStorage {
-    /// A page of a mailbox's messages in `uids` after UID `after`, with the header section or
-    /// the whole message only when asked (a flags-only search reads no content).
-    public func searchRows(
-        account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int,
-        content: SearchContentRead
-    ) async throws -> [SearchRow] {
-        try await pool.read { db in
+    /// SEARCH on the read model (`IndexQuery`): one SQL statement over the mailbox's rows in
+    /// `uids`. Rows whose content has no entry yet, or whose texts need `Character` comparison
+    /// when the query reads texts, or every row the condition selects when it is not exact,
+    /// come back in `scan`.
+    public func searchIndexed(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery) async throws -> IndexedSearch {
+        let condition: IndexQuery
+        do {
+            condition = try IndexQuery(query)
+        } catch {
+            throw StoreError.badRequest(APIErrorCode.badRequest, error.description)
+        }
+        // What the read closure captures must be Sendable: the condition's parts.
+        let (conditionSQL, exact, readsText) = (condition.sql, condition.exact, condition.readsText)
+        let conditionArguments = condition.arguments.map { $0?.databaseValue ?? .null }
+        return try await pool.read { db in
             let owner = try self.accountRow(db, account)
             _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
             let largest = UInt32(
                 try Int64.fetchOne(
-                    db, sql: "SELECT MAX(uid) FROM mailbox_messages WHERE mailbox_id = ?",
-                    arguments: [mailboxID]) ?? 0)
+                    db, sql: "SELECT MAX(uid) FROM mailbox_messages WHERE mailbox_id = ?", arguments: [mailboxID]) ?? 0)
             let set = uids.resolved(largest: largest)
-            guard let low = set.first?.lowerBound, let high = set.last?.upperBound else { return [] }
+            guard let low = set.first?.lowerBound, let high = set.last?.upperBound else {
+                return IndexedSearch(matched: [], scan: [])
+            }
+            let scanText = readsText ? " OR mi.needs_characters" : ""
+            let sql = """
+                SELECT mm.uid, mm.modseq, (mi.content_id IS NULL\(scanText)) AS scan
+                FROM mailbox_messages mm LEFT JOIN message_index mi ON mi.content_id = mm.content_id
+                WHERE mm.mailbox_id = ? AND mm.uid BETWEEN ? AND ?
+                  AND (mi.content_id IS NULL\(scanText) OR (\(conditionSQL)))
+                ORDER BY mm.uid
+                """
+            var arguments: [(any DatabaseValueConvertible)?] = [mailboxID, Int64(low), Int64(high)]
+            arguments += conditionArguments.map { $0 as (any DatabaseValueConvertible)? }
+            var result = IndexedSearch(matched: [], scan: [])
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            // Rows come in UID order and the ranges are sorted: one pass over both.
+            var range = 0
+            while let row = try rows.next() {
+                let uid = UInt32(row[0] as Int64)
+                while range < set.count, set[range].upperBound < uid { range += 1 }
+                guard range < set.count, set[range].contains(uid) else { continue }
+                if (row[2] as Bool) || !exact {
+                    result.scan.append(uid)
+                } else {
+                    result.matched.append((uid, UInt64(row[1] as Int64)))
+                }
+            }
+            return result
+        }
+    }
+}
+
+extension SQLiteStorage {
+    /// The rows of exactly these UIDs (ascending, at most a page), for the evaluator: the
+    /// messages the read model left to it, wherever they are in the mailbox.
+    public func searchRows(account: String, mailboxID: Int64, exactly uids: [UInt32], content: SearchContentRead) async throws
+        -> [SearchRow]
+    {
+        guard !uids.isEmpty else { return [] }
+        return try await pool.read { db in
+            let owner = try self.accountRow(db, account)
+            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
             let columns =
                 "mm.uid, c.size, mm.system_flags, mm.keywords, mm.internal_date, mm.modseq"
                 + {
@@ -46,18 +100,16 @@ extension SQLiteStorage {
                     case .whole: return ", c.raw AS raw"
                     }
                 }()
+            let list = uids.map(String.init).joined(separator: ",")
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(columns) FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
-                    WHERE mm.mailbox_id = ? AND mm.uid > ? AND mm.uid BETWEEN ? AND ? ORDER BY mm.uid LIMIT ?
-                    """, arguments: [mailboxID, Int64(after), Int64(low), Int64(high), limit])
-            // Rows between the set's ranges come back too (flagged `inSet: false`), so a page
-            // that is short means the end, however sparse the set.
+                    WHERE mm.mailbox_id = ? AND mm.uid IN (\(list)) ORDER BY mm.uid
+                    """, arguments: [mailboxID])
             return rows.map { row -> SearchRow in
-                let uid = UInt32(row["uid"] as Int64)
-                return SearchRow(
-                    inSet: set.contains(where: { $0.contains(uid) }), uid: uid,
+                SearchRow(
+                    uid: UInt32(row["uid"] as Int64),
                     flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]).names,
                     internalDate: row["internal_date"], size: row["size"], modSeq: UInt64(row["modseq"] as Int64),
                     raw: content == .none ? nil : [UInt8](row["raw"] as Data))

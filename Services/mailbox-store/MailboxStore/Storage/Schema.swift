@@ -201,6 +201,73 @@ enum Schema {
             // an (address, name) pair: the same wrong password again is not counted again.
             try db.execute(sql: "ALTER TABLE login_failures ADD COLUMN password_mark TEXT")
         }
+        migrator.registerMigration("v8-message-index") { db in
+            // The read model (issue 12): per content (shared by the mailboxes holding it), what
+            // SEARCH, SORT and THREAD read instead of the message (`MessageIndexEntry`), written
+            // in the delivery's transaction; older content is indexed by `MessageIndexer` in the
+            // background, and until then searched by scanning. `message_text` holds the searchable
+            // texts folded as the evaluator folds them (so `case_sensitive 1`: the folding is
+            // ours, identical to the scan's), under FTS5's trigram tokenizer, which gives
+            // substring matches for needles of three characters or more; shorter ones use instr()
+            // on the same columns. A NULL column is a field the message does not have.
+            try db.execute(
+                sql: """
+                    CREATE TABLE message_index (
+                        content_id INTEGER PRIMARY KEY,
+                        subject TEXT,
+                        base_subject TEXT NOT NULL DEFAULT '',
+                        subject_is_reply INTEGER NOT NULL DEFAULT 0,
+                        sent_at INTEGER,
+                        sent_day INTEGER,
+                        size INTEGER NOT NULL,
+                        message_id TEXT,
+                        in_reply_to TEXT,
+                        refs TEXT,
+                        list_id TEXT,
+                        has_attachment INTEGER NOT NULL,
+                        sort_from TEXT NOT NULL,
+                        sort_to TEXT NOT NULL,
+                        sort_cc TEXT NOT NULL,
+                        display_from TEXT NOT NULL,
+                        display_to TEXT NOT NULL,
+                        needs_characters INTEGER NOT NULL
+                    );
+                    CREATE VIRTUAL TABLE message_text USING fts5(
+                        from_text, to_text, cc_text, bcc_text, reply_to_text, sender_text, subject_text,
+                        headers, body, mime,
+                        tokenize = 'trigram case_sensitive 1'
+                    );
+                    CREATE TRIGGER contents_unindex AFTER DELETE ON contents BEGIN
+                        DELETE FROM message_index WHERE content_id = old.id;
+                        DELETE FROM message_text WHERE rowid = old.id;
+                    END;
+                    """)
+        }
+        migrator.registerMigration("v8-thread-ids") { db in
+            // A conversation id per message per account, kept at delivery (SQLiteStorage+Threads):
+            // every message id an account has seen (Message-ID, In-Reply-To, References) names
+            // its thread, so a conversation is one lookup (OBJECTID THREADID, webmail).
+            try db.execute(
+                sql: """
+                    CREATE TABLE thread_ids (
+                        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        message_id TEXT NOT NULL,
+                        thread_id INTEGER NOT NULL,
+                        PRIMARY KEY (account_id, message_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX thread_ids_thread ON thread_ids(account_id, thread_id);
+                    CREATE TABLE content_threads (
+                        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        content_id INTEGER NOT NULL,
+                        thread_id INTEGER NOT NULL,
+                        PRIMARY KEY (account_id, content_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX content_threads_thread ON content_threads(account_id, thread_id);
+                    CREATE TRIGGER contents_unthread AFTER DELETE ON contents BEGIN
+                        DELETE FROM content_threads WHERE content_id = old.id;
+                    END;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,4 +1,6 @@
-/// A search key compiled against one mailbox's `*` and `$` (see `SearchEvaluator.prepare`).
+import StoreAPI
+
+/// A query compiled against one mailbox's `*` (see `SearchEvaluator.prepare`).
 public struct PreparedSearch: Sendable {
     /// The most any message needs loaded for this key.
     public let contentNeed: SearchEvaluator.ContentNeed
@@ -18,8 +20,6 @@ public struct PreparedSearch: Sendable {
         case always
         /// A flag, name ASCII-lower-cased, set (`true`) or not set.
         case flag([UInt8], Bool)
-        case recent(Bool)
-        case new
         case internalDate(DayComparison, Int)
         case sentDate(DayComparison, Int)
         case larger(UInt64)
@@ -28,7 +28,6 @@ public struct PreparedSearch: Sendable {
         case header([UInt8], Needle)
         case body(Needle)
         case text(Needle)
-        case sequence(IntervalSet)
         case uid(IntervalSet)
         case modSeq(UInt64)
 
@@ -41,23 +40,13 @@ public struct PreparedSearch: Sendable {
         }
     }
 
-    enum DayComparison: Sendable {
-        case before, on, since
+    typealias DayComparison = StoreAPI.DayComparison.Relation
 
-        func holds(_ day: Int, _ reference: Int) -> Bool {
-            switch self {
-            case .before: day < reference
-            case .on: day == reference
-            case .since: day >= reference
-            }
-        }
-    }
-
-    /// Compiles without recursion, so a key of any depth is safe (the parser caps nesting at
-    /// `IMAPDefaults.nestingDepth`; keys built in code have no such cap).
-    init(_ key: SearchKey, evaluator: SearchEvaluator) {
+    /// Compiles without recursion, so a query of any depth is safe (the IMAP parser caps
+    /// its nesting; queries built in code or decoded from JSON have no such cap).
+    init(_ key: MessageQuery, evaluator: SearchEvaluator) throws(SearchEvaluator.InvalidQuery) {
         enum Work {
-            case visit(SearchKey)
+            case visit(MessageQuery)
             case not
             case and(Int)
             case or
@@ -98,7 +87,7 @@ public struct PreparedSearch: Sendable {
                 case .or(let a, let b): work += [.or, .visit(b), .visit(a)]
                 case .and(let keys): work.append(.and(keys.count)); work += keys.reversed().map { .visit($0) }
                 default:
-                    let test = Self.test(key, evaluator: evaluator)
+                    let test = try Self.test(key, evaluator: evaluator)
                     add(.test(test), cost: test.cost)
                 }
             case .not:
@@ -126,33 +115,30 @@ public struct PreparedSearch: Sendable {
     }
 
     /// A leaf key as a test.
-    static func test(_ key: SearchKey, evaluator e: SearchEvaluator) -> Test {
+    static func test(_ key: MessageQuery, evaluator e: SearchEvaluator) throws(SearchEvaluator.InvalidQuery) -> Test {
         switch key {
         case .all: return .always
-        case .flag(let flag), .noFlag(let flag):
-            let set = if case .flag = key { true } else { false }
-            let name = SearchText.asciiLowercased(flag.name)
-            return name == Array("\\recent".utf8) ? .recent(set) : .flag(name, set)
-        case .recent: return .recent(true)
-        case .old: return .recent(false)  // OLD = NOT RECENT
-        case .new: return .new  // NEW = RECENT UNSEEN
-        case .before(let date): return .internalDate(.before, SearchDates.day(date))
-        case .on(let date): return .internalDate(.on, SearchDates.day(date))
-        case .since(let date): return .internalDate(.since, SearchDates.day(date))
-        case .sentBefore(let date): return .sentDate(.before, SearchDates.day(date))
-        case .sentOn(let date): return .sentDate(.on, SearchDates.day(date))
-        case .sentSince(let date): return .sentDate(.since, SearchDates.day(date))
+        case .flag(let name): return .flag(SearchText.asciiLowercased(name), true)
+        case .noFlag(let name): return .flag(SearchText.asciiLowercased(name), false)
+        case .arrival(let comparison): return .internalDate(comparison.relation, try day(comparison.day))
+        case .sent(let comparison): return .sentDate(comparison.relation, try day(comparison.day))
         case .larger(let n): return .larger(n)
         case .smaller(let n): return .smaller(n)
         case .header(let name, let value): return .header(SearchText.asciiLowercased(name), Needle(value))
         case .body(let value): return .body(Needle(value))
         case .text(let value): return .text(Needle(value))
-        case .sequence(.lastCommand): return .uid(e.saved)  // RFC 5182 §2.1: `$` holds UIDs
-        case .sequence(let set): return .sequence(e.resolve(set, largest: e.largestSequence))
-        case .uid(let set): return .uid(e.resolve(set, largest: e.largestUID))
+        case .uids(let text):
+            guard let set = UIDSet(text) else { throw .init(description: "not a UID set: \(text.prefix(64))") }
+            // RFC 9051 §9: `*` is the largest UID and 5:* with largest 3 is 3:5.
+            return .uid(IntervalSet(set.resolved(largest: e.largestUID)))
         case .modSeq(let n): return .modSeq(n)
         case .not, .or, .and: return .always  // compiled as nodes, never reaches here
         }
+    }
+
+    private static func day(_ text: String) throws(SearchEvaluator.InvalidQuery) -> Int {
+        guard let day = SearchDates.day(text) else { throw .init(description: "not a YYYY-MM-DD day: \(text.prefix(32))") }
+        return day
     }
 
     /// Whether one message matches. Iterative, short-circuiting, and content is decoded at
@@ -196,8 +182,6 @@ public struct PreparedSearch: Sendable {
         switch test {
         case .always: return true
         case .flag(let name, let set): return c.flags.contains { SearchText.asciiEqual($0, name) } == set
-        case .recent(let set): return c.recent == set
-        case .new: return c.recent && !c.flags.contains { SearchText.asciiEqual($0, SearchText.seen) }
         case .internalDate(let comparison, let day): return comparison.holds(SearchDates.utcDay(c.internalDate), day)
         case .sentDate(let comparison, let day):
             return comparison.holds(cache.sentDay() ?? SearchDates.utcDay(c.internalDate), day)
@@ -206,25 +190,20 @@ public struct PreparedSearch: Sendable {
         case .header(let name, let needle): return cache.headerContains(name, needle)
         case .body(let needle): return cache.bodyContains(needle)
         case .text(let needle): return cache.headerContains(nil, needle) || cache.bodyContains(needle, mimeHeaders: true)
-        case .sequence(let set): return set.contains(c.sequenceNumber)
         case .uid(let set): return set.contains(c.uid)
         case .modSeq(let n): return c.modSeq >= n  // RFC 7162 §3.1.5
         }
     }
 }
 
-extension SearchEvaluator {
-    /// A sequence or UID set as sorted intervals: `*` is `largest`, `$` the saved UIDs.
-    func resolve(_ set: SequenceSet, largest: UInt32) -> IntervalSet {
-        switch set {
-        case .lastCommand:
-            return saved  // RFC 5182 §2.1: UIDs for both SEARCH $ and UID SEARCH $
-        case .ranges(let ranges):
-            let resolved = ranges.map { range in
-                let a = range.first.resolved(largest: largest), b = range.last.resolved(largest: largest)
-                return min(a, b)...max(a, b)  // RFC 9051 §9: 5:* with largest 3 is 3:5
-            }
-            return IntervalSet(resolved)
+extension StoreAPI.DayComparison.Relation {
+    /// Whether a message's `day` relates so to the `reference` day (RFC 9051 §6.4.4: BEFORE
+    /// is earlier, ON the same day, SINCE the same day or later).
+    func holds(_ day: Int, _ reference: Int) -> Bool {
+        switch self {
+        case .before: day < reference
+        case .on: day == reference
+        case .since: day >= reference
         }
     }
 }

@@ -9,8 +9,6 @@ import InternetMessage
 /// compared by `Character` instead, which Swift defines by canonical equivalence; that path
 /// also keeps "cafe" from matching the first four scalars of a decomposed "café".
 enum SearchText {
-    static let seen = Array("\\seen".utf8)
-
     /// Appends `text` folded to `output`; true if it needs comparing by `Character`.
     /// ASCII, most of any mail, takes a byte loop; other scalars their Unicode mapping.
     static func fold(_ text: String, into output: inout [UInt8]) -> Bool {
@@ -199,6 +197,8 @@ struct SearchContentCache {
     private let content: SearchContent?
     /// Per header field, `name: value` once some key has read it.
     private var lines: [FoldedText?] = []
+    /// Per address field, its parsed addresses once some key has read them.
+    private var addressForms: [FoldedText??] = []
     /// The searchable body texts and MIME part headers, once BODY or TEXT has read them.
     private var body: (texts: [FoldedText], mimeHeaders: [FoldedText])?
     private var sent: Int??
@@ -216,13 +216,24 @@ struct SearchContentCache {
             if needle.isEmpty { return true }
             return fields.indices.contains { SearchText.contains(needle, in: line(fields, $0)) }
         }
+        let isAddress = AddressText.isAddressField(name)
         for index in fields.indices where SearchText.asciiEqual(fields[index].name, name) {
             // RFC 9051 §6.4.4: an empty string matches every message that has the field.
             if needle.isEmpty { return true }
             let line = line(fields, index)
             if SearchText.contains(needle, in: line, from: line.valueStart) { return true }
+            if isAddress, let parsed = addressForm(fields, index), SearchText.contains(needle, in: parsed) { return true }
         }
         return false
+    }
+
+    /// An address field's addresses as ENVELOPE reads them (`AddressText`), folded once.
+    private mutating func addressForm(_ fields: [HeaderField], _ index: Int) -> FoldedText? {
+        if addressForms.count != fields.count { addressForms = Array(repeating: nil, count: fields.count) }
+        if let form = addressForms[index] { return form }
+        let form = AddressText.parsedForm(fields[index].rawValue).map { FoldedText($0) }
+        addressForms[index] = .some(form)
+        return form
     }
 
     private mutating func line(_ fields: [HeaderField], _ index: Int) -> FoldedText {
@@ -258,6 +269,8 @@ struct SearchContentCache {
             } else if let text = part.decodedText(in: content.raw) {
                 // Transfer encoding and charset removed; nil for non-text leaves.
                 texts.append(FoldedText(text))
+                // HTML also as the text it shows (HTMLText).
+                if part.contentType.subtype == "html" { texts.append(FoldedText(HTMLText.reduce(text))) }
             }
         }
         return (texts, mimeHeaders)

@@ -1,10 +1,11 @@
 import Foundation
-import IMAPProtocol
 import InternetMessage
-import TestSupport
+import MessageSearch
+import StoreAPI
 import Testing
 
-/// SEARCH evaluation against real messages parsed by `MessageParser`. RFC 9051 §6.4.4
+/// `MessageQuery` evaluation (IMAP SEARCH semantics) against real messages parsed by
+/// `MessageParser`. RFC 9051 §6.4.4
 @Suite struct SearchEvaluatorTests {
     // MARK: Fixtures
 
@@ -131,52 +132,36 @@ import Testing
     private static let newYear2024: Double = 1_704_067_200
     private static let day: Double = 86_400
 
-    private static func date(_ text: String) -> IMAPDate { searchDate(text) }
+    private static func date(_ text: String) -> String { searchDate(text) }
 
     private static func candidate(
-        seq: UInt32 = 1, uid: UInt32 = 10, flags: [String] = [], date: Double = newYear2024 + 3_600,
-        size: Int = 100, modSeq: UInt64 = 5, recent: Bool = false
+        uid: UInt32 = 10, flags: [String] = [], date: Double = newYear2024 + 3_600, size: Int = 100, modSeq: UInt64 = 5
     ) -> SearchCandidate {
-        SearchCandidate(
-            sequenceNumber: seq, uid: uid, flags: flags, internalDate: date, size: size, modSeq: modSeq, recent: recent)
+        SearchCandidate(uid: uid, flags: flags, internalDate: date, size: size, modSeq: modSeq)
     }
 
-    private static let evaluator = SearchEvaluator(largestSequence: 3, largestUID: 30, savedResult: [10, 12, 13])
+    private static let evaluator = SearchEvaluator(largestUID: 30)
 
     private func matches(
-        _ key: SearchKey, _ content: SearchContent? = nil, _ candidate: SearchCandidate = candidate(),
+        _ key: MessageQuery, _ content: SearchContent? = nil, _ candidate: SearchCandidate = candidate(),
         evaluator: SearchEvaluator = evaluator
     ) -> Bool {
-        evaluator.matches(key, candidate, content: content)
+        // swift-format-ignore: NeverUseForceTry
+        try! evaluator.matches(key, candidate, content: content)
     }
 
     // MARK: Flags
 
     @Test(arguments: [
-        (SearchKey.flag(.seen), true), (.flag(.answered), true), (.flag(.flagged), false), (.flag(.deleted), false),
+        (MessageQuery.flag(.seen), true), (.flag(.answered), true), (.flag(.flagged), false), (.flag(.deleted), false),
         (.flag(.draft), true), (.noFlag(.seen), false), (.noFlag(.flagged), true), (.noFlag(.draft), false),
-        (.flag(Flag("$Junk")!), true), (.flag(Flag("$JUNK")!), true), (.flag(Flag("work")!), false),
-        (.noFlag(Flag("$junk")!), false), (.noFlag(Flag("work")!), true), (.all, true),
+        (.flag(TestFlag("$Junk")!), true), (.flag(TestFlag("$JUNK")!), true), (.flag(TestFlag("work")!), false),
+        (.noFlag(TestFlag("$junk")!), false), (.noFlag(TestFlag("work")!), true), (.all, true),
     ])
-    func flags(key: SearchKey, expected: Bool) {
+    func flags(key: MessageQuery, expected: Bool) {
         // Stored spellings differ in case from the canonical ones: flags ignore case.
         let c = Self.candidate(flags: ["\\SEEN", "\\answered", "\\Draft", "$junk"])
         #expect(matches(key, nil, c) == expected)
-    }
-
-    @Test func recentNewOld() {
-        let recentUnseen = Self.candidate(recent: true)
-        let recentSeen = Self.candidate(flags: ["\\Seen"], recent: true)
-        let oldUnseen = Self.candidate()
-        #expect(matches(.recent, nil, recentUnseen))
-        #expect(!matches(.recent, nil, oldUnseen))
-        #expect(matches(.new, nil, recentUnseen))
-        #expect(!matches(.new, nil, recentSeen))  // NEW = RECENT UNSEEN
-        #expect(!matches(.new, nil, oldUnseen))
-        #expect(matches(.old, nil, oldUnseen))  // OLD = NOT RECENT, not NOT NEW
-        #expect(!matches(.old, nil, recentUnseen))
-        #expect(matches(.flag(Flag("\\Recent")!), nil, recentSeen))
-        #expect(matches(.noFlag(Flag("\\recent")!), nil, oldUnseen))
     }
 
     // MARK: Dates
@@ -191,7 +176,7 @@ import Testing
     ])
     func internalDateAtDayBoundaries(offset: Double, key: String, date: String, expected: Bool) {
         let d = Self.date(date)
-        let searchKey: SearchKey = key == "ON" ? .on(d) : key == "BEFORE" ? .before(d) : .since(d)
+        let searchKey: MessageQuery = key == "ON" ? .on(d) : key == "BEFORE" ? .before(d) : .since(d)
         #expect(matches(searchKey, nil, Self.candidate(date: Self.newYear2024 + offset)) == expected)
     }
 
@@ -259,45 +244,30 @@ import Testing
 
     // MARK: Sets
 
-    @Test func sequenceAndUIDSets() throws {
-        let set = { (text: String) in try SequenceSet(parsing: text) }
-        // 3 messages, largest UID 30; the candidate is seq 1, UID 10.
-        #expect(matches(.sequence(try set("1")), nil))
-        #expect(matches(.sequence(try set("2:1")), nil))  // reversed range
-        #expect(!matches(.sequence(try set("2:*")), nil))
-        #expect(matches(.sequence(try set("*")), nil, Self.candidate(seq: 3)))
-        #expect(matches(.sequence(try set("5:*")), nil, Self.candidate(seq: 3)))  // 5:* is 3:5
-        #expect(!matches(.sequence(try set("5:*")), nil, Self.candidate(seq: 2)))
-        #expect(matches(.uid(try set("1:5,9:11")), nil))
-        #expect(!matches(.uid(try set("11:*")), nil))
-        #expect(matches(.uid(try set("*")), nil, Self.candidate(uid: 30)))
-        #expect(matches(.uid(try set("40:*")), nil, Self.candidate(uid: 30)))  // RFC 9051: 40:* is 30:40
-        #expect(!matches(.uid(try set("40:*")), nil, Self.candidate(uid: 29)))
-        #expect(matches(.uid(try set("4294967295")), nil, Self.candidate(uid: .max)))
-        #expect(matches(.uid(try set("1:3,2:8,8:12")), nil))  // overlapping ranges merge
+    @Test func uidSets() {
+        // Largest UID 30; the candidate is UID 10.
+        #expect(matches(.uid("1:5,9:11"), nil))
+        #expect(matches(.uid("11:9"), nil))  // reversed range
+        #expect(!matches(.uid("11:*"), nil))
+        #expect(matches(.uid("*"), nil, Self.candidate(uid: 30)))
+        #expect(matches(.uid("40:*"), nil, Self.candidate(uid: 30)))  // RFC 9051: 40:* is 30:40
+        #expect(!matches(.uid("40:*"), nil, Self.candidate(uid: 29)))
+        #expect(matches(.uid("4294967295"), nil, Self.candidate(uid: .max)))
+        #expect(matches(.uid("1:3,2:8,8:12"), nil))  // overlapping ranges merge
     }
 
     @Test func starInAnEmptyMailbox() throws {
-        let empty = SearchEvaluator(largestSequence: 0, largestUID: 0)
-        let search = empty.prepare(.uid(try SequenceSet(parsing: "*")))
+        let empty = SearchEvaluator(largestUID: 0)
+        let search = try empty.prepare(.uid("*"))
         #expect(search.contentNeed == .none)
         // No message exists; a stray candidate with UID 1 is not `*`.
         #expect(!search.matches(Self.candidate(uid: 1), content: nil))
-        #expect(!empty.matches(.sequence(try SequenceSet(parsing: "1:*")), Self.candidate(seq: 2), content: nil))
     }
 
-    @Test func dollarIsTheSavedUIDs() {
-        // Saved UIDs 10, 12, 13: `$` means those UIDs for SEARCH and UID SEARCH alike.
-        #expect(matches(.uid(.lastCommand), nil, Self.candidate(seq: 1, uid: 12)))
-        #expect(matches(.sequence(.lastCommand), nil, Self.candidate(seq: 3, uid: 13)))
-        #expect(!matches(.sequence(.lastCommand), nil, Self.candidate(seq: 12, uid: 11)))
-        #expect(!matches(.uid(.lastCommand), nil, Self.candidate(uid: 11)))
-        // Nothing saved: `$` is empty (RFC 5182 §2.1).
-        let unsaved = SearchEvaluator(largestSequence: 3, largestUID: 30, savedResult: nil)
-        #expect(!matches(.uid(.lastCommand), nil, evaluator: unsaved))
-        #expect(matches(.not(.uid(.lastCommand)), nil, evaluator: unsaved))
-        let emptySaved = SearchEvaluator(largestSequence: 3, largestUID: 30, savedResult: [])
-        #expect(!matches(.sequence(.lastCommand), nil, evaluator: emptySaved))
+    @Test func unreadableQueriesAreRefused() {
+        for query in [MessageQuery.uid("1:x"), .uid(""), .on("2024-02-30"), .sentOn("1-Jan-2024"), .and([.all, .since("2024-1-1")])] {
+            #expect(throws: SearchEvaluator.InvalidQuery.self) { try Self.evaluator.prepare(query) }
+        }
     }
 
     // MARK: Header keys
@@ -470,7 +440,7 @@ import Testing
         #expect(matches(.not(.not(.flag(.seen))), m, c))
         #expect(!matches(.not(.not(.not(.flag(.seen)))), m, c))
         // OR (NOT SEEN) (LARGER 400 SUBJECT café) BODY brown
-        let nested = SearchKey.and([
+        let nested = MessageQuery.and([
             .or(.noFlag(.seen), .and([.larger(400), .header("SUBJECT", "café")])), .body("brown"),
         ])
         #expect(matches(nested, m, c))
@@ -482,7 +452,7 @@ import Testing
     }
 
     @Test func deepNestingNeedsNoRecursion() {
-        var key = SearchKey.flag(.seen)
+        var key = MessageQuery.flag(.seen)
         for depth in 0..<5_000 {
             key = depth % 3 == 0 ? .not(key) : depth % 3 == 1 ? .or(.flag(.deleted), key) : .and([key, .all])
         }
@@ -495,20 +465,19 @@ import Testing
     // MARK: contentNeeded
 
     @Test(arguments: [
-        (SearchKey.all, SearchEvaluator.ContentNeed.none), (.flag(.seen), .none), (.noFlag(.draft), .none),
-        (.new, .none), (.old, .none), (.recent, .none), (.before(searchDate("1-Jan-2024")), .none),
-        (.on(searchDate("1-Jan-2024")), .none), (.since(searchDate("1-Jan-2024")), .none), (.larger(1), .none),
-        (.smaller(1), .none), (.sequence(.lastCommand), .none), (.uid(.ranges([.init(1...3)])), .none),
+        (MessageQuery.all, SearchEvaluator.ContentNeed.none), (.flag(.seen), .none), (.noFlag(.draft), .none),
+        (.before(searchDate("1-Jan-2024")), .none), (.on(searchDate("1-Jan-2024")), .none),
+        (.since(searchDate("1-Jan-2024")), .none), (.larger(1), .none), (.smaller(1), .none), (.uid("1:3"), .none),
         (.modSeq(1), .none), (.sentBefore(searchDate("1-Jan-2024")), .header), (.sentOn(searchDate("1-Jan-2024")), .header),
         (.sentSince(searchDate("1-Jan-2024")), .header), (.header("FROM", "a"), .header), (.header("TO", ""), .header),
         (.header("X-SPAM", "yes"), .header), (.body("a"), .full), (.text("a"), .full),
         (.not(.header("CC", "a")), .header), (.or(.flag(.seen), .body("a")), .full),
         (.and([.flag(.seen), .header("BCC", "a"), .larger(5)]), .header), (.and([]), .none),
-        (.not(.or(.all, .and([.recent, .not(.text("x"))]))), .full),
+        (.not(.or(.all, .and([.flag(.seen), .not(.text("x"))]))), .full),
     ])
-    func contentNeeded(key: SearchKey, need: SearchEvaluator.ContentNeed) {
+    func contentNeeded(key: MessageQuery, need: SearchEvaluator.ContentNeed) throws {
         #expect(SearchEvaluator.contentNeeded(key) == need)
-        #expect(Self.evaluator.prepare(key).contentNeed == need)
+        #expect(try Self.evaluator.prepare(key).contentNeed == need)
     }
 
     @Test func contentNeedOrders() {
@@ -518,21 +487,51 @@ import Testing
 
     // MARK: Many messages
 
-    @Test func preparedSearchOverAMailbox() {
+    @Test func preparedSearchOverAMailbox() throws {
         let contents = [Fixture.plain, Fixture.quotedPrintableLatin1, Fixture.base64Latin1, Fixture.withAttachment]
-        let evaluator = SearchEvaluator(largestSequence: 4, largestUID: 40)
-        let search = evaluator.prepare(.or(.body("café"), .header("FROM", "chef")))
+        let evaluator = SearchEvaluator(largestUID: 40)
+        let search = try evaluator.prepare(.or(.body("café"), .header("FROM", "chef")))
         #expect(search.contentNeed == .full)
         let hits = contents.enumerated().filter { index, content in
             search.matches(
-                Self.candidate(seq: UInt32(index + 1), uid: UInt32(10 * (index + 1))), content: content)
+                Self.candidate(uid: UInt32(10 * (index + 1))), content: content)
         }.map(\.offset)
         #expect(hits == [1, 2])  // chef's dessert, and "naïve café" in base64
     }
 }
 
-/// A date as SEARCH takes it, `1-Jan-2024`.
-private func searchDate(_ text: String) -> IMAPDate {
-    guard let date = try? IMAPDate(parsing: text) else { preconditionFailure("not a SEARCH date: \(text)") }
-    return date
+/// A date written as SEARCH takes it, `1-Jan-2024`, as the query's `2024-01-01`.
+private func searchDate(_ text: String) -> String {
+    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    let parts = text.split(separator: "-")
+    guard parts.count == 3, let day = Int(parts[0]), let month = months.firstIndex(of: String(parts[1])), let year = Int(parts[2])
+    else { preconditionFailure("not a SEARCH date: \(text)") }
+    func pad(_ n: Int, _ width: Int) -> String { String(repeating: "0", count: max(0, width - String(n).count)) + String(n) }
+    return "\(pad(year, 4))-\(pad(month + 1, 2))-\(pad(day, 2))"
+}
+
+/// The old IMAP spellings of the keys, so the cases read as SEARCH commands do.
+private struct TestFlag {
+    let name: String
+    init?(_ name: String) { self.name = name }
+    static let seen = TestFlag("\\Seen")!, answered = TestFlag("\\Answered")!, flagged = TestFlag("\\Flagged")!
+    static let deleted = TestFlag("\\Deleted")!, draft = TestFlag("\\Draft")!
+}
+
+extension MessageQuery {
+    fileprivate static func flag(_ flag: TestFlag) -> MessageQuery { .flag(name: flag.name) }
+    fileprivate static func noFlag(_ flag: TestFlag) -> MessageQuery { .noFlag(name: flag.name) }
+    fileprivate static func before(_ day: String) -> MessageQuery { .arrival(DayComparison(.before, day: day)) }
+    fileprivate static func on(_ day: String) -> MessageQuery { .arrival(DayComparison(.on, day: day)) }
+    fileprivate static func since(_ day: String) -> MessageQuery { .arrival(DayComparison(.since, day: day)) }
+    fileprivate static func sentBefore(_ day: String) -> MessageQuery { .sent(DayComparison(.before, day: day)) }
+    fileprivate static func sentOn(_ day: String) -> MessageQuery { .sent(DayComparison(.on, day: day)) }
+    fileprivate static func sentSince(_ day: String) -> MessageQuery { .sent(DayComparison(.since, day: day)) }
+    fileprivate static func larger(_ size: UInt64) -> MessageQuery { .larger(size: size) }
+    fileprivate static func smaller(_ size: UInt64) -> MessageQuery { .smaller(size: size) }
+    fileprivate static func header(_ name: String, _ value: String) -> MessageQuery { .header(name: name, value: value) }
+    fileprivate static func body(_ text: String) -> MessageQuery { .body(text: text) }
+    fileprivate static func text(_ text: String) -> MessageQuery { .text(text: text) }
+    fileprivate static func uid(_ set: String) -> MessageQuery { .uids(set: set) }
+    fileprivate static func modSeq(_ value: UInt64) -> MessageQuery { .modSeq(atLeast: value) }
 }
