@@ -647,6 +647,23 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("searchMessages", f"{base}/{MISSING_ID}/search", 404,
                         json={"query": {"all": {}}})) == "mailbox-not-found"
 
+    # --- sort and thread (RFC 5256, from the store's indexes) ---
+    by_size = {"query": {"all": {}}, "criteria": [{"criterion": "size", "reverse": True}]}
+    sorted_ = call("sortMessages", f"{base}/{inbox}/sort", 200, json=by_size).json()
+    assert {uid1, uid2} <= set(sorted_["uids"]) and sorted_["total"] == len(sorted_["uids"])
+    window = call("sortMessages", f"{base}/{inbox}/sort", 200, json=dict(by_size, offset=1, limit=1)).json()
+    assert window["uids"] == sorted_["uids"][1:2] and window["total"] == sorted_["total"]
+    assert code_of(call("sortMessages", f"{base}/{inbox}/sort", 400, json={"query": {"all": {}}, "criteria": []})) \
+        == "bad-request"
+    assert code_of(call("sortMessages", f"{base}/{MISSING_ID}/sort", 404, json=by_size)) == "mailbox-not-found"
+    threads = call("threadMessages", f"{base}/{inbox}/thread", 200,
+                   json={"algorithm": "references", "query": {"all": {}}}).json()["threads"]
+    assert {uid1, uid2} <= {uid for t in threads for uid in [t.get("uid")] + [c.get("uid") for c in t["children"]]}
+    assert code_of(call("threadMessages", f"{base}/{inbox}/thread", 400,
+                        json={"algorithm": "jwz", "query": {"all": {}}})) == "invalid-json"
+    assert code_of(call("threadMessages", f"{base}/{MISSING_ID}/thread", 404,
+                        json={"algorithm": "orderedsubject", "query": {"all": {}}})) == "mailbox-not-found"
+
     # --- copy and move ---
     copied = call("copyMessages", f"{base}/{inbox}/copy", 200,
                   json={"uids": f"{uid1},{uid2}", "targetMailboxID": archive_year, "move": False}).json()

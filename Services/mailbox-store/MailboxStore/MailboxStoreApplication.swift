@@ -42,6 +42,7 @@ public func buildMailboxStore(
     MailboxRoutes(store: store).add(to: router)
     MessageRoutes(store: store).add(to: router)
     SearchRoutes(store: store).add(to: router)
+    SortRoutes(store: store).add(to: router)
     DeliveryRoutes(store: store).add(to: router)
     ChangeRoutes(store: store).add(to: router)
     LockRoutes(store: store).add(to: router)

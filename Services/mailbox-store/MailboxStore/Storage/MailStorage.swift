@@ -1,5 +1,6 @@
 import InternetMessage
 import MessageSearch
+import MessageThreading
 import StoreAPI
 
 /// The store's persistence, one protocol with one implementation per database.
@@ -74,6 +75,14 @@ public protocol MailStorage: Sendable {
     func writeIndexEntries(_ entries: [(id: Int64, size: Int, entry: MessageIndexEntry)]) async throws
     /// SEARCH on the read model: sure matches, and the UIDs left to the evaluator.
     func searchIndexed(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery) async throws -> IndexedSearch
+    /// SORT on the read model: the messages in `uids` in RFC 5256 order, with their MODSEQ.
+    func sortedMessages(account: String, mailboxID: Int64, uids: UIDSet, criteria: [SortKey]) async throws
+        -> [(uid: UInt32, modSeq: UInt64)]
+    /// What THREAD reads of the messages in `uids`, in UID order.
+    func threadableMessages(account: String, mailboxID: Int64, uids: UIDSet) async throws
+        -> [(message: ThreadableMessage, modSeq: UInt64)]
+    /// The UIDs of a mailbox's messages in the conversation (thread id) of `uid`.
+    func conversation(account: String, mailboxID: Int64, uid: UInt32) async throws -> [UInt32]
     /// The rows of exactly these UIDs (a page), for the evaluator.
     func searchRows(account: String, mailboxID: Int64, exactly uids: [UInt32], content: SearchContentRead) async throws -> [SearchRow]
 

@@ -117,6 +117,7 @@ extension SQLiteStorage {
                 copies[address] = try insertMessage(
                     db, account: owner, mailbox: inbox, content: content,
                     flags: FlagSet(bits: 0, keywords: ""), internalDate: received)
+                if let entry = message.index { try assignThread(db, account: owner.id, contentID: content, entry) }
             }
             if !remote.isEmpty {
                 queueID = try enqueue(db, content: content, envelope: envelope, recipients: remote, at: received)
@@ -148,6 +149,7 @@ extension SQLiteStorage {
             let copy = try self.insertMessage(
                 db, account: owner, mailbox: mailbox.id, content: content,
                 flags: flagSet, internalDate: internalDate ?? received)
+            if let entry = message.index { try self.assignThread(db, account: owner.id, contentID: content, entry) }
             return AppendResult(uidValidity: mailbox.uidValidity, copy: copy)
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import InternetMessage
 import MessageSearch
+import MessageThreading
 
 /// Writing the read model (Schema `v8-message-index`): a content's `MessageIndexEntry` in
 /// `message_index` and its folded texts in `message_text`, rowid = content id.
@@ -59,6 +60,7 @@ extension SQLiteStorage {
             for item in entries
             where try Int64.fetchOne(db, sql: "SELECT 1 FROM contents WHERE id = ?", arguments: [item.id]) != nil {
                 try self.insertIndex(db, contentID: item.id, size: item.size, item.entry)
+                try self.assignThreads(db, contentID: item.id, item.entry)
             }
         }
     }
@@ -93,16 +95,17 @@ struct SortColumns {
     var references: String?
 
     init(_ entry: MessageIndexEntry) {
-        // Filled with MessageThreading's rules (BaseSubject, SortValue, MessageIDs) once merged.
-        baseSubject = entry.firstSubject ?? ""
-        isReply = false
-        from = entry.firstFrom ?? ""
-        to = entry.firstTo ?? ""
-        cc = entry.firstCc ?? ""
-        displayFrom = entry.firstFrom ?? ""
-        displayTo = entry.firstTo ?? ""
-        messageID = entry.messageID
-        inReplyTo = entry.inReplyTo
-        references = entry.references
+        let base = BaseSubject(entry.firstSubject)
+        baseSubject = base.key
+        isReply = base.isReplyOrForward
+        from = SortValue.addressMailbox(entry.firstFrom)
+        to = SortValue.addressMailbox(entry.firstTo)
+        cc = SortValue.addressMailbox(entry.firstCc)
+        displayFrom = SortValue.display(entry.firstFrom)
+        displayTo = SortValue.display(entry.firstTo)
+        messageID = MessageIDs.first(entry.messageID)
+        inReplyTo = MessageIDs.first(entry.inReplyTo)
+        let references = MessageIDs.parse(entry.references)
+        self.references = references.isEmpty ? nil : references.joined(separator: " ")
     }
 }

@@ -1,0 +1,60 @@
+import Hummingbird
+import MessageThreading
+import StoreAPI
+
+/// `POST …/mailboxes/{id}/sort` and `…/thread`: RFC 5256 SORT (with RFC 5957 DISPLAYFROM and
+/// DISPLAYTO) and THREAD=ORDEREDSUBJECT / THREAD=REFERENCES answered from the read model: the
+/// order is an ORDER BY over `message_index`, threads are built from its columns with
+/// `Shared/MessageThreading`; the search part is SEARCH's (`SearchRoutes.search`). SORT's
+/// `offset`/`limit` give a window of the sorted answer (webmail's pages, RFC 5267 PARTIAL).
+struct SortRoutes {
+    let store: StoreContext
+
+    func add(to router: Router<StoreRequestContext>) {
+        router.post("v1/accounts/:account/mailboxes/:id/sort") { request, context -> Response in
+            let account = try RouteSupport.account(context)
+            let mailbox = try RouteSupport.int64(context, "id")
+            let body = try await RouteSupport.decode(SortRequest.self, from: request, context: context)
+            guard !body.criteria.isEmpty, (body.offset ?? 0) >= 0, (body.limit ?? 0) >= 0 else {
+                throw StoreError.badRequest(APIErrorCode.badRequest, "criteria must not be empty; offset and limit not negative")
+            }
+            let uids = try body.uids.map(RouteSupport.uidSet) ?? UIDSet.all
+            let sorted = try await store.storage.sortedMessages(account: account, mailboxID: mailbox, uids: uids, criteria: body.criteria)
+            let hits = try await Self.matching(sorted, store, account: account, mailbox: mailbox, uids: uids, query: body.query)
+            let start = min(body.offset ?? 0, hits.count)
+            let end = body.limit.map { min(hits.count, start + $0) } ?? hits.count
+            return try RouteSupport.json(
+                SortResult(uids: hits[start..<end].map { $0.uid }, total: hits.count, highestModSeq: hits.map { $0.modSeq }.max()))
+        }
+        router.post("v1/accounts/:account/mailboxes/:id/thread") { request, context -> Response in
+            let account = try RouteSupport.account(context)
+            let mailbox = try RouteSupport.int64(context, "id")
+            let body = try await RouteSupport.decode(ThreadRequest.self, from: request, context: context)
+            let uids = try body.uids.map(RouteSupport.uidSet) ?? UIDSet.all
+            let all = try await store.storage.threadableMessages(account: account, mailboxID: mailbox, uids: uids)
+            var messages = all.map { $0.message }
+            if body.query != .all {
+                let found = try await SearchRoutes.search(store, account: account, mailbox: mailbox, uids: uids, query: body.query)
+                let wanted = Set(found.map { $0.uid })
+                messages.removeAll { !wanted.contains($0.uid) }
+            }
+            let threads =
+                switch body.algorithm {
+                case .references: ReferencesThreader.thread(messages)
+                case .orderedSubject: OrderedSubjectThreader.thread(messages)
+                }
+            return try RouteSupport.json(ThreadResult(threads: threads))
+        }
+    }
+
+    /// The sorted messages that match `query` (all when it is ALL).
+    static func matching(
+        _ sorted: [(uid: UInt32, modSeq: UInt64)], _ store: StoreContext, account: String, mailbox: Int64, uids: UIDSet,
+        query: MessageQuery
+    ) async throws -> [(uid: UInt32, modSeq: UInt64)] {
+        guard query != .all else { return sorted }
+        let found = try await SearchRoutes.search(store, account: account, mailbox: mailbox, uids: uids, query: query)
+        let wanted = Set(found.map { $0.uid })
+        return sorted.filter { wanted.contains($0.uid) }
+    }
+}
