@@ -133,6 +133,14 @@ extension IMAPCommand {
             uidPrefix(uid)
             add("SEARCH ")
             out += program.encoded(style: style)
+        case .sort(let program, let uid):
+            uidPrefix(uid)
+            add("SORT ")
+            out += program.encoded(style: style)
+        case .thread(let program, let uid):
+            uidPrefix(uid)
+            add("THREAD ")
+            out += program.encoded(style: style)
         }
         out += [ByteClass.cr, ByteClass.lf]
         return out

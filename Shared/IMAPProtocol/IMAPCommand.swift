@@ -63,6 +63,10 @@ public struct IMAPCommand: Sendable, Hashable {
         case move(SequenceSet, MailboxName, uid: Bool)
         /// SEARCH / UID SEARCH. RFC 9051 §6.4.4, RFC 4731, RFC 5182
         case search(SearchProgram, uid: Bool)
+        /// SORT / UID SORT, with ESORT's RETURN. RFC 5256 §3, RFC 5267 §3.2
+        case sort(SortProgram, uid: Bool)
+        /// THREAD / UID THREAD. RFC 5256 §3
+        case thread(ThreadProgram, uid: Bool)
     }
 
     /// One ID field and its value (nil for NIL). RFC 2971 §3.1

@@ -36,7 +36,7 @@ extension IMAPCommandParser {
             // uid-expunge = "UID EXPUNGE" SP sequence-set. RFC 9051 §9
             try c.space()
             return .uidExpunge(try c.sequenceSet())
-        case "FETCH", "STORE", "COPY", "MOVE", "SEARCH": return try selected(name, uid: true, &c)
+        case "FETCH", "STORE", "COPY", "MOVE", "SEARCH", "SORT", "THREAD": return try selected(name, uid: true, &c)
         default: throw IMAPSyntaxError(.unknownCommand, "unknown UID command")
         }
     }
@@ -52,6 +52,8 @@ extension IMAPCommandParser {
     /// RFC 9051 §9, RFC 4466 §2 (modifiers), RFC 6851 §3 (MOVE).
     func selected(_ name: String, uid: Bool, _ c: inout IMAPCursor) throws(IMAPSyntaxError) -> IMAPCommand.Kind {
         if name == "SEARCH" { return .search(try searchProgram(&c), uid: uid) }
+        if name == "SORT" { return .sort(try sortProgram(&c), uid: uid) }  // RFC 5256 §3
+        if name == "THREAD" { return .thread(try threadProgram(&c), uid: uid) }
         try c.space()
         let set = try c.sequenceSet()
         switch name {

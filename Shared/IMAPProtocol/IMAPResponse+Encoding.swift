@@ -75,6 +75,15 @@ extension IMAPResponse {
             if let modSeq, !numbers.isEmpty { w.atom(" (MODSEQ \(modSeq))") }
         case .esearch(let result):
             Self.esearch(&w, result)
+        case .sort(let numbers, let modSeq):
+            // sort-data = "SORT" *(SP nz-number) [SP search-sort-mod-seq]. RFC 5256 §5, RFC 7162 §7
+            w.atom("* SORT")
+            for number in numbers { w.atom(" \(number)") }
+            if let modSeq, !numbers.isEmpty { w.atom(" (MODSEQ \(modSeq))") }
+        case .thread(let threads):
+            // thread-data = "THREAD" [SP 1*thread-list]. RFC 5256 §5
+            w.atom(threads.isEmpty ? "* THREAD" : "* THREAD ")
+            for thread in threads { Self.threadList(&w, thread) }
         case .fetch(let number, let items):
             // nz-number SP "FETCH" SP msg-att; msg-att = "(" item *(SP item) ")". RFC 9051 §7.5.2
             w.atom("* \(number) FETCH ")
@@ -164,8 +173,49 @@ extension IMAPResponse {
         if let min = result.min { w.atom(" MIN \(min)") }
         if let max = result.max { w.atom(" MAX \(max)") }
         if let count = result.count { w.atom(" COUNT \(count)") }
-        if let all = result.all, !all.isEmpty { w.atom(" ALL \(UIDSetCompression.sorted(all))") }
+        if let all = result.all, !all.isEmpty {
+            w.atom(" ALL \(result.allInOrder ? UIDSetCompression.ordered(all) : UIDSetCompression.sorted(all))")
+        }
+        // "PARTIAL" SP "(" partial-range SP partial-results ")"; partial-results = sequence-set / "NIL". RFC 5267 §5
+        if let partial = result.partial {
+            let numbers = partial.numbers.isEmpty ? "NIL" : UIDSetCompression.ordered(partial.numbers)
+            w.atom(" PARTIAL (\(partial.range.lowerBound):\(partial.range.upperBound) \(numbers))")
+        }
         if let modSeq = result.modSeq { w.atom(" MODSEQ \(modSeq)") }
+    }
+
+    /// ```
+    /// thread-list    = "(" (thread-members / thread-nested) ")"
+    /// thread-members = nz-number *(SP nz-number) [SP thread-nested]
+    /// thread-nested  = 2*thread-list
+    /// ```
+    /// RFC 5256 §5: a chain of single replies is a run of numbers (`3 6`), several replies each
+    /// a list (`3 6 (4 23)(44 7 96)`), a missing parent only its children (`((1)(2))`).
+    private static func threadList(_ w: inout ResponseWriter, _ tree: ThreadTree) {
+        w.open()
+        threadMembers(&w, tree)
+        w.close()
+    }
+
+    private static func threadMembers(_ w: inout ResponseWriter, _ tree: ThreadTree) {
+        var node = tree
+        var wroteNumber = false
+        while true {
+            if let number = node.number {
+                if wroteNumber { w.space() }
+                w.number(number)
+                wroteNumber = true
+            }
+            if node.children.count == 1 {
+                node = node.children[0]
+                continue
+            }
+            if !node.children.isEmpty {
+                if wroteNumber { w.space() }
+                for child in node.children { threadList(&w, child) }
+            }
+            return
+        }
     }
 
     /// ```

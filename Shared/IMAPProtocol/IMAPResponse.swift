@@ -41,6 +41,10 @@ public enum IMAPResponse: Sendable, Hashable {
     case search([UInt32], modSeq: UInt64?)
     /// `* ESEARCH (TAG "a1") UID MIN 2 MAX 9 COUNT 4 ALL 2:4,9 MODSEQ 5`. RFC 4731 §3.1, RFC 9051 §7.3.4
     case esearch(ESearch)
+    /// `* SORT 9 4 7 [(MODSEQ 917162500)]`. RFC 5256 §4, RFC 7162 §3.1.5
+    case sort([UInt32], modSeq: UInt64?)
+    /// `* THREAD (2)(3 6 (4 23)(44 7 96))`. RFC 5256 §4
+    case thread([ThreadTree])
     /// `* n FETCH (…)`. RFC 9051 §7.5.2
     case fetch(Int, [FetchItem])
     /// `* VANISHED [(EARLIER)] uid-set`. RFC 7162 §3.2.10
@@ -139,8 +143,22 @@ public struct ESearch: Sendable, Hashable {
     /// Encoded as a compact set (`2:4,9`); omitted when nil or empty.
     public var all: [UInt32]?
     public var modSeq: UInt64?
+    /// ALL in the order given (ESORT, RFC 5267 §3.2: the sort order), not as a sorted set.
+    public var allInOrder: Bool
+    /// `PARTIAL (x:y set)`: the range asked for and the numbers in it, in result order (NIL
+    /// when none). RFC 5267 §4.4
+    public var partial: (range: ClosedRange<UInt32>, numbers: [UInt32])? {
+        get { partialRange.map { ($0, partialNumbers) } }
+        set {
+            partialRange = newValue?.range
+            partialNumbers = newValue?.numbers ?? []
+        }
+    }
+    private var partialRange: ClosedRange<UInt32>?
+    private var partialNumbers: [UInt32] = []
     public init(
-        tag: String?, uid: Bool, min: UInt32? = nil, max: UInt32? = nil, count: Int? = nil, all: [UInt32]? = nil, modSeq: UInt64? = nil
+        tag: String?, uid: Bool, min: UInt32? = nil, max: UInt32? = nil, count: Int? = nil, all: [UInt32]? = nil, modSeq: UInt64? = nil,
+        allInOrder: Bool = false
     ) {
         self.tag = tag
         self.uid = uid
@@ -149,6 +167,7 @@ public struct ESearch: Sendable, Hashable {
         self.count = count
         self.all = all
         self.modSeq = modSeq
+        self.allInOrder = allInOrder
     }
 }
 

@@ -12,7 +12,7 @@ HOSTNAME = "imap.example.test"
 SPECIAL_USE = {"Sent": "\\Sent", "Drafts": "\\Drafts", "Trash": "\\Trash", "Junk": "\\Junk"}
 CAPABILITIES = ("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN "
                 "LIST-EXTENDED LIST-STATUS SPECIAL-USE STATUS=SIZE CONDSTORE QRESYNC ESEARCH SEARCHRES BINARY "
-                "UTF8=ACCEPT AUTH=PLAIN").split()
+                "UTF8=ACCEPT SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ESORT AUTH=PLAIN").split()
 
 
 # --- mail in ---------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ struct CapabilityTests {
         for name in [
             "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
             "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "STATUS=SIZE", "CONDSTORE", "QRESYNC", "ESEARCH",
-            "SEARCHRES", "BINARY", "UTF8=ACCEPT", "STARTTLS", "AUTH=PLAIN",
+            "SEARCHRES", "BINARY", "UTF8=ACCEPT", "STARTTLS", "AUTH=PLAIN", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT",
+            "THREAD=REFERENCES", "ESORT",
         ] {
             #expect(words.contains(name), "missing \(name)")
         }

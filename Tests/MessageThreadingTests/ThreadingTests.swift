@@ -13,7 +13,7 @@ private func m(
 
 /// A thread list in the notation of RFC 5256 §4 (`(1 2 (3)(4))`), nodes without UID as "()"
 /// around their children, to write expectations compactly.
-private func notation(_ threads: [ThreadNode]) -> String {
+func notation(_ threads: [ThreadNode]) -> String {
     func inner(_ node: ThreadNode) -> String {
         var out = node.uid.map(String.init) ?? ""
         if node.children.count == 1 {

@@ -38,6 +38,8 @@ extension IMAPSession {
         case .copy(let set, let target, let uid): return try await copy(set, to: target, uid: uid, move: false)
         case .move(let set, let target, let uid): return try await copy(set, to: target, uid: uid, move: true)
         case .search(let program, let uid): return try await search(tag: tag, program, uid: uid)
+        case .sort(let program, let uid): return try await sort(tag: tag, program, uid: uid)
+        case .thread(let program, let uid): return try await thread(tag: tag, program, uid: uid)
         }
     }
 }

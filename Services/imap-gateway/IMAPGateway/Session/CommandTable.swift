@@ -7,7 +7,7 @@ import IMAPProtocol
 /// | any | CAPABILITY, NOOP, LOGOUT, ID |
 /// | not authenticated | STARTTLS, AUTHENTICATE, LOGIN |
 /// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE |
-/// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, FETCH, STORE, COPY, MOVE and their UID forms |
+/// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, SORT, THREAD, FETCH, STORE, COPY, MOVE and their UID forms |
 enum CommandTable {
     enum Scope {
         case any, notAuthenticated, authenticated, selected
@@ -20,7 +20,8 @@ enum CommandTable {
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
             .status, .append, .idle:
             return .authenticated
-        case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search: return .selected
+        case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread:
+            return .selected
         }
     }
 
@@ -42,11 +43,11 @@ enum CommandTable {
         }
     }
 
-    /// FETCH, STORE and SEARCH (not their UID forms) must not be answered with EXPUNGE:
+    /// FETCH, STORE, SEARCH, SORT and THREAD (not their UID forms) must not be answered with EXPUNGE:
     /// the client's sequence numbers would shift under it. RFC 9051 §7.5.1
     static func mayExpunge(_ kind: IMAPCommand.Kind) -> Bool {
         switch kind {
-        case .fetch(_, _, _, let uid), .store(_, _, let uid), .search(_, let uid): return uid
+        case .fetch(_, _, _, let uid), .store(_, _, let uid), .search(_, let uid), .sort(_, let uid), .thread(_, let uid): return uid
         default: return true
         }
     }
@@ -95,6 +96,8 @@ enum CommandTable {
         case .copy(_, _, let uid): return uid ? "UID COPY" : "COPY"
         case .move(_, _, let uid): return uid ? "UID MOVE" : "MOVE"
         case .search(_, let uid): return uid ? "UID SEARCH" : "SEARCH"
+        case .sort(_, let uid): return uid ? "UID SORT" : "SORT"
+        case .thread(_, let uid): return uid ? "UID THREAD" : "THREAD"
         }
     }
 }
