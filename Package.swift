@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "BuzonGrammar", targets: ["LineFraming", "SMTPProtocol", "POP3Protocol", "IMAPProtocol", "InternetMessage"]),
         .library(name: "BuzonDNSClient", targets: ["DNSClient"]),
         .library(name: "BuzonSASL", targets: ["SASL"]),
+        // The read model's derivations and the store's batch framing, for their fuzz targets.
+        .library(name: "BuzonReadModel", targets: ["StoreAPI", "MessageSearch", "MessageThreading", "InternetMessage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

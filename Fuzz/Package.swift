@@ -35,5 +35,7 @@ let package = Package(
         fuzzTarget("address"),
         fuzzTarget("dns-message", .product(name: "BuzonDNSClient", package: "buzon")),
         fuzzTarget("sasl", .product(name: "BuzonSASL", package: "buzon")),
+        fuzzTarget("read-model", .product(name: "BuzonReadModel", package: "buzon")),
+        fuzzTarget("message-batch", .product(name: "BuzonReadModel", package: "buzon")),
     ]
 )
