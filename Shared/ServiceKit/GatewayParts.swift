@@ -18,10 +18,17 @@ public struct GatewayParts: Sendable {
     let host: String
     let adminPort: Int
 
+    /// Store connections of a gateway that logs users in: as many as the store's password-check
+    /// queue holds (`BUZON_BCRYPT_QUEUE`, 256), so that a burst of logins waits in the store's
+    /// bounded queue, which answers `503` when full. AsyncHTTPClient fails a request that waits
+    /// for a pooled connection longer than the connect timeout (3 s here): with 64 connections,
+    /// 200 simultaneous logins on a loaded 2-core machine got `NO [UNAVAILABLE]` after 3 s.
+    public static let loginConnections = 256
+
     /// `connectionsPerHost`: a gateway with many concurrent sessions needs more store
     /// connections than AsyncHTTPClient's default of 8.
     public init(
-        name: String, configuration: some GatewaySettings, connectionsPerHost: Int = 8,
+        name: String, configuration: some GatewaySettings, connectionsPerHost: Int = loginConnections,
         storeTimeout: TimeAmount = .seconds(60)
     ) throws {
         try self.init(

@@ -112,10 +112,10 @@ extension MessageListText {
                     let slice = UnsafeBufferPointer(rebasing: buffer[at..<fieldEnd])
                     switch field {
                     case 0:
-                        guard let value = UInt32(digits: slice) else { return false }
+                        guard let value = UInt32(decimalDigits: slice) else { return false }
                         uid = value
                     case 3:
-                        guard let value = UInt64(digits: slice) else { return false }
+                        guard let value = UInt64(decimalDigits: slice) else { return false }
                         modSeq = value
                     case 1, 2, 4:
                         guard !slice.isEmpty else { return false }
@@ -130,20 +130,5 @@ extension MessageListText {
             }
             return true
         }
-    }
-}
-
-extension FixedWidthInteger {
-    fileprivate init?(digits: UnsafeBufferPointer<UInt8>) {
-        guard !digits.isEmpty, digits.count <= 20 else { return nil }
-        var value: Self = 0
-        for digit in digits {
-            guard (0x30...0x39).contains(digit) else { return nil }
-            let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times.addingReportingOverflow(Self(digit - 0x30))
-            guard !o1, !o2 else { return nil }
-            value = sum
-        }
-        self = value
     }
 }

@@ -28,9 +28,9 @@ public enum MessageListText {
         for line in bytes.split(separator: 0x0A) {
             let fields = line.split(separator: 0x20)
             guard fields.count >= 5,
-                let uid = UInt32(decoding: fields[0]), let size = Int(decoding: fields[1]),
+                let uid = UInt32(decimalDigits: fields[0]), let size = Int(decimalDigits: fields[1]),
                 let date = Double(String(decoding: fields[2], as: UTF8.self)),
-                let modSeq = UInt64(decoding: fields[3]), let content = Int64(decoding: fields[4])
+                let modSeq = UInt64(decimalDigits: fields[3]), let content = Int64(decimalDigits: fields[4])
             else { return nil }
             messages.append(
                 MessageSummary(
@@ -38,21 +38,5 @@ public enum MessageListText {
                     internalDate: date, modSeq: modSeq, contentID: content))
         }
         return messages
-    }
-}
-
-extension FixedWidthInteger {
-    /// Decimal digits only, without going through `String`.
-    fileprivate init?(decoding digits: ArraySlice<UInt8>) {
-        guard !digits.isEmpty, digits.count <= 20 else { return nil }
-        var value: Self = 0
-        for digit in digits {
-            guard (0x30...0x39).contains(digit) else { return nil }
-            let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times.addingReportingOverflow(Self(digit - 0x30))
-            guard !o1, !o2 else { return nil }
-            value = sum
-        }
-        self = value
     }
 }

@@ -9,7 +9,7 @@ public func buildIMAPGateway(
 ) throws -> [any Service] {
     // Many sessions share one gateway: allow as many store connections as a busy gateway needs
     // (AsyncHTTPClient's default of 8 per host would queue 20 concurrent clients' commands).
-    let parts = try GatewayParts(name: "imap-gateway", configuration: configuration, connectionsPerHost: 64, storeTimeout: .seconds(120))
+    let parts = try GatewayParts(name: "imap-gateway", configuration: configuration, storeTimeout: .seconds(120))
     let watcher = ChangeWatcher(client: parts.store, logger: parts.logger)
     return parts.services([watcher, IMAPServer.make(configuration, parts: parts, watcher: watcher, onBound: onBound)])
 }

@@ -22,7 +22,7 @@ struct SortRoutes {
             let sorted = try await store.storage.sortedMessages(account: account, mailboxID: mailbox, uids: uids, criteria: body.criteria)
             let hits = try await Self.matching(sorted, store, account: account, mailbox: mailbox, uids: uids, query: body.query)
             let start = min(body.offset ?? 0, hits.count)
-            let end = body.limit.map { min(hits.count, start + $0) } ?? hits.count
+            let end = body.limit.map { start + min($0, hits.count - start) } ?? hits.count
             return try RouteSupport.json(
                 SortResult(uids: hits[start..<end].map { $0.uid }, total: hits.count, highestModSeq: hits.map { $0.modSeq }.max()))
         }

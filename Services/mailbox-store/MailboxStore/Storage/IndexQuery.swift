@@ -28,8 +28,33 @@ struct IndexQuery {
     /// More ranges than this and a UID set is left to the evaluator.
     static let maxRanges = 64
 
+    /// More keys than this and the whole query is left to the evaluator: SQLite refuses an
+    /// expression deeper than 1,000 (SQLITE_MAX_EXPR_DEPTH), and a flat AND of n keys is n deep.
+    static let maxKeys = 256
+
     init(_ query: MessageQuery) throws(SearchEvaluator.InvalidQuery) {
         sql = try condition(query, positive: true)
+        if Self.keyCount(query) > Self.maxKeys {
+            sql = "1"
+            arguments = []
+            exact = false
+        }
+    }
+
+    /// The keys of a query, counted until past `maxKeys`.
+    private static func keyCount(_ query: MessageQuery) -> Int {
+        var count = 0
+        var stack = [query]
+        while let next = stack.popLast(), count <= maxKeys {
+            count += 1
+            switch next {
+            case .not(let inner): stack.append(inner)
+            case .or(let a, let b): stack += [a, b]
+            case .and(let queries): stack += queries
+            default: continue
+            }
+        }
+        return count
     }
 
     private mutating func condition(_ query: MessageQuery, positive: Bool) throws(SearchEvaluator.InvalidQuery) -> String {
@@ -49,7 +74,7 @@ struct IndexQuery {
             guard let column = Self.headerColumns[name.lowercased()] else { return unknown(positive) }
             if value.isEmpty {
                 // RFC 9051 §6.4.4: the empty string matches every message that has the field.
-                return "mm.content_id IN (SELECT rowid FROM message_text WHERE \(column) IS NOT NULL)"
+                return "EXISTS (SELECT 1 FROM message_text t WHERE t.rowid = mm.content_id AND t.\(column) IS NOT NULL)"
             }
             return text(value, columns: [column], positive: positive)
         case .body(let value): return value.isEmpty ? "1" : text(value, columns: ["body"], positive: positive)
@@ -125,11 +150,12 @@ struct IndexQuery {
             arguments.append("\(filter) : \"" + folded.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
             return "mm.content_id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)"
         }
-        // Too short for trigrams: instr() over the stored (folded) texts.
+        // Too short for trigrams: instr() over this row's stored (folded) texts — tied to the
+        // row, or SQLite would read every text of every account once per search.
         let tests = columns.map { column -> String in
             arguments.append(folded)
-            return "instr(\(column), ?) > 0"
+            return "instr(t.\(column), ?) > 0"
         }
-        return "mm.content_id IN (SELECT rowid FROM message_text WHERE \(tests.joined(separator: " OR ")))"
+        return "EXISTS (SELECT 1 FROM message_text t WHERE t.rowid = mm.content_id AND (\(tests.joined(separator: " OR "))))"
     }
 }

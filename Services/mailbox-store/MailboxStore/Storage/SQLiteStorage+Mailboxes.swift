@@ -31,6 +31,22 @@ extension SQLiteStorage {
         return Self.mailboxInfo(row)
     }
 
+    /// That the mailbox exists and is the account's, without `mailboxRow`'s counts (which
+    /// read every message of the mailbox: 3 ms of a 4 ms request on a mailbox of 1,000).
+    func requireMailbox(_ db: Database, account: Int64, id: Int64) throws {
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM mailboxes WHERE id = ? AND account_id = ?")
+        guard try Bool.fetchOne(statement, arguments: [id, account]) != nil else {
+            throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox")
+        }
+    }
+
+    /// The mailbox's HIGHESTMODSEQ alone: what a STORE or EXPUNGE answers with, without
+    /// `mailboxRow`'s counts over every message.
+    func highestModSeq(_ db: Database, mailbox: Int64) throws -> UInt64 {
+        let statement = try db.cachedStatement(sql: "SELECT highest_modseq FROM mailboxes WHERE id = ?")
+        return UInt64(try Int64.fetchOne(statement, arguments: [mailbox]) ?? 0)
+    }
+
     func mailboxID(_ db: Database, account: Int64, name: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT id FROM mailboxes WHERE account_id = ? AND name = ?", arguments: [account, name])
     }

@@ -100,13 +100,4 @@ extension SQLiteStorage {
             return buffer
         }
     }
-
-    /// That the mailbox exists and is the account's, without `mailboxRow`'s counts (which
-    /// read every message of the mailbox: 3 ms of a 4 ms request on a mailbox of 1,000).
-    func requireMailbox(_ db: Database, account: Int64, id: Int64) throws {
-        let statement = try db.cachedStatement(sql: "SELECT 1 FROM mailboxes WHERE id = ? AND account_id = ?")
-        guard try Bool.fetchOne(statement, arguments: [id, account]) != nil else {
-            throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox")
-        }
-    }
 }

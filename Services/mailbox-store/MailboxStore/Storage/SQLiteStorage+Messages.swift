@@ -72,7 +72,7 @@ extension SQLiteStorage {
     public func content(account: String, mailboxID: Int64, uid: UInt32) async throws -> StoredContent {
         try await pool.read { db in
             let owner = try self.accountRow(db, account)
-            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            try self.requireMailbox(db, account: owner.id, id: mailboxID)
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -131,7 +131,7 @@ extension SQLiteStorage {
         let given = try FlagSet(request.flags)
         return try await pool.write { db in
             let owner = try self.accountRow(db, account)
-            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            try self.requireMailbox(db, account: owner.id, id: mailboxID)
             let set = uids.resolved(largest: try self.largestUID(db, mailbox: mailboxID))
             var messages: [MessageFlags] = []
             var modified: [UInt32] = []
@@ -158,7 +158,7 @@ extension SQLiteStorage {
                 }
                 messages.append(MessageFlags(uid: UInt32(uid), flags: new.names, modSeq: UInt64(modseq)))
             }
-            let highest = try self.mailboxRow(db, account: owner.id, id: mailboxID).highestModSeq
+            let highest = try self.highestModSeq(db, mailbox: mailboxID)
             return FlagUpdateResult(messages: messages, modified: modified, highestModSeq: highest)
         }
     }
@@ -166,11 +166,11 @@ extension SQLiteStorage {
     public func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult {
         try await pool.write { db in
             let owner = try self.accountRow(db, account)
-            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            try self.requireMailbox(db, account: owner.id, id: mailboxID)
             let set = (uids ?? .all).resolved(largest: try self.largestUID(db, mailbox: mailboxID))
             let rows = try self.selected(db, mailbox: mailboxID, set: set, extra: onlyDeleted ? " AND (system_flags & 8) != 0" : "")
             let expunged = try self.removeMessages(db, account: owner.id, mailbox: mailboxID, rows: rows)
-            let highest = try self.mailboxRow(db, account: owner.id, id: mailboxID).highestModSeq
+            let highest = try self.highestModSeq(db, mailbox: mailboxID)
             return ExpungeResult(expunged: expunged, highestModSeq: highest)
         }
     }
@@ -191,7 +191,7 @@ extension SQLiteStorage {
     public func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult {
         try await pool.write { db in
             let owner = try self.accountRow(db, account)
-            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            try self.requireMailbox(db, account: owner.id, id: mailboxID)
             let set = uids.resolved(largest: try self.largestUID(db, mailbox: mailboxID))
             if move && target == mailboxID {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "cannot move messages into the mailbox they are in")

@@ -44,7 +44,7 @@ extension SQLiteStorage {
         let conditionArguments = condition.arguments.map { $0?.databaseValue ?? .null }
         return try await pool.read { db in
             let owner = try self.accountRow(db, account)
-            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            try self.requireMailbox(db, account: owner.id, id: mailboxID)
             let largest = UInt32(
                 try Int64.fetchOne(
                     db, sql: "SELECT MAX(uid) FROM mailbox_messages WHERE mailbox_id = ?", arguments: [mailboxID]) ?? 0)
@@ -90,7 +90,7 @@ extension SQLiteStorage {
         guard !uids.isEmpty else { return [] }
         return try await pool.read { db in
             let owner = try self.accountRow(db, account)
-            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            try self.requireMailbox(db, account: owner.id, id: mailboxID)
             let columns =
                 "mm.uid, c.size, mm.system_flags, mm.keywords, mm.internal_date, mm.modseq"
                 + {

@@ -17,7 +17,7 @@ extension SQLiteStorage {
         try await indexMissing(account: account, mailboxID: mailboxID)
         return try await pool.read { db in
             let owner = try self.accountRow(db, account)
-            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            try self.requireMailbox(db, account: owner.id, id: mailboxID)
             let set = try self.resolvedSet(db, mailboxID: mailboxID, uids)
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else { return [] }
             let order = criteria.map { key in Self.orderColumn(key.criterion) + (key.reverse ? " DESC" : "") } + ["mm.uid"]
@@ -60,7 +60,7 @@ extension SQLiteStorage {
         try await indexMissing(account: account, mailboxID: mailboxID)
         return try await pool.read { db in
             let owner = try self.accountRow(db, account)
-            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            try self.requireMailbox(db, account: owner.id, id: mailboxID)
             let set = try self.resolvedSet(db, mailboxID: mailboxID, uids)
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else { return [] }
             let rows = try Row.fetchCursor(

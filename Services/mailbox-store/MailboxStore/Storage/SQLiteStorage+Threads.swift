@@ -60,7 +60,7 @@ extension SQLiteStorage {
     public func conversation(account: String, mailboxID: Int64, uid: UInt32) async throws -> [UInt32] {
         try await pool.read { db in
             let owner = try self.accountRow(db, account)
-            _ = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            try self.requireMailbox(db, account: owner.id, id: mailboxID)
             return try Int64.fetchAll(
                 db,
                 sql: """
