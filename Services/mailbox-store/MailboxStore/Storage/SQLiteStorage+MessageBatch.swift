@@ -33,10 +33,7 @@ extension SQLiteStorage {
     {
         try await pool.read { db in
             try self.requireMailbox(db, account: try self.accountRow(db, account).id, id: mailboxID)
-            let largest = UInt32(
-                try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT MAX(uid) FROM mailbox_messages WHERE mailbox_id = ?"), arguments: [mailboxID]) ?? 0)
-            let set = uids.resolved(largest: largest)
+            let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else { return [] }
             // A set of few ranges is said in SQL; a longer one (a FETCH of scattered
             // messages) is one range scan on the primary key, filtered here.
@@ -58,7 +55,7 @@ extension SQLiteStorage {
             var entries: [BatchEntry] = []
             while entries.count < limit, let row = try rows.next() {
                 let uid = UInt32(row["uid"] as Int64)
-                guard few || set.contains(where: { $0.contains(uid) }) else { continue }
+                guard few || Self.contains(set, uid) else { continue }
                 entries.append(
                     BatchEntry(
                         summary: MessageSummary(

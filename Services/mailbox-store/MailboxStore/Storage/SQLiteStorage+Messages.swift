@@ -9,7 +9,13 @@ extension SQLiteStorage {
     static let maxSQLRanges = 50
 
     private func largestUID(_ db: Database, mailbox: Int64) throws -> UInt32 {
-        UInt32(try Int64.fetchOne(db, sql: "SELECT MAX(uid) FROM mailbox_messages WHERE mailbox_id = ?", arguments: [mailbox]) ?? 0)
+        let statement = try db.cachedStatement(sql: "SELECT MAX(uid) FROM mailbox_messages WHERE mailbox_id = ?")
+        return UInt32(try Int64.fetchOne(statement, arguments: [mailbox]) ?? 0)
+    }
+
+    /// A UID set as the sorted, merged ranges it names in this mailbox (`*` its largest UID).
+    func resolvedSet(_ db: Database, mailbox: Int64, _ uids: UIDSet) throws -> [ClosedRange<UInt32>] {
+        uids.resolved(largest: try largestUID(db, mailbox: mailbox))
     }
 
     /// `AND (uid BETWEEN ? AND ?) OR …` for a resolved UID set.
@@ -24,8 +30,14 @@ extension SQLiteStorage {
         return (" AND (\(sql))", arguments)
     }
 
-    private func contains(_ ranges: [ClosedRange<UInt32>], _ uid: UInt32) -> Bool {
-        ranges.contains { $0.contains(uid) }
+    /// Whether `uid` is in `ranges` (sorted and merged, as `resolvedSet` gives them): a binary search.
+    static func contains(_ ranges: [ClosedRange<UInt32>], _ uid: UInt32) -> Bool {
+        var low = 0, high = ranges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ranges[mid].lowerBound <= uid { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 && ranges[low - 1].contains(uid)
     }
 
     /// The UIDs of `mailbox` in `set`, ascending, with their stored flags.
@@ -38,14 +50,14 @@ extension SQLiteStorage {
                 WHERE mailbox_id = ?\(condition.sql)\(extra) ORDER BY uid
                 """, arguments: [mailbox] + condition.arguments
         )
-        .filter { set.count <= Self.maxSQLRanges || contains(set, UInt32($0["uid"] as Int64)) }
+        .filter { set.count <= Self.maxSQLRanges || Self.contains(set, UInt32($0["uid"] as Int64)) }
     }
 
     public func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList {
         try await pool.read { db in
             let owner = try self.accountRow(db, account)
             let mailbox = try self.mailboxRow(db, account: owner.id, id: mailboxID)
-            let set = uids.resolved(largest: try self.largestUID(db, mailbox: mailboxID))
+            let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             let condition = self.uidCondition(set)
             let rows = try Row.fetchAll(
                 db,
@@ -55,7 +67,7 @@ extension SQLiteStorage {
                     WHERE mm.mailbox_id = ? AND mm.uid > ?\(condition.sql) ORDER BY mm.uid LIMIT ?
                     """, arguments: [mailboxID, Int64(after)] + condition.arguments + [limit + 1]
             )
-            .filter { set.count <= Self.maxSQLRanges || self.contains(set, UInt32($0["uid"] as Int64)) }
+            .filter { set.count <= Self.maxSQLRanges || Self.contains(set, UInt32($0["uid"] as Int64)) }
             let page = rows.prefix(limit).map { row in
                 MessageSummary(
                     uid: UInt32(row["uid"] as Int64), size: row["size"],
@@ -132,7 +144,7 @@ extension SQLiteStorage {
         return try await pool.write { db in
             let owner = try self.accountRow(db, account)
             try self.requireMailbox(db, account: owner.id, id: mailboxID)
-            let set = uids.resolved(largest: try self.largestUID(db, mailbox: mailboxID))
+            let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             var messages: [MessageFlags] = []
             var modified: [UInt32] = []
             for row in try self.selected(db, mailbox: mailboxID, set: set) {
@@ -167,7 +179,7 @@ extension SQLiteStorage {
         try await pool.write { db in
             let owner = try self.accountRow(db, account)
             try self.requireMailbox(db, account: owner.id, id: mailboxID)
-            let set = (uids ?? .all).resolved(largest: try self.largestUID(db, mailbox: mailboxID))
+            let set = try self.resolvedSet(db, mailbox: mailboxID, uids ?? .all)
             let rows = try self.selected(db, mailbox: mailboxID, set: set, extra: onlyDeleted ? " AND (system_flags & 8) != 0" : "")
             let expunged = try self.removeMessages(db, account: owner.id, mailbox: mailboxID, rows: rows)
             let highest = try self.highestModSeq(db, mailbox: mailboxID)
@@ -192,7 +204,7 @@ extension SQLiteStorage {
         try await pool.write { db in
             let owner = try self.accountRow(db, account)
             try self.requireMailbox(db, account: owner.id, id: mailboxID)
-            let set = uids.resolved(largest: try self.largestUID(db, mailbox: mailboxID))
+            let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             if move && target == mailboxID {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "cannot move messages into the mailbox they are in")
             }

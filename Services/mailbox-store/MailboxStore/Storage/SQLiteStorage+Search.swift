@@ -45,10 +45,7 @@ extension SQLiteStorage {
         return try await pool.read { db in
             let owner = try self.accountRow(db, account)
             try self.requireMailbox(db, account: owner.id, id: mailboxID)
-            let largest = UInt32(
-                try Int64.fetchOne(
-                    db, sql: "SELECT MAX(uid) FROM mailbox_messages WHERE mailbox_id = ?", arguments: [mailboxID]) ?? 0)
-            let set = uids.resolved(largest: largest)
+            let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else {
                 return IndexedSearch(matched: [], scan: [])
             }

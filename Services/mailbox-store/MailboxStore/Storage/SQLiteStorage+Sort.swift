@@ -18,7 +18,7 @@ extension SQLiteStorage {
         return try await pool.read { db in
             let owner = try self.accountRow(db, account)
             try self.requireMailbox(db, account: owner.id, id: mailboxID)
-            let set = try self.resolvedSet(db, mailboxID: mailboxID, uids)
+            let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else { return [] }
             let order = criteria.map { key in Self.orderColumn(key.criterion) + (key.reverse ? " DESC" : "") } + ["mm.uid"]
             let rows = try Row.fetchCursor(
@@ -61,7 +61,7 @@ extension SQLiteStorage {
         return try await pool.read { db in
             let owner = try self.accountRow(db, account)
             try self.requireMailbox(db, account: owner.id, id: mailboxID)
-            let set = try self.resolvedSet(db, mailboxID: mailboxID, uids)
+            let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else { return [] }
             let rows = try Row.fetchCursor(
                 db,
@@ -86,22 +86,6 @@ extension SQLiteStorage {
             }
             return out
         }
-    }
-
-    private func resolvedSet(_ db: Database, mailboxID: Int64, _ uids: UIDSet) throws -> [ClosedRange<UInt32>] {
-        let largest = UInt32(
-            try Int64.fetchOne(db, sql: "SELECT MAX(uid) FROM mailbox_messages WHERE mailbox_id = ?", arguments: [mailboxID]) ?? 0)
-        return uids.resolved(largest: largest)
-    }
-
-    /// Binary search of sorted, merged ranges.
-    static func contains(_ set: [ClosedRange<UInt32>], _ uid: UInt32) -> Bool {
-        var low = 0, high = set.count
-        while low < high {
-            let mid = (low + high) / 2
-            if set[mid].lowerBound <= uid { low = mid + 1 } else { high = mid }
-        }
-        return low > 0 && set[low - 1].contains(uid)
     }
 
     /// Indexes the mailbox's content that has no entry yet, a batch at a time.
