@@ -14,17 +14,17 @@ extension IMAPSession {
         if saving { savedSearch = [] }
         let usesModSeq = Self.mentionsModSeq(program.key)
         if usesModSeq { condstoreActive = true }
-        let live = view.uids.filter { !view.isExpunged($0) }
+        let live = view.liveUIDs
         var matched: [UInt32] = []
         var highest: UInt64?
         if !live.isEmpty {
             let query = Self.messageQuery(program.key, view: view, saved: previousSaved)
             let result = try await store.search(
                 account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(live)))
-            matched = result.uids.filter { view.sequence(of: $0) != nil }
+            matched = view.numbers(result.uids, asUIDs: true)
             highest = result.highestModSeq
         }
-        let numbers = uid ? matched : matched.compactMap { view.sequence(of: $0).map(UInt32.init) }
+        let numbers = view.numbers(matched, asUIDs: uid)
         let modSeq = usesModSeq && !matched.isEmpty ? highest : nil
         // RFC 9051 §7.3.4: an IMAP4rev2 client gets ESEARCH (ALL) for a plain SEARCH.
         let returnOptions = program.returnOptions ?? (enabled.contains("IMAP4REV2") ? [] : nil)

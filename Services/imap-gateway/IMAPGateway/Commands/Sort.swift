@@ -18,7 +18,7 @@ extension IMAPSession {
         guard let account, let view else { return .bad("No mailbox selected") }
         let usesModSeq = Self.mentionsModSeq(program.key)
         if usesModSeq { condstoreActive = true }
-        let live = view.uids.filter { !view.isExpunged($0) }
+        let live = view.liveUIDs
         var sorted: [UInt32] = []
         var highest: UInt64?
         if !live.isEmpty {
@@ -27,10 +27,10 @@ extension IMAPSession {
                 criteria: program.criteria.map { SortKey(Self.criterion($0.key), reverse: $0.reverse) },
                 uids: UIDSetCompression.sorted(live))
             let result = try await store.sort(account, mailbox: view.mailbox.id, request)
-            sorted = result.uids.filter { view.sequence(of: $0) != nil }
+            sorted = view.numbers(result.uids, asUIDs: true)
             highest = result.highestModSeq
         }
-        let numbers = uid ? sorted : sorted.compactMap { view.sequence(of: $0).map(UInt32.init) }
+        let numbers = view.numbers(sorted, asUIDs: uid)
         let modSeq = usesModSeq && !sorted.isEmpty ? highest : nil
         guard let options = program.returnOptions else {
             try await send(.sort(numbers, modSeq: modSeq))

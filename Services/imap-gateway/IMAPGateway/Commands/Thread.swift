@@ -9,7 +9,7 @@ import StoreAPI
 extension IMAPSession {
     func thread(tag: String, _ program: ThreadProgram, uid: Bool) async throws -> Completion {
         guard let account, let view else { return .bad("No mailbox selected") }
-        let live = view.uids.filter { !view.isExpunged($0) }
+        let live = view.liveUIDs
         var threads: [ThreadTree] = []
         if !live.isEmpty {
             let algorithm: ThreadRequest.Algorithm = program.algorithm == .references ? .references : .orderedSubject

@@ -95,6 +95,15 @@ struct MailboxView: Sendable {
     /// Whether the message was expunged by someone else and the client not told yet.
     func isExpunged(_ uid: UInt32) -> Bool { heldExpunges.contains(uid) }
 
+    /// The UIDs the client knows and that still exist: what SEARCH, SORT and THREAD ask about.
+    var liveUIDs: [UInt32] { uids.filter { !isExpunged($0) } }
+
+    /// A store's answer (UIDs, in its order) as the client numbers it: the UIDs it knows, or
+    /// their sequence numbers; UIDs it has not been told of are left out.
+    func numbers(_ answer: [UInt32], asUIDs: Bool) -> [UInt32] {
+        asUIDs ? answer.filter { sequence(of: $0) != nil } : answer.compactMap { sequence(of: $0).map(UInt32.init) }
+    }
+
     enum Resolution: Equatable {
         case uids([UInt32])
         /// A sequence number beyond the mailbox: BAD. RFC 9051 §6.4.1
