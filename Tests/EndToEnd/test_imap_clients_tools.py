@@ -161,6 +161,19 @@ def test_curl_imaps_and_starttls(imap_system):
 # --- mutt ----------------------------------------------------------------------------------------------
 
 
+def mutt_setup(tmp_path: Path, folder: str, imap) -> tuple[Path, dict]:
+    """A muttrc in tmp_path for ALICE on `folder` whose pager copies the shown message to the
+    returned file, and the environment mutt runs in (HOME there, a plain terminal)."""
+    shown = tmp_path / "shown.txt"
+    (tmp_path / "muttrc").write_text(
+        f'set folder="{folder}"\nset spoolfile="+INBOX"\nset imap_user="{ALICE}"\nset imap_pass="{PASSWORD}"\n'
+        f'set certificate_file="{imap.cert}"\nset ssl_force_tls=yes\nset ssl_starttls=yes\n'
+        f'set header_cache=""\nset message_cachedir=""\nset pager="cp %s {shown}"\nset prompt_after=no\n'
+        "set wait_key=no\nset move=no\nset quit=yes\nset mark_old=no\nset mail_check=60\n")
+    env = dict(os.environ, HOME=str(tmp_path), TERM="vt100", LANG="C.UTF-8")
+    return shown, env
+
+
 def run_in_terminal(argv: list[str], env: dict, timeout: float = 60) -> tuple[int | None, bytes]:
     """Runs a full-screen program on a pseudo-terminal (80x24) until it exits; its exit code
     (None if it had to be killed) and everything it drew."""
@@ -199,13 +212,7 @@ def test_mutt_reads_a_message(imap_system, tmp_path, url):
     other, _ = deliver(smtp, message("Not this one"))
     uid, _ = deliver(smtp, message("Mutt muttcheck subject", "Hello from the other side.\r\n"))
     folder = (f"imaps://localhost:{imap.tls_port}/" if url == "imaps" else f"imap://localhost:{imap.port}/")
-    shown = tmp_path / "shown.txt"
-    (tmp_path / "muttrc").write_text(
-        f'set folder="{folder}"\nset spoolfile="+INBOX"\nset imap_user="{ALICE}"\nset imap_pass="{PASSWORD}"\n'
-        f'set certificate_file="{imap.cert}"\nset ssl_force_tls=yes\nset ssl_starttls=yes\n'
-        f'set header_cache=""\nset message_cachedir=""\nset pager="cp %s {shown}"\nset prompt_after=no\n'
-        "set wait_key=no\nset move=no\nset quit=yes\nset mark_old=no\nset mail_check=60\n")
-    env = dict(os.environ, HOME=str(tmp_path), TERM="vt100", LANG="C.UTF-8")
+    shown, env = mutt_setup(tmp_path, folder, imap)
     code, screen = run_in_terminal(["mutt", "-n", "-F", str(tmp_path / "muttrc"),
                                     "-e", 'push "<limit>~s muttcheck<enter><display-message><quit>"'], env)
     text = re.sub(rb"\x1b[\[()][0-9;?]*[A-Za-z]|\x1b[=>]|[\x0e\x0f]", b"", screen).decode(errors="replace")

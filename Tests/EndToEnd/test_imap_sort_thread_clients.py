@@ -2,13 +2,12 @@
 and `thread()` (RFC 5256), and mutt's `=b`/`=h` patterns, which mutt hands to the server as
 IMAP SEARCH (its `~b` would download every message). Mail comes in through the smtp-gateway."""
 
-import os
 import re
 
 import imapclient
 
 from imap_support import ALICE, PASSWORD, deliver
-from test_imap_clients_tools import run_in_terminal
+from test_imap_clients_tools import mutt_setup, run_in_terminal
 
 
 def threaded(smtp) -> dict[str, int]:
@@ -60,13 +59,7 @@ def test_mutt_searches_on_the_server(imap_system, tmp_path):
     store, smtp, imap = imap_system
     uids = threaded(smtp)
     folder = f"imap://localhost:{imap.port}/"
-    shown = tmp_path / "shown.txt"
-    (tmp_path / "muttrc").write_text(
-        f'set folder="{folder}"\nset spoolfile="+INBOX"\nset imap_user="{ALICE}"\nset imap_pass="{PASSWORD}"\n'
-        f'set certificate_file="{imap.cert}"\nset ssl_force_tls=yes\nset ssl_starttls=yes\n'
-        f'set header_cache=""\nset message_cachedir=""\nset pager="cp %s {shown}"\nset prompt_after=no\n'
-        "set wait_key=no\nset move=no\nset quit=yes\nset mark_old=no\nset mail_check=60\n")
-    env = dict(os.environ, HOME=str(tmp_path), TERM="vt100", LANG="C.UTF-8")
+    shown, env = mutt_setup(tmp_path, folder, imap)
     # =b: SEARCH BODY, =B: SEARCH TEXT, =h: SEARCH HEADER (mutt's imap_compile_search).
     for pattern, subject in (("=b zanzibar", "Subject: Unrelated"), ("=B zanzibar", "Subject: Unrelated"),
                              ("=h 'From: mia'", "Subject: Re: Plans")):
