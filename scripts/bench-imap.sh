@@ -78,7 +78,8 @@
 # 1: a new login process per connection), a new imap process per session (service_count = 1),
 # one auth process doing every password check, no hibernation of IDLE sessions.
 # "tuned" adds what Dovecot's performance-tuning, login-process and hibernation documentation
-# suggest, each explained where it is set below (dovecot_conf).
+# suggest, each explained where it is set below (dovecot_conf), and its authentication cache
+# (the users then read from SQLite: scripts/lib/bench.sh, dovecot_tuned_auth_conf).
 #
 # BENCH_BIN=dir uses the executables there instead of building (e.g. .build/debug: not figures
 # to publish); BENCH_ONLY=buzon|dovecot one side; BENCH_TESTS=mix,big,notify,idle a subset;
@@ -110,7 +111,7 @@ BENCH=bench-imap
 
 scripts/install-deps.sh runtime
 if [ "$ONLY" != buzon ]; then
-    bench_install dovecot-core dovecot-imapd dovecot-lmtpd postfix
+    bench_install dovecot-core dovecot-imapd dovecot-lmtpd postfix dovecot-sqlite
     [ "$(id -u)" = 0 ] || { echo "bench-imap: the Dovecot side runs as root (sudo make bench-imap, or BENCH_ONLY=buzon)" >&2; exit 1; }
     require_dovecot_23
 fi
