@@ -213,14 +213,12 @@ userdb {
   args = $DC/sql.conf.ext
 }
 # The authentication cache (off while auth_cache_size is 0, Debian's default), successful and
-# failed lookups kept an hour, and the cached hashes checked on every core.
+# failed lookups kept an hour, and the cached hashes checked by auth-worker processes (up to
+# auth_worker_max_count, 30: fewer makes requests queue past Dovecot's 5-s limit and fail).
 auth_cache_size = 10M
 auth_cache_ttl = 1 hour
 auth_cache_negative_ttl = 1 hour
 auth_cache_verify_password_with_worker = yes
-service auth-worker {
-  process_limit = $(nproc)
-}
 CF
 }
 
