@@ -15,3 +15,26 @@ extension FixedWidthInteger {
         self = value
     }
 }
+
+extension Double {
+    /// A listing's internal date, `1795717913.25` or `1795717913`, without going through
+    /// `String`; anything else (an exponent, a sign) through `Double(String)`.
+    init?(decimalText text: some Collection<UInt8>) {
+        guard let dot = text.firstIndex(of: 0x2E) else {
+            guard let whole = UInt64(decimalDigits: text) else { return nil }
+            self = Double(whole)
+            return
+        }
+        let fraction = text[text.index(after: dot)...]
+        guard let whole = UInt64(decimalDigits: text[..<dot]), fraction.count <= 9,
+            let digits = fraction.isEmpty ? 0 : UInt64(decimalDigits: fraction)
+        else {
+            guard let value = Double(String(decoding: text, as: UTF8.self)) else { return nil }
+            self = value
+            return
+        }
+        var scale = 1.0
+        for _ in 0..<fraction.count { scale *= 10 }
+        self = Double(whole) + Double(digits) / scale
+    }
+}

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from conftest import IMAPGateway, POP3Gateway
-from imap_support import ALICE, PASSWORD, deliver, mailboxes, message, open_session
+from imap_support import ALICE, PASSWORD, deliver, listing, mailboxes, message, open_session
 from test_imap_concurrency import TrackedSession, fetch_all, store_view
 
 # 50,000 takes ~75 s in a debug build on 2 cores: `make stress` runs that; `make test` 15,000.
@@ -159,3 +159,45 @@ def test_two_gateways_and_pop3_deletions_on_a_big_mailbox_stay_consistent(imap_s
             s.session.close()
         pop3.stop()
         second.stop()
+
+
+def test_fetch_of_flags_sizes_and_dates_is_answered_from_the_view(imap_system):
+    """`FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)`, what a client asks on every open, is
+    answered from the gateway's view without listing the mailbox again, and says what the store
+    holds: another session's flag change, and a message delivered since SELECT (whose size the
+    change feed does not carry, so the store is asked for that one)."""
+    import imapclient
+    store, smtp, imap = imap_system
+    for n in range(8):
+        deliver(smtp, message(f"From the view {n}", body="x" * (100 * n) + "\r\n"))
+
+    def expected() -> dict[int, tuple[int, frozenset, int]]:
+        return {m["uid"]: (m["size"], frozenset(m["flags"]), int(m["internalDate"])) for m in listing(store)}
+
+    def fetched(client) -> dict[int, tuple[int, frozenset, int]]:
+        # imapclient asks `UID FETCH <every UID> (…)`, the UIDs from a SEARCH.
+        answer = client.fetch(client.search("ALL"), ["UID", "FLAGS", "RFC822.SIZE", "INTERNALDATE"])
+        return {uid: (d[b"RFC822.SIZE"], frozenset(f.decode() for f in d[b"FLAGS"]),
+                      int(d[b"INTERNALDATE"].timestamp())) for uid, d in answer.items()}
+
+    client = imapclient.IMAPClient("127.0.0.1", port=imap.port, ssl=False, timeout=10)
+    client.login(ALICE, PASSWORD)
+    try:
+        client.select_folder("INBOX")
+        want = expected()  # (a listing request of its own)
+        time.sleep(0.2)
+        before = listing_requests(store)
+        assert fetched(client) == want
+        assert listings_after(store, before + 1) == before, "FETCH of what the view holds asked the store"
+        with open_session(imap.port, login=ALICE) as other:
+            other.ok("SELECT INBOX")
+            other.ok("STORE 3 +FLAGS (\\Flagged)")
+        deliver(smtp, message("Since SELECT", body="y" * 777 + "\r\n"))
+        want = expected()
+        deadline = time.monotonic() + 5
+        while (got := fetched(client)) != want and time.monotonic() < deadline:
+            client.noop()
+        assert got == want
+        assert any("\\Flagged" in flags for _, flags, _ in got.values())
+    finally:
+        client.logout()

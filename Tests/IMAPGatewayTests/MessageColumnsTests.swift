@@ -24,6 +24,32 @@ struct MessageColumnsTests {
         // Equal flag sets are kept once.
         #expect(columns.flagTable.count == 2)
         #expect(columns.highestModSeq == 12)
+        #expect(columns.sizes == [10, 4096, 1])
+        #expect(columns.internalDates == [1795717913.25, 1795717914, 1795717915])
+    }
+
+    @Test("Internal dates are read as the store writes them", arguments: ["1795717913.25", "1795717914.0", "1795717914", "1.5e3", "0.125"])
+    func dates(text: String) {
+        var columns = MessageColumns()
+        #expect(MessageListText.decode(Array("1 10 \(text) 1 1\n".utf8), into: &columns))
+        #expect(columns.internalDates == [Double(text)])
+    }
+
+    @Test("The view answers size and date for what the listing held, not for what the feed added")
+    func summariesFromTheView() {
+        var columns = MessageColumns()
+        #expect(MessageListText.decode(MessageListText.encode(Self.summaries), into: &columns))
+        columns.upsert(uid: 9, modSeq: 13, flags: ["\\Seen"])
+        let box = MailboxInfo(
+            id: 1, name: "INBOX", specialUse: nil, subscribed: true, uidValidity: 1, uidNext: 10, highestModSeq: 13, messages: 4,
+            unseen: 1, recent: 0, size: 0)
+        var view = MailboxView(mailbox: box, readOnly: false, cursor: 13, base: columns)
+        #expect(view.summary(of: 7)?.size == 4096)
+        #expect(view.summary(of: 3)?.internalDate == 1795717913.25)
+        #expect(view.summary(of: 9) == nil)
+        #expect(view.summary(of: 4) == nil)
+        view.noteFlags(7, ["\\Flagged"], modSeq: 14)
+        #expect(view.summary(of: 7)?.flags == ["\\Flagged"])
     }
 
     @Test("A malformed or out-of-order listing is refused")
@@ -48,6 +74,7 @@ struct MessageColumnsTests {
         #expect(held && !absent)
         columns.remove(uid: 2)
         #expect(columns.uids == [5, 9, 11])
+        #expect(columns.sizes == [MessageColumns.unknownSize, MessageColumns.unknownSize, MessageColumns.unknownSize])
         #expect(columns.flags(at: 1) == ["\\Seen"])
         #expect(columns.modSeqs == [3, 6, 4])
     }

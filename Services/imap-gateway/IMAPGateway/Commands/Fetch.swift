@@ -24,6 +24,12 @@ extension IMAPSession {
         }
         let live = uids.filter { !view.isExpunged($0) }
         if live.isEmpty { return .ok("FETCH completed") }
+
+        // Only what the view holds (UID, FLAGS, RFC822.SIZE, INTERNALDATE): no store call for
+        // most messages, as for `UID FETCH 1:* (FLAGS)` of a 100,000-message mailbox.
+        if plan.need.isNone, !plan.setsSeen, modifiers.changedSince == nil, !plan.attributes.contains(.modSeq) {
+            return try await fetchFromView(account, live, plan)
+        }
         let liveSet = UIDSetCompression.sorted(live)
 
         var failure: Completion?
@@ -74,6 +80,27 @@ extension IMAPSession {
                 guard let message = byUID[summary.uid] else { continue }
                 failure = try await respond(message, content, plan, implicit: implicitFlags.contains(message.uid)) ?? failure
             }
+        }
+        return failure ?? .ok("FETCH completed")
+    }
+
+    /// FETCH answered from the session's view. The feed is read first when the change watcher
+    /// knows of anything newer, so the flags are as fresh as a store call would give them;
+    /// messages added since SELECT (the feed does not carry their size) are asked of the store.
+    private func fetchFromView(_ account: String, _ uids: [UInt32], _ plan: FetchPlan) async throws -> Completion {
+        try await announceChanges(allowExpunge: false, force: false)
+        guard let view else { return .ok("FETCH completed") }
+        let missing = uids.filter { view.summary(of: $0) == nil }
+        var fromStore: [UInt32: MessageSummary] = [:]
+        if !missing.isEmpty {
+            for message in try await store.summaries(account, view.mailbox.id, uids: UIDSetCompression.sorted(missing)) {
+                fromStore[message.uid] = message
+            }
+        }
+        var failure: Completion?
+        for uid in uids {
+            guard let message = view.summary(of: uid) ?? fromStore[uid] else { continue }
+            failure = try await respond(message, nil, plan, implicit: false) ?? failure
         }
         return failure ?? .ok("FETCH completed")
     }

@@ -37,7 +37,8 @@ struct MailboxView: Sendable {
     init(mailbox: MailboxInfo, readOnly: Bool, cursor: UInt64, messages: [MessageSummary]) {
         var columns = MessageColumns()
         for message in messages.sorted(by: { $0.uid < $1.uid }) {
-            columns.append(uid: message.uid, modSeq: message.modSeq, flags: message.flags)
+            columns.append(
+                uid: message.uid, modSeq: message.modSeq, flags: message.flags, size: message.size, internalDate: message.internalDate)
         }
         self.init(mailbox: mailbox, readOnly: readOnly, cursor: cursor, base: columns)
     }
@@ -59,6 +60,17 @@ struct MailboxView: Sendable {
     func flags(of uid: UInt32) -> [String]? {
         guard sequence(of: uid) != nil else { return nil }
         return known(uid)
+    }
+
+    /// A message's flags as the client knows them, with its size and internal date from the
+    /// snapshot: what `FETCH (UID FLAGS RFC822.SIZE INTERNALDATE)` needs, without the store.
+    /// nil for a message not in the view, or added since SELECT (its size is not held). The
+    /// content id is not held either: 0.
+    func summary(of uid: UInt32) -> MessageSummary? {
+        guard sequence(of: uid) != nil, let at = base.index(of: uid), let known = base.sizeAndDate(at: at) else { return nil }
+        return MessageSummary(
+            uid: uid, size: known.size, flags: told[uid] ?? base.flags(at: at), internalDate: known.internalDate,
+            modSeq: base.modSeqs[at], contentID: 0)
     }
 
     /// What the client was told of a message in the view.
