@@ -5,50 +5,132 @@
 /// `message` is for people and logs.
 public struct APIErrorBody: Codable, Sendable, Hashable {
     public struct Detail: Codable, Sendable, Hashable {
-        public var code: String
+        public var code: APIErrorCode
         public var message: String
-        public init(code: String, message: String) {
+        public init(code: APIErrorCode, message: String) {
             self.code = code
             self.message = message
         }
     }
     public var error: Detail
-    public init(code: String, message: String) {
+    public init(code: APIErrorCode, message: String) {
         self.error = Detail(code: code, message: message)
     }
 }
 
-/// The codes the store answers with, shared so that both sides spell them the same.
-public enum APIErrorCode {
-    public static let unauthorized = "unauthorized"
-    public static let notFound = "not-found"
+/// The codes the store answers with, shared so that both sides spell them the same. On the
+/// wire each is its string (`"mailbox-not-found"`).
+///
+/// A code this build does not know decodes as `unknown(String)` rather than failing: an error
+/// body must reach the caller with its status and message even from a newer store, and a
+/// program cannot act on a code it does not know anyway (it falls back on the status, as
+/// `StoreClientError.isTemporary` does). Queue states and outcomes, by contrast, refuse an
+/// unknown value (Queue.swift), because acting on a state one does not understand is worse
+/// than failing.
+public enum APIErrorCode: Hashable, Sendable {
+    case unauthorized
+    case notFound
     /// A known path, a method it does not take (`405`, with `Allow`).
-    public static let methodNotAllowed = "method-not-allowed"
-    public static let badRequest = "bad-request"
-    public static let invalidJSON = "invalid-json"
-    public static let invalidAddress = "invalid-address"
-    public static let invalidDomain = "invalid-domain"
-    public static let invalidMailboxName = "invalid-mailbox-name"
-    public static let invalidUIDSet = "invalid-uid-set"
-    public static let invalidFlag = "invalid-flag"
-    public static let invalidPassword = "invalid-password"
-    public static let tooLarge = "too-large"
-    public static let alreadyExists = "already-exists"
-    public static let domainNotFound = "domain-not-found"
-    public static let userNotFound = "user-not-found"
-    public static let aliasNotFound = "alias-not-found"
-    public static let mailboxNotFound = "mailbox-not-found"
-    public static let messageNotFound = "message-not-found"
-    public static let mailboxNotEmpty = "mailbox-has-children"
-    public static let cannotDeleteInbox = "cannot-delete-inbox"
-    public static let noRecipients = "no-recipients"
-    public static let idempotencyConflict = "idempotency-conflict"
-    public static let modified = "modified"
-    public static let inUse = "in-use"
-    public static let lockNotFound = "lock-not-found"
-    public static let queueEntryNotFound = "queue-entry-not-found"
+    case methodNotAllowed
+    case badRequest
+    case invalidJSON
+    case invalidAddress
+    case invalidDomain
+    case invalidMailboxName
+    case invalidUIDSet
+    case invalidFlag
+    case invalidPassword
+    case tooLarge
+    case alreadyExists
+    case domainNotFound
+    /// A domain still has users or aliases.
+    case domainNotEmpty
+    case userNotFound
+    case aliasNotFound
+    case mailboxNotFound
+    case messageNotFound
+    /// A mailbox has handed out every UID (RFC 9051 §2.3.1.1: UIDs are never reused).
+    case uidExhausted
+    case mailboxNotEmpty
+    case cannotDeleteInbox
+    case noRecipients
+    case idempotencyConflict
+    case modified
+    case inUse
+    case lockNotFound
+    case queueEntryNotFound
     /// The lease on a queue entry is gone (expired, and maybe another worker has it).
-    public static let leaseLost = "lease-lost"
-    public static let internalError = "internal-error"
-    public static let unavailable = "unavailable"
+    case leaseLost
+    case internalError
+    case unavailable
+    /// A code this build does not know, as sent.
+    case unknown(String)
+
+    /// Every code the store answers with (all but `unknown`).
+    public static let known: [APIErrorCode] = [
+        .unauthorized, .notFound, .methodNotAllowed, .badRequest, .invalidJSON, .invalidAddress, .invalidDomain,
+        .invalidMailboxName, .invalidUIDSet, .invalidFlag, .invalidPassword, .tooLarge, .alreadyExists, .domainNotFound,
+        .domainNotEmpty, .uidExhausted,
+        .userNotFound, .aliasNotFound, .mailboxNotFound, .messageNotFound, .mailboxNotEmpty, .cannotDeleteInbox, .noRecipients,
+        .idempotencyConflict, .modified, .inUse, .lockNotFound, .queueEntryNotFound, .leaseLost, .internalError, .unavailable,
+    ]
+
+    /// The code as it is written on the wire.
+    public var rawValue: String {
+        switch self {
+        case .unauthorized: "unauthorized"
+        case .notFound: "not-found"
+        case .methodNotAllowed: "method-not-allowed"
+        case .badRequest: "bad-request"
+        case .invalidJSON: "invalid-json"
+        case .invalidAddress: "invalid-address"
+        case .invalidDomain: "invalid-domain"
+        case .invalidMailboxName: "invalid-mailbox-name"
+        case .invalidUIDSet: "invalid-uid-set"
+        case .invalidFlag: "invalid-flag"
+        case .invalidPassword: "invalid-password"
+        case .tooLarge: "too-large"
+        case .alreadyExists: "already-exists"
+        case .domainNotFound: "domain-not-found"
+        case .domainNotEmpty: "domain-not-empty"
+        case .uidExhausted: "uid-exhausted"
+        case .userNotFound: "user-not-found"
+        case .aliasNotFound: "alias-not-found"
+        case .mailboxNotFound: "mailbox-not-found"
+        case .messageNotFound: "message-not-found"
+        case .mailboxNotEmpty: "mailbox-has-children"
+        case .cannotDeleteInbox: "cannot-delete-inbox"
+        case .noRecipients: "no-recipients"
+        case .idempotencyConflict: "idempotency-conflict"
+        case .modified: "modified"
+        case .inUse: "in-use"
+        case .lockNotFound: "lock-not-found"
+        case .queueEntryNotFound: "queue-entry-not-found"
+        case .leaseLost: "lease-lost"
+        case .internalError: "internal-error"
+        case .unavailable: "unavailable"
+        case .unknown(let code): code
+        }
+    }
+
+    public init(rawValue: String) {
+        self = Self.byRawValue[rawValue] ?? .unknown(rawValue)
+    }
+
+    private static let byRawValue: [String: APIErrorCode] = Dictionary(uniqueKeysWithValues: known.map { ($0.rawValue, $0) })
+}
+
+extension APIErrorCode: Codable {
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+extension APIErrorCode: CustomStringConvertible {
+    public var description: String { rawValue }
 }

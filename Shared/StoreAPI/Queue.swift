@@ -5,7 +5,7 @@ public struct QueueEntry: Codable, Sendable, Hashable {
     public var id: Int64
     public var sender: String
     public var createdAt: Double
-    public var state: String
+    public var state: QueueState
     public var nextAttempt: Double
     public var attempts: Int
     public var lastError: String?
@@ -24,7 +24,7 @@ public struct QueueEntry: Codable, Sendable, Hashable {
     public var recipients: [QueueRecipient]
 
     public init(
-        id: Int64, sender: String, createdAt: Double, state: String, nextAttempt: Double, attempts: Int,
+        id: Int64, sender: String, createdAt: Double, state: QueueState, nextAttempt: Double, attempts: Int,
         lastError: String?, size: Int, ret: String?, envid: String?, smtputf8: Bool? = nil, body: String? = nil,
         delayWarned: Bool? = nil, leaseOwner: String? = nil, leaseExpires: Double? = nil, recipients: [QueueRecipient]
     ) {
@@ -50,8 +50,7 @@ public struct QueueEntry: Codable, Sendable, Hashable {
 public struct QueueRecipient: Codable, Sendable, Hashable {
     public var address: String
     public var domain: String
-    /// `pending`, `delivered` or `failed`.
-    public var state: String
+    public var state: QueueRecipientState
     public var notify: [String]?
     public var orcpt: String?
     public var lastError: String?
@@ -60,7 +59,7 @@ public struct QueueRecipient: Codable, Sendable, Hashable {
     public var remoteMTA: String?
 
     public init(
-        address: String, domain: String, state: String, notify: [String]?, orcpt: String?, lastError: String?,
+        address: String, domain: String, state: QueueRecipientState, notify: [String]?, orcpt: String?, lastError: String?,
         status: String? = nil, remoteMTA: String? = nil
     ) {
         self.address = address
@@ -77,4 +76,27 @@ public struct QueueRecipient: Codable, Sendable, Hashable {
 public struct QueueList: Codable, Sendable {
     public var entries: [QueueEntry]
     public init(entries: [QueueEntry]) { self.entries = entries }
+}
+
+/// Where a queue entry is (Postfix's words, CONVENTIONS.md §9).
+///
+/// An unknown value on the wire is a decode error, deliberately: the store, the relay and
+/// mailctl are built from one tree, and a worker that acted on a state it does not understand
+/// (retried a held entry, say) would do worse than failing loudly.
+public enum QueueState: String, Codable, Sendable, CaseIterable {
+    /// Waiting for its next attempt.
+    case deferred
+    /// Leased by a relay worker.
+    case active
+    /// Waiting for an administrator (`mailctl queue release`).
+    case hold
+}
+
+/// Where one recipient of a queue entry is. Unknown values are refused as for `QueueState`.
+public enum QueueRecipientState: String, Codable, Sendable, CaseIterable {
+    /// Still to be delivered.
+    case pending
+    case delivered
+    /// Refused for good, or the attempts ran out (the sender was told).
+    case failed
 }

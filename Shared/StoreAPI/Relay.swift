@@ -80,8 +80,14 @@ public struct ReportResult: Codable, Sendable {
     }
 }
 
+/// `POST /v1/queue/retry`: how many deferred entries were made due now.
+public struct QueueRetryResult: Codable, Sendable {
+    public var due: Int
+    public init(due: Int) { self.due = due }
+}
+
 /// `POST /v1/queue/{id}/{action}` for administrators (mailctl queue …).
-public enum QueueAdminAction: String, Codable, Sendable, CaseIterable {
+public enum QueueAdminAction: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
     /// Due now.
     case retry
     /// Not leased again until released.
@@ -89,4 +95,7 @@ public enum QueueAdminAction: String, Codable, Sendable, CaseIterable {
     case release
     /// Fail every pending recipient now and tell the sender.
     case bounce
+
+    /// As it is written in the path.
+    public var description: String { rawValue }
 }

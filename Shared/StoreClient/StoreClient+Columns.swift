@@ -8,9 +8,10 @@ extension StoreClient {
         var after: UInt32 = 0
         while true {
             let items = [("after", String(after)), ("limit", String(pageSize)), ("format", "text")]
-            let (headers, body) = try await sendWithHeaders(
-                .GET, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages" + Self.query(items))
-            guard MessageListText.decode(body, into: &columns) else { throw StoreClientError.invalidResponse("message list text") }
+            let (headers, body) = try await exchange(StoreOperations.listMessagesText, path: (account, mailbox), query: items)
+            guard MessageListText.decode(Array(body.readableBytesView), into: &columns) else {
+                throw StoreClientError.invalidResponse("message list text")
+            }
             guard let next = headers.first(name: MessageListText.nextAfterHeader).flatMap({ UInt32($0) }) else { return columns }
             after = next
         }

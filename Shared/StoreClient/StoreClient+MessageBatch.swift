@@ -11,8 +11,7 @@ extension StoreClient {
         -> (items: [MessageBatchItem], nextAfter: UInt32?)
     {
         let body = ByteBuffer(bytes: try JSONEncoder().encode(request))
-        let (_, headers, buffer) = try await exchangeBuffer(
-            .POST, "/v1/accounts/\(Self.segment(account))/mailboxes/\(mailbox)/messages/batch", requestBody: .bytes(body))
+        let (headers, buffer) = try await exchange(StoreOperations.readMessageBatch, path: (account, mailbox), body: .bytes(body))
         guard let items = buffer.withUnsafeReadableBytes({ MessageBatchFrames.decode($0) }) else {
             throw StoreClientError.invalidResponse("message batch frames")
         }

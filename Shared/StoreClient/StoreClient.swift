@@ -117,21 +117,4 @@ public struct StoreClient: Sendable {
         }
         return (status, response.headers, bytes)
     }
-
-    func json<T: Decodable>(_ type: T.Type, _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none) async throws
-        -> T
-    {
-        let encoded = try body.map { try JSONEncoder().encode($0) }.map { Array($0) }
-        let (_, data) = try await send(method, path, body: encoded)
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(data))
-        } catch {
-            throw StoreClientError.invalidResponse("\(T.self): \(error)")
-        }
-    }
-
-    func call(_ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none) async throws {
-        let encoded = try body.map { try JSONEncoder().encode($0) }.map { Array($0) }
-        _ = try await send(method, path, body: encoded)
-    }
 }

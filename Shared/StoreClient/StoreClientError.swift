@@ -4,7 +4,7 @@ import StoreAPI
 /// the store said no (`api` with a 4xx: the client's fault, a permanent answer), or the store
 /// failed or could not be reached (`isTemporary`: SMTP `451 4.3.0`, IMAP `NO [UNAVAILABLE]`).
 public enum StoreClientError: Error, CustomStringConvertible, Sendable {
-    case api(status: Int, code: String, message: String)
+    case api(status: Int, code: APIErrorCode, message: String)
     case unavailable(String)
     case invalidResponse(String)
 
@@ -15,7 +15,7 @@ public enum StoreClientError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    public var code: String? {
+    public var code: APIErrorCode? {
         if case .api(_, let code, _) = self { return code }
         return nil
     }

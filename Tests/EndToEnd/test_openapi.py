@@ -206,6 +206,11 @@ def response_schemas(doc: dict) -> set[str]:
 
 # --- the code's routes -------------------------------------------------------------------------
 
+# StoreAPI's operation declarations (Shared/StoreAPI/Operations): each route file registers
+# `router.on(StoreOperations.name…)`, and the declaration holds the method and path.
+OPERATIONS_DIR = REPO / "Shared" / "StoreAPI" / "Operations"
+DECLARATION = re.compile(r'\bstatic\s+let\s+(\w+)\s*=\s*StoreOperation<.*?>\(\s*\.(get|post|put|patch|delete)\s*,\s*"([^"]*)"', re.S)
+REGISTRATION = re.compile(r'\.on\(\s*StoreOperations\.(\w+)\b')
 GROUP = re.compile(r'\b(?:let|var)\s+(\w+)\s*=\s*(\w+)\.group\(\s*"([^"]*)"\s*\)')
 ROUTE = re.compile(r'\b(\w+)\.(get|put|post|delete|patch|head|options)\s*(?:\(\s*"([^"]*)"|\(\s*\)|\{)')
 
@@ -216,12 +221,28 @@ def join_path(*parts: str) -> str:
     return "/" + "/".join(converted)
 
 
+def declared_operations() -> dict[str, tuple[str, str]]:
+    """StoreOperations name -> (METHOD, path template)."""
+    declared: dict[str, tuple[str, str]] = {}
+    for file in sorted(OPERATIONS_DIR.glob("*.swift")):
+        for name, method, path in DECLARATION.findall(file.read_text(encoding="utf-8")):
+            assert name not in declared, f"StoreOperations.{name} declared twice"
+            declared[name] = (method.upper(), path)
+    return declared
+
+
 def routes_in_code() -> dict[tuple[str, str], str]:
     """(METHOD, path with {params}) -> where it is registered."""
     found: dict[tuple[str, str], str] = {}
+    declared = declared_operations()
     for file in ROUTE_FILES:
         text = file.read_text(encoding="utf-8")
         text = re.sub(r"//[^\n]*", "", text)  # comments name routes too; only code counts
+        for m in REGISTRATION.finditer(text):
+            assert m.group(1) in declared, f"{file.name}: StoreOperations.{m.group(1)} is not declared"
+            key = declared[m.group(1)]
+            assert key not in found, f"{key} registered twice ({found[key]} and {file.name})"
+            found[key] = f"{file.relative_to(REPO)}:{text.count(chr(10), 0, m.start()) + 1}"
         prefixes = {"router": ""}
         for var, base, path in GROUP.findall(text):
             assert base in prefixes, f"{file.name}: group {var} on unknown router {base}"
@@ -254,6 +275,19 @@ def test_documented_routes_match_the_code():
     unimplemented = sorted(f"{m} {p} ({documented[(m, p)]})" for m, p in set(documented) - set(code))
     assert not undocumented, "routes missing from openapi.yaml:\n  " + "\n  ".join(undocumented)
     assert not unimplemented, "documented operations no route serves:\n  " + "\n  ".join(unimplemented)
+
+
+def test_declared_operations_are_named_as_documented():
+    """Each StoreOperations declaration is named as the document's operationId for it."""
+    documented = {(m, p): op_id for op_id, (m, p, _) in documented_operations(load_spec()).items()}
+    declared = declared_operations()
+    assert len(declared) > 20, f"the declaration parser found only {sorted(declared)}"
+    misnamed = sorted(
+        f"StoreOperations.{name} is {documented[key]} in openapi.yaml"
+        for name, key in declared.items()
+        if key in documented and documented[key] != name
+    )
+    assert not misnamed, "\n  ".join(misnamed)
 
 
 # --- the running store -------------------------------------------------------------------------

@@ -79,7 +79,7 @@ struct MailboxTests {
     }
 }
 
-func expectCode(_ code: String, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
+func expectCode(_ code: APIErrorCode, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
     do {
         try await body()
         Issue.record("expected \(code), got success", sourceLocation: sourceLocation)

@@ -35,7 +35,7 @@ struct QueueTests {
         #expect(queue.count == 1)
         let entry = try #require(queue.first)
         #expect(entry.id == accepted.queueID)
-        #expect(entry.sender == alice && entry.ret == "HDRS" && entry.envid == "env-1" && entry.state == "deferred")
+        #expect(entry.sender == alice && entry.ret == "HDRS" && entry.envid == "env-1" && entry.state == .deferred)
         // A remote local part keeps its case; only the domain is made canonical.
         #expect(entry.recipients.map(\.address) == ["Bob@elsewhere.test", "\"john doe\"@other.test"])
         #expect(entry.recipients.map(\.domain) == ["elsewhere.test", "other.test"])

@@ -129,11 +129,11 @@ extension QueueEntry {
         notify: [String: [String]] = [:], orcpt: [String: String] = [:]
     ) -> QueueEntry {
         QueueEntry(
-            id: 1, sender: sender, createdAt: 0, state: "active", nextAttempt: 0, attempts: 0, lastError: nil, size: size,
+            id: 1, sender: sender, createdAt: 0, state: .active, nextAttempt: 0, attempts: 0, lastError: nil, size: size,
             ret: ret, envid: envid, smtputf8: smtputf8, body: body,
             recipients: recipients.map {
                 QueueRecipient(
-                    address: $0, domain: String($0.split(separator: "@").last ?? ""), state: "pending",
+                    address: $0, domain: String($0.split(separator: "@").last ?? ""), state: .pending,
                     notify: notify[$0], orcpt: orcpt[$0], lastError: nil)
             })
     }

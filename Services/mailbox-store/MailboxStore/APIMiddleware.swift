@@ -44,7 +44,7 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return StoreError.jsonResponse(status: error.status, body: APIErrorBody(code: error.code, message: error.message))
         } catch let error as any HTTPResponseError {
-            let code: String
+            let code: APIErrorCode
             switch error.status.code {
             case 404: code = APIErrorCode.notFound
             case 405: code = APIErrorCode.methodNotAllowed

@@ -9,10 +9,10 @@ import class Foundation.JSONEncoder
 /// a generic 500 and the cause goes to the log.
 public struct StoreError: Error, HTTPResponseError, CustomStringConvertible {
     public var status: HTTPResponse.Status
-    public var code: String
+    public var code: APIErrorCode
     public var message: String
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ code: APIErrorCode, _ message: String) {
         self.status = status
         self.code = code
         self.message = message
@@ -33,13 +33,13 @@ public struct StoreError: Error, HTTPResponseError, CustomStringConvertible {
         )
     }
 
-    static func notFound(_ code: String, _ what: String) -> StoreError {
+    static func notFound(_ code: APIErrorCode, _ what: String) -> StoreError {
         StoreError(.notFound, code, what)
     }
-    static func badRequest(_ code: String, _ message: String) -> StoreError {
+    static func badRequest(_ code: APIErrorCode, _ message: String) -> StoreError {
         StoreError(.badRequest, code, message)
     }
-    static func conflict(_ code: String, _ message: String) -> StoreError {
+    static func conflict(_ code: APIErrorCode, _ message: String) -> StoreError {
         StoreError(.conflict, code, message)
     }
 }

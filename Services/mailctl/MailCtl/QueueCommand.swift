@@ -23,8 +23,8 @@ struct QueueCommand: AsyncParsableCommand {
                     ["ID", "STATE", "SENDER", "RECIPIENTS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"],
                     entries.map { e in
                         [
-                            String(e.id), e.state, e.sender.isEmpty ? "<>" : e.sender,
-                            e.recipients.map { "\($0.address) (\($0.state))" }.joined(separator: ", "),
+                            String(e.id), e.state.rawValue, e.sender.isEmpty ? "<>" : e.sender,
+                            e.recipients.map { "\($0.address) (\($0.state.rawValue))" }.joined(separator: ", "),
                             String(e.attempts), QueueCommand.time(e.nextAttempt), e.lastError ?? "",
                         ]
                     })
@@ -40,7 +40,7 @@ struct QueueCommand: AsyncParsableCommand {
             try await store.withClient { client in
                 let e = try await client.queueEntry(id)
                 print("id:           \(e.id)")
-                print("state:        \(e.state)\(e.leaseOwner.map { " (worker \($0))" } ?? "")")
+                print("state:        \(e.state.rawValue)\(e.leaseOwner.map { " (worker \($0))" } ?? "")")
                 print("sender:       \(e.sender.isEmpty ? "<>" : e.sender)")
                 print("size:         \(e.size)")
                 print("created:      \(QueueCommand.time(e.createdAt))")
@@ -50,7 +50,7 @@ struct QueueCommand: AsyncParsableCommand {
                 if let ret = e.ret { print("DSN RET:      \(ret)") }
                 if let envid = e.envid { print("DSN ENVID:    \(envid)") }
                 for r in e.recipients {
-                    var line = "recipient:    \(r.address) \(r.state)"
+                    var line = "recipient:    \(r.address) \(r.state.rawValue)"
                     if let status = r.status { line += " \(status)" }
                     if let error = r.lastError { line += " — \(error)" }
                     print(line)

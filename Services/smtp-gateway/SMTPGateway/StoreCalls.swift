@@ -81,7 +81,7 @@ struct StoreAnswers: Sendable {
                 return .unavailable
             }
             logger.info("store refused", metadata: ["error": "\(error)"])
-            return .rejected(code: error.code ?? "")
+            return .rejected(code: error.code?.rawValue ?? "")
         } catch {
             logger.error("store call failed", metadata: ["error": "\(error)"])
             return .unavailable

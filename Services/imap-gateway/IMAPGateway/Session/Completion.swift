@@ -27,11 +27,11 @@ struct Completion: Sendable {
     static func storeFailure(_ error: StoreClientError) -> Completion {
         if error.isTemporary { return .no("The mail store is unavailable; try again", .unavailable) }
         switch error.code {
-        case APIErrorCode.mailboxNotFound: return .no("No such mailbox", .nonexistent)
-        case APIErrorCode.alreadyExists: return .no("Mailbox already exists", .alreadyExists)
-        case APIErrorCode.invalidMailboxName: return .no("Invalid mailbox name", .cannot)
-        case APIErrorCode.tooLarge: return .no("Message too large", .tooBig)
-        case APIErrorCode.invalidFlag: return .bad("Invalid flag")
+        case .mailboxNotFound?: return .no("No such mailbox", .nonexistent)
+        case .alreadyExists?: return .no("Mailbox already exists", .alreadyExists)
+        case .invalidMailboxName?: return .no("Invalid mailbox name", .cannot)
+        case .tooLarge?: return .no("Message too large", .tooBig)
+        case .invalidFlag?: return .bad("Invalid flag")
         default:
             // The store's own words are for the log (logged by the caller), not the client.
             return .no("Refused", .cannot)

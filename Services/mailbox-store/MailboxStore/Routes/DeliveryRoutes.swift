@@ -16,7 +16,7 @@ struct DeliveryRoutes {
     static let maxRecipients = 1_000
 
     func add(to router: Router<StoreRequestContext>) {
-        router.post("v1/deliveries") { request, context -> Response in
+        router.on(StoreOperations.deliverMessage) { request, context, _ in
             let envelope = try Self.envelope(request)
             let key = request.headers[.init("Idempotency-Key")!]
             if let key, key.isEmpty || key.utf8.count > 200 {
@@ -31,7 +31,7 @@ struct DeliveryRoutes {
             Counter(label: "buzon_store_delivered_bytes_total").increment(by: message.raw.count)
             let accounts = Set(result.recipients.flatMap { $0.deliveries.map(\.account) })
             for account in accounts { await store.changed(account) }
-            return try RouteSupport.json(result)
+            return result
         }
     }
 

@@ -10,9 +10,8 @@ struct GatewayRoutes {
     let store: StoreContext
 
     func add(to router: Router<StoreRequestContext>) {
-        let v1 = router.group("v1")
-        v1.post("auth/verify") { request, context -> Response in
-            let body = try await RouteSupport.decode(LoginRequest.self, from: request, context: context)
+        router.on(StoreOperations.verifyLogin) { _, _, body in
+            let body = try await body()
             // Characters, as JSON Schema's maxLength counts them (openapi.yaml).
             guard body.username.unicodeScalars.count <= 320, body.password.unicodeScalars.count <= 1024 else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "username or password too long")
@@ -21,18 +20,18 @@ struct GatewayRoutes {
             Counter(
                 label: "buzon_store_logins_total", dimensions: [("result", result.result.rawValue), ("service", body.service ?? "unknown")]
             ).increment()
-            return try RouteSupport.json(result)
+            return result
         }
         // SCRAM-SHA-256 (RFC 5802, RFC 7677): the gateway runs the exchange, the store holds the keys.
-        v1.post("auth/scram/start") { request, context -> Response in
-            let body = try await RouteSupport.decode(SCRAMStartRequest.self, from: request, context: context)
+        router.on(StoreOperations.scramStart) { _, _, body in
+            let body = try await body()
             guard body.username.unicodeScalars.count <= 320 else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "username too long")
             }
-            return try RouteSupport.json(try await store.login.scramStart(body))
+            return try await store.login.scramStart(body)
         }
-        v1.post("auth/scram/finish") { request, context -> Response in
-            let body = try await RouteSupport.decode(SCRAMFinishRequest.self, from: request, context: context)
+        router.on(StoreOperations.scramFinish) { _, _, body in
+            let body = try await body()
             guard body.username.unicodeScalars.count <= 320, body.authMessage.utf8.count <= 3 * SASLDefaults.maxSCRAMMessageLength else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "username or AuthMessage too long")
             }
@@ -43,15 +42,15 @@ struct GatewayRoutes {
             Counter(
                 label: "buzon_store_logins_total", dimensions: [("result", result.result.rawValue), ("service", body.service ?? "unknown")]
             ).increment()
-            return try RouteSupport.json(result)
+            return result
         }
-        v1.get("recipients/:address") { _, context -> Response in
+        router.on(StoreOperations.lookupRecipient) { _, context, _ in
             let raw = RouteSupport.pathParameter(context, "address")
             // The bare `<Postmaster>` (RFC 5321 §4.1.1.3), any case: the primary domain's.
             if raw.lowercased() == SQLiteStorage.postmasterLocalPart {
-                return try RouteSupport.json(try await store.storage.lookupPostmaster())
+                return try await store.storage.lookupPostmaster()
             }
-            return try RouteSupport.json(try await store.storage.lookupRecipient(try RouteSupport.address(raw)))
+            return try await store.storage.lookupRecipient(try RouteSupport.address(raw))
         }
     }
 }

@@ -7,11 +7,10 @@ struct LockRoutes {
     let store: StoreContext
 
     func add(to router: Router<StoreRequestContext>) {
-        let locks = router.group("v1/accounts/:account/locks")
-        locks.post(":name") { request, context -> Response in
+        router.on(StoreOperations.acquireLock) { _, context, body in
             let account = try RouteSupport.account(context)
             let name = try Self.name(context)
-            let body = try await RouteSupport.decode(LockRequest.self, from: request, context: context)
+            let body = try await body()
             let ttl = try Self.ttl(body.ttl)
             guard !body.owner.isEmpty, body.owner.unicodeScalars.count <= 200 else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "owner is 1 to 200 characters")
@@ -19,11 +18,11 @@ struct LockRoutes {
             guard let lease = try await store.storage.acquireLock(account: account, name: name, owner: body.owner, ttl: ttl) else {
                 throw StoreError.conflict(APIErrorCode.inUse, "the lock is held by another session")
             }
-            return try RouteSupport.json(lease, status: .created)
+            return lease
         }
-        locks.put(":name/:token") { request, context -> Response in
+        router.on(StoreOperations.renewLock) { _, context, body in
             let account = try RouteSupport.account(context)
-            let body = try await RouteSupport.decode(LockRequest.self, from: request, context: context)
+            let body = try await body()
             guard
                 let lease = try await store.storage.renewLock(
                     account: account, name: try Self.name(context),
@@ -32,9 +31,9 @@ struct LockRoutes {
             else {
                 throw StoreError.notFound(APIErrorCode.lockNotFound, "the lock is not held with this token")
             }
-            return try RouteSupport.json(lease)
+            return lease
         }
-        locks.delete(":name/:token") { _, context -> Response in
+        router.on(StoreOperations.releaseLock) { _, context, _ in
             let account = try RouteSupport.account(context)
             guard
                 try await store.storage.releaseLock(
@@ -43,7 +42,7 @@ struct LockRoutes {
             else {
                 throw StoreError.notFound(APIErrorCode.lockNotFound, "the lock is not held with this token")
             }
-            return RouteSupport.noContent()
+            return NoContent()
         }
     }
 

@@ -11,16 +11,14 @@ struct LoginFailureRoutes {
     let store: StoreContext
 
     func add(to router: Router<StoreRequestContext>) {
-        let v1 = router.group("v1")
-        v1.get("login-failures") { request, _ -> Response in
+        router.on(StoreOperations.listLoginFailures) { request, _, _ in
             let (account, address) = try Self.filters(request)
-            return try RouteSupport.json(LoginFailureList(failures: try await store.login.failures(account: account, address: address)))
+            return LoginFailureList(failures: try await store.login.failures(account: account, address: address))
         }
-        v1.delete("login-failures") { request, _ -> Response in
+        router.on(StoreOperations.clearLoginFailures) { request, _, _ in
             // Neither named clears nothing: clearing every counter takes a deliberate filter.
             let (account, address) = try Self.filters(request)
-            return try RouteSupport.json(
-                LoginFailuresCleared(cleared: try await store.login.clearFailures(account: account, address: address)))
+            return LoginFailuresCleared(cleared: try await store.login.clearFailures(account: account, address: address))
         }
     }
 

@@ -6,39 +6,38 @@ struct MailboxRoutes {
     let store: StoreContext
 
     func add(to router: Router<StoreRequestContext>) {
-        let mailboxes = router.group("v1/accounts/:account/mailboxes")
-        mailboxes.get { _, context -> Response in
+        router.on(StoreOperations.listMailboxes) { _, context, _ in
             let account = try RouteSupport.account(context)
-            return try RouteSupport.json(MailboxList(mailboxes: try await store.storage.listMailboxes(account: account)))
+            return MailboxList(mailboxes: try await store.storage.listMailboxes(account: account))
         }
-        mailboxes.post { request, context -> Response in
+        router.on(StoreOperations.createMailbox) { _, context, body in
             let account = try RouteSupport.account(context)
-            var body = try await RouteSupport.decode(CreateMailboxRequest.self, from: request, context: context)
+            var body = try await body()
             body.name = try RouteSupport.mailboxName(body.name)
             if let use = body.specialUse, !StoreContext.specialUses.contains(use) {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "unknown special use (RFC 6154): \(use.prefix(40))")
             }
             let info = try await store.storage.createMailbox(account: account, body)
             await store.changed(account)
-            return try RouteSupport.json(info, status: .created)
+            return info
         }
-        mailboxes.get(":id") { _, context -> Response in
+        router.on(StoreOperations.getMailbox) { _, context, _ in
             let account = try RouteSupport.account(context)
-            return try RouteSupport.json(try await store.storage.mailbox(account: account, id: try RouteSupport.int64(context, "id")))
+            return try await store.storage.mailbox(account: account, id: try RouteSupport.int64(context, "id"))
         }
-        mailboxes.patch(":id") { request, context -> Response in
+        router.on(StoreOperations.updateMailbox) { _, context, body in
             let account = try RouteSupport.account(context)
-            var body = try await RouteSupport.decode(UpdateMailboxRequest.self, from: request, context: context)
+            var body = try await body()
             body.name = try body.name.map(RouteSupport.mailboxName)
             let info = try await store.storage.updateMailbox(account: account, id: try RouteSupport.int64(context, "id"), body)
             await store.changed(account)
-            return try RouteSupport.json(info)
+            return info
         }
-        mailboxes.delete(":id") { _, context -> Response in
+        router.on(StoreOperations.deleteMailbox) { _, context, _ in
             let account = try RouteSupport.account(context)
             try await store.storage.deleteMailbox(account: account, id: try RouteSupport.int64(context, "id"))
             await store.changed(account)
-            return RouteSupport.noContent()
+            return NoContent()
         }
     }
 }

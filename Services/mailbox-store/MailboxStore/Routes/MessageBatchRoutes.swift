@@ -14,42 +14,45 @@ struct MessageBatchRoutes {
     static let groupBytes = 256 * 1024
 
     func add(to router: Router<StoreRequestContext>) {
-        router.post("v1/accounts/:account/mailboxes/:id/messages/batch") { request, context -> Response in
-            let account = try RouteSupport.account(context)
-            let mailboxID = try RouteSupport.int64(context, "id")
-            let body = try await RouteSupport.decode(MessageBatchRequest.self, from: request, context: context)
-            let uids = try RouteSupport.uidSet(body.uids)
-            let maxBytes = body.maxBytes ?? MessageBatchRequest.defaultMaxBytes
-            guard (1...MessageBatchRequest.maxMaxBytes).contains(maxBytes) else {
-                throw StoreError.badRequest(APIErrorCode.badRequest, "maxBytes must be from 1 to \(MessageBatchRequest.maxMaxBytes)")
-            }
-            let content = body.content ?? .none
-            let parse = body.parse ?? false
-            let entries = try await store.storage.batchEntries(
-                account: account, mailboxID: mailboxID, uids: uids, after: body.after ?? 0,
-                limit: MessageBatchRequest.maxMessages + 1, parse: parse)
-            let page = Self.page(entries, content: content, parse: parse, maxBytes: maxBytes)
+        router.on(
+            StoreOperations.readMessageBatch,
+            raw: { _, context, body in
+                let account = try RouteSupport.account(context)
+                let mailboxID = try RouteSupport.int64(context, "id")
+                let body = try await body()
+                let uids = try RouteSupport.uidSet(body.uids)
+                let maxBytes = body.maxBytes ?? MessageBatchRequest.defaultMaxBytes
+                guard (1...MessageBatchRequest.maxMaxBytes).contains(maxBytes) else {
+                    throw StoreError.badRequest(APIErrorCode.badRequest, "maxBytes must be from 1 to \(MessageBatchRequest.maxMaxBytes)")
+                }
+                let content = body.content ?? .none
+                let parse = body.parse ?? false
+                let entries = try await store.storage.batchEntries(
+                    account: account, mailboxID: mailboxID, uids: uids, after: body.after ?? 0,
+                    limit: MessageBatchRequest.maxMessages + 1, parse: parse)
+                let page = Self.page(entries, content: content, parse: parse, maxBytes: maxBytes)
 
-            var headers: HTTPFields = [.contentType: MessageBatchFrames.contentType]
-            if page.count < entries.count, let last = page.last, let name = HTTPFields.Element.Name(MessageBatchFrames.nextAfterHeader) {
-                headers[name] = String(last.summary.uid)
-            }
-            let groups = Self.groups(page, content: content, parse: parse)
-            // The first group is read before answering, so that a failure is still an
-            // error status rather than a cut answer.
-            let storage = store.storage
-            let first = try await storage.batchFrames(groups.first ?? [], content: content, parse: parse)
-            let rest = groups.dropFirst()
-            return Response(
-                status: .ok, headers: headers,
-                body: ResponseBody { writer in
-                    try await writer.write(first)
-                    for group in rest {
-                        try await writer.write(try await storage.batchFrames(group, content: content, parse: parse))
-                    }
-                    try await writer.finish(nil)
-                })
-        }
+                var headers: HTTPFields = [.contentType: MessageBatchFrames.contentType]
+                if page.count < entries.count, let last = page.last, let name = HTTPFields.Element.Name(MessageBatchFrames.nextAfterHeader)
+                {
+                    headers[name] = String(last.summary.uid)
+                }
+                let groups = Self.groups(page, content: content, parse: parse)
+                // The first group is read before answering, so that a failure is still an
+                // error status rather than a cut answer.
+                let storage = store.storage
+                let first = try await storage.batchFrames(groups.first ?? [], content: content, parse: parse)
+                let rest = groups.dropFirst()
+                return Response(
+                    status: .ok, headers: headers,
+                    body: ResponseBody { writer in
+                        try await writer.write(first)
+                        for group in rest {
+                            try await writer.write(try await storage.batchFrames(group, content: content, parse: parse))
+                        }
+                        try await writer.finish(nil)
+                    })
+            })
     }
 
     /// The entries that fit in `maxBytes`, at least one.

@@ -16,22 +16,23 @@ struct MessageRoutes {
     static let maxByteOffset = Int(Int32.max)
 
     func add(to router: Router<StoreRequestContext>) {
-        let box = router.group("v1/accounts/:account/mailboxes/:id")
-        box.get("messages") { request, context -> Response in
-            let account = try RouteSupport.account(context)
-            let uids = try request.uri.queryParameters.get("uids").map(RouteSupport.uidSet) ?? .all
-            let after = try RouteSupport.query(request, "after", in: 0...UInt32.max, default: 0)
-            let limit = try RouteSupport.query(request, "limit", in: 1...Self.maxPage, default: Self.defaultPage)
-            let list = try await store.storage.listMessages(
-                account: account, mailboxID: try RouteSupport.int64(context, "id"),
-                uids: uids, after: after, limit: limit)
-            switch request.uri.queryParameters.get("format") ?? "json" {
-            case "json": return try RouteSupport.json(list)
-            case "text": return MessageListText.response(list)
-            default: throw StoreError.badRequest(APIErrorCode.badRequest, "format is json or text")
-            }
-        }
-        box.post("messages") { request, context -> Response in
+        router.on(
+            StoreOperations.listMessages,
+            raw: { request, context, _ in
+                let account = try RouteSupport.account(context)
+                let uids = try request.uri.queryParameters.get("uids").map(RouteSupport.uidSet) ?? .all
+                let after = try RouteSupport.query(request, "after", in: 0...UInt32.max, default: 0)
+                let limit = try RouteSupport.query(request, "limit", in: 1...Self.maxPage, default: Self.defaultPage)
+                let list = try await store.storage.listMessages(
+                    account: account, mailboxID: try RouteSupport.int64(context, "id"),
+                    uids: uids, after: after, limit: limit)
+                switch request.uri.queryParameters.get("format") ?? "json" {
+                case "json": return try RouteSupport.json(list)
+                case "text": return MessageListText.response(list)
+                default: throw StoreError.badRequest(APIErrorCode.badRequest, "format is json or text")
+                }
+            })
+        router.on(StoreOperations.appendMessage) { request, context, _ in
             let account = try RouteSupport.account(context)
             // Each flag in its own `flags=`, or several in one separated by spaces.
             let flags = request.uri.queryParameters.getAll("flags").flatMap { $0.split(separator: " ") }.map(String.init)
@@ -46,62 +47,68 @@ struct MessageRoutes {
                 message, account: account, mailboxID: try RouteSupport.int64(context, "id"),
                 flags: flags, internalDate: date)
             await store.changed(account)
-            return try RouteSupport.json(result, status: .created)
+            return result
         }
-        box.get("messages/:uid/raw") { request, context -> Response in
-            var range: ByteRangeRequest?
-            if request.uri.queryParameters.get("offset") != nil || request.uri.queryParameters.get("length") != nil {
-                // No message is near 2 GiB (BUZON_MAX_MESSAGE_SIZE); SQLite's substr() reads
-                // its arguments as 32-bit, so anything past that would wrap around.
-                let offset = try RouteSupport.query(request, "offset", in: 0...Self.maxByteOffset, default: 0)
-                let length = try RouteSupport.query(request, "length", in: 0...Self.maxByteOffset, default: Self.maxByteOffset)
-                range = ByteRangeRequest(offset: offset, length: length)
-            }
-            let bytes = try await store.storage.messageBytes(
-                account: try RouteSupport.account(context),
-                mailboxID: try RouteSupport.int64(context, "id"), uid: try Self.uid(context),
-                range: range)
-            return rfc822(bytes)
-        }
-        box.get("messages/:uid/header") { _, context -> Response in
-            let content = try await content(context)
-            return rfc822(
-                try await store.storage.rawBytes(
-                    contentID: content.contentID,
-                    range: ByteRangeRequest(offset: 0, length: content.headerSize)))
-        }
-        box.get("messages/:uid/parse") { _, context -> Response in
-            let content = try await content(context)
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: content.parseJSON)))
-        }
-        box.post("flags") { request, context -> Response in
+        router.on(
+            StoreOperations.getMessageRaw,
+            raw: { request, context, _ in
+                var range: ByteRangeRequest?
+                if request.uri.queryParameters.get("offset") != nil || request.uri.queryParameters.get("length") != nil {
+                    // No message is near 2 GiB (BUZON_MAX_MESSAGE_SIZE); SQLite's substr() reads
+                    // its arguments as 32-bit, so anything past that would wrap around.
+                    let offset = try RouteSupport.query(request, "offset", in: 0...Self.maxByteOffset, default: 0)
+                    let length = try RouteSupport.query(request, "length", in: 0...Self.maxByteOffset, default: Self.maxByteOffset)
+                    range = ByteRangeRequest(offset: offset, length: length)
+                }
+                let bytes = try await store.storage.messageBytes(
+                    account: try RouteSupport.account(context),
+                    mailboxID: try RouteSupport.int64(context, "id"), uid: try Self.uid(context),
+                    range: range)
+                return rfc822(bytes)
+            })
+        router.on(
+            StoreOperations.getMessageHeader,
+            raw: { _, context, _ in
+                let content = try await content(context)
+                return rfc822(
+                    try await store.storage.rawBytes(
+                        contentID: content.contentID,
+                        range: ByteRangeRequest(offset: 0, length: content.headerSize)))
+            })
+        router.on(
+            StoreOperations.getMessageParse,
+            raw: { _, context, _ in
+                let content = try await content(context)
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: content.parseJSON)))
+            })
+        router.on(StoreOperations.updateFlags) { _, context, body in
             let account = try RouteSupport.account(context)
-            let body = try await RouteSupport.decode(FlagUpdateRequest.self, from: request, context: context)
+            let body = try await body()
             let result = try await store.storage.updateFlags(
                 account: account, mailboxID: try RouteSupport.int64(context, "id"),
                 body, uids: try RouteSupport.uidSet(body.uids))
             await store.changed(account)
-            return try RouteSupport.json(result)
+            return result
         }
-        box.post("expunge") { request, context -> Response in
+        router.on(StoreOperations.expungeMessages) { _, context, body in
             let account = try RouteSupport.account(context)
-            let body = try await RouteSupport.decode(ExpungeRequest.self, from: request, context: context)
+            let body = try await body()
             let result = try await store.storage.expunge(
                 account: account, mailboxID: try RouteSupport.int64(context, "id"),
                 uids: try body.uids.map(RouteSupport.uidSet), onlyDeleted: body.onlyDeleted)
             await store.changed(account)
-            return try RouteSupport.json(result)
+            return result
         }
-        box.post("copy") { request, context -> Response in
+        router.on(StoreOperations.copyMessages) { _, context, body in
             let account = try RouteSupport.account(context)
-            let body = try await RouteSupport.decode(CopyRequest.self, from: request, context: context)
+            let body = try await body()
             let result = try await store.storage.copy(
                 account: account, mailboxID: try RouteSupport.int64(context, "id"),
                 uids: try RouteSupport.uidSet(body.uids), target: body.targetMailboxID, move: body.move)
             await store.changed(account)
-            return try RouteSupport.json(result)
+            return result
         }
     }
 

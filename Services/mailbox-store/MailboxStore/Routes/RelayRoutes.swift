@@ -14,58 +14,56 @@ struct RelayRoutes {
     static let leaseTTL = 5...3600
 
     func add(to router: Router<StoreRequestContext>) {
-        let queue = router.group("v1/queue")
-        queue.get { _, _ -> Response in
-            try RouteSupport.json(QueueList(entries: try await store.storage.listQueue()))
+        router.on(StoreOperations.listQueue) { _, _, _ in
+            QueueList(entries: try await store.storage.listQueue())
         }
-        queue.post("lease") { request, context -> Response in
-            let body = try await RouteSupport.decode(LeaseRequest.self, from: request, context: context)
+        router.on(StoreOperations.leaseQueue) { _, _, body in
+            let body = try await body()
             try Self.check(worker: body.worker, ttl: body.ttl)
             guard (1...Self.maxLease).contains(body.limit) else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "limit is 1 to \(Self.maxLease)")
             }
             let entries = try await store.storage.leaseQueue(worker: body.worker, limit: body.limit, ttl: Double(body.ttl))
-            return try RouteSupport.json(QueueList(entries: entries))
+            return QueueList(entries: entries)
         }
-        queue.post("retry") { _, _ -> Response in
-            try RouteSupport.json(["due": try await store.storage.retryAllQueued()])
+        router.on(StoreOperations.retryAllQueued) { _, _, _ in
+            QueueRetryResult(due: try await store.storage.retryAllQueued())
         }
-        queue.get(":id") { _, context -> Response in
-            try RouteSupport.json(try await store.storage.queueEntry(try RouteSupport.int64(context, "id")))
+        router.on(StoreOperations.getQueueEntry) { _, context, _ in
+            try await store.storage.queueEntry(try RouteSupport.int64(context, "id"))
         }
-        queue.get(":id/message") { _, context -> Response in
-            let raw = try await store.storage.queueMessage(try RouteSupport.int64(context, "id"))
-            return Response(status: .ok, headers: [.contentType: "message/rfc822"], body: .init(byteBuffer: ByteBuffer(bytes: raw)))
-        }
-        queue.put(":id/lease") { request, context -> Response in
-            let body = try await RouteSupport.decode(LeaseRequest.self, from: request, context: context)
+        router.on(
+            StoreOperations.getQueueMessage,
+            raw: { _, context, _ in
+                let raw = try await store.storage.queueMessage(try RouteSupport.int64(context, "id"))
+                return Response(status: .ok, headers: [.contentType: "message/rfc822"], body: .init(byteBuffer: ByteBuffer(bytes: raw)))
+            })
+        router.on(StoreOperations.renewQueueLease) { _, context, body in
+            let body = try await body()
             try Self.check(worker: body.worker, ttl: body.ttl)
-            return try RouteSupport.json(
-                try await store.storage.renewQueueLease(
-                    try RouteSupport.int64(context, "id"), worker: body.worker, ttl: Double(body.ttl)))
+            return try await store.storage.renewQueueLease(
+                try RouteSupport.int64(context, "id"), worker: body.worker, ttl: Double(body.ttl))
         }
-        queue.delete(":id/lease") { request, context -> Response in
+        router.on(StoreOperations.releaseQueueLease) { request, context, _ in
             let worker = request.uri.queryParameters.get("worker") ?? ""
             try Self.check(worker: worker, ttl: nil)
             try await store.storage.releaseQueueLease(try RouteSupport.int64(context, "id"), worker: worker)
-            return RouteSupport.noContent()
+            return NoContent()
         }
-        queue.post(":id/report") { request, context -> Response in
-            let body = try await RouteSupport.decode(DeliveryReport.self, from: request, context: context)
+        router.on(StoreOperations.reportQueueOutcome) { _, context, body in
+            let body = try await body()
             try Self.check(worker: body.worker, ttl: nil)
-            let result = try await store.storage.reportQueue(try RouteSupport.int64(context, "id"), body, notices: store.notices)
-            return try RouteSupport.json(result)
+            return try await store.storage.reportQueue(try RouteSupport.int64(context, "id"), body, notices: store.notices)
         }
-        queue.post(":id/:action") { _, context -> Response in
+        router.on(StoreOperations.actOnQueueEntry) { _, context, _ in
             guard let action = QueueAdminAction(rawValue: RouteSupport.pathParameter(context, "action")) else {
                 throw StoreError.notFound(APIErrorCode.notFound, "no such route")
             }
-            let result = try await store.storage.adminQueue(try RouteSupport.int64(context, "id"), action, notices: store.notices)
-            return try RouteSupport.json(result)
+            return try await store.storage.adminQueue(try RouteSupport.int64(context, "id"), action, notices: store.notices)
         }
-        queue.delete(":id") { _, context -> Response in
+        router.on(StoreOperations.deleteQueueEntry) { _, context, _ in
             try await store.storage.deleteQueueEntry(try RouteSupport.int64(context, "id"))
-            return RouteSupport.noContent()
+            return NoContent()
         }
     }
 

@@ -143,6 +143,4 @@ enum RouteSupport {
             status: status, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
-
-    static func noContent() -> Response { Response(status: .noContent) }
 }

@@ -15,15 +15,15 @@ struct SearchRoutes {
     static let page = 512
 
     func add(to router: Router<StoreRequestContext>) {
-        router.post("v1/accounts/:account/mailboxes/:id/search") { request, context -> Response in
+        router.on(StoreOperations.searchMessages) { _, context, body in
             let account = try RouteSupport.account(context)
             let mailbox = try RouteSupport.int64(context, "id")
-            let body = try await RouteSupport.decode(SearchRequest.self, from: request, context: context)
+            let body = try await body()
             let uids = try body.uids.map(RouteSupport.uidSet) ?? UIDSet("1:*")!
             let found = try await Self.search(store, account: account, mailbox: mailbox, uids: uids, query: body.query)
             let matched = found.map { $0.uid }
             let highest = found.map { $0.modSeq }.max()
-            return try RouteSupport.json(SearchResult(uids: matched, highestModSeq: highest))
+            return SearchResult(uids: matched, highestModSeq: highest)
         }
     }
 

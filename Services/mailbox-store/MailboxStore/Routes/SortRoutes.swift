@@ -11,10 +11,10 @@ struct SortRoutes {
     let store: StoreContext
 
     func add(to router: Router<StoreRequestContext>) {
-        router.post("v1/accounts/:account/mailboxes/:id/sort") { request, context -> Response in
+        router.on(StoreOperations.sortMessages) { _, context, body in
             let account = try RouteSupport.account(context)
             let mailbox = try RouteSupport.int64(context, "id")
-            let body = try await RouteSupport.decode(SortRequest.self, from: request, context: context)
+            let body = try await body()
             guard !body.criteria.isEmpty, (body.offset ?? 0) >= 0, (body.limit ?? 0) >= 0 else {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "criteria must not be empty; offset and limit not negative")
             }
@@ -23,13 +23,12 @@ struct SortRoutes {
             let hits = try await Self.matching(sorted, store, account: account, mailbox: mailbox, uids: uids, query: body.query)
             let start = min(body.offset ?? 0, hits.count)
             let end = body.limit.map { start + min($0, hits.count - start) } ?? hits.count
-            return try RouteSupport.json(
-                SortResult(uids: hits[start..<end].map { $0.uid }, total: hits.count, highestModSeq: hits.map { $0.modSeq }.max()))
+            return SortResult(uids: hits[start..<end].map { $0.uid }, total: hits.count, highestModSeq: hits.map { $0.modSeq }.max())
         }
-        router.post("v1/accounts/:account/mailboxes/:id/thread") { request, context -> Response in
+        router.on(StoreOperations.threadMessages) { _, context, body in
             let account = try RouteSupport.account(context)
             let mailbox = try RouteSupport.int64(context, "id")
-            let body = try await RouteSupport.decode(ThreadRequest.self, from: request, context: context)
+            let body = try await body()
             let uids = try body.uids.map(RouteSupport.uidSet) ?? UIDSet.all
             let all = try await store.storage.threadableMessages(account: account, mailboxID: mailbox, uids: uids)
             var messages = all.map { $0.message }
@@ -43,7 +42,7 @@ struct SortRoutes {
                 case .references: ReferencesThreader.thread(messages)
                 case .orderedSubject: OrderedSubjectThreader.thread(messages)
                 }
-            return try RouteSupport.json(ThreadResult(threads: threads))
+            return ThreadResult(threads: threads)
         }
     }
 

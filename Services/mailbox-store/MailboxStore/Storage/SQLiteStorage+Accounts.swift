@@ -55,7 +55,7 @@ extension SQLiteStorage {
                         """,
                     arguments: [id, id, postmaster]) ?? 0
             guard used == 0 else {
-                throw StoreError.conflict("domain-not-empty", "the domain still has users or aliases; delete them first")
+                throw StoreError.conflict(APIErrorCode.domainNotEmpty, "the domain still has users or aliases; delete them first")
             }
             try db.execute(sql: "DELETE FROM aliases WHERE domain_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM domains WHERE id = ?", arguments: [id])

@@ -174,7 +174,7 @@ extension SQLiteStorage {
             throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox")
         }
         guard uid < Int64(UInt32.max) else {
-            throw StoreError.conflict("uid-exhausted", "the mailbox has used every UID")
+            throw StoreError.conflict(APIErrorCode.uidExhausted, "the mailbox has used every UID")
         }
         try db.execute(sql: "UPDATE mailboxes SET uid_next = ? WHERE id = ?", arguments: [uid + 1, mailbox])
         let modseq = try logChange(db, account: account.id, kind: .added, mailbox: mailbox, uid: uid, flags: flags.names)

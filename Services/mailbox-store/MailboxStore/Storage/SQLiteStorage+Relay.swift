@@ -22,19 +22,24 @@ extension SQLiteStorage {
             row in
             let notify: String? = row["notify"]
             return QueueRecipient(
-                address: row["address"], domain: row["domain"], state: row["state"],
+                address: row["address"], domain: row["domain"], state: Self.recipientState(row["state"]),
                 notify: notify.map { $0.split(separator: ",").map(String.init) }, orcpt: row["orcpt"],
                 lastError: row["last_error"], status: row["status"], remoteMTA: row["remote_mta"])
         }
     }
 
+    /// The states as stored: only the store writes them, so anything else is a damaged row;
+    /// an entry then waits for an administrator (hold) rather than being retried or dropped.
+    static func queueState(_ raw: String) -> QueueState { QueueState(rawValue: raw) ?? .hold }
+    static func recipientState(_ raw: String) -> QueueRecipientState { QueueRecipientState(rawValue: raw) ?? .pending }
+
     func queueEntry(from row: Row, recipients: [QueueRecipient]) -> QueueEntry {
         let expires: Double? = row["lease_expires"]
         let leased = expires.map { $0 > now() } ?? false
-        let state: String = row["state"]
+        let state = Self.queueState(row["state"])
         return QueueEntry(
             id: row["id"], sender: row["sender"], createdAt: row["created_at"],
-            state: leased && state == "deferred" ? "active" : state, nextAttempt: row["next_attempt"],
+            state: leased && state == .deferred ? .active : state, nextAttempt: row["next_attempt"],
             attempts: row["attempts"], lastError: row["last_error"], size: row["size"],
             ret: row["ret"], envid: row["envid"], smtputf8: (row["smtputf8"] as Bool?) ?? false, body: row["body"],
             delayWarned: (row["delay_warned"] as Bool?) ?? false,
@@ -61,7 +66,7 @@ extension SQLiteStorage {
                     sql: "UPDATE queue_messages SET lease_owner = ?, lease_expires = ? WHERE id = ?",
                     arguments: [worker, time + ttl, id])
                 var entry = try self.queueRow(db, id)
-                entry.recipients = entry.recipients.filter { $0.state == "pending" }
+                entry.recipients = entry.recipients.filter { $0.state == .pending }
                 entries.append(entry)
             }
             return entries
@@ -116,19 +121,19 @@ extension SQLiteStorage {
         return try await pool.write { db in
             try self.requireLease(db, id, worker: report.worker)
             let entry = try self.queueRow(db, id)
-            let pending = Set(entry.recipients.filter { $0.state == "pending" }.map(\.address))
+            let pending = Set(entry.recipients.filter { $0.state == .pending }.map(\.address))
             var told: [DeliveryStatusNotification.Recipient] = []
             for outcome in report.recipients where pending.contains(outcome.address) {
-                let state: String
+                let state: QueueRecipientState
                 switch outcome.outcome {
-                case .delivered: state = "delivered"
-                case .failed: state = "failed"
-                case .deferred: state = "pending"
+                case .delivered: state = .delivered
+                case .failed: state = .failed
+                case .deferred: state = .pending
                 }
                 try db.execute(
                     sql: """
                         UPDATE queue_recipients SET state = ?, status = ?, last_error = ?, remote_mta = ? WHERE queue_id = ? AND address = ?
-                        """, arguments: [state, outcome.status, outcome.diagnostic, outcome.remoteMTA, id, outcome.address])
+                        """, arguments: [state.rawValue, outcome.status, outcome.diagnostic, outcome.remoteMTA, id, outcome.address])
                 let recipient = entry.recipients.first { $0.address == outcome.address }
                 let action: DeliveryStatusNotification.Recipient.Action? =
                     switch outcome.outcome {
@@ -203,7 +208,7 @@ extension SQLiteStorage {
             case .bounce:
                 let reason = "bounced by the administrator"
                 var told: [DeliveryStatusNotification.Recipient] = []
-                for r in entry.recipients where r.state == "pending" {
+                for r in entry.recipients where r.state == .pending {
                     try db.execute(
                         sql:
                             "UPDATE queue_recipients SET state = 'failed', status = '5.0.0', last_error = ? WHERE queue_id = ? AND address = ?",

@@ -1,0 +1,12 @@
+/// An account's mailboxes.
+extension StoreOperations {
+    public static let listMailboxes = StoreOperation<String, NoBody, MailboxList>(.get, "/v1/accounts/{account}/mailboxes")
+    public static let createMailbox = StoreOperation<String, CreateMailboxRequest, MailboxInfo>(
+        .post, "/v1/accounts/{account}/mailboxes", status: 201)
+    public static let getMailbox = StoreOperation<(account: String, id: Int64), NoBody, MailboxInfo>(
+        .get, "/v1/accounts/{account}/mailboxes/{id}")
+    public static let updateMailbox = StoreOperation<(account: String, id: Int64), UpdateMailboxRequest, MailboxInfo>(
+        .patch, "/v1/accounts/{account}/mailboxes/{id}")
+    public static let deleteMailbox = StoreOperation<(account: String, id: Int64), NoBody, NoContent>(
+        .delete, "/v1/accounts/{account}/mailboxes/{id}")
+}
