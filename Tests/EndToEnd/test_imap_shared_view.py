@@ -89,10 +89,30 @@ def test_a_select_of_a_mailbox_open_on_the_gateway_reads_no_listing(imap_system)
         second.ok("STORE 2 +FLAGS (\\Flagged)")
         assert any(b"\\Flagged" in r for r in first.ok("NOOP") if b" FETCH " in r)
         assert [uid for _, uid, _, _ in fetch_all(first)] == [uid for uid, _, _ in store_view(store, "INBOX")]
-    # The last session gone, the view is let go: the next SELECT lists again.
+    # The last session gone, the view is kept (BUZON_IMAP_VIEW_KEEP_SECONDS): a client that
+    # reconnects lists nothing, and still sees what changed meanwhile.
+    deliver(smtp, message("While nobody had it open"))
+    loaded = listings_after(store, loaded + 1)  # (deliver lists the mailbox to wait for it)
     with open_session(imap.port, login=ALICE) as third:
-        third.ok("SELECT INBOX")
-        assert listings_after(store, loaded + 1) > loaded
+        assert b"* 7 EXISTS" in third.ok("SELECT INBOX")
+        assert listings_after(store, loaded + 1) == loaded, "a reconnecting client's SELECT listed the mailbox"
+        assert [uid for _, uid, _, _ in fetch_all(third)] == [uid for uid, _, _ in store_view(store, "INBOX")]
+
+
+def test_a_view_nobody_holds_is_let_go_after_its_time(imap_system, tmp_path):
+    """BUZON_IMAP_VIEW_KEEP_SECONDS=0: the view goes with the last session, the next SELECT lists."""
+    store, smtp, _ = imap_system
+    imap = IMAPGateway(store, tmp_path / "nokeep", env={"BUZON_IMAP_VIEW_KEEP_SECONDS": "0"}).start()
+    try:
+        deliver(smtp, message("Kept or not"))
+        with open_session(imap.port, login=ALICE) as first:
+            first.ok("SELECT INBOX")
+        loaded = listings_after(store, listing_requests(store))
+        with open_session(imap.port, login=ALICE) as second:
+            second.ok("SELECT INBOX")
+            assert listings_after(store, loaded + 1) > loaded
+    finally:
+        imap.stop()
 
 
 def test_two_gateways_and_pop3_deletions_on_a_big_mailbox_stay_consistent(imap_system, tmp_path):

@@ -21,6 +21,8 @@ import ServiceKit
 /// | `BUZON_IMAP_MAX_LOGIN_FAILURES` | `3` | failed logins on one connection before it is closed |
 /// | `BUZON_IMAP_MAX_MESSAGE_SIZE` | `67108864` | the largest APPEND literal (`APPENDLIMIT`) |
 /// | `BUZON_IMAP_ALLOW_PLAINTEXT_AUTH` | `false` | passwords without TLS from other than loopback |
+/// | `BUZON_IMAP_VIEW_KEEP_SECONDS` | `300` | how long the view of a mailbox no session has open is kept (a reopen then reads no listing); 0: not kept |
+/// | `BUZON_IMAP_VIEW_KEEP_MESSAGES` | `1000000` | at most this many messages in the views kept that way (~30 bytes each) |
 public struct IMAPConfiguration: GatewaySettings {
     public var basics: GatewayBasics
     public var host = "127.0.0.1"
@@ -37,6 +39,8 @@ public struct IMAPConfiguration: GatewaySettings {
     public var allowPlaintextAuth = false
     public var loginDeadline = 60
     public var minLineRate = 32
+    public var viewKeepSeconds = 300
+    public var viewKeepMessages = 1_000_000
 
     public init(internalToken: String) {
         basics = GatewayBasics(internalToken: internalToken)
@@ -58,6 +62,8 @@ public struct IMAPConfiguration: GatewaySettings {
         allowPlaintextAuth = try reader.bool("BUZON_IMAP_ALLOW_PLAINTEXT_AUTH", default: false)
         loginDeadline = try reader.int("BUZON_IMAP_LOGIN_DEADLINE", default: loginDeadline)
         minLineRate = try reader.int("BUZON_IMAP_MIN_LINE_RATE", default: minLineRate)
+        viewKeepSeconds = try reader.int("BUZON_IMAP_VIEW_KEEP_SECONDS", default: viewKeepSeconds)
+        viewKeepMessages = try reader.int("BUZON_IMAP_VIEW_KEEP_MESSAGES", default: viewKeepMessages)
     }
 
     /// The login deadline and the command-line floor of every connection.

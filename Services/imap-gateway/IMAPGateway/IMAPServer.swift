@@ -13,7 +13,8 @@ enum IMAPServer {
         if parts.tls != nil { listeners.append((configuration.tlsPort, true)) }
         let shared = ConnectionContext(
             configuration: configuration, parts: parts, watcher: watcher,
-            mailboxes: SharedMailboxes(store: parts.store),
+            mailboxes: SharedMailboxes(
+                store: parts.store, keep: .seconds(max(0, configuration.viewKeepSeconds)), keepMessages: configuration.viewKeepMessages),
             limiter: ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress),
             users: UserConnections(limit: configuration.maxConnectionsPerUser))
         let ports = listeners.map { port, implicitTLS in

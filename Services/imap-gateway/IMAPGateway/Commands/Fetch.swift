@@ -84,11 +84,12 @@ extension IMAPSession {
         return failure ?? .ok("FETCH completed")
     }
 
-    /// FETCH answered from the session's view. The feed is read first when the change watcher
-    /// knows of anything newer, so the flags are as fresh as a store call would give them;
-    /// messages added since SELECT (the feed does not carry their size) are asked of the store.
+    /// FETCH answered from the session's view. The feed is read first (one small request; the
+    /// change watcher may not have heard of a change another client was just told of), so the
+    /// flags are as fresh as a listing would give them; messages added since SELECT (the feed
+    /// does not carry their size) are asked of the store.
     private func fetchFromView(_ account: String, _ uids: [UInt32], _ plan: FetchPlan) async throws -> Completion {
-        try await announceChanges(allowExpunge: false, force: false)
+        try await announceChanges(allowExpunge: false)
         guard let view else { return .ok("FETCH completed") }
         let missing = uids.filter { view.summary(of: $0) == nil }
         var fromStore: [UInt32: MessageSummary] = [:]

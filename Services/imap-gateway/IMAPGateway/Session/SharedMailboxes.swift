@@ -10,6 +10,10 @@ import StoreClient
 /// A session's `MailboxView` starts from a snapshot of the columns (a copy-on-write copy: no
 /// bytes are copied until one side changes) and keeps only its own sequence map and what it
 /// told its client that differs from the snapshot.
+///
+/// A view no session holds is kept for a while (`keep`), within a budget of messages
+/// (`keepMessages`), as Dovecot keeps its index files: a client that logs in again, or opens
+/// the folder it just left, gets it for a feed catch-up instead of a listing.
 actor SharedMailboxes {
     struct Key: Hashable, Sendable {
         var account: String
@@ -36,24 +40,33 @@ actor SharedMailboxes {
         var snapshot: Snapshot
         var users: Int
         let generation: Int
+        /// When the last session let it go: kept until `keep` has passed.
+        var unusedSince: ContinuousClock.Instant?
     }
 
     private var entries: [Key: Entry] = [:]
     private var loading: [Key: Task<Snapshot, any Error>] = [:]
     private var generations = 0
     private let store: StoreClient
+    private let keep: Duration
+    private let keepMessages: Int
     /// Store pages read per feed request.
     static let feedPage = 10_000
 
-    init(store: StoreClient) {
+    init(store: StoreClient, keep: Duration = .seconds(300), keepMessages: Int = 1_000_000) {
         self.store = store
+        self.keep = keep
+        self.keepMessages = keepMessages
     }
 
-    /// Mailboxes held open, for tests and metrics.
+    /// Mailboxes held open or kept, for tests and metrics.
     var openCount: Int { entries.count }
 
-    /// Opens the shared view of `key` for one session and gives its current state.
+    /// Opens the shared view of `key` for one session and gives its current state: always read
+    /// from the feed up to now, as SELECT must show what a client was told was delivered (the
+    /// change watcher may not have heard of it yet).
     func open(_ key: Key) async throws -> (Lease, Snapshot) {
+        trim()
         if entries[key] == nil {
             let task: Task<Snapshot, any Error>
             if let pending = loading[key] {
@@ -77,6 +90,7 @@ actor SharedMailboxes {
         }
         guard let generation = entries[key]?.generation else { throw SharedMailboxError.gone }
         entries[key]?.users += 1
+        entries[key]?.unusedSince = nil
         let lease = Lease(key: key, generation: generation)
         do {
             try await catchUp(key)
@@ -89,13 +103,32 @@ actor SharedMailboxes {
         return (lease, snapshot)
     }
 
-    /// The session no longer has the mailbox selected; the view goes when the last one leaves.
+    /// The session no longer has the mailbox selected; once the last one leaves, the view is
+    /// kept for `keep`.
     func release(_ lease: Lease) {
-        guard let entry = entries[lease.key], entry.generation == lease.generation else { return }
-        if entry.users <= 1 {
-            entries[lease.key] = nil
-        } else {
-            entries[lease.key]?.users -= 1
+        guard let entry = entries[lease.key], entry.generation == lease.generation, entry.users > 0 else { return }
+        entries[lease.key]?.users -= 1
+        if entry.users == 1 { entries[lease.key]?.unusedSince = .now }
+        trim()
+    }
+
+    /// Lets go of unused views kept longer than `keep`, then of the longest unused until those
+    /// left hold at most `keepMessages` messages.
+    private func trim() {
+        let now = ContinuousClock.now
+        var unused: [(key: Key, since: ContinuousClock.Instant, messages: Int)] = []
+        for (key, entry) in entries {
+            guard let since = entry.unusedSince else { continue }
+            if now - since >= keep {
+                entries[key] = nil
+            } else {
+                unused.append((key, since, entry.snapshot.columns.count))
+            }
+        }
+        var kept = unused.reduce(0) { $0 + $1.messages }
+        for view in unused.sorted(by: { $0.since < $1.since }) where kept > keepMessages {
+            entries[view.key] = nil
+            kept -= view.messages
         }
     }
 
