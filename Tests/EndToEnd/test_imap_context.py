@@ -185,6 +185,17 @@ def test_sort_update_positions_and_partial_windows(imap_system):
         append(other, "z")
         assert updates(watcher.ok("NOOP"), "P1") == [("ADDTO", 0, [9])]
 
+        # During IDLE too (§4.3.2: "MAY be sent at any time").
+        watcher.send(b"I1 IDLE\r\n")
+        assert watcher.response().startswith(b"+ ")
+        append(other, "zz")  # 10
+        heard = [watcher.response()]
+        while b'(TAG "P1")' not in heard[-1]:
+            heard.append(watcher.response())
+        watcher.send(b"DONE\r\n")
+        assert status(watcher.until_tagged("I1")[0]) == "OK"
+        assert heard == [b"* 6 EXISTS", b'* ESEARCH (TAG "O1") UID ADDTO (6 10)', b'* ESEARCH (TAG "P1") UID ADDTO (0 10)'], heard
+
 
 class ContextModel(RuleBasedStateMachine):
     """Session `watcher` keeps an updating UID SEARCH (UNSEEN) and an updating UID SORT

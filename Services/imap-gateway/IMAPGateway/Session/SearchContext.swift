@@ -75,8 +75,26 @@ struct SearchContext: Sendable {
         let new = uids.filter { !members.contains($0) }
         guard !new.isEmpty else { return [] }
         members.formUnion(new)
-        result = (result + new).sorted()
-        return [ContextUpdate(.addTo, position: 0, new.sorted())]
+        let added = new.sorted()
+        if let last = result.last, last > added[0] {
+            // Merged in one pass; arrivals (new UIDs, above every result) just append.
+            var merged: [UInt32] = []
+            merged.reserveCapacity(result.count + added.count)
+            var i = 0, j = 0
+            while i < result.count || j < added.count {
+                if j == added.count || (i < result.count && result[i] < added[j]) {
+                    merged.append(result[i])
+                    i += 1
+                } else {
+                    merged.append(added[j])
+                    j += 1
+                }
+            }
+            result = merged
+        } else {
+            result += added
+        }
+        return [ContextUpdate(.addTo, position: 0, added)]
     }
 
     /// Puts new SORT results in. `sorted` are the new ones in sort order; `places[j]` is how
