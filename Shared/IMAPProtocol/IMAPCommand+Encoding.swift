@@ -141,6 +141,12 @@ extension IMAPCommand {
             uidPrefix(uid)
             add("THREAD ")
             out += program.encoded(style: style)
+        case .cancelUpdate(let tags):
+            add("CANCELUPDATE")
+            for tag in tags {
+                space()
+                out += IMAPString.quoted(Array(tag.utf8))
+            }
         }
         out += [ByteClass.cr, ByteClass.lf]
         return out

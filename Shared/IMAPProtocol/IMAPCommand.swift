@@ -67,6 +67,8 @@ public struct IMAPCommand: Sendable, Hashable {
         case sort(SortProgram, uid: Bool)
         /// THREAD / UID THREAD. RFC 5256 §3
         case thread(ThreadProgram, uid: Bool)
+        /// CANCELUPDATE with the tags of the searches whose updates stop. RFC 5267 §4.3.5
+        case cancelUpdate([String])
     }
 
     /// One ID field and its value (nil for NIL). RFC 2971 §3.1

@@ -10,12 +10,15 @@ extension IMAPCommandParser {
     /// ```
     /// search             = "SEARCH" [search-return-opts] SP search-program
     /// search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"
-    /// search-return-opt  = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE"
+    /// search-return-opt  = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE" /
+    ///                      "CONTEXT" / "UPDATE" / "PARTIAL" SP partial-range   ; RFC 5267 §5
     /// search-program     = ["CHARSET" SP charset SP] search-key *(SP search-key)
     /// charset            = atom / quoted
     /// ```
-    /// RFC 9051 §9, RFC 4731 §3.1 (RETURN), RFC 5182 §2 (SAVE). Read from after "SEARCH".
-    /// A return option we do not know is `BAD`; `RETURN ()` is kept empty and means ALL.
+    /// RFC 9051 §9, RFC 4731 §3.1 (RETURN), RFC 5182 §2 (SAVE), RFC 5267 §4 (CONTEXT, UPDATE,
+    /// PARTIAL). Read from after "SEARCH". A return option we do not know is `BAD`; `RETURN ()`
+    /// is kept empty and means ALL. ALL beside PARTIAL is taken (RFC 5267 §4.4's MUST NOT is
+    /// the client's; both are answered, as ESORT did before).
     /// A charset other than `SearchProgram.supportedCharsets` is `.badCharset` (answered
     /// `NO [BADCHARSET (…)]`, RFC 9051 §6.4.4). Strings are UTF-8 under either charset
     /// (US-ASCII is a subset); bytes that are not UTF-8 are `BAD`.
@@ -27,12 +30,7 @@ extension IMAPCommandParser {
             try c.open()
             var options: [SearchReturnOption] = []
             if c.peek != ByteClass.closeParen {
-                repeat {
-                    guard let option = SearchReturnOption(rawValue: try c.keyword()) else {
-                        throw IMAPCursor.fail("unknown SEARCH return option")
-                    }
-                    options.append(option)
-                } while c.take(ByteClass.space)
+                repeat { options.append(try searchReturnOption(&c)) } while c.take(ByteClass.space)
             }
             try c.close()
             try c.space()
@@ -58,6 +56,37 @@ extension SearchProgram {
     /// The charsets SEARCH takes, as named in `[BADCHARSET (UTF-8 US-ASCII)]`. RFC 9051 §6.4.4
     /// requires both.
     public static let supportedCharsets = ["UTF-8", "US-ASCII"]
+}
+
+extension IMAPCommandParser {
+    private func searchReturnOption(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> SearchReturnOption {
+        switch try c.keyword() {
+        case "MIN": return .min
+        case "MAX": return .max
+        case "ALL": return .all
+        case "COUNT": return .count
+        case "SAVE": return .save
+        case "CONTEXT": return .context
+        case "UPDATE": return .update
+        case "PARTIAL": return .partial(try partialRange(&c))
+        default: throw IMAPCursor.fail("unknown SEARCH return option")
+        }
+    }
+}
+
+extension SearchReturnOption {
+    public var encoded: String {
+        switch self {
+        case .min: return "MIN"
+        case .max: return "MAX"
+        case .all: return "ALL"
+        case .count: return "COUNT"
+        case .save: return "SAVE"
+        case .context: return "CONTEXT"
+        case .update: return "UPDATE"
+        case .partial(let range): return "PARTIAL \(range.lowerBound):\(range.upperBound)"
+        }
+    }
 }
 
 extension IMAPCursor {
@@ -155,7 +184,7 @@ extension SearchProgram {
     /// go as atoms, quoted strings or literals (announced in `style`).
     public func encoded(style: IMAPLiteralStyle = .synchronizing) -> [UInt8] {
         var out: [UInt8] = []
-        if let returnOptions { out += Array("RETURN (\(returnOptions.map(\.rawValue).joined(separator: " "))) ".utf8) }
+        if let returnOptions { out += Array("RETURN (\(returnOptions.map(\.encoded).joined(separator: " "))) ".utf8) }
         if let charset {
             let name = Array(charset.utf8)
             out += Array("CHARSET ".utf8) + (name.allSatisfy(ByteClass.isAtomChar) && !name.isEmpty ? name : IMAPString.quoted(name))

@@ -8,7 +8,7 @@ extension IMAPCommandParser {
     ///                                                                           ; RFC 5267 §5
     /// sort-criteria   = "(" sort-criterion *(SP sort-criterion) ")"
     /// search-criteria = charset 1*(SP search-key)
-    /// return-option   =/ "PARTIAL" SP partial-range                             ; RFC 5267 §5
+    /// return-option   =/ "CONTEXT" / "UPDATE" / "PARTIAL" SP partial-range      ; RFC 5267 §5
     /// partial-range   = nz-number ":" nz-number
     /// ```
     /// Read from after "SORT". An unknown sort key or return option is `BAD`.
@@ -61,13 +61,9 @@ extension IMAPCommandParser {
         case "MAX": return .max
         case "ALL": return .all
         case "COUNT": return .count
-        case "PARTIAL":
-            try c.space()
-            let first = try c.nzNumber()
-            guard c.take(ByteClass.colon) else { throw IMAPCursor.fail("expected a partial range") }
-            let last = try c.nzNumber()
-            // RFC 5267 §4.4 writes the range low:high; RFC 9394 §3.1 reads y:x as x:y.
-            return .partial(min(first, last)...max(first, last))
+        case "CONTEXT": return .context
+        case "UPDATE": return .update
+        case "PARTIAL": return .partial(try partialRange(&c))
         default: throw IMAPCursor.fail("unknown SORT return option")
         }
     }
@@ -110,6 +106,8 @@ extension SortReturnOption {
         case .max: return "MAX"
         case .all: return "ALL"
         case .count: return "COUNT"
+        case .context: return "CONTEXT"
+        case .update: return "UPDATE"
         case .partial(let range): return "PARTIAL \(range.lowerBound):\(range.upperBound)"
         }
     }

@@ -67,6 +67,7 @@ public struct IMAPCommandParser: Sendable {
         case "CLOSE": return .close  // RFC 9051 §6.4.1
         case "UNSELECT": return .unselect  // RFC 9051 §6.4.2
         case "EXPUNGE": return .expunge  // RFC 9051 §6.4.3
+        case "CANCELUPDATE": return try cancelUpdate(&c)  // RFC 5267 §4.3.5
         case "ID": return .id(try id(&c))
         case "AUTHENTICATE": return try authenticate(&c)
         case "LOGIN":

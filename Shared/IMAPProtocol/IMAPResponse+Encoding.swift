@@ -161,7 +161,8 @@ extension IMAPResponse {
     /// search-return-data = "MIN" SP nz-number / "MAX" SP nz-number / "ALL" SP sequence-set /
     ///                      "COUNT" SP number / "MODSEQ" SP mod-sequence-value
     /// ```
-    /// RFC 4731 §3.1, RFC 9051 §7.3.4, RFC 7162 §3.1.5. `* ESEARCH (TAG "a1") UID MIN 1 MAX 9 COUNT 3 ALL 1:3,9 MODSEQ 5`
+    /// RFC 4731 §3.1, RFC 9051 §7.3.4, RFC 7162 §3.1.5, RFC 5267 §4.3 (ADDTO, REMOVEFROM) and §4.4
+    /// (PARTIAL). `* ESEARCH (TAG "a1") UID MIN 1 MAX 9 COUNT 3 ALL 1:3,9 MODSEQ 5`
     private static func esearch(_ w: inout ResponseWriter, _ result: ESearch) {
         w.atom("* ESEARCH")
         if let tag = result.tag {
@@ -182,6 +183,13 @@ extension IMAPResponse {
             w.atom(" PARTIAL (\(partial.range.lowerBound):\(partial.range.upperBound) \(numbers))")
         }
         if let modSeq = result.modSeq { w.atom(" MODSEQ \(modSeq)") }
+        // ret-data-addto = "ADDTO" SP "(" context-position SP sequence-set *(…) ")", and
+        // REMOVEFROM alike. RFC 5267 §5. Position 0 is mailbox order (§4.3.3), so a set; a
+        // position is the result's order, so ranges only where it ascends (§3.2).
+        for update in result.updates where !update.numbers.isEmpty {
+            let numbers = update.position == 0 ? UIDSetCompression.sorted(update.numbers) : UIDSetCompression.ordered(update.numbers)
+            w.atom(" \(update.kind.rawValue) (\(update.position) \(numbers))")
+        }
     }
 
     /// ```

@@ -105,6 +105,8 @@ public enum ResponseCode: Sendable, Hashable {
     case unknownCTE
     /// `[UNSEEN n]`: first unseen sequence number (RFC 3501 SELECT).
     case unseen(Int)
+    /// `[NOUPDATE "tag"]`: the search's UPDATE is refused, its other options answered. RFC 5267 §4.3.1
+    case noUpdate(String)
 }
 
 /// One mailbox in a LIST/LSUB answer.
@@ -156,6 +158,9 @@ public struct ESearch: Sendable, Hashable {
     }
     private var partialRange: ClosedRange<UInt32>?
     private var partialNumbers: [UInt32] = []
+    /// ADDTO and REMOVEFROM of an updating context, in the order the client applies them.
+    /// RFC 5267 §4.3.2
+    public var updates: [ContextUpdate] = []
     public init(
         tag: String?, uid: Bool, min: UInt32? = nil, max: UInt32? = nil, count: Int? = nil, all: [UInt32]? = nil, modSeq: UInt64? = nil,
         allInOrder: Bool = false
@@ -168,6 +173,25 @@ public struct ESearch: Sendable, Hashable {
         self.all = all
         self.modSeq = modSeq
         self.allInOrder = allInOrder
+    }
+}
+
+/// One ADDTO or REMOVEFROM item: a context position and the numbers (sequence numbers or UIDs)
+/// inserted there or removed from there, in result order. Position 0 (SEARCH contexts only):
+/// wherever they fall in mailbox order. RFC 5267 §4.3.3, §4.3.4
+///
+/// `S: * ESEARCH (TAG "a1") UID ADDTO (3 12,9) REMOVEFROM (0 4:5)`
+public struct ContextUpdate: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case addTo = "ADDTO", removeFrom = "REMOVEFROM"
+    }
+    public var kind: Kind
+    public var position: UInt32
+    public var numbers: [UInt32]
+    public init(_ kind: Kind, position: UInt32, _ numbers: [UInt32]) {
+        self.kind = kind
+        self.position = position
+        self.numbers = numbers
     }
 }
 

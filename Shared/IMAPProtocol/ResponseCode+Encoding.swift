@@ -14,7 +14,8 @@ import LineFraming
 ///                  "UNAVAILABLE" / "AUTHENTICATIONFAILED" / … / "NONEXISTENT" / ; RFC 5530
 ///                  "HIGHESTMODSEQ" SP mod-sequence-value / "NOMODSEQ" /
 ///                  "MODIFIED" SP sequence-set / "CLOSED" /                      ; RFC 7162
-///                  "NOTSAVED" / "UNKNOWN-CTE" / "TOOBIG"                        ; 5182, 3516, 9051
+///                  "NOTSAVED" / "UNKNOWN-CTE" / "TOOBIG" /                      ; 5182, 3516, 9051
+///                  "NOUPDATE" SP quoted                                         ; RFC 5267 §4.3.1
 /// resp-code-apnd = "APPENDUID" SP nz-number SP append-uid
 /// resp-code-copy = "COPYUID" SP nz-number SP uid-set SP uid-set
 /// flag-perm      = flag / "\*"
@@ -72,6 +73,7 @@ extension ResponseCode {
         case .unavailable: return "UNAVAILABLE"
         case .unknownCTE: return "UNKNOWN-CTE"
         case .unseen(let value): return "UNSEEN \(value)"
+        case .noUpdate(let tag): return "NOUPDATE " + String(decoding: IMAPString.quoted(Array(tag.utf8)), as: UTF8.self)
         }
     }
 

@@ -38,9 +38,19 @@ public indirect enum SearchKey: Sendable, Hashable {
     case and([SearchKey])
 }
 
-/// ESEARCH return options. RFC 4731 §3.1, RFC 5182 §2 (SAVE), RFC 9051 §6.4.4.
-public enum SearchReturnOption: String, Sendable, Hashable {
-    case min = "MIN", max = "MAX", all = "ALL", count = "COUNT", save = "SAVE"
+/// ESEARCH return options. RFC 4731 §3.1, RFC 5182 §2 (SAVE), RFC 9051 §6.4.4, and RFC 5267
+/// §4 (CONTEXT=SEARCH): CONTEXT (§4.2, a hint), UPDATE (§4.3: keep the result and send
+/// ADDTO/REMOVEFROM as it changes), `PARTIAL x:y` (§4.4: the x-th to y-th result, 1-based).
+///
+/// ```
+/// search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE" /
+///                     "CONTEXT" / "UPDATE" / "PARTIAL" SP partial-range      ; RFC 5267 §5
+/// partial-range     = nz-number ":" nz-number
+/// ```
+public enum SearchReturnOption: Sendable, Hashable {
+    case min, max, all, count, save
+    case context, update
+    case partial(ClosedRange<UInt32>)
 }
 
 /// A whole SEARCH command's arguments.

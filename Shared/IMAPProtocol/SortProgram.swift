@@ -44,10 +44,12 @@ public struct SortCriterion: Sendable, Hashable {
     }
 }
 
-/// ESORT's return options: RFC 4731's MIN, MAX, ALL, COUNT (RFC 5267 §3.2: in sort order) and
-/// `PARTIAL x:y` (RFC 5267 §4.4: the x-th to y-th of the result, 1-based).
+/// ESORT's return options: RFC 4731's MIN, MAX, ALL, COUNT (RFC 5267 §3.2: in sort order),
+/// `PARTIAL x:y` (RFC 5267 §4.4: the x-th to y-th of the result, 1-based), and CONTEXT=SORT's
+/// CONTEXT (§4.2) and UPDATE (§4.3).
 public enum SortReturnOption: Sendable, Hashable {
     case min, max, all, count
+    case context, update
     case partial(ClosedRange<UInt32>)
 }
 

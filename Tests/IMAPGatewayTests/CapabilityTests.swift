@@ -19,7 +19,7 @@ struct CapabilityTests {
             "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
             "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "STATUS=SIZE", "CONDSTORE", "QRESYNC", "ESEARCH",
             "SEARCHRES", "BINARY", "UTF8=ACCEPT", "STARTTLS", "AUTH=PLAIN", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT",
-            "THREAD=REFERENCES", "ESORT",
+            "THREAD=REFERENCES", "ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT",
         ] {
             #expect(words.contains(name), "missing \(name)")
         }

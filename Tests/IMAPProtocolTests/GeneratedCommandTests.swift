@@ -113,7 +113,11 @@ import Testing
                     tag: tag, .fetch(set(), attributes: (0..<int(1...5)).map { _ in fetchAttribute() }, modifiers: modifiers, uid: uid))
             case 1:
                 let charset = pick([nil, "UTF-8", "US-ASCII"])
-                let returning = maybe { g in (0..<g.int(0...3)).map { _ in g.pick([SearchReturnOption.min, .max, .all, .count, .save]) } }
+                // RFC 5267 §4.4: at most one of ALL and PARTIAL.
+                let returning = maybe { g in
+                    (0..<g.int(0...3)).map { _ in g.pick([SearchReturnOption.min, .max, .count, .save, .context, .update]) }
+                        + g.pick([[], [.all], [.partial(1...UInt32(g.int(1...99)))]])
+                }
                 let keys = (0..<int(1...3)).map { _ in searchKey() }
                 return IMAPCommand(
                     tag: tag,

@@ -9,8 +9,8 @@ extension IMAPSession {
             "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS",
             "MOVE", "CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "STATUS=SIZE", "CONDSTORE", "QRESYNC",
             "ESEARCH", "SEARCHRES", "BINARY", "UTF8=ACCEPT", "APPENDLIMIT=\(settings.maxMessageSize)",
-            // RFC 5256, RFC 5957, RFC 5267 §3 (CONTEXT=SEARCH/SORT need UPDATE notifications: not offered).
-            "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT",
+            // RFC 5256, RFC 5957, RFC 5267 §3 (ESORT) and §4 (contexts: UPDATE, PARTIAL, CANCELUPDATE).
+            "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT",
         ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }

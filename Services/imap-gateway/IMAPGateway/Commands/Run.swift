@@ -40,6 +40,7 @@ extension IMAPSession {
         case .search(let program, let uid): return try await search(tag: tag, program, uid: uid)
         case .sort(let program, let uid): return try await sort(tag: tag, program, uid: uid)
         case .thread(let program, let uid): return try await thread(tag: tag, program, uid: uid)
+        case .cancelUpdate(let tags): return cancelUpdate(tags)
         }
     }
 }

@@ -2,12 +2,15 @@ import IMAPProtocol
 import StoreAPI
 
 /// SEARCH and UID SEARCH with every key, CHARSET UTF-8, ESEARCH return options (RFC 4731),
-/// SAVE and `$` (RFC 5182), MODSEQ (RFC 7162 §3.1.5). The store evaluates the keys beside the
+/// SAVE and `$` (RFC 5182), MODSEQ (RFC 7162 §3.1.5), and CONTEXT=SEARCH's CONTEXT (a hint,
+/// taken and ignored), UPDATE and PARTIAL (RFC 5267 §4.2–4.4). The store evaluates the keys beside the
 /// messages (`SearchRequest`, a typed `MessageQuery`: SearchQuery.swift); the session only turns
 /// its sequence numbers, `*` and `$` into UIDs first, and the answer back into sequence numbers.
 extension IMAPSession {
     func search(tag: String, _ program: SearchProgram, uid: Bool) async throws -> Completion {
         guard let account, let view else { return .bad("No mailbox selected") }
+        var updating = program.returnOptions?.contains(.update) == true
+        if updating && contextTagInUse(tag) { return .bad("Tag already names an updating search") }  // RFC 5267 §4.3
         // RFC 5182 §2.1: a SAVE search that fails leaves `$` empty, not the old result.
         let saving = program.returnOptions?.contains(.save) == true
         let previousSaved = savedSearch
@@ -17,14 +20,15 @@ extension IMAPSession {
         let live = view.liveUIDs
         var matched: [UInt32] = []
         var highest: UInt64?
+        let query = Self.messageQuery(program.key, view: view, saved: previousSaved)
         if !live.isEmpty {
-            let query = Self.messageQuery(program.key, view: view, saved: previousSaved)
             let result = try await store.search(
                 account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(live)))
             matched = view.numbers(result.uids, asUIDs: true)
             highest = result.highestModSeq
         }
         let numbers = view.numbers(matched, asUIDs: uid)
+        if updating { updating = try await admitsContext(tag) }
         let modSeq = usesModSeq && !matched.isEmpty ? highest : nil
         // RFC 9051 §7.3.4: an IMAP4rev2 client gets ESEARCH (ALL) for a plain SEARCH.
         let returnOptions = program.returnOptions ?? (enabled.contains("IMAP4REV2") ? [] : nil)
@@ -32,7 +36,10 @@ extension IMAPSession {
             try await send(.search(numbers, modSeq: modSeq))
             return .ok("SEARCH completed")
         }
-        let asked = options.isEmpty ? [SearchReturnOption.all] : options
+        // RETURN () means ALL (RFC 4731 §3.1); so does UPDATE or CONTEXT alone: the client
+        // needs the result its ADDTO and REMOVEFROM apply to (RFC 5267 §4.3).
+        let answering = options.filter { $0 != .update && $0 != .context }
+        let asked = answering.isEmpty ? [SearchReturnOption.all] : answering
         if asked.contains(.save) {
             // RFC 5182 §2.4: with MIN or MAX, only those are saved.
             var saved = matched
@@ -48,10 +55,22 @@ extension IMAPSession {
             if reported.contains(.max) { answer.max = numbers.max() }
             if reported.contains(.count) { answer.count = numbers.count }
             if reported.contains(.all), !numbers.isEmpty { answer.all = numbers }
+            for case .partial(let range) in reported { answer.partial = (range, Self.window(numbers, range)) }
             answer.modSeq = modSeq
             try await send(.esearch(answer))
         }
+        if updating {
+            contexts.append(SearchContext(tag: tag, uid: uid, query: query, order: .mailbox, result: matched))
+        }
         return .ok("SEARCH completed")
+    }
+
+    /// `PARTIAL x:y`: the x-th to y-th of the result, 1-based; past its end, what there is.
+    /// RFC 5267 §4.4
+    static func window(_ numbers: [UInt32], _ range: ClosedRange<UInt32>) -> [UInt32] {
+        let low = Int(range.lowerBound) - 1
+        let high = min(Int(range.upperBound), numbers.count)
+        return low < high ? Array(numbers[low..<high]) : []
     }
 
     /// Whether a MODSEQ key appears anywhere (the answer then carries the highest MODSEQ).

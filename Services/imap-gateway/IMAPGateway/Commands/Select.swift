@@ -12,6 +12,7 @@ extension IMAPSession {
         // The old mailbox's shared view is let go only after the new one is open: reselecting
         // the same mailbox then costs a feed catch-up, not a listing.
         let previous = lease
+        contexts = []  // RFC 5267 §4.3: updates cease when the mailbox is no longer selected.
         defer { if let previous { Task { [shared] in await shared.release(previous) } } }
         if state == .selected {
             view = nil
@@ -93,6 +94,7 @@ extension IMAPSession {
             _ = try await store.expunge(account, mailbox: view.mailbox.id, ExpungeRequest(uids: nil, onlyDeleted: true))
         }
         view = nil
+        contexts = []  // RFC 5267 §4.3
         if let lease {
             self.lease = nil
             Task { [shared] in await shared.release(lease) }

@@ -3,8 +3,8 @@ import StoreAPI
 
 /// SORT and UID SORT. State: selected. RFC 5256 §3 (criteria, REVERSE, CHARSET), RFC 5957
 /// (DISPLAYFROM, DISPLAYTO), RFC 5267 §3.2 (ESORT: RETURN answered with ESEARCH, MIN and MAX
-/// the first and last in sort order, ALL in sort order) and §4.4 (PARTIAL), RFC 7162 §3.1.5
-/// (MODSEQ).
+/// the first and last in sort order, ALL in sort order), §4.3 (UPDATE: ContextUpdates.swift) and
+/// §4.4 (PARTIAL), RFC 7162 §3.1.5 (MODSEQ).
 ///
 /// ```
 /// C: a1 SORT (REVERSE ARRIVAL) UTF-8 UNSEEN
@@ -16,44 +16,49 @@ import StoreAPI
 extension IMAPSession {
     func sort(tag: String, _ program: SortProgram, uid: Bool) async throws -> Completion {
         guard let account, let view else { return .bad("No mailbox selected") }
+        var updating = program.returnOptions?.contains(.update) == true
+        if updating && contextTagInUse(tag) { return .bad("Tag already names an updating search") }  // RFC 5267 §4.3
         let usesModSeq = Self.mentionsModSeq(program.key)
         if usesModSeq { condstoreActive = true }
         let live = view.liveUIDs
         var sorted: [UInt32] = []
         var highest: UInt64?
+        let query = Self.messageQuery(program.key, view: view, saved: savedSearch)
+        let keys = program.criteria.map { SortKey(Self.criterion($0.key), reverse: $0.reverse) }
         if !live.isEmpty {
-            let request = SortRequest(
-                query: Self.messageQuery(program.key, view: view, saved: savedSearch),
-                criteria: program.criteria.map { SortKey(Self.criterion($0.key), reverse: $0.reverse) },
-                uids: UIDSetCompression.sorted(live))
+            let request = SortRequest(query: query, criteria: keys, uids: UIDSetCompression.sorted(live))
             let result = try await store.sort(account, mailbox: view.mailbox.id, request)
             sorted = view.numbers(result.uids, asUIDs: true)
             highest = result.highestModSeq
         }
         let numbers = view.numbers(sorted, asUIDs: uid)
+        if updating { updating = try await admitsContext(tag) }
         let modSeq = usesModSeq && !sorted.isEmpty ? highest : nil
         guard let options = program.returnOptions else {
             try await send(.sort(numbers, modSeq: modSeq))
             return .ok("SORT completed")
         }
         try await send(.esearch(Self.esort(tag: tag, uid: uid, numbers, options: options, modSeq: modSeq)))
+        if updating {
+            contexts.append(SearchContext(tag: tag, uid: uid, query: query, order: .sorted(keys), result: sorted))
+        }
         return .ok("SORT completed")
     }
 
-    /// The ESEARCH answer to `SORT RETURN (…)`; `RETURN ()` means ALL (RFC 4731 §3.1).
+    /// The ESEARCH answer to `SORT RETURN (…)`; `RETURN ()` means ALL (RFC 4731 §3.1), and so
+    /// do UPDATE or CONTEXT alone (the client needs the result its updates apply to).
     static func esort(tag: String, uid: Bool, _ numbers: [UInt32], options: [SortReturnOption], modSeq: UInt64?) -> ESearch {
         var answer = ESearch(tag: tag, uid: uid, modSeq: modSeq, allInOrder: true)
-        for option in options.isEmpty ? [.all] : options {
+        let answering = options.filter { $0 != .update && $0 != .context }
+        for option in answering.isEmpty ? [.all] : answering {
             switch option {
             case .min: answer.min = numbers.first
             case .max: answer.max = numbers.last
             case .count: answer.count = numbers.count
             case .all: answer.all = numbers.isEmpty ? nil : numbers
-            case .partial(let range):
-                // RFC 5267 §4.4: positions in the result, 1-based; none there is NIL.
-                let low = Int(range.lowerBound) - 1
-                let high = min(Int(range.upperBound), numbers.count)
-                answer.partial = (range, low < high ? Array(numbers[low..<high]) : [])
+            // RFC 5267 §4.4: positions in the result, 1-based; none there is NIL.
+            case .partial(let range): answer.partial = (range, window(numbers, range))
+            case .context, .update: continue
             }
         }
         return answer

@@ -35,6 +35,9 @@ extension IMAPSession {
             if let lease, through > current.cursor { await shared.advance(lease, changes, since: current.cursor, through: through) }
         }
         guard view?.mailbox.id == current.mailbox.id else { return }
+        // RFC 5267 §4.3.4: an expunged result leaves its contexts before its EXPUNGE.
+        let touched = contexts.isEmpty ? nil : FeedTouches(changes, mailbox: current.mailbox.id, after: current.cursor)
+        if let touched { try await announceContextRemovals(touched.expunged, in: current) }
         let before = current.count
         let updates = current.apply(changes, through: through, allowExpunge: allowExpunge)
         view = current
@@ -60,5 +63,7 @@ extension IMAPSession {
             if condstoreActive { items.append(.modSeq(change.modSeq)) }
             try await send(.fetch(seq, items))
         }
+        // RFC 5267 §4.3.3: arrivals join their contexts after EXISTS.
+        if let touched { try await announceContextChanges(touched, in: current) }
     }
 }

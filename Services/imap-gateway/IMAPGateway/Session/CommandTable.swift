@@ -7,7 +7,7 @@ import IMAPProtocol
 /// | any | CAPABILITY, NOOP, LOGOUT, ID |
 /// | not authenticated | STARTTLS, AUTHENTICATE, LOGIN |
 /// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE |
-/// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, SORT, THREAD, FETCH, STORE, COPY, MOVE and their UID forms |
+/// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, SORT, THREAD, FETCH, STORE, COPY, MOVE and their UID forms, CANCELUPDATE |
 enum CommandTable {
     enum Scope {
         case any, notAuthenticated, authenticated, selected
@@ -20,7 +20,7 @@ enum CommandTable {
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
             .status, .append, .idle:
             return .authenticated
-        case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread:
+        case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate:
             return .selected
         }
     }
@@ -98,6 +98,7 @@ enum CommandTable {
         case .search(_, let uid): return uid ? "UID SEARCH" : "SEARCH"
         case .sort(_, let uid): return uid ? "UID SORT" : "SORT"
         case .thread(_, let uid): return uid ? "UID THREAD" : "THREAD"
+        case .cancelUpdate: return "CANCELUPDATE"
         }
     }
 }

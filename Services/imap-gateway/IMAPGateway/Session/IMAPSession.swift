@@ -34,6 +34,8 @@ actor IMAPSession {
     var condstoreActive = false
     /// UIDs saved by SEARCH … RETURN (SAVE), for `$`. RFC 5182
     var savedSearch: [UInt32]?
+    /// Searches kept up to date with ADDTO/REMOVEFROM, oldest first. RFC 5267 §4.3
+    var contexts: [SearchContext] = []
     var loginFailures = 0
     /// An AUTHENTICATE waiting for the client's SASL response. RFC 9051 §6.2.2
     var authenticating: Authenticating?

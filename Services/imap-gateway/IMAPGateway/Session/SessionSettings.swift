@@ -12,6 +12,11 @@ struct SessionSettings: Sendable {
     var timeoutSeconds = 1800
     var loginTimeoutSeconds = 60
     var clientAddress = "unknown"
+    /// Updating searches (`RETURN (UPDATE)`, RFC 5267 §4.3.1) a session may hold; more are
+    /// answered `* NO [NOUPDATE "tag"]`. Each keeps its result (4 bytes a message) and costs
+    /// a store search per batch of changes (a few small SORTs for a SORT's arrivals), so a
+    /// handful — a message list, an unread count, a flagged view — and not one per command.
+    var maxUpdateContexts = 5
 }
 
 /// The session's state, RFC 9051 §3.

@@ -1,0 +1,39 @@
+import LineFraming
+
+/// RFC 5267 §4 (CONTEXT=SEARCH, CONTEXT=SORT): the PARTIAL range both SEARCH and SORT take,
+/// and CANCELUPDATE.
+///
+/// ```
+/// C: a1 UID SEARCH RETURN (UPDATE PARTIAL 1:50) UNSEEN
+/// C: a2 CANCELUPDATE "a1"
+/// ```
+extension IMAPCommandParser {
+    /// ```
+    /// partial-range = nz-number ":" nz-number                                   ; RFC 5267 §5
+    /// ```
+    /// Read from after "PARTIAL". §4.4: "A range 500:400 is the same as 400:500"; no `*`.
+    func partialRange(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> ClosedRange<UInt32> {
+        try c.space()
+        let first = try c.nzNumber()
+        guard c.take(ByteClass.colon) else { throw IMAPCursor.fail("expected a partial range") }
+        let last = try c.nzNumber()
+        return min(first, last)...max(first, last)
+    }
+
+    /// ```
+    /// command-select =/ "CANCELUPDATE" 1*(SP quoted)                             ; RFC 5267 §5
+    /// ```
+    /// Read from after "CANCELUPDATE". Each string is a tag (§4.3.5), so it must be one.
+    func cancelUpdate(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> IMAPCommand.Kind {
+        var tags: [String] = []
+        repeat {
+            try c.space()
+            let tag = try c.quoted()
+            guard !tag.isEmpty, tag.count <= IMAPDefaults.tagLength, tag.allSatisfy(ByteClass.isTagChar) else {
+                throw IMAPCursor.fail("not a tag")
+            }
+            tags.append(String(decoding: tag, as: UTF8.self))
+        } while !c.atEnd
+        return .cancelUpdate(tags)
+    }
+}
