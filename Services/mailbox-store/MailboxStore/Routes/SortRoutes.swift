@@ -4,9 +4,10 @@ import StoreAPI
 
 /// `POST …/mailboxes/{id}/sort` and `…/thread`: RFC 5256 SORT (with RFC 5957 DISPLAYFROM and
 /// DISPLAYTO) and THREAD=ORDEREDSUBJECT / THREAD=REFERENCES answered from the read model: the
-/// order is an ORDER BY over `message_index`, threads are built from its columns with
-/// `Shared/MessageThreading`; the search part is SEARCH's (`SearchRoutes.search`). SORT's
-/// `offset`/`limit` give a window of the sorted answer (webmail's pages, RFC 5267 PARTIAL).
+/// order is an ORDER BY over `message_index` with SEARCH's condition, threads are built from its
+/// columns with `Shared/MessageThreading`; criteria SQL cannot answer exactly go through SEARCH
+/// (`SearchRoutes.search`). SORT's `offset`/`limit` give a window of the sorted answer
+/// (webmail's pages, RFC 5267 PARTIAL), as SQL's LIMIT/OFFSET.
 struct SortRoutes {
     let store: StoreContext
 
@@ -19,11 +20,17 @@ struct SortRoutes {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "criteria must not be empty; offset and limit not negative")
             }
             let uids = try body.uids.map(RouteSupport.uidSet) ?? UIDSet.all
+            if let window = try await store.storage.sortedWindow(
+                account: account, mailboxID: mailbox, uids: uids, criteria: body.criteria, query: body.query,
+                offset: body.offset ?? 0, limit: body.limit)
+            {
+                return SortJSON.response(SortResult(uids: window.uids, total: window.total, highestModSeq: window.highestModSeq))
+            }
             let sorted = try await store.storage.sortedMessages(account: account, mailboxID: mailbox, uids: uids, criteria: body.criteria)
             let hits = try await Self.matching(sorted, store, account: account, mailbox: mailbox, uids: uids, query: body.query)
             let start = min(body.offset ?? 0, hits.count)
             let end = body.limit.map { start + min($0, hits.count - start) } ?? hits.count
-            return try RouteSupport.json(
+            return SortJSON.response(
                 SortResult(uids: hits[start..<end].map { $0.uid }, total: hits.count, highestModSeq: hits.map { $0.modSeq }.max()))
         }
         router.post("v1/accounts/:account/mailboxes/:id/thread") { request, context -> Response in
@@ -31,19 +38,20 @@ struct SortRoutes {
             let mailbox = try RouteSupport.int64(context, "id")
             let body = try await RouteSupport.decode(ThreadRequest.self, from: request, context: context)
             let uids = try body.uids.map(RouteSupport.uidSet) ?? UIDSet.all
-            let all = try await store.storage.threadableMessages(account: account, mailboxID: mailbox, uids: uids)
-            var messages = all.map { $0.message }
-            if body.query != .all {
+            var messages = try await store.storage.threadInput(account: account, mailboxID: mailbox, uids: uids, query: body.query)
+            if messages == nil, let all = try await store.storage.threadInput(account: account, mailboxID: mailbox, uids: uids, query: .all)
+            {
                 let found = try await SearchRoutes.search(store, account: account, mailbox: mailbox, uids: uids, query: body.query)
                 let wanted = Set(found.map { $0.uid })
-                messages.removeAll { !wanted.contains($0.uid) }
+                messages = all.filtered { wanted.contains(all.uids[$0]) }
             }
+            let input = messages ?? ThreadInput()
             let threads =
                 switch body.algorithm {
-                case .references: ReferencesThreader.thread(messages)
-                case .orderedSubject: OrderedSubjectThreader.thread(messages)
+                case .references: ReferencesThreader.thread(input)
+                case .orderedSubject: OrderedSubjectThreader.thread(input)
                 }
-            return try RouteSupport.json(ThreadResult(threads: threads))
+            return SortJSON.response(ThreadResult(threads: threads))
         }
     }
 
