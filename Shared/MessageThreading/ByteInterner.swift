@@ -8,36 +8,53 @@ public struct ByteInterner: Sendable {
     private var arena: [UInt8] = []
     /// Each number's bytes: start in `arena` and length.
     private var spans: [(start: Int, count: Int)] = []
-    /// Open addressing: a number plus one, 0 for an empty slot; the size a power of two.
-    private var slots: [Int32]
+    /// Open addressing, the size a power of two: 0 for an empty slot, else the number plus one
+    /// in the low half and the hash's low 32 bits in the high half, so a probe compares hashes
+    /// without reading another array (the table is larger than the caches).
+    private var slots: [UInt64]
+    /// log2 of the slots' count: a slot is the top bits of the mixed hash.
+    private var bits: Int
     private var hashes: [UInt64] = []
 
     public init(capacity: Int = 16) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
+        bits = 4
+        while 1 << bits < capacity * 2 { bits += 1 }
+        slots = Array(repeating: 0, count: 1 << bits)
         spans.reserveCapacity(capacity)
         hashes.reserveCapacity(capacity)
     }
 
     public var count: Int { spans.count }
 
-    /// The number of `bytes`, a new one when they were not seen before.
-    public mutating func number(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+    /// FNV-1a, then mixed (multiplied by 2^64/φ) so that the top bits depend on every byte.
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// The number of `bytes`, a new one when they were not seen before.
+    public mutating func number(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        let hash = Self.hash(bytes)
+        let tag = hash << 32
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-        while slots[slot] != 0 {
-            let number = Int(slots[slot] - 1)
-            if hashes[number] == hash, equal(number, bytes) { return Int32(number) }
+        var slot = Int(truncatingIfNeeded: hash >> UInt64(64 - bits))
+        while true {
+            let held = slots[slot]
+            if held == 0 { break }
+            if held & 0xFFFF_FFFF_0000_0000 == tag {
+                let number = Int(truncatingIfNeeded: held & 0xFFFF_FFFF) - 1
+                if equal(number, bytes) { return Int32(number) }
+            }
             slot = (slot + 1) & mask
         }
         let number = spans.count
         spans.append((arena.count, bytes.count))
         hashes.append(hash)
-        arena.append(contentsOf: bytes)
-        slots[slot] = Int32(number + 1)
+        if let base = bytes.baseAddress {
+            arena.append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+        }
+        slots[slot] = tag | UInt64(number + 1)
         if spans.count * 2 > slots.count { grow() }
         return Int32(number)
     }
@@ -83,12 +100,14 @@ public struct ByteInterner: Sendable {
     }
 
     private mutating func grow() {
-        slots = Array(repeating: 0, count: slots.count * 2)
+        bits += 1
+        slots = Array(repeating: 0, count: 1 << bits)
         let mask = slots.count - 1
         for (number, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+            var slot = Int(truncatingIfNeeded: hash >> UInt64(64 - bits))
             while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(number + 1)
+            slots[slot] = hash << 32 | UInt64(number + 1)
         }
     }
+
 }

@@ -12,6 +12,11 @@ public enum OrderedSubjectThreader {
     }
 
     public static func thread(_ input: ThreadInput) -> [ThreadNode] {
+        walk(input).nodes
+    }
+
+    /// The threads as a walk (`ThreadWalk`), what the store writes its answer from.
+    public static func walk(_ input: ThreadInput) -> ThreadWalk {
         // Subject keys ranked in octet order (`UnicodeCasemap.compare`), once per distinct key.
         let (keyOf, keys) = input.subjectKeys()
         let byKey = (0..<Int32(keys.count)).sorted { keys.precedes($0, $1) }
@@ -22,17 +27,26 @@ public enum OrderedSubjectThreader {
             if ranked[a] != ranked[b] { return ranked[a] < ranked[b] }
             return (input.sent[a], input.uids[a]) < (input.sent[b], input.uids[b])
         }
-        var threads: [(first: Int, node: ThreadNode)] = []
+        // Each thread: its first message (the root) and where its run of `sorted` ends.
+        var threads: [(first: Int, start: Int, end: Int)] = []
         var index = sorted.startIndex
         while index < sorted.endIndex {
             var end = index + 1
             while end < sorted.endIndex, ranked[sorted[end]] == ranked[sorted[index]] { end += 1 }
-            let first = sorted[index]
-            let children = sorted[(index + 1)..<end].map { ThreadNode(uid: input.uids[$0]) }
-            threads.append((first, ThreadNode(uid: input.uids[first], children: children)))
+            threads.append((sorted[index], index, end))
             index = end
         }
         threads.sort { (input.sent[$0.first], input.uids[$0.first]) < (input.sent[$1.first], input.uids[$1.first]) }
-        return threads.map(\.node)
+        var walk = ThreadWalk()
+        walk.steps.reserveCapacity(2 * sorted.count)
+        for thread in threads {
+            walk.open(input.uids[thread.first])
+            for child in sorted[(thread.start + 1)..<thread.end] {
+                walk.open(input.uids[child])
+                walk.close()
+            }
+            walk.close()
+        }
+        return walk
     }
 }

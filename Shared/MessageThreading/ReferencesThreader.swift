@@ -15,6 +15,11 @@ public enum ReferencesThreader {
     }
 
     public static func thread(_ input: ThreadInput) -> [ThreadNode] {
+        walk(input).nodes
+    }
+
+    /// The threads as a walk (`ThreadWalk`), what the store writes its answer from.
+    public static func walk(_ input: ThreadInput) -> ThreadWalk {
         var forest = Forest(input)
         // Mailbox order decides which message keeps a duplicated Message-ID (step 1.A).
         let inOrder = zip(input.uids, input.uids.dropFirst()).allSatisfy { $0 < $1 }
@@ -29,7 +34,10 @@ public enum ReferencesThreader {
         roots = forest.sortedByDate(roots)
         roots = forest.mergeBySubject(roots)  // (5)
         roots = forest.sortAll(roots)  // (6)
-        return roots.map(forest.node)
+        var walk = ThreadWalk()
+        walk.steps.reserveCapacity(2 * forest.message.count)
+        for root in roots { forest.emit(root, into: &walk) }
+        return walk
     }
 }
 
@@ -268,8 +276,10 @@ private struct Forest {
         return sortedByDate(level)
     }
 
-    func node(_ container: Int32) -> ThreadNode {
+    func emit(_ container: Int32, into walk: inout ThreadWalk) {
         let held = message[Int(container)]
-        return ThreadNode(uid: held >= 0 ? input.uids[Int(held)] : nil, children: children[Int(container)].map(node))
+        walk.open(held >= 0 ? input.uids[Int(held)] : nil)
+        for child in children[Int(container)] { emit(child, into: &walk) }
+        walk.close()
     }
 }

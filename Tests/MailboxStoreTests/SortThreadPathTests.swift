@@ -132,6 +132,21 @@ struct SortThreadPathTests {
         #expect(none.uids.isEmpty && none.total == 0 && none.highestModSeq == nil)
         #expect(try JSONDecoder().decode(ThreadResult.self, from: body(SortJSON.bytes(threads))).threads == threads.threads)
         #expect(try JSONDecoder().decode(ThreadResult.self, from: body(SortJSON.bytes(ThreadResult(threads: [])))).threads == [])
+        // From the threader's walk: the JSON of its trees.
+        for messages in [SortThreadTests.corpus(count: 0), SortThreadTests.corpus(count: 30)] {
+            let threadable = messages.enumerated().map { n, message in
+                let parse = MessageParser().parse(message.raw)
+                func field(_ name: String) -> String? { parse.fields.first(named: name)?.rawValue }
+                return ThreadableMessage(
+                    uid: UInt32(n + 1), internalDate: Int64(message.date), messageID: field("Message-ID"),
+                    inReplyTo: field("In-Reply-To"), references: field("References"), subject: field("Subject"), date: field("Date"))
+            }
+            for walk in [ReferencesThreader.walk(ThreadInput(threadable)), OrderedSubjectThreader.walk(ThreadInput(threadable))] {
+                let decoded = try JSONDecoder().decode(ThreadResult.self, from: body(SortJSON.bytes(walk)))
+                #expect(
+                    decoded.threads == walk.nodes && body(SortJSON.bytes(walk)) == body(SortJSON.bytes(ThreadResult(threads: walk.nodes))))
+            }
+        }
         // A dummy has no `uid` member at all, as JSONEncoder leaves out a nil optional.
         #expect(
             String(decoding: body(SortJSON.bytes(ThreadResult(threads: [ThreadNode(uid: nil)]))), as: UTF8.self)

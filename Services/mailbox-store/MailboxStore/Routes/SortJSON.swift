@@ -1,4 +1,5 @@
 import Hummingbird
+import MessageThreading
 import StoreAPI
 
 /// SORT's and THREAD's answers written as JSON bytes directly: the same JSON `JSONEncoder`
@@ -9,6 +10,8 @@ enum SortJSON {
     static func response(_ result: SortResult) -> Response { response(bytes(result)) }
 
     static func response(_ result: ThreadResult) -> Response { response(bytes(result)) }
+
+    static func response(_ walk: ThreadWalk) -> Response { response(bytes(walk)) }
 
     static func response(_ buffer: ByteBuffer) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
@@ -36,6 +39,32 @@ enum SortJSON {
         out.append("{\"threads\":")
         out.nodes(result.threads)
         out.append("}")
+        return out.buffer
+    }
+
+    /// THREAD's answer from the threader's walk: the same JSON as `ThreadResult(threads:
+    /// walk.nodes)`, without the trees.
+    static func bytes(_ walk: ThreadWalk) -> ByteBuffer {
+        var out = Writer(capacity: 16 + 14 * walk.steps.count)
+        out.append("{\"threads\":[")
+        var sibling = false
+        for step in walk.steps {
+            if step == ThreadWalk.close {
+                out.append("]}")
+                sibling = true
+                continue
+            }
+            if sibling { out.append(",") }
+            if step == ThreadWalk.dummy {
+                out.append("{\"children\":[")
+            } else {
+                out.append("{\"uid\":")
+                out.number(UInt64(step))
+                out.append(",\"children\":[")
+            }
+            sibling = false
+        }
+        out.append("]}")
         return out.buffer
     }
 

@@ -48,10 +48,10 @@ struct SortRoutes {
             let input = messages ?? ThreadInput()
             let threads =
                 switch body.algorithm {
-                case .references: ReferencesThreader.thread(input)
-                case .orderedSubject: OrderedSubjectThreader.thread(input)
+                case .references: ReferencesThreader.walk(input)
+                case .orderedSubject: OrderedSubjectThreader.walk(input)
                 }
-            return SortJSON.response(ThreadResult(threads: threads))
+            return SortJSON.response(threads)
         }
     }
 
