@@ -152,6 +152,8 @@ private struct Forest {
     /// (3) Dummies removed bottom-up: one without children goes, one with children gives them to
     /// its own level — except at the top level, where only a single child is promoted.
     mutating func prune(_ level: [Int32], atRoot: Bool) -> [Int32] {
+        // Messages without replies (most levels) stay as they are.
+        if level.allSatisfy({ message[Int($0)] >= 0 && children[Int($0)].isEmpty }) { return level }
         var kept: [Int32] = []
         kept.reserveCapacity(level.count)
         for container in level {

@@ -12,7 +12,8 @@ public struct ThreadInput: Sendable {
     public var subject: [Int32] = []
     /// The Message-ID's first valid id as a number of `ids`, -1 when there is none.
     public var messageID: [Int32] = []
-    /// The In-Reply-To field's first valid id, -1 when there is none.
+    /// The In-Reply-To field's first valid id, -1 when there is none; it counts only when
+    /// there are no References (step 1), and the store leaves it -1 when there are.
     public var inReplyTo: [Int32] = []
     /// The References field's ids, message `i`'s from `referenceEnds[i - 1]` (0 for the first)
     /// to `referenceEnds[i]`.

@@ -38,8 +38,12 @@ struct SortRoutes {
             let mailbox = try RouteSupport.int64(context, "id")
             let body = try await RouteSupport.decode(ThreadRequest.self, from: request, context: context)
             let uids = try body.uids.map(RouteSupport.uidSet) ?? UIDSet.all
-            var messages = try await store.storage.threadInput(account: account, mailboxID: mailbox, uids: uids, query: body.query)
-            if messages == nil, let all = try await store.storage.threadInput(account: account, mailboxID: mailbox, uids: uids, query: .all)
+            let ids = body.algorithm == .references
+            var messages = try await store.storage.threadInput(
+                account: account, mailboxID: mailbox, uids: uids, query: body.query, messageIDs: ids)
+            if messages == nil,
+                let all = try await store.storage.threadInput(
+                    account: account, mailboxID: mailbox, uids: uids, query: .all, messageIDs: ids)
             {
                 let found = try await SearchRoutes.search(store, account: account, mailbox: mailbox, uids: uids, query: body.query)
                 let wanted = Set(found.map { $0.uid })

@@ -93,9 +93,10 @@ public protocol MailStorage: Sendable {
     func sortedWindow(
         account: String, mailboxID: Int64, uids: UIDSet, criteria: [SortKey], query: MessageQuery, offset: Int, limit: Int?
     ) async throws -> SortedWindow?
-    /// What THREAD reads of the messages in `uids` that match `query`, in UID order; nil when
-    /// SQL cannot answer `query` exactly.
-    func threadInput(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery) async throws -> ThreadInput?
+    /// What THREAD reads of the messages in `uids` that match `query`, in UID order (without
+    /// message ids when not `messageIDs`); nil when SQL cannot answer `query` exactly.
+    func threadInput(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery, messageIDs: Bool) async throws
+        -> ThreadInput?
     /// The UIDs of a mailbox's messages in the conversation (thread id) of `uid`.
     func conversation(account: String, mailboxID: Int64, uid: UInt32) async throws -> [UInt32]
     /// The rows of exactly these UIDs (a page), for the evaluator.

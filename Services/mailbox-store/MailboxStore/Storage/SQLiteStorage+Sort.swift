@@ -160,7 +160,11 @@ extension SQLiteStorage {
     /// (`ThreadInput`): read by stepping one statement, ids and subjects interned from
     /// SQLite's bytes. Only the messages matching `query` when SQL answers it exactly; nil
     /// when it cannot (the caller then filters by SEARCH).
-    public func threadInput(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery) async throws -> ThreadInput? {
+    public func threadInput(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery, messageIDs: Bool = true)
+        async throws -> ThreadInput?
+    {
+        // ORDEREDSUBJECT reads no ids (RFC 5256 §3): NULL columns, nothing interned.
+        let ids = messageIDs ? "mi.message_id, mi.in_reply_to, mi.refs" : "NULL, NULL, NULL"
         guard let condition = try Self.exactCondition(query) else { return nil }
         return try await withIndexedContent(account: account, mailboxID: mailboxID) {
             try await self.pool.read { db -> Indexed<ThreadInput>? in
@@ -175,7 +179,7 @@ extension SQLiteStorage {
                 try ColumnReader.each(
                     db,
                     sql: """
-                        SELECT mm.uid, mi.message_id, mi.in_reply_to, mi.refs, mi.base_subject, mi.subject_is_reply,
+                        SELECT mm.uid, \(ids), mi.base_subject, mi.subject_is_reply,
                             COALESCE(mi.sent_at, CAST(mm.internal_date AS INTEGER)), mi.content_id IS NULL
                         FROM mailbox_messages mm LEFT JOIN message_index mi ON mi.content_id = mm.content_id
                         WHERE \(selection.sql) ORDER BY mm.uid
@@ -186,7 +190,6 @@ extension SQLiteStorage {
                     if row.int64(7) != 0 { unindexed = true }
                     // Ids are stored parsed (`SortColumns`): References space-separated.
                     let messageID = row.bytes(1).map { input.ids.number($0) } ?? -1
-                    let inReplyTo = row.bytes(2).map { input.ids.number($0) } ?? -1
                     references.removeAll(keepingCapacity: true)
                     if let refs = row.bytes(3) {
                         var start = 0
@@ -195,6 +198,9 @@ extension SQLiteStorage {
                             start = end + 1
                         }
                     }
+                    // In-Reply-To counts only without References (RFC 5256 §3 step 1): not
+                    // interned otherwise, a third fewer lookups.
+                    let inReplyTo = references.isEmpty ? (row.bytes(2).map { input.ids.number($0) } ?? -1) : -1
                     input.append(
                         uid: uid, sent: row.int64(6), isReplyOrForward: row.int64(5) != 0,
                         subject: input.subjects.number(row.bytes(4) ?? UnsafeRawBufferPointer(start: nil, count: 0)),
