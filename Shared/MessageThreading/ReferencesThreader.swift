@@ -11,212 +11,277 @@ import StoreAPI
 /// UID) only at the top level, and only when there are several of them (step 3).
 public enum ReferencesThreader {
     public static func thread(_ messages: [ThreadableMessage]) -> [ThreadNode] {
-        var forest = Forest()
+        thread(ThreadInput(messages))
+    }
+
+    public static func thread(_ input: ThreadInput) -> [ThreadNode] {
+        walk(input).nodes
+    }
+
+    /// The threads as a walk (`ThreadWalk`), what the store writes its answer from.
+    public static func walk(_ input: ThreadInput) -> ThreadWalk {
+        var forest = Forest(input)
         // Mailbox order decides which message keeps a duplicated Message-ID (step 1.A).
-        for message in messages.sorted(by: { $0.uid < $1.uid }) {
+        let inOrder = zip(input.uids, input.uids.dropFirst()).allSatisfy { $0 < $1 }
+        for message in inOrder ? Array(input.uids.indices) : input.uids.indices.sorted(by: { input.uids[$0] < input.uids[$1] }) {
             forest.link(message)
         }
         var roots = forest.roots()  // (2)
         roots = forest.prune(roots, atRoot: true)  // (3)
         for root in roots where forest.isDummy(root) {  // (4)
-            forest.children[root] = forest.sortedByDate(forest.children[root])
+            forest.children[Int(root)] = forest.sortedByDate(forest.children[Int(root)])
         }
         roots = forest.sortedByDate(roots)
         roots = forest.mergeBySubject(roots)  // (5)
         roots = forest.sortAll(roots)  // (6)
-        return roots.map(forest.node)
+        var walk = ThreadWalk()
+        walk.steps.reserveCapacity(2 * forest.message.count)
+        for root in roots { forest.emit(root, into: &walk) }
+        return walk
     }
 }
 
-/// Containers (a message or a dummy) by index, linked to parent and children.
+/// Containers (a message or a dummy) by number, linked to parent and children; -1 is none.
 private struct Forest {
-    var message: [ThreadableMessage?] = []
-    var parent: [Int?] = []
-    var children: [[Int]] = []
-    var byID: [String: Int] = [:]
-    /// Subjects' keys, computed once per message.
-    var subjectKey: [String] = []
+    let input: ThreadInput
+    /// Each message's subject key (a number of `ThreadInput.subjectKeys`), -1 for the empty
+    /// key, which is never merged (step 5.A).
+    let keyOf: [Int32]
+    /// The message a container holds, -1 for a dummy.
+    var message: [Int32] = []
+    var parent: [Int32] = []
+    var children: [[Int32]] = []
+    /// The container of each message id (`ThreadInput.ids`), -1 while it has none.
+    var byID: [Int32]
+    /// The number of distinct subject keys (step 5's table).
+    let keyCount: Int
 
-    mutating func make(_ message: ThreadableMessage?) -> Int {
+    init(_ input: ThreadInput) {
+        self.input = input
+        let (subjectKey, keys) = input.subjectKeys()
+        keyOf = input.subject.map { subject in
+            let key = subjectKey[Int(subject)]
+            return keys.length(key) == 0 ? -1 : key
+        }
+        keyCount = keys.count
+        byID = Array(repeating: -1, count: input.ids.count)
+        message.reserveCapacity(input.count + input.count / 2)
+        parent.reserveCapacity(input.count + input.count / 2)
+        children.reserveCapacity(input.count + input.count / 2)
+    }
+
+    mutating func make(_ message: Int32) -> Int32 {
         self.message.append(message)
-        parent.append(nil)
+        parent.append(-1)
         children.append([])
-        subjectKey.append(message.map { UnicodeCasemap.key($0.baseSubject) } ?? "")
-        return self.message.count - 1
+        return Int32(self.message.count - 1)
     }
 
     /// The container of a referenced id, a dummy made when none exists yet.
-    mutating func container(for id: String) -> Int {
-        if let existing = byID[id] { return existing }
-        let made = make(nil)
-        byID[id] = made
+    mutating func container(for id: Int32) -> Int32 {
+        let existing = byID[Int(id)]
+        if existing >= 0 { return existing }
+        let made = make(-1)
+        byID[Int(id)] = made
         return made
     }
 
     /// (1) One message: its container, its references linked in a chain, itself under the last.
-    mutating func link(_ message: ThreadableMessage) {
+    mutating func link(_ index: Int) {
         // (1.A) A missing or duplicated Message-ID: a container of its own, unique.
-        let own: Int
-        if let id = message.messageID, let existing = byID[id] {
-            if self.message[existing] == nil {
-                self.message[existing] = message
-                subjectKey[existing] = UnicodeCasemap.key(message.baseSubject)
+        let own: Int32
+        let id = input.messageID[index]
+        if id >= 0, byID[Int(id)] >= 0 {
+            let existing = byID[Int(id)]
+            if message[Int(existing)] < 0 {
+                message[Int(existing)] = Int32(index)
                 own = existing
             } else {
-                own = make(message)
+                own = make(Int32(index))
             }
         } else {
-            own = make(message)
-            if let id = message.messageID { byID[id] = own }
+            own = make(Int32(index))
+            if id >= 0 { byID[Int(id)] = own }
         }
         // No valid References: the first valid In-Reply-To id is the only reference.
-        let references = message.references.isEmpty ? (message.inReplyTo.map { [$0] } ?? []) : message.references
+        var references = Array(input.references(of: index))
+        if references.isEmpty, input.inReplyTo[index] >= 0 { references = [input.inReplyTo[index]] }
         let containers = references.map { container(for: $0) }
         // Each reference the parent of the next; existing links are kept; no loops.
         for (upper, lower) in zip(containers, containers.dropFirst()) {
-            if parent[lower] == nil, !isAncestor(lower, of: upper) {
+            if parent[Int(lower)] < 0, !isAncestor(lower, of: upper) {
                 attach(lower, to: upper)
             }
         }
         // (1.B) The last reference is the parent, whatever parent an earlier, truncated
         // References gave; no references: no parent.
-        if let current = parent[own] { detach(own, from: current) }
+        let current = parent[Int(own)]
+        if current >= 0 { detach(own, from: current) }
         if let last = containers.last, !isAncestor(own, of: last) {
             attach(own, to: last)
         }
     }
 
     /// `a` is `b` or one of `b`'s ancestors: making `b` the parent of `a` would loop.
-    func isAncestor(_ a: Int, of b: Int) -> Bool {
-        var walk: Int? = b
-        while let node = walk {
+    func isAncestor(_ a: Int32, of b: Int32) -> Bool {
+        var node = b
+        while node >= 0 {
             if node == a { return true }
-            walk = parent[node]
+            node = parent[Int(node)]
         }
         return false
     }
 
-    mutating func attach(_ child: Int, to newParent: Int) {
-        parent[child] = newParent
-        children[newParent].append(child)
+    mutating func attach(_ child: Int32, to newParent: Int32) {
+        parent[Int(child)] = newParent
+        children[Int(newParent)].append(child)
     }
 
-    mutating func detach(_ child: Int, from oldParent: Int) {
-        children[oldParent].removeAll { $0 == child }
-        parent[child] = nil
+    mutating func detach(_ child: Int32, from oldParent: Int32) {
+        children[Int(oldParent)].removeAll { $0 == child }
+        parent[Int(child)] = -1
     }
 
-    func isDummy(_ container: Int) -> Bool { message[container] == nil }
+    func isDummy(_ container: Int32) -> Bool { message[Int(container)] < 0 }
 
     /// (2) Every container without a parent is a thread's head.
-    func roots() -> [Int] {
-        parent.indices.filter { parent[$0] == nil }
+    func roots() -> [Int32] {
+        parent.indices.filter { parent[$0] < 0 }.map { Int32($0) }
     }
 
     /// (3) Dummies removed bottom-up: one without children goes, one with children gives them to
     /// its own level — except at the top level, where only a single child is promoted.
-    mutating func prune(_ level: [Int], atRoot: Bool) -> [Int] {
-        var kept: [Int] = []
+    mutating func prune(_ level: [Int32], atRoot: Bool) -> [Int32] {
+        // Messages without replies (most levels) stay as they are.
+        if level.allSatisfy({ message[Int($0)] >= 0 && children[Int($0)].isEmpty }) { return level }
+        var kept: [Int32] = []
+        kept.reserveCapacity(level.count)
         for container in level {
-            children[container] = prune(children[container], atRoot: false)
+            if !children[Int(container)].isEmpty {
+                children[Int(container)] = prune(children[Int(container)], atRoot: false)
+            }
             guard isDummy(container) else {
                 kept.append(container)
                 continue
             }
-            let orphans = children[container]
+            let orphans = children[Int(container)]
             if orphans.isEmpty { continue }
             if atRoot && orphans.count > 1 {
                 kept.append(container)
                 continue
             }
-            for orphan in orphans { parent[orphan] = atRoot ? nil : parent[container] }
-            children[container] = []
+            for orphan in orphans { parent[Int(orphan)] = atRoot ? -1 : parent[Int(container)] }
+            children[Int(container)] = []
             kept.append(contentsOf: orphans)
         }
         return kept
     }
 
+    /// The message a container stands for: its own, or a dummy's first child's (RFC 5256 §3,
+    /// steps 4, 5 and 6); -1 for a dummy without children.
+    func firstMessage(_ container: Int32) -> Int32 {
+        var node = container
+        while message[Int(node)] < 0, let first = children[Int(node)].first { node = first }
+        return message[Int(node)]
+    }
+
     /// A container's place in date order: its message's sent date and UID, or a dummy's first
     /// child's (RFC 5256 §3, steps 4 and 6).
-    func dateKey(_ container: Int) -> (Int64, UInt32) {
-        var node = container
-        while message[node] == nil, let first = children[node].first { node = first }
-        guard let message = message[node] else { return (Int64.min, 0) }
-        return (message.sent, message.uid)
+    func dateKey(_ container: Int32) -> (Int64, UInt32) {
+        let first = firstMessage(container)
+        guard first >= 0 else { return (Int64.min, 0) }
+        return (input.sent[Int(first)], input.uids[Int(first)])
     }
 
-    func sortedByDate(_ level: [Int]) -> [Int] {
-        level.sorted { dateKey($0) < dateKey($1) }
+    func sortedByDate(_ level: [Int32]) -> [Int32] {
+        guard level.count > 1 else { return level }
+        // The keys computed once per container, not once per comparison; the same comparisons
+        // in the same order, so the same (unstable) sort result.
+        let keyed = level.map { (key: dateKey($0), container: $0) }
+        return keyed.sorted { $0.key < $1.key }.map(\.container)
     }
 
-    /// The message a thread's subject is read from: itself, or a dummy's first child.
-    func subjectMessage(_ container: Int) -> Int {
-        var node = container
-        while message[node] == nil, let first = children[node].first { node = first }
-        return node
+    /// A container's subject key (its message's, or a dummy's first child's), -1 when empty.
+    func subjectKey(_ container: Int32) -> Int32 {
+        let first = firstMessage(container)
+        return first >= 0 ? keyOf[Int(first)] : -1
     }
 
-    func isReplyOrForward(_ container: Int) -> Bool {
-        message[subjectMessage(container)]?.isReplyOrForward ?? false
+    func isReplyOrForward(_ container: Int32) -> Bool {
+        let first = firstMessage(container)
+        return first >= 0 && input.isReplyOrForward[Int(first)]
     }
 
     /// (5) Threads whose heads share a base subject gathered together.
-    mutating func mergeBySubject(_ level: [Int]) -> [Int] {
+    mutating func mergeBySubject(_ level: [Int32]) -> [Int32] {
         var roots = level
         // (5.B) One head per subject: a dummy wins over a message, a message that is not a
         // reply or forward over one that is; otherwise the first in date order.
-        var table: [String: Int] = [:]
+        var table = [Int32](repeating: -1, count: keyCount)
         for root in roots {
-            let key = subjectKey[subjectMessage(root)]
-            if key.isEmpty { continue }
-            guard let held = table[key] else {
-                table[key] = root
+            let key = subjectKey(root)
+            if key < 0 { continue }
+            let held = table[Int(key)]
+            guard held >= 0 else {
+                table[Int(key)] = root
                 continue
             }
             if !isDummy(held) && (isDummy(root) || (isReplyOrForward(held) && !isReplyOrForward(root))) {
-                table[key] = root
+                table[Int(key)] = root
             }
         }
-        // (5.C) Every other head merged with the table's.
-        var atRoot = Set(roots)
-        for root in roots where atRoot.contains(root) {
-            let key = subjectKey[subjectMessage(root)]
-            guard !key.isEmpty, let held = table[key], held != root else { continue }
+        // (5.C) Every other head merged with the table's. Where each head stands in `roots`
+        // (a new dummy takes its held head's place) and which are still at the top level.
+        var slot = [Int](repeating: -1, count: message.count)
+        var atRoot = [Bool](repeating: false, count: message.count)
+        for (index, root) in roots.enumerated() {
+            slot[Int(root)] = index
+            atRoot[Int(root)] = true
+        }
+        for root in level where atRoot[Int(root)] {
+            let key = subjectKey(root)
+            guard key >= 0 else { continue }
+            let held = table[Int(key)]
+            guard held >= 0, held != root else { continue }
             if isDummy(held) && isDummy(root) {
                 // Both dummies: the children of both become siblings.
-                for child in children[root] { parent[child] = held }
-                children[held].append(contentsOf: children[root])
-                children[root] = []
-                atRoot.remove(root)
+                for child in children[Int(root)] { parent[Int(child)] = held }
+                children[Int(held)].append(contentsOf: children[Int(root)])
+                children[Int(root)] = []
+                atRoot[Int(root)] = false
             } else if isDummy(held) || (isReplyOrForward(root) && !isReplyOrForward(held)) {
                 // Under the table's dummy, or a reply under the message it replies to.
                 attach(root, to: held)
-                atRoot.remove(root)
+                atRoot[Int(root)] = false
             } else {
                 // Otherwise both under a new dummy, which takes the table's place.
-                let dummy = make(nil)
-                if let slot = roots.firstIndex(of: held) { roots[slot] = dummy }
-                atRoot.remove(held)
-                atRoot.insert(dummy)
+                let dummy = make(-1)
+                slot.append(slot[Int(held)])
+                atRoot.append(true)
+                if slot[Int(held)] >= 0 { roots[slot[Int(held)]] = dummy }
+                atRoot[Int(held)] = false
                 attach(held, to: dummy)
                 attach(root, to: dummy)
-                atRoot.remove(root)
-                table[key] = dummy
+                atRoot[Int(root)] = false
+                table[Int(key)] = dummy
             }
         }
-        return roots.filter { atRoot.contains($0) }
+        return roots.filter { atRoot[Int($0)] }
     }
 
     /// (6) Every set of siblings in date order, the deepest first, so that a dummy is placed by
     /// its first child in date order.
-    mutating func sortAll(_ level: [Int]) -> [Int] {
-        for container in level {
-            children[container] = sortAll(children[container])
+    mutating func sortAll(_ level: [Int32]) -> [Int32] {
+        for container in level where !children[Int(container)].isEmpty {
+            children[Int(container)] = sortAll(children[Int(container)])
         }
         return sortedByDate(level)
     }
 
-    func node(_ container: Int) -> ThreadNode {
-        ThreadNode(uid: message[container]?.uid, children: children[container].map(node))
+    func emit(_ container: Int32, into walk: inout ThreadWalk) {
+        let held = message[Int(container)]
+        walk.open(held >= 0 ? input.uids[Int(held)] : nil)
+        for child in children[Int(container)] { emit(child, into: &walk) }
+        walk.close()
     }
 }

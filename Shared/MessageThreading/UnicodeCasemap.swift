@@ -13,6 +13,18 @@ import Foundation
 /// `precedes`, not Swift's `<`, which compares canonically equivalent strings as equal.
 public enum UnicodeCasemap {
     public static func key(_ s: String) -> String {
+        // ASCII (most subjects and addresses, and every key the index stores for them): the
+        // titlecase of a-z is A-Z, of every other ASCII character itself, and NFKD changes
+        // nothing, so the key is the ASCII upper case, made without Unicode property lookups.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            guard s.utf8.contains(where: { $0 &- 0x61 < 26 }) else { return s }
+            return String(decoding: s.utf8.map { $0 &- 0x61 < 26 ? $0 &- 0x20 : $0 }, as: UTF8.self)
+        }
+        return mappedKey(s)
+    }
+
+    /// The key by RFC 5051 §2's steps, for any string.
+    static func mappedKey(_ s: String) -> String {
         var mapped = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
             let title = scalar.properties.titlecaseMapping.unicodeScalars

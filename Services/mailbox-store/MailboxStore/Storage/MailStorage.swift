@@ -88,9 +88,15 @@ public protocol MailStorage: Sendable {
     /// SORT on the read model: the messages in `uids` in RFC 5256 order, with their MODSEQ.
     func sortedMessages(account: String, mailboxID: Int64, uids: UIDSet, criteria: [SortKey]) async throws
         -> [(uid: UInt32, modSeq: UInt64)]
-    /// What THREAD reads of the messages in `uids`, in UID order.
-    func threadableMessages(account: String, mailboxID: Int64, uids: UIDSet) async throws
-        -> [(message: ThreadableMessage, modSeq: UInt64)]
+    /// SORT with its search criteria in one statement, `LIMIT`/`OFFSET` in SQL; nil when SQL
+    /// cannot answer the criteria exactly.
+    func sortedWindow(
+        account: String, mailboxID: Int64, uids: UIDSet, criteria: [SortKey], query: MessageQuery, offset: Int, limit: Int?
+    ) async throws -> SortedWindow?
+    /// What THREAD reads of the messages in `uids` that match `query`, in UID order (without
+    /// message ids when not `messageIDs`); nil when SQL cannot answer `query` exactly.
+    func threadInput(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery, messageIDs: Bool) async throws
+        -> ThreadInput?
     /// The UIDs of a mailbox's messages in the conversation (thread id) of `uid`.
     func conversation(account: String, mailboxID: Int64, uid: UInt32) async throws -> [UInt32]
     /// The rows of exactly these UIDs (a page), for the evaluator.
