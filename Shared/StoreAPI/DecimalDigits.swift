@@ -20,12 +20,8 @@ extension Double {
     /// A listing's internal date, `1795717913.25` or `1795717913`, without going through
     /// `String`; anything else (an exponent, a sign) through `Double(String)`.
     init?(decimalText text: some Collection<UInt8>) {
-        guard let dot = text.firstIndex(of: 0x2E) else {
-            guard let whole = UInt64(decimalDigits: text) else { return nil }
-            self = Double(whole)
-            return
-        }
-        let fraction = text[text.index(after: dot)...]
+        let dot = text.firstIndex(of: 0x2E) ?? text.endIndex
+        let fraction = dot == text.endIndex ? text[dot...] : text[text.index(after: dot)...]
         guard let whole = UInt64(decimalDigits: text[..<dot]), fraction.count <= 9,
             let digits = fraction.isEmpty ? 0 : UInt64(decimalDigits: fraction)
         else {

@@ -29,7 +29,7 @@ public enum MessageListText {
             let fields = line.split(separator: 0x20)
             guard fields.count >= 5,
                 let uid = UInt32(decimalDigits: fields[0]), let size = Int(decimalDigits: fields[1]),
-                let date = Double(String(decoding: fields[2], as: UTF8.self)),
+                let date = Double(decimalText: fields[2]),
                 let modSeq = UInt64(decimalDigits: fields[3]), let content = Int64(decimalDigits: fields[4])
             else { return nil }
             messages.append(

@@ -38,7 +38,7 @@ final class IMAPTranscript: Sendable {
 
     static func start(
         store existing: TestStore? = nil, tls: Bool = false, plaintext: Bool = true, users: UserConnections = UserConnections(limit: 50),
-        maxLoginFailures: Int = 3
+        maxLoginFailures: Int = 3, maxUpdateResult: Int? = nil
     ) async throws -> IMAPTranscript {
         let store: TestStore
         if let existing {
@@ -51,6 +51,7 @@ final class IMAPTranscript: Sendable {
         let logger = quietLogger("imap-test")
         var settings = SessionSettings(hostname: "imap.example.test", tlsAvailable: !tls, plaintextAuthAllowed: plaintext)
         settings.maxLoginFailures = maxLoginFailures
+        if let maxUpdateResult { settings.maxUpdateResult = maxUpdateResult }
         let sink = CollectingSink()
         let watcher = ChangeWatcher(client: store.client, logger: logger)
         let session = IMAPSession(

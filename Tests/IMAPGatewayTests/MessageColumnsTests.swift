@@ -28,7 +28,9 @@ struct MessageColumnsTests {
         #expect(columns.internalDates == [1795717913.25, 1795717914, 1795717915])
     }
 
-    @Test("Internal dates are read as the store writes them", arguments: ["1795717913.25", "1795717914.0", "1795717914", "1.5e3", "0.125"])
+    @Test(
+        "Internal dates are read as the store writes them",
+        arguments: ["1795717913.25", "1795717914.0", "1795717914", "1.5e3", "0.125", "1e-05", "0.00001"])
     func dates(text: String) {
         var columns = MessageColumns()
         #expect(MessageListText.decode(Array("1 10 \(text) 1 1\n".utf8), into: &columns))

@@ -28,7 +28,7 @@ extension IMAPSession {
             highest = result.highestModSeq
         }
         let numbers = view.numbers(matched, asUIDs: uid)
-        if updating { updating = try await admitsContext(tag) }
+        if updating { updating = try await admitsContext(tag, resultSize: matched.count) }
         let modSeq = usesModSeq && !matched.isEmpty ? highest : nil
         // RFC 9051 §7.3.4: an IMAP4rev2 client gets ESEARCH (ALL) for a plain SEARCH.
         let returnOptions = program.returnOptions ?? (enabled.contains("IMAP4REV2") ? [] : nil)

@@ -32,7 +32,7 @@ extension IMAPSession {
             highest = result.highestModSeq
         }
         let numbers = view.numbers(sorted, asUIDs: uid)
-        if updating { updating = try await admitsContext(tag) }
+        if updating { updating = try await admitsContext(tag, resultSize: sorted.count) }
         let modSeq = usesModSeq && !sorted.isEmpty ? highest : nil
         guard let options = program.returnOptions else {
             try await send(.sort(numbers, modSeq: modSeq))

@@ -36,7 +36,8 @@ extension IMAPSession {
         }
         guard view?.mailbox.id == current.mailbox.id else { return }
         // RFC 5267 §4.3.4: an expunged result leaves its contexts before its EXPUNGE.
-        let touched = contexts.isEmpty ? nil : FeedTouches(changes, mailbox: current.mailbox.id, after: current.cursor)
+        var touched = contexts.isEmpty ? nil : FeedTouches(changes, mailbox: current.mailbox.id, after: current.cursor)
+        if touched?.mailboxDeleted == true { touched?.expunged.formUnion(current.liveUIDs) }
         if let touched { try await announceContextRemovals(touched.expunged, in: current) }
         let before = current.count
         let updates = current.apply(changes, through: through, allowExpunge: allowExpunge)

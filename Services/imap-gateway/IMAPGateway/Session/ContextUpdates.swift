@@ -1,5 +1,7 @@
 import IMAPProtocol
+import Logging
 import StoreAPI
+import StoreClient
 
 /// Updating contexts (RFC 5267 §4.3): SEARCH and SORT with `RETURN (UPDATE)` keep their
 /// result, and the session tells the client how it changes as it announces the mailbox's
@@ -25,11 +27,16 @@ extension IMAPSession {
     /// BAD response").
     func contextTagInUse(_ tag: String) -> Bool { contexts.contains { $0.tag == tag } }
 
-    /// Whether the search may keep a context; if the session holds its limit, `* NO
-    /// [NOUPDATE "tag"]` says not, before the answer (§4.3.1: the command still succeeds).
-    func admitsContext(_ tag: String) async throws -> Bool {
+    /// Whether the search may keep a context; if the session holds its limit, or the result is
+    /// over the size a context keeps, `* NO [NOUPDATE "tag"]` says not, before the answer
+    /// (§4.3.1: the command still succeeds).
+    func admitsContext(_ tag: String, resultSize: Int) async throws -> Bool {
         guard contexts.count < settings.maxUpdateContexts else {
             try await send(.untagged(.no, .noUpdate(tag), "Too many updating searches; CANCELUPDATE one"))
+            return false
+        }
+        guard resultSize <= settings.maxUpdateResult else {
+            try await send(.untagged(.no, .noUpdate(tag), "Result too large to keep updating"))
             return false
         }
         return true
@@ -65,27 +72,41 @@ extension IMAPSession {
             guard !asked.isEmpty else { continue }
             let uids = UIDSetCompression.sorted(asked)
             let matched: [UInt32]
-            switch context.order {
-            case .mailbox:
-                matched = try await store.search(account, mailbox: view.mailbox.id, SearchRequest(query: context.query, uids: uids)).uids
-            case .sorted(let keys):
-                matched = try await store.sort(
-                    account, mailbox: view.mailbox.id, SortRequest(query: context.query, criteria: keys, uids: uids)
-                ).uids
-            }
-            let matching = Set(matched)
-            let leaving = Set(asked.filter { context.contains($0) && !matching.contains($0) })
-            let entering = matched.filter { !context.contains($0) && known($0) }
+            var leaving: Set<UInt32> = []
+            var entering: [UInt32] = []
             var places: [Int] = []
-            if case .sorted(let keys) = context.order, !entering.isEmpty {
-                // Where they go among the results that stay.
-                var staying = context
-                _ = staying.remove(leaving)
-                places = try await InsertionSearch.places(of: entering, in: staying.result) { [store] subset in
-                    try await store.sort(
-                        account, mailbox: view.mailbox.id, SortRequest(query: .all, criteria: keys, uids: UIDSetCompression.sorted(subset))
+            do {
+                switch context.order {
+                case .mailbox:
+                    matched = try await store.search(account, mailbox: view.mailbox.id, SearchRequest(query: context.query, uids: uids))
+                        .uids
+                case .sorted(let keys):
+                    matched = try await store.sort(
+                        account, mailbox: view.mailbox.id, SortRequest(query: context.query, criteria: keys, uids: uids)
                     ).uids
                 }
+                let matching = Set(matched)
+                leaving = Set(asked.filter { context.contains($0) && !matching.contains($0) })
+                entering = matched.filter { !context.contains($0) && known($0) }
+                if case .sorted(let keys) = context.order, !entering.isEmpty {
+                    // Where they go among the results that stay.
+                    var staying = context
+                    _ = staying.remove(leaving)
+                    places = try await InsertionSearch.places(of: entering, in: staying.result) { [store] subset in
+                        try await store.sort(
+                            account, mailbox: view.mailbox.id,
+                            SortRequest(query: .all, criteria: keys, uids: UIDSetCompression.sorted(subset))
+                        ).uids
+                    }
+                }
+            } catch let error as StoreClientError {
+                // These changes will not be asked about again (the view has moved past them):
+                // rather than keep a result that is silently wrong, the context ends and the
+                // client is told so (§4.3.1: NOUPDATE when the server stops updating).
+                logger.warning("updating search dropped", metadata: ["tag": "\(tag)", "error": "\(error)"])
+                contexts.removeAll { $0.tag == tag }
+                try await send(.untagged(.no, .noUpdate(tag), "Updates stopped; search again"))
+                continue
             }
             guard let index = contexts.firstIndex(where: { $0.tag == tag }) else { continue }
             var updates = contexts[index].remove(leaving)

@@ -175,8 +175,13 @@ struct MailboxView: Sendable {
             switch change.kind {
             case .added:
                 guard sequence(of: uid) == nil, !heldExpunges.contains(uid) else { continue }
-                let index = uids.firstIndex { $0 > uid } ?? uids.count
-                uids.insert(uid, at: index)
+                // New UIDs are above every other (RFC 9051 §2.3.1.1): appended, not searched for,
+                // so 50,000 copied in while the mailbox is open do not cost n² steps.
+                if uid > largestUID {
+                    uids.append(uid)
+                } else {
+                    uids.insert(uid, at: uids.firstIndex { $0 > uid } ?? uids.count)
+                }
                 told[uid] = change.flags ?? []
                 mailbox.uidNext = max(mailbox.uidNext, uid &+ 1)
                 updates.existsChanged = true

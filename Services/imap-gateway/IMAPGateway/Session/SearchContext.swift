@@ -198,9 +198,13 @@ struct FeedTouches: Sendable {
     var expunged: Set<UInt32> = []
     var added: Set<UInt32> = []
     var flagsChanged: Set<UInt32> = []
+    /// Another session deleted the mailbox: every message in the view is gone
+    /// (`MailboxView.apply` expunges them all).
+    var mailboxDeleted = false
 
     init(_ changes: [Change], mailbox: Int64, after cursor: UInt64) {
         for change in changes where change.modSeq > cursor && change.mailboxID == mailbox {
+            if change.kind == .mailboxDeleted { mailboxDeleted = true }
             guard let uid = change.uid else { continue }
             switch change.kind {
             case .added: added.insert(uid)

@@ -17,6 +17,9 @@ struct SessionSettings: Sendable {
     /// a store search per batch of changes (a few small SORTs for a SORT's arrivals), so a
     /// handful — a message list, an unread count, a flagged view — and not one per command.
     var maxUpdateContexts = 5
+    /// The largest result a context keeps (UIDs, about 16 bytes each with its lookup set):
+    /// beyond it the search is answered but not kept updating (NOUPDATE).
+    var maxUpdateResult = 100_000
 }
 
 /// The session's state, RFC 9051 §3.

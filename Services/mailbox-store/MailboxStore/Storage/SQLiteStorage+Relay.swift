@@ -31,7 +31,9 @@ extension SQLiteStorage {
     /// The states as stored: only the store writes them, so anything else is a damaged row;
     /// an entry then waits for an administrator (hold) rather than being retried or dropped.
     static func queueState(_ raw: String) -> QueueState { QueueState(rawValue: raw) ?? .hold }
-    static func recipientState(_ raw: String) -> QueueRecipientState { QueueRecipientState(rawValue: raw) ?? .pending }
+    /// A recipient in a damaged row is not delivered again (that could send it twice): it counts
+    /// as failed, as the SQL that finds what is left to do (`state = 'pending'`) has it.
+    static func recipientState(_ raw: String) -> QueueRecipientState { QueueRecipientState(rawValue: raw) ?? .failed }
 
     func queueEntry(from row: Row, recipients: [QueueRecipient]) -> QueueEntry {
         let expires: Double? = row["lease_expires"]
