@@ -49,6 +49,7 @@ struct MessageColumnsTests {
         #expect(view.summary(of: 7)?.size == 4096)
         #expect(view.summary(of: 3)?.internalDate == 1795717913.25)
         #expect(view.summary(of: 9) == nil)
+        #expect(view.summary(of: 9, withSizeAndDate: false)?.flags == ["\\Seen"])
         #expect(view.summary(of: 4) == nil)
         view.noteFlags(7, ["\\Flagged"], modSeq: 14)
         #expect(view.summary(of: 7)?.flags == ["\\Flagged"])

@@ -91,7 +91,8 @@ extension IMAPSession {
     private func fetchFromView(_ account: String, _ uids: [UInt32], _ plan: FetchPlan) async throws -> Completion {
         try await announceChanges(allowExpunge: false)
         guard let view else { return .ok("FETCH completed") }
-        let missing = uids.filter { view.summary(of: $0) == nil }
+        let sized = plan.attributes.contains(.rfc822Size) || plan.attributes.contains(.internalDate)
+        let missing = uids.filter { view.summary(of: $0, withSizeAndDate: sized) == nil }
         var fromStore: [UInt32: MessageSummary] = [:]
         if !missing.isEmpty {
             for message in try await store.summaries(account, view.mailbox.id, uids: UIDSetCompression.sorted(missing)) {
@@ -100,7 +101,7 @@ extension IMAPSession {
         }
         var failure: Completion?
         for uid in uids {
-            guard let message = view.summary(of: uid) ?? fromStore[uid] else { continue }
+            guard let message = view.summary(of: uid, withSizeAndDate: sized) ?? fromStore[uid] else { continue }
             failure = try await respond(message, nil, plan, implicit: false) ?? failure
         }
         return failure ?? .ok("FETCH completed")

@@ -64,13 +64,17 @@ struct MailboxView: Sendable {
 
     /// A message's flags as the client knows them, with its size and internal date from the
     /// snapshot: what `FETCH (UID FLAGS RFC822.SIZE INTERNALDATE)` needs, without the store.
-    /// nil for a message not in the view, or added since SELECT (its size is not held). The
-    /// content id is not held either: 0.
-    func summary(of uid: UInt32) -> MessageSummary? {
-        guard sequence(of: uid) != nil, let at = base.index(of: uid), let known = base.sizeAndDate(at: at) else { return nil }
+    /// nil for a message not in the view, or, `withSizeAndDate`, one whose size is not held
+    /// (added to the mailbox after the listing: the feed does not carry sizes); without it,
+    /// size and date are 0. The content id is not held either: 0.
+    func summary(of uid: UInt32, withSizeAndDate: Bool = true) -> MessageSummary? {
+        guard sequence(of: uid) != nil else { return nil }
+        let at = base.index(of: uid)
+        let sized = at.flatMap { base.sizeAndDate(at: $0) }
+        if withSizeAndDate && sized == nil { return nil }
         return MessageSummary(
-            uid: uid, size: known.size, flags: told[uid] ?? base.flags(at: at), internalDate: known.internalDate,
-            modSeq: base.modSeqs[at], contentID: 0)
+            uid: uid, size: sized?.size ?? 0, flags: known(uid), internalDate: sized?.internalDate ?? 0,
+            modSeq: at.map { base.modSeqs[$0] } ?? 0, contentID: 0)
     }
 
     /// What the client was told of a message in the view.
