@@ -52,6 +52,10 @@ actor SharedMailboxes {
     private let keepMessages: Int
     /// Store pages read per feed request.
     static let feedPage = 10_000
+    /// What a kept view costs besides its messages (its entry, flag table and arrays, ~3 KB),
+    /// counted as this many messages against `keepMessages`: 200,000 empty mailboxes do not fit
+    /// a budget meant for 1,000,000 messages.
+    static let viewCost = 100
 
     init(store: StoreClient, keep: Duration = .seconds(300), keepMessages: Int = 1_000_000) {
         self.store = store
@@ -113,7 +117,9 @@ actor SharedMailboxes {
     }
 
     /// Lets go of unused views kept longer than `keep`, then of the longest unused until those
-    /// left hold at most `keepMessages` messages.
+    /// left hold at most `keepMessages` messages (each view counting `viewCost` more). It runs
+    /// at every open and release: on a gateway nobody uses, views may outlive `keep`, but
+    /// never the budget.
     private func trim() {
         let now = ContinuousClock.now
         var unused: [(key: Key, since: ContinuousClock.Instant, messages: Int)] = []
@@ -122,7 +128,7 @@ actor SharedMailboxes {
             if now - since >= keep {
                 entries[key] = nil
             } else {
-                unused.append((key, since, entry.snapshot.columns.count))
+                unused.append((key, since, entry.snapshot.columns.count + Self.viewCost))
             }
         }
         var kept = unused.reduce(0) { $0 + $1.messages }
