@@ -92,7 +92,8 @@ extension IMAPSession {
         try await announceChanges(allowExpunge: false)
         guard let view else { return .ok("FETCH completed") }
         let sized = plan.attributes.contains(.rfc822Size) || plan.attributes.contains(.internalDate)
-        let missing = uids.filter { view.summary(of: $0, withSizeAndDate: sized) == nil }
+        let held = uids.map { view.summary(of: $0, withSizeAndDate: sized) }
+        let missing = uids.indices.filter { held[$0] == nil }.map { uids[$0] }
         var fromStore: [UInt32: MessageSummary] = [:]
         if !missing.isEmpty {
             for message in try await store.summaries(account, view.mailbox.id, uids: UIDSetCompression.sorted(missing)) {
@@ -100,8 +101,8 @@ extension IMAPSession {
             }
         }
         var failure: Completion?
-        for uid in uids {
-            guard let message = view.summary(of: uid, withSizeAndDate: sized) ?? fromStore[uid] else { continue }
+        for (uid, summary) in zip(uids, held) {
+            guard let message = summary ?? fromStore[uid] else { continue }
             failure = try await respond(message, nil, plan, implicit: false) ?? failure
         }
         return failure ?? .ok("FETCH completed")

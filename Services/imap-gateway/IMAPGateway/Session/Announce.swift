@@ -1,25 +1,20 @@
 import IMAPProtocol
 import StoreAPI
+import StoreClient
 
 /// Telling the client what changed in the selected mailbox — deliveries, other sessions'
 /// flags and expunges, POP3 deletions — from the store's change feed. RFC 9051 §7.4, §5.2,
 /// RFC 7162 §3.2.10 (VANISHED once QRESYNC is enabled).
 extension IMAPSession {
-    /// The account's newest MODSEQ: where a fresh view starts reading the feed.
-    func feedHead(_ account: String) async throws -> UInt64 {
-        try await store.changes(account, since: UInt64(Int64.max), wait: 0, limit: 1).highestModSeq
-    }
-
     /// Every change after `since`, following the pages, and the MODSEQ they were read through.
     func changes(_ account: String, since: UInt64) async throws -> (changes: [Change], through: UInt64) {
         var out: [Change] = []
-        var position = since
-        while true {
-            let feed = try await store.changes(account, since: position, wait: 0, limit: 10_000)
-            out += feed.changes
-            guard feed.more, let last = feed.changes.last else { return (out, max(feed.highestModSeq, position)) }
-            position = last.modSeq
+        var through = since
+        for try await page in store.changePages(account, since: since) {
+            out += page.changes
+            through = page.through
         }
+        return (out, through)
     }
 
     /// Reads the feed from the view's position and announces what the client may hear now:

@@ -148,15 +148,11 @@ actor SharedMailboxes {
     /// Reads the feed from the shared view's position to now.
     private func catchUp(_ key: Key) async throws {
         guard let cursor = entries[key]?.snapshot.cursor else { return }
-        var position = cursor
-        while true {
-            let feed = try await store.changes(key.account, since: position, wait: 0, limit: Self.feedPage)
-            let through = feed.more ? (feed.changes.last?.modSeq ?? position) : max(feed.highestModSeq, position)
-            // Another catch-up may have moved past `position` meanwhile: apply skips what it holds.
-            guard let now = entries[key]?.snapshot.cursor, now >= position else { return }
-            apply(key, feed.changes, through: through)
-            guard feed.more, let last = feed.changes.last else { return }
-            position = last.modSeq
+        for try await page in store.changePages(key.account, since: cursor, limit: Self.feedPage) {
+            // Another catch-up may have moved past this page's start meanwhile: apply skips what it
+            // holds. A gap (the view gone, or behind the page) stops here.
+            guard let now = entries[key]?.snapshot.cursor, now >= page.from else { return }
+            apply(key, page.changes, through: page.through)
         }
     }
 
@@ -192,20 +188,16 @@ actor SharedMailboxes {
     /// The first open: the feed's head, the listing, then the changes that raced the listing
     /// (applying one the listing already shows again is harmless).
     private static func load(_ store: StoreClient, _ key: Key) async throws -> Snapshot {
-        let head = try await store.changes(key.account, since: UInt64(Int64.max), wait: 0, limit: 1).highestModSeq
+        let head = try await store.feedHead(key.account)
         var snapshot = Snapshot()
         snapshot.columns = try await store.messageColumns(key.account, mailbox: key.mailbox)
         snapshot.cursor = head
         snapshot.highestModSeq = snapshot.columns.highestModSeq
         snapshot.uidNext = snapshot.columns.largestUID &+ 1
-        var position = head
-        while true {
-            let feed = try await store.changes(key.account, since: position, wait: 0, limit: feedPage)
-            let through = feed.more ? (feed.changes.last?.modSeq ?? position) : max(feed.highestModSeq, position)
-            if apply(&snapshot, key, feed.changes, through: through) { throw SharedMailboxError.gone }
-            guard feed.more, let last = feed.changes.last else { return snapshot }
-            position = last.modSeq
+        for try await page in store.changePages(key.account, since: head, limit: feedPage) {
+            if apply(&snapshot, key, page.changes, through: page.through) { throw SharedMailboxError.gone }
         }
+        return snapshot
     }
 }
 
