@@ -19,7 +19,7 @@ import StoreClient
 /// | `BUZON_POP3_MIN_LINE_RATE` | `32` | bytes/s a command line must average once unfinished for 10 s; 0: none |
 /// | `BUZON_POP3_LOCK_TTL` | `60` | seconds a maildrop lock outlives a gateway that died |
 /// | `BUZON_POP3_ALLOW_PLAINTEXT_AUTH` | `false` | passwords without TLS from other than loopback |
-/// | `BUZON_POP3_READ_AHEAD_BYTES` | `1048576` | octets of the next messages read ahead while the client reads one (at most 4 messages); 0: none |
+/// | `BUZON_POP3_READ_AHEAD_BYTES` | `1048576` | octets of the next messages read ahead while the client reads one (at most 64 messages at a time, two windows held); 0: none |
 public struct POP3Configuration: GatewaySettings {
     public var basics: GatewayBasics
     public var host = "127.0.0.1"

@@ -13,7 +13,7 @@ import StoreClient
 /// message larger than the window is never read ahead (RETR streams it from the store in
 /// pieces), and messages the client has passed are dropped: at most two windows are held.
 struct ReadAhead: Sendable {
-    static let windowMessages = 4
+    static let windowMessages = 64
     static let windowBytes = 1024 * 1024
 
     let messages: Int

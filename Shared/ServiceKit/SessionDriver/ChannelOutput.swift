@@ -12,6 +12,9 @@ public final class ChannelOutput: DriverOutput {
     /// flush, since it may change (IMAP's is short before login).
     let writeTimeout: @Sendable () -> Duration
     private let pending = Mutex<[UInt8]>([])
+    /// The channel has closed: a write not waited for cannot report it (not `isActive`,
+    /// which is false too before the connection is set up).
+    private let isClosed = Atomic(false)
 
     public init(
         channel: any Channel, writeTimeout: @escaping @Sendable () -> Duration,
@@ -20,6 +23,7 @@ public final class ChannelOutput: DriverOutput {
         self.channel = channel
         self.writeTimeout = writeTimeout
         self.makeTLSHandler = makeTLSHandler
+        channel.closeFuture.whenComplete { [weak self] _ in self?.isClosed.store(true, ordering: .relaxed) }
     }
 
     public func write(_ bytes: [UInt8]) {
@@ -30,15 +34,28 @@ public final class ChannelOutput: DriverOutput {
         // Taken and handed to the channel under the lock: two tasks writing (an IMAP session
         // in IDLE and its driver) cannot swap their bytes.
         let channel = self.channel
+        let timeout = TimeAmount(writeTimeout())
         let written = pending.withLock { queued -> EventLoopFuture<Void>? in
             guard !queued.isEmpty else { return nil }
             defer { queued = [] }
-            return channel.writeAndFlush(ByteBuffer(bytes: queued))
+            let buffer = ByteBuffer(bytes: queued)
+            guard !isClosed.load(ordering: .relaxed) else {
+                return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+            }
+            // Room in the channel's buffer (below its high-water mark): no need to wait for
+            // this write, which saves the task a suspension and a thread switch per reply.
+            if channel.isWritable {
+                channel.writeAndFlush(buffer, promise: nil)
+                return nil
+            }
+            // Full: wait until this write is taken, for at most the write timeout. The write,
+            // its guard timer and the timer's cancelling in one event-loop turn.
+            return channel.eventLoop.flatSubmit {
+                let guardTimer = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+                return channel.writeAndFlush(buffer).always { _ in guardTimer.cancel() }
+            }
         }
-        guard let written else { return }
-        let guardTimer = channel.eventLoop.scheduleTask(in: TimeAmount(writeTimeout())) { channel.close(promise: nil) }
-        defer { guardTimer.cancel() }
-        try await written.get()
+        try await written?.get()
     }
 
     public func startTLS() async throws {
