@@ -35,9 +35,10 @@ size fields, `<time>.M<n>P<pid>.bench,S=<bytes on disk>,W=<bytes with CRLF>:2,` 
 so Dovecot knows RFC822.SIZE from the name; `watch` and the idle users get empty Maildirs.
 
 `mix`: one process per mix user (no GIL between them), all released together; each runs
-`--rounds` sessions of: connect, LOGIN, SELECT INBOX, FETCH 1:* (UID FLAGS RFC822.SIZE),
-FETCH a:b BODY.PEEK[] (`--fetch` whole messages, the next window of the mailbox each round),
-STORE a:b +FLAGS (\\Seen), SEARCH UNSEEN, LOGOUT. Every answer is checked (message count,
+`--rounds` sessions of: connect, LOGIN, then `--per-login` rounds (1: a client that reconnects
+for everything; 20: one that stays logged in) of SELECT INBOX, FETCH 1:* (UID FLAGS
+RFC822.SIZE), FETCH a:b BODY.PEEK[] (`--fetch` whole messages, the next window of the mailbox
+each round), STORE a:b +FLAGS (\\Seen), SEARCH UNSEEN; then LOGOUT. Every answer is checked (message count,
 sizes, the SEARCH result against the flags set so far; with `--warmup` every message's bytes).
 The clock runs from the release to the last LOGOUT answered; reported: commands per second
 (all seven kinds) and the p50/p99 of each kind (command sent to its tagged answer read).
@@ -409,31 +410,33 @@ def mix_client(k: int, user: str, args, barrier, results) -> None:
                 return answer
 
             timed("LOGIN", f'LOGIN "{user}" "{args.password}"')
-            exists = exists_of(timed("SELECT", "SELECT INBOX"))
-            if exists != args.messages:
-                errors.append(f"{user}: SELECT shows {exists} messages, not {args.messages}")
-            answers = fetch_answers(timed("FETCH 1:*", "FETCH 1:* (UID FLAGS RFC822.SIZE)"))
-            if len(answers) != exists:
-                errors.append(f"{user}: FETCH 1:* answered {len(answers)} messages, not {exists}")
-            sizes = {int(m.group(1)) for t, _ in answers if (m := re.search(rb"RFC822\.SIZE (\d+)", t))}
-            if sizes != {args.size}:
-                errors.append(f"{user}: RFC822.SIZE {sorted(sizes)[:5]}, not {args.size}")
-            lo = (r * args.fetch) % exists + 1
-            hi = min(lo + args.fetch - 1, exists)
-            bodies = [lits[0] for _, lits in fetch_answers(timed("FETCH BODY[]", f"FETCH {lo}:{hi} BODY.PEEK[]")) if lits]
-            if len(bodies) != hi - lo + 1:
-                errors.append(f"{user}: FETCH {lo}:{hi} BODY.PEEK[] gave {len(bodies)} bodies")
-            for b in bodies:
-                if len(b) != args.size:
-                    errors.append(f"{user}: a body of {len(b)} bytes, not {args.size}")
-                elif expected is not None and hashlib.sha256(b).digest() not in expected:
-                    errors.append(f"{user}: a body that is not one of the messages filled in")
-            timed("STORE", f"STORE {lo}:{hi} +FLAGS (\\Seen)")
-            seen.update(range(lo, hi + 1))
-            hits = search_hits(timed("SEARCH UNSEEN", "SEARCH UNSEEN"))
-            want = [n for n in range(1, exists + 1) if n not in seen]
-            if sorted(hits) != want:
-                errors.append(f"{user}: SEARCH UNSEEN found {len(hits)} messages, not {len(want)}")
+            for p in range(args.per_login):
+                exists = exists_of(timed("SELECT", "SELECT INBOX"))
+                if exists != args.messages:
+                    errors.append(f"{user}: SELECT shows {exists} messages, not {args.messages}")
+                answers = fetch_answers(timed("FETCH 1:*", "FETCH 1:* (UID FLAGS RFC822.SIZE)"))
+                if len(answers) != exists:
+                    errors.append(f"{user}: FETCH 1:* answered {len(answers)} messages, not {exists}")
+                sizes = {int(m.group(1)) for t, _ in answers if (m := re.search(rb"RFC822\.SIZE (\d+)", t))}
+                if sizes != {args.size}:
+                    errors.append(f"{user}: RFC822.SIZE {sorted(sizes)[:5]}, not {args.size}")
+                lo = ((r * args.per_login + p) * args.fetch) % exists + 1
+                hi = min(lo + args.fetch - 1, exists)
+                fetched = fetch_answers(timed("FETCH BODY[]", f"FETCH {lo}:{hi} BODY.PEEK[]"))
+                bodies = [lits[0] for _, lits in fetched if lits]
+                if len(bodies) != hi - lo + 1:
+                    errors.append(f"{user}: FETCH {lo}:{hi} BODY.PEEK[] gave {len(bodies)} bodies")
+                for b in bodies:
+                    if len(b) != args.size:
+                        errors.append(f"{user}: a body of {len(b)} bytes, not {args.size}")
+                    elif expected is not None and hashlib.sha256(b).digest() not in expected:
+                        errors.append(f"{user}: a body that is not one of the messages filled in")
+                timed("STORE", f"STORE {lo}:{hi} +FLAGS (\\Seen)")
+                seen.update(range(lo, hi + 1))
+                hits = search_hits(timed("SEARCH UNSEEN", "SEARCH UNSEEN"))
+                want = [n for n in range(1, exists + 1) if n not in seen]
+                if sorted(hits) != want:
+                    errors.append(f"{user}: SEARCH UNSEEN found {len(hits)} messages, not {len(want)}")
             timed("LOGOUT", "LOGOUT")
         except Exception as e:  # noqa: BLE001 - reported, not raised
             errors.append(f"{user} round {r + 1}: {e!r}")
@@ -487,9 +490,11 @@ def mix(args) -> int:
         p.join()
     seconds = t_end - t0
     errors += reset_seen(args, users)
-    expected = len(users) * args.rounds * len(MIX_KINDS)
+    # LOGIN and LOGOUT once a session, the five others once a round
+    expected = len(users) * args.rounds * (2 + (len(MIX_KINDS) - 2) * args.per_login)
     result = {
-        "label": args.label, "clients": len(users), "rounds": args.rounds, "messages": args.messages,
+        "label": args.label, "clients": len(users), "rounds": args.rounds, "per_login": args.per_login,
+        "messages": args.messages,
         "size": args.size, "fetch": args.fetch, "commands": commands, "expected": expected,
         "errors": len(errors), "seconds": seconds,
         "cmds_per_s": commands / seconds if seconds > 0 else 0.0,
@@ -500,7 +505,7 @@ def mix(args) -> int:
     per = "; ".join(f"{kind} {result['latency_ms'][kind]['p50']:.1f}/{result['latency_ms'][kind]['p99']:.1f}"
                     for kind in MIX_KINDS)
     print(f"{args.label} mix ({what}): {commands} of {expected} commands by {len(users)} clients × "
-          f"{args.rounds} sessions in {seconds:.2f} s = {result['cmds_per_s']:.0f} commands/s; "
+          f"{args.rounds} sessions × {args.per_login} rounds in {seconds:.2f} s = {result['cmds_per_s']:.0f} commands/s; "
           f"p50/p99 ms: {per}; errors {len(errors)}", flush=True)
     for e in sorted(set(errors))[:8]:
         print(f"  error: {e}", file=sys.stderr)
@@ -801,17 +806,21 @@ def table(args) -> int:
         return heads, "---|" * (len(results) - 1)
 
     out = []
-    mixes = [r for s in args.systems if (r := load(s, "mix"))]
-    if mixes:
+    for test in ("mix", "stay"):
+        mixes = [r for s in args.systems if (r := load(s, test))]
+        if not mixes:
+            continue
         first = mixes[0]
+        per_login = first.get("per_login", 1)
         heads, rules = ratio_heads(mixes, True)
-        out.append(f"Command mix: {first['clients']} clients × {first['rounds']} sessions, mailboxes of "
-                   f"{first['messages']:,} × {first['size'] // 1024} KiB, BODY.PEEK[] of {first['fetch']} messages")
+        out.append(f"Command mix: {first['clients']} clients × {first['rounds']} sessions × {per_login} rounds per "
+                   f"login, mailboxes of {first['messages']:,} × {first['size'] // 1024} KiB, BODY.PEEK[] of "
+                   f"{first['fetch']} messages a round")
         out.append("")
         out.append(f"| load | {' | '.join(r['label'] + ' commands/s' for r in mixes)} |{heads}")
         out.append("|---|" + "---|" * len(mixes) + rules)
-        line = f"| {first['clients'] * first['rounds']} sessions × {len(MIX_KINDS)} commands | " + \
-            " | ".join(f"{r['cmds_per_s']:,.0f}" for r in mixes) + " |"
+        line = f"| {first['clients'] * first['rounds']} sessions × {first['expected'] // (first['clients'] * first['rounds'])} " \
+            "commands | " + " | ".join(f"{r['cmds_per_s']:,.0f}" for r in mixes) + " |"
         line += "".join(f" {ratio(first['cmds_per_s'], r['cmds_per_s'], True)} |" for r in mixes[1:])
         out.append(line)
         out.append("")
@@ -921,7 +930,9 @@ def main() -> int:
     sizes(x)
     server(x)
     x.add_argument("--rounds", type=int, default=10, help="sessions per client")
-    x.add_argument("--fetch", type=int, default=20, help="whole messages fetched per session")
+    x.add_argument("--fetch", type=int, default=20, help="whole messages fetched per round")
+    x.add_argument("--per-login", type=int, default=1,
+                   help="rounds of SELECT … SEARCH UNSEEN per session (a client that stays logged in)")
     x.add_argument("--warmup", action="store_true", help="also check every fetched message's bytes")
     b = sub.add_parser("big", help="SELECT, UID FETCH and SEARCH on the big mailbox")
     server(b)

@@ -11,6 +11,9 @@
 #    and the p50/p99 of each kind. One untimed warm-up pass first (it checks every fetched
 #    message's bytes, fills the page cache, lets Dovecot build its indexes); after each pass
 #    the \Seen flags are cleared (untimed), so the timed pass starts where the warm-up did.
+# 1b. The same mix for clients that stay logged in ("stay"): 20 clients × BENCH_STAY_SESSIONS
+#    (2) sessions, each LOGIN, then 20 rounds (BENCH_PER_LOGIN) of SELECT … SEARCH UNSEEN, then
+#    LOGOUT: the commands themselves weigh, not the password check.
 # 2. One mailbox of 100,000 messages (BENCH_BIG), one session: SELECT INBOX, UID FETCH 1:*
 #    (FLAGS), SEARCH HEADER SUBJECT quarterly (1 % of the messages), SEARCH BODY zanzibar (1 %),
 #    each timed; after one untimed warm-up pass (Dovecot: a cold first SELECT of a Maildir
@@ -82,7 +85,7 @@
 # (the users then read from SQLite: scripts/lib/bench.sh, dovecot_tuned_auth_conf).
 #
 # BENCH_BIN=dir uses the executables there instead of building (e.g. .build/debug: not figures
-# to publish); BENCH_ONLY=buzon|dovecot one side; BENCH_TESTS=mix,big,notify,idle a subset;
+# to publish); BENCH_ONLY=buzon|dovecot one side; BENCH_TESTS=mix,stay,big,notify,idle a subset;
 # BENCH_MESSAGES / BENCH_SIZE / BENCH_CLIENTS / BENCH_ROUNDS / BENCH_FETCH change the mix
 # (defaults 1000, 4096, 20, 10, 20), BENCH_BIG the big mailbox (100000), BENCH_IDLE the IDLE
 # sessions (1000), BENCH_SETTLE the seconds from the last IDLE to the memory measure (15),
@@ -95,12 +98,14 @@ MESSAGES="${BENCH_MESSAGES:-1000}"
 SIZE="${BENCH_SIZE:-4096}"
 CLIENTS="${BENCH_CLIENTS:-20}"
 ROUNDS="${BENCH_ROUNDS:-10}"
+STAY_SESSIONS="${BENCH_STAY_SESSIONS:-2}"
+PER_LOGIN="${BENCH_PER_LOGIN:-20}"
 FETCH="${BENCH_FETCH:-20}"
 BIG="${BENCH_BIG:-100000}"
 IDLE="${BENCH_IDLE:-1000}"
 NOTIFY="${BENCH_NOTIFY:-100}"
 SETTLE="${BENCH_SETTLE:-15}"
-TESTS=",${BENCH_TESTS:-mix,big,notify,idle},"
+TESTS=",${BENCH_TESTS:-mix,stay,big,notify,idle},"
 ONLY="${BENCH_ONLY:-}"
 PASSWORD=bench
 LOAD=(python3 Benchmarks/imap-load.py)
@@ -152,6 +157,10 @@ run_tests() {  # label file-stem imap-port smtp-port: measures 1, 2 and 4
             --rounds "$ROUNDS" --fetch "$FETCH" --warmup
         "${LOAD[@]}" mix "${common[@]}" --clients "$CLIENTS" --messages "$MESSAGES" --size "$SIZE" \
             --rounds "$ROUNDS" --fetch "$FETCH" --json "$RESULTS/$stem-mix.json"
+    fi
+    if want stay; then
+        "${LOAD[@]}" mix "${common[@]}" --clients "$CLIENTS" --messages "$MESSAGES" --size "$SIZE" \
+            --rounds "$STAY_SESSIONS" --per-login "$PER_LOGIN" --fetch "$FETCH" --json "$RESULTS/$stem-stay.json"
     fi
     if want big; then
         "${LOAD[@]}" big "${common[@]}" --big "$BIG" --warmup
