@@ -1,0 +1,54 @@
+"""Protocol details a client library nobody here wrote relies on (issue 13): subscriptions
+that belong to names (RFC 3501 §6.3.6, RFC 9051 §6.3.6–6.3.7, RFC 5258), BINARY[] of a whole
+or multipart message (RFC 3516, RFC 9051 §6.4.5), the MODSEQ of an ESEARCH MIN/MAX (RFC 4731
+§3.2) and the HIGHESTMODSEQ owed after the first CONDSTORE-enabling command (RFC 7162 §3.1),
+an RFC 2971 ID command of ~32 KB on one line, and BODYSTRUCTURE fields (RFC 3501 §7.4.2)."""
+
+import imaplib
+
+from imap_support import ALICE, PASSWORD, parse
+
+
+def imaplib_session(imap) -> imaplib.IMAP4:
+    client = imaplib.IMAP4("127.0.0.1", imap.port, timeout=10)
+    assert client.login(ALICE, PASSWORD)[0] == "OK"
+    return client
+
+
+def listed(entries: list) -> dict[str, set[str]]:
+    """LIST/LSUB data as {name: {attributes, lower case}}."""
+    out = {}
+    for entry in entries:
+        if entry is None:
+            continue
+        attributes, _, name = parse(entry)[:3]
+        out[name.decode() if isinstance(name, bytes) else str(name)] = {str(a).lower() for a in attributes}
+    return out
+
+
+def test_subscriptions_belong_to_names(imap_system):
+    store, smtp, imap = imap_system
+    with imaplib_session(imap) as client:
+        # RFC 9051 §6.3.7: SUBSCRIBE of a name no mailbox has may succeed; it does here.
+        assert client.subscribe("Later")[0] == "OK"
+        assert client.create("Projects/2026")[0] == "OK"
+        # RFC 3501 §6.3.6: DELETE does not take the subscription with it.
+        assert client.delete("Projects/2026")[0] == "OK"
+        typ, data = client.lsub('""', "*")
+        subscribed = listed(data)
+        assert typ == "OK" and {"Later", "Projects/2026"} <= set(subscribed), data
+        assert "\\noselect" in subscribed["Later"] and "\\noselect" in subscribed["Projects/2026"], data
+        # RFC 5258 §3.1: LIST (SUBSCRIBED) gives them as \NonExistent.
+        typ, data = client._simple_command("LIST", "(SUBSCRIBED)", '""', '"*"')
+        entries = listed(client._untagged_response(typ, [None], "LIST")[1])
+        assert {"\\nonexistent", "\\subscribed"} <= entries["Later"], entries
+        # RFC 3501 §6.3.9: LSUB with % gives an unsubscribed superior as \Noselect.
+        assert client.unsubscribe("Projects")[0] == "OK"
+        typ, data = client.lsub('""', "%")
+        top = listed(data)
+        assert top.get("Projects") == {"\\noselect"} and "Projects/2026" not in top, data
+        # RFC 9051 §6.3.6: RENAME changes no subscription.
+        assert client.create("Old")[0] == "OK"
+        assert client.rename("Old", "New")[0] == "OK"
+        subscribed = listed(client.lsub('""', "*")[1])
+        assert "Old" in subscribed and "New" not in subscribed, subscribed
