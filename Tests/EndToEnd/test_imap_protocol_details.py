@@ -6,7 +6,7 @@ an RFC 2971 ID command of ~32 KB on one line, and BODYSTRUCTURE fields (RFC 3501
 
 import imaplib
 
-from imap_support import ALICE, PASSWORD, parse
+from imap_support import (ALICE, PASSWORD, deliver, imaplib_fetch, multipart, parse, raw_message)
 
 
 def imaplib_session(imap) -> imaplib.IMAP4:
@@ -52,3 +52,21 @@ def test_subscriptions_belong_to_names(imap_system):
         assert client.rename("Old", "New")[0] == "OK"
         subscribed = listed(client.lsub('""', "*")[1])
         assert "Old" in subscribed and "New" not in subscribed, subscribed
+
+
+def test_binary_of_a_whole_and_a_multipart_message(imap_system):
+    store, smtp, imap = imap_system
+    uid, _ = deliver(smtp, multipart("Binary whole"))
+    stored = raw_message(store, ALICE, "INBOX", uid)
+    with imaplib_session(imap) as client:
+        client.select("INBOX", readonly=True)
+        typ, data = client.uid("FETCH", str(uid), "(BINARY.PEEK[] BINARY.SIZE[] BODY.PEEK[1] BINARY.PEEK[1])")
+        assert typ == "OK", data
+        (answer,) = imaplib_fetch(data).values()
+        # A multipart has no encoding of its own to remove (RFC 2045 §6.4): the message as stored.
+        assert answer["BINARY[]"] == stored and int(answer["BINARY.SIZE[]"]) == len(stored), answer
+        assert answer["BINARY[1]"] == answer["BODY[1]"] == b"The text part.", answer
+        # Part 2 is base64: decoded.
+        typ, data = client.uid("FETCH", str(uid), "(BINARY.PEEK[2])")
+        (answer,) = imaplib_fetch(data).values()
+        assert answer["BINARY[2]"] == bytes(range(10)), answer
