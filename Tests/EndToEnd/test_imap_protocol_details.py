@@ -6,7 +6,8 @@ an RFC 2971 ID command of ~32 KB on one line, and BODYSTRUCTURE fields (RFC 3501
 
 import imaplib
 
-from imap_support import (ALICE, PASSWORD, deliver, imaplib_fetch, multipart, parse, raw_message)
+from imap_support import (ALICE, PASSWORD, deliver, fetch_items, imaplib_fetch, message, multipart, open_session, parse,
+                          raw_message)
 
 
 def imaplib_session(imap) -> imaplib.IMAP4:
@@ -70,3 +71,26 @@ def test_binary_of_a_whole_and_a_multipart_message(imap_system):
         typ, data = client.uid("FETCH", str(uid), "(BINARY.PEEK[2])")
         (answer,) = imaplib_fetch(data).values()
         assert answer["BINARY[2]"] == bytes(range(10)), answer
+
+
+def test_esearch_min_max_modseq_and_highestmodseq_after_fetch(imap_system):
+    store, smtp, imap = imap_system
+    for n in range(3):
+        deliver(smtp, message(f"modseq {n}"))
+    with open_session(imap.port, login=ALICE) as s:
+        s.ok("SELECT INBOX")
+        # RFC 7162 §3.1: the first CONDSTORE-enabling command (here FETCH MODSEQ) is answered
+        # with OK [HIGHESTMODSEQ] too; later ones are not.
+        first = s.ok("FETCH 1 (MODSEQ)")
+        assert any(r.startswith(b"* OK [HIGHESTMODSEQ ") for r in first), first
+        assert not any(b"HIGHESTMODSEQ" in r for r in s.ok("FETCH 2 (MODSEQ)"))
+        base = int(parse(s.ok("STATUS INBOX (HIGHESTMODSEQ)")[0])[3][1])
+        s.ok("STORE 3 +FLAGS.SILENT (\\Seen)")
+        s.ok("STORE 1 +FLAGS.SILENT (\\Seen)")
+        modseqs = {int(parse(r)[1]): int(fetch_items(parse(r))["MODSEQ"][0]) for r in s.ok("FETCH 1:3 (MODSEQ)")}
+        assert modseqs[3] < modseqs[1], modseqs
+        # RFC 4731 §3.2: with MAX alone, the MODSEQ of the message returned, not the highest.
+        answer = s.ok(f"SEARCH RETURN (MAX) MODSEQ {base + 1}")
+        assert len(answer) == 1 and parse(answer[0])[3:] == ["MAX", "3", "MODSEQ", str(modseqs[3])], answer
+        answer = s.ok(f"SEARCH RETURN (COUNT) MODSEQ {base + 1}")
+        assert len(answer) == 1 and parse(answer[0])[3:] == ["COUNT", "2", "MODSEQ", str(modseqs[1])], answer
