@@ -94,3 +94,13 @@ def test_esearch_min_max_modseq_and_highestmodseq_after_fetch(imap_system):
         assert len(answer) == 1 and parse(answer[0])[3:] == ["MAX", "3", "MODSEQ", str(modseqs[3])], answer
         answer = s.ok(f"SEARCH RETURN (COUNT) MODSEQ {base + 1}")
         assert len(answer) == 1 and parse(answer[0])[3:] == ["COUNT", "2", "MODSEQ", str(modseqs[1])], answer
+
+
+def test_id_command_of_thirty_long_fields(imap_system):
+    """RFC 2971 §3.3: up to 30 fields of up to 1,024 octets — a ~32 KB line, far over 8,192."""
+    store, smtp, imap = imap_system
+    with imaplib_session(imap) as client:
+        fields = " ".join(f'"k{n}" "{"v" * 1024}"' for n in range(30))
+        typ, data = client.xatom("ID", f"({fields})")
+        assert typ == "OK", data
+        assert client.noop()[0] == "OK"
