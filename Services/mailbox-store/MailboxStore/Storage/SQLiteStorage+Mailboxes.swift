@@ -107,7 +107,8 @@ extension SQLiteStorage {
             let current = try self.mailboxRow(db, account: owner.id, id: id)
             var result = current
             if let newName = request.name, newName != current.name {
-                result = try self.mailboxRow(db, account: owner.id, id: try self.rename(db, account: owner.id, mailbox: current, to: newName))
+                result = try self.mailboxRow(
+                    db, account: owner.id, id: try self.rename(db, account: owner.id, mailbox: current, to: newName))
             }
             // After the rename: the subscription asked for is the new name's.
             if let subscribed = request.subscribed, subscribed != result.subscribed {
