@@ -104,3 +104,23 @@ def test_id_command_of_thirty_long_fields(imap_system):
         typ, data = client.xatom("ID", f"({fields})")
         assert typ == "OK", data
         assert client.noop()[0] == "OK"
+
+
+def test_bodystructure_location_lines_and_parameter_order(imap_system):
+    store, smtp, imap = imap_system
+    raw = (b"From: a@remote.test\r\nTo: " + ALICE.encode() + b"\r\nSubject: structure\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+           b"--b\r\nContent-Type: text/plain; format=flowed; charset=utf-8; delsp=no\r\n"
+           b"Content-Location: (a comment) http://example.test/a.txt (another)\r\n\r\n"
+           b"one\r\ntwo\r\n--b--\r\n")
+    uid, _ = deliver(smtp, raw)
+    with imaplib_session(imap) as client:
+        client.select("INBOX", readonly=True)
+        typ, data = client.uid("FETCH", str(uid), "(BODYSTRUCTURE)")
+        (answer,) = imaplib_fetch(data).values()
+        text = answer["BODYSTRUCTURE"][0]
+        # The header's parameter order; lines counted with the unterminated last one; the
+        # location without its comments (RFC 3501 §7.4.2 body-fld-param, body-fld-lines, body-fld-loc).
+        assert text[2] == [b"FORMAT", b"flowed", b"CHARSET", b"utf-8", b"DELSP", b"no"], text
+        assert text[7] == "2", text
+        assert text[11] == b"http://example.test/a.txt", text
