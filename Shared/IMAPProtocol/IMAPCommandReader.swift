@@ -43,6 +43,8 @@ public struct IMAPCommandReader: Sendable {
 
     /// The longest line piece accepted, CRLF included.
     public var maxLineLength: Int
+    /// The most octets of line pieces in one command, CRLF included (its literals not counted).
+    public var maxCommandLineOctets: Int
     /// The largest literal accepted.
     public var maxLiteralSize: Int
     /// The largest command accepted, lines and literals together.
@@ -62,6 +64,8 @@ public struct IMAPCommandReader: Sendable {
     private var lines: [[UInt8]] = []
     private var literals: [[UInt8]] = []
     private var commandSize = 0
+    /// Octets of the current command's line pieces.
+    private var commandLineOctets = 0
     /// The rest of the current command is being dropped (after a refused `{n+}` literal).
     private var droppingCommand = false
     /// The current line piece is over the limit and being dropped.
@@ -74,9 +78,11 @@ public struct IMAPCommandReader: Sendable {
         maxLineLength: Int = IMAPDefaults.lineLength,
         maxLiteralSize: Int = IMAPDefaults.literalSize,
         maxCommandSize: Int = IMAPDefaults.commandSize,
-        maxLiterals: Int = IMAPDefaults.literalsPerCommand
+        maxLiterals: Int = IMAPDefaults.literalsPerCommand,
+        maxCommandLineOctets: Int = IMAPDefaults.commandLineOctets
     ) {
         self.maxLineLength = max(16, maxLineLength)
+        self.maxCommandLineOctets = max(self.maxLineLength, maxCommandLineOctets)
         self.maxLiteralSize = maxLiteralSize
         self.maxCommandSize = maxCommandSize
         self.maxLiterals = maxLiterals
@@ -152,8 +158,19 @@ public struct IMAPCommandReader: Sendable {
             if let header, !header.synchronizing { mode = .skip(header.size) } else { droppingCommand = false }
             return nil
         }
+        if commandLineOctets + line.count + 2 > maxCommandLineOctets {
+            // Too many long lines in one command: dropped like one over-long line.
+            let tag = lines.first.flatMap(IMAPLiteralHeader.tag) ?? IMAPLiteralHeader.tag(of: line)
+            resetCommand()
+            if let header, !header.synchronizing {
+                mode = .skip(header.size)
+                droppingCommand = true
+            }
+            return .lineTooLong(tag: tag)
+        }
         lines.append(line)
         commandSize += line.count + 2
+        commandLineOctets += line.count + 2
         guard let header else {
             var command = IMAPFramedCommand(lines: lines, literals: literals)
             command.streamedLiterals = streamed
@@ -199,6 +216,7 @@ public struct IMAPCommandReader: Sendable {
         streamed = []
         pendingStart = nil
         commandSize = 0
+        commandLineOctets = 0
     }
 
     /// The bytes received but not yet framed, removed from the reader, with any partial

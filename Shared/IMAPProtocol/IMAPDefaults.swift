@@ -5,10 +5,16 @@
 /// RFC 9051 §4 sets no line or literal limit; RFC 7162 §4 asks for at least 8,192 octets per
 /// command line, and RFC 9051 §7.1 gives `TOOBIG` for what a server will not take.
 public enum IMAPDefaults {
-    /// A command line between literals, CRLF included. RFC 7162 §4 recommends that servers
-    /// accept at least 8,192 octets (long UID sets after CONDSTORE/QRESYNC); lines longer
-    /// than that come from broken or hostile clients.
-    public static let lineLength = 8 * 1024  // RFC 7162 §4
+    /// A command line between literals, CRLF included: 64 KiB. RFC 7162 §4 asks servers to
+    /// take at least 8,192 octets — a floor, not a ceiling — and lines within the RFCs are
+    /// longer: an ID command of 30 fields of up to 1,024 octets (RFC 2971 §3.3) is a ~32 KB
+    /// line, a UID set after QRESYNC can be long too. The imap-gateway makes it configurable.
+    public static let lineLength = 64 * 1024  // RFC 7162 §4 (floor 8,192), RFC 2971 §3.3
+
+    /// All the line pieces of one command together (between its literals), CRLF included: a
+    /// command of many long lines joined by small literals stays bounded in memory apart from
+    /// `commandSize`, which its literals may use up.
+    public static let commandLineOctets = 1024 * 1024
 
     /// One literal: 64 MiB, enough for any APPEND of a message the smtp-gateway would have
     /// accepted (25 MiB, `SMTPDefaults.messageSize`) after base64 growth, with room to spare.

@@ -16,15 +16,35 @@ import LineFraming
 /// S: a2 NO [UNKNOWN-CTE] Can't decode part 4    (Content-Transfer-Encoding: x-uuencode)
 /// ```
 extension SectionLocator {
-    /// The part BINARY[part] decodes: any part that is not a multipart (a message/rfc822
-    /// part gives its encapsulated message, which is never encoded, RFC 2046 §5.2.1). An
-    /// empty path names the root of a non-multipart message, so `BINARY[]` is its decoded
-    /// body. Nil for a multipart or a part that does not exist.
-    ///
-    /// Dovecot differs at `BINARY[]`: it answers the whole message with every part decoded.
+    /// The leaf part BINARY[part] decodes: any part that is not a multipart (a message/rfc822
+    /// part gives its encapsulated message, which is never encoded, RFC 2046 §5.2.1). Nil for
+    /// a multipart or a part that does not exist. `binaryContent` answers the other sections.
     public static func binaryPart(_ part: [Int], in message: ParsedMessage) -> MessagePart? {
         guard let found = message.part(at: part), !found.isMultipart, !found.contentType.isMultipart else { return nil }
         return found
+    }
+
+    /// What BINARY[part] and BINARY.SIZE[part] answer; nil when the part does not exist.
+    ///
+    /// - `BINARY[]` is the entire message with its header (RFC 3516 §4.1, RFC 9051 §6.4.5:
+    ///   an empty section is the whole message): the header as it is and the body with the
+    ///   message's own Content-Transfer-Encoding removed. A multipart message has none to
+    ///   remove (RFC 2045 §6.4: only 7bit, 8bit or binary), so it comes back as stored.
+    /// - `BINARY[n]` of a multipart part: its content as it is, for the same reason.
+    /// - Any other part: its content decoded; an unknown encoding throws (`NO [UNKNOWN-CTE]`).
+    ///
+    /// Dovecot differs at `BINARY[]` of a multipart: it decodes every leaf inside as well.
+    public static func binaryContent(
+        _ part: [Int], in message: ParsedMessage, bytes: [UInt8]
+    ) throws(UnknownTransferEncoding) -> [UInt8]? {
+        guard let found = message.part(at: part) else { return nil }
+        let multipart = found.isMultipart || found.contentType.isMultipart
+        if part.isEmpty {
+            if multipart { return bytes }
+            return Array(message.header.slice(of: bytes)) + (try decodedContent(of: found, in: bytes))
+        }
+        if multipart { return Array(found.body.slice(of: bytes)) }
+        return try decodedContent(of: found, in: bytes)
     }
 
     /// Encodings whose removal this server knows. RFC 2045 §6.1

@@ -61,3 +61,21 @@ public struct UpdateMailboxRequest: Codable, Sendable {
         self.subscribed = subscribed
     }
 }
+
+/// `GET /v1/accounts/{account}/subscriptions`: every name the account has subscribed to,
+/// whether or not a mailbox has it (RFC 9051 §6.3.7), sorted.
+public struct SubscriptionList: Codable, Sendable {
+    public var names: [String]
+    public init(names: [String]) { self.names = names }
+}
+
+/// `PUT /v1/accounts/{account}/subscriptions`: IMAP SUBSCRIBE (`subscribed: true`) or
+/// UNSUBSCRIBE of a name; no mailbox needs to have it.
+public struct SubscriptionRequest: Codable, Sendable {
+    public var name: String
+    public var subscribed: Bool
+    public init(name: String, subscribed: Bool) {
+        self.name = name
+        self.subscribed = subscribed
+    }
+}

@@ -157,6 +157,13 @@ extension StoreClient {
     public func deleteMailbox(_ account: String, mailbox: Int64) async throws {
         _ = try await call(StoreOperations.deleteMailbox, path: (account, mailbox))
     }
+    /// Every subscribed name, with or without a mailbox.
+    public func listSubscriptions(_ account: String) async throws -> [String] {
+        try await call(StoreOperations.listSubscriptions, path: account).names
+    }
+    public func updateSubscription(_ account: String, _ request: SubscriptionRequest) async throws {
+        _ = try await call(StoreOperations.updateSubscription, path: account, body: request)
+    }
 
     // MARK: Messages
 

@@ -609,6 +609,23 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("updateMailbox", f"{base}/{archive_year}", 400, json={"name": "a//b"})) == "invalid-mailbox-name"
     assert code_of(call("updateMailbox", f"{base}/{MISSING_ID}", 404, json={"subscribed": True})) == "mailbox-not-found"
 
+    # --- subscriptions: to names, with or without a mailbox (RFC 9051 §6.3.7) ---
+    subs = f"/v1/accounts/{ALICE}/subscriptions"
+    assert "Archive/2025" not in call("listSubscriptions", subs, 200).json()["names"]  # a rename moves none
+    call("updateSubscription", subs, 204, json={"name": "Archive/2025", "subscribed": True})  # a mailbox's: in the feed
+    assert call("getMailbox", f"{base}/{archive_year}", 200).json()["subscribed"] is True
+    call("updateSubscription", subs, 204, json={"name": "Nowhere/Yet", "subscribed": True})
+    call("updateSubscription", subs, 204, json={"name": "Nowhere/Yet", "subscribed": True})  # already: still 204
+    names = call("listSubscriptions", subs, 200).json()["names"]
+    assert "Nowhere/Yet" in names and "INBOX" in names and names == sorted(names), names
+    call("updateSubscription", subs, 204, json={"name": "Nowhere/Yet", "subscribed": False})
+    assert "Nowhere/Yet" not in call("listSubscriptions", subs, 200).json()["names"]
+    assert code_of(call("updateSubscription", subs, 400, json={"name": "a//b", "subscribed": True})) == "invalid-mailbox-name"
+    assert code_of(call("updateSubscription", subs, 400, data=b"{", headers={"Content-Type": "application/json"})) == "invalid-json"
+    assert code_of(call("listSubscriptions", f"/v1/accounts/{NOBODY}/subscriptions", 404)) == "user-not-found"
+    assert code_of(call("updateSubscription", f"/v1/accounts/{NOBODY}/subscriptions", 404,
+                        json={"name": "X", "subscribed": True})) == "user-not-found"
+
     # --- messages ---
     listed = call("listMessages", f"{base}/{inbox}/messages", 200).json()
     assert len(listed["messages"]) == 1 and "nextAfter" not in listed

@@ -53,6 +53,16 @@ struct BadInputTests {
         await t.store.stop()
     }
 
+    @Test("An RFC 2971 ID of 30 fields of 1,024 octets (a ~32 KB line) is answered, not refused as too long")
+    func longestIDCommand() async throws {
+        let t = try await IMAPTranscript.start()
+        let fields = (1...30).map { "\"k\($0)\" \"\(String(repeating: "v", count: 1024))\"" }.joined(separator: " ")
+        await t.send("a1 ID (\(fields))", expect: ["* ID ("], last: "a1 OK")
+        await t.send("a2 NOOP", last: "a2 OK")
+        await t.close()
+        await t.store.stop()
+    }
+
     @Test("A literal over the limit: NO [TOOBIG] when synchronizing, BAD [TOOBIG] for {n+}")
     func literalTooLarge() async throws {
         let t = try await IMAPTranscript.start()

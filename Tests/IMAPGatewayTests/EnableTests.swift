@@ -74,4 +74,36 @@ struct EnableTests {
         await t.close()
         await t.store.stop()
     }
+
+    @Test("The first CONDSTORE-enabling command in a selected mailbox is answered with OK [HIGHESTMODSEQ] (RFC 7162 §3.1)")
+    func highestModSeqOnFirstEnablingCommand() async throws {
+        let t = try await IMAPTranscript.start()
+        try await t.deliver(2)
+        await t.loginAndSelect()
+        let first = await t.send("a1 FETCH 1 (MODSEQ)", last: "a1 OK")
+        let lines = responseLines(first)
+        #expect(lines.count == 3 && lines[0].hasPrefix("* 1 FETCH (MODSEQ ("), "\(first)")
+        let highest = try #require(number(after: "HIGHESTMODSEQ", in: first), "\(first)")
+        #expect(lines[1] == "* OK [HIGHESTMODSEQ \(highest)] Highest", "\(first)")
+        // Only the first: CONDSTORE stays on for the connection.
+        let second = await t.send("a2 FETCH 2 (MODSEQ)", last: "a2 OK")
+        #expect(!second.contains("HIGHESTMODSEQ"), "\(second)")
+        await t.close()
+        await t.store.stop()
+    }
+
+    @Test("Outside a selected mailbox, the enabling command sends no HIGHESTMODSEQ; SELECT does")
+    func highestModSeqNotSelected() async throws {
+        let t = try await IMAPTranscript.start()
+        try await t.deliver(1)
+        await t.login()
+        let status = await t.send("a1 STATUS INBOX (HIGHESTMODSEQ)", last: "a1 OK")
+        #expect(!status.contains("* OK [HIGHESTMODSEQ"), "\(status)")
+        let select = await t.send("a2 SELECT INBOX", last: "a2 OK")
+        #expect(select.components(separatedBy: "[HIGHESTMODSEQ").count == 2, "\(select)")
+        let fetch = await t.send("a3 FETCH 1:* (MODSEQ)", last: "a3 OK")
+        #expect(!fetch.contains("HIGHESTMODSEQ"), "\(fetch)")
+        await t.close()
+        await t.store.stop()
+    }
 }

@@ -254,6 +254,51 @@ struct FetchTests {
         await t.store.stop()
     }
 
+    /// The `{n}\r\n<data>` of the one literal item in a FETCH answer of one item, after `name `.
+    static func literalItem(_ out: String, _ name: String) -> (size: Int, literal: String)? {
+        guard let start = out.range(of: name + " {"), let close = out[start.upperBound...].firstIndex(of: "}") else { return nil }
+        guard let size = Int(out[start.upperBound..<close]) else { return nil }
+        let dataStart = out.utf8.index(close, offsetBy: 3)  // "}\r\n"
+        let dataEnd = out.utf8.index(dataStart, offsetBy: size)
+        return (size, String(out[out.index(before: start.upperBound)..<dataEnd]))
+    }
+
+    @Test("BINARY[] is the whole message; BINARY[n] of a multipart part is its content as stored (RFC 3516 §4.1, RFC 9051 §6.4.5)")
+    func binaryWholeAndMultipart() async throws {
+        let t = try await Self.setUp()
+        // A multipart message has no encoding of its own to remove (RFC 2045 §6.4): BINARY[] is BODY[].
+        let body = try #require(Self.literalItem(await t.send("a1 FETCH 1 (BODY.PEEK[])", last: "a1 OK"), "BODY[]"))
+        let whole = await t.send("a2 FETCH 1 (BINARY.PEEK[] BINARY.SIZE[])", last: "a2 OK")
+        #expect(whole.hasPrefix("* 1 FETCH (BINARY[] \(body.literal) BINARY.SIZE[] \(body.size))"), "\(whole)")
+        // Part 2 is multipart/alternative: its content, undecoded, as BODY[2] gives it.
+        let part = try #require(Self.literalItem(await t.send("a3 FETCH 1 (BODY.PEEK[2])", last: "a3 OK"), "BODY[2]"))
+        let binaryPart = await t.send("a4 FETCH 1 (BINARY.PEEK[2] BINARY.SIZE[2])", last: "a4 OK")
+        #expect(binaryPart.hasPrefix("* 1 FETCH (BINARY[2] \(part.literal) BINARY.SIZE[2] \(part.size))"), "\(binaryPart)")
+        // A base64 single-part message: its header, then its body decoded.
+        let header = try #require(Self.literalItem(await t.send("a5 FETCH 2 (BODY.PEEK[HEADER])", last: "a5 OK"), "BODY[HEADER]"))
+        let decoded = header.literal.dropFirst("{\(header.size)}\r\n".count) + "Hello, binary world!"
+        let single = await t.send("a6 FETCH 2 (BINARY.PEEK[] BINARY.SIZE[])", last: "a6 OK")
+        let size = header.size + 20
+        #expect(single.hasPrefix("* 2 FETCH (BINARY[] {\(size)}\r\n\(decoded) BINARY.SIZE[] \(size))"), "\(single)")
+        await t.send("a7 FETCH 1 (BINARY.PEEK[9])", last: "a7 NO [NONEXISTENT]")
+        await t.close()
+        await t.store.stop()
+    }
+
+    @Test("BINARY[] of a message in an encoding the server cannot remove is NO [UNKNOWN-CTE] (RFC 3516 §4.3)")
+    func binaryWholeUnknownEncoding() async throws {
+        let t = try await IMAPTranscript.start()
+        try await t.deliver(
+            Fixtures.lines([
+                "From: a@b.test", "Content-Type: application/octet-stream", "Content-Transfer-Encoding: x-uuencode", "", "begin 644 x", "",
+            ]))
+        await t.loginAndSelect()
+        await t.send("a1 FETCH 1 (BINARY.PEEK[])", last: "a1 NO [UNKNOWN-CTE]")
+        await t.send("a2 FETCH 1 (BINARY.SIZE[])", last: "a2 NO [UNKNOWN-CTE]")
+        await t.close()
+        await t.store.stop()
+    }
+
     @Test("BODY[] and RFC822 set \\Seen and report FLAGS; BODY.PEEK does not; FLAGS asked shows the new value")
     func implicitSeen() async throws {
         let t = try await Self.setUp()

@@ -294,4 +294,28 @@ struct SearchTests {
         await t.close()
         await t.store.stop()
     }
+
+    @Test("ESEARCH MIN/MAX with MODSEQ report the returned message's MODSEQ, not the whole result's (RFC 4731 §3.2)")
+    func modseqOfMinMax() async throws {
+        let t = try await Self.setUp()
+        let status = await t.send("a1 STATUS INBOX (HIGHESTMODSEQ)", last: "a1 OK")
+        let before = try #require(number(after: "HIGHESTMODSEQ", in: status))
+        // Message 5 changes first, message 2 last: 2 holds the result's highest MODSEQ.
+        await t.send("a2 STORE 5 +FLAGS.SILENT (\\Seen)", last: "a2 OK")
+        await t.send("a3 STORE 2 -FLAGS.SILENT (\\Flagged)", last: "a3 OK")
+        let five = try #require(number(after: "MODSEQ", in: await t.send("a4 FETCH 5 (MODSEQ)", last: "a4 OK")))
+        let two = try #require(number(after: "MODSEQ", in: await t.send("a5 FETCH 2 (MODSEQ)", last: "a5 OK")))
+        #expect(five < two)
+        let max = await t.send("a6 SEARCH RETURN (MAX) MODSEQ \(before + 1)", last: "a6 OK")
+        #expect(untagged(max) == ["* ESEARCH (TAG \"a6\") MAX 5 MODSEQ \(five)"], "\(max)")
+        let min = await t.send("a7 UID SEARCH RETURN (MIN) MODSEQ \(before + 1)", last: "a7 OK")
+        #expect(untagged(min) == ["* ESEARCH (TAG \"a7\") UID MIN 2 MODSEQ \(two)"], "\(min)")
+        // Both: the higher of the two returned. With COUNT or ALL: the highest of all results.
+        let both = await t.send("a8 SEARCH RETURN (MIN MAX) MODSEQ \(before + 1)", last: "a8 OK")
+        #expect(untagged(both) == ["* ESEARCH (TAG \"a8\") MIN 2 MAX 5 MODSEQ \(two)"], "\(both)")
+        let count = await t.send("a9 SEARCH RETURN (MAX COUNT) MODSEQ \(before + 1)", last: "a9 OK")
+        #expect(untagged(count) == ["* ESEARCH (TAG \"a9\") MAX 5 COUNT 2 MODSEQ \(two)"], "\(count)")
+        await t.close()
+        await t.store.stop()
+    }
 }

@@ -134,6 +134,41 @@ import Testing
         #expect(BodyStructureEncoding.rfc2231(#"a b*'%"é"#) == "utf-8''a%20b%2A%27%25%22%C3%A9")
     }
 
+    @Test func contentLocationWithoutItsComments() {
+        // RFC 2557 §4.1 `[CFWS] URI [CFWS]`, §4.4 a folded URI: body-fld-loc is the URI alone.
+        // A URI's own parentheses are not a comment.
+        let cases = [
+            ("(the report) http://example.test/a.txt (v2)", "http://example.test/a.txt"),
+            ("http://example.test/long/\r\n path.txt", "http://example.test/long/path.txt"),
+            ("(a (nested) one) http://example.test/x", "http://example.test/x"),
+            ("http://example.test/a(b).txt", "http://example.test/a(b).txt"),
+        ]
+        for (value, uri) in cases {
+            let raw = F.message(["Content-Type: text/plain; charset=us-ascii", "Content-Location: \(value)", "", "x"])
+            #expect(F.parsed(raw).root.contentLocation == uri, "\(value)")
+            #expect(Self.structure(raw).hasSuffix(#" "\#(uri)")"#), "\(value)")
+        }
+    }
+
+    @Test func parametersInTheHeadersOrderAndLastLinesCounted() {
+        // body-fld-param in the order the header gives them (RFC 2231 sections joined where the
+        // name first appears; the default charset after them), and body-fld-lines counting a
+        // last line without a line break (RFC 3501 §7.4.2: the body's size in text lines).
+        let raw = F.message([
+            "Content-Type: multipart/mixed; z=1; boundary=b; a=2", "",
+            "--b", "Content-Type: text/plain; format=flowed; title*1=\"d\"; charset=utf-8; title*0=\"c\"; delsp=no", "", "one", "two",
+            "--b", "Content-Type: text/plain; b=1; a=2", "", "x",
+            "--b--", "",
+        ])
+        #expect(
+            Self.structure(raw)
+                == #"(("TEXT" "PLAIN" ("FORMAT" "flowed" "TITLE" "cd" "CHARSET" "utf-8" "DELSP" "no") NIL NIL "7BIT" 8 2 NIL NIL NIL NIL)"#
+                + #"("TEXT" "PLAIN" ("B" "1" "A" "2" "CHARSET" "us-ascii") NIL NIL "7BIT" 1 1 NIL NIL NIL NIL) "#
+                + #""MIXED" ("Z" "1" "BOUNDARY" "b" "A" "2") NIL NIL NIL)"#)
+        let unterminated = F.parsed(Array("Subject: x\r\n\r\none\r\ntwo".utf8)).root
+        #expect(unterminated.bodyLineCount == 2)
+    }
+
     @Test func quotedAndLiteralStrings() {
         // A description with 8-bit text goes as a literal, one with quotes as an escaped quoted string.
         let raw = F.message([

@@ -125,6 +125,35 @@ import Testing
         #expect(frame(bytes(exact + "y\r\n"), reader: reader) == [.lineTooLong(tag: "a1")])
     }
 
+    @Test func defaultLineLimitTakesAnRFC2971IDCommand() {
+        // RFC 2971 §3.3: 30 fields of up to 1,024 octets is a ~32 KB line; RFC 7162 §4's
+        // 8,192 octets is a floor.
+        let fields = (1...30).map { "\"k\($0)\" \"\(String(repeating: "v", count: 1024))\"" }.joined(separator: " ")
+        let id = "a1 ID (" + fields + ")"
+        #expect(id.utf8.count > 30_000)
+        #expect(frame(bytes(id + "\r\n")) == [.command(.init(lines: [bytes(id)]))])
+        #expect(IMAPDefaults.lineLength >= 64 * 1024)
+    }
+
+    @Test func linesOfOneCommandAreCappedTogether() {
+        // Lines joined by small literals: each under the line limit, together over the cap.
+        let reader = IMAPCommandReader(maxLineLength: 64, maxCommandLineOctets: 100)
+        let piece = "a1 X " + String(repeating: "y", count: 40) + " {1+}"
+        for size in chunkSizes {
+            #expect(
+                frame(
+                    bytes(piece + "\r\nz" + String(repeating: "y", count: 40) + " {1+}\r\nz" + "tail {2+}\r\nzz\r\na2 NOOP\r\n"),
+                    chunk: size, reader: reader)
+                    == [.lineTooLong(tag: "a1"), .command(.init(lines: [bytes("a2 NOOP")]))], "chunk \(size)")
+        }
+        // Under the cap the same shape frames.
+        let small = IMAPCommandReader(maxLineLength: 64, maxCommandLineOctets: 200)
+        #expect(
+            frame(bytes(piece + "\r\nz end\r\n"), reader: small) == [
+                .command(.init(lines: [bytes(piece), bytes(" end")], literals: [bytes("z")]))
+            ])
+    }
+
     @Test func takeBufferedReturnsUnframedBytes() {
         var reader = IMAPCommandReader()
         reader.append(bytes("a1 STARTTLS\r\na2 LOGIN x y\r\n"))

@@ -1,3 +1,4 @@
+import IMAPProtocol
 import ServiceKit
 
 /// Settings of the imap-gateway, from `BUZON_*` variables or the matching flags.
@@ -18,6 +19,7 @@ import ServiceKit
 /// | `BUZON_IMAP_LOGIN_TIMEOUT` | `60` | the same before login |
 /// | `BUZON_IMAP_LOGIN_DEADLINE` | `60` | seconds a connection has to log in, however busy (RFC 9051 §5.4); 0: none |
 /// | `BUZON_IMAP_MIN_LINE_RATE` | `32` | bytes/s a command line must average once unfinished for 10 s; 0: none |
+/// | `BUZON_IMAP_MAX_LINE_LENGTH` | `65536` | octets in one command line, CRLF included (RFC 7162 §4: at least 8,192; an RFC 2971 ID command needs ~32 KB) |
 /// | `BUZON_IMAP_MAX_LOGIN_FAILURES` | `3` | failed logins on one connection before it is closed |
 /// | `BUZON_IMAP_MAX_MESSAGE_SIZE` | `67108864` | the largest APPEND literal (`APPENDLIMIT`) |
 /// | `BUZON_IMAP_ALLOW_PLAINTEXT_AUTH` | `false` | passwords without TLS from other than loopback |
@@ -39,6 +41,7 @@ public struct IMAPConfiguration: GatewaySettings {
     public var allowPlaintextAuth = false
     public var loginDeadline = 60
     public var minLineRate = 32
+    public var maxLineLength = IMAPDefaults.lineLength
     public var viewKeepSeconds = 300
     public var viewKeepMessages = 1_000_000
 
@@ -62,6 +65,7 @@ public struct IMAPConfiguration: GatewaySettings {
         allowPlaintextAuth = try reader.bool("BUZON_IMAP_ALLOW_PLAINTEXT_AUTH", default: false)
         loginDeadline = try reader.int("BUZON_IMAP_LOGIN_DEADLINE", default: loginDeadline)
         minLineRate = try reader.int("BUZON_IMAP_MIN_LINE_RATE", default: minLineRate)
+        maxLineLength = try reader.int("BUZON_IMAP_MAX_LINE_LENGTH", default: maxLineLength)
         viewKeepSeconds = try reader.int("BUZON_IMAP_VIEW_KEEP_SECONDS", default: viewKeepSeconds)
         viewKeepMessages = try reader.int("BUZON_IMAP_VIEW_KEEP_MESSAGES", default: viewKeepMessages)
     }

@@ -48,7 +48,7 @@ enum IMAPServer {
         settings.loginTimeoutSeconds = Int(configuration.loginTimeout.components.seconds)
         settings.clientAddress = admitted.address
         let limits = ConnectionLimits(maxLiteralSize: IMAPDefaults.smallLiteralSize, timeoutSeconds: settings.loginTimeoutSeconds)
-        let framing = IMAPFraming(limits: limits, maxLineLength: IMAPDefaults.lineLength)
+        let framing = IMAPFraming(limits: limits, maxLineLength: configuration.maxLineLength)
         let sessionSettings = settings
         // A client that reads nothing is cut off after the autologout time: 60 s before login,
         // 30 minutes after (as the old inbound handler's clock did).

@@ -9,4 +9,9 @@ extension StoreOperations {
         .patch, "/v1/accounts/{account}/mailboxes/{id}")
     public static let deleteMailbox = StoreOperation<(account: String, id: Int64), NoBody, NoContent>(
         .delete, "/v1/accounts/{account}/mailboxes/{id}")
+    /// Subscriptions are to names, not mailboxes (RFC 9051 §6.3.7).
+    public static let listSubscriptions = StoreOperation<String, NoBody, SubscriptionList>(
+        .get, "/v1/accounts/{account}/subscriptions")
+    public static let updateSubscription = StoreOperation<String, SubscriptionRequest, NoContent>(
+        .put, "/v1/accounts/{account}/subscriptions")
 }

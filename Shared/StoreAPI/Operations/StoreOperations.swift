@@ -18,7 +18,7 @@ public enum StoreOperations {
         listQueue, leaseQueue, retryAllQueued, getQueueEntry, deleteQueueEntry, getQueueMessage, renewQueueLease,
         releaseQueueLease, reportQueueOutcome, actOnQueueEntry,
         // Mailboxes
-        listMailboxes, createMailbox, getMailbox, updateMailbox, deleteMailbox,
+        listMailboxes, createMailbox, getMailbox, updateMailbox, deleteMailbox, listSubscriptions, updateSubscription,
         // Messages
         listMessages, appendMessage, readMessageBatch, getMessageRaw, getMessageHeader, getMessageParse, updateFlags,
         expungeMessages, copyMessages, searchMessages, sortMessages, threadMessages,

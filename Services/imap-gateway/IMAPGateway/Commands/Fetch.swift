@@ -230,12 +230,16 @@ enum FetchResponseBuilder {
         partial.map { SectionLocator.partial(data, $0) } ?? data
     }
 
-    /// BINARY[part]: the part's content with its transfer encoding removed. RFC 3516 §4.2
+    /// BINARY[part]: the section with its transfer encoding removed (RFC 3516 §4.1–4.2, RFC
+    /// 9051 §6.4.5); `BINARY[]` is the whole message, a multipart section comes as it is.
     static func decoded(_ part: [Int], _ parse: ParsedMessage, _ bytes: [UInt8]) -> Result<[UInt8], Completion> {
-        guard let found = SectionLocator.binaryPart(part, in: parse) else { return .failure(.no("No such part", .nonexistent)) }
         do {
-            return .success(try SectionLocator.decodedContent(of: found, in: bytes))
+            guard let data = try SectionLocator.binaryContent(part, in: parse, bytes: bytes) else {
+                return .failure(.no("No such part", .nonexistent))
+            }
+            return .success(data)
         } catch {
+            // RFC 3516 §4.3: an encoding the server cannot remove.
             return .failure(.no("Unknown Content-Transfer-Encoding", .unknownCTE))
         }
     }

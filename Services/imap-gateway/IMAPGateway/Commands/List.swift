@@ -25,42 +25,85 @@ extension IMAPSession {
             try await send(.list(ListEntry(attributes: ["\\Noselect"], delimiter: Self.delimiter, name: MailboxName(""))))
             return .ok("LIST completed")
         }
-        let mailboxes = try await store.listMailboxes(account).sorted { a, b in
-            a.name == "INBOX" ? b.name != "INBOX" : (b.name != "INBOX" && a.name < b.name)
+        let mailboxes = try await store.listMailboxes(account)
+        let byName = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        // RFC 5258 §3.1 / RFC 9051 §6.3.9.1: (SUBSCRIBED) lists subscribed names, also those
+        // no mailbox has (\NonExistent); RETURN (SUBSCRIBED) alone adds no names.
+        let subscribed: Set<String>
+        var candidates = Set(byName.keys)
+        if subscribedOnly {
+            subscribed = Set(try await store.listSubscriptions(account))
+            candidates.formUnion(subscribed)
+        } else {
+            subscribed = Set(mailboxes.filter(\.subscribed).map(\.name))
         }
         let matchers = patterns.map { ListPattern(reference: reference, pattern: $0, delimiter: Self.delimiter) }
-        let names = Set(mailboxes.map { $0.name })
-        for box in mailboxes where matchers.contains(where: { $0.matches(box.name) }) {
-            let hasChildren = names.contains { $0.hasPrefix(box.name + String(Self.delimiter)) }
-            var attributes = [hasChildren ? "\\HasChildren" : "\\HasNoChildren"]
-            if let use = box.specialUse { attributes.append("\\" + use) }
-            if box.subscribed && (subscribedOnly || options.subscribed) { attributes.append("\\Subscribed") }
+        let names = Set(byName.keys)
+        for name in Self.listOrder(candidates) where matchers.contains(where: { $0.matches(name) }) {
+            let box = byName[name]
+            var attributes: [String]
+            if let box {
+                let hasChildren = names.contains { $0.hasPrefix(name + String(Self.delimiter)) }
+                attributes = [hasChildren ? "\\HasChildren" : "\\HasNoChildren"]
+                if let use = box.specialUse { attributes.append("\\" + use) }
+            } else {
+                attributes = ["\\NonExistent"]  // RFC 5258 §3: implies \Noselect
+            }
+            let isSubscribed = subscribed.contains(name)
+            if isSubscribed && (subscribedOnly || options.subscribed) { attributes.append("\\Subscribed") }
             var childInfo: [String] = []
-            if subscribedOnly && !box.subscribed {
-                let subscribedChild = mailboxes.contains { $0.subscribed && $0.name.hasPrefix(box.name + String(Self.delimiter)) }
+            if subscribedOnly && !isSubscribed {
+                let subscribedChild = subscribed.contains { $0.hasPrefix(name + String(Self.delimiter)) }
                 guard recursive, subscribedChild else { continue }
                 childInfo = ["SUBSCRIBED"]
             }
-            if specialOnly && box.specialUse == nil { continue }
+            if specialOnly && box?.specialUse == nil { continue }
             try await send(
-                .list(ListEntry(attributes: attributes, delimiter: Self.delimiter, name: MailboxName(box.name), childInfo: childInfo)))
-            if let items = options.status, childInfo.isEmpty {
-                try await send(.status(MailboxName(box.name), try await statusItems(box, items)))
+                .list(ListEntry(attributes: attributes, delimiter: Self.delimiter, name: MailboxName(name), childInfo: childInfo)))
+            if let items = options.status, childInfo.isEmpty, let box {
+                try await send(.status(MailboxName(name), try await statusItems(box, items)))
             }
         }
         return .ok("LIST completed")
     }
 
+    /// RFC 3501 §6.3.9: the subscribed names that match, with or without a mailbox (one
+    /// without is `\Noselect`); with `%` at the end of the pattern, an unsubscribed superior
+    /// of a subscribed name that matches comes back too, flagged `\Noselect`.
     func lsub(reference: String, pattern: String) async throws -> Completion {
         guard let account else { return .bad("Log in first") }
         if pattern.isEmpty {
             try await send(.lsub(ListEntry(attributes: ["\\Noselect"], delimiter: Self.delimiter, name: MailboxName(""))))
             return .ok("LSUB completed")
         }
+        async let listed = store.listMailboxes(account)
+        let subscribed = Set(try await store.listSubscriptions(account))
+        let existing = Set(try await listed.map(\.name))
         let matcher = ListPattern(reference: reference, pattern: pattern, delimiter: Self.delimiter)
-        for box in try await store.listMailboxes(account) where box.subscribed && matcher.matches(box.name) {
-            try await send(.lsub(ListEntry(attributes: [], delimiter: Self.delimiter, name: MailboxName(box.name))))
+        var entries: [String: [String]] = [:]
+        for name in subscribed where matcher.matches(name) {
+            entries[name] = existing.contains(name) ? [] : ["\\Noselect"]
+        }
+        if pattern.last == "%" {
+            for name in subscribed {
+                var superior = Substring(name)
+                while let cut = superior.lastIndex(of: Self.delimiter) {
+                    superior = superior[..<cut]
+                    let candidate = String(superior)
+                    if !subscribed.contains(candidate), entries[candidate] == nil, matcher.matches(candidate) {
+                        entries[candidate] = ["\\Noselect"]
+                    }
+                }
+            }
+        }
+        for name in Self.listOrder(Set(entries.keys)) {
+            try await send(.lsub(ListEntry(attributes: entries[name] ?? [], delimiter: Self.delimiter, name: MailboxName(name))))
         }
         return .ok("LSUB completed")
+    }
+
+    /// INBOX first, then by name.
+    static func listOrder(_ names: Set<String>) -> [String] {
+        names.sorted { a, b in a == "INBOX" ? b != "INBOX" : (b != "INBOX" && a < b) }
     }
 }

@@ -54,20 +54,20 @@ extension IMAPSession {
     private func renameInbox(to: MailboxName, account: String) async throws -> Completion {
         if try await mailbox(named: to) != nil { return .no("Mailbox already exists", .alreadyExists) }
         guard let inbox = try await mailbox(named: .inbox) else { return .no("No INBOX", .serverBug) }
-        let target = try await store.createMailbox(account, CreateMailboxRequest(name: to.name, subscribed: true))
+        // RENAME leaves subscriptions as they are (RFC 9051 §6.3.6), also the new name's.
+        let target = try await store.createMailbox(account, CreateMailboxRequest(name: to.name, subscribed: false))
         if inbox.messages > 0 {
             _ = try await store.copy(account, mailbox: inbox.id, CopyRequest(uids: "1:*", targetMailboxID: target.id, move: true))
         }
         return .ok("RENAME completed; INBOX is now empty")
     }
 
+    /// RFC 9051 §6.3.7–6.3.8, RFC 3501 §6.3.6: a subscription is to a name. SUBSCRIBE of a name
+    /// no mailbox has succeeds (the server MAY refuse it; we keep it, as the name may come back),
+    /// UNSUBSCRIBE of a name not subscribed is OK, and neither DELETE nor RENAME touches them.
     func subscribe(_ name: MailboxName, _ subscribed: Bool) async throws -> Completion {
         guard let account else { return .bad("Log in first") }
-        guard let info = try await mailbox(named: name) else {
-            // UNSUBSCRIBE of a name that is not there is harmless; SUBSCRIBE needs the mailbox.
-            return subscribed ? .no("No such mailbox", .nonexistent) : .ok("UNSUBSCRIBE completed")
-        }
-        _ = try await store.updateMailbox(account, mailbox: info.id, UpdateMailboxRequest(subscribed: subscribed))
+        try await store.updateSubscription(account, SubscriptionRequest(name: name.name, subscribed: subscribed))
         return .ok(subscribed ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed")
     }
 

@@ -56,13 +56,33 @@ extension IMAPSession {
             if reported.contains(.count) { answer.count = numbers.count }
             if reported.contains(.all), !numbers.isEmpty { answer.all = numbers }
             for case .partial(let range) in reported { answer.partial = (range, Self.window(numbers, range)) }
-            answer.modSeq = modSeq
+            answer.modSeq = try await reportedModSeq(modSeq, reported, matched: matched, query: query, mailbox: view.mailbox.id)
             try await send(.esearch(answer))
         }
         if updating {
             contexts.append(SearchContext(tag: tag, uid: uid, query: query, order: .mailbox, result: matched))
         }
         return .ok("SEARCH completed")
+    }
+
+    /// RFC 4731 §3.2 (RFC 7162 §3.1.5): with MIN and/or MAX but neither ALL nor COUNT, MODSEQ
+    /// is that of the message(s) returned (the higher of the two when both are asked), not the
+    /// highest of the whole result; otherwise the highest of all results.
+    private func reportedModSeq(
+        _ highest: UInt64?, _ reported: [SearchReturnOption], matched: [UInt32], query: MessageQuery, mailbox: Int64
+    ) async throws -> UInt64? {
+        guard let highest, let account, reported.contains(.min) || reported.contains(.max) else { return highest }
+        let others = reported.contains { option in
+            switch option {
+            case .min, .max: return false
+            default: return true
+            }
+        }
+        guard !others else { return highest }
+        let picked = [reported.contains(.min) ? matched.first : nil, reported.contains(.max) ? matched.last : nil].compactMap { $0 }
+        let result = try await store.search(
+            account, mailbox: mailbox, SearchRequest(query: query, uids: UIDSetCompression.sorted(Array(Set(picked)).sorted())))
+        return result.highestModSeq ?? highest
     }
 
     /// `PARTIAL x:y`: the x-th to y-th of the result, 1-based; past its end, what there is.

@@ -31,7 +31,16 @@ actor IMAPSession {
     /// Extensions the client turned on with ENABLE (CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4REV2).
     var enabled: Set<String> = []
     /// A CONDSTORE-enabling command was used: MODSEQ goes into every FETCH. RFC 7162 §3.1
-    var condstoreActive = false
+    var condstoreActive = false {
+        didSet {
+            // RFC 7162 §3.1: the first CONDSTORE-enabling command other than SELECT/EXAMINE,
+            // when a mailbox is selected, is answered with `* OK [HIGHESTMODSEQ n]` too (SELECT
+            // and EXAMINE clear `view` first and send it themselves).
+            if condstoreActive, !oldValue, view != nil { highestModSeqOwed = true }
+        }
+    }
+    /// `* OK [HIGHESTMODSEQ]` is to go out before this command's tagged answer.
+    var highestModSeqOwed = false
     /// UIDs saved by SEARCH … RETURN (SAVE), for `$`. RFC 5182
     var savedSearch: [UInt32]?
     /// Searches kept up to date with ADDTO/REMOVEFROM, oldest first. RFC 5267 §4.3
@@ -214,6 +223,12 @@ actor IMAPSession {
         }
         if state == .selected, completion.status != .bad, completion.announce {
             try await announceChanges(allowExpunge: CommandTable.mayExpunge(command.kind), force: CommandTable.mustSync(command.kind))
+        }
+        if highestModSeqOwed {
+            highestModSeqOwed = false
+            if state == .selected, completion.status != .bad, let view {
+                try await send(.untagged(.ok, .highestModSeq(view.mailbox.highestModSeq), "Highest"))
+            }
         }
         if let status = completion.status {
             try await send(.tagged(command.tag, status, completion.code, completion.text))

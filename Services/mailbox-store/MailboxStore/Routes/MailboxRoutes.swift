@@ -1,7 +1,8 @@
 import Hummingbird
 import StoreAPI
 
-/// `GET/POST /v1/accounts/{account}/mailboxes`, `GET/PATCH/DELETE …/mailboxes/{id}`.
+/// `GET/POST /v1/accounts/{account}/mailboxes`, `GET/PATCH/DELETE …/mailboxes/{id}`,
+/// `GET/PUT /v1/accounts/{account}/subscriptions`.
 struct MailboxRoutes {
     let store: StoreContext
 
@@ -36,6 +37,18 @@ struct MailboxRoutes {
         router.on(StoreOperations.deleteMailbox) { _, context, _ in
             let account = try RouteSupport.account(context)
             try await store.storage.deleteMailbox(account: account, id: try RouteSupport.int64(context, "id"))
+            await store.changed(account)
+            return NoContent()
+        }
+        router.on(StoreOperations.listSubscriptions) { _, context, _ in
+            let account = try RouteSupport.account(context)
+            return SubscriptionList(names: try await store.storage.listSubscriptions(account: account))
+        }
+        router.on(StoreOperations.updateSubscription) { _, context, body in
+            let account = try RouteSupport.account(context)
+            var body = try await body()
+            body.name = try RouteSupport.mailboxName(body.name)
+            try await store.storage.updateSubscription(account: account, body)
             await store.changed(account)
             return NoContent()
         }

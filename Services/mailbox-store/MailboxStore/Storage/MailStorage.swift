@@ -56,6 +56,9 @@ public protocol MailStorage: Sendable {
     func createMailbox(account: String, _ request: CreateMailboxRequest) async throws -> MailboxInfo
     func updateMailbox(account: String, id: Int64, _ request: UpdateMailboxRequest) async throws -> MailboxInfo
     func deleteMailbox(account: String, id: Int64) async throws
+    /// Subscribed names, with or without a mailbox (RFC 9051 §6.3.7), sorted.
+    func listSubscriptions(account: String) async throws -> [String]
+    func updateSubscription(account: String, _ request: SubscriptionRequest) async throws
 
     // Messages
     /// Stores `raw` once for every local account the recipients reach, in one transaction,

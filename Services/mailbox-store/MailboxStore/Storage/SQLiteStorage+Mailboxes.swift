@@ -5,7 +5,9 @@ import StoreAPI
 /// Mailboxes: the IMAP folder tree of an account (RFC 3501 §6.3.3–6.3.6, RFC 6154).
 extension SQLiteStorage {
     static let mailboxColumns = """
-        m.id, m.name, m.special_use, m.subscribed, m.uid_validity, m.uid_next, m.highest_modseq,
+        m.id, m.name, m.special_use,
+        EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = m.account_id AND s.name = m.name) AS subscribed,
+        m.uid_validity, m.uid_next, m.highest_modseq,
         (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id) AS messages,
         (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id AND (mm.system_flags & 1) = 0) AS unseen,
         (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id WHERE mm.mailbox_id = m.id) AS size
@@ -54,9 +56,10 @@ extension SQLiteStorage {
     func insertMailbox(_ db: Database, account: Int64, name: String, specialUse: String?, subscribed: Bool) throws -> Int64 {
         let validity = try newUIDValidity(db)
         try db.execute(
-            sql: "INSERT INTO mailboxes (account_id, name, special_use, subscribed, uid_validity) VALUES (?, ?, ?, ?, ?)",
-            arguments: [account, name, specialUse, subscribed, validity])
+            sql: "INSERT INTO mailboxes (account_id, name, special_use, uid_validity) VALUES (?, ?, ?, ?)",
+            arguments: [account, name, specialUse, validity])
         let id = db.lastInsertedRowID
+        if subscribed { try setSubscription(db, account: account, name: name, subscribed: true) }
         _ = try logChange(db, account: account, kind: .mailboxCreated, mailbox: id, name: name)
         return id
     }
@@ -102,20 +105,26 @@ extension SQLiteStorage {
         try await pool.write { db in
             let owner = try self.accountRow(db, account)
             let current = try self.mailboxRow(db, account: owner.id, id: id)
-            var result = current.id
-            if let subscribed = request.subscribed, subscribed != current.subscribed {
-                try db.execute(sql: "UPDATE mailboxes SET subscribed = ? WHERE id = ?", arguments: [subscribed, id])
-                _ = try self.logChange(db, account: owner.id, kind: .mailboxSubscription, mailbox: id, name: current.name)
-            }
+            var result = current
             if let newName = request.name, newName != current.name {
-                result = try self.rename(db, account: owner.id, mailbox: current, to: newName)
+                result = try self.mailboxRow(
+                    db, account: owner.id, id: try self.rename(db, account: owner.id, mailbox: current, to: newName))
             }
-            return try self.mailboxRow(db, account: owner.id, id: result)
+            // After the rename: the subscription asked for is the new name's.
+            if let subscribed = request.subscribed, subscribed != result.subscribed {
+                try self.setSubscription(db, account: owner.id, name: result.name, subscribed: subscribed)
+                _ = try self.logChange(db, account: owner.id, kind: .mailboxSubscription, mailbox: result.id, name: result.name)
+                result.subscribed = subscribed
+            }
+            return result
         }
     }
 
     /// RFC 3501 §6.3.5: inferior names move along; renaming INBOX moves its messages to a new
     /// mailbox and leaves INBOX empty. Answers the id that now carries the new name.
+    /// Subscriptions stay as they are (RFC 9051 §6.3.6: "renaming a mailbox doesn't update
+    /// subscription information on the original name"): neither the new name nor superiors
+    /// made on the way are subscribed.
     private func rename(_ db: Database, account: Int64, mailbox: MailboxInfo, to newName: String) throws -> Int64 {
         guard try mailboxID(db, account: account, name: newName) == nil else {
             throw StoreError.conflict(APIErrorCode.alreadyExists, "a mailbox with the new name exists")
@@ -124,7 +133,7 @@ extension SQLiteStorage {
             throw StoreError.badRequest(APIErrorCode.invalidMailboxName, "cannot move a mailbox below itself")
         }
         if mailbox.name == "INBOX" {
-            let target = try insertMailbox(db, account: account, name: newName, specialUse: nil, subscribed: true)
+            let target = try insertMailbox(db, account: account, name: newName, specialUse: nil, subscribed: false)
             _ = try copyMessages(db, account: account, from: mailbox.id, uids: [1...UInt32.max], to: target, move: true)
             return target
         }
@@ -146,7 +155,7 @@ extension SQLiteStorage {
         for depth in 1..<max(levels.count, 1) {
             let parent = levels[0..<depth].joined(separator: "/")
             if try mailboxID(db, account: account, name: parent) == nil {
-                _ = try insertMailbox(db, account: account, name: parent, specialUse: nil, subscribed: true)
+                _ = try insertMailbox(db, account: account, name: parent, specialUse: nil, subscribed: false)
             }
         }
         return mailbox.id

@@ -275,6 +275,22 @@ enum Schema {
                     END;
                     """)
         }
+        migrator.registerMigration("v9-subscriptions") { db in
+            // RFC 3501 §6.3.6 / RFC 9051 §6.3.7: a subscription is to a name, not to a mailbox.
+            // It outlives the mailbox's DELETE, may name a mailbox that does not exist, and is
+            // left behind by RENAME (RFC 9051 §6.3.6). `mailboxes.subscribed` is no longer read;
+            // its rows are carried over here once.
+            try db.execute(
+                sql: """
+                    CREATE TABLE subscriptions (
+                        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        PRIMARY KEY (account_id, name)
+                    ) WITHOUT ROWID;
+                    INSERT OR IGNORE INTO subscriptions (account_id, name)
+                        SELECT account_id, name FROM mailboxes WHERE subscribed != 0;
+                    """)
+        }
         return migrator
     }
 }
