@@ -8,6 +8,7 @@ extension SQLiteStorage {
         m.id, m.name, m.special_use, m.subscribed, m.uid_validity, m.uid_next, m.highest_modseq,
         (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id) AS messages,
         (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id AND (mm.system_flags & 1) = 0) AS unseen,
+        (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id AND mm.uid > m.recent_uid) AS recent,
         (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id WHERE mm.mailbox_id = m.id) AS size
         """
 
@@ -17,7 +18,7 @@ extension SQLiteStorage {
             uidValidity: UInt32(truncatingIfNeeded: row["uid_validity"] as Int64),
             uidNext: UInt32(truncatingIfNeeded: row["uid_next"] as Int64),
             highestModSeq: UInt64(row["highest_modseq"] as Int64),
-            messages: row["messages"], unseen: row["unseen"], size: row["size"])
+            messages: row["messages"], unseen: row["unseen"], recent: row["recent"], size: row["size"])
     }
 
     func mailboxRow(_ db: Database, account: Int64, id: Int64) throws -> MailboxInfo {
@@ -59,6 +60,26 @@ extension SQLiteStorage {
         let id = db.lastInsertedRowID
         _ = try logChange(db, account: account, kind: .mailboxCreated, mailbox: id, name: name)
         return id
+    }
+
+    public func claimRecent(account: String, mailboxID: Int64, upTo: UInt32, claim: Bool) async throws -> RecentClaim {
+        // One write transaction: SQLite runs one writer at a time, so two sessions (on any
+        // gateways) claiming at once get disjoint ranges. RFC 3501 §2.3.2
+        let work: @Sendable (Database) throws -> RecentClaim = { db in
+            let owner = try self.accountRow(db, account)
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT recent_uid, uid_next FROM mailboxes WHERE id = ? AND account_id = ?", arguments: [mailboxID, owner.id])
+            else { throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox") }
+            let mark: Int64 = row["recent_uid"]
+            let uidNext: Int64 = row["uid_next"]
+            let target = min(Int64(upTo), uidNext - 1)
+            if claim && target > mark {
+                try db.execute(sql: "UPDATE mailboxes SET recent_uid = ? WHERE id = ?", arguments: [target, mailboxID])
+            }
+            return RecentClaim(from: UInt32(clamping: mark))
+        }
+        return claim ? try await pool.write(work) : try await pool.read(work)
     }
 
     public func listMailboxes(account: String) async throws -> [MailboxInfo] {
