@@ -47,10 +47,7 @@ extension IMAPSession {
         // between two announcements is announced, then expunged (RFC 9051 §7.4.1, §7.5.1).
         let withAdded = current.count + updates.expunged.count
         let addedFirst = !updates.expunged.isEmpty && withAdded > before
-        if addedFirst {
-            try await send(.exists(withAdded))
-            try await sendRecentCount()  // RFC 3501 §7.3.2: RECENT follows a new size
-        }
+        if addedFirst { try await send(.exists(withAdded)) }
         if !updates.expunged.isEmpty {
             if qresyncEnabled {
                 try await send(.vanished(earlier: false, uids: updates.expunged.map(\.uid).sorted()))
@@ -60,8 +57,10 @@ extension IMAPSession {
         }
         if !addedFirst && (updates.existsChanged || current.count != before - updates.expunged.count) {
             try await send(.exists(current.count))
-            try await sendRecentCount()
         }
+        // RFC 3501 §7.3.2: RECENT follows a new size; after the expunges, so that it counts the
+        // messages the client now has.
+        if updates.existsChanged || addedFirst { try await sendRecentCount() }
         // RFC 3501 §7.2.6: a new keyword is announced before a FETCH shows it.
         if updates.keywordsChanged { try await sendFlagLists() }
         for change in updates.flagChanges {

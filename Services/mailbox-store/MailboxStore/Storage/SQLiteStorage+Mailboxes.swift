@@ -63,23 +63,30 @@ extension SQLiteStorage {
     }
 
     public func claimRecent(account: String, mailboxID: Int64, upTo: UInt32, claim: Bool) async throws -> RecentClaim {
-        // One write transaction: SQLite runs one writer at a time, so two sessions (on any
-        // gateways) claiming at once get disjoint ranges. RFC 3501 §2.3.2
-        let work: @Sendable (Database) throws -> RecentClaim = { db in
+        // The mark and how far this caller may move it (never past UIDNEXT - 1).
+        let read: @Sendable (Database) throws -> (mark: Int64, target: Int64) = { db in
             let owner = try self.accountRow(db, account)
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT recent_uid, uid_next FROM mailboxes WHERE id = ? AND account_id = ?", arguments: [mailboxID, owner.id])
             else { throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox") }
-            let mark: Int64 = row["recent_uid"]
             let uidNext: Int64 = row["uid_next"]
-            let target = min(Int64(upTo), uidNext - 1)
-            if claim && target > mark {
-                try db.execute(sql: "UPDATE mailboxes SET recent_uid = ? WHERE id = ?", arguments: [target, mailboxID])
-            }
-            return RecentClaim(from: UInt32(clamping: mark))
+            return (row["recent_uid"], min(Int64(upTo), uidNext - 1))
         }
-        return claim ? try await pool.write(work) : try await pool.read(work)
+        // Most SELECTs find nothing new to claim: a read says so without taking the write lock
+        // (the mark only grows, so what a read finds claimed stays claimed).
+        let seen = try await pool.read(read)
+        guard claim, seen.target > seen.mark else { return RecentClaim(from: UInt32(clamping: seen.mark)) }
+        // Read again and moved in one write transaction: SQLite runs one writer at a time, so
+        // two sessions (on any gateways) claiming at once get disjoint ranges. RFC 3501 §2.3.2
+        let mark = try await pool.write { db in
+            let now = try read(db)
+            if now.target > now.mark {
+                try db.execute(sql: "UPDATE mailboxes SET recent_uid = ? WHERE id = ?", arguments: [now.target, mailboxID])
+            }
+            return now.mark
+        }
+        return RecentClaim(from: UInt32(clamping: mark))
     }
 
     public func listMailboxes(account: String) async throws -> [MailboxInfo] {
