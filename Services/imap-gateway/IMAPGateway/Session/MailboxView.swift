@@ -79,7 +79,9 @@ struct MailboxView: Sendable {
 
     /// Makes the view's UIDs above `from` and up to `upTo` recent in this session (a claim's answer).
     mutating func markRecent(above from: UInt32, upTo: UInt32) {
-        for uid in uids.reversed() where uid > from {
+        // From the top down: an arrival's claim looks at the new UIDs only, not the whole mailbox.
+        for uid in uids.reversed() {
+            if uid <= from { break }
             if uid <= upTo { recent.insert(uid) }
         }
         recentChecked = max(recentChecked, upTo)
