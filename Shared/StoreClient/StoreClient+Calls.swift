@@ -223,6 +223,10 @@ extension StoreClient {
     public func updateFlags(_ account: String, mailbox: Int64, _ request: FlagUpdateRequest) async throws -> FlagUpdateResult {
         try await call(StoreOperations.updateFlags, path: (account, mailbox), body: request)
     }
+    /// Claims (or reads) the messages recent for the caller. RFC 3501 §2.3.2
+    public func claimRecent(_ account: String, mailbox: Int64, _ request: RecentClaimRequest) async throws -> RecentClaim {
+        try await call(StoreOperations.claimRecent, path: (account, mailbox), body: request)
+    }
     public func expunge(_ account: String, mailbox: Int64, _ request: ExpungeRequest) async throws -> ExpungeResult {
         try await call(StoreOperations.expungeMessages, path: (account, mailbox), body: request)
     }

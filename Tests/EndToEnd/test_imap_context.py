@@ -7,6 +7,7 @@ expunges at random; after each step the first session's copies, built only from 
 REMOVEFROM, equal a fresh UID SEARCH and UID SORT."""
 
 import itertools
+import re
 
 from context_support import all_of, apply, esearch, updates
 from hypothesis import HealthCheck, settings
@@ -113,8 +114,10 @@ def test_sequence_numbers_limit_tag_reuse_and_reselect(imap_system):
         append(other, "new flagged", "\\Flagged")
         news = watcher.ok("NOOP")
         # The arrival is announced before the expunge (so 5 EXISTS), and joins after it as 4.
+        # RECENT follows the new size (RFC 3501 §7.3.2): 1, 3 and 4 are recent here (the watcher
+        # selected first); the new one is the other session's, told of it first by its APPEND.
         assert news == [b'* ESEARCH (TAG "S1") REMOVEFROM (0 2)', b"* 5 EXISTS", b"* 2 EXPUNGE",
-                        b'* ESEARCH (TAG "S1") ADDTO (0 4)'], news
+                        b"* 3 RECENT", b'* ESEARCH (TAG "S1") ADDTO (0 4)'], news
 
         # A tag that names an updating search cannot start another (§4.3: BAD).
         assert status(watcher.command("SEARCH RETURN (UPDATE) ALL", tag="S1")[0]) == "BAD"
@@ -194,7 +197,9 @@ def test_sort_update_positions_and_partial_windows(imap_system):
             heard.append(watcher.response())
         watcher.send(b"DONE\r\n")
         assert status(watcher.until_tagged("I1")[0]) == "OK"
-        assert heard == [b"* 6 EXISTS", b'* ESEARCH (TAG "O1") UID ADDTO (6 10)', b'* ESEARCH (TAG "P1") UID ADDTO (0 10)'], heard
+        # RFC 3501 §7.3.2: RECENT after EXISTS (how many is whichever session was told first).
+        assert heard[0] == b"* 6 EXISTS" and re.fullmatch(rb"\* \d+ RECENT", heard[1]), heard
+        assert heard[2:] == [b'* ESEARCH (TAG "O1") UID ADDTO (6 10)', b'* ESEARCH (TAG "P1") UID ADDTO (0 10)'], heard
 
 
 class ContextModel(RuleBasedStateMachine):

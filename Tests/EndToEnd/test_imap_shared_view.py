@@ -197,7 +197,8 @@ def test_fetch_of_flags_sizes_and_dates_is_answered_from_the_view(imap_system):
     def fetched(client) -> dict[int, tuple[int, frozenset, int]]:
         # imapclient asks `UID FETCH <every UID> (…)`, the UIDs from a SEARCH.
         answer = client.fetch(client.search("ALL"), ["UID", "FLAGS", "RFC822.SIZE", "INTERNALDATE"])
-        return {uid: (d[b"RFC822.SIZE"], frozenset(f.decode() for f in d[b"FLAGS"]),
+        # \Recent is this session's, not the store's (RFC 3501 §2.3.2): it selected first.
+        return {uid: (d[b"RFC822.SIZE"], frozenset(f.decode() for f in d[b"FLAGS"] if f.lower() != b"\\recent"),
                       int(d[b"INTERNALDATE"].timestamp())) for uid, d in answer.items()}
 
     client = imapclient.IMAPClient("127.0.0.1", port=imap.port, ssl=False, timeout=10)

@@ -698,6 +698,14 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("updateFlags", f"{base}/{MISSING_ID}/flags", 404,
                         json={"uids": "1:*", "operation": "add", "flags": []})) == "mailbox-not-found"
 
+    # --- recent (IMAP4rev1 \Recent, RFC 3501 §2.3.2): a read, a claim, nothing left for the next ---
+    peek = call("claimRecent", f"{base}/{inbox}/recent", 200, json={"upTo": uid2, "claim": False}).json()
+    assert call("claimRecent", f"{base}/{inbox}/recent", 200, json={"upTo": uid2, "claim": True}).json() == peek
+    assert call("claimRecent", f"{base}/{inbox}/recent", 200, json={"upTo": uid2, "claim": True}).json()["from"] >= uid2
+    assert code_of(call("claimRecent", f"{base}/{inbox}/recent", 400, json={"upTo": "x"})) == "invalid-json"
+    assert code_of(call("claimRecent", f"{base}/{MISSING_ID}/recent", 404,
+                        json={"upTo": 1, "claim": True})) == "mailbox-not-found"
+
     # --- search ---
     found = call("searchMessages", f"{base}/{inbox}/search", 200, json={"query": {"flag": {"name": "$Work"}}}).json()
     assert uid2 in found["uids"] and uid1 not in found["uids"] and found["highestModSeq"] >= 1

@@ -36,13 +36,15 @@ struct AppendTests {
         #expect(number(after: "UIDVALIDITY", in: selected) == validity)
         let fetch = await t.send("a4 FETCH 1:2 (FLAGS INTERNALDATE RFC822.SIZE)", last: "a4 OK")
         let lines = responseLines(fetch)
-        // The date is given back in UTC: 09:30 at +0100 is 08:30 at +0000.
+        // The date is given back in UTC: 09:30 at +0100 is 08:30 at +0000. This session is the
+        // first to select Drafts since the APPENDs: both are \Recent here (RFC 3501 §2.3.2).
         #expect(
-            lines[0] == "* 1 FETCH (FLAGS (\\Draft \\Seen $Work) INTERNALDATE \" 2-Jan-2026 08:30:00 +0000\" RFC822.SIZE \(m.utf8.count))"
+            lines[0]
+                == "* 1 FETCH (FLAGS (\\Draft \\Seen $Work \\Recent) INTERNALDATE \" 2-Jan-2026 08:30:00 +0000\" RFC822.SIZE \(m.utf8.count))"
                 || lines[0]
-                    == "* 1 FETCH (FLAGS (\\Seen \\Draft $Work) INTERNALDATE \" 2-Jan-2026 08:30:00 +0000\" RFC822.SIZE \(m.utf8.count))",
+                    == "* 1 FETCH (FLAGS (\\Seen \\Draft $Work \\Recent) INTERNALDATE \" 2-Jan-2026 08:30:00 +0000\" RFC822.SIZE \(m.utf8.count))",
             "\(fetch)")
-        #expect(lines[1].hasPrefix("* 2 FETCH (FLAGS () INTERNALDATE \""))
+        #expect(lines[1].hasPrefix("* 2 FETCH (FLAGS (\\Recent) INTERNALDATE \""))
         await t.send("a5 FETCH 1 (BODY.PEEK[TEXT])", expect: ["* 1 FETCH (BODY[TEXT] {13}"], last: "a5 OK")
         await t.close()
         await t.store.stop()

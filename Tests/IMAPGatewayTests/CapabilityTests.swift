@@ -69,9 +69,10 @@ struct CapabilityTests {
         await t.send("a3 SELECT INBOX", expect: ["* 0 EXISTS"], last: "a3 OK")
         let quiet = await t.send("a4 NOOP", last: "a4 OK")
         #expect(responseLines(quiet).count == 1)
-        try await t.deliver(2)
+        try await t.deliver(2, recent: true)
         let news = await t.send("a5 NOOP", last: "a5 OK")
-        #expect(untagged(news) == ["* 2 EXISTS"])
+        // RFC 3501 §7.3.2: RECENT follows a new size; this session is the first told of them.
+        #expect(untagged(news) == ["* 2 EXISTS", "* 2 RECENT"])
         await t.close()
         await t.store.stop()
     }

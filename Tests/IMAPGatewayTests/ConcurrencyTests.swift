@@ -24,7 +24,13 @@ struct ConcurrencyTests {
         await t.send("a1 STORE 1 +FLAGS.SILENT (\\Seen)", last: "a1 OK")
         await t.send("a2 STORE 3 +FLAGS.SILENT ($Work)", last: "a2 OK")
         let out = await u.send("b1 NOOP", last: "b1 OK")
-        #expect(untagged(out) == ["* 1 FETCH (UID 1 FLAGS (\\Seen))", "* 3 FETCH (UID 3 FLAGS ($Work))"])
+        // $Work is new to the mailbox: FLAGS and PERMANENTFLAGS name it first (RFC 3501 §7.2.6).
+        #expect(
+            untagged(out) == [
+                "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)",
+                "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted",
+                "* 1 FETCH (UID 1 FLAGS (\\Seen))", "* 3 FETCH (UID 3 FLAGS ($Work))",
+            ])
         // Heard once: the next NOOP is quiet.
         let quiet = await u.send("b2 NOOP", last: "b2 OK")
         #expect(responseLines(quiet).count == 1)

@@ -37,7 +37,8 @@ struct CopyMoveTests {
         await t.send("a7 EXAMINE Trash", expect: ["* 4 EXISTS"], last: "a7 OK")
         await t.send(
             "a8 FETCH 1 (FLAGS ENVELOPE)",
-            expect: ["* 1 FETCH (FLAGS (\\Flagged $Work) ENVELOPE (\"Thu, 26 Nov 2026 10:00:00 +0000\" \"Test 2\""],
+            // A copy is new to Trash: \Recent (RFC 3501 §6.4.7), and EXAMINE does not take it away.
+            expect: ["* 1 FETCH (FLAGS (\\Flagged $Work \\Recent) ENVELOPE (\"Thu, 26 Nov 2026 10:00:00 +0000\" \"Test 2\""],
             last: "a8 OK")
         // COPY out of a read-only mailbox is fine: the source does not change.
         await t.send("a9 COPY 1 Junk", last: "a9 OK [COPYUID")

@@ -38,7 +38,7 @@ final class IMAPTranscript: Sendable {
 
     static func start(
         store existing: TestStore? = nil, tls: Bool = false, plaintext: Bool = true, users: UserConnections = UserConnections(limit: 50),
-        maxLoginFailures: Int = 3, maxUpdateResult: Int? = nil
+        maxLoginFailures: Int = 3, maxUpdateResult: Int? = nil, maxMailboxKeywords: Int? = nil
     ) async throws -> IMAPTranscript {
         let store: TestStore
         if let existing {
@@ -52,6 +52,7 @@ final class IMAPTranscript: Sendable {
         var settings = SessionSettings(hostname: "imap.example.test", tlsAvailable: !tls, plaintextAuthAllowed: plaintext)
         settings.maxLoginFailures = maxLoginFailures
         if let maxUpdateResult { settings.maxUpdateResult = maxUpdateResult }
+        if let maxMailboxKeywords { settings.maxMailboxKeywords = maxMailboxKeywords }
         let sink = CollectingSink()
         let watcher = ChangeWatcher(client: store.client, logger: logger)
         let session = IMAPSession(
@@ -113,10 +114,21 @@ final class IMAPTranscript: Sendable {
         await send("l1 LOGIN \(user) secret", last: "l1 OK")
     }
 
-    func deliver(_ count: Int, to account: String = "alice@example.test", first: Int = 1) async throws {
+    /// Delivers `count` sample messages to INBOX. Unless `recent`, they are as if another
+    /// client had already opened the mailbox since (their `\Recent` claimed, RFC 3501
+    /// §2.3.2), so that tests of other things see the flags they set and nothing else;
+    /// RecentTests deliver with `recent: true`.
+    func deliver(_ count: Int, to account: String = "alice@example.test", first: Int = 1, recent: Bool = false) async throws {
         for n in first..<(first + count) {
             _ = try await store.client.deliver(sampleMessage(n), to: [account], idempotencyKey: nil)
         }
+        if !recent { try await claimRecent(account) }
+    }
+
+    /// Takes `\Recent` from every message of the account's INBOX, as a session selecting it would.
+    func claimRecent(_ account: String = "alice@example.test") async throws {
+        guard let inbox = try await store.client.listMailboxes(account).first(where: { $0.name == "INBOX" }) else { return }
+        _ = try await store.client.claimRecent(account, mailbox: inbox.id, RecentClaimRequest(upTo: .max))
     }
 
     func close() async {

@@ -108,14 +108,22 @@ struct SearchTests {
         await t.store.stop()
     }
 
-    @Test("RECENT and NEW match nothing and OLD everything: no message is \\Recent here (SELECT says 0 RECENT)")
+    @Test("RECENT, NEW and OLD: the first session to select has the appended messages recent, the next none (RFC 3501 §6.4.4)")
     func recentNewOld() async throws {
         let t = try await Self.setUp()
-        #expect(await Self.search(t, "a1", "RECENT") == [])
-        #expect(await Self.search(t, "a2", "NEW") == [])
-        #expect(await Self.search(t, "a3", "OLD") == [1, 2, 3, 4, 5])
-        #expect(await Self.search(t, "a4", "NOT RECENT SEEN") == [1, 3])
-        #expect(await Self.search(t, "a5", "OR NEW SEEN") == [1, 3])
+        #expect(await Self.search(t, "a1", "RECENT") == [1, 2, 3, 4, 5])
+        #expect(await Self.search(t, "a2", "NEW") == [2, 4, 5])
+        #expect(await Self.search(t, "a3", "OLD") == [])
+        #expect(await Self.search(t, "a4", "NOT RECENT SEEN") == [])
+        #expect(await Self.search(t, "a5", "OR NEW SEEN") == [1, 2, 3, 4, 5])
+        let other = try await t.another()
+        await other.loginAndSelect()
+        #expect(await Self.search(other, "b1", "RECENT") == [])
+        #expect(await Self.search(other, "b2", "NEW") == [])
+        #expect(await Self.search(other, "b3", "OLD") == [1, 2, 3, 4, 5])
+        #expect(await Self.search(other, "b4", "NOT RECENT SEEN") == [1, 3])
+        #expect(await Self.search(other, "b5", "OR NEW SEEN") == [1, 3])
+        await other.close()
         await t.close()
         await t.store.stop()
     }
@@ -259,9 +267,9 @@ struct SearchTests {
         #expect(await Self.search(t, "a4", "UID $") == [1, 4])
         await t.send("a5 STORE $ +FLAGS.SILENT (\\Flagged)", last: "a5 OK")
         #expect(await Self.search(t, "a6", "FLAGGED") == [1, 2, 4])
-        // With MIN or MAX only those are saved (RFC 5182 §2.4); the others are still reported.
-        let minMax = await t.send("a7 SEARCH RETURN (SAVE MIN COUNT) UNSEEN", last: "a7 OK")
-        #expect(responseLines(minMax).first == "* ESEARCH (TAG \"a7\") MIN 2 COUNT 3")
+        // With MIN alone only it is saved (RFC 5182 §2.4); the others are still reported.
+        let minOnly = await t.send("a7 SEARCH RETURN (SAVE MIN) UNSEEN", last: "a7 OK")
+        #expect(responseLines(minOnly).first == "* ESEARCH (TAG \"a7\") MIN 2")
         await t.send("a8 UID FETCH $ (FLAGS)", expect: ["* 2 FETCH (UID 2 FLAGS ("], last: "a8 OK")
         let fetched = await t.send("a9 FETCH $ (UID)", last: "a9 OK")
         #expect(responseLines(fetched).count == 2)
@@ -269,6 +277,28 @@ struct SearchTests {
         await t.send("b1 SELECT INBOX", last: "b1 OK")
         let forgotten = await t.send("b2 FETCH $ (UID)", last: "b2 OK")
         #expect(responseLines(forgotten).count == 1)
+        await t.close()
+        await t.store.stop()
+    }
+
+    @Test(
+        "SAVE with MIN/MAX alone saves those; with COUNT or ALL beside them the whole result (RFC 5182 §2.4)",
+        arguments: [
+            ("SAVE MIN COUNT", "MIN 2 COUNT 3", [2, 4, 5]),
+            ("MIN MAX COUNT SAVE", "MIN 2 MAX 5 COUNT 3", [2, 4, 5]),
+            ("SAVE ALL MAX", "MAX 5 ALL 2,4:5", [2, 4, 5]),
+            ("SAVE MIN MAX", "MIN 2 MAX 5", [2, 5]),
+            ("SAVE MAX", "MAX 5", [5]),
+            ("SAVE COUNT", "COUNT 3", [2, 4, 5]),
+        ])
+    func saveWithMinMax(options: String, reported: String, saved: [Int]) async throws {
+        let t = try await Self.setUp()
+        let out = await t.send("a1 SEARCH RETURN (\(options)) UNSEEN", last: "a1 OK")
+        #expect(untagged(out) == ["* ESEARCH (TAG \"a1\") \(reported)"], "\(out)")
+        let fetched = await t.send("a2 FETCH $ (UID)", last: "a2 OK")
+        let uids = untagged(fetched).compactMap { number(after: "UID", in: $0).map(Int.init) }
+        #expect(uids == saved, "\(options): \(fetched)")
+        #expect(await Self.search(t, "a3", "$") == saved)
         await t.close()
         await t.store.stop()
     }

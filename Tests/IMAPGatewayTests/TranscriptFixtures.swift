@@ -87,8 +87,10 @@ enum Fixtures {
 
 extension IMAPTranscript {
     /// Delivers `bytes` to `account`, returning nothing a test needs.
-    func deliver(_ bytes: [UInt8], to account: String = "alice@example.test") async throws {
+    /// As `deliver(_:)`: not recent unless `recent`.
+    func deliver(_ bytes: [UInt8], to account: String = "alice@example.test", recent: Bool = false) async throws {
         _ = try await store.client.deliver(bytes, to: [account], idempotencyKey: nil)
+        if !recent { try await claimRecent(account) }
     }
 
     /// Logs in as alice, selects INBOX, and forgets what that said.

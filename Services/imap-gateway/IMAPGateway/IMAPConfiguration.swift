@@ -24,6 +24,7 @@ import ServiceKit
 /// | `BUZON_IMAP_MAX_MESSAGE_SIZE` | `67108864` | the largest APPEND literal (`APPENDLIMIT`) |
 /// | `BUZON_IMAP_ALLOW_PLAINTEXT_AUTH` | `false` | passwords without TLS from other than loopback |
 /// | `BUZON_IMAP_VIEW_KEEP_SECONDS` | `300` | how long the view of a mailbox no session has open is kept (a reopen then reads no listing); 0: not kept |
+/// | `BUZON_IMAP_MAX_MAILBOX_KEYWORDS` | `256` | distinct keywords one mailbox may have; a STORE or APPEND adding one more is refused (RFC 3501 §7.1) |
 /// | `BUZON_IMAP_VIEW_KEEP_MESSAGES` | `1000000` | at most this many messages in the views kept that way (~30 bytes each) |
 public struct IMAPConfiguration: GatewaySettings {
     public var basics: GatewayBasics
@@ -44,6 +45,8 @@ public struct IMAPConfiguration: GatewaySettings {
     public var maxLineLength = IMAPDefaults.lineLength
     public var viewKeepSeconds = 300
     public var viewKeepMessages = 1_000_000
+    public var maxMailboxKeywords = defaultMailboxKeywords
+    public static let defaultMailboxKeywords = 256
 
     public init(internalToken: String) {
         basics = GatewayBasics(internalToken: internalToken)
@@ -68,6 +71,7 @@ public struct IMAPConfiguration: GatewaySettings {
         maxLineLength = try reader.int("BUZON_IMAP_MAX_LINE_LENGTH", default: maxLineLength)
         viewKeepSeconds = try reader.int("BUZON_IMAP_VIEW_KEEP_SECONDS", default: viewKeepSeconds)
         viewKeepMessages = try reader.int("BUZON_IMAP_VIEW_KEEP_MESSAGES", default: viewKeepMessages)
+        maxMailboxKeywords = try reader.int("BUZON_IMAP_MAX_MAILBOX_KEYWORDS", default: maxMailboxKeywords)
     }
 
     /// The login deadline and the command-line floor of every connection.

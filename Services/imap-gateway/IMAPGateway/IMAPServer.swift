@@ -47,6 +47,7 @@ enum IMAPServer {
         settings.timeoutSeconds = Int(configuration.timeout.components.seconds)
         settings.loginTimeoutSeconds = Int(configuration.loginTimeout.components.seconds)
         settings.clientAddress = admitted.address
+        settings.maxMailboxKeywords = configuration.maxMailboxKeywords
         let limits = ConnectionLimits(maxLiteralSize: IMAPDefaults.smallLiteralSize, timeoutSeconds: settings.loginTimeoutSeconds)
         let framing = IMAPFraming(limits: limits, maxLineLength: configuration.maxLineLength)
         let sessionSettings = settings

@@ -25,6 +25,9 @@ extension StoreOperations {
         .post, "/v1/accounts/{account}/mailboxes/{id}/expunge")
     public static let copyMessages = StoreOperation<MailboxPath, CopyRequest, CopyResult>(
         .post, "/v1/accounts/{account}/mailboxes/{id}/copy")
+    /// IMAP4rev1 `\Recent`: claim (or, EXAMINE, read) the messages no session was told of.
+    public static let claimRecent = StoreOperation<MailboxPath, RecentClaimRequest, RecentClaim>(
+        .post, "/v1/accounts/{account}/mailboxes/{id}/recent")
     public static let searchMessages = StoreOperation<MailboxPath, SearchRequest, SearchResult>(
         .post, "/v1/accounts/{account}/mailboxes/{id}/search")
     public static let sortMessages = StoreOperation<MailboxPath, SortRequest, SortResult>(

@@ -21,7 +21,7 @@ public enum StoreOperations {
         listMailboxes, createMailbox, getMailbox, updateMailbox, deleteMailbox, listSubscriptions, updateSubscription,
         // Messages
         listMessages, appendMessage, readMessageBatch, getMessageRaw, getMessageHeader, getMessageParse, updateFlags,
-        expungeMessages, copyMessages, searchMessages, sortMessages, threadMessages,
+        expungeMessages, claimRecent, copyMessages, searchMessages, sortMessages, threadMessages,
         // Changes
         getChanges, watchAccounts,
         // Locks

@@ -14,6 +14,10 @@ extension IMAPSession {
             return .no("No such mailbox", .tryCreate)
         }
         let stored = flags.map(\.name).filter { $0.lowercased() != "\\recent" }
+        // RFC 3501 §7.1: a new keyword only while the mailbox has room for one.
+        if stored.contains(where: { !$0.hasPrefix("\\") }), try await !appendKeywordsFit(stored, account: account, box: box) {
+            return Self.keywordLimitRefusal
+        }
         let result: AppendResult
         if let spooled = appendSpool {
             // A big message goes from the spool to the store in pieces, never whole in memory.
@@ -26,6 +30,21 @@ extension IMAPSession {
                 message, account: account, mailbox: box.id, flags: stored, internalDate: date.map(\.secondsSince1970))
         }
         return .ok("APPEND completed", .appendUID(uidValidity: result.uidValidity, uids: [result.copy.uid]))
+    }
+
+    /// The keywords of the target mailbox: the selected view's, or the gateway's shared view
+    /// of it (opened for the check and kept a while, as after a SELECT).
+    private func appendKeywordsFit(_ flags: [String], account: String, box: MailboxInfo) async throws -> Bool {
+        if let view, view.mailbox.id == box.id { return keywordsFit(flags, in: view) }
+        let key = SharedMailboxes.Key(account: account, mailbox: box.id, uidValidity: box.uidValidity)
+        let lease: SharedMailboxes.Lease, snapshot: SharedMailboxes.Snapshot
+        do {
+            (lease, snapshot) = try await shared.open(key)
+        } catch SharedMailboxError.gone {
+            return true  // deleted meanwhile: the store's answer to the APPEND says so
+        }
+        await shared.release(lease)
+        return keywordsFit(flags, in: MailboxView(mailbox: box, readOnly: false, cursor: snapshot.cursor, base: snapshot.columns))
     }
 
 }

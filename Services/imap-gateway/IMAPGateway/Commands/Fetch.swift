@@ -111,7 +111,11 @@ extension IMAPSession {
     /// One message's FETCH response, from its summary and (when the plan reads any) content;
     /// the completion that ends the command when the message cannot be answered.
     func respond(_ message: MessageSummary, _ content: MessageContent?, _ plan: FetchPlan, implicit: Bool) async throws -> Completion? {
-        guard let seq = view?.sequence(of: message.uid) else { return nil }
+        guard let view, let seq = view.sequence(of: message.uid) else { return nil }
+        var message = message
+        // A keyword another session just set: FLAGS names it before this FETCH does (RFC 3501 §7.2.6).
+        if !view.knowsKeywords(message.flags) { try await announceKeywords(in: [message.flags]) }
+        message.flags = view.clientFlags(message.uid, message.flags)  // RFC 3501 §2.3.2 \Recent
         switch FetchResponseBuilder.items(plan.attributes, message, content) {
         case .success(var items):
             if implicit {

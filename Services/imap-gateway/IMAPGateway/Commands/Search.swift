@@ -41,9 +41,11 @@ extension IMAPSession {
         let answering = options.filter { $0 != .update && $0 != .context }
         let asked = answering.isEmpty ? [SearchReturnOption.all] : answering
         if asked.contains(.save) {
-            // RFC 5182 §2.4: with MIN or MAX, only those are saved.
+            // RFC 5182 §2.4: SAVE with MIN and/or MAX and no other result option saves only
+            // those; with any other (ALL, COUNT, PARTIAL) the whole result is saved.
             var saved = matched
-            if asked.contains(.min) || asked.contains(.max) {
+            let onlyMinMax = asked.allSatisfy { $0 == .save || $0 == .min || $0 == .max }
+            if onlyMinMax && (asked.contains(.min) || asked.contains(.max)) {
                 saved = [asked.contains(.min) ? matched.first : nil, asked.contains(.max) ? matched.last : nil].compactMap { $0 }
             }
             savedSearch = Array(Set(saved)).sorted()

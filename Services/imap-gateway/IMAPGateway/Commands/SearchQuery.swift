@@ -3,9 +3,9 @@ import StoreAPI
 
 /// SEARCH keys (RFC 9051 §6.4.4) as the store's typed `MessageQuery`. What only the session
 /// knows is settled here: sequence numbers, `*` and `$` (RFC 5182 §2.1) become the UIDs they
-/// mean in its view, and `\Recent` (RFC 3501 §2.3.2) what this server gives it — no message is
-/// recent in any session here (SELECT answers `0 RECENT`), so RECENT and NEW match nothing
-/// and OLD everything.
+/// mean in its view, and `\Recent` (RFC 3501 §2.3.2) the messages recent in this session
+/// (Session/Recent.swift): RECENT and `KEYWORD \Recent` match them, NEW those of them without
+/// \Seen, OLD the others (RFC 3501 §6.4.4). An IMAP4rev2 session has none recent.
 extension IMAPSession {
     static func messageQuery(_ key: SearchKey, view: MailboxView, saved: [UInt32]?) -> MessageQuery {
         func set(_ uids: [UInt32]) -> MessageQuery {
@@ -19,12 +19,15 @@ extension IMAPSession {
             return "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))"
         }
         func isRecent(_ flag: Flag) -> Bool { flag.name.lowercased() == "\\recent" }
-        let none = MessageQuery.not(.all)
+        // Only the keys that ask build the set: most searches do not.
+        func recent() -> MessageQuery { set(view.recent.sorted()) }
         switch key {
-        case .all, .old: return .all
-        case .recent, .new: return none
-        case .flag(let flag): return isRecent(flag) ? none : .flag(name: flag.name)
-        case .noFlag(let flag): return isRecent(flag) ? .all : .noFlag(name: flag.name)
+        case .all: return .all
+        case .recent: return recent()
+        case .old: return .not(recent())
+        case .new: return .and([recent(), .noFlag(name: MessageFlag.seen)])
+        case .flag(let flag): return isRecent(flag) ? recent() : .flag(name: flag.name)
+        case .noFlag(let flag): return isRecent(flag) ? .not(recent()) : .noFlag(name: flag.name)
         case .before(let date): return .arrival(DayComparison(.before, day: day(date)))
         case .on(let date): return .arrival(DayComparison(.on, day: day(date)))
         case .since(let date): return .arrival(DayComparison(.since, day: day(date)))

@@ -4,8 +4,6 @@ import StoreAPI
 /// SELECT and EXAMINE (with CONDSTORE and QRESYNC), CLOSE and UNSELECT. RFC 9051 §6.3.2,
 /// §6.4.1, RFC 3691, RFC 7162 §3.1.8, §3.2.5.
 extension IMAPSession {
-    static let systemFlags = ["\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft"]
-
     func select(_ name: MailboxName, _ parameters: SelectParameters, readOnly: Bool) async throws -> Completion {
         guard let account else { return .bad("Log in first") }
         if parameters.qresync != nil && !qresyncEnabled { return .bad("ENABLE QRESYNC first") }
@@ -43,13 +41,14 @@ extension IMAPSession {
         lease = newLease
         state = .selected
         savedSearch = nil
+        // RFC 3501 §2.3.2: SELECT takes \Recent for the messages no session was told of yet.
+        await claimRecent()
 
-        let permanent = readOnly ? [] : Self.systemFlags + ["\\*"]
-        try await send(.flags(Self.systemFlags))
-        try await send(.untagged(.ok, .permanentFlags(permanent), readOnly ? "No permanent flags permitted" : "Flags permitted"))
+        // RFC 3501 §7.2.6, RFC 9051 §7.3.5: FLAGS lists the keywords in use too.
+        try await sendFlagLists()
         try await send(.exists(selected.count))
-        if !enabled.contains("IMAP4REV2") {
-            try await send(.recent(0))
+        if recentApplies {
+            try await sendRecentCount()
             if let firstUnseen = selected.firstUnseen() {
                 try await send(.untagged(.ok, .unseen(firstUnseen), "First unseen"))
             }
@@ -79,7 +78,8 @@ extension IMAPSession {
         if !vanished.isEmpty { try await send(.vanished(earlier: true, uids: vanished)) }
         // The shared view as of SELECT: what changed after the client's MODSEQ.
         for message in view.changedSinceSelect(qresync.modSeq) {
-            try await send(.fetch(message.sequence, [.uid(message.uid), .flags(message.flags), .modSeq(message.modSeq)]))
+            let flags = view.clientFlags(message.uid, message.flags)
+            try await send(.fetch(message.sequence, [.uid(message.uid), .flags(flags), .modSeq(message.modSeq)]))
         }
     }
 

@@ -18,12 +18,17 @@ extension IMAPSession {
             }
         // \Recent is the server's to set, never stored. RFC 3501 §2.3.2
         let flags = arguments.flags.map(\.name).filter { $0.lowercased() != "\\recent" }
+        // RFC 3501 §7.1: new keywords only while the mailbox has room for them (PERMANENTFLAGS
+        // without `\*` says it has none).
+        if operation != .remove, !keywordsFit(flags, in: view) { return Self.keywordLimitRefusal }
         let result = try await store.updateFlags(
             account, mailbox: view.mailbox.id,
             FlagUpdateRequest(
                 uids: UIDSetCompression.sorted(live), operation: operation, flags: flags,
                 unchangedSince: arguments.unchangedSince))
         let modified = Set(result.modified)
+        // RFC 3501 §7.2.6: FLAGS and PERMANENTFLAGS name a new keyword before any FETCH shows it.
+        try await announceKeywords(in: result.messages.filter { !modified.contains($0.uid) }.map(\.flags))
         for message in result.messages where !modified.contains(message.uid) {
             if arguments.silent {
                 self.view?.noteSilentChange(message.uid, operation, flags)
@@ -32,7 +37,8 @@ extension IMAPSession {
             }
             guard !arguments.silent || arguments.unchangedSince != nil, let seq = self.view?.sequence(of: message.uid) else { continue }
             // RFC 7162 §3.1.3: with UNCHANGEDSINCE the new MODSEQ is sent even when silent.
-            var items: [FetchItem] = arguments.silent ? [] : [.flags(message.flags)]
+            let shown = self.view?.clientFlags(message.uid, message.flags) ?? message.flags
+            var items: [FetchItem] = arguments.silent ? [] : [.flags(shown)]
             // RFC 7162 §3.1: after a CONDSTORE-enabling command every untagged FETCH has the UID.
             if uid || qresyncEnabled || condstoreActive { items.insert(.uid(message.uid), at: 0) }
             if condstoreActive { items.append(.modSeq(message.modSeq)) }

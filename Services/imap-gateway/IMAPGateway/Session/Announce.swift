@@ -37,6 +37,11 @@ extension IMAPSession {
         let before = current.count
         let updates = current.apply(changes, through: through, allowExpunge: allowExpunge)
         view = current
+        // RFC 3501 §2.3.2: the first session told of a new message has it as \Recent.
+        if updates.existsChanged {
+            await claimRecent()
+            if let claimed = view, claimed.mailbox.id == current.mailbox.id { current = claimed }
+        }
         // Messages added since the client last heard are announced before any EXPUNGE, so
         // that every EXPUNGE names a sequence number the client knows: one added and expunged
         // between two announcements is announced, then expunged (RFC 9051 §7.4.1, §7.5.1).
@@ -53,9 +58,14 @@ extension IMAPSession {
         if !addedFirst && (updates.existsChanged || current.count != before - updates.expunged.count) {
             try await send(.exists(current.count))
         }
+        // RFC 3501 §7.3.2: RECENT follows a new size; after the expunges, so that it counts the
+        // messages the client now has.
+        if updates.existsChanged || addedFirst { try await sendRecentCount() }
+        // RFC 3501 §7.2.6: a new keyword is announced before a FETCH shows it.
+        if updates.keywordsChanged { try await sendFlagLists() }
         for change in updates.flagChanges {
             guard let seq = current.sequence(of: change.uid), let flags = current.flags(of: change.uid) else { continue }
-            var items: [FetchItem] = [.uid(change.uid), .flags(flags)]
+            var items: [FetchItem] = [.uid(change.uid), .flags(current.clientFlags(change.uid, flags))]
             if condstoreActive { items.append(.modSeq(change.modSeq)) }
             try await send(.fetch(seq, items))
         }

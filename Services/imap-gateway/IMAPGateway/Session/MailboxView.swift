@@ -25,6 +25,13 @@ struct MailboxView: Sendable {
     /// Another session deleted the mailbox: every message is gone, and nothing that happens
     /// later under its id (the store may give a new mailbox the same id) belongs to this view.
     private(set) var deleted = false
+    /// The keywords the client was told of in FLAGS and PERMANENTFLAGS, in the order they
+    /// appeared: those in use at SELECT, then each new one as it shows up. RFC 3501 §7.2.6
+    private(set) var keywords: [String]
+    private var keywordNames: Set<String>
+    /// Messages recent in this session (IMAP4rev1 `\Recent`, claimed from the store: no other
+    /// session sees them so). RFC 3501 §2.3.2
+    private(set) var recent: Set<UInt32> = []
 
     init(mailbox: MailboxInfo, readOnly: Bool, cursor: UInt64, base: MessageColumns) {
         self.mailbox = mailbox
@@ -32,6 +39,62 @@ struct MailboxView: Sendable {
         self.cursor = cursor
         self.base = base
         self.uids = base.uids
+        self.keywords = Self.keywordsInUse(base)
+        self.keywordNames = Set(keywords.map { $0.lowercased() })
+    }
+
+    /// The keywords some message of `columns` has, in flag-table order: one pass over the
+    /// messages' flag-set indexes, then over the distinct sets in use.
+    static func keywordsInUse(_ columns: MessageColumns) -> [String] {
+        var used = [Bool](repeating: false, count: columns.flagTable.count)
+        for id in columns.flagSets { used[Int(id)] = true }
+        var seen = Set<String>()
+        var out: [String] = []
+        for (id, flags) in columns.flagTable.enumerated() where used[id] {
+            for flag in flags where !flag.hasPrefix("\\") && seen.insert(flag.lowercased()).inserted { out.append(flag) }
+        }
+        return out
+    }
+
+    /// Adds the keywords of `flags` the client was not told of; true when there were any (the
+    /// client must then hear FLAGS and PERMANENTFLAGS again). Keywords compare without case.
+    mutating func learnKeywords(_ flags: [String]) -> Bool {
+        var added = false
+        for flag in flags where !flag.hasPrefix("\\") && keywordNames.insert(flag.lowercased()).inserted {
+            keywords.append(flag)
+            added = true
+        }
+        return added
+    }
+
+    /// Whether the client was told of every keyword in `flags` (cheap: most messages have none).
+    func knowsKeywords(_ flags: [String]) -> Bool {
+        flags.allSatisfy { $0.hasPrefix("\\") || keywordNames.contains($0.lowercased()) }
+    }
+
+    /// How many of `flags` are keywords the mailbox does not have yet.
+    func newKeywords(_ flags: [String]) -> Int {
+        Set(flags.filter { !$0.hasPrefix("\\") }.map { $0.lowercased() }).subtracting(keywordNames).count
+    }
+
+    /// Makes the view's UIDs above `from` and up to `upTo` recent in this session (a claim's answer).
+    mutating func markRecent(above from: UInt32, upTo: UInt32) {
+        // From the top down: an arrival's claim looks at the new UIDs only, not the whole mailbox.
+        for uid in uids.reversed() {
+            if uid <= from { break }
+            if uid <= upTo { recent.insert(uid) }
+        }
+        recentChecked = max(recentChecked, upTo)
+    }
+
+    /// The largest UID a claim covered: arrivals above it are still to be claimed.
+    private(set) var recentChecked: UInt32 = 0
+
+    func isRecent(_ uid: UInt32) -> Bool { recent.contains(uid) }
+
+    /// A message's flags as the client sees them: with `\Recent` when it is recent here.
+    func clientFlags(_ uid: UInt32, _ flags: [String]) -> [String] {
+        recent.contains(uid) ? flags + ["\\Recent"] : flags
     }
 
     init(mailbox: MailboxInfo, readOnly: Bool, cursor: UInt64, messages: [MessageSummary]) {
@@ -160,7 +223,9 @@ struct MailboxView: Sendable {
         var existsChanged = false
         /// UIDs whose flags changed, with their MODSEQ.
         var flagChanges: [(uid: UInt32, modSeq: UInt64)] = []
-        var isEmpty: Bool { expunged.isEmpty && !existsChanged && flagChanges.isEmpty }
+        /// A keyword the client was not told of appeared: FLAGS and PERMANENTFLAGS again.
+        var keywordsChanged = false
+        var isEmpty: Bool { expunged.isEmpty && !existsChanged && flagChanges.isEmpty && !keywordsChanged }
     }
 
     /// Applies the account's changes up to `through`; expunges are held back unless allowed.
@@ -187,12 +252,14 @@ struct MailboxView: Sendable {
                     uids.insert(uid, at: uids.firstIndex { $0 > uid } ?? uids.count)
                 }
                 told[uid] = change.flags ?? []
+                if learnKeywords(change.flags ?? []) { updates.keywordsChanged = true }
                 mailbox.uidNext = max(mailbox.uidNext, uid &+ 1)
                 updates.existsChanged = true
             case .flags:
                 guard sequence(of: uid) != nil, !heldExpunges.contains(uid) else { continue }
                 let new = change.flags ?? []
                 if Set(new.map { $0.lowercased() }) != Set(known(uid).map { $0.lowercased() }) {
+                    if learnKeywords(new) { updates.keywordsChanged = true }
                     told[uid] = new
                     changed[uid] = change.modSeq
                 }
@@ -215,6 +282,7 @@ struct MailboxView: Sendable {
             guard let seq = sequence(of: uid) else { continue }
             uids.remove(at: seq - 1)
             told[uid] = nil
+            recent.remove(uid)
             out.append((seq, uid))
         }
         heldExpunges = []

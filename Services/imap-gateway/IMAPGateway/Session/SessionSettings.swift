@@ -20,6 +20,10 @@ struct SessionSettings: Sendable {
     /// The largest result a context keeps (UIDs, about 16 bytes each with its lookup set):
     /// beyond it the search is answered but not kept updating (NOUPDATE).
     var maxUpdateResult = 100_000
+    /// Distinct keywords one mailbox may have: a STORE or APPEND that would add one more is
+    /// refused, and PERMANENTFLAGS drops `\*` once it is full (RFC 3501 §7.1, RFC 9051 §7.1).
+    /// Keywords are labels: Cyrus allows 128 per mailbox; each costs every FLAGS response.
+    var maxMailboxKeywords = IMAPConfiguration.defaultMailboxKeywords
 }
 
 /// The session's state, RFC 9051 §3.

@@ -5,7 +5,7 @@ import StoreAPI
 /// The messages of one mailbox, under `/v1/accounts/{account}/mailboxes/{id}/`:
 /// `GET messages` (list, by UID set, paged), `POST messages` (APPEND),
 /// `GET messages/{uid}/raw[?offset=&length=]`, `GET messages/{uid}/header`,
-/// `GET messages/{uid}/parse`, `POST flags`, `POST expunge`, `POST copy`.
+/// `GET messages/{uid}/parse`, `POST flags`, `POST expunge`, `POST copy`, `POST recent`.
 struct MessageRoutes {
     let store: StoreContext
 
@@ -100,6 +100,13 @@ struct MessageRoutes {
                 uids: try body.uids.map(RouteSupport.uidSet), onlyDeleted: body.onlyDeleted)
             await store.changed(account)
             return result
+        }
+        router.on(StoreOperations.claimRecent) { _, context, body in
+            let account = try RouteSupport.account(context)
+            let body = try await body()
+            // No change is logged: \Recent is session state, not a flag (RFC 3501 §2.3.2).
+            return try await store.storage.claimRecent(
+                account: account, mailboxID: try RouteSupport.int64(context, "id"), upTo: body.upTo, claim: body.claim)
         }
         router.on(StoreOperations.copyMessages) { _, context, body in
             let account = try RouteSupport.account(context)

@@ -81,6 +81,9 @@ public protocol MailStorage: Sendable {
     func batchFrames(_ entries: [BatchEntry], content: MessageBatchContent, parse: Bool) async throws -> ByteBuffer
     func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult
     func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult
+    /// IMAP4rev1 `\Recent`: the mailbox's recent mark before this call, moved up to `upTo`
+    /// (at most UIDNEXT - 1) when `claim`, in one write. RFC 3501 §2.3.2
+    func claimRecent(account: String, mailboxID: Int64, upTo: UInt32, claim: Bool) async throws -> RecentClaim
     func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult
     /// Contents without a read-model entry yet, ids above `after`, oldest first (MessageIndexer).
     func unindexedContents(after: Int64, limit: Int) async throws -> [(id: Int64, raw: [UInt8], parseJSON: String)]

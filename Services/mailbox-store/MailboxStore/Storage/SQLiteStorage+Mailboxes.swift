@@ -10,6 +10,7 @@ extension SQLiteStorage {
         m.uid_validity, m.uid_next, m.highest_modseq,
         (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id) AS messages,
         (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id AND (mm.system_flags & 1) = 0) AS unseen,
+        (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id AND mm.uid > m.recent_uid) AS recent,
         (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id WHERE mm.mailbox_id = m.id) AS size
         """
 
@@ -19,7 +20,7 @@ extension SQLiteStorage {
             uidValidity: UInt32(truncatingIfNeeded: row["uid_validity"] as Int64),
             uidNext: UInt32(truncatingIfNeeded: row["uid_next"] as Int64),
             highestModSeq: UInt64(row["highest_modseq"] as Int64),
-            messages: row["messages"], unseen: row["unseen"], size: row["size"])
+            messages: row["messages"], unseen: row["unseen"], recent: row["recent"], size: row["size"])
     }
 
     func mailboxRow(_ db: Database, account: Int64, id: Int64) throws -> MailboxInfo {
@@ -62,6 +63,33 @@ extension SQLiteStorage {
         if subscribed { try setSubscription(db, account: account, name: name, subscribed: true) }
         _ = try logChange(db, account: account, kind: .mailboxCreated, mailbox: id, name: name)
         return id
+    }
+
+    public func claimRecent(account: String, mailboxID: Int64, upTo: UInt32, claim: Bool) async throws -> RecentClaim {
+        // The mark and how far this caller may move it (never past UIDNEXT - 1).
+        let read: @Sendable (Database) throws -> (mark: Int64, target: Int64) = { db in
+            let owner = try self.accountRow(db, account)
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT recent_uid, uid_next FROM mailboxes WHERE id = ? AND account_id = ?", arguments: [mailboxID, owner.id])
+            else { throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox") }
+            let uidNext: Int64 = row["uid_next"]
+            return (row["recent_uid"], min(Int64(upTo), uidNext - 1))
+        }
+        // Most SELECTs find nothing new to claim: a read says so without taking the write lock
+        // (the mark only grows, so what a read finds claimed stays claimed).
+        let seen = try await pool.read(read)
+        guard claim, seen.target > seen.mark else { return RecentClaim(from: UInt32(clamping: seen.mark)) }
+        // Read again and moved in one write transaction: SQLite runs one writer at a time, so
+        // two sessions (on any gateways) claiming at once get disjoint ranges. RFC 3501 §2.3.2
+        let mark = try await pool.write { db in
+            let now = try read(db)
+            if now.target > now.mark {
+                try db.execute(sql: "UPDATE mailboxes SET recent_uid = ? WHERE id = ?", arguments: [now.target, mailboxID])
+            }
+            return now.mark
+        }
+        return RecentClaim(from: UInt32(clamping: mark))
     }
 
     public func listMailboxes(account: String) async throws -> [MailboxInfo] {

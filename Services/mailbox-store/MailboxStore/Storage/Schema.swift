@@ -291,6 +291,16 @@ enum Schema {
                         SELECT account_id, name FROM mailboxes WHERE subscribed != 0;
                     """)
         }
+        migrator.registerMigration("v9-recent") { db in
+            // IMAP4rev1 \Recent (RFC 3501 §2.3.2): the largest UID of the mailbox some session
+            // has been told is recent (`claimRecent`). Messages already there when this runs
+            // count as seen by a session: an upgrade does not make a whole mailbox recent.
+            try db.execute(
+                sql: """
+                    ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 0;
+                    UPDATE mailboxes SET recent_uid = uid_next - 1;
+                    """)
+        }
         return migrator
     }
 }
