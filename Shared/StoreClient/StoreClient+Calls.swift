@@ -145,8 +145,10 @@ extension StoreClient {
 
     // MARK: Mailboxes
 
-    public func listMailboxes(_ account: String) async throws -> [MailboxInfo] {
-        try await call(StoreOperations.listMailboxes, path: account).mailboxes
+    /// `counts: false` leaves out what needs the mailbox's messages counted (messages,
+    /// unseen, recent, size come back 0): what finding a mailbox by name needs, cheaply.
+    public func listMailboxes(_ account: String, counts: Bool = true) async throws -> [MailboxInfo] {
+        try await call(StoreOperations.listMailboxes, path: account, query: counts ? [] : [("counts", "false")]).mailboxes
     }
     public func createMailbox(_ account: String, _ request: CreateMailboxRequest) async throws -> MailboxInfo {
         try await call(StoreOperations.createMailbox, path: account, body: request)

@@ -180,7 +180,7 @@ struct MaildropStore: Sendable {
             return (.unavailable, nil)
         }
         do {
-            guard let inbox = try await client.listMailboxes(account).first(where: { $0.name == "INBOX" }) else {
+            guard let inbox = try await client.listMailboxes(account, counts: false).first(where: { $0.name == "INBOX" }) else {
                 throw StoreClientError.invalidResponse("no INBOX")
             }
             var entries: [MaildropEntry] = []

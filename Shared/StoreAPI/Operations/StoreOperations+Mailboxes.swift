@@ -1,6 +1,7 @@
 /// An account's mailboxes.
 extension StoreOperations {
-    public static let listMailboxes = StoreOperation<String, NoBody, MailboxList>(.get, "/v1/accounts/{account}/mailboxes")
+    public static let listMailboxes = StoreOperation<String, NoBody, MailboxList>(
+        .get, "/v1/accounts/{account}/mailboxes", query: ["counts"])
     public static let createMailbox = StoreOperation<String, CreateMailboxRequest, MailboxInfo>(
         .post, "/v1/accounts/{account}/mailboxes", status: 201)
     public static let getMailbox = StoreOperation<(account: String, id: Int64), NoBody, MailboxInfo>(

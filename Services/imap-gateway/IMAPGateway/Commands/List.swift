@@ -25,7 +25,8 @@ extension IMAPSession {
             try await send(.list(ListEntry(attributes: ["\\Noselect"], delimiter: Self.delimiter, name: MailboxName(""))))
             return .ok("LIST completed")
         }
-        let mailboxes = try await store.listMailboxes(account)
+        // Counted only for RETURN (STATUS …): counting reads every message.
+        let mailboxes = try await store.listMailboxes(account, counts: options.status != nil)
         let byName = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         // RFC 5258 §3.1 / RFC 9051 §6.3.9.1: (SUBSCRIBED) lists subscribed names, also those
         // no mailbox has (\NonExistent); RETURN (SUBSCRIBED) alone adds no names.
@@ -76,7 +77,7 @@ extension IMAPSession {
             try await send(.lsub(ListEntry(attributes: ["\\Noselect"], delimiter: Self.delimiter, name: MailboxName(""))))
             return .ok("LSUB completed")
         }
-        async let listed = store.listMailboxes(account)
+        async let listed = store.listMailboxes(account, counts: false)
         let subscribed = Set(try await store.listSubscriptions(account))
         let existing = Set(try await listed.map(\.name))
         let matcher = ListPattern(reference: reference, pattern: pattern, delimiter: Self.delimiter)

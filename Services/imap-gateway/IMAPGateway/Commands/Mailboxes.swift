@@ -7,10 +7,11 @@ import StoreClient
 extension IMAPSession {
     static let delimiter: Character = "/"
 
-    /// The account's mailbox called `name`, if any.
-    func mailbox(named name: MailboxName) async throws -> MailboxInfo? {
+    /// The account's mailbox called `name`, if any; its message counts only when asked
+    /// (STATUS): counting reads every message of the mailbox.
+    func mailbox(named name: MailboxName, counts: Bool = false) async throws -> MailboxInfo? {
         guard let account else { return nil }
-        return try await store.listMailboxes(account).first { $0.name == name.name }
+        return try await store.listMailboxes(account, counts: counts).first { $0.name == name.name }
     }
 
     func create(_ name: MailboxName) async throws -> Completion {

@@ -9,7 +9,7 @@ extension IMAPSession {
     ]
 
     func status(_ name: MailboxName, _ items: [String]) async throws -> Completion {
-        guard let box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
+        guard let box = try await mailbox(named: name, counts: true) else { return .no("No such mailbox", .nonexistent) }
         // RFC 7162 §3.1: STATUS HIGHESTMODSEQ is a CONDSTORE-enabling command.
         if items.contains("HIGHESTMODSEQ") { condstoreActive = true }
         if let unknown = items.first(where: { !Self.statusItemNames.contains($0) }) { return .bad("Unknown STATUS item \(unknown)") }

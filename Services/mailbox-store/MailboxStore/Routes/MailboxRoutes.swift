@@ -7,9 +7,15 @@ struct MailboxRoutes {
     let store: StoreContext
 
     func add(to router: Router<StoreRequestContext>) {
-        router.on(StoreOperations.listMailboxes) { _, context, _ in
+        router.on(StoreOperations.listMailboxes) { request, context, _ in
             let account = try RouteSupport.account(context)
-            return MailboxList(mailboxes: try await store.storage.listMailboxes(account: account))
+            let counts: Bool
+            switch request.uri.queryParameters.get("counts") {
+            case nil, "true": counts = true
+            case "false": counts = false
+            default: throw StoreError.badRequest(APIErrorCode.badRequest, "counts is true or false")
+            }
+            return MailboxList(mailboxes: try await store.storage.listMailboxes(account: account, counts: counts))
         }
         router.on(StoreOperations.createMailbox) { _, context, body in
             let account = try RouteSupport.account(context)

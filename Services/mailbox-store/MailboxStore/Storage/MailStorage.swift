@@ -51,7 +51,8 @@ public protocol MailStorage: Sendable {
     func ensurePostmasters(administrator: String?) throws
 
     // Mailboxes
-    func listMailboxes(account: String) async throws -> [MailboxInfo]
+    /// `counts: false`: messages, unseen, recent and size left 0 (no message is read).
+    func listMailboxes(account: String, counts: Bool) async throws -> [MailboxInfo]
     func mailbox(account: String, id: Int64) async throws -> MailboxInfo
     func createMailbox(account: String, _ request: CreateMailboxRequest) async throws -> MailboxInfo
     func updateMailbox(account: String, id: Int64, _ request: UpdateMailboxRequest) async throws -> MailboxInfo

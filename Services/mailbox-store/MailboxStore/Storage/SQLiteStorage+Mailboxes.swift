@@ -14,6 +14,12 @@ extension SQLiteStorage {
         (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id WHERE mm.mailbox_id = m.id) AS size
         """
 
+    static let mailboxColumnsWithoutCounts = """
+        m.id, m.name, m.special_use,
+        EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = m.account_id AND s.name = m.name) AS subscribed,
+        m.uid_validity, m.uid_next, m.highest_modseq, 0 AS messages, 0 AS unseen, 0 AS recent, 0 AS size
+        """
+
     static func mailboxInfo(_ row: Row) -> MailboxInfo {
         MailboxInfo(
             id: row["id"], name: row["name"], specialUse: row["special_use"], subscribed: row["subscribed"],
@@ -92,11 +98,14 @@ extension SQLiteStorage {
         return RecentClaim(from: UInt32(clamping: mark))
     }
 
-    public func listMailboxes(account: String) async throws -> [MailboxInfo] {
+    public func listMailboxes(account: String, counts: Bool) async throws -> [MailboxInfo] {
         try await pool.read { db in
             let owner = try self.accountRow(db, account)
+            // Counting a mailbox reads all its messages: 20 ms of every SELECT of a mailbox of
+            // 1,000 under the IMAP command mix, for numbers SELECT does not use.
+            let columns = counts ? Self.mailboxColumns : Self.mailboxColumnsWithoutCounts
             return try Row.fetchAll(
-                db, sql: "SELECT \(Self.mailboxColumns) FROM mailboxes m WHERE m.account_id = ? ORDER BY m.name = 'INBOX' DESC, m.name",
+                db, sql: "SELECT \(columns) FROM mailboxes m WHERE m.account_id = ? ORDER BY m.name = 'INBOX' DESC, m.name",
                 arguments: [owner.id]
             ).map(Self.mailboxInfo)
         }
