@@ -46,13 +46,13 @@ public func fuzzReadModel(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
             }
             Fuzz.require(seen.sorted() == uids, "a thread answer does not hold every message exactly once")
         }
-        // The ids numbered as the store numbers them at delivery (`MessageIDNumbers`, numbers
-        // from a drawn base, some past the direct range): the same threads as interned text.
+        // The ids numbered as the store numbers them at delivery (`MessageIDNumbers`; numbers
+        // small, or past the direct range): the same threads as interned text.
         var numbers: [String: Int64] = [:]
-        let base = Int64(choices.next(0...1)) << 40 + 1
+        let firstNumber = Int64(choices.next(0...1)) << 40 + 1
         func number(_ id: String) -> Int64 {
             if let known = numbers[id] { return known }
-            numbers[id] = base + Int64(numbers.count)
+            numbers[id] = firstNumber + Int64(numbers.count)
             return numbers[id]!
         }
         var numbered = ThreadInput(capacity: threadable.count)
