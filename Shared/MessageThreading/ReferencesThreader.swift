@@ -29,7 +29,7 @@ public enum ReferencesThreader {
         var roots = forest.roots()  // (2)
         roots = forest.prune(roots, atRoot: true)  // (3)
         for root in roots where forest.isDummy(root) {  // (4)
-            forest.children[Int(root)] = forest.sortedByDate(forest.children[Int(root)])
+            forest.setChildren(root, forest.sortedByDate(forest.children(root)))
         }
         roots = forest.sortedByDate(roots)
         roots = forest.mergeBySubject(roots)  // (5)
@@ -42,6 +42,8 @@ public enum ReferencesThreader {
 }
 
 /// Containers (a message or a dummy) by number, linked to parent and children; -1 is none.
+/// Children are a doubly linked list (first and last child, previous and next sibling), not
+/// an array per container: 100,000 small arrays cost more than the threading.
 private struct Forest {
     let input: ThreadInput
     /// Each message's subject key (a number of `ThreadInput.subjectKeys`), -1 for the empty
@@ -50,7 +52,10 @@ private struct Forest {
     /// The message a container holds, -1 for a dummy.
     var message: [Int32] = []
     var parent: [Int32] = []
-    var children: [[Int32]] = []
+    var firstChild: [Int32] = []
+    var lastChild: [Int32] = []
+    var nextSibling: [Int32] = []
+    var previousSibling: [Int32] = []
     /// The container of each message id (`ThreadInput.ids`), -1 while it has none.
     var byID: [Int32]
     /// The number of distinct subject keys (step 5's table).
@@ -64,17 +69,44 @@ private struct Forest {
             return keys.length(key) == 0 ? -1 : key
         }
         keyCount = keys.count
-        byID = Array(repeating: -1, count: input.ids.count)
-        message.reserveCapacity(input.count + input.count / 2)
-        parent.reserveCapacity(input.count + input.count / 2)
-        children.reserveCapacity(input.count + input.count / 2)
+        byID = Array(repeating: -1, count: input.idCount)
+        let room = input.count + input.count / 2
+        message.reserveCapacity(room)
+        parent.reserveCapacity(room)
+        firstChild.reserveCapacity(room)
+        lastChild.reserveCapacity(room)
+        nextSibling.reserveCapacity(room)
+        previousSibling.reserveCapacity(room)
     }
 
     mutating func make(_ message: Int32) -> Int32 {
         self.message.append(message)
         parent.append(-1)
-        children.append([])
+        firstChild.append(-1)
+        lastChild.append(-1)
+        nextSibling.append(-1)
+        previousSibling.append(-1)
         return Int32(self.message.count - 1)
+    }
+
+    func hasChildren(_ container: Int32) -> Bool { firstChild[Int(container)] >= 0 }
+
+    /// A container's children in order.
+    func children(_ container: Int32) -> [Int32] {
+        var out: [Int32] = []
+        var child = firstChild[Int(container)]
+        while child >= 0 {
+            out.append(child)
+            child = nextSibling[Int(child)]
+        }
+        return out
+    }
+
+    /// Makes `list` the children of `container`, in that order.
+    mutating func setChildren(_ container: Int32, _ list: [Int32]) {
+        firstChild[Int(container)] = -1
+        lastChild[Int(container)] = -1
+        for child in list { attach(child, to: container) }
     }
 
     /// The container of a referenced id, a dummy made when none exists yet.
@@ -103,21 +135,25 @@ private struct Forest {
             own = make(Int32(index))
             if id >= 0 { byID[Int(id)] = own }
         }
-        // No valid References: the first valid In-Reply-To id is the only reference.
-        var references = Array(input.references(of: index))
-        if references.isEmpty, input.inReplyTo[index] >= 0 { references = [input.inReplyTo[index]] }
-        let containers = references.map { container(for: $0) }
-        // Each reference the parent of the next; existing links are kept; no loops.
-        for (upper, lower) in zip(containers, containers.dropFirst()) {
-            if parent[Int(lower)] < 0, !isAncestor(lower, of: upper) {
-                attach(lower, to: upper)
+        // Each reference the parent of the next; existing links are kept; no loops. (Linking
+        // as each container is found links what finding them all first would: a container
+        // found later has no links yet.) No arrays per message: 100,000 of them cost more than
+        // the linking.
+        var last: Int32 = -1
+        for reference in input.references(of: index) {
+            let lower = container(for: reference)
+            if last >= 0, parent[Int(lower)] < 0, !isAncestor(lower, of: last) {
+                attach(lower, to: last)
             }
+            last = lower
         }
+        // No valid References: the first valid In-Reply-To id is the only reference.
+        if last < 0, input.inReplyTo[index] >= 0 { last = container(for: input.inReplyTo[index]) }
         // (1.B) The last reference is the parent, whatever parent an earlier, truncated
         // References gave; no references: no parent.
         let current = parent[Int(own)]
         if current >= 0 { detach(own, from: current) }
-        if let last = containers.last, !isAncestor(own, of: last) {
+        if last >= 0, !isAncestor(own, of: last) {
             attach(own, to: last)
         }
     }
@@ -132,13 +168,22 @@ private struct Forest {
         return false
     }
 
+    /// `child` appended to `newParent`'s children.
     mutating func attach(_ child: Int32, to newParent: Int32) {
         parent[Int(child)] = newParent
-        children[Int(newParent)].append(child)
+        let last = lastChild[Int(newParent)]
+        previousSibling[Int(child)] = last
+        nextSibling[Int(child)] = -1
+        if last >= 0 { nextSibling[Int(last)] = child } else { firstChild[Int(newParent)] = child }
+        lastChild[Int(newParent)] = child
     }
 
     mutating func detach(_ child: Int32, from oldParent: Int32) {
-        children[Int(oldParent)].removeAll { $0 == child }
+        let (before, after) = (previousSibling[Int(child)], nextSibling[Int(child)])
+        if before >= 0 { nextSibling[Int(before)] = after } else { firstChild[Int(oldParent)] = after }
+        if after >= 0 { previousSibling[Int(after)] = before } else { lastChild[Int(oldParent)] = before }
+        previousSibling[Int(child)] = -1
+        nextSibling[Int(child)] = -1
         parent[Int(child)] = -1
     }
 
@@ -153,35 +198,49 @@ private struct Forest {
     /// its own level — except at the top level, where only a single child is promoted.
     mutating func prune(_ level: [Int32], atRoot: Bool) -> [Int32] {
         // Messages without replies (most levels) stay as they are.
-        if level.allSatisfy({ message[Int($0)] >= 0 && children[Int($0)].isEmpty }) { return level }
+        if level.allSatisfy({ message[Int($0)] >= 0 && !hasChildren($0) }) { return level }
         var kept: [Int32] = []
         kept.reserveCapacity(level.count)
         for container in level {
-            if !children[Int(container)].isEmpty {
-                children[Int(container)] = prune(children[Int(container)], atRoot: false)
-            }
+            if hasChildren(container) { pruneChildren(container) }
             guard isDummy(container) else {
                 kept.append(container)
                 continue
             }
-            let orphans = children[Int(container)]
-            if orphans.isEmpty { continue }
-            if atRoot && orphans.count > 1 {
+            if !hasChildren(container) { continue }
+            if atRoot && firstChild[Int(container)] != lastChild[Int(container)] {
                 kept.append(container)
                 continue
             }
-            for orphan in orphans { parent[Int(orphan)] = atRoot ? -1 : parent[Int(container)] }
-            children[Int(container)] = []
+            let orphans = children(container)
+            for orphan in orphans {
+                parent[Int(orphan)] = atRoot ? -1 : parent[Int(container)]
+                nextSibling[Int(orphan)] = -1
+                previousSibling[Int(orphan)] = -1
+            }
+            firstChild[Int(container)] = -1
+            lastChild[Int(container)] = -1
             kept.append(contentsOf: orphans)
         }
         return kept
+    }
+
+    /// (3) below the top level: a container's children pruned in place. An only child that is
+    /// a message needs no list.
+    mutating func pruneChildren(_ container: Int32) {
+        let first = firstChild[Int(container)]
+        if first == lastChild[Int(container)], message[Int(first)] >= 0 {
+            if hasChildren(first) { pruneChildren(first) }
+            return
+        }
+        setChildren(container, prune(children(container), atRoot: false))
     }
 
     /// The message a container stands for: its own, or a dummy's first child's (RFC 5256 §3,
     /// steps 4, 5 and 6); -1 for a dummy without children.
     func firstMessage(_ container: Int32) -> Int32 {
         var node = container
-        while message[Int(node)] < 0, let first = children[Int(node)].first { node = first }
+        while message[Int(node)] < 0, firstChild[Int(node)] >= 0 { node = firstChild[Int(node)] }
         return message[Int(node)]
     }
 
@@ -245,9 +304,10 @@ private struct Forest {
             guard held >= 0, held != root else { continue }
             if isDummy(held) && isDummy(root) {
                 // Both dummies: the children of both become siblings.
-                for child in children[Int(root)] { parent[Int(child)] = held }
-                children[Int(held)].append(contentsOf: children[Int(root)])
-                children[Int(root)] = []
+                let moved = children(root)
+                firstChild[Int(root)] = -1
+                lastChild[Int(root)] = -1
+                for child in moved { attach(child, to: held) }
                 atRoot[Int(root)] = false
             } else if isDummy(held) || (isReplyOrForward(root) && !isReplyOrForward(held)) {
                 // Under the table's dummy, or a reply under the message it replies to.
@@ -272,16 +332,28 @@ private struct Forest {
     /// (6) Every set of siblings in date order, the deepest first, so that a dummy is placed by
     /// its first child in date order.
     mutating func sortAll(_ level: [Int32]) -> [Int32] {
-        for container in level where !children[Int(container)].isEmpty {
-            children[Int(container)] = sortAll(children[Int(container)])
-        }
+        for container in level where hasChildren(container) { sortChildren(container) }
         return sortedByDate(level)
+    }
+
+    /// (6) below the top level, in place; an only child needs no sort.
+    mutating func sortChildren(_ container: Int32) {
+        let first = firstChild[Int(container)]
+        if first == lastChild[Int(container)] {
+            if hasChildren(first) { sortChildren(first) }
+            return
+        }
+        setChildren(container, sortAll(children(container)))
     }
 
     func emit(_ container: Int32, into walk: inout ThreadWalk) {
         let held = message[Int(container)]
         walk.open(held >= 0 ? input.uids[Int(held)] : nil)
-        for child in children[Int(container)] { emit(child, into: &walk) }
+        var child = firstChild[Int(container)]
+        while child >= 0 {
+            emit(child, into: &walk)
+            child = nextSibling[Int(child)]
+        }
         walk.close()
     }
 }

@@ -21,9 +21,16 @@ public struct ThreadInput: Sendable {
     public var referenceEnds: [Int] = []
     public var ids: ByteInterner
     public var subjects: ByteInterner
+    /// Ids numbered at delivery (`appendNumbered`), beside `ids`' own numbers; a mailbox is
+    /// read one way or the other, never both.
+    var numbered: NumberedIDs
+
+    /// How many id numbers there are (`ids`' or the numbered ones).
+    public var idCount: Int { max(ids.count, numbered.count) }
 
     public init(capacity: Int = 0) {
         ids = ByteInterner(capacity: capacity * 2)
+        numbered = NumberedIDs(capacity: capacity)
         subjects = ByteInterner(capacity: capacity)
         uids.reserveCapacity(capacity)
         sent.reserveCapacity(capacity)
@@ -61,6 +68,48 @@ public struct ThreadInput: Sendable {
         referenceEnds.append(self.references.count)
     }
 
+    /// `append` for an array of references: the store's call, not generic, so it runs
+    /// specialized across the module boundary (the generic one instantiated metadata per row).
+    public mutating func append(
+        uid: UInt32, sent: Int64, isReplyOrForward: Bool, subject: Int32, messageID: Int32, inReplyTo: Int32,
+        references: [Int32]
+    ) {
+        uids.append(uid)
+        self.sent.append(sent)
+        self.isReplyOrForward.append(isReplyOrForward)
+        self.subject.append(subject)
+        self.messageID.append(messageID)
+        self.inReplyTo.append(inReplyTo)
+        if !references.isEmpty { self.references.append(contentsOf: references) }
+        referenceEnds.append(self.references.count)
+    }
+
+    /// A message whose ids come as numbered at delivery (`MessageIDNumbers`' blob). In-Reply-To
+    /// counts only without References (RFC 5256 §3 step 1): left -1 when there are some, as
+    /// the string path does. False, and nothing appended, when the blob is malformed.
+    public mutating func appendNumbered(
+        uid: UInt32, sent: Int64, isReplyOrForward: Bool, subject: Int32, numbers: UnsafeRawBufferPointer
+    ) -> Bool {
+        var reader = MessageIDNumbers.Reader(numbers)
+        guard let own = reader.next(), let inReplyTo = reader.next() else { return false }
+        let start = references.count
+        while !reader.atEnd {
+            guard let number = reader.next(), number > 0 else {
+                references.removeSubrange(start...)
+                return false
+            }
+            references.append(numbered.number(number))
+        }
+        uids.append(uid)
+        self.sent.append(sent)
+        self.isReplyOrForward.append(isReplyOrForward)
+        self.subject.append(subject)
+        messageID.append(own > 0 ? numbered.number(own) : -1)
+        self.inReplyTo.append(inReplyTo > 0 && references.count == start ? numbered.number(inReplyTo) : -1)
+        referenceEnds.append(references.count)
+        return true
+    }
+
     /// Message `i`'s References ids.
     public func references(of i: Int) -> ArraySlice<Int32> {
         references[(i == 0 ? 0 : referenceEnds[i - 1])..<referenceEnds[i]]
@@ -71,6 +120,7 @@ public struct ThreadInput: Sendable {
         var out = ThreadInput(capacity: 0)
         out.ids = ids
         out.subjects = subjects
+        out.numbered = numbered
         for i in 0..<count where keep(i) {
             out.append(
                 uid: uids[i], sent: sent[i], isReplyOrForward: isReplyOrForward[i], subject: subject[i],

@@ -194,25 +194,32 @@ def login(imap) -> imapclient.IMAPClient:
     return client
 
 
-@pytest.fixture(params=["indexed", "unindexed"])
+@pytest.fixture(params=["indexed", "unindexed", "unnumbered"])
 def loaded(request, tmp_path):
     """store + imap-gateway with the corpus in alice's INBOX: a logged-in client with INBOX
     selected, and the oracle's messages. "unindexed": the read model's rows are dropped while
     the store is down and it comes back with its background indexer off
-    (BUZON_STORE_INDEX_BATCH=0), so every answer comes from reading the messages."""
+    (BUZON_STORE_INDEX_BATCH=0), so every answer comes from reading the messages.
+    "unnumbered": only the message ids' numbers are dropped (as for entries written before
+    Schema v9-message-id-numbers), so THREAD reads the ids as text."""
     store = Store(tmp_path / "data", env={"BUZON_STORE_INDEX_BATCH": "0"}).start()
     store.add_user(ALICE)
     imap = IMAPGateway(store, tmp_path).start()
     client = login(imap)
     messages = load(client, store, corpus())
-    if request.param == "unindexed":
+    if request.param != "indexed":
         client.logout()
         imap.stop()
         store.stop()
         with sqlite3.connect(store.data_dir / "store.sqlite") as db:
             assert db.execute("SELECT count(*) FROM message_index").fetchone()[0] == len(messages)
-            db.execute("DELETE FROM message_index")
-            db.execute("DELETE FROM message_text")
+            if request.param == "unindexed":
+                db.execute("DELETE FROM message_index")
+                db.execute("DELETE FROM message_text")
+            else:
+                assert db.execute("SELECT count(*) FROM message_index WHERE id_numbers IS NULL").fetchone()[0] == 0
+                db.execute("UPDATE message_index SET id_numbers = NULL")
+                db.execute("DELETE FROM message_id_numbers")
         store.start()
         imap = IMAPGateway(store, tmp_path).start()
         client = login(imap)

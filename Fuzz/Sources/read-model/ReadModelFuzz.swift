@@ -46,6 +46,33 @@ public func fuzzReadModel(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
             }
             Fuzz.require(seen.sorted() == uids, "a thread answer does not hold every message exactly once")
         }
+        // The ids numbered as the store numbers them at delivery (`MessageIDNumbers`; numbers
+        // small, or past the direct range): the same threads as interned text.
+        var numbers: [String: Int64] = [:]
+        let firstNumber = Int64(choices.next(0...1)) << 40 + 1
+        func number(_ id: String) -> Int64 {
+            if let known = numbers[id] { return known }
+            numbers[id] = firstNumber + Int64(numbers.count)
+            return numbers[id]!
+        }
+        var numbered = ThreadInput(capacity: threadable.count)
+        for message in threadable {
+            let blob = MessageIDNumbers.encode(
+                messageID: message.messageID.map(number), inReplyTo: message.inReplyTo.map(number),
+                references: message.references.map(number))
+            Fuzz.require(MessageIDNumbers.decode(blob) != nil, "a numbers blob does not decode")
+            let subject = numbered.subjects.number(message.baseSubject)
+            let appended = blob.withUnsafeBytes {
+                numbered.appendNumbered(
+                    uid: message.uid, sent: message.sent, isReplyOrForward: message.isReplyOrForward, subject: subject, numbers: $0)
+            }
+            Fuzz.require(appended, "a numbers blob is not read")
+        }
+        Fuzz.require(
+            ReferencesThreader.walk(numbered) == ReferencesThreader.walk(ThreadInput(threadable)),
+            "numbered ids thread differently from their text")
+        // Any bytes as a blob: read or refused, never a crash.
+        _ = bytes.prefix(32).withUnsafeBytes { numbered.appendNumbered(uid: 0, sent: 0, isReplyOrForward: false, subject: 0, numbers: $0) }
         let criteria = (0..<choices.next(1...3)).map { _ in
             SortKey(
                 [SortKey.Criterion.arrival, .cc, .date, .from, .size, .subject, .to, .displayFrom, .displayTo][choices.next(0...8)],

@@ -9,7 +9,9 @@ import ServiceLifecycle
 /// the batch written in one short transaction, so deliveries wait at most one batch write.
 /// It resumes after a restart by itself: what is not indexed is what has no `message_index`
 /// row. Until a content is indexed SEARCH scans it (SearchRoutes), so answers never depend on
-/// how far it got. `BUZON_STORE_INDEX_BATCH` = 0 turns it off (tests of the scanning path).
+/// how far it got. Then it numbers the message ids of entries written before they were
+/// numbered (`numberMessageIDs`), which THREAD reads as text until then.
+/// `BUZON_STORE_INDEX_BATCH` = 0 turns it off (tests of the scanning path).
 struct MessageIndexer: Service {
     let storage: any MailStorage
     let batch: Int
@@ -36,6 +38,16 @@ struct MessageIndexer: Service {
                     guard let last = rows.last else {
                         if total > 0 { logger.info("message index complete", metadata: ["indexed": "\(total)"]) }
                         total = 0
+                        // Then entries written before message ids were numbered (Schema
+                        // `v9-message-id-numbers`), a batch at a time the same way.
+                        var numbered: Int64 = 0
+                        var count = 0
+                        while !Task.isCancelled, let last = try await storage.numberMessageIDs(after: numbered, limit: batch) {
+                            numbered = last
+                            count += 1
+                            try? await Task.sleep(for: pause)
+                        }
+                        if count > 0 { logger.info("message ids numbered", metadata: ["batches": "\(count)"]) }
                         after = 0
                         try? await Task.sleep(for: idle)
                         continue

@@ -23,7 +23,7 @@ import StoreAPI
 /// | `BUZON_BCRYPT_THREADS` | count | cores | threads that check passwords (`PasswordHasher`) |
 /// | `BUZON_BCRYPT_QUEUE` | count | `256` | password checks that may wait beyond those running; one more is answered `503` (a temporary failure at the gateway) |
 /// | `BUZON_STORE_RESEND_WINDOW` | seconds | `86400` | how long an SMTP client's resend of a stored message (same envelope, Message-ID and content) is answered without storing it again; 0 turns it off |
-/// | `BUZON_STORE_INDEX_BATCH` | count | `200` | messages stored before the read model (issue 12) indexed per background batch; 0 turns the background indexer off (SEARCH then scans them) |
+/// | `BUZON_STORE_INDEX_BATCH` | count | `200` | messages stored before the read model (issue 12) indexed, or entries' message ids numbered (Schema v9), per background batch; 0 turns the background indexer off (SEARCH then scans them, THREAD reads unnumbered ids as text) |
 /// | `BUZON_HOSTNAME` | host | `localhost` | our name in delivery status notifications (Reporting-MTA, From) |
 /// | `BUZON_POSTMASTER` | address | none | the administrator: every domain's `postmaster@` alias points here (RFC 5321 §4.5.1) |
 /// | `BUZON_LOG_LEVEL` | level | `info` | trace, debug, info, notice, warning, error |

@@ -43,29 +43,58 @@ enum SortJSON {
     }
 
     /// THREAD's answer from the threader's walk: the same JSON as `ThreadResult(threads:
-    /// walk.nodes)`, without the trees.
+    /// walk.nodes)`, without the trees. Written through one pointer into room reserved for the
+    /// longest answer the walk can give (a step writes at most 32 bytes), not a `ByteBuffer`
+    /// call per piece (a tenth of ORDEREDSUBJECT's time went there).
     static func bytes(_ walk: ThreadWalk) -> ByteBuffer {
-        var out = Writer(capacity: 16 + 14 * walk.steps.count)
-        out.append("{\"threads\":[")
-        var sibling = false
-        for step in walk.steps {
-            if step == ThreadWalk.close {
-                out.append("]}")
-                sibling = true
-                continue
+        let most = 16 + 32 * walk.steps.count
+        var buffer = ByteBufferAllocator().buffer(capacity: most)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: most) { room in
+            var at = 0
+            func put(_ text: StaticString) {
+                text.withUTF8Buffer { bytes in
+                    for byte in bytes {
+                        room[at] = byte
+                        at += 1
+                    }
+                }
             }
-            if sibling { out.append(",") }
-            if step == ThreadWalk.dummy {
-                out.append("{\"children\":[")
-            } else {
-                out.append("{\"uid\":")
-                out.number(UInt64(step))
-                out.append(",\"children\":[")
+            func number(_ value: UInt64) {
+                var digits = 1
+                var rest = value / 10
+                while rest > 0 {
+                    digits += 1
+                    rest /= 10
+                }
+                rest = value
+                for place in stride(from: at + digits - 1, through: at, by: -1) {
+                    room[place] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
+                    rest /= 10
+                }
+                at += digits
             }
-            sibling = false
+            put("{\"threads\":[")
+            var sibling = false
+            for step in walk.steps {
+                if step == ThreadWalk.close {
+                    put("]}")
+                    sibling = true
+                    continue
+                }
+                if sibling { put(",") }
+                if step == ThreadWalk.dummy {
+                    put("{\"children\":[")
+                } else {
+                    put("{\"uid\":")
+                    number(UInt64(step))
+                    put(",\"children\":[")
+                }
+                sibling = false
+            }
+            put("]}")
+            return at
         }
-        out.append("]}")
-        return out.buffer
+        return buffer
     }
 
     struct Writer {

@@ -15,8 +15,26 @@ struct ColumnReader {
         return UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
     }
 
+    /// The column's bytes as a blob, nil for NULL; valid until the next step.
+    func blob(_ column: Int32) -> UnsafeRawBufferPointer? {
+        let bytes = sqlite3_column_blob(handle, column)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        if bytes == nil { return sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: bytes, count: count)
+    }
+
     /// Steps `sql` to its end, calling `body` for each row.
     static func each(_ db: Database, sql: String, arguments: StatementArguments, _ body: (ColumnReader) throws -> Void) throws {
+        _ = try eachWhile(db, sql: sql, arguments: arguments) { row in
+            try body(row)
+            return true
+        }
+    }
+
+    /// Steps `sql` while `body` returns true; false when `body` stopped it before the end.
+    static func eachWhile(_ db: Database, sql: String, arguments: StatementArguments, _ body: (ColumnReader) throws -> Bool)
+        throws -> Bool
+    {
         let statement = try db.makeStatement(sql: sql)
         try statement.setArguments(arguments)
         let handle = statement.sqliteStatement
@@ -24,13 +42,13 @@ struct ColumnReader {
         let row = ColumnReader(handle: handle)
         while true {
             let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
+            if code == SQLITE_DONE { return true }
             guard code == SQLITE_ROW else {
                 throw DatabaseError(
                     resultCode: ResultCode(rawValue: code), message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) },
                     sql: sql)
             }
-            try body(row)
+            if try !body(row) { return false }
         }
     }
 }

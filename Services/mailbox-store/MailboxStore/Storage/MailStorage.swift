@@ -90,6 +90,9 @@ public protocol MailStorage: Sendable {
     func unindexedContents(after: Int64, limit: Int) async throws -> [(id: Int64, raw: [UInt8], parseJSON: String)]
     /// Writes read-model entries made outside the write lock.
     func writeIndexEntries(_ entries: [(id: Int64, size: Int, entry: MessageIndexEntry)]) async throws
+    /// Numbers the message ids of up to `limit` entries written before ids were numbered,
+    /// content ids above `after`; the last one numbered, nil when none was left (MessageIndexer).
+    func numberMessageIDs(after: Int64, limit: Int) async throws -> Int64?
     /// SEARCH on the read model: sure matches, and the UIDs left to the evaluator.
     func searchIndexed(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery) async throws -> IndexedSearch
     /// SORT on the read model: the messages in `uids` in RFC 5256 order, with their MODSEQ.

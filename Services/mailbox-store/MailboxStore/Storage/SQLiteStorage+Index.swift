@@ -17,13 +17,14 @@ extension SQLiteStorage {
             sql: """
                 INSERT INTO message_index (content_id, subject, base_subject, subject_is_reply, sent_at, sent_day, size,
                     message_id, in_reply_to, refs, list_id, has_attachment, sort_from, sort_to, sort_cc, display_from,
-                    display_to, needs_characters)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    display_to, needs_characters, id_numbers)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 contentID, entry.subjectText, keys.baseSubject, keys.isReply, entry.sentAt, entry.sentDay, size,
                 keys.messageID, keys.inReplyTo, keys.references, entry.listID, entry.hasAttachment, keys.from,
                 keys.to, keys.cc, keys.displayFrom, keys.displayTo, entry.needsCharacterComparison,
+                Data(try idNumbers(db, messageID: keys.messageID, inReplyTo: keys.inReplyTo, references: keys.references)),
             ])
         try db.execute(
             sql: """

@@ -157,14 +157,14 @@ extension SQLiteStorage {
     }
 
     /// What THREAD needs of the mailbox's messages in `uids`, in UID order, as numbers
-    /// (`ThreadInput`): read by stepping one statement, ids and subjects interned from
-    /// SQLite's bytes. Only the messages matching `query` when SQL answers it exactly; nil
-    /// when it cannot (the caller then filters by SEARCH).
+    /// (`ThreadInput`): read by stepping one statement. Message ids as numbered at delivery
+    /// (Schema `v9-message-id-numbers`); when some entry is not numbered yet (written before,
+    /// and the background numbering not there yet), read again with the ids as text, interned
+    /// from SQLite's bytes, which gives the same threads. Only the messages matching `query`
+    /// when SQL answers it exactly; nil when it cannot (the caller then filters by SEARCH).
     public func threadInput(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery, messageIDs: Bool = true)
         async throws -> ThreadInput?
     {
-        // ORDEREDSUBJECT reads no ids (RFC 5256 §3): NULL columns, nothing interned.
-        let ids = messageIDs ? "mi.message_id, mi.in_reply_to, mi.refs" : "NULL, NULL, NULL"
         guard let condition = try Self.exactCondition(query) else { return nil }
         return try await withIndexedContent(account: account, mailboxID: mailboxID) {
             try await self.pool.read { db -> Indexed<ThreadInput>? in
@@ -173,42 +173,72 @@ extension SQLiteStorage {
                 let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
                 guard let selection = try self.selection(db, mailboxID: mailboxID, set: set, condition) else { return nil }
                 let span = Int((set.last?.upperBound ?? 0) - (set.first?.lowerBound ?? 0))
-                var input = ThreadInput(capacity: min(span + 1, 1 << 20))
-                var references: [Int32] = []
-                var unindexed = false
-                try ColumnReader.each(
-                    db,
-                    sql: """
-                        SELECT mm.uid, \(ids), mi.base_subject, mi.subject_is_reply,
-                            COALESCE(mi.sent_at, CAST(mm.internal_date AS INTEGER)), mi.content_id IS NULL
-                        FROM mailbox_messages mm LEFT JOIN message_index mi ON mi.content_id = mm.content_id
-                        WHERE \(selection.sql) ORDER BY mm.uid
-                        """, arguments: selection.arguments
-                ) { row in
-                    let uid = UInt32(truncatingIfNeeded: row.int64(0))
-                    guard selection.exactSet || Self.contains(set, uid) else { return }
-                    if row.int64(7) != 0 { unindexed = true }
-                    // Ids are stored parsed (`SortColumns`): References space-separated.
-                    let messageID = row.bytes(1).map { input.ids.number($0) } ?? -1
-                    references.removeAll(keepingCapacity: true)
-                    if let refs = row.bytes(3) {
-                        var start = 0
-                        for end in 0...refs.count where end == refs.count || refs[end] == 0x20 {
-                            if end > start { references.append(input.ids.number(UnsafeRawBufferPointer(rebasing: refs[start..<end]))) }
-                            start = end + 1
-                        }
-                    }
-                    // In-Reply-To counts only without References (RFC 5256 §3 step 1): not
-                    // interned otherwise, a third fewer lookups.
-                    let inReplyTo = references.isEmpty ? (row.bytes(2).map { input.ids.number($0) } ?? -1) : -1
-                    input.append(
-                        uid: uid, sent: row.int64(6), isReplyOrForward: row.int64(5) != 0,
-                        subject: input.subjects.number(row.bytes(4) ?? UnsafeRawBufferPointer(start: nil, count: 0)),
-                        messageID: messageID, inReplyTo: inReplyTo, references: references)
-                }
-                return unindexed ? .unindexed : .answer(input)
+                let capacity = min(span + 1, 1 << 20)
+                // ORDEREDSUBJECT reads no ids (RFC 5256 §3): NULL columns, nothing interned.
+                if !messageIDs { return try Self.threadRows(db, selection, set, capacity: capacity, ids: .unread) }
+                if let numbered = try Self.threadRows(db, selection, set, capacity: capacity, ids: .numbers) { return numbered }
+                return try Self.threadRows(db, selection, set, capacity: capacity, ids: .text)
             }
         }
+    }
+
+    /// How THREAD reads message ids: not at all, as numbers, as text.
+    enum ThreadIDs { case unread, numbers, text }
+
+    /// THREAD's rows as `ThreadInput`; nil when reading `.numbers` and an entry has none.
+    static func threadRows(
+        _ db: Database, _ selection: (sql: String, arguments: StatementArguments, exactSet: Bool), _ set: [ClosedRange<UInt32>],
+        capacity: Int, ids: ThreadIDs
+    ) throws -> Indexed<ThreadInput>? {
+        let columns =
+            switch ids {
+            case .unread: "NULL, NULL, NULL"
+            case .numbers: "mi.id_numbers, NULL, NULL"
+            case .text: "mi.message_id, mi.in_reply_to, mi.refs"
+            }
+        var input = ThreadInput(capacity: capacity)
+        var references: [Int32] = []
+        var unindexed = false
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        let complete = try ColumnReader.eachWhile(
+            db,
+            sql: """
+                SELECT mm.uid, \(columns), mi.base_subject, mi.subject_is_reply,
+                    COALESCE(mi.sent_at, CAST(mm.internal_date AS INTEGER)), mi.content_id IS NULL
+                FROM mailbox_messages mm LEFT JOIN message_index mi ON mi.content_id = mm.content_id
+                WHERE \(selection.sql) ORDER BY mm.uid
+                """, arguments: selection.arguments
+        ) { row in
+            let uid = UInt32(truncatingIfNeeded: row.int64(0))
+            guard selection.exactSet || Self.contains(set, uid) else { return true }
+            if row.int64(7) != 0 { unindexed = true }
+            let subject = input.subjects.number(row.bytes(4) ?? empty)
+            let (sent, isReply) = (row.int64(6), row.int64(5) != 0)
+            if ids == .numbers && row.int64(7) == 0 {
+                // No numbers (written before them) or not readable: the text path instead.
+                guard let numbers = row.blob(1) else { return false }
+                return input.appendNumbered(uid: uid, sent: sent, isReplyOrForward: isReply, subject: subject, numbers: numbers)
+            }
+            // Ids are stored parsed (`SortColumns`): References space-separated.
+            let messageID = row.bytes(1).map { input.ids.number($0) } ?? -1
+            references.removeAll(keepingCapacity: true)
+            if let refs = row.bytes(3) {
+                var start = 0
+                for end in 0...refs.count where end == refs.count || refs[end] == 0x20 {
+                    if end > start { references.append(input.ids.number(UnsafeRawBufferPointer(rebasing: refs[start..<end]))) }
+                    start = end + 1
+                }
+            }
+            // In-Reply-To counts only without References (RFC 5256 §3 step 1): not
+            // interned otherwise, a third fewer lookups.
+            let inReplyTo = references.isEmpty ? (row.bytes(2).map { input.ids.number($0) } ?? -1) : -1
+            input.append(
+                uid: uid, sent: sent, isReplyOrForward: isReply, subject: subject, messageID: messageID, inReplyTo: inReplyTo,
+                references: references)
+            return true
+        }
+        guard complete else { return nil }
+        return unindexed ? .unindexed : .answer(input)
     }
 
     /// The rows SORT or THREAD read of `mm` and its entry `mi` (a LEFT JOIN: a row without an

@@ -301,6 +301,25 @@ enum Schema {
                     UPDATE mailboxes SET recent_uid = uid_next - 1;
                     """)
         }
+        migrator.registerMigration("v9-message-id-numbers") { db in
+            // Message ids numbered (issue 12): every id the index holds (Message-ID, In-Reply-To,
+            // References, as `SortColumns` parses them) gets one number, store-wide as
+            // `message_index` is per content; `id_numbers` holds a content's numbers
+            // (`MessageIDNumbers`' blob), written with its entry, so THREAD=REFERENCES reads
+            // integers instead of interning text. NULL is not numbered yet: entries written
+            // before this migration are numbered by `MessageIndexer` in the background, and
+            // until then THREAD reads their ids as text (SQLiteStorage+Sort).
+            try db.execute(
+                sql: """
+                    CREATE TABLE message_id_numbers (
+                        number INTEGER PRIMARY KEY,
+                        message_id TEXT NOT NULL UNIQUE
+                    );
+                    ALTER TABLE message_index ADD COLUMN id_numbers BLOB;
+                    -- What is left to number, found without a scan; empty once numbered.
+                    CREATE INDEX message_index_unnumbered ON message_index(content_id) WHERE id_numbers IS NULL;
+                    """)
+        }
         return migrator
     }
 }
