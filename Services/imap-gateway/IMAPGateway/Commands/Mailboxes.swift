@@ -54,7 +54,7 @@ extension IMAPSession {
     /// empty (its children stay where they are).
     private func renameInbox(to: MailboxName, account: String) async throws -> Completion {
         if try await mailbox(named: to) != nil { return .no("Mailbox already exists", .alreadyExists) }
-        guard let inbox = try await mailbox(named: .inbox) else { return .no("No INBOX", .serverBug) }
+        guard let inbox = try await mailbox(named: .inbox, counts: true) else { return .no("No INBOX", .serverBug) }
         // RENAME leaves subscriptions as they are (RFC 9051 §6.3.6), also the new name's.
         let target = try await store.createMailbox(account, CreateMailboxRequest(name: to.name, subscribed: false))
         if inbox.messages > 0 {
