@@ -164,9 +164,9 @@ extension SQLiteStorage {
                 }
                 if new != old {
                     modseq = try self.logChange(db, account: owner.id, kind: .flags, mailbox: mailboxID, uid: uid, flags: new.names)
-                    try db.execute(
-                        sql: "UPDATE mailbox_messages SET system_flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
-                        arguments: [new.bits, new.keywordText, modseq, mailboxID, uid])
+                    try db.cachedStatement(
+                        sql: "UPDATE mailbox_messages SET system_flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?"
+                    ).execute(arguments: [new.bits, new.keywordText, modseq, mailboxID, uid])
                 }
                 messages.append(MessageFlags(uid: UInt32(uid), flags: new.names, modSeq: UInt64(modseq)))
             }
@@ -192,7 +192,7 @@ extension SQLiteStorage {
         var expunged: [UInt32] = []
         for row in rows {
             let uid: Int64 = row["uid"]
-            try db.execute(sql: "DELETE FROM mailbox_messages WHERE mailbox_id = ? AND uid = ?", arguments: [mailbox, uid])
+            try db.cachedStatement(sql: "DELETE FROM mailbox_messages WHERE mailbox_id = ? AND uid = ?").execute(arguments: [mailbox, uid])
             _ = try logChange(db, account: account, kind: .expunged, mailbox: mailbox, uid: uid)
             expunged.append(UInt32(uid))
         }
