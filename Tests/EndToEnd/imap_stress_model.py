@@ -64,12 +64,16 @@ class Truth:
         self.highestmodseq: dict[str, int] = {m: 0 for m in MAILBOXES}
         self.max_modseq: dict[str, int] = {m: 0 for m in MAILBOXES}
         self.recent_owner: dict[tuple[str, int], str] = {}
+        self.before_burst: dict[str, int] | None = None
 
     def add(self, box: str, uid: int, flags: frozenset, ident: str, fail) -> None:
         if uid in self.ever[box]:
             fail(f"UID {uid} of {box} assigned a second time")
-        if self.ever[box] and uid <= max(self.ever[box]):
-            fail(f"UID {uid} of {box} not above the highest assigned before, {max(self.ever[box])}")
+        # In a burst the answers are read in the order sent, not the order the store ran them:
+        # a new UID is then above every UID assigned before the burst.
+        highest = self.before_burst[box] if self.before_burst else max(self.ever[box], default=0)
+        if uid <= highest:
+            fail(f"UID {uid} of {box} not above the highest assigned before, {highest}")
         if uid < self.uidnext[box]:
             fail(f"UID {uid} of {box} below the UIDNEXT {self.uidnext[box]} announced earlier")
         self.ever[box].add(uid)

@@ -22,14 +22,26 @@ timing of IDLE, and so where pushed responses fall, may differ)."""
 import os
 import random
 import time
+from dataclasses import dataclass
+from typing import Callable
 
 from conftest import IMAPGateway
 from imap_stress_model import (HEADER_ID, KEYWORDS, MAILBOXES, SYSTEM_FLAGS, Client, StressFailure, Transcript, Truth,
                                copyuid, find_code, lower, stress_message, uid_list)
-from imap_support import ALICE, fetch_items, mailboxes, open_session, parse, response_code
+from imap_support import ALICE, fetch_items, mailboxes, open_session, parse, response_code, status
 
 SESSIONS = 6
 MAX_MESSAGES = 40  # per mailbox: beyond it the driver prefers expunging to appending
+
+
+@dataclass
+class Planned:
+    client: Client
+    text: str
+    touched: set  # (mailbox, UID) pairs it reads or changes: a burst keeps them disjoint
+    truth: Callable[[bytes, list[bytes]], None] | None = None
+    after: Callable[[], None] | None = None
+    expect: tuple[str, ...] = ("OK",)
 
 
 class Driver:
@@ -67,24 +79,31 @@ class Driver:
             self.fail(f"{c.name}: {verb} in a CONDSTORE session without HIGHESTMODSEQ")
         c.caught_up(verb)
 
-    def append(self, c: Client) -> None:
-        box = self.rng.choice(MAILBOXES)
+    # Each mutating action is planned first (the command and the (mailbox, UID)s it touches),
+    # then sent; `truth` updates the model from the tagged answer, then `check` reads the
+    # untagged responses. Alone, one runs after the other; in a burst several sessions' commands
+    # on disjoint messages are in flight at once: every answer is read and the model updated
+    # before any untagged response is checked (what one session hears may come from another's).
+    def plan_append(self, c: Client) -> Planned:
+        box = self.rng.choice([b for b in MAILBOXES if len(self.truth.boxes[b]) < MAX_MESSAGES] or MAILBOXES)
         flags = self.rng.sample(SYSTEM_FLAGS + KEYWORDS, self.rng.randint(0, 3))
         self.appended += 1
         ident = f"{self.seed}-{self.appended}"
         body = stress_message(ident, self.rng)
         flag_text = f"({' '.join(flags)}) " if flags else ""
-        result, tagged, untagged = c.command(f"APPEND {box} {flag_text}{{{len(body)}+}}\r\n{body.decode()}")
-        code = response_code(tagged)
-        if not code or code[0].upper() != "APPENDUID":
-            self.fail(f"{c.name}: APPEND answered {tagged!r} without APPENDUID (RFC 4315 §3)")
-        self.truth.add(box, int(code[2]), lower(flags), ident, self.fail)
-        c.absorb(untagged, "APPEND")
 
-    def store(self, c: Client) -> None:
+        def truth(tagged: bytes, untagged: list[bytes]) -> None:
+            code = response_code(tagged)
+            if not code or code[0].upper() != "APPENDUID":
+                self.fail(f"{c.name}: APPEND answered {tagged!r} without APPENDUID (RFC 4315 §3)")
+            self.truth.add(box, int(code[2]), lower(flags), ident, self.fail)
+
+        return Planned(c, f"APPEND {box} {flag_text}{{{len(body)}+}}\r\n{body.decode()}", set(), truth)
+
+    def plan_store(self, c: Client) -> Planned:
         uids = c.known_uids(self.rng)
         if not uids:
-            return self.append(c)
+            return self.plan_append(c)
         op = self.rng.choice(["+FLAGS", "+FLAGS", "-FLAGS", "-FLAGS", "FLAGS"])
         silent = self.rng.random() < 0.3
         pool = SYSTEM_FLAGS + KEYWORDS + (("\\Deleted",) if self.rng.random() < 0.3 else ())
@@ -93,51 +112,103 @@ class Driver:
         target = f"UID STORE {uid_list(uids)}" if by_uid else f"STORE {uid_list(c.seqs_of(uids))}"
         text = f"{target} {op}{'.SILENT' if silent else ''} ({' '.join(flags)})"
         if c.read_only:
-            c.run(text, expect=("NO",))
-            return
-        result, tagged, untagged = c.command(text)
+            return Planned(c, text, set(), expect=("NO",))
         change = lower(flags)
-        for uid in uids:
-            old, ident = self.truth.boxes[c.box][uid]
-            new = old | change if op == "+FLAGS" else old - change if op == "-FLAGS" else change
-            self.truth.boxes[c.box][uid] = (new, ident)
-        c.absorb(untagged, text)
-        view = c.view()
-        for uid in uids:
-            truth = self.truth.boxes[c.box][uid][0]
-            if silent:
-                if uid in view and view[uid] is not None:
-                    old = view[uid]  # what a client assumes after its own .SILENT change
-                    c.flags[c.uids.index(uid)] = old | change if op == "+FLAGS" else old - change if op == "-FLAGS" else change
-            elif view.get(uid) != truth:
-                self.fail(f"{c.name}: after {text!r} UID {uid} was shown {sorted(view.get(uid) or [])}, "
-                          f"the store has {sorted(truth)}")
 
-    def transfer(self, c: Client, move: bool) -> None:
+        def apply(old: frozenset) -> frozenset:
+            return old | change if op == "+FLAGS" else old - change if op == "-FLAGS" else change
+
+        def truth(tagged: bytes, untagged: list[bytes]) -> None:
+            for uid in uids:
+                old, ident = self.truth.boxes[c.box][uid]
+                self.truth.boxes[c.box][uid] = (apply(old), ident)
+
+        def after() -> None:
+            view = c.view()
+            for uid in uids:
+                if silent:
+                    if view.get(uid) is not None:  # what a client assumes after its own .SILENT change
+                        c.flags[c.uids.index(uid)] = apply(view[uid])
+                elif view.get(uid) != self.truth.boxes[c.box][uid][0]:
+                    self.fail(f"{c.name}: after {text!r} UID {uid} was shown {sorted(view.get(uid) or [])}, "
+                              f"the store has {sorted(self.truth.boxes[c.box][uid][0])}")
+
+        return Planned(c, text, {(c.box, u) for u in uids}, truth, after)
+
+    def plan_transfer(self, c: Client, move: bool) -> Planned:
         uids = c.known_uids(self.rng)
         if not uids:
-            return self.append(c)
-        dest = self.rng.choice([m for m in MAILBOXES if m != c.box])
+            return self.plan_append(c)
+        others = [m for m in MAILBOXES if m != c.box]
+        dest = self.rng.choice([m for m in others if len(self.truth.boxes[m]) < MAX_MESSAGES] or others)
         by_uid = self.rng.random() < 0.6
         verb = "MOVE" if move else "COPY"
         text = f"UID {verb} {uid_list(uids)} {dest}" if by_uid else f"{verb} {uid_list(c.seqs_of(uids))} {dest}"
         if move and c.read_only:
-            c.run(text, expect=("NO",))  # RFC 6851 §3.3: MOVE needs a read-write mailbox
-            return
-        result, tagged, untagged = c.command(text)
-        pairs = copyuid(find_code(untagged + [tagged], "COPYUID"))
-        if pairs is None:
-            self.fail(f"{c.name}: {verb} without COPYUID (RFC 4315 §3, RFC 6851 §4.3)")
-        if sorted(src for src, _ in pairs) != uids:
-            self.fail(f"{c.name}: {text!r}: COPYUID names {pairs}, the command named {uids}")
-        for src, dst in pairs:
-            flags, ident = self.truth.boxes[c.box][src]
-            self.truth.add(dest, dst, flags, ident, self.fail)
-            if move:
-                del self.truth.boxes[c.box][src]
-        c.absorb(untagged, text)
-        if move and set(uids) & set(c.uids):
-            self.fail(f"{c.name}: after {text!r} moved UIDs {sorted(set(uids) & set(c.uids))} still in the view")
+            return Planned(c, text, set(), expect=("NO",))  # RFC 6851 §3.3: MOVE needs a read-write mailbox
+
+        def truth(tagged: bytes, untagged: list[bytes]) -> None:
+            pairs = copyuid(find_code(untagged + [tagged], "COPYUID"))
+            if pairs is None:
+                self.fail(f"{c.name}: {verb} without COPYUID (RFC 4315 §3, RFC 6851 §4.3)")
+            if sorted(src for src, _ in pairs) != uids:
+                self.fail(f"{c.name}: {text!r}: COPYUID names {pairs}, the command named {uids}")
+            for src, dst in pairs:
+                flags, ident = self.truth.boxes[c.box][src]
+                self.truth.add(dest, dst, flags, ident, self.fail)
+                if move:
+                    del self.truth.boxes[c.box][src]
+
+        def after() -> None:
+            if move and set(uids) & set(c.uids):
+                self.fail(f"{c.name}: after {text!r} moved UIDs {sorted(set(uids) & set(c.uids))} still in the view")
+
+        return Planned(c, text, {(c.box, u) for u in uids}, truth, after)
+
+    def plan_uid_expunge(self, c: Client, also: list[int]) -> Planned:
+        target = sorted(set(c.known_uids(self.rng, most=4)) | set(also)) or [1]
+        text = f"UID EXPUNGE {uid_list(target)}"
+        gone: set[int] = set()
+
+        def truth(tagged: bytes, untagged: list[bytes]) -> None:
+            gone.update(u for u in target if "\\deleted" in self.truth.boxes[c.box].get(u, (frozenset(), ""))[0])
+            for uid in gone:
+                del self.truth.boxes[c.box][uid]
+
+        def after() -> None:
+            if gone & set(c.uids):
+                self.fail(f"{c.name}: after {text} expunged UIDs {sorted(gone & set(c.uids))} still in the view")
+
+        return Planned(c, text, {(c.box, u) for u in target}, truth, after)
+
+    def run_planned(self, plans: list[Planned]) -> None:
+        tags = [p.client.send_command(p.text) for p in plans]
+        answers = []
+        for p, tag in zip(plans, tags):
+            tagged, untagged = p.client.read_until(tag)
+            if status(tagged) not in p.expect:
+                p.client.fail(f"{p.text[:80]!r} answered {tagged!r}, expected {p.expect}")
+            answers.append((tagged, untagged))
+        if len(plans) > 1:
+            self.truth.before_burst = {b: max(self.truth.ever[b], default=0) for b in MAILBOXES}
+        for p, (tagged, untagged) in zip(plans, answers):
+            if p.truth and status(tagged) == "OK":
+                p.truth(tagged, untagged)
+        self.truth.before_burst = None
+        for p, (tagged, untagged) in zip(plans, answers):
+            p.client.absorb(untagged, p.text)
+        for p in plans:
+            if p.after:
+                p.after()
+
+    def append(self, c: Client) -> None:
+        self.run_planned([self.plan_append(c)])
+
+    def store(self, c: Client) -> None:
+        self.run_planned([self.plan_store(c)])
+
+    def transfer(self, c: Client, move: bool) -> None:
+        self.run_planned([self.plan_transfer(c, move)])
 
     def expunge(self, c: Client) -> None:
         if c.read_only:
@@ -149,19 +220,37 @@ class Driver:
                 flags, ident = self.truth.boxes[c.box][uid]
                 self.truth.boxes[c.box][uid] = (flags | {"\\deleted"}, ident)
                 c.flags[c.uids.index(uid)] |= {"\\deleted"}
-        deleted = {u for u, (f, _) in self.truth.boxes[c.box].items() if "\\deleted" in f}
         if self.rng.random() < 0.5:
-            text = "EXPUNGE"
-        else:
-            target = sorted(set(c.known_uids(self.rng, most=4)) | set(uids)) or [1]
-            text = f"UID EXPUNGE {uid_list(target)}"
-            deleted &= set(target)
-        result, tagged, untagged = c.command(text)
+            return self.run_planned([self.plan_uid_expunge(c, uids)])
+        deleted = {u for u, (f, _) in self.truth.boxes[c.box].items() if "\\deleted" in f}
+        result, tagged, untagged = c.command("EXPUNGE")
         for uid in deleted:
             del self.truth.boxes[c.box][uid]
-        c.absorb(untagged, text)
+        c.absorb(untagged, "EXPUNGE")
         if deleted & set(c.uids):
-            self.fail(f"{c.name}: after {text} expunged UIDs {sorted(deleted & set(c.uids))} still in the view")
+            self.fail(f"{c.name}: after EXPUNGE expunged UIDs {sorted(deleted & set(c.uids))} still in the view")
+
+    def burst(self, free: list[Client]) -> None:
+        """Commands of two to four sessions in flight at once, on disjoint messages."""
+        plans: list[Planned] = []
+        touched: set[tuple[str, int]] = set()
+        for c in self.rng.sample(free, min(len(free), self.rng.randint(2, 4))):
+            if c.box is None:
+                continue
+            kind = self.rng.choice(["append", "store", "store", "copy", "move", "expunge"])
+            if kind == "expunge" and c.read_only:
+                kind = "store"
+            plan = (self.plan_append(c) if kind == "append" else self.plan_store(c) if kind == "store"
+                    else self.plan_uid_expunge(c, []) if kind == "expunge"
+                    else self.plan_transfer(c, move=kind == "move"))
+            if plan.touched & touched:
+                continue
+            touched |= plan.touched
+            plans.append(plan)
+        self.counts["burst"] = self.counts.get("burst", 0) + 1
+        self.run_planned(plans)
+        for p in plans:
+            p.client.learn()
 
     def noop(self, c: Client) -> None:
         c.run("NOOP")
@@ -196,7 +285,10 @@ class Driver:
         idle = [c for c in self.clients if c.idle_tag]
         if idle and self.rng.random() < 0.3:
             return self.done(self.rng.choice(idle))
-        c = self.rng.choice([c for c in self.clients if not c.idle_tag])
+        free = [c for c in self.clients if not c.idle_tag]
+        if self.rng.random() < 0.15 and len(free) >= 2:
+            return self.burst(free)
+        c = self.rng.choice(free)
         if c.box is None or self.rng.random() < 0.05:
             return self.select(c)
         full = len(self.truth.boxes[c.box]) > MAX_MESSAGES
