@@ -238,6 +238,8 @@ class Driver:
             if c.box is None:
                 continue
             kind = self.rng.choice(["append", "store", "store", "copy", "move", "expunge"])
+            if kind in ("append", "copy") and len(self.truth.boxes[c.box]) > MAX_MESSAGES:
+                kind = "move"
             if kind == "expunge" and c.read_only:
                 kind = "store"
             plan = (self.plan_append(c) if kind == "append" else self.plan_store(c) if kind == "store"
