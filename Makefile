@@ -1,5 +1,5 @@
 # The two commands of the README, and the benchmarks.
-.PHONY: up test stress lint format fuzz build bench bench-smtp bench-pop3 bench-imap bench-logins bench-relay clean
+.PHONY: up test stress stress-imap lint format fuzz build bench bench-smtp bench-pop3 bench-imap bench-logins bench-relay clean
 
 up:            ## build and run every service locally (Ctrl-C stops)
 	./scripts/up.sh
@@ -7,12 +7,18 @@ up:            ## build and run every service locally (Ctrl-C stops)
 test:          ## run every test (Swift, then end to end with real clients)
 	./scripts/test.sh
 
-stress:        ## the store killed and restarted under resending SMTP clients, for STRESS_SECONDS (default 180); the IMAP shared view on 50,000 messages
+stress:        ## the store killed and restarted under resending SMTP clients, for STRESS_SECONDS (default 180); the IMAP shared view on 50,000 messages; stress-imap
 	SWIFT_DETERMINISTIC_HASHING=1 swift build
 	BUZON_BIN="$$(swift build --show-bin-path)" STRESS_SECONDS=$${STRESS_SECONDS:-180} \
 		python3 -m pytest -q -s Tests/EndToEnd/test_smtp_store_restart.py -k killed
 	BUZON_BIN="$$(swift build --show-bin-path)" BUZON_TEST_BIG_MAILBOX=50000 \
 		python3 -m pytest -q -s Tests/EndToEnd/test_imap_shared_view.py -k big_mailbox
+	$(MAKE) stress-imap
+
+stress-imap:   ## random IMAP sessions on two gateways checked against a model, for STRESS_SECONDS (default 300; BUZON_STRESS_SEED=n repeats a run)
+	SWIFT_DETERMINISTIC_HASHING=1 swift build
+	BUZON_BIN="$$(swift build --show-bin-path)" BUZON_IMAP_STRESS=1 STRESS_SECONDS=$${STRESS_SECONDS:-300} \
+		python3 -m pytest -q -s Tests/EndToEnd/test_imap_stress.py
 
 lint:          ## swift format lint --strict over the tree (CI runs it first)
 	./scripts/lint.sh
