@@ -10,7 +10,8 @@ from support import (ALICE, BOB, PASSWORD, RawSession, non_loopback_address, smt
                      trusting_context)
 HOSTNAME = "imap.example.test"
 SPECIAL_USE = {"Sent": "\\Sent", "Drafts": "\\Drafts", "Trash": "\\Trash", "Junk": "\\Junk"}
-CAPABILITIES = ("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN "
+# Listed in every state; LITERAL- before login, LITERAL+ after (RFC 7888 §5: never both at once).
+CAPABILITIES = ("IMAP4rev1 IMAP4rev2 SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN "
                 "LIST-EXTENDED LIST-STATUS SPECIAL-USE STATUS=SIZE CONDSTORE QRESYNC ESEARCH SEARCHRES BINARY "
                 "UTF8=ACCEPT SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ESORT CONTEXT=SEARCH CONTEXT=SORT AUTH=PLAIN").split()
 
