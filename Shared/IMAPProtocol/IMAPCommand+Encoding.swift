@@ -30,6 +30,7 @@ extension IMAPCommand {
         case .startTLS: add("STARTTLS")
         case .namespace: add("NAMESPACE")
         case .idle: add("IDLE")
+        case .unauthenticate: add("UNAUTHENTICATE")
         case .check: add("CHECK")
         case .close: add("CLOSE")
         case .unselect: add("UNSELECT")

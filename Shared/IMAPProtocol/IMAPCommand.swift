@@ -47,6 +47,9 @@ public struct IMAPCommand: Sendable, Hashable {
         /// APPEND: flags, internal date and the message (`binary` for literal8). RFC 9051 §6.3.12, RFC 3516 §4.4
         case append(MailboxName, flags: [Flag], date: IMAPDateTime?, message: [UInt8], binary: Bool)
         case idle
+        /// UNAUTHENTICATE: back to the not authenticated state (authenticated or selected).
+        /// RFC 8437 §3
+        case unauthenticate
         // Selected. RFC 9051 §6.4
         case check
         case close

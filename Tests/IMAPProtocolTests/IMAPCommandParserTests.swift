@@ -9,7 +9,7 @@ import Testing
     static let fixtures: [(String, K)] = [
         ("a1 CAPABILITY", .capability), ("a1 noop", .noop), ("a1 LOGOUT", .logout), ("a1 STARTTLS", .startTLS),
         ("a1 NAMESPACE", .namespace), ("a1 IDLE", .idle), ("a1 CHECK", .check), ("a1 CLOSE", .close),
-        ("a1 UNSELECT", .unselect), ("a1 EXPUNGE", .expunge),
+        ("a1 UNSELECT", .unselect), ("a1 UNAUTHENTICATE", .unauthenticate), ("a1 EXPUNGE", .expunge),
         ("a1 ID NIL", .id(nil)), ("a1 ID ()", .id([])),
         ("a1 ID (\"name\" \"Thunderbird\" \"version\" NIL)", .id([.init("name", "Thunderbird"), .init("version", nil)])),
         ("a1 AUTHENTICATE PLAIN", .authenticate(mechanism: "PLAIN", initialResponse: nil)),

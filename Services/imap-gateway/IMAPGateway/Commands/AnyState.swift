@@ -11,6 +11,7 @@ extension IMAPSession {
             "ESEARCH", "SEARCHRES", "BINARY", "UTF8=ACCEPT", "APPENDLIMIT=\(settings.maxMessageSize)",
             // RFC 5256, RFC 5957, RFC 5267 §3 (ESORT) and §4 (contexts: UPDATE, PARTIAL, CANCELUPDATE).
             "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT",
+            "UNAUTHENTICATE",  // RFC 8437 §3
         ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }

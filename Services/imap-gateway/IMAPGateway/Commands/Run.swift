@@ -29,6 +29,7 @@ extension IMAPSession {
         case .append(let name, let flags, let date, let message, _):
             return try await append(name, flags: flags, date: date, message: message)
         case .idle: return try await startIdle(tag: tag)
+        case .unauthenticate: return try await unauthenticate()
         case .close: return try await close(expunge: true)
         case .unselect: return try await close(expunge: false)
         case .expunge: return try await expunge(uids: nil)

@@ -6,7 +6,7 @@ import IMAPProtocol
 /// |---|---|
 /// | any | CAPABILITY, NOOP, LOGOUT, ID |
 /// | not authenticated | STARTTLS, AUTHENTICATE, LOGIN |
-/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE |
+/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE, UNAUTHENTICATE |
 /// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, SORT, THREAD, FETCH, STORE, COPY, MOVE and their UID forms, CANCELUPDATE |
 enum CommandTable {
     enum Scope {
@@ -18,7 +18,7 @@ enum CommandTable {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
-            .status, .append, .idle:
+            .status, .append, .idle, .unauthenticate:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate:
             return .selected
@@ -86,6 +86,7 @@ enum CommandTable {
         case .status: return "STATUS"
         case .append: return "APPEND"
         case .idle: return "IDLE"
+        case .unauthenticate: return "UNAUTHENTICATE"
         case .check: return "CHECK"
         case .close: return "CLOSE"
         case .unselect: return "UNSELECT"
