@@ -18,7 +18,7 @@ enum CommandTable {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
-            .status, .append, .idle, .unauthenticate:
+            .status, .append, .multiAppend, .idle, .unauthenticate:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate:
             return .selected
@@ -57,7 +57,7 @@ enum CommandTable {
     /// changed the mailbox and its effects are announced from the feed (EXPUNGE, MOVE…).
     static func mustSync(_ kind: IMAPCommand.Kind) -> Bool {
         switch kind {
-        case .noop, .check, .expunge, .uidExpunge, .copy, .move, .append, .store: return true
+        case .noop, .check, .expunge, .uidExpunge, .copy, .move, .append, .multiAppend, .store: return true
         default: return false
         }
     }
@@ -84,7 +84,7 @@ enum CommandTable {
         case .lsub: return "LSUB"
         case .namespace: return "NAMESPACE"
         case .status: return "STATUS"
-        case .append: return "APPEND"
+        case .append, .multiAppend: return "APPEND"
         case .idle: return "IDLE"
         case .unauthenticate: return "UNAUTHENTICATE"
         case .check: return "CHECK"
