@@ -30,6 +30,7 @@ extension IMAPCommand {
         case .startTLS: add("STARTTLS")
         case .namespace: add("NAMESPACE")
         case .idle: add("IDLE")
+        case .unauthenticate: add("UNAUTHENTICATE")
         case .check: add("CHECK")
         case .close: add("CLOSE")
         case .unselect: add("UNSELECT")
@@ -99,6 +100,15 @@ extension IMAPCommand {
             if !flags.isEmpty { out += Flag.encode(flags); space() }
             if let date { out += date.encoded; space() }
             out += IMAPString.literal(message, style: style, binary: binary)
+        case .multiAppend(let name, let messages):
+            add("APPEND ")
+            mailbox(name)
+            for m in messages {
+                space()
+                if !m.flags.isEmpty { out += Flag.encode(m.flags); space() }
+                if let date = m.date { out += date.encoded; space() }
+                out += IMAPString.literal(m.message, style: style, binary: m.binary)
+            }
         case .uidExpunge(let set): add("UID EXPUNGE "); out += set.encoded
         case .fetch(let set, let attributes, let modifiers, let uid):
             uidPrefix(uid)

@@ -46,7 +46,13 @@ public struct IMAPCommand: Sendable, Hashable {
         case status(MailboxName, items: [String])
         /// APPEND: flags, internal date and the message (`binary` for literal8). RFC 9051 §6.3.12, RFC 3516 §4.4
         case append(MailboxName, flags: [Flag], date: IMAPDateTime?, message: [UInt8], binary: Bool)
+        /// MULTIAPPEND: two or more messages in one APPEND, stored all or none (one message
+        /// is `append`). RFC 3502 §6.3.11
+        case multiAppend(MailboxName, [AppendMessage])
         case idle
+        /// UNAUTHENTICATE: back to the not authenticated state (authenticated or selected).
+        /// RFC 8437 §3
+        case unauthenticate
         // Selected. RFC 9051 §6.4
         case check
         case close
@@ -79,5 +85,26 @@ public struct IMAPCommand: Sendable, Hashable {
             self.key = key
             self.value = value
         }
+    }
+}
+
+/// One message of an APPEND: its flags, internal date and bytes (`binary` for literal8).
+/// RFC 9051 §6.3.12, RFC 3502 §6.3.11, RFC 3516 §4.4
+///
+/// ```
+/// C: a1 APPEND INBOX (\Seen) {310}
+/// S: + Ready
+/// C: …310 octets… "7-Feb-1994 22:43:04 -0800" {42}
+/// ```
+public struct AppendMessage: Sendable, Hashable {
+    public var flags: [Flag]
+    public var date: IMAPDateTime?
+    public var message: [UInt8]
+    public var binary: Bool
+    public init(flags: [Flag] = [], date: IMAPDateTime? = nil, message: [UInt8], binary: Bool = false) {
+        self.flags = flags
+        self.date = date
+        self.message = message
+        self.binary = binary
     }
 }

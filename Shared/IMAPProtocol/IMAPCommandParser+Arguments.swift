@@ -5,14 +5,32 @@ import LineFraming
 /// and the SELECT/EXAMINE parameters (`+Select`).
 extension IMAPCommandParser {
     /// ```
-    /// append      = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal
-    /// append-data = literal / literal8 / append-data-ext          ; RFC 3516 §4.4
+    /// append         = "APPEND" SP mailbox 1*append-message      ; RFC 3502 §6.3.11
+    /// append-message = [SP flag-list] [SP date-time] SP append-data
+    /// append-data    = literal / literal8 / append-data-ext       ; RFC 3516 §4.4
     /// ```
-    /// RFC 9051 §9. MULTIAPPEND (RFC 3502) and CATENATE (RFC 4469) are not parsed yet.
+    /// RFC 9051 §9. One message is `.append`, more `.multiAppend`. CATENATE (RFC 4469) is not
+    /// parsed.
     func append(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> IMAPCommand.Kind {
         try c.space()
         let mailbox = try c.mailbox(utf8Enabled: utf8Enabled)
-        try c.space()
+        var messages: [AppendMessage] = []
+        repeat {
+            try c.space()
+            // IMAPClient's `multiappend` (4.x) sends two spaces between two literals in a row
+            // (one after the literal, one before the next `{n}`): taken, as Dovecot's parser
+            // takes runs of spaces. Only here, between messages.
+            if !messages.isEmpty { while c.take(ByteClass.space) {} }
+            messages.append(try appendMessage(&c))
+        } while !c.atEnd
+        if messages.count == 1, let only = messages.first {
+            return .append(mailbox, flags: only.flags, date: only.date, message: only.message, binary: only.binary)
+        }
+        return .multiAppend(mailbox, messages)
+    }
+
+    /// One append-message after its SP: flags, date, literal.
+    private func appendMessage(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> AppendMessage {
         var flags: [Flag] = []
         if c.peek == ByteClass.openParen {
             flags = try c.flagList()
@@ -24,7 +42,7 @@ extension IMAPCommandParser {
             try c.space()
         }
         let (message, binary) = try c.literal(allowBinary: true)
-        return .append(mailbox, flags: flags, date: date, message: message, binary: binary)
+        return AppendMessage(flags: flags, date: date, message: message, binary: binary)
     }
 
     /// uid = "UID" SP ("COPY" / "MOVE" / "FETCH" / "SEARCH" / "STORE" / "EXPUNGE") …  RFC 9051 §6.4.9

@@ -63,6 +63,7 @@ public struct IMAPCommandParser: Sendable {
         case "STARTTLS": return .startTLS  // RFC 9051 §6.2.1
         case "NAMESPACE": return .namespace  // RFC 9051 §6.3.10
         case "IDLE": return .idle  // RFC 9051 §6.3.13
+        case "UNAUTHENTICATE": return .unauthenticate  // RFC 8437 §4: command-auth =/ "UNAUTHENTICATE"
         case "CHECK": return .check  // RFC 3501 §6.4.1 (gone from IMAP4rev2, still sent)
         case "CLOSE": return .close  // RFC 9051 §6.4.1
         case "UNSELECT": return .unselect  // RFC 9051 §6.4.2

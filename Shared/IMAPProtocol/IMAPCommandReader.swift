@@ -53,6 +53,11 @@ public struct IMAPCommandReader: Sendable {
     public var maxLiterals: Int
     /// Literals larger than this are streamed (`.literalStart`, `.literalData`), not kept.
     public var streamThreshold = Int.max
+    /// The largest non-synchronizing literal (`{n+}`) accepted: `IMAPDefaults.literalMinusSize`
+    /// where the server advertises LITERAL- rather than LITERAL+. A larger one is refused like
+    /// any literal over the limits (`.literalTooLarge`, not synchronizing) and its octets
+    /// skipped, so they are never read as commands. RFC 7888 §5, §4
+    public var maxNonSynchronizingLiteralSize = Int.max
 
     private enum Mode: Sendable { case line, literal(Int), skip(Int), stream(Int) }
     /// Indexes of the current command's streamed literals.
@@ -177,7 +182,9 @@ public struct IMAPCommandReader: Sendable {
             resetCommand()
             return .command(command)
         }
-        if header.size > maxLiteralSize || header.size > maxCommandSize - commandSize || literals.count >= maxLiterals {
+        if header.size > maxLiteralSize || header.size > maxCommandSize - commandSize || literals.count >= maxLiterals
+            || (!header.synchronizing && header.size > maxNonSynchronizingLiteralSize)
+        {
             let tag = IMAPLiteralHeader.tag(of: lines[0])
             resetCommand()
             if !header.synchronizing {

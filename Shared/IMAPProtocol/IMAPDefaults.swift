@@ -29,6 +29,10 @@ public enum IMAPDefaults {
     /// the `+` continuations and the bookkeeping a single command can cause.
     public static let literalsPerCommand = 1_000
 
+    /// Messages in one MULTIAPPEND (RFC 3502 §6.3.11 sets no limit): each is a store write in
+    /// one transaction; clients send a handful (a folder upload in batches). More: `NO [LIMIT]`.
+    public static let multiAppendMessages = 100
+
     /// A whole command, lines and literals: a literal at the limit plus its command.
     public static let commandSize = literalSize + 1024 * 1024
 

@@ -66,3 +66,34 @@ public struct AppendResult: Codable, Sendable, Hashable {
         self.copy = copy
     }
 }
+
+/// The body of `appendMessages` (IMAP MULTIAPPEND, RFC 3502): the raw messages one after
+/// another, no separator; the query carries, one entry per message in order,
+/// `sizes=310,1204` (octets), `messageFlags` (repeated once per message, flags separated by
+/// spaces, empty for none) and `internalDates=1700000000,` (seconds since 1970, empty for the
+/// time of arrival).
+public struct AppendBatch: Sendable {
+    public struct Message: Sendable, Hashable {
+        public var raw: [UInt8]
+        public var flags: [String]
+        public var internalDate: Double?
+        public init(raw: [UInt8], flags: [String] = [], internalDate: Double? = nil) {
+            self.raw = raw
+            self.flags = flags
+            self.internalDate = internalDate
+        }
+    }
+    /// The most messages in one batch: a MULTIAPPEND's worth, and a bounded query string.
+    public static let maxMessages = 100
+}
+
+/// What `appendMessages` stored: one copy per message, in the order sent, with consecutive
+/// UIDs (nothing else is appended in between: one transaction). RFC 3502 §6.3.11, RFC 4315 §3
+public struct AppendBatchResult: Codable, Sendable, Hashable {
+    public var uidValidity: UInt32
+    public var copies: [StoredCopy]
+    public init(uidValidity: UInt32, copies: [StoredCopy]) {
+        self.uidValidity = uidValidity
+        self.copies = copies
+    }
+}

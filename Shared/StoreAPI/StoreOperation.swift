@@ -115,6 +115,8 @@ public enum BodyKind: String, Sendable {
     case message = "message/rfc822"
     /// `MessageBatchFrames`: summaries, parses and bytes of many messages, framed binary.
     case messageBatch = "application/x-buzon-messages"
+    /// `AppendBatch`: messages one after another, their sizes in the query.
+    case appendBatch = "application/x-buzon-append"
     /// `MessageListText`: the message listing as compact text.
     case messageListText = "text/plain; charset=utf-8"
 }

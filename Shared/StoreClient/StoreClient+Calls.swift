@@ -222,6 +222,17 @@ extension StoreClient {
         let operation = StoreOperations.appendMessage
         return try reply(operation, try await exchange(operation, path: (account, mailbox), query: items, body: body).body)
     }
+    /// IMAP MULTIAPPEND: the messages into one mailbox in one transaction, all or none.
+    public func append(_ messages: [AppendBatch.Message], account: String, mailbox: Int64) async throws -> AppendBatchResult {
+        var body = ByteBuffer()
+        body.reserveCapacity(messages.reduce(0) { $0 + $1.raw.count })
+        for message in messages { body.writeBytes(message.raw) }
+        var items = [("sizes", messages.map { String($0.raw.count) }.joined(separator: ","))]
+        items += messages.map { ("messageFlags", $0.flags.joined(separator: " ")) }
+        items.append(("internalDates", messages.map { $0.internalDate.map { String($0) } ?? "" }.joined(separator: ",")))
+        let operation = StoreOperations.appendMessages
+        return try reply(operation, try await exchange(operation, path: (account, mailbox), query: items, body: .bytes(body)).body)
+    }
     public func updateFlags(_ account: String, mailbox: Int64, _ request: FlagUpdateRequest) async throws -> FlagUpdateResult {
         try await call(StoreOperations.updateFlags, path: (account, mailbox), body: request)
     }

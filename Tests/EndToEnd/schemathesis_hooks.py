@@ -1,5 +1,6 @@
 """Loaded by schemathesis (SCHEMATHESIS_HOOKS) in test_schemathesis.py: message/rfc822 bodies
-(deliveries, APPEND) are sent as the generated text's UTF-8 octets, so those operations are
+(deliveries, APPEND) and application/x-buzon-append bodies (MULTIAPPEND: messages one after
+another) are sent as the generated text's UTF-8 octets, so those operations are
 tested too (schemathesis has no serializer of its own for that media type).
 
 Any octets are a message (RFC 5322 readers are lenient, and so is the store), so the only
@@ -9,7 +10,7 @@ as a message and goes as an empty body, the one message the store must refuse.""
 import schemathesis
 
 
-@schemathesis.serializer("message/rfc822")
+@schemathesis.serializer("message/rfc822", "application/x-buzon-append")
 def rfc822(ctx, value):
     if isinstance(value, bytes):
         return value

@@ -59,6 +59,40 @@ def test_huge_literals_are_refused_before_they_are_sent(imap_system):
     assert listing(store) == [] and answers(imap)
 
 
+def test_literal_minus_before_login_refuses_big_non_synchronizing_literals(imap_system):
+    """RFC 7888 §5: before login the gateway offers LITERAL-, so a {n+} literal over 4,096 octets
+    is answered BAD [TOOBIG] and its octets skipped (§4) — the command hidden in it never runs —
+    while {4096+} and a synchronizing literal of any small size are taken."""
+    store, smtp, imap = imap_system
+    deliver(smtp, message("Kept"))
+    with open_session(imap.port) as s:
+        caps = s.command("CAPABILITY")[1][0].split()
+        assert b"LITERAL-" in caps and b"LITERAL+" not in caps, caps
+        hidden = f't9 LOGIN "{ALICE}" "{PASSWORD}"\r\nt10 DELETE INBOX\r\n'.encode()
+        s.send(b"t1 LOGIN {5000+}\r\n" + hidden + b"x" * (5000 - len(hidden)) + b" secret\r\n")
+        tagged, untagged = s.until_tagged("t1")
+        assert tagged.startswith(b"t1 BAD [TOOBIG]"), tagged
+        assert status(s.command("NOOP")[0]) == "OK"
+        assert s.buffer == b""
+        # At the limit, and synchronizing above it: an ID field's value, read as one.
+        s.send(b't2 ID ("name" {4096+}\r\n' + b"p" * 4096 + b")\r\n")
+        assert status(s.until_tagged("t2")[0]) == "OK"
+        s.send(b't3 ID ("name" {5000}\r\n')
+        assert s.line().startswith(b"+")
+        s.send(b"q" * 5000 + b")\r\n")
+        assert status(s.until_tagged("t3")[0]) == "OK"
+    assert [m["uid"] for m in listing(store)] == [1]
+    # After login LITERAL+: non-synchronizing literals up to the APPEND limit.
+    with open_session(imap.port) as s:
+        s.send(f't1 LOGIN "{ALICE}" "{PASSWORD}"\r\n'.encode())
+        tagged, _ = s.until_tagged("t1")
+        assert b"LITERAL+" in tagged and b"LITERAL-" not in tagged, tagged
+        raw = message("Big literal", body=("y" * 70 + "\r\n") * 90)
+        s.send(b"t2 APPEND INBOX {" + str(len(raw)).encode() + b"+}\r\n" + raw + b"\r\n")
+        assert status(s.until_tagged("t2")[0]) == "OK"
+    assert len(listing(store)) == 2
+
+
 def test_unbalanced_and_deeply_nested_parentheses_get_bad(imap_system):
     store, smtp, imap = imap_system
     uid, _ = deliver(smtp, message("Parens"))

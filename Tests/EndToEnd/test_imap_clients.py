@@ -48,11 +48,13 @@ def test_imaplib_greeting_capabilities_list_and_select(imap_system):
         assert client.welcome.startswith(b"* OK [CAPABILITY IMAP4rev1 IMAP4rev2"), client.welcome
         # "Buzón" in UTF-8 (RFC 9051 text), or 7-bit for IMAP4rev1 clients (RFC 3501 TEXT-CHAR).
         assert re.search(rb"\] " + HOSTNAME.encode() + rb" Buz(\xc3\xb3|o|\?)n IMAP ready$", client.welcome), client.welcome
-        assert CAPS | {"STARTTLS"} <= set(client.capabilities), client.capabilities
+        assert CAPS | {"STARTTLS", "LITERAL-"} <= set(client.capabilities), client.capabilities
+        assert "LITERAL+" not in client.capabilities
         assert "LOGINDISABLED" not in client.capabilities  # loopback may log in without TLS
         assert client.login(ALICE, PASSWORD)[0] == "OK"
         after = set(client.capability()[1][0].decode().upper().split())
-        assert CAPS - {"AUTH=PLAIN", "SASL-IR"} <= after, after
+        assert (CAPS - {"AUTH=PLAIN", "SASL-IR"}) | {"LITERAL+"} <= after, after
+        assert "LITERAL-" not in after
         typ, entries = client.list('""', '"*"')
         assert typ == "OK" and set(names(entries)) == {"INBOX", *SPECIAL_USE}, entries
         # The special-use attributes: with RETURN (SPECIAL-USE), and as a selection (RFC 6154).

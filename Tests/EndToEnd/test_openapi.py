@@ -643,6 +643,30 @@ def test_every_operation_answers_as_documented(store):
                         data=b"", headers={"Content-Type": "message/rfc822"})) == "bad-request"
     assert code_of(call("appendMessage", f"{base}/{MISSING_ID}/messages", 404,
                         data=SIMPLE, headers={"Content-Type": "message/rfc822"})) == "mailbox-not-found"
+    # MULTIAPPEND: several messages in one transaction, in a mailbox of their own.
+    batch_box = call("createMailbox", base, 201, json={"name": "Batch"}).json()["id"]
+    second = SIMPLE.replace(b"Subject:", b"X-Second: 1\r\nSubject:", 1)
+    batch_query = "?" + urllib.parse.urlencode(
+        [("sizes", f"{len(SIMPLE)},{len(second)}"), ("messageFlags", "\\Seen $Label"), ("messageFlags", ""),
+         ("internalDates", "1700000000,")], quote_via=urllib.parse.quote)
+    batch_headers = {"Content-Type": "application/x-buzon-append"}
+    batch = call("appendMessages", f"{base}/{batch_box}/messages/append" + batch_query, 201,
+                 data=SIMPLE + second, headers=batch_headers).json()
+    assert [c["uid"] for c in batch["copies"]] == [1, 2] and batch["copies"][0]["mailboxID"] == batch_box
+    batched = call("listMessages", f"{base}/{batch_box}/messages", 200).json()["messages"]
+    assert [m["flags"] for m in batched] == [["\\Seen", "$Label"], []] and batched[0]["internalDate"] == 1700000000
+    # All or none: a bad flag on the second message, or a body shorter than the sizes, stores nothing.
+    bad_flag = "?" + urllib.parse.urlencode([("sizes", f"{len(SIMPLE)},{len(second)}"), ("messageFlags", ""),
+                                             ("messageFlags", "\\Bogus")], quote_via=urllib.parse.quote)
+    assert code_of(call("appendMessages", f"{base}/{batch_box}/messages/append" + bad_flag, 400,
+                        data=SIMPLE + second, headers=batch_headers)) == "invalid-flag"
+    assert code_of(call("appendMessages", f"{base}/{batch_box}/messages/append" + query(sizes=f"{len(SIMPLE)},5"), 400,
+                        data=SIMPLE, headers=batch_headers)) == "bad-request"
+    assert code_of(call("appendMessages", f"{base}/{batch_box}/messages/append" + query(sizes="0"), 400,
+                        data=SIMPLE, headers=batch_headers)) == "bad-request"
+    assert code_of(call("appendMessages", f"{base}/{MISSING_ID}/messages/append" + query(sizes=str(len(SIMPLE))), 404,
+                        data=SIMPLE, headers=batch_headers)) == "mailbox-not-found"
+    assert len(call("listMessages", f"{base}/{batch_box}/messages", 200).json()["messages"]) == 2
     page = call("listMessages", f"{base}/{inbox}/messages" + query(limit=1), 200).json()
     assert [m["uid"] for m in page["messages"]] == [uid1] and page["nextAfter"] == uid1
     page = call("listMessages", f"{base}/{inbox}/messages" + query(uids=f"{uid2}:*", after=0, limit=10), 200).json()

@@ -16,7 +16,7 @@ struct CapabilityTests {
         #expect(lines[0].hasPrefix("* CAPABILITY IMAP4rev1 IMAP4rev2 "))
         let words = Set(lines[0].split(separator: " ").map(String.init))
         for name in [
-            "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
+            "LITERAL-", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN",
             "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "STATUS=SIZE", "CONDSTORE", "QRESYNC", "ESEARCH",
             "SEARCHRES", "BINARY", "UTF8=ACCEPT", "STARTTLS", "AUTH=PLAIN", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT",
             "THREAD=REFERENCES", "ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT",
@@ -25,12 +25,16 @@ struct CapabilityTests {
         }
         #expect(words.contains { $0.hasPrefix("APPENDLIMIT=") })
         #expect(!words.contains("LOGINDISABLED"))
+        // RFC 7888 §5: never LITERAL+ and LITERAL- together; before login LITERAL-.
+        #expect(!words.contains("LITERAL+"))
 
         // Authenticated: STARTTLS and AUTH= are gone (RFC 9051 §6.1.1, §6.2.1).
         await t.login()
         let after = await t.send("a2 CAPABILITY", last: "a2 OK")
         #expect(after.contains("* CAPABILITY IMAP4rev1 IMAP4rev2"))
         #expect(!after.contains("STARTTLS") && !after.contains("AUTH=") && !after.contains("LOGINDISABLED"))
+        // After login non-synchronizing literals of any size up to APPENDLIMIT: LITERAL+ alone.
+        #expect(after.contains(" LITERAL+ ") && !after.contains("LITERAL-"))
 
         // Selected: the same list.
         await t.send("a3 SELECT INBOX", last: "a3 OK")

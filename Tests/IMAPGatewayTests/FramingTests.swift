@@ -41,6 +41,7 @@ struct FramingTests {
     @Test("A big literal (APPEND) is spooled as it arrives, not held")
     func streamedLiteral() {
         var f = framing(maxLiteral: 8 * 1024 * 1024)
+        f.limits.authenticated.store(true, ordering: .relaxed)  // APPEND is after login: LITERAL+
         let size = IMAPFraming.streamThreshold + 10
         var actions = f.receive(Array("a1 APPEND INBOX {\(size)+}\r\n".utf8))
         actions += f.receive([UInt8](repeating: 0x41, count: size))
@@ -83,6 +84,25 @@ struct FramingTests {
         guard case .run(.literalTooLarge(let tag, true)) = actions.last else { Issue.record("\(actions)"); return }
         #expect(tag == "a1")
         #expect(runs(f.receive(Array("a2 NOOP\r\n".utf8)) + f.resume(.proceed)) == ["a2 NOOP"])
+    }
+
+    @Test("LITERAL- before login: a {n+} literal over 4,096 octets is refused and skipped; after login LITERAL+")
+    func literalMinusBeforeLogin() {
+        var f = framing()
+        // RFC 7888 §5 and §4: BAD (the session adds TOOBIG), and the literal's octets, which
+        // look like a command here, are skipped rather than run.
+        let literal = "a9 DELETE INBOX\r\n" + String(repeating: "x", count: 4097 - 17)
+        let refused = f.receive(Array(("a1 LOGIN {4097+}\r\n" + literal + " secret\r\na2 NOOP\r\n").utf8))
+        guard case .run(.literalTooLarge(let tag, false)) = refused.last else { Issue.record("\(refused)"); return }
+        #expect(tag == "a1")
+        #expect(runs(f.resume(.proceed)) == ["a2 NOOP"])
+        _ = f.resume(.proceed)
+        let atLimit = f.receive(Array(("a3 LOGIN {4096+}\r\n" + String(repeating: "y", count: 4096) + " x\r\n").utf8))
+        #expect(runs(atLimit) == ["a3 LOGIN {4096+}"])
+        _ = f.resume(.proceed)
+        f.limits.authenticated.store(true, ordering: .relaxed)  // LOGIN succeeded
+        let big = f.receive(Array(("a4 X {5000+}\r\n" + String(repeating: "z", count: 5000) + "\r\n").utf8))
+        #expect(runs(big) == ["a4 X {5000+}"])
     }
 
     @Test("Time and shutdown go through the command session, which says BYE; after close, nothing")

@@ -38,7 +38,7 @@ final class IMAPTranscript: Sendable {
 
     static func start(
         store existing: TestStore? = nil, tls: Bool = false, plaintext: Bool = true, users: UserConnections = UserConnections(limit: 50),
-        maxLoginFailures: Int = 3, maxUpdateResult: Int? = nil, maxMailboxKeywords: Int? = nil
+        maxLoginFailures: Int = 3, maxUpdateResult: Int? = nil, maxMailboxKeywords: Int? = nil, maxMessageSize: Int? = nil
     ) async throws -> IMAPTranscript {
         let store: TestStore
         if let existing {
@@ -53,6 +53,7 @@ final class IMAPTranscript: Sendable {
         settings.maxLoginFailures = maxLoginFailures
         if let maxUpdateResult { settings.maxUpdateResult = maxUpdateResult }
         if let maxMailboxKeywords { settings.maxMailboxKeywords = maxMailboxKeywords }
+        if let maxMessageSize { settings.maxMessageSize = maxMessageSize }
         let sink = CollectingSink()
         let watcher = ChangeWatcher(client: store.client, logger: logger)
         let session = IMAPSession(

@@ -9,7 +9,7 @@ import Testing
     static let fixtures: [(String, K)] = [
         ("a1 CAPABILITY", .capability), ("a1 noop", .noop), ("a1 LOGOUT", .logout), ("a1 STARTTLS", .startTLS),
         ("a1 NAMESPACE", .namespace), ("a1 IDLE", .idle), ("a1 CHECK", .check), ("a1 CLOSE", .close),
-        ("a1 UNSELECT", .unselect), ("a1 EXPUNGE", .expunge),
+        ("a1 UNSELECT", .unselect), ("a1 UNAUTHENTICATE", .unauthenticate), ("a1 EXPUNGE", .expunge),
         ("a1 ID NIL", .id(nil)), ("a1 ID ()", .id([])),
         ("a1 ID (\"name\" \"Thunderbird\" \"version\" NIL)", .id([.init("name", "Thunderbird"), .init("version", nil)])),
         ("a1 AUTHENTICATE PLAIN", .authenticate(mechanism: "PLAIN", initialResponse: nil)),
@@ -125,7 +125,25 @@ import Testing
         #expect(
             parseWire("a1 APPEND INBOX () {1}\r\nx\r\n")
                 == .success(IMAPCommand(tag: "a1", .append(.inbox, flags: [], date: nil, message: bytes("x"), binary: false))))
-        #expect(parseWire("a1 APPEND INBOX {1}\r\nx extra\r\n").map { try? $0.get() } == .some(nil))  // MULTIAPPEND not yet
+        #expect(parseWire("a1 APPEND INBOX {1}\r\nx extra\r\n").map { try? $0.get() } == .some(nil))  // not a message
+        // MULTIAPPEND: each message with its own flags and date. RFC 3502 §6.3.11
+        let multi = parseWire("a1 APPEND INBOX (\\Seen) {1}\r\nx \"07-Feb-1994 22:43:04 -0800\" {1+}\r\ny ~{1}\r\nz\r\n")
+        guard case .multiAppend(let name, let messages)? = (try? multi?.get())?.kind else {
+            Issue.record("\(String(describing: multi))")
+            return
+        }
+        #expect(name == MailboxName("INBOX") && messages.count == 3)
+        #expect(messages.map(\.message) == [[0x78], [0x79], [0x7A]])
+        #expect(messages.map(\.flags) == [[.seen], [], []] && messages.map(\.binary) == [false, false, true])
+        #expect(messages.map { $0.date != nil } == [false, true, false])
+        #expect(parseWire("a1 APPEND INBOX {1}\r\nx \r\n").map { try? $0.get() } == .some(nil))  // a space, no message
+        // Two spaces between literals in a row, as IMAPClient's multiappend sends them.
+        let doubled = parseWire("a1 APPEND INBOX {1+}\r\nx  {1+}\r\ny\r\n").map { try? $0.get() }
+        guard case .multiAppend(_, let pair)?? = doubled?.map(\.kind) else {
+            Issue.record("\(String(describing: doubled))")
+            return
+        }
+        #expect(pair.map(\.message) == [[0x78], [0x79]])
     }
 
     @Test func utf8AcceptChangesMailboxDecoding() {

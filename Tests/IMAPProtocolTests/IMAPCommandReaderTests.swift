@@ -91,6 +91,32 @@ import Testing
         }
     }
 
+    @Test func literalMinusCapsOnlyNonSynchronizingLiterals() {
+        // RFC 7888 §5: under LITERAL- a {n+} literal over 4,096 octets is refused (BAD) and
+        // its octets skipped, even if they look like commands (§4: never read as commands);
+        // a synchronizing literal of the same size, and {4096+}, are accepted.
+        var reader = IMAPCommandReader()
+        reader.maxNonSynchronizingLiteralSize = IMAPDefaults.literalMinusSize
+        let smuggled = "a9 DELETE INBOX\r\n" + String(repeating: "x", count: 4097 - 17)
+        let wire = bytes("a1 LOGIN {4097+}\r\n" + smuggled + " secret\r\na2 NOOP\r\n")
+        for size in chunkSizes {
+            #expect(
+                frame(wire, chunk: size, reader: reader) == [
+                    .literalTooLarge(tag: "a1", size: 4097, synchronizing: false), .command(.init(lines: [bytes("a2 NOOP")])),
+                ], "chunk \(size)")
+        }
+        let atLimit = String(repeating: "y", count: 4096)
+        #expect(
+            frame(bytes("a1 LOGIN {4096+}\r\n" + atLimit + " x\r\n"), reader: reader) == [
+                .command(.init(lines: [bytes("a1 LOGIN {4096+}"), bytes(" x")], literals: [bytes(atLimit)]))
+            ])
+        let synchronizing = String(repeating: "z", count: 5000)
+        #expect(
+            frame(bytes("a1 LOGIN {5000}\r\n" + synchronizing + " x\r\n"), reader: reader) == [
+                .continuationRequest, .command(.init(lines: [bytes("a1 LOGIN {5000}"), bytes(" x")], literals: [bytes(synchronizing)])),
+            ])
+    }
+
     @Test func commandSizeAndLiteralCountAreCapped() {
         let bySize = IMAPCommandReader(maxLiteralSize: 100, maxCommandSize: 30)
         #expect(

@@ -37,7 +37,11 @@ struct StoreContext: Sendable {
         } catch is NIOTooManyBytesError {
             throw StoreError(.contentTooLarge, APIErrorCode.tooLarge, "the message is larger than \(maxMessageSize) bytes")
         }
-        let raw = Array(buffer.readableBytesView)
+        return try incomingMessage(Array(buffer.readableBytesView))
+    }
+
+    /// A message's bytes, parsed once.
+    func incomingMessage(_ raw: [UInt8]) throws -> IncomingMessage {
         guard !raw.isEmpty else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "the message is empty")
         }

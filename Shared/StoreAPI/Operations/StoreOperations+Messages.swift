@@ -11,6 +11,12 @@ extension StoreOperations {
     /// IMAP APPEND: one message into one mailbox, with flags and an internal date.
     public static let appendMessage = StoreOperation<MailboxPath, RawMessage, AppendResult>(
         .post, "/v1/accounts/{account}/mailboxes/{id}/messages", query: ["flags", "internalDate"], status: 201)
+    /// IMAP MULTIAPPEND (RFC 3502): several messages into one mailbox, all or none, in one
+    /// transaction. The body is the messages one after another (`AppendBatch`); `sizes`
+    /// says where each ends, `messageFlags` and `internalDates` give each its own.
+    public static let appendMessages = StoreOperation<MailboxPath, AppendBatch, AppendBatchResult>(
+        .post, "/v1/accounts/{account}/mailboxes/{id}/messages/append", query: ["sizes", "messageFlags", "internalDates"],
+        request: .appendBatch, status: 201)
     public static let readMessageBatch = StoreOperation<MailboxPath, MessageBatchRequest, MessageBatchFrames>(
         .post, "/v1/accounts/{account}/mailboxes/{id}/messages/batch", response: .messageBatch)
     public static let getMessageRaw = StoreOperation<MessagePath, NoBody, RawMessage>(

@@ -20,7 +20,7 @@ public enum StoreOperations {
         // Mailboxes
         listMailboxes, createMailbox, getMailbox, updateMailbox, deleteMailbox, listSubscriptions, updateSubscription,
         // Messages
-        listMessages, appendMessage, readMessageBatch, getMessageRaw, getMessageHeader, getMessageParse, updateFlags,
+        listMessages, appendMessage, appendMessages, readMessageBatch, getMessageRaw, getMessageHeader, getMessageParse, updateFlags,
         expungeMessages, claimRecent, copyMessages, searchMessages, sortMessages, threadMessages,
         // Changes
         getChanges, watchAccounts,

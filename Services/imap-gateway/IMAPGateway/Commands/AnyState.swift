@@ -6,11 +6,13 @@ extension IMAPSession {
     /// LOGINDISABLED only before login, AUTH= only where a password may be sent.
     var capabilities: [String] {
         var list = [
-            "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS",
+            "IMAP4rev1", "IMAP4rev2", literalCapability, "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS",
+            "MULTIAPPEND",
             "MOVE", "CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "STATUS=SIZE", "CONDSTORE", "QRESYNC",
             "ESEARCH", "SEARCHRES", "BINARY", "UTF8=ACCEPT", "APPENDLIMIT=\(settings.maxMessageSize)",
             // RFC 5256, RFC 5957, RFC 5267 §3 (ESORT) and §4 (contexts: UPDATE, PARTIAL, CANCELUPDATE).
             "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT",
+            "UNAUTHENTICATE",  // RFC 8437 §3
         ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }
@@ -18,6 +20,13 @@ extension IMAPSession {
         }
         return list
     }
+
+    /// RFC 7888 §5: a server MUST NOT advertise LITERAL+ and LITERAL- at the same time. Before
+    /// login non-synchronizing literals are held to LITERAL-'s 4,096 octets (a LOGIN or
+    /// AUTHENTICATE needs no more, and an unauthenticated client should not make us skip
+    /// megabytes, §9); after login LITERAL+ takes them up to the APPEND limit. The LOGIN OK
+    /// carries the new list (RFC 9051 §6.2.3), and UNAUTHENTICATE returns to LITERAL-.
+    var literalCapability: String { state == .notAuthenticated ? "LITERAL-" : "LITERAL+" }
 
     /// Passwords only over TLS, or from loopback, or where configuration allows. RFC 9051 §11.1
     var passwordsAllowed: Bool { isTLS || settings.plaintextAuthAllowed }

@@ -34,7 +34,7 @@ extension IMAPSession {
 
     /// The keywords of the target mailbox: the selected view's, or the gateway's shared view
     /// of it (opened for the check and kept a while, as after a SELECT).
-    private func appendKeywordsFit(_ flags: [String], account: String, box: MailboxInfo) async throws -> Bool {
+    func appendKeywordsFit(_ flags: [String], account: String, box: MailboxInfo) async throws -> Bool {
         if let view, view.mailbox.id == box.id { return keywordsFit(flags, in: view) }
         let key = SharedMailboxes.Key(account: account, mailbox: box.id, uidValidity: box.uidValidity)
         let lease: SharedMailboxes.Lease, snapshot: SharedMailboxes.Snapshot

@@ -28,7 +28,9 @@ extension IMAPSession {
         case .status(let name, let items): return try await status(name, items)
         case .append(let name, let flags, let date, let message, _):
             return try await append(name, flags: flags, date: date, message: message)
+        case .multiAppend(let name, let messages): return try await multiAppend(name, messages)
         case .idle: return try await startIdle(tag: tag)
+        case .unauthenticate: return try await unauthenticate()
         case .close: return try await close(expunge: true)
         case .unselect: return try await close(expunge: false)
         case .expunge: return try await expunge(uids: nil)

@@ -6,7 +6,7 @@ import IMAPProtocol
 /// |---|---|
 /// | any | CAPABILITY, NOOP, LOGOUT, ID |
 /// | not authenticated | STARTTLS, AUTHENTICATE, LOGIN |
-/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE |
+/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE, UNAUTHENTICATE |
 /// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, SORT, THREAD, FETCH, STORE, COPY, MOVE and their UID forms, CANCELUPDATE |
 enum CommandTable {
     enum Scope {
@@ -18,7 +18,7 @@ enum CommandTable {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
-            .status, .append, .idle:
+            .status, .append, .multiAppend, .idle, .unauthenticate:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate:
             return .selected
@@ -57,7 +57,7 @@ enum CommandTable {
     /// changed the mailbox and its effects are announced from the feed (EXPUNGE, MOVE…).
     static func mustSync(_ kind: IMAPCommand.Kind) -> Bool {
         switch kind {
-        case .noop, .check, .expunge, .uidExpunge, .copy, .move, .append, .store: return true
+        case .noop, .check, .expunge, .uidExpunge, .copy, .move, .append, .multiAppend, .store: return true
         default: return false
         }
     }
@@ -84,8 +84,9 @@ enum CommandTable {
         case .lsub: return "LSUB"
         case .namespace: return "NAMESPACE"
         case .status: return "STATUS"
-        case .append: return "APPEND"
+        case .append, .multiAppend: return "APPEND"
         case .idle: return "IDLE"
+        case .unauthenticate: return "UNAUTHENTICATE"
         case .check: return "CHECK"
         case .close: return "CLOSE"
         case .unselect: return "UNSELECT"

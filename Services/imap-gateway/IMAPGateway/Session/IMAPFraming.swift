@@ -101,6 +101,8 @@ struct IMAPFraming: DrivenSession {
     private mutating func frame() -> [Action] {
         reader.maxLiteralSize = limits.maxLiteralSize.load(ordering: .relaxed)
         reader.maxCommandSize = max(reader.maxCommandSize, reader.maxLiteralSize + 1024 * 1024)
+        // LITERAL- before login, LITERAL+ after (AnyState.swift): RFC 7888 §5
+        reader.maxNonSynchronizingLiteralSize = isAuthenticated ? Int.max : IMAPDefaults.literalMinusSize
         var actions: [Action] = []
         while !closed, let event = reader.next() {
             switch event {

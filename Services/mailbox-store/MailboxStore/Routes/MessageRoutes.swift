@@ -49,6 +49,14 @@ struct MessageRoutes {
             await store.changed(account)
             return result
         }
+        router.on(StoreOperations.appendMessages) { request, context, _ in
+            let account = try RouteSupport.account(context)
+            let mailboxID = try RouteSupport.int64(context, "id")
+            let messages = try await store.appendBatch(request, context: context)
+            let result = try await store.storage.append(messages, account: account, mailboxID: mailboxID)
+            await store.changed(account)
+            return result
+        }
         router.on(
             StoreOperations.getMessageRaw,
             raw: { request, context, _ in

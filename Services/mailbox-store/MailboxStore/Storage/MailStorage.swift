@@ -69,6 +69,9 @@ public protocol MailStorage: Sendable {
     func deliver(_ message: IncomingMessage, envelope: DeliveryEnvelope, idempotencyKey: String?) async throws -> DeliveryResult
     func append(_ message: IncomingMessage, account: String, mailboxID: Int64, flags: [String], internalDate: Double?) async throws
         -> AppendResult
+    /// IMAP MULTIAPPEND: every message into one mailbox in one transaction, all or none,
+    /// with consecutive UIDs. RFC 3502 §6.3.11
+    func append(_ messages: [AppendedMessage], account: String, mailboxID: Int64) async throws -> AppendBatchResult
     func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList
     func content(account: String, mailboxID: Int64, uid: UInt32) async throws -> StoredContent
     func rawBytes(contentID: Int64, range: ByteRangeRequest?) async throws -> [UInt8]
@@ -265,5 +268,17 @@ public struct LoginFailureKey: Sendable, Hashable {
         case .address: address ?? ""
         case .addressAccount: (address ?? "") + " " + (account ?? "")
         }
+    }
+}
+
+/// One message of a MULTIAPPEND batch, with its own flags and internal date.
+public struct AppendedMessage: Sendable {
+    public var message: IncomingMessage
+    public var flags: [String]
+    public var internalDate: Double?
+    public init(message: IncomingMessage, flags: [String], internalDate: Double?) {
+        self.message = message
+        self.flags = flags
+        self.internalDate = internalDate
     }
 }

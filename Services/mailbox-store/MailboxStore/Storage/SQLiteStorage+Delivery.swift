@@ -154,6 +154,27 @@ extension SQLiteStorage {
         }
     }
 
+    public func append(_ messages: [AppendedMessage], account: String, mailboxID: Int64) async throws -> AppendBatchResult {
+        let flagSets = try messages.map { try FlagSet($0.flags) }
+        let received = now()
+        // One write: a message that cannot be stored (a mailbox gone, UIDs used up) rolls
+        // back those before it. RFC 3502 §6.3.11
+        return try await pool.write { db in
+            let owner = try self.accountRow(db, account)
+            let mailbox = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            var copies: [StoredCopy] = []
+            for (message, flags) in zip(messages, flagSets) {
+                let content = try self.insertContent(db, message.message, at: received)
+                copies.append(
+                    try self.insertMessage(
+                        db, account: owner, mailbox: mailbox.id, content: content,
+                        flags: flags, internalDate: message.internalDate ?? received))
+                if let entry = message.message.index { try self.assignThread(db, account: owner.id, contentID: content, entry) }
+            }
+            return AppendBatchResult(uidValidity: mailbox.uidValidity, copies: copies)
+        }
+    }
+
     func insertContent(_ db: Database, _ message: IncomingMessage, at date: Double) throws -> Int64 {
         try db.execute(
             sql: "INSERT INTO contents (size, header_size, created_at, parse, raw) VALUES (?, ?, ?, ?, ?)",
