@@ -482,6 +482,12 @@ add(
     Case("id-nonexistent-copy-target", "POST", INBOX + "/copy", 404, "mailbox-not-found",
          json={"uids": "1", "targetMailboxID": 999999, "move": True}),
     Case("uid-nonexistent-raw", "GET", INBOX + "/messages/999/raw", 404, "message-not-found"),
+    # Sizes whose sum overflows a 64-bit integer once stopped the store (a trap).
+    Case("append-batch-sizes-overflow", "POST",
+         INBOX + "/messages/append?sizes=9223372036854775807,9223372036854775807", 400, "bad-request",
+         body=b"", content_type="application/x-buzon-append"),
+    Case("append-batch-sizes-over-limit", "POST", INBOX + "/messages/append?sizes=20000000,20000000", 413,
+         "too-large", body=b"", content_type="application/x-buzon-append"),
     Case("account-nonexistent", "GET", "/v1/accounts/nobody@example.test/mailboxes", 404, "user-not-found"),
     Case("account-nonexistent-box", "GET", "/v1/accounts/nobody@example.test/mailboxes/{inbox}", 404, "user-not-found"),
 )

@@ -30,6 +30,11 @@ struct StoreContext: Sendable {
     /// Reads a message body (up to the size limit, else 413) and parses it once, here, so
     /// that reading never has to (ARCHITECTURE.md, "The store").
     func incomingMessage(_ request: Request, context: StoreRequestContext) async throws -> IncomingMessage {
+        try incomingMessage(try await messageBody(request))
+    }
+
+    /// A request's body, up to the size of one message (else 413).
+    func messageBody(_ request: Request) async throws -> [UInt8] {
         var request = request
         let buffer: ByteBuffer
         do {
@@ -37,7 +42,7 @@ struct StoreContext: Sendable {
         } catch is NIOTooManyBytesError {
             throw StoreError(.contentTooLarge, APIErrorCode.tooLarge, "the message is larger than \(maxMessageSize) bytes")
         }
-        return try incomingMessage(Array(buffer.readableBytesView))
+        return Array(buffer.readableBytesView)
     }
 
     /// A message's bytes, parsed once.

@@ -11,7 +11,10 @@ extension StoreContext {
     /// size of one message: a batch is as big as the biggest message the store takes.
     func appendBatch(_ request: Request, context: StoreRequestContext) async throws -> [AppendedMessage] {
         let parameters = request.uri.queryParameters
-        let sizes = try Self.list(parameters.get("sizes") ?? "", "sizes") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        // Each within the message limit, so their sum cannot overflow (a crash of the store).
+        let sizes = try Self.list(parameters.get("sizes") ?? "", "sizes") {
+            Int($0).flatMap { $0 > 0 && $0 <= maxMessageSize ? $0 : nil }
+        }
         guard !sizes.isEmpty, sizes.count <= AppendBatch.maxMessages else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "sizes lists 1 to \(AppendBatch.maxMessages) positive sizes")
         }
@@ -32,14 +35,10 @@ extension StoreContext {
         guard dates.count == sizes.count else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "internalDates has one entry per message")
         }
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: maxMessageSize)
-        } catch is NIOTooManyBytesError {
+        guard sizes.reduce(0, +) <= maxMessageSize else {
             throw StoreError(.contentTooLarge, APIErrorCode.tooLarge, "the batch is larger than \(maxMessageSize) bytes")
         }
-        let body = Array(buffer.readableBytesView)
+        let body = try await messageBody(request)
         guard body.count == sizes.reduce(0, +) else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "the body is not as long as sizes say")
         }
