@@ -90,8 +90,6 @@ struct MailboxView: Sendable {
     /// The largest UID a claim covered: arrivals above it are still to be claimed.
     private(set) var recentChecked: UInt32 = 0
 
-    func isRecent(_ uid: UInt32) -> Bool { recent.contains(uid) }
-
     /// A message's flags as the client sees them: with `\Recent` when it is recent here.
     func clientFlags(_ uid: UInt32, _ flags: [String]) -> [String] {
         recent.contains(uid) ? flags + ["\\Recent"] : flags

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import StoreAPI
 
 /// `POST …/mailboxes/{id}/messages/append`: IMAP MULTIAPPEND (RFC 3502), several messages
@@ -35,11 +34,12 @@ extension StoreContext {
         guard dates.count == sizes.count else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "internalDates has one entry per message")
         }
-        guard sizes.reduce(0, +) <= maxMessageSize else {
+        let total = sizes.reduce(0, +)
+        guard total <= maxMessageSize else {
             throw StoreError(.contentTooLarge, APIErrorCode.tooLarge, "the batch is larger than \(maxMessageSize) bytes")
         }
         let body = try await messageBody(request)
-        guard body.count == sizes.reduce(0, +) else {
+        guard body.count == total else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "the body is not as long as sizes say")
         }
         var messages: [AppendedMessage] = []

@@ -137,21 +137,13 @@ extension SQLiteStorage {
         return try encoder.encode(value)
     }
 
+    /// One message: a batch of one.
     public func append(_ message: IncomingMessage, account: String, mailboxID: Int64, flags: [String], internalDate: Double?) async throws
         -> AppendResult
     {
-        let flagSet = try FlagSet(flags)
-        let received = now()
-        return try await pool.write { db in
-            let owner = try self.accountRow(db, account)
-            let mailbox = try self.mailboxRow(db, account: owner.id, id: mailboxID)
-            let content = try self.insertContent(db, message, at: received)
-            let copy = try self.insertMessage(
-                db, account: owner, mailbox: mailbox.id, content: content,
-                flags: flagSet, internalDate: internalDate ?? received)
-            if let entry = message.index { try self.assignThread(db, account: owner.id, contentID: content, entry) }
-            return AppendResult(uidValidity: mailbox.uidValidity, copy: copy)
-        }
+        let batch = try await append(
+            [AppendedMessage(message: message, flags: flags, internalDate: internalDate)], account: account, mailboxID: mailboxID)
+        return AppendResult(uidValidity: batch.uidValidity, copy: batch.copies[0])
     }
 
     public func append(_ messages: [AppendedMessage], account: String, mailboxID: Int64) async throws -> AppendBatchResult {
@@ -161,17 +153,17 @@ extension SQLiteStorage {
         // back those before it. RFC 3502 §6.3.11
         return try await pool.write { db in
             let owner = try self.accountRow(db, account)
-            let mailbox = try self.mailboxRow(db, account: owner.id, id: mailboxID)
+            let uidValidity = try self.uidValidity(db, account: owner.id, id: mailboxID)
             var copies: [StoredCopy] = []
             for (message, flags) in zip(messages, flagSets) {
                 let content = try self.insertContent(db, message.message, at: received)
                 copies.append(
                     try self.insertMessage(
-                        db, account: owner, mailbox: mailbox.id, content: content,
+                        db, account: owner, mailbox: mailboxID, content: content,
                         flags: flags, internalDate: message.internalDate ?? received))
                 if let entry = message.message.index { try self.assignThread(db, account: owner.id, contentID: content, entry) }
             }
-            return AppendBatchResult(uidValidity: mailbox.uidValidity, copies: copies)
+            return AppendBatchResult(uidValidity: uidValidity, copies: copies)
         }
     }
 

@@ -49,6 +49,16 @@ extension SQLiteStorage {
         }
     }
 
+    /// The mailbox's UIDVALIDITY, checking it is the account's, without `mailboxRow`'s counts
+    /// (an APPEND took them inside the write lock).
+    func uidValidity(_ db: Database, account: Int64, id: Int64) throws -> UInt32 {
+        let statement = try db.cachedStatement(sql: "SELECT uid_validity FROM mailboxes WHERE id = ? AND account_id = ?")
+        guard let value = try Int64.fetchOne(statement, arguments: [id, account]) else {
+            throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox")
+        }
+        return UInt32(truncatingIfNeeded: value)
+    }
+
     /// The mailbox's HIGHESTMODSEQ alone: what a STORE or EXPUNGE answers with, without
     /// `mailboxRow`'s counts over every message.
     func highestModSeq(_ db: Database, mailbox: Int64) throws -> UInt64 {
