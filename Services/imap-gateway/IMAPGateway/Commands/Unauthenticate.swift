@@ -16,17 +16,8 @@ import IMAPProtocol
 extension IMAPSession {
     func unauthenticate() async throws -> Completion {
         // RFC 8437 §3: a selected mailbox is closed without expunge, as UNSELECT.
-        view = nil
+        releaseLogin()
         contexts = []
-        if let lease {
-            self.lease = nil
-            Task { [shared] in await shared.release(lease) }
-        }
-        if let account {
-            users.release(account)
-            watcher.unregister(account)
-        }
-        account = nil
         enabled = []
         condstoreActive = false
         highestModSeqOwed = false

@@ -116,17 +116,23 @@ actor IMAPSession {
             idle.task.cancel()
             self.idle = nil
         }
+        releaseLogin()
+        state = .logout
+    }
+
+    /// Lets go of what a login holds: the selected mailbox's shared view (nothing expunged),
+    /// the account's connection slot and its change feed. At disconnection and UNAUTHENTICATE.
+    func releaseLogin() {
         if let account, state != .notAuthenticated {
             users.release(account)
             watcher.unregister(account)
         }
         if let lease {
             self.lease = nil
-            view = nil
             Task { [shared] in await shared.release(lease) }
         }
+        view = nil
         account = nil
-        state = .logout
     }
 
     // MARK: Input
