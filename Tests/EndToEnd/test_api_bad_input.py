@@ -482,6 +482,7 @@ add(
     Case("id-nonexistent-copy-target", "POST", INBOX + "/copy", 404, "mailbox-not-found",
          json={"uids": "1", "targetMailboxID": 999999, "move": True}),
     Case("uid-nonexistent-raw", "GET", INBOX + "/messages/999/raw", 404, "message-not-found"),
+    Case("mailboxes-counts-not-boolean", "GET", ALICE_BOXES + "?counts=maybe", 400, "bad-request"),
     # Sizes whose sum overflows a 64-bit integer once stopped the store (a trap).
     Case("append-batch-sizes-overflow", "POST",
          INBOX + "/messages/append?sizes=9223372036854775807,9223372036854775807", 400, "bad-request",

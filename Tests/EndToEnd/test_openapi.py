@@ -593,6 +593,11 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("listMailboxes", f"/v1/accounts/{NOBODY}/mailboxes", 404)) == "user-not-found"
     assert code_of(call("listMailboxes", "/v1/accounts/not-an-address/mailboxes", 400)) == "invalid-address"
     assert call("getMailbox", f"{base}/{inbox}", 200).json()["messages"] == 1
+    # counts=false: the same mailboxes and IMAP state, with no message counted.
+    uncounted = {m["name"]: m for m in call("listMailboxes", base + "?counts=false", 200).json()["mailboxes"]}
+    assert boxes["INBOX"]["messages"] == 1 and uncounted["INBOX"]["messages"] == 0
+    assert {n: (m["id"], m["uidValidity"], m["uidNext"]) for n, m in uncounted.items()} == \
+        {n: (m["id"], m["uidValidity"], m["uidNext"]) for n, m in boxes.items()}
     assert code_of(call("getMailbox", f"{base}/{MISSING_ID}", 404)) == "mailbox-not-found"
     assert code_of(call("getMailbox", f"{base}/abc", 400)) == "bad-request"
     created = call("createMailbox", base, 201, json={"name": "Archive/2026", "specialUse": "Archive", "subscribed": True}).json()
