@@ -24,10 +24,17 @@ public struct FlagUpdateResult: Codable, Sendable {
     /// UIDs left alone because of `unchangedSince`.
     public var modified: [UInt32]
     public var highestModSeq: UInt64
-    public init(messages: [MessageFlags], modified: [UInt32], highestModSeq: UInt64) {
+    /// The account's change feed just before and just after this update: its changes are the
+    /// messages whose `modSeq` is above `feedBefore`, one each. A reader whose feed position
+    /// was `feedBefore` can move to `feedAfter` without reading the feed.
+    public var feedBefore: UInt64?
+    public var feedAfter: UInt64?
+    public init(messages: [MessageFlags], modified: [UInt32], highestModSeq: UInt64, feedBefore: UInt64? = nil, feedAfter: UInt64? = nil) {
         self.messages = messages
         self.modified = modified
         self.highestModSeq = highestModSeq
+        self.feedBefore = feedBefore
+        self.feedAfter = feedAfter
     }
 }
 

@@ -225,3 +225,53 @@ def test_fetch_of_flags_sizes_and_dates_is_answered_from_the_view(imap_system):
         assert any("\\Flagged" in flags for _, flags, _ in got.values())
     finally:
         client.logout()
+
+
+def route_requests(store, method: str, route_tail: str) -> int:
+    """How many requests the store answered on the route ending in `route_tail`."""
+    text = requests.get(f"{store.url}/metrics", timeout=10).text
+    return sum(int(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("hb_requests{") and f'http_request_method="{method}"' in line
+               and re.search(r'http_route="[^"]*' + re.escape(route_tail) + '"', line))
+
+
+def test_a_reselect_and_a_store_cost_no_feed_read_yet_see_every_change(imap_system):
+    """Issue 12 (the staying command mix): reselecting a mailbox nothing changed in reads no
+    change feed and claims no \\Recent again, a STORE whose write continued the session's feed
+    position takes its own changes instead of reading them back, and a SEARCH of flags is
+    answered from the view — while a change by another session still shows at the next
+    command."""
+    store, smtp, imap = imap_system
+    for n in range(3):
+        deliver(smtp, message(f"Reselected {n}"))
+
+    def counts() -> tuple[int, int]:
+        time.sleep(0.3)  # the store counts a request after it answers
+        return (route_requests(store, "GET", "/changes"), route_requests(store, "POST", "/recent"))
+
+    with open_session(imap.port, login=ALICE) as s:
+        s.ok("SELECT INBOX")
+        s.ok("NOOP")
+        before = counts()
+        s.ok("SELECT INBOX")
+        s.ok("EXAMINE INBOX")
+        s.ok("SELECT INBOX")
+        assert counts() == before, "a reselect of an unchanged mailbox read the feed or claimed \\Recent"
+        answer = s.ok("STORE 1:2 +FLAGS (\\Seen)")
+        assert sum(b" FETCH " in r and b"\\Seen" in r for r in answer) == 2, answer
+        assert counts()[0] == before[0], "a STORE read back its own changes from the feed"
+        # A search of flags is answered from the view after one (empty) read of the feed.
+        searches = route_requests(store, "POST", "/search")
+        assert b"* SEARCH 3" in s.ok("SEARCH UNSEEN")
+        assert b"* SEARCH 1 2" in s.ok("UID SEARCH SEEN NOT DELETED")
+        assert counts()[0] == before[0] + 2 and route_requests(store, "POST", "/search") == searches
+        with open_session(imap.port, login=ALICE) as other:
+            other.ok("SELECT INBOX")
+            other.ok("STORE 3 +FLAGS (\\Flagged)")
+        # Another session's change moved the mailbox: the reselect reads it, and shows it.
+        untagged = s.ok("SELECT INBOX")
+        assert b"* 3 EXISTS" in untagged, untagged
+        flags = {int(m.group(1)): m.group(2) for r in s.ok("FETCH 1:* (FLAGS)")
+                 if (m := re.match(rb"\* (\d+) FETCH \(FLAGS \(([^)]*)\)\)", r))}
+        assert b"\\Seen" in flags[1] and b"\\Seen" in flags[2] and b"\\Flagged" in flags[3], flags
+    assert {uid: set(f) for uid, f, _ in store_view(store, "INBOX")} == {1: {"\\seen"}, 2: {"\\seen"}, 3: {"\\flagged"}}

@@ -21,7 +21,14 @@ extension IMAPSession {
         var matched: [UInt32] = []
         var highest: UInt64?
         let query = Self.messageQuery(program.key, view: view, saved: previousSaved)
-        if !live.isEmpty {
+        if !live.isEmpty, !usesModSeq, MailboxView.asksOnlyFlags(query) {
+            // Flags only: the view answers once the feed is read (no EXPUNGE during SEARCH,
+            // RFC 9051 §7.5.1). SearchFromView.swift
+            // Among the messages the query was made for, as the store would be asked.
+            try await announceChanges(allowExpunge: false)
+            let current = self.view ?? view
+            matched = current.flagSearch(query, among: live.filter { !current.isExpunged($0) }) ?? []
+        } else if !live.isEmpty {
             let result = try await store.search(
                 account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(live)))
             matched = view.numbers(result.uids, asUIDs: true)

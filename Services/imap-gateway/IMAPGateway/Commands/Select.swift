@@ -24,7 +24,8 @@ extension IMAPSession {
         if parameters.condstore || parameters.qresync != nil { condstoreActive = true }
         let opened: (SharedMailboxes.Lease, SharedMailboxes.Snapshot)
         do {
-            opened = try await shared.open(SharedMailboxes.Key(account: account, mailbox: box.id, uidValidity: box.uidValidity))
+            opened = try await shared.open(
+                SharedMailboxes.Key(account: account, mailbox: box.id, uidValidity: box.uidValidity), changedThrough: box.highestModSeq)
         } catch SharedMailboxError.gone {
             return .no("No such mailbox", .nonexistent)
         }

@@ -26,6 +26,7 @@ extension IMAPSession {
             FlagUpdateRequest(
                 uids: UIDSetCompression.sorted(live), operation: operation, flags: flags,
                 unchangedSince: arguments.unchangedSince))
+        ownWrite = OwnWrite(result, mailbox: view.mailbox.id)
         let modified = Set(result.modified)
         // RFC 3501 §7.2.6: FLAGS and PERMANENTFLAGS name a new keyword before any FETCH shows it.
         try await announceKeywords(in: result.messages.filter { !modified.contains($0.uid) }.map(\.flags))

@@ -24,10 +24,19 @@ extension IMAPSession {
         guard let account, var current = view else { return }
         var changes: [Change] = []
         var through = current.cursor
-        if force || (watcher.latest(account) ?? .max) > current.cursor {
-            (changes, through) = try await self.changes(account, since: current.cursor)
+        var mustRead = force
+        // The command's own write continued the feed from here: it is the command's moment of
+        // sync, as a read just after it would have been, without the read.
+        if let own = ownWrite.take(), own.mailbox == current.mailbox.id, own.since == current.cursor {
+            (changes, through, mustRead) = (own.changes, own.through, false)
+            if let lease { await shared.advance(lease, changes, since: own.since, through: through) }
+        }
+        if mustRead || (watcher.latest(account) ?? .max) > through {
+            let (more, to) = try await self.changes(account, since: through)
             // What this session read moves the gateway's shared view along too.
-            if let lease, through > current.cursor { await shared.advance(lease, changes, since: current.cursor, through: through) }
+            if let lease, to > through { await shared.advance(lease, more, since: through, through: to) }
+            changes += more
+            through = to
         }
         guard view?.mailbox.id == current.mailbox.id else { return }
         // RFC 5267 §4.3.4: an expunged result leaves its contexts before its EXPUNGE.
@@ -71,5 +80,25 @@ extension IMAPSession {
         }
         // RFC 5267 §4.3.3: arrivals join their contexts after EXISTS.
         if let touched { try await announceContextChanges(touched, in: current) }
+    }
+}
+
+/// A write's own changes to the account's feed, from `since` (the feed's head just before it)
+/// through `through` (just after): the store answers with both (`FlagUpdateResult`).
+struct OwnWrite: Sendable {
+    var mailbox: Int64
+    var since: UInt64
+    var through: UInt64
+    var changes: [Change]
+
+    /// A flag update's changes: one for each message it gave a MODSEQ above `feedBefore`.
+    init?(_ result: FlagUpdateResult, mailbox: Int64) {
+        guard let before = result.feedBefore, let after = result.feedAfter else { return nil }
+        self.mailbox = mailbox
+        since = before
+        through = after
+        changes = result.messages.filter { $0.modSeq > before }.sorted { $0.modSeq < $1.modSeq }.map {
+            Change(modSeq: $0.modSeq, kind: .flags, mailboxID: mailbox, uid: $0.uid, flags: $0.flags)
+        }
     }
 }

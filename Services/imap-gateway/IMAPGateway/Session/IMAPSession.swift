@@ -51,6 +51,9 @@ actor IMAPSession {
     var idle: IdleState?
     /// The spooled message of the APPEND being run, when it was too big to hold.
     var appendSpool: SpooledLiteral?
+    /// The feed's changes this command's own write made, when it continued the view's
+    /// position: the next announcement takes them instead of reading the feed (Announce.swift).
+    var ownWrite: OwnWrite?
     private var pending: [UInt8] = []
 
     struct IdleState {

@@ -19,9 +19,16 @@ extension IMAPSession {
         guard recentApplies, let account, let current = view else { return }
         let upTo = current.largestUID
         guard upTo > current.recentChecked else { return }
+        // The mark only moves up: once a session of this gateway saw it at or past `upTo`,
+        // a claim would find nothing recent (a store write saved at every reselect).
+        if let lease, await shared.recentMark(lease) >= upTo {
+            view?.markRecent(above: upTo, upTo: upTo)
+            return
+        }
         do {
             let claim = try await store.claimRecent(
                 account, mailbox: current.mailbox.id, RecentClaimRequest(upTo: upTo, claim: !current.readOnly))
+            if let lease { await shared.noteRecentMark(lease, current.readOnly ? claim.from : max(claim.from, upTo)) }
             guard view?.mailbox.id == current.mailbox.id else { return }
             view?.markRecent(above: claim.from, upTo: upTo)
         } catch {

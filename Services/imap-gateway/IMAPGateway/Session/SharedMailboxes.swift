@@ -42,6 +42,8 @@ actor SharedMailboxes {
         let generation: Int
         /// When the last session let it go: kept until `keep` has passed.
         var unusedSince: ContinuousClock.Instant?
+        /// The store's `\Recent` mark as last seen here (it never moves down). RFC 3501 §2.3.2
+        var recentMark: UInt32 = 0
     }
 
     private var entries: [Key: Entry] = [:]
@@ -66,10 +68,12 @@ actor SharedMailboxes {
     /// Mailboxes held open or kept, for tests and metrics.
     var openCount: Int { entries.count }
 
-    /// Opens the shared view of `key` for one session and gives its current state: always read
-    /// from the feed up to now, as SELECT must show what a client was told was delivered (the
-    /// change watcher may not have heard of it yet).
-    func open(_ key: Key) async throws -> (Lease, Snapshot) {
+    /// Opens the shared view of `key` for one session and gives its current state: read from
+    /// the feed up to now, as SELECT must show what a client was told was delivered (the
+    /// change watcher may not have heard of it yet) — unless the caller just read the
+    /// mailbox's HIGHESTMODSEQ (`changedThrough`, from the listing) and the view is already
+    /// past it: every change to a mailbox raises its HIGHESTMODSEQ, so there is nothing to read.
+    func open(_ key: Key, changedThrough: UInt64? = nil) async throws -> (Lease, Snapshot) {
         trim()
         if entries[key] == nil {
             let task: Task<Snapshot, any Error>
@@ -97,7 +101,11 @@ actor SharedMailboxes {
         entries[key]?.unusedSince = nil
         let lease = Lease(key: key, generation: generation)
         do {
-            try await catchUp(key)
+            if let changedThrough, let cursor = entries[key]?.snapshot.cursor, cursor >= changedThrough {
+                // Current already.
+            } else {
+                try await catchUp(key)
+            }
         } catch {
             release(lease)
             throw error
@@ -136,6 +144,17 @@ actor SharedMailboxes {
             entries[view.key] = nil
             kept -= view.messages
         }
+    }
+
+    /// The mailbox's `\Recent` mark as a session of this gateway last saw it: at most the store's.
+    func recentMark(_ lease: Lease) -> UInt32 {
+        guard let entry = entries[lease.key], entry.generation == lease.generation else { return 0 }
+        return entry.recentMark
+    }
+
+    func noteRecentMark(_ lease: Lease, _ mark: UInt32) {
+        guard let entry = entries[lease.key], entry.generation == lease.generation else { return }
+        entries[lease.key]?.recentMark = max(entry.recentMark, mark)
     }
 
     /// Changes a session read from the feed, from `since` through `through`: applied when they

@@ -15,13 +15,31 @@ enum RouteSupport {
         }
         // JSONDecoder takes `null` for an absent optional member; no member of the API is
         // nullable (openapi.yaml: a member not sent is absent), so a null member is refused.
-        // Members the route does not know are ignored, whatever their value.
-        if let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]),
+        // Members the route does not know are ignored, whatever their value. A body without
+        // the word is not parsed a second time (that showed in the store's profile).
+        if Self.mayHoldNull(body.readableBytesView),
+            let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]),
             let member = nullMember(json, in: value)
         {
             throw StoreError.badRequest(APIErrorCode.invalidJSON, "\(member) is null; leave it out instead")
         }
         return value
+    }
+
+    private static let nullWord = Array("null".utf8)
+
+    /// Whether `null` appears anywhere in the bytes (in a string too: then the full check runs).
+    static func mayHoldNull(_ bytes: some Collection<UInt8>) -> Bool {
+        var matched = 0
+        for byte in bytes {
+            if byte == nullWord[matched] {
+                matched += 1
+                if matched == 4 { return true }
+            } else {
+                matched = byte == 0x6E ? 1 : 0
+            }
+        }
+        return false
     }
 
     /// The first member of `json` that `value` (what it decoded to) has as a property and that

@@ -182,6 +182,8 @@ extension SQLiteStorage {
             let account = try self.accountRow(db, address)
             try db.execute(sql: "DELETE FROM accounts WHERE id = ?", arguments: [account.id])
             try self.collectUnreferencedContents(db)
+            let heads = self.feedHeads
+            db.afterNextTransaction(onCommit: { _ in heads.forgetAccounts() })
         }
     }
 
@@ -293,9 +295,14 @@ extension SQLiteStorage {
         }
     }
 
+    /// Every request names its account; its id is read once (`FeedHeads`).
     public func accountID(_ address: String) async throws -> Int64? {
-        try await pool.read { db in
+        if let known = feedHeads.id(address) { return known }
+        let ticket = feedHeads.ticket(address)
+        let id = try await pool.read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE address = ?", arguments: [address])
         }
+        if let id { feedHeads.record(address, id: id, head: nil, ticket) }
+        return id
     }
 }

@@ -5,7 +5,12 @@ import StoreAPI
 /// The change log read side.
 extension SQLiteStorage {
     public func changes(account: String, since: UInt64, limit: Int) async throws -> ChangeFeed {
-        try await pool.read { db in
+        // Nothing committed for the account since its head was read: nothing after `since`.
+        if let known = feedHeads.head(account), since >= known.head {
+            return ChangeFeed(highestModSeq: known.head, changes: [], more: false)
+        }
+        let ticket = feedHeads.ticket(account)
+        let (id, feed) = try await pool.read { db in
             let owner = try self.accountRow(db, account)
             let highest = try Int64.fetchOne(db, sql: "SELECT modseq FROM accounts WHERE id = ?", arguments: [owner.id]) ?? 0
             let rows = try Row.fetchAll(
@@ -24,8 +29,10 @@ extension SQLiteStorage {
                     flags: flags.map { $0.split(separator: " ").map(String.init) },
                     name: row["name"])
             }
-            return ChangeFeed(highestModSeq: UInt64(highest), changes: Array(changes), more: rows.count > limit)
+            return (owner.id, ChangeFeed(highestModSeq: UInt64(highest), changes: Array(changes), more: rows.count > limit))
         }
+        feedHeads.record(account, id: id, head: feed.highestModSeq, ticket)
+        return feed
     }
 
     public func accountModSeqs(_ addresses: [String]) async throws -> [String: (id: Int64, modSeq: UInt64)] {

@@ -145,6 +145,8 @@ extension SQLiteStorage {
             let owner = try self.accountRow(db, account)
             try self.requireMailbox(db, account: owner.id, id: mailboxID)
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
+            let feedBefore = try self.feedHead(db, account: owner.id)
+            var feedAfter = feedBefore
             var messages: [MessageFlags] = []
             var modified: [UInt32] = []
             for row in try self.selected(db, mailbox: mailboxID, set: set) {
@@ -164,6 +166,7 @@ extension SQLiteStorage {
                 }
                 if new != old {
                     modseq = try self.logChange(db, account: owner.id, kind: .flags, mailbox: mailboxID, uid: uid, flags: new.names)
+                    feedAfter = UInt64(modseq)
                     try db.cachedStatement(
                         sql: "UPDATE mailbox_messages SET system_flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?"
                     ).execute(arguments: [new.bits, new.keywordText, modseq, mailboxID, uid])
@@ -171,7 +174,8 @@ extension SQLiteStorage {
                 messages.append(MessageFlags(uid: UInt32(uid), flags: new.names, modSeq: UInt64(modseq)))
             }
             let highest = try self.highestModSeq(db, mailbox: mailboxID)
-            return FlagUpdateResult(messages: messages, modified: modified, highestModSeq: highest)
+            return FlagUpdateResult(
+                messages: messages, modified: modified, highestModSeq: highest, feedBefore: feedBefore, feedAfter: feedAfter)
         }
     }
 

@@ -10,6 +10,8 @@ import StoreAPI
 public final class SQLiteStorage: MailStorage {
     let pool: DatabasePool
     let now: @Sendable () -> Double
+    /// Account ids and feed heads known without a read.
+    let feedHeads = FeedHeads()
 
     /// Opens (creating if needed) `<directory>/store.sqlite` and migrates it.
     public init(directory: String, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) throws {
@@ -68,8 +70,18 @@ public final class SQLiteStorage: MailStorage {
     /// The statements here and in `logChange` run once per message a STORE, COPY or EXPUNGE
     /// changes: cached, as compiling them each time showed in the store's profile.
     func nextModSeq(_ db: Database, account: Int64) throws -> Int64 {
+        // Once the transaction is durable (or gone), the account's cached feed head is stale.
+        if feedHeads.touch(account) {
+            let heads = feedHeads
+            db.afterNextTransaction(onCommit: { _ in heads.settle(committed: true) }, onRollback: { _ in heads.settle(committed: false) })
+        }
         try db.cachedStatement(sql: "UPDATE accounts SET modseq = modseq + 1 WHERE id = ?").execute(arguments: [account])
         return try Int64.fetchOne(db.cachedStatement(sql: "SELECT modseq FROM accounts WHERE id = ?"), arguments: [account]) ?? 0
+    }
+
+    /// The account's newest MODSEQ: where its change feed ends.
+    func feedHead(_ db: Database, account: Int64) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db.cachedStatement(sql: "SELECT modseq FROM accounts WHERE id = ?"), arguments: [account]) ?? 0)
     }
 
     /// Appends to the change log and raises the mailbox's HIGHESTMODSEQ.
