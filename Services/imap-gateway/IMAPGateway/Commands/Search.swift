@@ -20,7 +20,7 @@ extension IMAPSession {
         let live = view.liveUIDs
         var matched: [UInt32] = []
         var highest: UInt64?
-        let query = Self.messageQuery(program.key, view: view, saved: previousSaved)
+        let query = Self.messageQuery(try await resolvingObjectKeys(program.key), view: view, saved: previousSaved)
         if !live.isEmpty {
             let result = try await store.search(
                 account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(live)))
