@@ -307,3 +307,25 @@ def test_replace_with_imaplib(imap_system):
         client.logout()
     drafts = listing(store, ALICE, "Drafts")
     assert len(drafts) == 1 and b"Subject: Second" in raw_message(store, ALICE, "Drafts", drafts[0]["uid"])
+
+
+def test_replace_with_a_message_too_big_to_hold(imap_system):
+    """A REPLACE literal over 1 MiB is spooled like an APPEND's (RFC 8508 §3.3: the same
+    message), and arrives whole."""
+    store, _, imap = imap_system
+    body = b"0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxy\r\n" * 30_000
+    big = message("Big draft", body=body.decode())
+    assert len(big) > 2 * 1024 * 1024
+    imaplib.Commands.setdefault("REPLACE", ("SELECTED",))
+    client = imaplib.IMAP4("127.0.0.1", imap.port, timeout=30)
+    try:
+        client.login(ALICE, PASSWORD)
+        assert client.append("Drafts", "(\\Draft)", None, message("Small draft"))[0] == "OK"
+        client.select("Drafts")
+        client.literal = big
+        typ, data = client._simple_command("REPLACE", "1", "Drafts", "(\\Draft)")
+        assert typ == "OK", data
+    finally:
+        client.logout()
+    drafts = listing(store, ALICE, "Drafts")
+    assert len(drafts) == 1 and raw_message(store, ALICE, "Drafts", drafts[0]["uid"]) == big
