@@ -214,6 +214,7 @@ let package = Package(
             name: "IMAPGateway",
             dependencies: [
                 "IMAPProtocol", "InternetMessage", "SASL", "StoreAPI", "StoreClient", "ServiceKit",
+                "MessageSearch",  // RFC 8970 PREVIEW: the text search decodes
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -6,6 +6,11 @@
 ///             "RFC822.SIZE" / "BODY" ["STRUCTURE"] / "UID" / "MODSEQ" /
 ///             "BODY" section [partial] / "BODY.PEEK" section [partial] /
 ///             "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary
+///
+/// fetch-att =/ "EMAILID" / "THREADID"                                   ; RFC 8474 §7
+/// fetch-att =/ "SAVEDATE"                                               ; RFC 8514 §6
+/// fetch-att =/ "PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"]     ; RFC 8970 §7
+/// preview-mod = "LAZY"
 /// ```
 /// The macros ALL, FAST and FULL are expanded by the parser (RFC 9051 §6.4.5).
 public enum FetchAttribute: Sendable, Hashable {
@@ -31,6 +36,13 @@ public enum FetchAttribute: Sendable, Hashable {
     case binary(part: [Int], partial: Partial?, peek: Bool)
     /// BINARY.SIZE[part].
     case binarySize(part: [Int])
+    /// EMAILID and THREADID: the message's object ids. RFC 8474 §5.1, §5.2
+    case emailID
+    case threadID
+    /// SAVEDATE: when the message was put into this mailbox. RFC 8514 §4.1
+    case saveDate
+    /// PREVIEW, or `PREVIEW (LAZY)`: a short text of the message. RFC 8970 §3.1
+    case preview(lazy: Bool)
 
     /// `<offset.length>`. RFC 9051 §6.4.5: the answer names only the offset (`BODY[]<0>`).
     public struct Partial: Sendable, Hashable {

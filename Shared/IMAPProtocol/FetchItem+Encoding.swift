@@ -71,6 +71,23 @@ extension FetchItem {
             w.atom("BINARY.SIZE")
             w.raw(SectionSpec.encodedBinary(part: part))
             w.atom(" \(size)")
+        case .emailID(let id):
+            w.atom("EMAILID (\(id))")  // RFC 8474 §7: "EMAILID" SP "(" objectid ")"
+        case .threadID(let id):
+            // RFC 8474 §7: "THREADID" SP ( "(" objectid ")" / nil )
+            w.atom("THREADID ")
+            guard let id else { return w.nilAtom() }
+            w.atom("(\(id))")
+        case .saveDate(let seconds):
+            // RFC 8514 §6: "SAVEDATE" SP (date-time / nil)
+            w.atom("SAVEDATE ")
+            guard let seconds else { return w.nilAtom() }
+            w.raw(IMAPDateTime(secondsSince1970: seconds).encoded)
+        case .preview(let text):
+            // RFC 8970 §7: "PREVIEW" SP nstring; quoted when it can be, else a literal
+            // (UTF-8 goes quoted only once UTF8=ACCEPT is on, RFC 6855 §3).
+            w.atom("PREVIEW ")
+            w.nstring(text)
         }
     }
 

@@ -60,6 +60,10 @@ extension IMAPCommand {
             mailbox(name)
             if !parameters.isEmpty { space(); out += parameters.encoded }  // RFC 7162 §3.1.8, §3.2.5
         case .create(let name): add("CREATE "); mailbox(name)
+        case .createSpecialUse(let name, let uses):
+            add("CREATE ")
+            mailbox(name)
+            add(" (USE (\(uses.joined(separator: " "))))")  // RFC 6154 §3
         case .delete(let name): add("DELETE "); mailbox(name)
         case .subscribe(let name): add("SUBSCRIBE "); mailbox(name)
         case .unsubscribe(let name): add("UNSUBSCRIBE "); mailbox(name)
@@ -110,6 +114,15 @@ extension IMAPCommand {
                 out += IMAPString.literal(m.message, style: style, binary: m.binary)
             }
         case .uidExpunge(let set): add("UID EXPUNGE "); out += set.encoded
+        case .replace(let number, let name, let m, let uid):
+            // RFC 8508 §6
+            uidPrefix(uid)
+            add("REPLACE \(number) ")
+            mailbox(name)
+            space()
+            if !m.flags.isEmpty { out += Flag.encode(m.flags); space() }
+            if let date = m.date { out += date.encoded; space() }
+            out += IMAPString.literal(m.message, style: style, binary: m.binary)
         case .fetch(let set, let attributes, let modifiers, let uid):
             uidPrefix(uid)
             add("FETCH ")

@@ -33,6 +33,9 @@ public struct IMAPCommand: Sendable, Hashable {
         case select(MailboxName, parameters: SelectParameters)
         case examine(MailboxName, parameters: SelectParameters)
         case create(MailboxName)
+        /// CREATE with `(USE (…))`: the special-use attributes asked for, with their
+        /// backslash. RFC 6154 §3
+        case createSpecialUse(MailboxName, uses: [String])
         case delete(MailboxName)
         case rename(from: MailboxName, to: MailboxName)
         case subscribe(MailboxName)
@@ -73,6 +76,9 @@ public struct IMAPCommand: Sendable, Hashable {
         case sort(SortProgram, uid: Bool)
         /// THREAD / UID THREAD. RFC 5256 §3
         case thread(ThreadProgram, uid: Bool)
+        /// REPLACE / UID REPLACE: the message (a sequence number or UID) replaced by a new one
+        /// appended to the mailbox. RFC 8508 §3.3, §3.4
+        case replace(UInt32, MailboxName, AppendMessage, uid: Bool)
         /// CANCELUPDATE with the tags of the searches whose updates stop. RFC 5267 §4.3.5
         case cancelUpdate([String])
     }

@@ -30,7 +30,7 @@ extension IMAPCommandParser {
     }
 
     /// One append-message after its SP: flags, date, literal.
-    private func appendMessage(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> AppendMessage {
+    func appendMessage(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> AppendMessage {
         var flags: [Flag] = []
         if c.peek == ByteClass.openParen {
             flags = try c.flagList()
@@ -55,6 +55,7 @@ extension IMAPCommandParser {
             try c.space()
             return .uidExpunge(try c.sequenceSet())
         case "FETCH", "STORE", "COPY", "MOVE", "SEARCH", "SORT", "THREAD": return try selected(name, uid: true, &c)
+        case "REPLACE": return try replace(uid: true, &c)  // RFC 8508 §3.4
         default: throw IMAPSyntaxError(.unknownCommand, "unknown UID command")
         }
     }

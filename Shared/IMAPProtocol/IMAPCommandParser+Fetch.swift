@@ -84,6 +84,10 @@ extension IMAPCursor {
         case "BINARY": return .binary(part: try sectionBinary(), partial: try partial(), peek: false)
         case "BINARY.PEEK": return .binary(part: try sectionBinary(), partial: try partial(), peek: true)
         case "BINARY.SIZE": return .binarySize(part: try sectionBinary())
+        case "EMAILID": return .emailID  // RFC 8474 §7
+        case "THREADID": return .threadID
+        case "SAVEDATE": return .saveDate  // RFC 8514 §6
+        case "PREVIEW": return .preview(lazy: try previewModifiers())  // RFC 8970 §7
         default: throw Self.fail("unknown FETCH item")
         }
     }
@@ -195,6 +199,10 @@ extension FetchAttribute {
             return Array((peek ? "BODY.PEEK" : "BODY").utf8) + spec.encoded(style: style) + Array(partial(p).utf8)
         case .binary(let p, let range, let peek): return Array("BINARY\(peek ? ".PEEK" : "")\(part(p))\(partial(range))".utf8)
         case .binarySize(let p): return Array("BINARY.SIZE\(part(p))".utf8)
+        case .emailID: return Array("EMAILID".utf8)
+        case .threadID: return Array("THREADID".utf8)
+        case .saveDate: return Array("SAVEDATE".utf8)
+        case .preview(let lazy): return Array((lazy ? "PREVIEW (LAZY)" : "PREVIEW").utf8)
         }
     }
 }

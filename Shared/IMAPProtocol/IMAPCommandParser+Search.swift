@@ -135,6 +135,7 @@ extension IMAPCursor {
         case "NEW": return .new  // RFC 3501 §6.4.4
         case "OLD": return .old
         case "RECENT": return .recent
+        case "SAVEDATESUPPORTED": return .saveDateSupported  // RFC 8514 §5
         default: break
         }
         try space()
@@ -168,6 +169,11 @@ extension IMAPCursor {
                 try space()
             }
             return .modSeq(try number64())
+        case "EMAILID": return .emailID(try objectID())  // RFC 8474 §6
+        case "THREADID": return .threadID(try objectID())
+        case "SAVEDBEFORE": return .savedBefore(try date())  // RFC 8514 §5
+        case "SAVEDON": return .savedOn(try date())
+        case "SAVEDSINCE": return .savedSince(try date())
         default: throw Self.fail("unknown search key")
         }
     }
@@ -233,6 +239,12 @@ extension SearchKey {
         case .sequence(let set): return set.encoded
         case .uid(let set): return words("UID ") + set.encoded
         case .modSeq(let value): return words("MODSEQ \(value)")
+        case .emailID(let id): return words("EMAILID \(id)")
+        case .threadID(let id): return words("THREADID \(id)")
+        case .savedBefore(let date): return words("SAVEDBEFORE \(date)")
+        case .savedOn(let date): return words("SAVEDON \(date)")
+        case .savedSince(let date): return words("SAVEDSINCE \(date)")
+        case .saveDateSupported: return words("SAVEDATESUPPORTED")
         case .not(let key): return words("NOT ") + key.encoded(style: style)
         case .or(let a, let b): return words("OR ") + a.encoded(style: style) + [ByteClass.space] + b.encoded(style: style)
         case .and(let keys):

@@ -91,7 +91,7 @@ public struct IMAPCommandParser: Sendable {
             let mailbox = try c.mailbox(utf8Enabled: utf8Enabled)
             let parameters = try c.selectParameters()
             return name == "SELECT" ? .select(mailbox, parameters: parameters) : .examine(mailbox, parameters: parameters)
-        case "CREATE": return .create(try mailboxArgument(&c))  // RFC 9051 §6.3.4
+        case "CREATE": return try create(&c)  // RFC 9051 §6.3.4, RFC 6154 §3
         case "DELETE": return .delete(try mailboxArgument(&c))  // RFC 9051 §6.3.5
         case "SUBSCRIBE": return .subscribe(try mailboxArgument(&c))  // RFC 9051 §6.3.7
         case "UNSUBSCRIBE": return .unsubscribe(try mailboxArgument(&c))  // RFC 9051 §6.3.8
@@ -117,6 +117,7 @@ public struct IMAPCommandParser: Sendable {
             return .status(mailbox, items: items)
         case "APPEND": return try append(&c)
         case "UID": return try uid(&c)
+        case "REPLACE": return try replace(uid: false, &c)  // RFC 8508 §3.3
         case "FETCH", "STORE", "COPY", "MOVE", "SEARCH", "SORT", "THREAD": return try selected(name, uid: false, &c)  // RFC 9051 §6.4
         default: throw IMAPSyntaxError(.unknownCommand, "unknown command")
         }

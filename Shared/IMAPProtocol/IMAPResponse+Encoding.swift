@@ -56,7 +56,10 @@ extension IMAPResponse {
             w.atom("* STATUS ")
             w.raw(name.encoded(utf8Enabled: utf8Enabled))
             w.space()
-            w.list(items) { w, item in w.atom("\(item.name) \(item.value)") }
+            w.list(items) { w, item in
+                if let id = item.objectID { return w.atom("\(item.name) (\(id))") }  // RFC 8474 §4.2
+                w.atom("\(item.name) \(item.value)")
+            }
         case .flags(let flags):
             // "FLAGS" SP flag-list. RFC 9051 §7.3.5
             w.atom("* FLAGS ")

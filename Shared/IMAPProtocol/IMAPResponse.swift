@@ -107,6 +107,10 @@ public enum ResponseCode: Sendable, Hashable {
     case unseen(Int)
     /// `[NOUPDATE "tag"]`: the search's UPDATE is refused, its other options answered. RFC 5267 §4.3.1
     case noUpdate(String)
+    /// `[MAILBOXID (F2212ea87-6097-4256-9d51-71338625)]` on SELECT, EXAMINE and CREATE. RFC 8474 §4
+    case mailboxID(String)
+    /// `[USEATTR]`: CREATE's special use is not supported or cannot be given. RFC 6154 §3, §6
+    case useAttr
 }
 
 /// One mailbox in a LIST/LSUB answer.
@@ -129,9 +133,17 @@ public struct ListEntry: Sendable, Hashable {
 public struct StatusItem: Sendable, Hashable {
     public var name: String
     public var value: UInt64
+    /// For `MAILBOXID (id)` (RFC 8474 §4.2), which is not a number: the id, and `value` unused.
+    public var objectID: String?
     public init(_ name: String, _ value: UInt64) {
         self.name = name
         self.value = value
+    }
+    /// `MAILBOXID (F…)`. RFC 8474 §4.2
+    public init(mailboxID: String) {
+        self.name = "MAILBOXID"
+        self.value = 0
+        self.objectID = mailboxID
     }
 }
 
@@ -225,4 +237,12 @@ public enum FetchItem: Sendable, Hashable {
     /// `BINARY[part]<offset> data`: a literal8 (`~{n}`) when data holds NUL. RFC 3516 §4.2
     case binary(part: [Int], offset: UInt32?, data: [UInt8]?)
     case binarySize(part: [Int], Int)
+    /// `EMAILID (M6d99ac3275bb4e)`. RFC 8474 §5.1
+    case emailID(String)
+    /// `THREADID (T64b478a75b7ea9)`, or `THREADID NIL` when the message has none. RFC 8474 §5.2
+    case threadID(String?)
+    /// `SAVEDATE "…"` (seconds since 1970) or `SAVEDATE NIL`. RFC 8514 §4.1
+    case saveDate(Double?)
+    /// `PREVIEW "text"`, or NIL when not computed (LAZY). RFC 8970 §3.1
+    case preview(String?)
 }

@@ -74,6 +74,8 @@ extension ResponseCode {
         case .unknownCTE: return "UNKNOWN-CTE"
         case .unseen(let value): return "UNSEEN \(value)"
         case .noUpdate(let tag): return "NOUPDATE " + String(decoding: IMAPString.quoted(Array(tag.utf8)), as: UTF8.self)
+        case .mailboxID(let id): return "MAILBOXID (\(id))"  // RFC 8474 §4.1
+        case .useAttr: return "USEATTR"  // RFC 6154 §6
         }
     }
 

@@ -12,6 +12,9 @@
 ///              "SENTBEFORE" SP date / "SENTON" SP date / "SENTSINCE" SP date / "SMALLER" SP number64 /
 ///              "UID" SP sequence-set / "UNDRAFT" / sequence-set / "(" search-key *(SP search-key) ")" /
 ///              "MODSEQ" [SP entry-name SP entry-type-req] SP mod-sequence-valzer   ; RFC 7162 §3.1.5
+/// search-key =/ "EMAILID" SP objectid / "THREADID" SP objectid             ; RFC 8474 §7
+/// search-key =/ "SAVEDBEFORE" SP date / "SAVEDON" SP date / "SAVEDSINCE" SP date /
+///               "SAVEDATESUPPORTED"                                        ; RFC 8514 §6
 /// ```
 public indirect enum SearchKey: Sendable, Hashable {
     case all
@@ -33,6 +36,12 @@ public indirect enum SearchKey: Sendable, Hashable {
     case sequence(SequenceSet)
     case uid(SequenceSet)
     case modSeq(UInt64)
+    /// The message whose EMAILID / THREADID is this. RFC 8474 §6
+    case emailID(String), threadID(String)
+    /// Save date (the day, as BEFORE/ON/SINCE read the internal date). RFC 8514 §5
+    case savedBefore(IMAPDate), savedOn(IMAPDate), savedSince(IMAPDate)
+    /// Every message when the mailbox keeps save dates, none otherwise. RFC 8514 §5
+    case saveDateSupported
     case not(SearchKey)
     case or(SearchKey, SearchKey)
     case and([SearchKey])

@@ -57,6 +57,9 @@ public enum APIErrorCode: Hashable, Sendable {
     case idempotencyConflict
     case modified
     case inUse
+    /// Another mailbox of the account already has this special use (RFC 6154 §3: CREATE is
+    /// refused with `NO [USEATTR]`).
+    case specialUseInUse
     case lockNotFound
     case queueEntryNotFound
     /// The lease on a queue entry is gone (expired, and maybe another worker has it).
@@ -72,7 +75,8 @@ public enum APIErrorCode: Hashable, Sendable {
         .invalidMailboxName, .invalidUIDSet, .invalidFlag, .invalidPassword, .tooLarge, .alreadyExists, .domainNotFound,
         .domainNotEmpty, .uidExhausted,
         .userNotFound, .aliasNotFound, .mailboxNotFound, .messageNotFound, .mailboxNotEmpty, .cannotDeleteInbox, .noRecipients,
-        .idempotencyConflict, .modified, .inUse, .lockNotFound, .queueEntryNotFound, .leaseLost, .internalError, .unavailable,
+        .idempotencyConflict, .modified, .inUse, .specialUseInUse, .lockNotFound, .queueEntryNotFound, .leaseLost, .internalError,
+        .unavailable,
     ]
 
     /// The code as it is written on the wire.
@@ -104,6 +108,7 @@ public enum APIErrorCode: Hashable, Sendable {
         case .idempotencyConflict: "idempotency-conflict"
         case .modified: "modified"
         case .inUse: "in-use"
+        case .specialUseInUse: "special-use-in-use"
         case .lockNotFound: "lock-not-found"
         case .queueEntryNotFound: "queue-entry-not-found"
         case .leaseLost: "lease-lost"

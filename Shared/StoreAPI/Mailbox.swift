@@ -16,10 +16,15 @@ public struct MailboxInfo: Codable, Sendable, Hashable {
     public var unseen: Int
     public var recent: Int
     public var size: Int
+    /// RFC 8474 MAILBOXID: never changes, not even on RENAME, and is never given to another
+    /// mailbox (`F` and hex). Absent only from a store older than this field.
+    public var objectID: String?
     public init(
         id: Int64, name: String, specialUse: String?, subscribed: Bool, uidValidity: UInt32,
-        uidNext: UInt32, highestModSeq: UInt64, messages: Int, unseen: Int, recent: Int = 0, size: Int
+        uidNext: UInt32, highestModSeq: UInt64, messages: Int, unseen: Int, recent: Int = 0, size: Int,
+        objectID: String? = nil
     ) {
+        self.objectID = objectID
         self.id = id
         self.name = name
         self.specialUse = specialUse

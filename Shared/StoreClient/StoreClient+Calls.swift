@@ -176,6 +176,14 @@ extension StoreClient {
         if let uids { items.append(("uids", uids)) }
         return try await call(StoreOperations.listMessages, path: (account, mailbox), query: items)
     }
+    /// RFC 8474 object ids and RFC 8514 save dates of messages in a UID set, a page at a time.
+    public func listMessageObjects(_ account: String, mailbox: Int64, uids: String? = nil, after: UInt32 = 0, limit: Int = 10_000)
+        async throws -> MessageObjectList
+    {
+        var items = [("after", String(after)), ("limit", String(limit))]
+        if let uids { items.append(("uids", uids)) }
+        return try await call(StoreOperations.listMessageObjects, path: (account, mailbox), query: items)
+    }
     /// The same listing as compact text (`MessageListText`): for whole mailboxes.
     public func listMessagesText(
         _ account: String, mailbox: Int64, uids: String? = nil, after: UInt32 = 0,

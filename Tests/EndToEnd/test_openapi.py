@@ -604,6 +604,8 @@ def test_every_operation_answers_as_documented(store):
     assert created["name"] == "Archive/2026" and created["specialUse"] == "Archive"
     archive_year = created["id"]
     assert code_of(call("createMailbox", base, 409, json={"name": "Archive/2026"})) == "already-exists"
+    # RFC 6154 §3: one mailbox per special use.
+    assert code_of(call("createMailbox", base, 409, json={"name": "Archive2", "specialUse": "Archive"})) == "special-use-in-use"
     assert code_of(call("createMailbox", base, 400, json={"name": "a//b"})) == "invalid-mailbox-name"
     assert code_of(call("createMailbox", base, 400, json={"name": "Other", "specialUse": "Bogus"})) == "bad-request"
     assert code_of(call("createMailbox", f"/v1/accounts/{NOBODY}/mailboxes", 404, json={"name": "X"})) == "user-not-found"
@@ -685,6 +687,15 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("listMessages", f"{base}/{inbox}/messages" + query(uids="0:x"), 400)) == "invalid-uid-set"
     assert code_of(call("listMessages", f"{base}/{inbox}/messages" + query(limit=0), 400)) == "bad-request"
     assert code_of(call("listMessages", f"{base}/{MISSING_ID}/messages", 404)) == "mailbox-not-found"
+    # RFC 8474 ids and RFC 8514 save dates, paged like the listing.
+    objects = call("listMessageObjects", f"{base}/{inbox}/messages/objects", 200).json()
+    now_listed = call("listMessages", f"{base}/{inbox}/messages", 200).json()["messages"]
+    assert [o["uid"] for o in objects["messages"]] == [m["uid"] for m in now_listed] and len(now_listed) >= 2
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{1,255}", o["emailID"]) for o in objects["messages"])
+    first = call("listMessageObjects", f"{base}/{inbox}/messages/objects" + query(limit=1), 200).json()
+    assert len(first["messages"]) == 1 and "nextAfter" in first
+    assert code_of(call("listMessageObjects", f"{base}/{inbox}/messages/objects" + query(uids="0:x"), 400)) == "invalid-uid-set"
+    assert code_of(call("listMessageObjects", f"{base}/{MISSING_ID}/messages/objects", 404)) == "mailbox-not-found"
 
     msg = f"{base}/{inbox}/messages/{uid1}"
     assert call("getMessageRaw", f"{msg}/raw", 200).content == MULTIPART

@@ -48,6 +48,8 @@ import Testing
         (.unavailable, "UNAVAILABLE"),
         (.unknownCTE, "UNKNOWN-CTE"),
         (.unseen(12), "UNSEEN 12"),
+        (.mailboxID("F2212ea87-6097-4256-9d51-71338625"), "MAILBOXID (F2212ea87-6097-4256-9d51-71338625)"),  // RFC 8474 §4.1
+        (.useAttr, "USEATTR"),  // RFC 6154 §6
     ]
 
     @Test(arguments: golden.indices)
@@ -61,7 +63,7 @@ import Testing
         // One entry per case of the enum (some cases twice, with other arguments).
         var names = Set<String>()
         for (code, _) in Self.golden { names.insert(String(describing: code).prefix { $0 != "(" }.description) }
-        #expect(names.count == 39)
+        #expect(names.count == 41)
     }
 
     @Test func rfcExamples() {

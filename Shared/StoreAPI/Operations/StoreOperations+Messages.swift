@@ -17,6 +17,9 @@ extension StoreOperations {
     public static let appendMessages = StoreOperation<MailboxPath, AppendBatch, AppendBatchResult>(
         .post, "/v1/accounts/{account}/mailboxes/{id}/messages/append", query: ["sizes", "messageFlags", "internalDates"],
         request: .appendBatch, status: 201)
+    /// RFC 8474 object ids and RFC 8514 save dates of a mailbox's messages, paged as `listMessages`.
+    public static let listMessageObjects = StoreOperation<MailboxPath, NoBody, MessageObjectList>(
+        .get, "/v1/accounts/{account}/mailboxes/{id}/messages/objects", query: ["uids", "after", "limit"])
     public static let readMessageBatch = StoreOperation<MailboxPath, MessageBatchRequest, MessageBatchFrames>(
         .post, "/v1/accounts/{account}/mailboxes/{id}/messages/batch", response: .messageBatch)
     public static let getMessageRaw = StoreOperation<MessagePath, NoBody, RawMessage>(

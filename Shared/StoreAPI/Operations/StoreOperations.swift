@@ -20,7 +20,8 @@ public enum StoreOperations {
         // Mailboxes
         listMailboxes, createMailbox, getMailbox, updateMailbox, deleteMailbox, listSubscriptions, updateSubscription,
         // Messages
-        listMessages, appendMessage, appendMessages, readMessageBatch, getMessageRaw, getMessageHeader, getMessageParse, updateFlags,
+        listMessages, listMessageObjects, appendMessage, appendMessages, readMessageBatch, getMessageRaw, getMessageHeader, getMessageParse,
+        updateFlags,
         expungeMessages, claimRecent, copyMessages, searchMessages, sortMessages, threadMessages,
         // Changes
         getChanges, watchAccounts,

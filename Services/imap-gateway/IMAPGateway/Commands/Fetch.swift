@@ -1,5 +1,6 @@
 import IMAPProtocol
 import InternetMessage
+import MessageSearch
 import StoreAPI
 
 /// FETCH and UID FETCH: every data item of RFC 9051 §6.4.5 and RFC 3516 (BINARY), with
@@ -24,6 +25,8 @@ extension IMAPSession {
         }
         let live = uids.filter { !view.isExpunged($0) }
         if live.isEmpty { return .ok("FETCH completed") }
+        // RFC 8474 / RFC 8514 items: one listing (a page per 10,000 messages) for the whole set.
+        if plan.needsObjects { plan.objects = try await messageObjects(account, view.mailbox.id, uids: UIDSetCompression.sorted(live)) }
 
         // Only what the view holds (UID, FLAGS, RFC822.SIZE, INTERNALDATE): no store call for
         // most messages, as for `UID FETCH 1:* (FLAGS)` of a 100,000-message mailbox.
@@ -116,7 +119,7 @@ extension IMAPSession {
         // A keyword another session just set: FLAGS names it before this FETCH does (RFC 3501 §7.2.6).
         if !view.knowsKeywords(message.flags) { try await announceKeywords(in: [message.flags]) }
         message.flags = view.clientFlags(message.uid, message.flags)  // RFC 3501 §2.3.2 \Recent
-        switch FetchResponseBuilder.items(plan.attributes, message, content) {
+        switch FetchResponseBuilder.items(plan.attributes, message, content, objects: plan.objects[message.uid]) {
         case .success(var items):
             if implicit {
                 if !plan.attributes.contains(.flags) { items.append(.flags(message.flags)) }
@@ -135,9 +138,9 @@ extension IMAPSession {
 
 /// Turns one message's summary and content into FETCH items, in the order asked.
 enum FetchResponseBuilder {
-    static func items(_ attributes: [FetchAttribute], _ message: MessageSummary, _ content: MessageContent?) -> Result<
-        [FetchItem], Completion
-    > {
+    static func items(
+        _ attributes: [FetchAttribute], _ message: MessageSummary, _ content: MessageContent?, objects: MessageObjects? = nil
+    ) -> Result<[FetchItem], Completion> {
         var items: [FetchItem] = []
         for attribute in attributes {
             switch attribute {
@@ -179,6 +182,22 @@ enum FetchResponseBuilder {
                 case .success(let data): items.append(.binarySize(part: part, data.count))
                 case .failure(let problem): return .failure(problem)
                 }
+            case .emailID:
+                // RFC 8474 §5.1: every message has one; a message listed meanwhile is gone.
+                guard let objects else { return .failure(.no("Message content unavailable", .serverBug)) }
+                items.append(.emailID(objects.emailID))
+            case .threadID:
+                items.append(.threadID(objects?.threadID))  // RFC 8474 §5.2: NIL when not threaded
+            case .saveDate:
+                items.append(.saveDate(objects?.saveDate))  // RFC 8514 §4.1
+            case .preview:
+                // Computed here from the message, not stored: it is a pure function of bytes the
+                // store keeps (no migration or backfill, and a better algorithm applies to old
+                // mail at once), and reading the message is what BODY[] costs anyway. LAZY
+                // (RFC 8970 §3.2) lets a server answer NIL when a preview is not at hand; one is
+                // always at hand here, so LAZY is answered like PREVIEW.
+                guard let content, let parse = content.parse else { return .failure(.no("Message content unavailable", .serverBug)) }
+                items.append(.preview(MessagePreview.text(raw: content.bytes, parse: parse)))
             }
         }
         return .success(items)

@@ -1,11 +1,16 @@
 import IMAPProtocol
 import InternetMessage
+import StoreAPI
 
 /// What a FETCH must read for each message, decided once from its attributes.
 struct FetchPlan: Sendable {
     var attributes: [FetchAttribute]
     var need = ReadNeed()
     var setsSeen = false
+    /// EMAILID, THREADID or SAVEDATE asked: the store's object listing is read (RFC 8474, RFC 8514).
+    var needsObjects = false
+    /// Those of the messages fetched, by UID, once read.
+    var objects: [UInt32: MessageObjects] = [:]
 
     init(_ requested: [FetchAttribute], uid: Bool, modSeq: Bool) {
         var attributes = requested
@@ -30,6 +35,12 @@ struct FetchPlan: Sendable {
                     if !spec.part.isEmpty || spec.text == .text { need.parse = true }
                 }
             case .binary, .binarySize:
+                need.body = true
+                need.parse = true
+            case .emailID, .threadID, .saveDate:
+                needsObjects = true
+            case .preview:
+                // RFC 8970: computed from the text parts, so the message and its parse are read.
                 need.body = true
                 need.parse = true
             case .flags, .internalDate, .rfc822Size, .uid, .modSeq:

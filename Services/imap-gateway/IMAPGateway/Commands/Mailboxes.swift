@@ -14,15 +14,24 @@ extension IMAPSession {
         return try await store.listMailboxes(account, counts: counts).first { $0.name == name.name }
     }
 
-    func create(_ name: MailboxName) async throws -> Completion {
+    /// CREATE, with a special use when CREATE-SPECIAL-USE gave one (Commands/CreateSpecialUse.swift).
+    /// RFC 8474 §4.1: the OK carries the new mailbox's MAILBOXID.
+    func create(_ name: MailboxName, specialUse: String? = nil) async throws -> Completion {
         guard let account else { return .bad("Log in first") }
         // RFC 9051 §6.3.4: a trailing delimiter only says a children are intended.
         var wanted = name.name
         while wanted.hasSuffix(String(Self.delimiter)) { wanted.removeLast() }
         guard !wanted.isEmpty else { return .no("Invalid mailbox name", .cannot) }
         if MailboxName(wanted).isInbox { return .no("INBOX always exists", .alreadyExists) }
-        _ = try await store.createMailbox(account, CreateMailboxRequest(name: MailboxName(wanted).name, subscribed: true))
-        return .ok("CREATE completed")
+        let created: MailboxInfo
+        do {
+            created = try await store.createMailbox(
+                account, CreateMailboxRequest(name: MailboxName(wanted).name, specialUse: specialUse, subscribed: true))
+        } catch let error as StoreClientError where error.code == APIErrorCode.specialUseInUse {
+            // RFC 6154 §3: the use cannot be given to this mailbox; nothing is created.
+            return .no("Another mailbox already has this special use", .useAttr)
+        }
+        return .ok("CREATE completed", created.objectID.map(ResponseCode.mailboxID))
     }
 
     func delete(_ name: MailboxName) async throws -> Completion {

@@ -17,6 +17,7 @@ extension IMAPSession {
         case .select(let name, let parameters): return try await select(name, parameters, readOnly: false)
         case .examine(let name, let parameters): return try await select(name, parameters, readOnly: true)
         case .create(let name): return try await create(name)
+        case .createSpecialUse(let name, let uses): return try await create(name, uses: uses)
         case .delete(let name): return try await delete(name)
         case .rename(let from, let to): return try await rename(from, to)
         case .subscribe(let name): return try await subscribe(name, true)
@@ -43,6 +44,7 @@ extension IMAPSession {
         case .sort(let program, let uid): return try await sort(tag: tag, program, uid: uid)
         case .thread(let program, let uid): return try await thread(tag: tag, program, uid: uid)
         case .cancelUpdate(let tags): return cancelUpdate(tags)
+        case .replace(let number, let target, let message, let uid): return try await replace(number, target, message, uid: uid)
         }
     }
 }

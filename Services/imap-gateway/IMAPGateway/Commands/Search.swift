@@ -20,11 +20,10 @@ extension IMAPSession {
         let live = view.liveUIDs
         var matched: [UInt32] = []
         var highest: UInt64?
-        let query = Self.messageQuery(program.key, view: view, saved: previousSaved)
+        let query = Self.messageQuery(try await resolvingObjectKeys(program.key), view: view, saved: previousSaved)
         if !live.isEmpty, !usesModSeq, MailboxView.asksOnlyFlags(query) {
             // Flags only: the view answers once the feed is read (no EXPUNGE during SEARCH,
-            // RFC 9051 §7.5.1). SearchFromView.swift
-            // Among the messages the query was made for, as the store would be asked.
+            // RFC 9051 §7.5.1), among the messages the query was made for. SearchFromView.swift
             try await announceChanges(allowExpunge: false)
             let current = self.view ?? view
             matched = current.flagSearch(query, among: live.filter { !current.isExpunged($0) }) ?? []

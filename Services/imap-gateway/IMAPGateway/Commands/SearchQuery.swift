@@ -48,6 +48,10 @@ extension IMAPSession {
         case .uid(let uids):
             let largest = view.largestUID
             return set(view.uids.filter { uids.contains($0, largest: largest) })
+        // RFC 8514 §5: every mailbox keeps save dates.
+        case .saveDateSupported: return .all
+        // Settled into UIDs before (SearchObjectKeys.swift); unsettled they match nothing.
+        case .emailID, .threadID, .savedBefore, .savedOn, .savedSince: return .not(.all)
         case .not(let inner): return .not(messageQuery(inner, view: view, saved: saved))
         case .or(let a, let b): return .or(messageQuery(a, view: view, saved: saved), messageQuery(b, view: view, saved: saved))
         case .and(let keys): return .and(keys.map { messageQuery($0, view: view, saved: saved) })

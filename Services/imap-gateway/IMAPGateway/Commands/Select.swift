@@ -64,6 +64,8 @@ extension IMAPSession {
         try await send(.untagged(.ok, .uidValidity(box.uidValidity), "UIDs valid"))
         try await send(.untagged(.ok, .uidNext(selected.mailbox.uidNext), "Predicted next UID"))
         try await send(.untagged(.ok, .highestModSeq(selected.mailbox.highestModSeq), "Highest"))
+        // RFC 8474 §4.1: SELECT and EXAMINE name the mailbox's MAILBOXID.
+        if let id = box.objectID { try await send(.untagged(.ok, .mailboxID(id), "Mailbox id")) }
         if let qresync = parameters.qresync, qresync.uidValidity == box.uidValidity {
             try await resynchronize(account, qresync)
         }

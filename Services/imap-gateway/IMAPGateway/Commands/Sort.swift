@@ -23,7 +23,7 @@ extension IMAPSession {
         let live = view.liveUIDs
         var sorted: [UInt32] = []
         var highest: UInt64?
-        let query = Self.messageQuery(program.key, view: view, saved: savedSearch)
+        let query = Self.messageQuery(try await resolvingObjectKeys(program.key), view: view, saved: savedSearch)
         let keys = program.criteria.map { SortKey(Self.criterion($0.key), reverse: $0.reverse) }
         if !live.isEmpty {
             let request = SortRequest(query: query, criteria: keys, uids: UIDSetCompression.sorted(live))

@@ -1,11 +1,12 @@
 import IMAPProtocol
 import StoreAPI
 
-/// STATUS, with SIZE (RFC 8438), HIGHESTMODSEQ (RFC 7162) and DELETED (RFC 9051).
+/// STATUS, with SIZE (RFC 8438), HIGHESTMODSEQ (RFC 7162), DELETED (RFC 9051) and MAILBOXID (RFC 8474 §4.2).
 extension IMAPSession {
     /// The STATUS items answered, for STATUS and LIST … RETURN (STATUS (…)).
     static let statusItemNames = [
         "MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "APPENDLIMIT",
+        "MAILBOXID",  // RFC 8474 §4.2
     ]
 
     func status(_ name: MailboxName, _ items: [String]) async throws -> Completion {
@@ -34,6 +35,7 @@ extension IMAPSession {
             case "HIGHESTMODSEQ": return StatusItem(item, box.highestModSeq)
             case "DELETED": return StatusItem(item, UInt64(deleted ?? 0))
             case "APPENDLIMIT": return StatusItem(item, UInt64(settings.maxMessageSize))
+            case "MAILBOXID": return box.objectID.map { StatusItem(mailboxID: $0) }
             default: return nil
             }
         }

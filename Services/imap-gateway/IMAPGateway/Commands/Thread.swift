@@ -14,7 +14,7 @@ extension IMAPSession {
         if !live.isEmpty {
             let algorithm: ThreadRequest.Algorithm = program.algorithm == .references ? .references : .orderedSubject
             let request = ThreadRequest(
-                algorithm: algorithm, query: Self.messageQuery(program.key, view: view, saved: savedSearch),
+                algorithm: algorithm, query: Self.messageQuery(try await resolvingObjectKeys(program.key), view: view, saved: savedSearch),
                 uids: UIDSetCompression.sorted(live))
             let result = try await store.thread(account, mailbox: view.mailbox.id, request)
             threads = result.threads.flatMap { Self.tree($0, uid: uid, view: view) }

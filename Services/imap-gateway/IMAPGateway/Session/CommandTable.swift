@@ -7,7 +7,7 @@ import IMAPProtocol
 /// | any | CAPABILITY, NOOP, LOGOUT, ID |
 /// | not authenticated | STARTTLS, AUTHENTICATE, LOGIN |
 /// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE, UNAUTHENTICATE |
-/// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, SORT, THREAD, FETCH, STORE, COPY, MOVE and their UID forms, CANCELUPDATE |
+/// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, SORT, THREAD, FETCH, STORE, COPY, MOVE, REPLACE and their UID forms, CANCELUPDATE |
 enum CommandTable {
     enum Scope {
         case any, notAuthenticated, authenticated, selected
@@ -17,10 +17,11 @@ enum CommandTable {
         switch kind {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
-        case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
+        case .enable, .select, .examine, .create, .createSpecialUse, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
             .status, .append, .multiAppend, .idle, .unauthenticate:
             return .authenticated
-        case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate:
+        case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate,
+            .replace:
             return .selected
         }
     }
@@ -57,7 +58,7 @@ enum CommandTable {
     /// changed the mailbox and its effects are announced from the feed (EXPUNGE, MOVE…).
     static func mustSync(_ kind: IMAPCommand.Kind) -> Bool {
         switch kind {
-        case .noop, .check, .expunge, .uidExpunge, .copy, .move, .append, .multiAppend, .store: return true
+        case .noop, .check, .expunge, .uidExpunge, .copy, .move, .append, .multiAppend, .store, .replace: return true
         default: return false
         }
     }
@@ -75,7 +76,7 @@ enum CommandTable {
         case .enable: return "ENABLE"
         case .select: return "SELECT"
         case .examine: return "EXAMINE"
-        case .create: return "CREATE"
+        case .create, .createSpecialUse: return "CREATE"
         case .delete: return "DELETE"
         case .rename: return "RENAME"
         case .subscribe: return "SUBSCRIBE"
@@ -100,6 +101,7 @@ enum CommandTable {
         case .sort(_, let uid): return uid ? "UID SORT" : "SORT"
         case .thread(_, let uid): return uid ? "UID THREAD" : "THREAD"
         case .cancelUpdate: return "CANCELUPDATE"
+        case .replace(_, _, _, let uid): return uid ? "UID REPLACE" : "REPLACE"
         }
     }
 }

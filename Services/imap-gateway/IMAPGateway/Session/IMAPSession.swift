@@ -204,14 +204,15 @@ actor IMAPSession {
             try await reply(command.tag, .bad, nil, CommandTable.refusal(command.kind, in: state))
             return .proceed
         }
-        // A literal too big to hold was spooled: only APPEND's message may be that big.
+        // A literal too big to hold was spooled: only APPEND's (and REPLACE's) message may be that big.
         if !framed.streamedLiterals.isEmpty {
             if case .multiAppend = command.kind {
                 // The messages of a MULTIAPPEND are held, not spooled: a big one goes alone.
                 try await reply(command.tag, .no, .tooBig, "A message over 1 MiB must be sent in an APPEND of its own")
                 return .proceed
             }
-            guard case .append = command.kind, framed.streamedLiterals.count == 1, let spooled else {
+            // REPLACE's message is an APPEND's (RFC 8508 §3.3), and as big.
+            guard command.kind.appendsOneMessage, framed.streamedLiterals.count == 1, let spooled else {
                 try await reply(command.tag, .bad, .tooBig, "Literal too large for this command")
                 return .proceed
             }

@@ -5,7 +5,7 @@ import StoreAPI
 /// The messages of one mailbox, under `/v1/accounts/{account}/mailboxes/{id}/`:
 /// `GET messages` (list, by UID set, paged), `POST messages` (APPEND),
 /// `GET messages/{uid}/raw[?offset=&length=]`, `GET messages/{uid}/header`,
-/// `GET messages/{uid}/parse`, `POST flags`, `POST expunge`, `POST copy`, `POST recent`.
+/// `GET messages/{uid}/parse`, `GET messages/objects` (RFC 8474 ids, RFC 8514 save dates), `POST flags`, `POST expunge`, `POST copy`, `POST recent`.
 struct MessageRoutes {
     let store: StoreContext
 
@@ -32,6 +32,14 @@ struct MessageRoutes {
                 default: throw StoreError.badRequest(APIErrorCode.badRequest, "format is json or text")
                 }
             })
+        router.on(StoreOperations.listMessageObjects) { request, context, _ in
+            let uids = try request.uri.queryParameters.get("uids").map(RouteSupport.uidSet) ?? .all
+            let after = try RouteSupport.query(request, "after", in: 0...UInt32.max, default: 0)
+            let limit = try RouteSupport.query(request, "limit", in: 1...Self.maxPage, default: Self.defaultPage)
+            return try await store.storage.listMessageObjects(
+                account: try RouteSupport.account(context), mailboxID: try RouteSupport.int64(context, "id"),
+                uids: uids, after: after, limit: limit)
+        }
         router.on(StoreOperations.appendMessage) { request, context, _ in
             let account = try RouteSupport.account(context)
             // Each flag in its own `flags=`, or several in one separated by spaces.

@@ -73,6 +73,9 @@ public protocol MailStorage: Sendable {
     /// with consecutive UIDs. RFC 3502 §6.3.11
     func append(_ messages: [AppendedMessage], account: String, mailboxID: Int64) async throws -> AppendBatchResult
     func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList
+    /// RFC 8474 EMAILID/THREADID and RFC 8514 SAVEDATE of messages, paged as `listMessages`.
+    func listMessageObjects(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws
+        -> MessageObjectList
     func content(account: String, mailboxID: Int64, uid: UInt32) async throws -> StoredContent
     func rawBytes(contentID: Int64, range: ByteRangeRequest?) async throws -> [UInt8]
     /// A message's bytes (or a range of them) in one read: the hot path of POP3 RETR and

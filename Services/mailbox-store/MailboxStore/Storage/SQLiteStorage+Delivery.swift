@@ -172,6 +172,10 @@ extension SQLiteStorage {
             sql: "INSERT INTO contents (size, header_size, created_at, parse, raw) VALUES (?, ?, ?, ?, ?)",
             arguments: [message.raw.count, message.headerSize, date, message.parseJSON, Data(message.raw)])
         let id = db.lastInsertedRowID
+        // RFC 8474 §5.1 EMAILID, one per content: copies share it.
+        try db.cachedStatement(sql: "INSERT INTO email_ids (content_id, email_id) VALUES (?, ?)").execute(arguments: [
+            id, ObjectIDs.email(),
+        ])
         // The read model in the same transaction: searchable from the commit on.
         if let entry = message.index { try insertIndex(db, contentID: id, size: message.raw.count, entry) }
         return id
@@ -193,9 +197,9 @@ extension SQLiteStorage {
         let modseq = try logChange(db, account: account.id, kind: .added, mailbox: mailbox, uid: uid, flags: flags.names)
         try db.execute(
             sql: """
-                INSERT INTO mailbox_messages (mailbox_id, uid, content_id, system_flags, keywords, modseq, internal_date)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [mailbox, uid, content, flags.bits, flags.keywordText, modseq, internalDate])
+                INSERT INTO mailbox_messages (mailbox_id, uid, content_id, system_flags, keywords, modseq, internal_date, save_date)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [mailbox, uid, content, flags.bits, flags.keywordText, modseq, internalDate, now()])  // RFC 8514 §4.1
         return StoredCopy(account: account.address, mailboxID: mailbox, uid: UInt32(uid), modSeq: UInt64(modseq))
     }
 

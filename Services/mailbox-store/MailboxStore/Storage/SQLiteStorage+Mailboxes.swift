@@ -5,7 +5,7 @@ import StoreAPI
 /// Mailboxes: the IMAP folder tree of an account (RFC 3501 §6.3.3–6.3.6, RFC 6154).
 extension SQLiteStorage {
     static let mailboxColumns = """
-        m.id, m.name, m.special_use,
+        m.id, m.name, m.special_use, m.object_id,
         EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = m.account_id AND s.name = m.name) AS subscribed,
         m.uid_validity, m.uid_next, m.highest_modseq,
         (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id) AS messages,
@@ -15,7 +15,7 @@ extension SQLiteStorage {
         """
 
     static let mailboxColumnsWithoutCounts = """
-        m.id, m.name, m.special_use,
+        m.id, m.name, m.special_use, m.object_id,
         EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = m.account_id AND s.name = m.name) AS subscribed,
         m.uid_validity, m.uid_next, m.highest_modseq, 0 AS messages, 0 AS unseen, 0 AS recent, 0 AS size
         """
@@ -26,7 +26,8 @@ extension SQLiteStorage {
             uidValidity: UInt32(truncatingIfNeeded: row["uid_validity"] as Int64),
             uidNext: UInt32(truncatingIfNeeded: row["uid_next"] as Int64),
             highestModSeq: UInt64(row["highest_modseq"] as Int64),
-            messages: row["messages"], unseen: row["unseen"], recent: row["recent"], size: row["size"])
+            messages: row["messages"], unseen: row["unseen"], recent: row["recent"], size: row["size"],
+            objectID: row["object_id"])
     }
 
     func mailboxRow(_ db: Database, account: Int64, id: Int64) throws -> MailboxInfo {
@@ -73,8 +74,8 @@ extension SQLiteStorage {
     func insertMailbox(_ db: Database, account: Int64, name: String, specialUse: String?, subscribed: Bool) throws -> Int64 {
         let validity = try newUIDValidity(db)
         try db.execute(
-            sql: "INSERT INTO mailboxes (account_id, name, special_use, uid_validity) VALUES (?, ?, ?, ?)",
-            arguments: [account, name, specialUse, validity])
+            sql: "INSERT INTO mailboxes (account_id, name, special_use, uid_validity, object_id) VALUES (?, ?, ?, ?, ?)",
+            arguments: [account, name, specialUse, validity, ObjectIDs.mailbox()])
         let id = db.lastInsertedRowID
         if subscribed { try setSubscription(db, account: account, name: name, subscribed: true) }
         _ = try logChange(db, account: account, kind: .mailboxCreated, mailbox: id, name: name)
@@ -133,6 +134,13 @@ extension SQLiteStorage {
             let name = request.name
             guard try self.mailboxID(db, account: owner.id, name: name) == nil else {
                 throw StoreError.conflict(APIErrorCode.alreadyExists, "mailbox exists")
+            }
+            // RFC 6154 §3: one mailbox per special use; a second is refused (IMAP NO [USEATTR]).
+            if let use = request.specialUse,
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM mailboxes WHERE account_id = ? AND special_use = ?", arguments: [owner.id, use]) != nil
+            {
+                throw StoreError.conflict(APIErrorCode.specialUseInUse, "another mailbox has this special use")
             }
             // RFC 3501 §6.3.3: create the superior names a new name needs.
             let levels = name.split(separator: Validation.mailboxDelimiter).map(String.init)

@@ -19,7 +19,7 @@ extension SQLiteStorage {
     }
 
     /// `AND (uid BETWEEN ? AND ?) OR …` for a resolved UID set.
-    private func uidCondition(_ ranges: [ClosedRange<UInt32>]) -> (sql: String, arguments: StatementArguments) {
+    func uidCondition(_ ranges: [ClosedRange<UInt32>]) -> (sql: String, arguments: StatementArguments) {
         guard !ranges.isEmpty else { return (" AND 0", []) }
         if ranges.count > Self.maxSQLRanges, let first = ranges.first, let last = ranges.last {
             return (" AND uid BETWEEN ? AND ?", [Int64(first.lowerBound), Int64(last.upperBound)])

@@ -39,9 +39,16 @@ extension SQLiteStorage {
                 sql: "INSERT OR REPLACE INTO thread_ids (account_id, message_id, thread_id) VALUES (?, ?, ?)",
                 arguments: [account, id, thread])
         }
+        // RFC 8474 §5.2 THREADID: the thread's id as its messages already carry it; a message
+        // keeps the one it got even when a later message merges its thread into another
+        // (RFC 8621 §4.1.1: immutable), so a merged thread may show two.
+        let objectID =
+            try String.fetchOne(
+                db, sql: "SELECT object_id FROM content_threads WHERE account_id = ? AND thread_id = ? AND object_id IS NOT NULL LIMIT 1",
+                arguments: [account, thread]) ?? ObjectIDs.thread()
         try db.execute(
-            sql: "INSERT INTO content_threads (account_id, content_id, thread_id) VALUES (?, ?, ?)",
-            arguments: [account, contentID, thread])
+            sql: "INSERT INTO content_threads (account_id, content_id, thread_id, object_id) VALUES (?, ?, ?, ?)",
+            arguments: [account, contentID, thread, objectID])
     }
 
     /// Thread ids for content indexed after delivery (the background indexer): every account

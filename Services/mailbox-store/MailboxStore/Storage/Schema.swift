@@ -320,6 +320,50 @@ enum Schema {
                     CREATE INDEX message_index_unnumbered ON message_index(content_id) WHERE id_numbers IS NULL;
                     """)
         }
+        migrator.registerMigration("v10-objectid") { db in
+            // RFC 8474 object ids, kept so that JMAP (RFC 8620/8621) can hand out the same ones:
+            // MAILBOXID per mailbox (survives RENAME: it is the row's), EMAILID per content (a
+            // COPY or MOVE shares the content, so keeps it, as RFC 8474 §5.1 recommends), and
+            // THREADID per conversation (`content_threads`, fixed when first given: RFC 8621 §4.1.1
+            // makes a message's thread id immutable). Random (`ObjectIDs`), so that an id says
+            // nothing of how many mailboxes or messages the store holds (RFC 8474 §7); existing
+            // rows get theirs here, one per thread for the threads.
+            try db.execute(
+                sql: """
+                    ALTER TABLE mailboxes ADD COLUMN object_id TEXT;
+                    UPDATE mailboxes SET object_id = 'F' || lower(hex(randomblob(12)));
+                    CREATE UNIQUE INDEX mailboxes_object_id ON mailboxes(object_id);
+                    -- Beside `contents`, not in it: a column after the blob would page through it.
+                    CREATE TABLE email_ids (
+                        content_id INTEGER PRIMARY KEY,
+                        email_id TEXT NOT NULL UNIQUE
+                    );
+                    INSERT INTO email_ids (content_id, email_id) SELECT id, 'M' || lower(hex(randomblob(12))) FROM contents;
+                    CREATE TRIGGER contents_unemail AFTER DELETE ON contents BEGIN
+                        DELETE FROM email_ids WHERE content_id = old.id;
+                    END;
+                    ALTER TABLE content_threads ADD COLUMN object_id TEXT;
+                    CREATE TEMP TABLE thread_object_ids AS
+                        SELECT account_id, thread_id, 'T' || lower(hex(randomblob(12))) AS object_id
+                        FROM content_threads GROUP BY account_id, thread_id;
+                    UPDATE content_threads SET object_id = (
+                        SELECT t.object_id FROM thread_object_ids t
+                        WHERE t.account_id = content_threads.account_id AND t.thread_id = content_threads.thread_id);
+                    DROP TABLE thread_object_ids;
+                    """)
+        }
+        migrator.registerMigration("v10-savedate") { db in
+            // RFC 8514: when a message was put into its mailbox (APPEND, COPY, MOVE, delivery),
+            // set by `insertMessage`. RFC 8514 §4.1 allows NIL only for a mailbox that keeps no
+            // save dates; every mailbox here keeps them, so a message from before this migration
+            // takes its internal date: the moment of delivery for delivered mail, the client's
+            // date for an APPEND — the best the store knows.
+            try db.execute(
+                sql: """
+                    ALTER TABLE mailbox_messages ADD COLUMN save_date REAL;
+                    UPDATE mailbox_messages SET save_date = internal_date;
+                    """)
+        }
         return migrator
     }
 }
