@@ -63,6 +63,12 @@ public enum APIErrorCode: Hashable, Sendable {
     case leaseLost
     case internalError
     case unavailable
+    /// Storing would take an account over its quota; it would fit once messages are deleted
+    /// (SMTP `452 4.2.2`, IMAP `NO [OVERQUOTA]`). RFC 9208 §4.3, RFC 3463 X.2.2
+    case overQuota
+    /// The message alone is larger than the account's whole storage limit: it can never be
+    /// stored there (SMTP `552 5.2.2`).
+    case largerThanQuota
     /// A code this build does not know, as sent.
     case unknown(String)
 
@@ -73,6 +79,7 @@ public enum APIErrorCode: Hashable, Sendable {
         .domainNotEmpty, .uidExhausted,
         .userNotFound, .aliasNotFound, .mailboxNotFound, .messageNotFound, .mailboxNotEmpty, .cannotDeleteInbox, .noRecipients,
         .idempotencyConflict, .modified, .inUse, .lockNotFound, .queueEntryNotFound, .leaseLost, .internalError, .unavailable,
+        .overQuota, .largerThanQuota,
     ]
 
     /// The code as it is written on the wire.
@@ -109,6 +116,8 @@ public enum APIErrorCode: Hashable, Sendable {
         case .leaseLost: "lease-lost"
         case .internalError: "internal-error"
         case .unavailable: "unavailable"
+        case .overQuota: "over-quota"
+        case .largerThanQuota: "larger-than-quota"
         case .unknown(let code): code
         }
     }
