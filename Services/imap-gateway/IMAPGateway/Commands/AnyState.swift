@@ -13,6 +13,9 @@ extension IMAPSession {
             // RFC 5256, RFC 5957, RFC 5267 §3 (ESORT) and §4 (contexts: UPDATE, PARTIAL, CANCELUPDATE).
             "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT",
             "UNAUTHENTICATE",  // RFC 8437 §3
+            // RFC 9208 §3.1, §5: one root per account, STORAGE and MESSAGE limits. No QUOTASET:
+            // SETQUOTA is for the administrator (`mailctl quota`), refused here with NOPERM.
+            "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE",
         ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }
