@@ -37,7 +37,7 @@ public struct QuotaInfo: Codable, Sendable, Hashable {
     }
 }
 
-/// `PUT /v1/accounts/{account}/quota`: the limits, replacing both; nil (or absent) removes one.
+/// `PUT /v1/accounts/{account}/quota`: the limits, replacing both; one left out (nil) is none.
 public struct SetQuotaRequest: Codable, Sendable, Hashable {
     public var storageLimit: Int64?
     public var messageLimit: Int64?
