@@ -31,6 +31,7 @@ extension IMAPCommand {
         case .namespace: add("NAMESPACE")
         case .idle: add("IDLE")
         case .unauthenticate: add("UNAUTHENTICATE")
+        case .quota(let command): out += command.encoded(utf8Enabled: utf8Enabled, style: style)
         case .check: add("CHECK")
         case .close: add("CLOSE")
         case .unselect: add("UNSELECT")

@@ -56,6 +56,8 @@ public struct IMAPCommand: Sendable, Hashable {
         /// UNAUTHENTICATE: back to the not authenticated state (authenticated or selected).
         /// RFC 8437 §3
         case unauthenticate
+        /// GETQUOTA, GETQUOTAROOT, SETQUOTA. RFC 9208 §4.1
+        case quota(QuotaCommand)
         // Selected. RFC 9051 §6.4
         case check
         case close

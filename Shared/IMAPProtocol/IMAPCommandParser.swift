@@ -118,6 +118,7 @@ public struct IMAPCommandParser: Sendable {
         case "APPEND": return try append(&c)
         case "UID": return try uid(&c)
         case "REPLACE": return try replace(uid: false, &c)  // RFC 8508 §3.3
+        case "GETQUOTA", "GETQUOTAROOT", "SETQUOTA": return .quota(try quota(name, &c))  // RFC 9208 §4.1
         case "FETCH", "STORE", "COPY", "MOVE", "SEARCH", "SORT", "THREAD": return try selected(name, uid: false, &c)  // RFC 9051 §6.4
         default: throw IMAPSyntaxError(.unknownCommand, "unknown command")
         }

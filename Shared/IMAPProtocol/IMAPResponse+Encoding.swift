@@ -103,6 +103,8 @@ extension IMAPResponse {
             Self.namespaces(&w, other)
             w.space()
             Self.namespaces(&w, shared)
+        case .quota(let response):
+            response.encode(&w, utf8Enabled: utf8Enabled)
         }
         w.crlf()
         return w.bytes

@@ -51,6 +51,8 @@ public enum IMAPResponse: Sendable, Hashable {
     case vanished(earlier: Bool, uids: [UInt32])
     /// `* NAMESPACE ((prefix delim)) NIL NIL`. RFC 2342 §5, RFC 9051 §7.3.2
     case namespace(personal: [Namespace], other: [Namespace], shared: [Namespace])
+    /// QUOTA and QUOTAROOT. RFC 9208 §4.2
+    case quota(QuotaResponse)
 }
 
 public enum IMAPStatus: String, Sendable, Hashable {

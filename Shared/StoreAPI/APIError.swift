@@ -66,6 +66,12 @@ public enum APIErrorCode: Hashable, Sendable {
     case leaseLost
     case internalError
     case unavailable
+    /// Storing would take an account over its quota; it would fit once messages are deleted
+    /// (SMTP `452 4.2.2`, IMAP `NO [OVERQUOTA]`). RFC 9208 §4.3, RFC 3463 X.2.2
+    case overQuota
+    /// The message alone is larger than the account's whole storage limit: it can never be
+    /// stored there (SMTP `552 5.2.2`).
+    case largerThanQuota
     /// A code this build does not know, as sent.
     case unknown(String)
 
@@ -76,7 +82,7 @@ public enum APIErrorCode: Hashable, Sendable {
         .domainNotEmpty, .uidExhausted,
         .userNotFound, .aliasNotFound, .mailboxNotFound, .messageNotFound, .mailboxNotEmpty, .cannotDeleteInbox, .noRecipients,
         .idempotencyConflict, .modified, .inUse, .specialUseInUse, .lockNotFound, .queueEntryNotFound, .leaseLost, .internalError,
-        .unavailable,
+        .unavailable, .overQuota, .largerThanQuota,
     ]
 
     /// The code as it is written on the wire.
@@ -114,6 +120,8 @@ public enum APIErrorCode: Hashable, Sendable {
         case .leaseLost: "lease-lost"
         case .internalError: "internal-error"
         case .unavailable: "unavailable"
+        case .overQuota: "over-quota"
+        case .largerThanQuota: "larger-than-quota"
         case .unknown(let code): code
         }
     }

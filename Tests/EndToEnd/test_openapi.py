@@ -633,6 +633,22 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("updateSubscription", f"/v1/accounts/{NOBODY}/subscriptions", 404,
                         json={"name": "X", "subscribed": True})) == "user-not-found"
 
+    # --- quota (RFC 9208): limits unset by default; over a limit an APPEND stores nothing ---
+    quota_path = f"/v1/accounts/{ALICE}/quota"
+    used = call("getQuota", quota_path, 200).json()
+    assert "storageLimit" not in used and "messageLimit" not in used and used["messagesUsed"] == 1, used
+    limited = call("setQuota", quota_path, 200, json={"storageLimit": 10240, "messageLimit": used["messagesUsed"]}).json()
+    assert limited == {**used, "storageLimit": 10240, "messageLimit": used["messagesUsed"]}
+    assert code_of(call("appendMessage", f"{base}/{inbox}/messages", 409, data=SIMPLE,
+                        headers={"Content-Type": "message/rfc822"})) == "over-quota"
+    assert call("getQuota", quota_path, 200).json() == limited
+    assert call("setQuota", quota_path, 200, json={}).json() == used
+    assert code_of(call("setQuota", quota_path, 400, json={"messageLimit": -1})) == "bad-request"
+    assert code_of(call("setQuota", quota_path, 400, data=b"{", headers={"Content-Type": "application/json"})) == "invalid-json"
+    assert code_of(call("getQuota", f"/v1/accounts/{NOBODY}/quota", 404)) == "user-not-found"
+    assert code_of(call("setQuota", f"/v1/accounts/{NOBODY}/quota", 404, json={})) == "user-not-found"
+    assert code_of(call("getQuota", "/v1/accounts/not-an-address/quota", 400)) == "invalid-address"
+
     # --- messages ---
     listed = call("listMessages", f"{base}/{inbox}/messages", 200).json()
     assert len(listed["messages"]) == 1 and "nextAfter" not in listed

@@ -56,8 +56,9 @@ import Testing
         let body = try JSONEncoder().encode(APIErrorBody(code: .invalidUIDSet, message: "m"))
         #expect(String(decoding: body, as: UTF8.self).contains(#""code":"invalid-uid-set""#))
         // A code from a newer store is kept, not a decoding failure.
-        let newer = try JSONDecoder().decode(APIErrorBody.self, from: Data(#"{"error":{"code":"over-quota","message":"m"}}"#.utf8))
-        #expect(newer.error.code == .unknown("over-quota") && newer.error.code.rawValue == "over-quota")
+        let newer = try JSONDecoder().decode(APIErrorBody.self, from: Data(#"{"error":{"code":"mailbox-frozen","message":"m"}}"#.utf8))
+        #expect(newer.error.code == .unknown("mailbox-frozen") && newer.error.code.rawValue == "mailbox-frozen")
+        #expect(APIErrorCode(rawValue: "over-quota") == .overQuota)
     }
 
     @Test func queueStatesAreStrict() throws {

@@ -76,6 +76,10 @@ struct FakeStore {
     static let keys = SCRAMSHA256.keys(password: "secret", salt: Array("fixed salt".utf8), iterations: 4096)
     var down = false
     var accounts = ["alice@example.test", "bob@example.test"]
+    /// Accounts with no room for one more message (RFC 9208 quota): `overQuota` at RCPT.
+    var full: Set<String> = []
+    /// A store error code every delivery is refused with (`over-quota`, `larger-than-quota`).
+    var refuseDeliveries: APIErrorCode?
 
     func answer(_ action: SessionAction) -> StoreAnswer {
         if down { return .unavailable }
@@ -102,8 +106,12 @@ struct FakeStore {
                 return .recipient(RecipientInfo(address: address, local: true, exists: true, accounts: accounts))
             }
             let exists = accounts.contains(address)
-            return .recipient(RecipientInfo(address: address, local: true, exists: exists, accounts: exists ? [address] : []))
+            return .recipient(
+                RecipientInfo(
+                    address: address, local: true, exists: exists, accounts: exists ? [address] : [],
+                    overQuota: full.contains(address) ? true : nil))
         case .deliver(_, let envelope, _):
+            if let code = refuseDeliveries { return .rejected(code: code.rawValue) }
             return .delivered(
                 DeliveryResult(
                     contentID: 1, size: 1,

@@ -48,6 +48,7 @@ public func buildMailboxStore(
     ChangeRoutes(store: store).add(to: router)
     LockRoutes(store: store).add(to: router)
     RelayRoutes(store: store).add(to: router)
+    QuotaRoutes(store: store).add(to: router)
     OpenAPIRoute.add(to: router)
 
     return Application(

@@ -13,7 +13,7 @@ import StoreClient
 public struct MailCtl: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mailctl",
-        abstract: "Administer a Buzón mail system: domains, users, aliases, mailboxes, the outbound queue, failed logins.",
+        abstract: "Administer a Buzón mail system: domains, users, aliases, mailboxes, quotas, the outbound queue, failed logins.",
         discussion: """
             The store is found through --store-url (or BUZON_STORE_URL, default http://127.0.0.1:8025) and \
             authenticated with --token (or BUZON_INTERNAL_TOKEN, or the file internal-token in BUZON_DATA_DIR, \
@@ -21,6 +21,7 @@ public struct MailCtl: AsyncParsableCommand {
             """,
         subcommands: [
             DomainCommand.self, UserCommand.self, AliasCommand.self, MailboxCommand.self, QueueCommand.self, LoginFailuresCommand.self,
+            QuotaCommand.self,
         ])
 
     public init() {}

@@ -27,5 +27,7 @@ public enum StoreOperations {
         getChanges, watchAccounts,
         // Locks
         acquireLock, renewLock, releaseLock,
+        // Quota
+        getQuota, setQuota,
     ]
 }

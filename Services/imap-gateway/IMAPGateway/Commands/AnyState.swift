@@ -14,6 +14,9 @@ extension IMAPSession {
             "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT",
             "UNAUTHENTICATE",  // RFC 8437 §3
             "OBJECTID", "SAVEDATE", "CREATE-SPECIAL-USE", "PREVIEW", "REPLACE",  // RFC 8474, 8514, 6154 §3, 8970, 8508
+            // RFC 9208 §3.1, §5: one root per account, STORAGE and MESSAGE limits. No QUOTASET:
+            // SETQUOTA is for the administrator (`mailctl quota`), refused here with NOPERM.
+            "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE",
         ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }

@@ -45,6 +45,7 @@ extension IMAPSession {
         case .thread(let program, let uid): return try await thread(tag: tag, program, uid: uid)
         case .cancelUpdate(let tags): return cancelUpdate(tags)
         case .replace(let number, let target, let message, let uid): return try await replace(number, target, message, uid: uid)
+        case .quota(let command): return try await quota(command)
         }
     }
 }

@@ -6,7 +6,7 @@ import IMAPProtocol
 /// |---|---|
 /// | any | CAPABILITY, NOOP, LOGOUT, ID |
 /// | not authenticated | STARTTLS, AUTHENTICATE, LOGIN |
-/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE, UNAUTHENTICATE |
+/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE, UNAUTHENTICATE, GETQUOTA, GETQUOTAROOT, SETQUOTA |
 /// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, SORT, THREAD, FETCH, STORE, COPY, MOVE, REPLACE and their UID forms, CANCELUPDATE |
 enum CommandTable {
     enum Scope {
@@ -18,7 +18,7 @@ enum CommandTable {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
         case .enable, .select, .examine, .create, .createSpecialUse, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
-            .status, .append, .multiAppend, .idle, .unauthenticate:
+            .status, .append, .multiAppend, .idle, .unauthenticate, .quota:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate,
             .replace:
@@ -102,6 +102,7 @@ enum CommandTable {
         case .thread(_, let uid): return uid ? "UID THREAD" : "THREAD"
         case .cancelUpdate: return "CANCELUPDATE"
         case .replace(_, _, _, let uid): return uid ? "UID REPLACE" : "REPLACE"
+        case .quota(let command): return command.name
         }
     }
 }

@@ -31,6 +31,8 @@ struct Completion: Sendable {
         case .alreadyExists?: return .no("Mailbox already exists", .alreadyExists)
         case .invalidMailboxName?: return .no("Invalid mailbox name", .cannot)
         case .tooLarge?: return .no("Message too large", .tooBig)
+        // RFC 9208 §4.3: APPEND, COPY (and a MOVE that would grow usage) refused whole.
+        case .overQuota?, .largerThanQuota?: return .no("Over quota", .overQuota)
         case .invalidFlag?: return .bad("Invalid flag")
         default:
             // The store's own words are for the log (logged by the caller), not the client.

@@ -170,6 +170,12 @@ public protocol MailStorage: Sendable {
     /// Drops counters whose window is over and whose lock, if any, has ended.
     func pruneLoginFailures(now: Double, window: Double) async throws
 
+    // Quotas (RFC 9208; SQLiteStorage+Quota)
+    /// The account's limits and exact usage.
+    func quota(account: String) async throws -> QuotaInfo
+    /// Replaces both limits (nil: none) and answers the quota after.
+    func setQuota(account: String, _ request: SetQuotaRequest) async throws -> QuotaInfo
+
     /// Drops idempotency records older than `cutoff` (seconds since 1970).
     func pruneIdempotency(olderThan cutoff: Double) async throws
     /// Drops resend digests older than `cutoff` (seconds since 1970).

@@ -230,7 +230,12 @@ extension SQLiteStorage {
     }
 
     public func lookupRecipient(_ address: String) async throws -> RecipientInfo {
-        try await pool.read { db in try self.expand(db, address) }
+        try await pool.read { db in
+            var info = try self.expand(db, address)
+            // RCPT's early answer (RFC 9208; SMTP 452 4.2.2); delivery checks again exactly.
+            if try self.anyFull(db, accounts: info.accounts) { info.overQuota = true }
+            return info
+        }
     }
 
     /// Follows aliases (to a bounded depth) down to local accounts and remote addresses.

@@ -63,8 +63,15 @@ extension SQLiteStorage {
 
     /// Local delivery and queueing inside the caller's transaction: content once, one INBOX
     /// copy per account reached, remote recipients (when allowed) in one queue entry.
-    func deliverWithin(_ db: Database, _ message: IncomingMessage, envelope: DeliveryEnvelope, at received: Double) throws -> DeliveryResult
-    {
+    ///
+    /// An account it would take over its quota refuses the whole delivery (it throws, and the
+    /// caller's transaction stores nothing for anyone): SMTP has one answer to DATA for all
+    /// recipients, so the gateway answers `452 4.2.2` and the client sends again later, when
+    /// RCPT refuses the full mailbox alone (SQLiteStorage+Quota). `enforceQuota: false` is for
+    /// the store's own delivery notices (SQLiteStorage+Relay).
+    func deliverWithin(
+        _ db: Database, _ message: IncomingMessage, envelope: DeliveryEnvelope, at received: Double, enforceQuota: Bool = true
+    ) throws -> DeliveryResult {
         // Resolve every recipient first; one account reached twice gets one copy, one remote
         // address reached twice is queued once.
         var plans: [(recipient: String, status: RecipientResult.Status, accounts: [String])] = []
@@ -114,9 +121,12 @@ extension SQLiteStorage {
                 guard let inbox = try mailboxID(db, account: owner.id, name: "INBOX") else {
                     throw StoreError(.internalServerError, APIErrorCode.internalError, "account has no INBOX")
                 }
-                copies[address] = try insertMessage(
-                    db, account: owner, mailbox: inbox, content: content,
-                    flags: FlagSet(bits: 0, keywords: ""), internalDate: received)
+                let store = {
+                    try self.insertMessage(
+                        db, account: owner, mailbox: inbox, content: content,
+                        flags: FlagSet(bits: 0, keywords: ""), internalDate: received)
+                }
+                copies[address] = enforceQuota ? try withinQuota(db, account: owner.id, store) : try store()
                 if let entry = message.index { try assignThread(db, account: owner.id, contentID: content, entry) }
             }
             if !remote.isEmpty {
@@ -154,14 +164,18 @@ extension SQLiteStorage {
         return try await pool.write { db in
             let owner = try self.accountRow(db, account)
             let uidValidity = try self.uidValidity(db, account: owner.id, id: mailboxID)
-            var copies: [StoredCopy] = []
-            for (message, flags) in zip(messages, flagSets) {
-                let content = try self.insertContent(db, message.message, at: received)
-                copies.append(
-                    try self.insertMessage(
-                        db, account: owner, mailbox: mailboxID, content: content,
-                        flags: flags, internalDate: message.internalDate ?? received))
-                if let entry = message.message.index { try self.assignThread(db, account: owner.id, contentID: content, entry) }
+            // The batch's sum against the quota, all or none. RFC 9208 §4.3, RFC 3502 §6.3.11
+            let copies = try self.withinQuota(db, account: owner.id) {
+                var copies: [StoredCopy] = []
+                for (message, flags) in zip(messages, flagSets) {
+                    let content = try self.insertContent(db, message.message, at: received)
+                    copies.append(
+                        try self.insertMessage(
+                            db, account: owner, mailbox: mailboxID, content: content,
+                            flags: flags, internalDate: message.internalDate ?? received))
+                    if let entry = message.message.index { try self.assignThread(db, account: owner.id, contentID: content, entry) }
+                }
+                return copies
             }
             return AppendBatchResult(uidValidity: uidValidity, copies: copies)
         }

@@ -212,7 +212,11 @@ extension SQLiteStorage {
             if move && target == mailboxID {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "cannot move messages into the mailbox they are in")
             }
-            return try self.copyMessages(db, account: owner.id, from: mailboxID, uids: set, to: target, move: move)
+            // RFC 9208 §4.3: a COPY that does not fit is refused whole; a MOVE within the
+            // account adds nothing and is never refused.
+            return try self.withinQuota(db, account: owner.id) {
+                try self.copyMessages(db, account: owner.id, from: mailboxID, uids: set, to: target, move: move)
+            }
         }
     }
 

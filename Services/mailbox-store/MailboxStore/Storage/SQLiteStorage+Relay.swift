@@ -181,7 +181,11 @@ extension SQLiteStorage {
             let notice = notices.notice(for: entry, recipients: recipients, original: [UInt8](data))
         else { return 0 }
         let envelope = DeliveryEnvelope(sender: "", recipients: [EnvelopeRecipient(address: entry.sender)], relay: true)
-        _ = try deliverWithin(db, notice, envelope: envelope, at: time)
+        // A notice to a local sender is stored even over quota: refusing it would fail the
+        // relay's report (the outcomes with it) or lose the notice, and RFC 5321 §6.1 makes
+        // us responsible for it once the message was accepted. It is small and bounded by
+        // the messages the sender sent.
+        _ = try deliverWithin(db, notice, envelope: envelope, at: time, enforceQuota: false)
         return 1
     }
 

@@ -362,6 +362,59 @@ enum Schema {
                 sql: """
                     ALTER TABLE mailbox_messages ADD COLUMN save_date REAL;
                     UPDATE mailbox_messages SET save_date = internal_date;
+        migrator.registerMigration("v10-quota") { db in
+            // Quotas (RFC 9208): per account, limits (NULL: none) and usage kept exactly by
+            // triggers, so that every write that adds or removes a message (delivery, APPEND,
+            // COPY, MOVE, EXPUNGE, DELETE of a mailbox or account) updates it in its own
+            // transaction, whichever code path it takes; the store has one writer, so a check
+            // against it inside a write sees every earlier commit (SQLiteStorage+Quota).
+            // `storage_limit` is in KiB (RFC 9208 §5.1), `storage_used` in octets.
+            // A mailbox's rows deleted by ON DELETE CASCADE no longer find their mailbox, so
+            // DELETE of a mailbox subtracts its sums before it goes (`mailboxes_unquota`).
+            try db.execute(
+                sql: """
+                    CREATE TABLE quotas (
+                        account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                        storage_limit INTEGER,
+                        message_limit INTEGER,
+                        storage_used INTEGER NOT NULL DEFAULT 0,
+                        messages_used INTEGER NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO quotas (account_id, storage_used, messages_used)
+                        SELECT a.id,
+                            (SELECT COALESCE(SUM(c.size), 0) FROM mailboxes m JOIN mailbox_messages mm ON mm.mailbox_id = m.id
+                                JOIN contents c ON c.id = mm.content_id WHERE m.account_id = a.id),
+                            (SELECT COUNT(*) FROM mailboxes m JOIN mailbox_messages mm ON mm.mailbox_id = m.id
+                                WHERE m.account_id = a.id)
+                        FROM accounts a;
+                    CREATE TRIGGER accounts_quota AFTER INSERT ON accounts BEGIN
+                        INSERT INTO quotas (account_id) VALUES (new.id);
+                    END;
+                    CREATE TRIGGER mailbox_messages_quota_add AFTER INSERT ON mailbox_messages BEGIN
+                        UPDATE quotas SET storage_used = storage_used + (SELECT size FROM contents WHERE id = new.content_id),
+                            messages_used = messages_used + 1
+                        WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = new.mailbox_id);
+                    END;
+                    CREATE TRIGGER mailbox_messages_quota_remove AFTER DELETE ON mailbox_messages BEGIN
+                        UPDATE quotas SET storage_used = storage_used - (SELECT size FROM contents WHERE id = old.content_id),
+                            messages_used = messages_used - 1
+                        WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = old.mailbox_id);
+                    END;
+                    CREATE TRIGGER mailbox_messages_quota_move AFTER UPDATE OF mailbox_id, content_id ON mailbox_messages BEGIN
+                        UPDATE quotas SET storage_used = storage_used - (SELECT size FROM contents WHERE id = old.content_id),
+                            messages_used = messages_used - 1
+                        WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = old.mailbox_id);
+                        UPDATE quotas SET storage_used = storage_used + (SELECT size FROM contents WHERE id = new.content_id),
+                            messages_used = messages_used + 1
+                        WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = new.mailbox_id);
+                    END;
+                    CREATE TRIGGER mailboxes_unquota BEFORE DELETE ON mailboxes BEGIN
+                        UPDATE quotas SET
+                            storage_used = storage_used - (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm
+                                JOIN contents c ON c.id = mm.content_id WHERE mm.mailbox_id = old.id),
+                            messages_used = messages_used - (SELECT COUNT(*) FROM mailbox_messages WHERE mailbox_id = old.id)
+                        WHERE account_id = old.account_id;
+                    END;
                     """)
         }
         return migrator

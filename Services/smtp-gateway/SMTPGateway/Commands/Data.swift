@@ -113,6 +113,16 @@ extension SMTPSession {
             transaction = nil
             let accepted = result.recipients.contains { $0.status == .delivered || $0.status == .queued }
             return [.reply(accepted ? .messageAccepted(queueID) : .noValidRecipients)]
+        case .rejected(code: APIErrorCode.overQuota.rawValue):
+            // A mailbox filled up between RCPT and now. SMTP has one answer to the end of DATA
+            // for all recipients, and the store stored nothing for any of them (all or none):
+            // a temporary failure for the whole message, so the client sends it again, when
+            // RCPT refuses the full mailbox alone. Never 250 for what was not stored.
+            transaction = nil
+            return [.reply(.mailboxFull)]
+        case .rejected(code: APIErrorCode.largerThanQuota.rawValue):
+            transaction = nil
+            return [.reply(.largerThanQuota)]
         case .rejected:
             transaction = nil
             return [.reply(.contentRejected)]

@@ -56,6 +56,10 @@ extension SMTPSession {
             if info.local {
                 // Ours: it must exist, and be exactly the address that was looked up.
                 guard asked != nil || mailbox.isBarePostmaster, info.exists else { return refuse(.mailboxUnavailable) }
+                // A full mailbox is refused here, for this recipient alone, so that the others
+                // of the transaction still get the message (SMTPReply+Quota). Not an error of
+                // the client's: not counted towards maxErrors.
+                if info.overQuota == true { return [.reply(.mailboxFull)] }
                 accept(info.address, parameters)
                 return [.reply(.okRecipient)]
             }
