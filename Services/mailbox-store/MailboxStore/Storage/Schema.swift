@@ -362,6 +362,8 @@ enum Schema {
                 sql: """
                     ALTER TABLE mailbox_messages ADD COLUMN save_date REAL;
                     UPDATE mailbox_messages SET save_date = internal_date;
+                    """)
+        }
         migrator.registerMigration("v10-quota") { db in
             // Quotas (RFC 9208): per account, limits (NULL: none) and usage kept exactly by
             // triggers, so that every write that adds or removes a message (delivery, APPEND,
