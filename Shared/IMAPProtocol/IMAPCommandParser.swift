@@ -116,6 +116,7 @@ public struct IMAPCommandParser: Sendable {
             try c.close()
             return .status(mailbox, items: items)
         case "APPEND": return try append(&c)
+        case "SETACL", "DELETEACL", "GETACL", "LISTRIGHTS", "MYRIGHTS": return .acl(try aclCommand(name, &c))  // RFC 4314 §3
         case "UID": return try uid(&c)
         case "FETCH", "STORE", "COPY", "MOVE", "SEARCH", "SORT", "THREAD": return try selected(name, uid: false, &c)  // RFC 9051 §6.4
         default: throw IMAPSyntaxError(.unknownCommand, "unknown command")

@@ -100,6 +100,8 @@ extension IMAPResponse {
             Self.namespaces(&w, other)
             w.space()
             Self.namespaces(&w, shared)
+        case .acl(let data):
+            data.encode(&w)
         }
         w.crlf()
         return w.bytes

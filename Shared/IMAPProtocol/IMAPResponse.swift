@@ -51,6 +51,8 @@ public enum IMAPResponse: Sendable, Hashable {
     case vanished(earlier: Bool, uids: [UInt32])
     /// `* NAMESPACE ((prefix delim)) NIL NIL`. RFC 2342 §5, RFC 9051 §7.3.2
     case namespace(personal: [Namespace], other: [Namespace], shared: [Namespace])
+    /// `* ACL`, `* LISTRIGHTS`, `* MYRIGHTS`. RFC 4314 §3.6–3.8 (IMAPResponse+ACL.swift)
+    case acl(ACLResponse)
 }
 
 public enum IMAPStatus: String, Sendable, Hashable {

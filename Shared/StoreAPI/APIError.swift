@@ -63,6 +63,13 @@ public enum APIErrorCode: Hashable, Sendable {
     case leaseLost
     case internalError
     case unavailable
+    /// The mailbox's ACL does not grant the account acting a right the operation needs
+    /// (RFC 4314; IMAP `NO [NOPERM]`).
+    case noPermission
+    /// A SETACL/DELETEACL identifier that is neither `anyone` nor an account of the owner's domain.
+    case invalidIdentifier
+    /// Rights that are not letters of RFC 4314 §2.1.
+    case invalidRights
     /// A code this build does not know, as sent.
     case unknown(String)
 
@@ -73,6 +80,7 @@ public enum APIErrorCode: Hashable, Sendable {
         .domainNotEmpty, .uidExhausted,
         .userNotFound, .aliasNotFound, .mailboxNotFound, .messageNotFound, .mailboxNotEmpty, .cannotDeleteInbox, .noRecipients,
         .idempotencyConflict, .modified, .inUse, .lockNotFound, .queueEntryNotFound, .leaseLost, .internalError, .unavailable,
+        .noPermission, .invalidIdentifier, .invalidRights,
     ]
 
     /// The code as it is written on the wire.
@@ -109,6 +117,9 @@ public enum APIErrorCode: Hashable, Sendable {
         case .leaseLost: "lease-lost"
         case .internalError: "internal-error"
         case .unavailable: "unavailable"
+        case .noPermission: "no-permission"
+        case .invalidIdentifier: "invalid-identifier"
+        case .invalidRights: "invalid-rights"
         case .unknown(let code): code
         }
     }

@@ -26,5 +26,7 @@ public enum StoreOperations {
         getChanges, watchAccounts,
         // Locks
         acquireLock, renewLock, releaseLock,
+        // Access control (RFC 4314)
+        getACL, setACL, deleteACL, myRights, listSharedMailboxes,
     ]
 }

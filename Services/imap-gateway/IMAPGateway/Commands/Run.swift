@@ -43,6 +43,7 @@ extension IMAPSession {
         case .sort(let program, let uid): return try await sort(tag: tag, program, uid: uid)
         case .thread(let program, let uid): return try await thread(tag: tag, program, uid: uid)
         case .cancelUpdate(let tags): return cancelUpdate(tags)
+        case .acl(let command): return try await acl(command)
         }
     }
 }

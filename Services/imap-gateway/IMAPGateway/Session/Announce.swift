@@ -7,10 +7,14 @@ import StoreClient
 /// RFC 7162 §3.2.10 (VANISHED once QRESYNC is enabled).
 extension IMAPSession {
     /// Every change after `since`, following the pages, and the MODSEQ they were read through.
+    /// The selected mailbox's feed: the account's own, or a shared mailbox's owner's, read as
+    /// the account (RFC 4314), which gets only the changes of what it may read.
     func changes(_ account: String, since: UInt64) async throws -> (changes: [Change], through: UInt64) {
         var out: [Change] = []
         var through = since
-        for try await page in store.changePages(account, since: since) {
+        let feed = sharedSelection?.owner ?? account
+        let reader = sharedSelection == nil ? nil : account
+        for try await page in store.changePages(feed, since: since, reader: reader) {
             out += page.changes
             through = page.through
         }
@@ -24,7 +28,7 @@ extension IMAPSession {
         guard let account, var current = view else { return }
         var changes: [Change] = []
         var through = current.cursor
-        if force || (watcher.latest(account) ?? .max) > current.cursor {
+        if force || (watcher.latest(sharedSelection?.owner ?? account) ?? .max) > current.cursor {
             (changes, through) = try await self.changes(account, since: current.cursor)
             // What this session read moves the gateway's shared view along too.
             if let lease, through > current.cursor { await shared.advance(lease, changes, since: current.cursor, through: through) }

@@ -18,7 +18,7 @@ enum CommandTable {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
-            .status, .append, .multiAppend, .idle, .unauthenticate:
+            .status, .append, .multiAppend, .idle, .unauthenticate, .acl:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate:
             return .selected
@@ -100,6 +100,7 @@ enum CommandTable {
         case .sort(_, let uid): return uid ? "UID SORT" : "SORT"
         case .thread(_, let uid): return uid ? "UID THREAD" : "THREAD"
         case .cancelUpdate: return "CANCELUPDATE"
+        case .acl(let command): return command.name
         }
     }
 }

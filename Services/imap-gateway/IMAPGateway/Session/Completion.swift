@@ -32,6 +32,10 @@ struct Completion: Sendable {
         case .invalidMailboxName?: return .no("Invalid mailbox name", .cannot)
         case .tooLarge?: return .no("Message too large", .tooBig)
         case .invalidFlag?: return .bad("Invalid flag")
+        // RFC 4314 §4: a right the mailbox's ACL does not grant.
+        case .noPermission?: return .no("Permission denied", .noPerm)
+        case .invalidIdentifier?: return .no("Rights can be granted to anyone or to accounts of the owner's domain only", .cannot)
+        case .invalidRights?: return .bad("Unknown right")
         default:
             // The store's own words are for the log (logged by the caller), not the client.
             return .no("Refused", .cannot)
