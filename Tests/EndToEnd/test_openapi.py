@@ -1066,7 +1066,7 @@ def test_every_v1_operation_requires_the_token(store):
     doc = load_spec()
     c = Contract(store, doc)
     samples = {"account": NOBODY, "address": NOBODY, "alias": NOBODY, "domain": DOMAIN, "id": "1", "uid": "1",
-               "name": "pop3", "token": "1", "action": "retry"}
+               "name": "pop3", "token": "1", "action": "retry", "identifier": "anyone"}
     checked = []
     for op_id, (method, template, _) in c.ops.items():
         if not template.startswith("/v1/"):
