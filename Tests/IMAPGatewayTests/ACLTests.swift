@@ -83,7 +83,8 @@ struct ACLCommandTests {
     func changesReachTheOtherUser() async throws {
         let (alice, bob) = try await setUp()
         await alice.send("s1 SETACL Projects bob@example.test lrs", last: "s1 OK")
-        await bob.send("b1 SELECT \(Self.shared)", expect: ["* 2 EXISTS"], last: "b1 OK [READ-WRITE]")
+        await bob.send(
+            "b1 SELECT \(Self.shared)", expect: ["* 2 EXISTS", "* OK [PERMANENTFLAGS (\\Seen)]"], last: "b1 OK [READ-WRITE]")
         await alice.send("s2 SELECT Projects", last: "s2 OK")
         await alice.send("s3 APPEND Projects {19}\r\nSubject: three\r\n\r\nz", last: "s3 OK")
         await alice.send("s4 STORE 1 +FLAGS (\\Answered)", last: "s4 OK")
