@@ -29,6 +29,7 @@ extension IMAPCommand {
         case .logout: add("LOGOUT")
         case .startTLS: add("STARTTLS")
         case .namespace: add("NAMESPACE")
+        case .acl(let command): out += command.encoded(utf8Enabled: utf8Enabled, style: style)
         case .idle: add("IDLE")
         case .unauthenticate: add("UNAUTHENTICATE")
         case .quota(let command): out += command.encoded(utf8Enabled: utf8Enabled, style: style)

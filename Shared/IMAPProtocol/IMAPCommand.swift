@@ -83,6 +83,8 @@ public struct IMAPCommand: Sendable, Hashable {
         case replace(UInt32, MailboxName, AppendMessage, uid: Bool)
         /// CANCELUPDATE with the tags of the searches whose updates stop. RFC 5267 §4.3.5
         case cancelUpdate([String])
+        /// RFC 4314 §3: SETACL, DELETEACL, GETACL, LISTRIGHTS, MYRIGHTS (IMAPCommand+ACL.swift).
+        case acl(ACLCommand)
     }
 
     /// One ID field and its value (nil for NIL). RFC 2971 §3.1

@@ -68,6 +68,7 @@ extension IMAPCursor {
                 case "SUBSCRIBED": options.subscribed = true
                 case "CHILDREN": options.children = true
                 case "SPECIAL-USE": options.specialUse = true  // RFC 6154 §6
+                case "MYRIGHTS": options.myRights = true  // RFC 8440 §3
                 case "STATUS":  // RFC 5819 §2
                     guard options.status == nil else { throw Self.fail("STATUS given twice") }
                     try space()
@@ -93,6 +94,7 @@ extension ListReturnOptions {
         if children { options.append("CHILDREN") }
         if specialUse { options.append("SPECIAL-USE") }
         if let status { options.append("STATUS (\(status.joined(separator: " ")))") }
+        if myRights { options.append("MYRIGHTS") }
         return Array("RETURN (\(options.joined(separator: " ")))".utf8)
     }
 }

@@ -105,6 +105,8 @@ extension IMAPResponse {
             Self.namespaces(&w, shared)
         case .quota(let response):
             response.encode(&w, utf8Enabled: utf8Enabled)
+        case .acl(let data):
+            data.encode(&w)
         }
         w.crlf()
         return w.bytes

@@ -53,6 +53,8 @@ public enum IMAPResponse: Sendable, Hashable {
     case namespace(personal: [Namespace], other: [Namespace], shared: [Namespace])
     /// QUOTA and QUOTAROOT. RFC 9208 §4.2
     case quota(QuotaResponse)
+    /// `* ACL`, `* LISTRIGHTS`, `* MYRIGHTS`. RFC 4314 §3.6–3.8 (IMAPResponse+ACL.swift)
+    case acl(ACLResponse)
 }
 
 public enum IMAPStatus: String, Sendable, Hashable {

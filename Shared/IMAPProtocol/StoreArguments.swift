@@ -71,8 +71,13 @@ public struct ListReturnOptions: Sendable, Hashable {
     public var specialUse: Bool
     /// STATUS items, upper-cased, when RETURN (STATUS (…)) was given.
     public var status: [String]?
+    /// RETURN (MYRIGHTS): a MYRIGHTS response after each LIST one. RFC 8440 §3
+    public var myRights: Bool
 
-    public init(subscribed: Bool = false, children: Bool = false, specialUse: Bool = false, status: [String]? = nil) {
+    public init(
+        subscribed: Bool = false, children: Bool = false, specialUse: Bool = false, status: [String]? = nil, myRights: Bool = false
+    ) {
+        self.myRights = myRights
         self.subscribed = subscribed
         self.children = children
         self.specialUse = specialUse

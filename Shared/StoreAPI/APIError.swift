@@ -72,6 +72,13 @@ public enum APIErrorCode: Hashable, Sendable {
     /// The message alone is larger than the account's whole storage limit: it can never be
     /// stored there (SMTP `552 5.2.2`).
     case largerThanQuota
+    /// The mailbox's ACL does not grant the account acting a right the operation needs
+    /// (RFC 4314; IMAP `NO [NOPERM]`).
+    case noPermission
+    /// A SETACL/DELETEACL identifier that is neither `anyone` nor an account of the owner's domain.
+    case invalidIdentifier
+    /// Rights that are not letters of RFC 4314 §2.1.
+    case invalidRights
     /// A code this build does not know, as sent.
     case unknown(String)
 
@@ -82,7 +89,7 @@ public enum APIErrorCode: Hashable, Sendable {
         .domainNotEmpty, .uidExhausted,
         .userNotFound, .aliasNotFound, .mailboxNotFound, .messageNotFound, .mailboxNotEmpty, .cannotDeleteInbox, .noRecipients,
         .idempotencyConflict, .modified, .inUse, .specialUseInUse, .lockNotFound, .queueEntryNotFound, .leaseLost, .internalError,
-        .unavailable, .overQuota, .largerThanQuota,
+        .unavailable, .overQuota, .largerThanQuota, .noPermission, .invalidIdentifier, .invalidRights,
     ]
 
     /// The code as it is written on the wire.
@@ -122,6 +129,9 @@ public enum APIErrorCode: Hashable, Sendable {
         case .unavailable: "unavailable"
         case .overQuota: "over-quota"
         case .largerThanQuota: "larger-than-quota"
+        case .noPermission: "no-permission"
+        case .invalidIdentifier: "invalid-identifier"
+        case .invalidRights: "invalid-rights"
         case .unknown(let code): code
         }
     }

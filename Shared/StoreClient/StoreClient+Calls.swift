@@ -293,9 +293,13 @@ extension StoreClient {
 
     // MARK: Changes
 
-    public func changes(_ account: String, since: UInt64, wait: Int = 0, limit: Int = 1000) async throws -> ChangeFeed {
-        try await call(
-            StoreOperations.getChanges, path: account, query: [("since", String(since)), ("wait", String(wait)), ("limit", String(limit))])
+    /// `reader`: another account reading `account`'s feed for the mailboxes shared with it.
+    public func changes(_ account: String, since: UInt64, wait: Int = 0, limit: Int = 1000, reader: String? = nil) async throws
+        -> ChangeFeed
+    {
+        var query = [("since", String(since)), ("wait", String(wait)), ("limit", String(limit))]
+        if let reader { query.append(("reader", reader)) }
+        return try await call(StoreOperations.getChanges, path: account, query: query)
     }
     /// Waits up to `wait` seconds for any of `accounts` to move past the MODSEQ given for it.
     public func watch(_ accounts: [String: UInt64], wait: Int) async throws -> [String: UInt64] {

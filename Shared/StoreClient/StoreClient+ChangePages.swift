@@ -2,15 +2,16 @@ import StoreAPI
 
 extension StoreClient {
     /// The account's newest MODSEQ: where a reader that wants only what happens next starts.
-    public func feedHead(_ account: String) async throws -> UInt64 {
-        try await changes(account, since: UInt64(Int64.max), wait: 0, limit: 1).highestModSeq
+    public func feedHead(_ account: String, reader: String? = nil) async throws -> UInt64 {
+        try await changes(account, since: UInt64(Int64.max), wait: 0, limit: 1, reader: reader).highestModSeq
     }
 
     /// The account's change feed from `since` to now, page by page, without waiting: each page
     /// with the MODSEQ it was read from and the one it was read through (the feed's head on the
     /// last page, so a reader knows it is current even when nothing changed).
-    public func changePages(_ account: String, since: UInt64, limit: Int = 10_000) -> ChangePages {
-        ChangePages(store: self, account: account, since: since, limit: limit)
+    /// `reader`: another account reading the mailboxes `account` shares with it (RFC 4314).
+    public func changePages(_ account: String, since: UInt64, limit: Int = 10_000, reader: String? = nil) -> ChangePages {
+        ChangePages(store: self, account: account, since: since, limit: limit, reader: reader)
     }
 }
 
@@ -22,9 +23,10 @@ public struct ChangePages: AsyncSequence, Sendable {
     let account: String
     let since: UInt64
     let limit: Int
+    let reader: String?
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(store: store, account: account, position: since, limit: limit)
+        Iterator(store: store, account: account, position: since, limit: limit, reader: reader)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
@@ -32,12 +34,13 @@ public struct ChangePages: AsyncSequence, Sendable {
         let account: String
         var position: UInt64
         let limit: Int
+        let reader: String?
         var finished = false
 
         public mutating func next() async throws -> Element? {
             guard !finished else { return nil }
             let from = position
-            let feed = try await store.changes(account, since: from, wait: 0, limit: limit)
+            let feed = try await store.changes(account, since: from, wait: 0, limit: limit, reader: reader)
             if feed.more, let last = feed.changes.last {
                 position = last.modSeq
                 return (feed.changes, from, last.modSeq)

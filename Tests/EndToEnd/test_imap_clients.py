@@ -225,7 +225,7 @@ def test_imaplib_mailbox_management(imap_system):
         assert "Work/2024" in names(client.lsub('""', '"*"')[1])
         assert client.unsubscribe("Work/2024")[0] == "OK"
         assert "Work/2024" not in names(client.lsub('""', '"*"')[1])
-        assert client.namespace() == ("OK", [b'(("" "/")) NIL NIL'])
+        assert client.namespace() == ("OK", [b'(("" "/")) (("Other Users/" "/")) NIL'])
         for name in ("Work/2024", "Work", "&AMk-t&AOk-"):
             assert client.delete(name)[0] == "OK", name
         assert client.delete("INBOX")[0] == "NO"

@@ -835,6 +835,33 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("watchAccounts", "/v1/watch", 400, json={"accounts": {}, "wait": 61})) == "bad-request"
     assert code_of(call("watchAccounts", "/v1/watch", 400, json={"wait": 1})) == "invalid-json"
 
+    # --- access control (RFC 4314): Bob sees what Alice grants, and nothing more ---
+    acl = f"{base}/{trash}/acl"
+    bob_base = f"/v1/accounts/{BOB}/mailboxes"
+    assert code_of(call("myRights", f"{bob_base}/{trash}/myrights", 404)) == "mailbox-not-found"
+    assert call("listSharedMailboxes", f"/v1/accounts/{BOB}/shared-mailboxes", 200).json() == {"mailboxes": []}
+    assert code_of(call("getChanges", changes + query(since=0, reader=BOB), 404)) == "user-not-found"
+    granted = call("setACL", acl, 200, json={"identifier": BOB, "rights": "rl"}).json()
+    assert granted == {"owner": ALICE, "entries": [{"identifier": ALICE, "rights": "lrswipkxtea"},
+                                                   {"identifier": BOB, "rights": "lr"}]}
+    assert call("getACL", acl, 200).json() == granted
+    assert call("myRights", f"{bob_base}/{trash}/myrights", 200).json() == {"owner": ALICE, "rights": "lr"}
+    shared = call("listSharedMailboxes", f"/v1/accounts/{BOB}/shared-mailboxes", 200).json()["mailboxes"]
+    assert [(m["owner"], m["rights"], m["mailbox"]["name"]) for m in shared] == [(ALICE, "lr", "Trash")]
+    assert all(ch["mailboxID"] == trash for ch in call("getChanges", changes + query(since=0, reader=BOB), 200).json()["changes"])
+    assert code_of(call("getACL", f"{bob_base}/{trash}/acl", 403)) == "no-permission"
+    assert code_of(call("setACL", f"{bob_base}/{trash}/acl", 403, json={"identifier": BOB, "rights": "lra"})) == "no-permission"
+    assert code_of(call("setACL", acl, 400, json={"identifier": "x@nowhere.test", "rights": "lr"})) == "invalid-identifier"
+    assert code_of(call("setACL", acl, 400, json={"identifier": BOB, "rights": "lrQ"})) == "invalid-rights"
+    assert code_of(call("setACL", acl, 400, json={"rights": "lr"})) == "invalid-json"
+    assert code_of(call("setACL", f"{base}/{MISSING_ID}/acl", 404, json={"identifier": BOB, "rights": "l"})) == "mailbox-not-found"
+    assert code_of(call("getACL", f"{base}/{MISSING_ID}/acl", 404)) == "mailbox-not-found"
+    assert code_of(call("deleteACL", f"{acl}/not-an-address", 400)) == "invalid-identifier"
+    assert code_of(call("deleteACL", f"{bob_base}/{trash}/acl/{BOB}", 403)) == "no-permission"
+    call("deleteACL", f"{acl}/{BOB}", 204)
+    assert code_of(call("myRights", f"{bob_base}/{trash}/myrights", 404)) == "mailbox-not-found"
+    assert code_of(call("listSharedMailboxes", f"/v1/accounts/{NOBODY}/shared-mailboxes", 404)) == "user-not-found"
+
     # --- locks (the POP3 maildrop lock) ---
     locks = f"/v1/accounts/{ALICE}/locks"
     before = time.time()
@@ -1066,7 +1093,7 @@ def test_every_v1_operation_requires_the_token(store):
     doc = load_spec()
     c = Contract(store, doc)
     samples = {"account": NOBODY, "address": NOBODY, "alias": NOBODY, "domain": DOMAIN, "id": "1", "uid": "1",
-               "name": "pop3", "token": "1", "action": "retry"}
+               "name": "pop3", "token": "1", "action": "retry", "identifier": "anyone"}
     checked = []
     for op_id, (method, template, _) in c.ops.items():
         if not template.startswith("/v1/"):

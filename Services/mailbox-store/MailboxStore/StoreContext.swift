@@ -27,6 +27,16 @@ struct StoreContext: Sendable {
         }
     }
 
+    /// After a write to `mailboxes`: wakes the readers of the acting account's feed and of
+    /// each mailbox owner's, who differ when the mailbox is shared (RFC 4314).
+    func changed(_ account: String, mailboxes: [Int64]) async {
+        guard let id = try? await storage.accountID(account) else { return }
+        notifier.notify(account: id)
+        for owner in Set((try? await storage.mailboxOwners(mailboxes)) ?? []) where owner != id {
+            notifier.notify(account: owner)
+        }
+    }
+
     /// Reads a message body (up to the size limit, else 413) and parses it once, here, so
     /// that reading never has to (ARCHITECTURE.md, "The store").
     func incomingMessage(_ request: Request, context: StoreRequestContext) async throws -> IncomingMessage {

@@ -29,5 +29,7 @@ public enum StoreOperations {
         acquireLock, renewLock, releaseLock,
         // Quota
         getQuota, setQuota,
+        // Access control (RFC 4314)
+        getACL, setACL, deleteACL, myRights, listSharedMailboxes,
     ]
 }

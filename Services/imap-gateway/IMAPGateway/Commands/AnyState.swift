@@ -17,6 +17,7 @@ extension IMAPSession {
             // RFC 9208 §3.1, §5: one root per account, STORAGE and MESSAGE limits. No QUOTASET:
             // SETQUOTA is for the administrator (`mailctl quota`), refused here with NOPERM.
             "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE",
+            "ACL", "RIGHTS=texk", "LIST-MYRIGHTS",  // RFC 4314 §2.1.1, RFC 8440 §2
         ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }

@@ -36,6 +36,9 @@ extension IMAPSession {
     /// of it (opened for the check and kept a while, as after a SELECT).
     func appendKeywordsFit(_ flags: [String], account: String, box: MailboxInfo) async throws -> Bool {
         if let view, view.mailbox.id == box.id { return keywordsFit(flags, in: view) }
+        // Another account's mailbox (RFC 4314): `i` need not come with `r`, so no view of it is
+        // opened here; the store keeps each message within its keyword limit.
+        if SharedNamespace.contains(box.name, delimiter: Self.delimiter) { return true }
         let key = SharedMailboxes.Key(account: account, mailbox: box.id, uidValidity: box.uidValidity)
         let lease: SharedMailboxes.Lease, snapshot: SharedMailboxes.Snapshot
         do {

@@ -52,7 +52,8 @@ extension IMAPSession {
         var messages = try await store.summaries(account, view.mailbox.id, uids: liveSet)
         if let since = modifiers.changedSince { messages = messages.filter { $0.modSeq > since } }
 
-        if plan.setsSeen {
+        // RFC 4314 §4 FETCH: reading a shared mailbox's message sets \Seen only with `s`.
+        if plan.setsSeen, sharedSelection?.rights.contains(.seen) ?? true {
             let unseen = messages.filter { !$0.flags.contains(MessageFlag.seen) }.map(\.uid)
             if !unseen.isEmpty {
                 let result = try await store.updateFlags(

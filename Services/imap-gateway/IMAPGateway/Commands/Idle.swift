@@ -8,7 +8,8 @@ extension IMAPSession {
         try await send(.continuation("idling"))
         try await announceChanges(allowExpunge: true)
         try await flush()
-        let (stream, cancel) = watcher.subscribe(account)
+        // A shared mailbox's changes are in its owner's feed (RFC 4314).
+        let (stream, cancel) = watcher.subscribe(sharedSelection?.owner ?? account)
         let task = Task {
             for await _ in stream {
                 await self.idleTick()

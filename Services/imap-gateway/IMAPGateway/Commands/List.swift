@@ -26,12 +26,27 @@ extension IMAPSession {
             return .ok("LIST completed")
         }
         // Counted only for RETURN (STATUS …): counting reads every message.
-        let mailboxes = try await store.listMailboxes(account, counts: options.status != nil)
+        var mailboxes = try await store.listMailboxes(account, counts: options.status != nil)
+        // RFC 2342, RFC 4314: others' mailboxes shared with the account, in the Other Users
+        // namespace, with the levels above them as \Noselect; rights for RETURN (MYRIGHTS).
+        var rights: [String: String] = [:]
+        var levels = Set<String>()
+        if patterns.contains(where: { Self.mayReachShared(reference, $0) }) {
+            for (info, held) in try await sharedMailboxList() {
+                mailboxes.append(info)
+                rights[info.name] = held
+                var superior = Substring(info.name)
+                while let cut = superior.lastIndex(of: Self.delimiter) {
+                    superior = superior[..<cut]
+                    levels.insert(String(superior))
+                }
+            }
+        }
         let byName = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         // RFC 5258 §3.1 / RFC 9051 §6.3.9.1: (SUBSCRIBED) lists subscribed names, also those
         // no mailbox has (\NonExistent); RETURN (SUBSCRIBED) alone adds no names.
         let subscribed: Set<String>
-        var candidates = Set(byName.keys)
+        var candidates = Set(byName.keys).union(levels)
         if subscribedOnly {
             subscribed = Set(try await store.listSubscriptions(account))
             candidates.formUnion(subscribed)
@@ -47,6 +62,8 @@ extension IMAPSession {
                 let hasChildren = names.contains { $0.hasPrefix(name + String(Self.delimiter)) }
                 attributes = [hasChildren ? "\\HasChildren" : "\\HasNoChildren"]
                 if let use = box.specialUse { attributes.append("\\" + use) }
+            } else if levels.contains(name) {
+                attributes = ["\\Noselect", "\\HasChildren"]  // Other Users, Other Users/<owner>
             } else {
                 attributes = ["\\NonExistent"]  // RFC 5258 §3: implies \Noselect
             }
@@ -62,7 +79,16 @@ extension IMAPSession {
             try await send(
                 .list(ListEntry(attributes: attributes, delimiter: Self.delimiter, name: MailboxName(name), childInfo: childInfo)))
             if let items = options.status, childInfo.isEmpty, let box {
-                try await send(.status(MailboxName(name), try await statusItems(box, items)))
+                // A shared mailbox is counted on its own; without `r`, no STATUS (RFC 4314 §4).
+                var counted: MailboxInfo? = box
+                if let held = rights[name] {
+                    counted = MailboxRights(held)?.contains(.read) == true ? try await store.mailbox(account, id: box.id) : nil
+                }
+                if let counted { try await send(.status(MailboxName(name), try await statusItems(counted, items))) }
+            }
+            // RFC 8440 §3: MYRIGHTS after the LIST of each mailbox; the owner has every right.
+            if options.myRights, childInfo.isEmpty, box != nil {
+                try await send(.acl(.myRights(MailboxName(name), rights[name] ?? MailboxRights.all.description)))
             }
         }
         return .ok("LIST completed")
@@ -101,6 +127,15 @@ extension IMAPSession {
             try await send(.lsub(ListEntry(attributes: entries[name] ?? [], delimiter: Self.delimiter, name: MailboxName(name))))
         }
         return .ok("LSUB completed")
+    }
+
+    /// Whether a LIST pattern may match a name in the Other Users namespace (asking the store
+    /// for shared mailboxes only then).
+    static func mayReachShared(_ reference: String, _ pattern: String) -> Bool {
+        let full = reference + pattern
+        let head = full.prefix { $0 != "*" && $0 != "%" }
+        let prefix = SharedNamespace.prefix + String(delimiter)
+        return prefix.hasPrefix(head) || head.hasPrefix(prefix)
     }
 
     /// INBOX first, then by name.

@@ -11,6 +11,10 @@ extension IMAPSession {
     /// (STATUS): counting reads every message of the mailbox.
     func mailbox(named name: MailboxName, counts: Bool = false) async throws -> MailboxInfo? {
         guard let account else { return nil }
+        // RFC 2342: a name in the Other Users namespace is another account's, shared (RFC 4314).
+        if SharedNamespace.contains(name.name, delimiter: Self.delimiter) {
+            return try await sharedMailbox(named: name.name, counts: counts)?.info
+        }
         return try await store.listMailboxes(account, counts: counts).first { $0.name == name.name }
     }
 
@@ -22,6 +26,10 @@ extension IMAPSession {
         var wanted = name.name
         while wanted.hasSuffix(String(Self.delimiter)) { wanted.removeLast() }
         guard !wanted.isEmpty else { return .no("Invalid mailbox name", .cannot) }
+        // RFC 4314 §4 CREATE needs `k` on the parent; creating in another account is not offered.
+        if SharedNamespace.contains(wanted, delimiter: Self.delimiter) {
+            return .no("Mailboxes cannot be created in another user's namespace", .noPerm)
+        }
         if MailboxName(wanted).isInbox { return .no("INBOX always exists", .alreadyExists) }
         let created: MailboxInfo
         do {
@@ -51,6 +59,9 @@ extension IMAPSession {
     func rename(_ from: MailboxName, _ to: MailboxName) async throws -> Completion {
         guard let account else { return .bad("Log in first") }
         if to.isInbox { return .no("INBOX already exists", .alreadyExists) }
+        if SharedNamespace.contains(from.name, delimiter: Self.delimiter) || SharedNamespace.contains(to.name, delimiter: Self.delimiter) {
+            return .no("Only the owner renames a mailbox, within their own namespace", .noPerm)
+        }
         if from.isInbox { return try await renameInbox(to: to, account: account) }
         guard let info = try await mailbox(named: from) else { return .no("No such mailbox", .nonexistent) }
         if try await mailbox(named: to) != nil { return .no("Mailbox already exists", .alreadyExists) }
@@ -81,9 +92,13 @@ extension IMAPSession {
         return .ok(subscribed ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed")
     }
 
-    /// One personal namespace, no prefix, `/` delimiter. RFC 2342 §5
+    /// One personal namespace, no prefix, and the Other Users one (SharedNamespace), both
+    /// with the `/` delimiter; no shared namespace. RFC 2342 §5
     func namespace() async throws -> Completion {
-        try await send(.namespace(personal: [Namespace(prefix: "", delimiter: Self.delimiter)], other: [], shared: []))
+        try await send(
+            .namespace(
+                personal: [Namespace(prefix: "", delimiter: Self.delimiter)],
+                other: [Namespace(prefix: SharedNamespace.prefix + String(Self.delimiter), delimiter: Self.delimiter)], shared: []))
         return .ok("NAMESPACE completed")
     }
 

@@ -46,6 +46,7 @@ extension IMAPSession {
         case .cancelUpdate(let tags): return cancelUpdate(tags)
         case .replace(let number, let target, let message, let uid): return try await replace(number, target, message, uid: uid)
         case .quota(let command): return try await quota(command)
+        case .acl(let command): return try await acl(command)
         }
     }
 }

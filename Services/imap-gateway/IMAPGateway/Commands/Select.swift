@@ -20,13 +20,30 @@ extension IMAPSession {
             // RFC 9051 §6.3.2 requires it of IMAP4rev2 too.
             if qresyncEnabled || enabled.contains("IMAP4REV2") { try await send(.untagged(.ok, .closed, "Previous mailbox closed")) }
         }
-        guard var box = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
+        sharedSelection = nil
+        var readOnly = readOnly
+        let key: SharedMailboxes.Key
+        var box: MailboxInfo
+        if SharedNamespace.contains(name.name, delimiter: Self.delimiter) {
+            // Another account's mailbox (RFC 4314 §4): SELECT needs `r`, and is READ-ONLY
+            // without a right to change anything; its feed is the owner's, read as this account.
+            guard let found = try await sharedMailbox(named: name.name) else { return .no("No such mailbox", .nonexistent) }
+            guard found.selection.rights.contains(.read) else { return .no("Permission denied", .noPerm) }
+            box = found.info
+            readOnly = readOnly || found.selection.readOnly
+            sharedSelection = found.selection
+            key = SharedMailboxes.Key(account: found.selection.owner, mailbox: box.id, uidValidity: box.uidValidity, reader: account)
+        } else {
+            guard let own = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }
+            box = own
+            key = SharedMailboxes.Key(account: account, mailbox: box.id, uidValidity: box.uidValidity)
+        }
         if parameters.condstore || parameters.qresync != nil { condstoreActive = true }
         let opened: (SharedMailboxes.Lease, SharedMailboxes.Snapshot)
         do {
-            opened = try await shared.open(
-                SharedMailboxes.Key(account: account, mailbox: box.id, uidValidity: box.uidValidity), changedThrough: box.highestModSeq)
+            opened = try await shared.open(key, changedThrough: box.highestModSeq)
         } catch SharedMailboxError.gone {
+            sharedSelection = nil
             return .no("No such mailbox", .nonexistent)
         }
         let (newLease, snapshot) = opened
@@ -93,10 +110,12 @@ extension IMAPSession {
 
     /// CLOSE (expunging \Deleted silently, unless read-only) and UNSELECT.
     func close(expunge: Bool) async throws -> Completion {
-        if expunge, let view, !view.readOnly, let account {
+        // RFC 4314 §4 CLOSE: without `e` nothing is expunged, silently.
+        if expunge, let view, !view.readOnly, let account, sharedSelection?.rights.contains(.expunge) ?? true {
             _ = try await store.expunge(account, mailbox: view.mailbox.id, ExpungeRequest(uids: nil, onlyDeleted: true))
         }
         view = nil
+        sharedSelection = nil
         contexts = []  // RFC 5267 §4.3
         if let lease {
             self.lease = nil

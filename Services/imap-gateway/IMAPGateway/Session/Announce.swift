@@ -7,10 +7,14 @@ import StoreClient
 /// RFC 7162 §3.2.10 (VANISHED once QRESYNC is enabled).
 extension IMAPSession {
     /// Every change after `since`, following the pages, and the MODSEQ they were read through.
+    /// The selected mailbox's feed: the account's own, or a shared mailbox's owner's, read as
+    /// the account (RFC 4314), which gets only the changes of what it may read.
     func changes(_ account: String, since: UInt64) async throws -> (changes: [Change], through: UInt64) {
         var out: [Change] = []
         var through = since
-        for try await page in store.changePages(account, since: since) {
+        let feed = sharedSelection?.owner ?? account
+        let reader = sharedSelection == nil ? nil : account
+        for try await page in store.changePages(feed, since: since, reader: reader) {
             out += page.changes
             through = page.through
         }
@@ -31,7 +35,7 @@ extension IMAPSession {
             (changes, through, mustRead) = (own.changes, own.through, false)
             if let lease { await shared.advance(lease, changes, since: own.since, through: through) }
         }
-        if mustRead || (watcher.latest(account) ?? .max) > through {
+        if mustRead || (watcher.latest(sharedSelection?.owner ?? account) ?? .max) > through {
             let (more, to) = try await self.changes(account, since: through)
             // What this session read moves the gateway's shared view along too.
             if let lease, to > through { await shared.advance(lease, more, since: through, through: to) }

@@ -18,7 +18,7 @@ enum CommandTable {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
         case .enable, .select, .examine, .create, .createSpecialUse, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
-            .status, .append, .multiAppend, .idle, .unauthenticate, .quota:
+            .status, .append, .multiAppend, .idle, .unauthenticate, .quota, .acl:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate,
             .replace:
@@ -103,6 +103,7 @@ enum CommandTable {
         case .cancelUpdate: return "CANCELUPDATE"
         case .replace(_, _, _, let uid): return uid ? "UID REPLACE" : "REPLACE"
         case .quota(let command): return command.name
+        case .acl(let command): return command.name
         }
     }
 }

@@ -34,6 +34,10 @@ struct Completion: Sendable {
         // RFC 9208 §4.3: APPEND, COPY (and a MOVE that would grow usage) refused whole.
         case .overQuota?, .largerThanQuota?: return .no("Over quota", .overQuota)
         case .invalidFlag?: return .bad("Invalid flag")
+        // RFC 4314 §4: a right the mailbox's ACL does not grant.
+        case .noPermission?: return .no("Permission denied", .noPerm)
+        case .invalidIdentifier?: return .no("Rights can be granted to anyone or to accounts of the owner's domain only", .cannot)
+        case .invalidRights?: return .bad("Unknown right")
         default:
             // The store's own words are for the log (logged by the caller), not the client.
             return .no("Refused", .cannot)

@@ -28,6 +28,15 @@ actor IMAPSession {
     var view: MailboxView?
     /// This session's hold on the shared view of the selected mailbox.
     var lease: SharedMailboxes.Lease?
+    /// The selected mailbox is another account's, shared with this one (RFC 4314). Its owner's
+    /// feed is watched while it is selected, so that IDLE hears of the owner's changes.
+    var sharedSelection: SharedSelection? {
+        didSet {
+            guard oldValue?.owner != sharedSelection?.owner else { return }
+            if let old = oldValue?.owner { watcher.unregister(old) }
+            if let new = sharedSelection?.owner { watcher.register(new) }
+        }
+    }
     /// Extensions the client turned on with ENABLE (CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4REV2).
     var enabled: Set<String> = []
     /// A CONDSTORE-enabling command was used: MODSEQ goes into every FETCH. RFC 7162 §3.1
@@ -135,6 +144,7 @@ actor IMAPSession {
             Task { [shared] in await shared.release(lease) }
         }
         view = nil
+        sharedSelection = nil
         account = nil
     }
 

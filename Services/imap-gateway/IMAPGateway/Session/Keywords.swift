@@ -21,7 +21,18 @@ extension IMAPSession {
             try await send(.untagged(.ok, .permanentFlags([]), "No permanent flags permitted"))
         } else {
             let full = view.keywords.count >= settings.maxMailboxKeywords
-            try await send(.untagged(.ok, .permanentFlags(full ? all : all + ["\\*"]), full ? "Keyword limit reached" : "Flags permitted"))
+            var permanent = full ? all : all + ["\\*"]
+            // RFC 4314 §4: in a shared mailbox, only what the rights let this user store.
+            if let rights = sharedSelection?.rights {
+                permanent = permanent.filter { flag in
+                    switch flag.lowercased() {
+                    case "\\seen": rights.contains(.seen)
+                    case "\\deleted": rights.contains(.deleteMessage)
+                    default: rights.contains(.write)
+                    }
+                }
+            }
+            try await send(.untagged(.ok, .permanentFlags(permanent), full ? "Keyword limit reached" : "Flags permitted"))
         }
     }
 

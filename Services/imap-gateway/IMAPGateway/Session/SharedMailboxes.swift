@@ -20,6 +20,9 @@ actor SharedMailboxes {
         var mailbox: Int64
         /// A mailbox deleted and created again may get the same id, never the same UIDVALIDITY.
         var uidValidity: UInt32
+        /// Another account's mailbox shared with this one (RFC 4314): `account` is its owner,
+        /// whose feed it follows, read as `reader`, whose rights the store checks.
+        var reader: String? = nil
     }
 
     /// The mailbox as of `cursor` (the account-wide MODSEQ the feed was read through).
@@ -167,7 +170,7 @@ actor SharedMailboxes {
     /// Reads the feed from the shared view's position to now.
     private func catchUp(_ key: Key) async throws {
         guard let cursor = entries[key]?.snapshot.cursor else { return }
-        for try await page in store.changePages(key.account, since: cursor, limit: Self.feedPage) {
+        for try await page in store.changePages(key.account, since: cursor, limit: Self.feedPage, reader: key.reader) {
             // Another catch-up may have moved past this page's start meanwhile: apply skips what it
             // holds. A gap (the view gone, or behind the page) stops here.
             guard let now = entries[key]?.snapshot.cursor, now >= page.from else { return }
@@ -207,13 +210,13 @@ actor SharedMailboxes {
     /// The first open: the feed's head, the listing, then the changes that raced the listing
     /// (applying one the listing already shows again is harmless).
     private static func load(_ store: StoreClient, _ key: Key) async throws -> Snapshot {
-        let head = try await store.feedHead(key.account)
+        let head = try await store.feedHead(key.account, reader: key.reader)
         var snapshot = Snapshot()
-        snapshot.columns = try await store.messageColumns(key.account, mailbox: key.mailbox)
+        snapshot.columns = try await store.messageColumns(key.reader ?? key.account, mailbox: key.mailbox)
         snapshot.cursor = head
         snapshot.highestModSeq = snapshot.columns.highestModSeq
         snapshot.uidNext = snapshot.columns.largestUID &+ 1
-        for try await page in store.changePages(key.account, since: head, limit: feedPage) {
+        for try await page in store.changePages(key.account, since: head, limit: feedPage, reader: key.reader) {
             if apply(&snapshot, key, page.changes, through: page.through) { throw SharedMailboxError.gone }
         }
         return snapshot

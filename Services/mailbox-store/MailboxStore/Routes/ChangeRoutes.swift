@@ -23,18 +23,20 @@ struct ChangeRoutes {
                 let since = try RouteSupport.query(request, "since", in: 0...UInt64(Int64.max), default: 0)
                 let wait = try RouteSupport.query(request, "wait", in: 0...Self.maxWait, default: 0)
                 let limit = try RouteSupport.query(request, "limit", in: 1...Self.maxLimit, default: Self.defaultLimit)
+                // Another account of the domain reading the feed of mailboxes shared with it.
+                let reader = try request.uri.queryParameters.get("reader").map { try RouteSupport.address(String($0)) }
                 guard let id = try await store.storage.accountID(account) else {
                     throw StoreError.notFound(APIErrorCode.userNotFound, "no such account")
                 }
                 let version = store.notifier.version(account: id)
-                var feed = try await store.storage.changes(account: account, since: since, limit: limit)
+                var feed = try await store.storage.changes(account: account, since: since, limit: limit, reader: reader)
                 if feed.changes.isEmpty && wait > 0 {
                     await Self.waitWhileConnected(request) {
                         await store.notifier.wait(account: id, after: version, timeout: .seconds(wait))
                     } onGracefulShutdown: {
                         store.notifier.wakeAll()
                     }
-                    feed = try await store.storage.changes(account: account, since: since, limit: limit)
+                    feed = try await store.storage.changes(account: account, since: since, limit: limit, reader: reader)
                     return Self.closing(try RouteSupport.json(feed))
                 }
                 return try RouteSupport.json(feed)

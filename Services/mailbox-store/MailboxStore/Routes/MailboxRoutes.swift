@@ -42,8 +42,10 @@ struct MailboxRoutes {
         }
         router.on(StoreOperations.deleteMailbox) { _, context, _ in
             let account = try RouteSupport.account(context)
-            try await store.storage.deleteMailbox(account: account, id: try RouteSupport.int64(context, "id"))
-            await store.changed(account)
+            let id = try RouteSupport.int64(context, "id")
+            let owner = try await store.storage.myRights(account: account, mailboxID: id).owner
+            try await store.storage.deleteMailbox(account: account, id: id)
+            await store.changed(owner)
             return NoContent()
         }
         router.on(StoreOperations.listSubscriptions) { _, context, _ in

@@ -54,7 +54,7 @@ struct MessageRoutes {
             let result = try await store.storage.append(
                 message, account: account, mailboxID: try RouteSupport.int64(context, "id"),
                 flags: flags, internalDate: date)
-            await store.changed(account)
+            await store.changed(account, mailboxes: [try RouteSupport.int64(context, "id")])
             return result
         }
         router.on(StoreOperations.appendMessages) { request, context, _ in
@@ -62,7 +62,7 @@ struct MessageRoutes {
             let mailboxID = try RouteSupport.int64(context, "id")
             let messages = try await store.appendBatch(request, context: context)
             let result = try await store.storage.append(messages, account: account, mailboxID: mailboxID)
-            await store.changed(account)
+            await store.changed(account, mailboxes: [mailboxID])
             return result
         }
         router.on(
@@ -105,7 +105,7 @@ struct MessageRoutes {
             let result = try await store.storage.updateFlags(
                 account: account, mailboxID: try RouteSupport.int64(context, "id"),
                 body, uids: try RouteSupport.uidSet(body.uids))
-            await store.changed(account)
+            await store.changed(account, mailboxes: [try RouteSupport.int64(context, "id")])
             return result
         }
         router.on(StoreOperations.expungeMessages) { _, context, body in
@@ -114,7 +114,7 @@ struct MessageRoutes {
             let result = try await store.storage.expunge(
                 account: account, mailboxID: try RouteSupport.int64(context, "id"),
                 uids: try body.uids.map(RouteSupport.uidSet), onlyDeleted: body.onlyDeleted)
-            await store.changed(account)
+            await store.changed(account, mailboxes: [try RouteSupport.int64(context, "id")])
             return result
         }
         router.on(StoreOperations.claimRecent) { _, context, body in
@@ -130,7 +130,7 @@ struct MessageRoutes {
             let result = try await store.storage.copy(
                 account: account, mailboxID: try RouteSupport.int64(context, "id"),
                 uids: try RouteSupport.uidSet(body.uids), target: body.targetMailboxID, move: body.move)
-            await store.changed(account)
+            await store.changed(account, mailboxes: [try RouteSupport.int64(context, "id"), body.targetMailboxID])
             return result
         }
     }

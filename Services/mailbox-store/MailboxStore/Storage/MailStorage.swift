@@ -145,8 +145,19 @@ public protocol MailStorage: Sendable {
     func renewLock(account: String, name: String, token: String, ttl: Double) async throws -> LockLease?
     func releaseLock(account: String, name: String, token: String) async throws -> Bool
 
+    // Access control (RFC 4314): `account` is who acts, and needs `a` to read or change an ACL.
+    func acl(account: String, mailboxID: Int64) async throws -> ACLList
+    func setACL(account: String, mailboxID: Int64, _ request: SetACLRequest) async throws -> ACLList
+    func deleteACL(account: String, mailboxID: Int64, identifier: String) async throws
+    func myRights(account: String, mailboxID: Int64) async throws -> MyRights
+    /// The owning account ids of these mailboxes (whose change feeds a write to them moves).
+    func mailboxOwners(_ ids: [Int64]) async throws -> [Int64]
+    /// Other accounts' mailboxes `account` may look up (`l`).
+    func sharedMailboxes(account: String) async throws -> [SharedMailbox]
+
     // Changes
-    func changes(account: String, since: UInt64, limit: Int) async throws -> ChangeFeed
+    /// `reader`: another account, which sees only the changes of mailboxes it may read.
+    func changes(account: String, since: UInt64, limit: Int, reader: String?) async throws -> ChangeFeed
     func accountID(_ address: String) async throws -> Int64?
     /// Id and newest MODSEQ of each existing account among `addresses`.
     func accountModSeqs(_ addresses: [String]) async throws -> [String: (id: Int64, modSeq: UInt64)]

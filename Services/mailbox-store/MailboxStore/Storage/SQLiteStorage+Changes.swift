@@ -4,20 +4,31 @@ import StoreAPI
 
 /// The change log read side.
 extension SQLiteStorage {
-    public func changes(account: String, since: UInt64, limit: Int) async throws -> ChangeFeed {
-        // Nothing committed for the account since its head was read: nothing after `since`.
-        if let known = feedHeads.head(account), since >= known.head {
+    /// `reader`: another account reading this one's feed, which gets only the changes of the
+    /// mailboxes it may read (`r`, RFC 4314), and nothing when there are none.
+    public func changes(account: String, since: UInt64, limit: Int, reader: String? = nil) async throws -> ChangeFeed {
+        // The owner's feed, nothing committed for the account since its head was read: nothing
+        // after `since`. (Another reader's rights are checked by the read below.)
+        if reader == nil || reader == account, let known = feedHeads.head(account), since >= known.head {
             return ChangeFeed(highestModSeq: known.head, changes: [], more: false)
         }
         let ticket = feedHeads.ticket(account)
         let (id, feed) = try await pool.read { db in
             let owner = try self.accountRow(db, account)
             let highest = try Int64.fetchOne(db, sql: "SELECT modseq FROM accounts WHERE id = ?", arguments: [owner.id]) ?? 0
+            var filter = ""
+            if let reader, reader != account {
+                let actor = try self.accountRow(db, reader)
+                let mailboxes = try Int64.fetchAll(db, sql: "SELECT id FROM mailboxes WHERE account_id = ?", arguments: [owner.id])
+                    .filter { (try? self.access(db, actor, mailbox: $0))?.rights.contains(.read) == true }
+                guard !mailboxes.isEmpty else { throw StoreError.notFound(APIErrorCode.userNotFound, "no such account") }
+                filter = " AND mailbox_id IN (\(mailboxes.map(String.init).joined(separator: ",")))"
+            }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT modseq, kind, mailbox_id, uid, flags, name FROM changes
-                    WHERE account_id = ? AND modseq > ? ORDER BY modseq LIMIT ?
+                    WHERE account_id = ? AND modseq > ?\(filter) ORDER BY modseq LIMIT ?
                     """, arguments: [owner.id, Int64(clamping: since), limit + 1])
             let changes = rows.prefix(limit).map { row -> Change in
                 let uid: Int64? = row["uid"]

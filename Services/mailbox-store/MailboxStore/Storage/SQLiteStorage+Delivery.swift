@@ -162,12 +162,15 @@ extension SQLiteStorage {
         // One write: a message that cannot be stored (a mailbox gone, UIDs used up) rolls
         // back those before it. RFC 3502 §6.3.11
         return try await pool.write { db in
-            let owner = try self.accountRow(db, account)
+            // RFC 4314 §4 APPEND: i; flags one may not set are left off.
+            let access = try self.authorize(db, account, mailbox: mailboxID, need: .insert)
+            let owner = access.owner
             let uidValidity = try self.uidValidity(db, account: owner.id, id: mailboxID)
-            // The batch's sum against the quota, all or none. RFC 9208 §4.3, RFC 3502 §6.3.11
+            // The batch's sum against the owner's quota, all or none. RFC 9208 §4.3, RFC 3502 §6.3.11
             let copies = try self.withinQuota(db, account: owner.id) {
                 var copies: [StoredCopy] = []
-                for (message, flags) in zip(messages, flagSets) {
+                for (message, given) in zip(messages, flagSets) {
+                    let flags = given.allowed(by: access.rights)
                     let content = try self.insertContent(db, message.message, at: received)
                     copies.append(
                         try self.insertMessage(

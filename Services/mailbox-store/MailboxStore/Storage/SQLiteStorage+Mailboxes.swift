@@ -85,7 +85,7 @@ extension SQLiteStorage {
     public func claimRecent(account: String, mailboxID: Int64, upTo: UInt32, claim: Bool) async throws -> RecentClaim {
         // The mark and how far this caller may move it (never past UIDNEXT - 1).
         let read: @Sendable (Database) throws -> (mark: Int64, target: Int64) = { db in
-            let owner = try self.accountRow(db, account)
+            let owner = try self.authorize(db, account, mailbox: mailboxID, need: .read).owner
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT recent_uid, uid_next FROM mailboxes WHERE id = ? AND account_id = ?", arguments: [mailboxID, owner.id])
@@ -124,7 +124,8 @@ extension SQLiteStorage {
 
     public func mailbox(account: String, id: Int64) async throws -> MailboxInfo {
         try await pool.read { db in
-            try self.mailboxRow(db, account: try self.accountRow(db, account).id, id: id)
+            // Its counts are STATUS, which needs `r` (RFC 4314 §4); the owner's row holds it.
+            try self.mailboxRow(db, account: try self.authorize(db, account, mailbox: id, need: .read).owner.id, id: id)
         }
     }
 
@@ -223,7 +224,7 @@ extension SQLiteStorage {
 
     public func deleteMailbox(account: String, id: Int64) async throws {
         try await pool.write { db in
-            let owner = try self.accountRow(db, account)
+            let owner = try self.authorize(db, account, mailbox: id, need: .deleteMailbox).owner  // RFC 4314 §4 DELETE: x
             let mailbox = try self.mailboxRow(db, account: owner.id, id: id)
             guard mailbox.name != "INBOX" else {
                 throw StoreError.badRequest(APIErrorCode.cannotDeleteInbox, "INBOX cannot be deleted")

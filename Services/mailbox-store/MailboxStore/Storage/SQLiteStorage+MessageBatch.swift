@@ -32,7 +32,7 @@ extension SQLiteStorage {
         -> [BatchEntry]
     {
         try await pool.read { db in
-            try self.requireMailbox(db, account: try self.accountRow(db, account).id, id: mailboxID)
+            _ = try self.authorize(db, account, mailbox: mailboxID, need: .read)
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else { return [] }
             // A set of few ranges is said in SQL; a longer one (a FETCH of scattered

@@ -55,7 +55,7 @@ extension SQLiteStorage {
 
     public func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList {
         try await pool.read { db in
-            let owner = try self.accountRow(db, account)
+            let owner = try self.authorize(db, account, mailbox: mailboxID, need: .read).owner
             let mailbox = try self.mailboxRow(db, account: owner.id, id: mailboxID)
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             let condition = self.uidCondition(set)
@@ -83,8 +83,7 @@ extension SQLiteStorage {
 
     public func content(account: String, mailboxID: Int64, uid: UInt32) async throws -> StoredContent {
         try await pool.read { db in
-            let owner = try self.accountRow(db, account)
-            try self.requireMailbox(db, account: owner.id, id: mailboxID)
+            _ = try self.authorize(db, account, mailbox: mailboxID, need: .read)
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -133,17 +132,24 @@ extension SQLiteStorage {
             return try Data.fetchOne(db, sql: "SELECT c.raw \(from)", arguments: [account, mailboxID, Int64(uid)])
         }
         if let data { return [UInt8](data) }
-        // Not found: say which of account, mailbox and message is missing.
-        _ = try await content(account: account, mailboxID: mailboxID, uid: uid)
-        throw StoreError.notFound(APIErrorCode.messageNotFound, "no such message")
+        // Not the account's own: a shared mailbox it may read (RFC 4314 §4), else say which
+        // of account, mailbox and message is missing.
+        let stored = try await content(account: account, mailboxID: mailboxID, uid: uid)
+        return try await rawBytes(contentID: stored.contentID, range: range)
     }
 
     public func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult
     {
         let given = try FlagSet(request.flags)
         return try await pool.write { db in
-            let owner = try self.accountRow(db, account)
-            try self.requireMailbox(db, account: owner.id, id: mailboxID)
+            let access = try self.authorize(db, account, mailbox: mailboxID, need: .read)
+            let owner = access.owner
+            // RFC 4314 §4 STORE: \Seen needs s, \Deleted t, the rest w; flags one may not
+            // change are left as they are, and only a STORE that may change none fails.
+            let permitted = given.allowed(by: access.rights)
+            if permitted != given && permitted.isEmpty && !given.isEmpty {
+                throw Self.noPermission(MailboxRights.all.subtracting(access.rights).intersection([.seen, .write, .deleteMessage]))
+            }
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             let feedBefore = try self.feedHead(db, account: owner.id)
             var feedAfter = feedBefore
@@ -160,9 +166,11 @@ extension SQLiteStorage {
                 }
                 var new = old
                 switch request.operation {
-                case .add: new.add(given)
-                case .remove: new.remove(given)
-                case .replace: new = given
+                case .add: new.add(permitted)
+                case .remove: new.remove(permitted)
+                case .replace:
+                    new = old.kept(by: access.rights)
+                    new.add(permitted)
                 }
                 if new != old {
                     modseq = try self.logChange(db, account: owner.id, kind: .flags, mailbox: mailboxID, uid: uid, flags: new.names)
@@ -181,8 +189,7 @@ extension SQLiteStorage {
 
     public func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult {
         try await pool.write { db in
-            let owner = try self.accountRow(db, account)
-            try self.requireMailbox(db, account: owner.id, id: mailboxID)
+            let owner = try self.authorize(db, account, mailbox: mailboxID, need: [.read, .expunge]).owner  // RFC 4314 §4 EXPUNGE: e
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids ?? .all)
             let rows = try self.selected(db, mailbox: mailboxID, set: set, extra: onlyDeleted ? " AND (system_flags & 8) != 0" : "")
             let expunged = try self.removeMessages(db, account: owner.id, mailbox: mailboxID, rows: rows)
@@ -206,16 +213,21 @@ extension SQLiteStorage {
 
     public func copy(account: String, mailboxID: Int64, uids: UIDSet, target: Int64, move: Bool) async throws -> CopyResult {
         try await pool.write { db in
-            let owner = try self.accountRow(db, account)
-            try self.requireMailbox(db, account: owner.id, id: mailboxID)
+            // RFC 4314 §4 COPY: r on the source, i on the target; RFC 6851 §3.3 MOVE: t and e
+            // on the source too. The target may be another account's, shared.
+            let actor = try self.accountRow(db, account)
+            let source = try self.authorize(db, actor, mailbox: mailboxID, need: move ? [.read, .deleteMessage, .expunge] : .read)
+            let into = try self.authorize(db, actor, mailbox: target, need: .insert)
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             if move && target == mailboxID {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "cannot move messages into the mailbox they are in")
             }
-            // RFC 9208 §4.3: a COPY that does not fit is refused whole; a MOVE within the
-            // account adds nothing and is never refused.
-            return try self.withinQuota(db, account: owner.id) {
-                try self.copyMessages(db, account: owner.id, from: mailboxID, uids: set, to: target, move: move)
+            // RFC 9208 §4.3: a COPY that does not fit the target owner's quota is refused whole;
+            // a MOVE within one account adds nothing and is never refused.
+            return try self.withinQuota(db, account: into.owner.id) {
+                try self.copyMessages(
+                    db, account: source.owner.id, from: mailboxID, uids: set, to: target, move: move,
+                    into: into.isOwner && source.isOwner ? nil : (into.owner, into.rights))
             }
         }
     }
@@ -224,17 +236,19 @@ extension SQLiteStorage {
     /// source order, which is what COPYUID reports (RFC 4315 §3).
     func copyMessages(
         _ db: Database, account: Int64, from source: Int64, uids: [ClosedRange<UInt32>],
-        to target: Int64, move: Bool
+        to target: Int64, move: Bool, into shared: (owner: AccountRow, rights: MailboxRights)? = nil
     ) throws -> CopyResult {
-        let targetBox = try mailboxRow(db, account: account, id: target)
-        let owner = AccountRow(id: account, address: "")
+        // A shared target's changes are its owner's; its flags those the rights allow setting.
+        let owner = shared?.owner ?? AccountRow(id: account, address: "")
+        let targetBox = try mailboxRow(db, account: owner.id, id: target)
         let rows = try selected(db, mailbox: source, set: uids)
         var mapping: [[UInt32]] = []
         for row in rows {
+            var flags = FlagSet(bits: row["system_flags"], keywords: row["keywords"])
+            if let shared { flags = flags.allowed(by: shared.rights) }
             let copy = try insertMessage(
                 db, account: owner, mailbox: target, content: row["content_id"],
-                flags: FlagSet(bits: row["system_flags"], keywords: row["keywords"]),
-                internalDate: row["internal_date"])
+                flags: flags, internalDate: row["internal_date"])
             mapping.append([UInt32(row["uid"] as Int64), copy.uid])
         }
         if move {

@@ -43,8 +43,7 @@ extension SQLiteStorage {
         let (conditionSQL, exact, readsText) = (condition.sql, condition.exact, condition.readsText)
         let conditionArguments = condition.arguments.map { $0?.databaseValue ?? .null }
         return try await pool.read { db in
-            let owner = try self.accountRow(db, account)
-            try self.requireMailbox(db, account: owner.id, id: mailboxID)
+            _ = try self.authorize(db, account, mailbox: mailboxID, need: .read)
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else {
                 return IndexedSearch(matched: [], scan: [])
@@ -86,8 +85,7 @@ extension SQLiteStorage {
     {
         guard !uids.isEmpty else { return [] }
         return try await pool.read { db in
-            let owner = try self.accountRow(db, account)
-            try self.requireMailbox(db, account: owner.id, id: mailboxID)
+            _ = try self.authorize(db, account, mailbox: mailboxID, need: .read)
             let columns =
                 "mm.uid, c.size, mm.system_flags, mm.keywords, mm.internal_date, mm.modseq"
                 + {

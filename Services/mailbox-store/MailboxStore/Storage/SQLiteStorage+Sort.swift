@@ -31,8 +31,7 @@ extension SQLiteStorage {
     {
         try await indexMissing(account: account, mailboxID: mailboxID)
         return try await pool.read { db in
-            let owner = try self.accountRow(db, account)
-            try self.requireMailbox(db, account: owner.id, id: mailboxID)
+            _ = try self.authorize(db, account, mailbox: mailboxID, need: .read)
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else { return [] }
             var out: [(uid: UInt32, modSeq: UInt64)] = []
@@ -62,8 +61,7 @@ extension SQLiteStorage {
         guard let condition = try Self.exactCondition(query) else { return nil }
         return try await withIndexedContent(account: account, mailboxID: mailboxID) {
             try await self.pool.read { db -> Indexed<SortedWindow>? in
-                let owner = try self.accountRow(db, account)
-                try self.requireMailbox(db, account: owner.id, id: mailboxID)
+                _ = try self.authorize(db, account, mailbox: mailboxID, need: .read)
                 let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
                 guard let selection = try self.selection(db, mailboxID: mailboxID, set: set, condition) else { return nil }
                 let from = "FROM mailbox_messages mm LEFT JOIN message_index mi ON mi.content_id = mm.content_id WHERE \(selection.sql)"
@@ -168,8 +166,7 @@ extension SQLiteStorage {
         guard let condition = try Self.exactCondition(query) else { return nil }
         return try await withIndexedContent(account: account, mailboxID: mailboxID) {
             try await self.pool.read { db -> Indexed<ThreadInput>? in
-                let owner = try self.accountRow(db, account)
-                try self.requireMailbox(db, account: owner.id, id: mailboxID)
+                _ = try self.authorize(db, account, mailbox: mailboxID, need: .read)
                 let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
                 guard let selection = try self.selection(db, mailboxID: mailboxID, set: set, condition) else { return nil }
                 let span = Int((set.last?.upperBound ?? 0) - (set.first?.lowerBound ?? 0))

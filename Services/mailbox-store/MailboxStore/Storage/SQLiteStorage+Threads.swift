@@ -66,8 +66,7 @@ extension SQLiteStorage {
     /// The UIDs of a mailbox's messages in the thread of `uid` (a conversation, one lookup).
     public func conversation(account: String, mailboxID: Int64, uid: UInt32) async throws -> [UInt32] {
         try await pool.read { db in
-            let owner = try self.accountRow(db, account)
-            try self.requireMailbox(db, account: owner.id, id: mailboxID)
+            let owner = try self.authorize(db, account, mailbox: mailboxID, need: .read).owner
             return try Int64.fetchAll(
                 db,
                 sql: """

@@ -419,6 +419,24 @@ enum Schema {
                     END;
                     """)
         }
+        migrator.registerMigration("v10-acl") { db in
+            // Access control lists (RFC 4314): who besides the owner may do what with a mailbox.
+            // A grant names an account by id (`grantee_id`), so that deleting the account drops
+            // its grants and an account made later with the same address inherits nothing;
+            // `anyone` (every account of the owner's domain) has no grantee. Rows go with their
+            // mailbox (RFC 4314 §3: a deleted mailbox's ACL must not outlive it).
+            try db.execute(
+                sql: """
+                    CREATE TABLE acl (
+                        mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                        identifier TEXT NOT NULL,
+                        grantee_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+                        rights INTEGER NOT NULL,
+                        PRIMARY KEY (mailbox_id, identifier)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX acl_grantee ON acl(grantee_id);
+                    """)
+        }
         return migrator
     }
 }

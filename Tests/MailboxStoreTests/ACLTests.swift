@@ -1,0 +1,200 @@
+import Foundation
+import StoreAPI
+import StoreClient
+import StoreTestSupport
+import Testing
+
+@testable import MailboxStore
+
+/// Access control lists (RFC 4314) as the store enforces them: nobody reads or writes another
+/// account's mail without a grant, whatever route a gateway takes; grants stay in the owner's
+/// domain; the owner can never be locked out.
+@Suite("ACL")
+struct ACLTests {
+    let alice = "alice@example.test"
+    let bob = "bob@example.test"
+    let carol = "carol@example.test"
+    let mallory = "mallory@other.test"
+
+    /// Alice's INBOX with two messages; Bob, Carol (same domain) and Mallory (another) exist.
+    func setUp() async throws -> (TestStore, MailboxInfo) {
+        let store = try await TestStore.start()
+        for user in [alice, bob, carol, mallory] { try await store.makeUser(user) }
+        for n in 1...2 { _ = try await store.client.deliver(sampleMessage(n), to: [alice], idempotencyKey: nil) }
+        return (store, try await store.inbox(alice))
+    }
+
+    func code(_ body: () async throws -> Void) async -> APIErrorCode? {
+        do {
+            try await body()
+            return nil
+        } catch let error as StoreClientError {
+            return error.code
+        } catch {
+            return .unknown("\(error)")
+        }
+    }
+
+    @Test("Without a grant every route answers as if the mailbox did not exist")
+    func noGrantNoAccess() async throws {
+        let (store, inbox) = try await setUp()
+        defer { Task { await store.stop() } }
+        let c = store.client
+        let expected = APIErrorCode.mailboxNotFound
+        #expect(await code { _ = try await c.listMessages(bob, mailbox: inbox.id) } == expected)
+        #expect(await code { _ = try await c.rawMessage(bob, mailbox: inbox.id, uid: 1) } == expected)
+        #expect(await code { _ = try await c.rawMessage(bob, mailbox: inbox.id, uid: 1, offset: 0, length: 10) } == expected)
+        #expect(await code { _ = try await c.mailbox(bob, id: inbox.id) } == expected)
+        #expect(await code { _ = try await c.myRights(bob, mailbox: inbox.id) } == expected)
+        #expect(await code { _ = try await c.getACL(bob, mailbox: inbox.id) } == expected)
+        #expect(
+            await code {
+                _ = try await c.updateFlags(bob, mailbox: inbox.id, FlagUpdateRequest(uids: "1:*", operation: .add, flags: ["\\Seen"]))
+            }
+                == expected)
+        #expect(await code { _ = try await c.expunge(bob, mailbox: inbox.id, ExpungeRequest(uids: nil, onlyDeleted: false)) } == expected)
+        #expect(await code { _ = try await c.append(sampleMessage(9), account: bob, mailbox: inbox.id) } == expected)
+        #expect(await code { _ = try await c.search(bob, mailbox: inbox.id, SearchRequest(query: .all)) } == expected)
+        #expect(await code { _ = try await c.claimRecent(bob, mailbox: inbox.id, RecentClaimRequest(upTo: 5)) } == expected)
+        #expect(await code { try await c.deleteMailbox(bob, mailbox: inbox.id) } == expected)
+        #expect(await code { _ = try await c.setACL(bob, mailbox: inbox.id, SetACLRequest(identifier: bob, rights: "lr")) } == expected)
+        #expect(await code { _ = try await c.changes(alice, since: 0, reader: bob) } == .userNotFound)
+        // Copying out of it, or into it from Bob's own mailbox.
+        let bobInbox = try await store.inbox(bob)
+        #expect(
+            await code { _ = try await c.copy(bob, mailbox: inbox.id, CopyRequest(uids: "1:*", targetMailboxID: bobInbox.id)) } == expected)
+        _ = try await c.deliver(sampleMessage(5), to: [bob], idempotencyKey: nil)
+        #expect(
+            await code { _ = try await c.copy(bob, mailbox: bobInbox.id, CopyRequest(uids: "1:*", targetMailboxID: inbox.id)) } == expected)
+        #expect(try await c.sharedMailboxes(bob).isEmpty)
+        // Nothing changed.
+        let after = try await c.listMessages(alice, mailbox: inbox.id)
+        #expect(after.messages.count == 2 && after.messages.allSatisfy { $0.flags.isEmpty })
+    }
+
+    @Test("A read grant reads, and nothing else: flags, expunge, append and admin are refused")
+    func readOnlyGrant() async throws {
+        let (store, inbox) = try await setUp()
+        defer { Task { await store.stop() } }
+        let c = store.client
+        let list = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: bob, rights: "lr"))
+        #expect(list.entries.map(\.identifier) == [alice, bob] && list.entries[0].rights == "lrswipkxtea")
+        #expect(try await c.listMessages(bob, mailbox: inbox.id).messages.count == 2)
+        #expect(try await c.rawMessage(bob, mailbox: inbox.id, uid: 1) == sampleMessage(1))
+        #expect(try await c.myRights(bob, mailbox: inbox.id).rights == "lr")
+        let shared = try await c.sharedMailboxes(bob)
+        #expect(shared.map(\.owner) == [alice] && shared.map(\.mailbox.name) == ["INBOX"] && shared[0].rights == "lr")
+        let denied = APIErrorCode.noPermission
+        #expect(
+            await code {
+                _ = try await c.updateFlags(bob, mailbox: inbox.id, FlagUpdateRequest(uids: "1", operation: .add, flags: ["\\Seen"]))
+            }
+                == denied)
+        #expect(
+            await code {
+                _ = try await c.updateFlags(bob, mailbox: inbox.id, FlagUpdateRequest(uids: "1", operation: .add, flags: ["\\Deleted"]))
+            }
+                == denied)
+        #expect(
+            await code {
+                _ = try await c.updateFlags(bob, mailbox: inbox.id, FlagUpdateRequest(uids: "1", operation: .add, flags: ["$Label"]))
+            }
+                == denied)
+        #expect(await code { _ = try await c.expunge(bob, mailbox: inbox.id, ExpungeRequest(uids: nil, onlyDeleted: false)) } == denied)
+        #expect(await code { _ = try await c.append(sampleMessage(9), account: bob, mailbox: inbox.id) } == denied)
+        #expect(await code { _ = try await c.getACL(bob, mailbox: inbox.id) } == denied)
+        #expect(await code { _ = try await c.setACL(bob, mailbox: inbox.id, SetACLRequest(identifier: carol, rights: "lr")) } == denied)
+        #expect(await code { try await c.deleteMailbox(bob, mailbox: inbox.id) } == denied)
+        // Carol has nothing.
+        #expect(await code { _ = try await c.listMessages(carol, mailbox: inbox.id) } == .mailboxNotFound)
+        let after = try await c.listMessages(alice, mailbox: inbox.id)
+        #expect(after.messages.count == 2 && after.messages.allSatisfy { $0.flags.isEmpty })
+    }
+
+    @Test("s without w and t: \\Seen is stored, other flags in the same STORE are left alone")
+    func partialFlagRights() async throws {
+        let (store, inbox) = try await setUp()
+        defer { Task { await store.stop() } }
+        let c = store.client
+        _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: bob, rights: "lrs"))
+        let result = try await c.updateFlags(
+            bob, mailbox: inbox.id, FlagUpdateRequest(uids: "1", operation: .add, flags: ["\\Seen", "\\Flagged", "\\Deleted"]))
+        #expect(result.messages.map(\.flags) == [["\\Seen"]])
+        _ = try await c.updateFlags(alice, mailbox: inbox.id, FlagUpdateRequest(uids: "2", operation: .add, flags: ["\\Flagged", "x"]))
+        // A FLAGS replace changes only what the rights allow: \Flagged and the keyword stay.
+        let replaced = try await c.updateFlags(bob, mailbox: inbox.id, FlagUpdateRequest(uids: "2", operation: .replace, flags: ["\\Seen"]))
+        #expect(Set(replaced.messages[0].flags) == ["\\Seen", "\\Flagged", "x"])
+        // The owner's feed carries Bob's change, and Bob may read it for this mailbox.
+        let feed = try await c.changes(alice, since: 0, reader: bob)
+        #expect(feed.changes.contains { $0.kind == .flags && $0.uid == 1 })
+        #expect(feed.changes.allSatisfy { $0.mailboxID == inbox.id })
+    }
+
+    @Test("Write rights: append, expunge and copy into the owner's mailbox, logged in the owner's feed")
+    func writeGrant() async throws {
+        let (store, inbox) = try await setUp()
+        defer { Task { await store.stop() } }
+        let c = store.client
+        _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: bob, rights: "lr"))
+        _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: bob, rights: "ite", modification: .add))
+        #expect(try await c.myRights(bob, mailbox: inbox.id).rights == "lrite")
+        _ = try await c.append(sampleMessage(7), account: bob, mailbox: inbox.id, flags: ["\\Seen", "\\Deleted"])
+        let listed = try await c.listMessages(alice, mailbox: inbox.id).messages
+        #expect(listed.count == 3 && listed[2].flags == ["\\Deleted"])  // s not granted: \Seen left off
+        #expect(try await c.expunge(bob, mailbox: inbox.id, ExpungeRequest(uids: nil, onlyDeleted: true)).expunged == [3])
+        _ = try await c.deliver(sampleMessage(8), to: [bob], idempotencyKey: nil)
+        let bobInbox = try await store.inbox(bob)
+        let copied = try await c.copy(bob, mailbox: bobInbox.id, CopyRequest(uids: "1", targetMailboxID: inbox.id))
+        #expect(copied.mapping == [[1, 4]])
+        let feed = try await c.changes(alice, since: 0)
+        #expect(feed.changes.contains { $0.kind == .added && $0.uid == 4 && $0.mailboxID == inbox.id })
+        // Remove again: nothing left.
+        _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: bob, rights: "lrite", modification: .remove))
+        #expect(await code { _ = try await c.listMessages(bob, mailbox: inbox.id) } == .mailboxNotFound)
+    }
+
+    @Test("Grants stay in the owner's domain; anyone means the domain; the owner cannot be changed")
+    func identifiers() async throws {
+        let (store, inbox) = try await setUp()
+        defer { Task { await store.stop() } }
+        let c = store.client
+        #expect(
+            await code { _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: mallory, rights: "lr")) }
+                == .invalidIdentifier)
+        #expect(
+            await code { _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: "nobody@example.test", rights: "lr")) }
+                == .invalidIdentifier)
+        #expect(
+            await code { _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: alice, rights: "")) }
+                == .invalidIdentifier)
+        #expect(
+            await code { _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: bob, rights: "lrZ")) } == .invalidRights
+        )
+        _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: "anyone", rights: "lr"))
+        #expect(try await c.listMessages(carol, mailbox: inbox.id).messages.count == 2)
+        #expect(try await c.listMessages(bob, mailbox: inbox.id).messages.count == 2)
+        #expect(await code { _ = try await c.listMessages(mallory, mailbox: inbox.id) } == .mailboxNotFound)
+        #expect(try await c.sharedMailboxes(mallory).isEmpty)
+        // Granting `a` lets Bob administer, but never take the owner's rights.
+        _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: bob, rights: "lra"))
+        #expect(
+            await code { _ = try await c.setACL(bob, mailbox: inbox.id, SetACLRequest(identifier: alice, rights: "")) }
+                == .invalidIdentifier)
+        _ = try await c.setACL(bob, mailbox: inbox.id, SetACLRequest(identifier: "anyone", rights: ""))
+        #expect(try await c.getACL(alice, mailbox: inbox.id).entries.map(\.identifier) == [alice, bob])
+        try await c.deleteACL(alice, mailbox: inbox.id, identifier: bob)
+        #expect(try await c.getACL(alice, mailbox: inbox.id).entries.map(\.identifier) == [alice])
+        #expect(try await c.myRights(alice, mailbox: inbox.id).rights == "lrswipkxtea")
+    }
+
+    @Test("A deleted account's grants go with it: a new account of the same address inherits nothing")
+    func grantsDieWithTheAccount() async throws {
+        let (store, inbox) = try await setUp()
+        defer { Task { await store.stop() } }
+        let c = store.client
+        _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: bob, rights: "lr"))
+        try await c.deleteUser(bob)
+        try await store.makeUser(bob)
+        #expect(await code { _ = try await c.listMessages(bob, mailbox: inbox.id) } == .mailboxNotFound)
+    }
+}
