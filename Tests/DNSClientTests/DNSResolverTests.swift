@@ -108,9 +108,10 @@ import Testing
             let error = error as? DNSError
             return error?.isTemporary == true && (error?.kind == .network || error?.kind == .timeout)
         }
-        // At most 2 tries of 1 s; the margin is for a machine busy with the other tests (3.4 s
-        // was seen in CI with the whole suite running in parallel on 2 cores).
-        #expect(ContinuousClock.now - start < .seconds(6))
+        // At most 2 tries of 1 s; the margin is for a machine busy with the other tests (6.03 s
+        // was seen with the whole suite, 912 tests, running in parallel on 2 cores): what this
+        // guards against is a resolver that hangs on, not a slow second.
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test func acceptsOnlyTheMatchingResponse() async throws {
