@@ -8,7 +8,7 @@ import InternetMessage
 /// Hangul jamo, where one `Character` may be spelt with different scalars (NFC vs NFD), is
 /// compared by `Character` instead, which Swift defines by canonical equivalence; that path
 /// also keeps "cafe" from matching the first four scalars of a decomposed "café".
-enum SearchText {
+public enum SearchText {
     /// Appends `text` folded to `output`; true if it needs comparing by `Character`.
     /// ASCII, most of any mail, takes a byte loop; other scalars their Unicode mapping.
     static func fold(_ text: String, into output: inout [UInt8]) -> Bool {
@@ -65,12 +65,12 @@ enum SearchText {
     }
 
     /// ASCII lower-case bytes of a flag or field name.
-    static func asciiLowercased(_ text: String) -> [UInt8] {
+    public static func asciiLowercased(_ text: String) -> [UInt8] {
         text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
     }
 
     /// Whether `text` equals `lowercased` ignoring ASCII case.
-    static func asciiEqual(_ text: String, _ lowercased: [UInt8]) -> Bool {
+    public static func asciiEqual(_ text: String, _ lowercased: [UInt8]) -> Bool {
         var index = 0
         for byte in text.utf8 {
             guard index < lowercased.count else { return false }

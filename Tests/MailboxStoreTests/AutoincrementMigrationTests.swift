@@ -13,10 +13,7 @@ struct AutoincrementMigrationTests {
     /// A database at the migration before (`v6-login-throttle`) with a row in every table that has ids, and some rows deleted
     /// (ids given out before the migration and no longer in a table cannot be known to it).
     func oldDatabase() throws -> DatabaseQueue {
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        let queue = try DatabaseQueue(configuration: config)
-        try Schema.migrator.migrate(queue, upTo: "v6-login-throttle")
+        let queue = try migratedDatabase(upTo: "v6-login-throttle")
         try queue.write { db in
             try db.execute(
                 sql: """

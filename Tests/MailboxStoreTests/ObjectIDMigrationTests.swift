@@ -16,10 +16,7 @@ struct ObjectIDMigrationTests {
 
     @Test("existing mailboxes, contents and threads get ids; existing messages their internal date as save date")
     func existingDataGetsIDs() throws {
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        let queue = try DatabaseQueue(configuration: config)
-        try Schema.migrator.migrate(queue, upTo: "v9-message-id-numbers")
+        let queue = try migratedDatabase(upTo: "v9-message-id-numbers")
         try queue.write { db in
             try db.execute(
                 sql: """

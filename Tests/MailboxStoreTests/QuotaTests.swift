@@ -159,10 +159,7 @@ struct QuotaTests {
 
     @Test("the migration counts what accounts already hold; triggers keep it from there")
     func migrationCountsExisting() throws {
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        let queue = try DatabaseQueue(configuration: config)
-        try Schema.migrator.migrate(queue, upTo: "v9-message-id-numbers")
+        let queue = try migratedDatabase(upTo: "v9-message-id-numbers")
         try queue.write { db in
             try db.execute(
                 sql: """

@@ -10,10 +10,7 @@ import Testing
 struct SubscriptionMigrationTests {
     @Test("subscribed mailboxes become subscribed names; unsubscribed ones do not; accounts stay apart")
     func carriesSubscriptions() throws {
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        let queue = try DatabaseQueue(configuration: config)
-        try Schema.migrator.migrate(queue, upTo: "v8-thread-ids")
+        let queue = try migratedDatabase(upTo: "v8-thread-ids")
         try queue.write { db in
             try db.execute(
                 sql: """

@@ -1,3 +1,4 @@
+import MessageSearch
 import StoreAPI
 
 /// SEARCH of flags only (`SEARCH UNSEEN`, `DELETED`, `KEYWORD x`, with UID and sequence sets,
@@ -6,7 +7,7 @@ import StoreAPI
 /// store search per command in the IMAP command mix. Anything else goes to the store.
 extension MailboxView {
     /// The UIDs among `uids` that match, in their order; nil when the query asks about more
-    /// than flags and UIDs. Flags compare without ASCII case, as the store's search does.
+    /// than flags and UIDs. Flags compare without ASCII case, by the store's own comparison.
     func flagSearch(_ query: MessageQuery, among uids: [UInt32]) -> [UInt32]? {
         guard let test = Self.flagTest(query, largest: largestUID) else { return nil }
         return uids.filter { uid in test(uid, flags(of: uid) ?? []) }
@@ -17,20 +18,16 @@ extension MailboxView {
 
     private typealias FlagTest = (UInt32, [String]) -> Bool
 
-    /// Equal but for ASCII case (the store's `SearchText.asciiEqual`).
-    private static func asciiEqual(_ a: String, _ b: String) -> Bool {
-        func lower(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
-        return a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
-    }
-
     private static func flagTest(_ query: MessageQuery, largest: UInt32) -> FlagTest? {
         switch query {
         case .all:
             return { _, _ in true }
         case .flag(let name):
-            return { _, flags in flags.contains { asciiEqual($0, name) } }
+            let name = SearchText.asciiLowercased(name)
+            return { _, flags in flags.contains { SearchText.asciiEqual($0, name) } }
         case .noFlag(let name):
-            return { _, flags in !flags.contains { asciiEqual($0, name) } }
+            let name = SearchText.asciiLowercased(name)
+            return { _, flags in !flags.contains { SearchText.asciiEqual($0, name) } }
         case .uids(let text):
             guard let set = UIDSet(text) else { return nil }
             let ranges = set.resolved(largest: largest)

@@ -15,7 +15,7 @@ extension SQLiteStorage {
         let ticket = feedHeads.ticket(account)
         let (id, feed) = try await pool.read { db in
             let owner = try self.accountRow(db, account)
-            let highest = try Int64.fetchOne(db, sql: "SELECT modseq FROM accounts WHERE id = ?", arguments: [owner.id]) ?? 0
+            let highest = try self.feedHead(db, account: owner.id)
             var filter = ""
             if let reader, reader != account {
                 let actor = try self.accountRow(db, reader)
@@ -40,7 +40,7 @@ extension SQLiteStorage {
                     flags: flags.map { $0.split(separator: " ").map(String.init) },
                     name: row["name"])
             }
-            return (owner.id, ChangeFeed(highestModSeq: UInt64(highest), changes: Array(changes), more: rows.count > limit))
+            return (owner.id, ChangeFeed(highestModSeq: highest, changes: Array(changes), more: rows.count > limit))
         }
         feedHeads.record(account, id: id, head: feed.highestModSeq, ticket)
         return feed

@@ -37,10 +37,9 @@ extension SQLiteStorage {
     /// Whether any of `accounts` (addresses) has no room for one more message: RCPT's check.
     func anyFull(_ db: Database, accounts: [String]) throws -> Bool {
         for address in accounts {
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE address = ?", arguments: [address]) else {
-                continue
-            }
-            if try quotaRow(db, account: id).isFull { return true }
+            let owner: AccountRow
+            do { owner = try accountRow(db, address) } catch is StoreError { continue }  // no such account
+            if try quotaRow(db, account: owner.id).isFull { return true }
         }
         return false
     }

@@ -76,7 +76,7 @@ public final class SQLiteStorage: MailStorage {
             db.afterNextTransaction(onCommit: { _ in heads.settle(committed: true) }, onRollback: { _ in heads.settle(committed: false) })
         }
         try db.cachedStatement(sql: "UPDATE accounts SET modseq = modseq + 1 WHERE id = ?").execute(arguments: [account])
-        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT modseq FROM accounts WHERE id = ?"), arguments: [account]) ?? 0
+        return Int64(try feedHead(db, account: account))
     }
 
     /// The account's newest MODSEQ: where its change feed ends.

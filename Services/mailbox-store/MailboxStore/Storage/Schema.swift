@@ -402,14 +402,6 @@ enum Schema {
                             messages_used = messages_used - 1
                         WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = old.mailbox_id);
                     END;
-                    CREATE TRIGGER mailbox_messages_quota_move AFTER UPDATE OF mailbox_id, content_id ON mailbox_messages BEGIN
-                        UPDATE quotas SET storage_used = storage_used - (SELECT size FROM contents WHERE id = old.content_id),
-                            messages_used = messages_used - 1
-                        WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = old.mailbox_id);
-                        UPDATE quotas SET storage_used = storage_used + (SELECT size FROM contents WHERE id = new.content_id),
-                            messages_used = messages_used + 1
-                        WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = new.mailbox_id);
-                    END;
                     CREATE TRIGGER mailboxes_unquota BEFORE DELETE ON mailboxes BEGIN
                         UPDATE quotas SET
                             storage_used = storage_used - (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm
