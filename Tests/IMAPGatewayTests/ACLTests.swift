@@ -89,7 +89,7 @@ struct ACLCommandTests {
         await alice.send("s3 APPEND Projects {19}\r\nSubject: three\r\n\r\nz", last: "s3 OK")
         await alice.send("s4 STORE 1 +FLAGS (\\Answered)", last: "s4 OK")
         await bob.send("b2 NOOP", expect: ["* 3 EXISTS", "* 1 FETCH (UID 1 FLAGS (\\Answered"], last: "b2 OK")
-        await bob.send("b3 STORE 2 +FLAGS (\\Seen \\Deleted)", expect: ["* 2 FETCH (FLAGS (\\Seen \\Flagged"], last: "b3 OK")
+        await bob.send("b3 STORE 2 +FLAGS (\\Seen \\Deleted)", expect: ["* 2 FETCH (FLAGS (\\Seen \\Flagged \\Recent)"], last: "b3 OK")
         await alice.send("s5 NOOP", expect: ["* 2 FETCH (UID 2 FLAGS (\\Seen \\Flagged"], last: "s5 OK")
         await alice.close()
         await bob.close()

@@ -19,7 +19,7 @@ struct QuotaCommandTests {
         await t.login()
         let capability = await t.send("a0 CAPABILITY", last: "a0 OK")
         #expect(capability.contains(" QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE") && !capability.contains("QUOTASET"))
-        await t.send("a1 GETQUOTAROOT INBOX", expect: ["* QUOTAROOT INBOX"], last: "a1 OK")
+        #expect(await t.send("a1 GETQUOTAROOT INBOX", last: "a1 OK").contains("* QUOTAROOT INBOX\r\n"))
         await t.send("a2 GETQUOTA \"\"", last: "a2 NO [NONEXISTENT]")
         _ = try await t.store.client.setQuota(of: "alice@example.test", storageLimit: 10, messageLimit: 5)
         await t.send("a3 APPEND INBOX \(Self.literal(Self.message(1)))", last: "a3 OK [APPENDUID ")

@@ -23,6 +23,10 @@ extension IMAPSession {
         guard account != nil, let view else { return .bad("No mailbox selected") }
         // RFC 8508 §3.3: REPLACE expunges, which a read-only mailbox does not allow.
         if view.readOnly { return .no("Mailbox is read-only", .readOnly) }
+        // A shared mailbox without t and e: refused before the new message is stored, not after.
+        if let rights = sharedSelection?.rights, !rights.contains([.deleteMessage, .expunge]) {
+            return .no("Permission denied", .noPerm)
+        }
         let old: UInt32
         switch view.resolve(.ranges([.init(number)]), uid: uid, saved: nil) {
         case .uids(let found) where found.count == 1 && !view.isExpunged(found[0]):

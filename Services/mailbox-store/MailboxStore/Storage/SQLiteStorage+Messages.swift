@@ -189,7 +189,10 @@ extension SQLiteStorage {
 
     public func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult {
         try await pool.write { db in
-            let owner = try self.authorize(db, account, mailbox: mailboxID, need: [.read, .expunge]).owner  // RFC 4314 §4 EXPUNGE: e
+            // RFC 4314 §4 EXPUNGE: e; removing messages not marked \Deleted (REPLACE, POP3) is
+            // marking them too: t.
+            let need: MailboxRights = onlyDeleted ? [.read, .expunge] : [.read, .deleteMessage, .expunge]
+            let owner = try self.authorize(db, account, mailbox: mailboxID, need: need).owner
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids ?? .all)
             let rows = try self.selected(db, mailbox: mailboxID, set: set, extra: onlyDeleted ? " AND (system_flags & 8) != 0" : "")
             let expunged = try self.removeMessages(db, account: owner.id, mailbox: mailboxID, rows: rows)

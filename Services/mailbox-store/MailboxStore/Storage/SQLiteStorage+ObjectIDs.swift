@@ -8,8 +8,8 @@ extension SQLiteStorage {
         -> MessageObjectList
     {
         try await pool.read { db in
-            let owner = try self.accountRow(db, account)
-            try self.requireMailbox(db, account: owner.id, id: mailboxID)
+            // A shared mailbox's ids are its owner's (its threads too). RFC 4314 §4: r
+            let owner = try self.authorize(db, account, mailbox: mailboxID, need: .read).owner
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             let condition = self.uidCondition(set)
             let rows = try Row.fetchAll(
