@@ -183,6 +183,30 @@ def test_a_second_user_sees_the_owners_changes(imap_system):
         assert status(bob.until_tagged("i1")[0]) == "OK"
 
 
+def test_object_ids_and_replace_on_a_shared_mailbox(imap_system):
+    """RFC 8474 ids of a shared mailbox's messages are the owner's (the same EMAILID and
+    THREADID Alice sees), and REPLACE without the rights to expunge is refused before it stores
+    anything (RFC 8508 §3.3, RFC 4314 §4)."""
+    store, smtp, imap = imap_system
+    projects(store, smtp, imap, messages=1)
+    with client(imap, ALICE) as c:
+        c.setacl("Projects", BOB, "lrsi")
+    ids = re.compile(rb"EMAILID \((M[0-9a-f]+)\) THREADID \((T[0-9a-f]+)\)")
+    with open_session(imap.port, login=ALICE) as alice, open_session(imap.port, login=BOB) as bob:
+        alice.ok("SELECT Projects")
+        owners = ids.search(b"\n".join(alice.ok("FETCH 1 (EMAILID THREADID)")))
+        bob.ok(f'SELECT "{SHARED}"')
+        seen = ids.search(b"\n".join(bob.ok("FETCH 1 (EMAILID THREADID)")))
+        assert owners and seen and seen.groups() == owners.groups(), (owners, seen)
+        replacement = b"Subject: instead\r\n\r\nx\r\n"
+        bob.send(b'r1 REPLACE 1 "' + SHARED.encode() + b'" {%d}\r\n' % len(replacement))
+        assert bob.response().startswith(b"+")
+        bob.send(replacement + b"\r\n")
+        tagged, _ = bob.until_tagged("r1")
+        assert status(tagged) == "NO" and code(tagged) == "NOPERM", tagged
+    assert len(listing(store, ALICE, "Projects")) == 1
+
+
 def test_mbsync_reads_a_mailbox_another_user_shares(imap_system, tmp_path):
     store, smtp, imap = imap_system
     projects(store, smtp, imap, messages=3)
