@@ -22,7 +22,10 @@ extension IMAPSession {
             let gone = try await expungedUIDs(account, mailbox: view.mailbox.id, since: since).filter { set.contains($0, largest: largest) }
             if !gone.isEmpty { try await send(.vanished(earlier: true, uids: gone)) }
         }
-        let live = uids.filter { !view.isExpunged($0) }
+        var live = uids.filter { !view.isExpunged($0) }
+        // RFC 9394 §3.2: PARTIAL picks among the messages the set names that exist, in UID
+        // order; after CHANGEDSINCE's filter when both are given (below).
+        if let partial = modifiers.partial, modifiers.changedSince == nil { live = partial.window(live.sorted()) }
         if live.isEmpty { return .ok("FETCH completed") }
 
         // Only what the view holds (UID, FLAGS, RFC822.SIZE, INTERNALDATE): no store call for
@@ -47,7 +50,10 @@ extension IMAPSession {
         }
 
         var messages = try await store.summaries(account, view.mailbox.id, uids: liveSet)
-        if let since = modifiers.changedSince { messages = messages.filter { $0.modSeq > since } }
+        if let since = modifiers.changedSince {
+            messages = messages.filter { $0.modSeq > since }
+            if let partial = modifiers.partial { messages = partial.window(messages.sorted { $0.uid < $1.uid }) }
+        }
 
         if plan.setsSeen {
             let unseen = messages.filter { !$0.flags.contains(MessageFlag.seen) }.map(\.uid)
