@@ -31,6 +31,7 @@ extension IMAPCommand {
         case .namespace: add("NAMESPACE")
         case .idle: add("IDLE")
         case .unauthenticate: add("UNAUTHENTICATE")
+        case .compress(let mechanism): add("COMPRESS " + mechanism)
         case .check: add("CHECK")
         case .close: add("CLOSE")
         case .unselect: add("UNSELECT")
@@ -107,7 +108,16 @@ extension IMAPCommand {
                 space()
                 if !m.flags.isEmpty { out += Flag.encode(m.flags); space() }
                 if let date = m.date { out += date.encoded; space() }
-                out += IMAPString.literal(m.message, style: style, binary: m.binary)
+                if let parts = m.catenate {
+                    add("CATENATE (")
+                    for (index, part) in parts.enumerated() {
+                        if index > 0 { space() }
+                        out += part.encoded(style: style)
+                    }
+                    add(")")
+                } else {
+                    out += IMAPString.literal(m.message, style: style, binary: m.binary)
+                }
             }
         case .uidExpunge(let set): add("UID EXPUNGE "); out += set.encoded
         case .fetch(let set, let attributes, let modifiers, let uid):

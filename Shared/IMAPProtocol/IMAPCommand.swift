@@ -53,6 +53,8 @@ public struct IMAPCommand: Sendable, Hashable {
         /// UNAUTHENTICATE: back to the not authenticated state (authenticated or selected).
         /// RFC 8437 §3
         case unauthenticate
+        /// COMPRESS with its mechanism, upper-cased (only DEFLATE is defined). RFC 4978 §3
+        case compress(String)
         // Selected. RFC 9051 §6.4
         case check
         case close
@@ -101,10 +103,14 @@ public struct AppendMessage: Sendable, Hashable {
     public var date: IMAPDateTime?
     public var message: [UInt8]
     public var binary: Bool
-    public init(flags: [Flag] = [], date: IMAPDateTime? = nil, message: [UInt8], binary: Bool = false) {
+    /// CATENATE's parts, assembled by the server into the message (`message` is then empty).
+    /// RFC 4469 §3
+    public var catenate: [CatenatePart]?
+    public init(flags: [Flag] = [], date: IMAPDateTime? = nil, message: [UInt8], binary: Bool = false, catenate: [CatenatePart]? = nil) {
         self.flags = flags
         self.date = date
         self.message = message
         self.binary = binary
+        self.catenate = catenate
     }
 }
