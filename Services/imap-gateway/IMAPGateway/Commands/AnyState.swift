@@ -13,6 +13,9 @@ extension IMAPSession {
             // RFC 5256, RFC 5957, RFC 5267 §3 (ESORT) and §4 (contexts: UPDATE, PARTIAL, CANCELUPDATE).
             "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT",
             "UNAUTHENTICATE",  // RFC 8437 §3
+            "COMPRESS=DEFLATE",  // RFC 4978 §3
+            "PARTIAL",  // RFC 9394 §3
+            "CATENATE",  // RFC 4469 §2
         ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }

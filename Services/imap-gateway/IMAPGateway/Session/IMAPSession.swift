@@ -51,6 +51,12 @@ actor IMAPSession {
     var idle: IdleState?
     /// The spooled message of the APPEND being run, when it was too big to hold.
     var appendSpool: SpooledLiteral?
+    /// COMPRESS=DEFLATE is on: a second COMPRESS is refused. RFC 4978 §3
+    var compressionActive = false
+    /// The command reporting INPROGRESS, its ticker and its count so far. RFC 9585
+    var progressTag: String?
+    var progressTicker: Task<Void, Never>?
+    var progressCount: (done: Int, total: Int)?
     private var pending: [UInt8] = []
 
     struct IdleState {
@@ -221,9 +227,13 @@ actor IMAPSession {
         defer { appendSpool = nil }
         let started = ContinuousClock.now
         let completion: Completion
+        if Self.reportsProgress(command.kind) { try await startProgress(tag: command.tag) }
+        defer { stopProgress() }
         do {
             completion = try await run(command)
+            stopProgress()
         } catch let error as StoreClientError {
+            stopProgress()
             completion = Completion.storeFailure(error)
             // Ours or the store's fault: loud here, generic to the client (CONVENTIONS.md §6).
             if error.isTemporary {
