@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         // 3.12.3, not the newest 4.x: hummingbird-auth allows 1..<6 and already pulls it in.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // COMPRESS=DEFLATE (RFC 4978) in the imap-gateway: raw deflate over zlib.
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // MARK: Shared — grammar and message targets stay free of Hummingbird/AsyncHTTPClient.
@@ -223,6 +225,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             path: "Services/imap-gateway/IMAPGateway",
             swiftSettings: swiftSettings
@@ -368,6 +371,7 @@ let package = Package(
             name: "IMAPGatewayTests",
             dependencies: [
                 "IMAPGateway", "IMAPProtocol", "SASL", "StoreAPI", "StoreClient", "StoreTestSupport", "MailboxStore", "TestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "CompressNIO", package: "compress-nio"),
             ],
             path: "Tests/IMAPGatewayTests",
             swiftSettings: swiftSettings

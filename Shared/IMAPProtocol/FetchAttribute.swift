@@ -96,6 +96,9 @@ public struct SectionSpec: Sendable, Hashable {
 public struct FetchModifiers: Sendable, Hashable {
     public var changedSince: UInt64?
     public var vanished: Bool
+    /// `(PARTIAL -1:-30)`: only these of the messages the set names (by UID, ascending, that
+    /// exist). RFC 9394 §3.2
+    public var partial: PartialRange?
     public init(changedSince: UInt64? = nil, vanished: Bool = false) {
         self.changedSince = changedSince
         self.vanished = vanished

@@ -33,6 +33,7 @@ extension IMAPCommand {
         case .idle: add("IDLE")
         case .unauthenticate: add("UNAUTHENTICATE")
         case .quota(let command): out += command.encoded(utf8Enabled: utf8Enabled, style: style)
+        case .compress(let mechanism): add("COMPRESS " + mechanism)
         case .check: add("CHECK")
         case .close: add("CLOSE")
         case .unselect: add("UNSELECT")
@@ -113,7 +114,16 @@ extension IMAPCommand {
                 space()
                 if !m.flags.isEmpty { out += Flag.encode(m.flags); space() }
                 if let date = m.date { out += date.encoded; space() }
-                out += IMAPString.literal(m.message, style: style, binary: m.binary)
+                if let parts = m.catenate {
+                    add("CATENATE (")
+                    for (index, part) in parts.enumerated() {
+                        if index > 0 { space() }
+                        out += part.encoded(style: style)
+                    }
+                    add(")")
+                } else {
+                    out += IMAPString.literal(m.message, style: style, binary: m.binary)
+                }
             }
         case .uidExpunge(let set): add("UID EXPUNGE "); out += set.encoded
         case .replace(let number, let name, let m, let uid):

@@ -58,6 +58,8 @@ public struct IMAPCommand: Sendable, Hashable {
         case unauthenticate
         /// GETQUOTA, GETQUOTAROOT, SETQUOTA. RFC 9208 §4.1
         case quota(QuotaCommand)
+        /// COMPRESS with its mechanism, upper-cased (only DEFLATE is defined). RFC 4978 §3
+        case compress(String)
         // Selected. RFC 9051 §6.4
         case check
         case close
@@ -111,10 +113,14 @@ public struct AppendMessage: Sendable, Hashable {
     public var date: IMAPDateTime?
     public var message: [UInt8]
     public var binary: Bool
-    public init(flags: [Flag] = [], date: IMAPDateTime? = nil, message: [UInt8], binary: Bool = false) {
+    /// CATENATE's parts, assembled by the server into the message (`message` is then empty).
+    /// RFC 4469 §3
+    public var catenate: [CatenatePart]?
+    public init(flags: [Flag] = [], date: IMAPDateTime? = nil, message: [UInt8], binary: Bool = false, catenate: [CatenatePart]? = nil) {
         self.flags = flags
         self.date = date
         self.message = message
         self.binary = binary
+        self.catenate = catenate
     }
 }

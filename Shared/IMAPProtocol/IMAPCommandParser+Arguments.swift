@@ -8,9 +8,12 @@ extension IMAPCommandParser {
     /// append         = "APPEND" SP mailbox 1*append-message      ; RFC 3502 §6.3.11
     /// append-message = [SP flag-list] [SP date-time] SP append-data
     /// append-data    = literal / literal8 / append-data-ext       ; RFC 3516 §4.4
+    /// append-data    =/ "UTF8" SP "(" literal8 ")"                 ; RFC 6855 §4
+    /// append-data    =/ "CATENATE" SP "(" cat-part *(SP cat-part) ")"  ; RFC 4469 §5
     /// ```
-    /// RFC 9051 §9. One message is `.append`, more `.multiAppend`. CATENATE (RFC 4469) is not
-    /// parsed.
+    /// RFC 9051 §9. One message is `.append`, more `.multiAppend`; a CATENATE anywhere makes it
+    /// `.multiAppend` even for one (the parts are assembled with the batch). The UTF8 form
+    /// only after ENABLE UTF8=ACCEPT (RFC 6855 §4: else `BAD`), and it is a literal8.
     func append(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> IMAPCommand.Kind {
         try c.space()
         let mailbox = try c.mailbox(utf8Enabled: utf8Enabled)
@@ -23,7 +26,7 @@ extension IMAPCommandParser {
             if !messages.isEmpty { while c.take(ByteClass.space) {} }
             messages.append(try appendMessage(&c))
         } while !c.atEnd
-        if messages.count == 1, let only = messages.first {
+        if messages.count == 1, let only = messages.first, only.catenate == nil {
             return .append(mailbox, flags: only.flags, date: only.date, message: only.message, binary: only.binary)
         }
         return .multiAppend(mailbox, messages)
@@ -40,6 +43,19 @@ extension IMAPCommandParser {
         if c.peek == ByteClass.quote {
             date = try c.dateTime()
             try c.space()
+        }
+        if !c.atLiteral, c.take(keyword: "UTF8") {
+            // RFC 6855 §4: the message may hold UTF-8 headers; only for a client that enabled it.
+            guard utf8Enabled else { throw IMAPCursor.fail("APPEND UTF8 before ENABLE UTF8=ACCEPT") }
+            try c.space()
+            try c.open()
+            let (message, _) = try c.literal(allowBinary: true)
+            try c.close()
+            return AppendMessage(flags: flags, date: date, message: message, binary: true)
+        }
+        if !c.atLiteral, c.take(keyword: "CATENATE") {
+            try c.space()
+            return AppendMessage(flags: flags, date: date, message: [], catenate: try catenateParts(&c))  // RFC 4469 §5
         }
         let (message, binary) = try c.literal(allowBinary: true)
         return AppendMessage(flags: flags, date: date, message: message, binary: binary)

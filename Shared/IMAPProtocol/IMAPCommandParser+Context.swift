@@ -1,25 +1,13 @@
 import LineFraming
 
-/// RFC 5267 §4 (CONTEXT=SEARCH, CONTEXT=SORT): the PARTIAL range both SEARCH and SORT take,
-/// and CANCELUPDATE.
+/// RFC 5267 §4 (CONTEXT=SEARCH, CONTEXT=SORT): CANCELUPDATE. (The PARTIAL range both SEARCH
+/// and SORT take is `PartialRange`, RFC 9394.)
 ///
 /// ```
 /// C: a1 UID SEARCH RETURN (UPDATE PARTIAL 1:50) UNSEEN
 /// C: a2 CANCELUPDATE "a1"
 /// ```
 extension IMAPCommandParser {
-    /// ```
-    /// partial-range = nz-number ":" nz-number                                   ; RFC 5267 §5
-    /// ```
-    /// Read from after "PARTIAL". §4.4: "A range 500:400 is the same as 400:500"; no `*`.
-    func partialRange(_ c: inout IMAPCursor) throws(IMAPSyntaxError) -> ClosedRange<UInt32> {
-        try c.space()
-        let first = try c.nzNumber()
-        guard c.take(ByteClass.colon) else { throw IMAPCursor.fail("expected a partial range") }
-        let last = try c.nzNumber()
-        return min(first, last)...max(first, last)
-    }
-
     /// ```
     /// command-select =/ "CANCELUPDATE" 1*(SP quoted)                             ; RFC 5267 §5
     /// ```

@@ -46,6 +46,8 @@ extension IMAPCommandParser {
                 try c.space()
                 modifiers.changedSince = try c.number64()
             case "VANISHED" where uid && !modifiers.vanished: modifiers.vanished = true  // RFC 7162 §3.2.6
+            // fetch-modifier =/ "PARTIAL" SP partial-range. RFC 9394 §5
+            case "PARTIAL" where modifiers.partial == nil: modifiers.partial = try partialRange9394(&c)
             default: throw IMAPCursor.fail("bad FETCH modifier")
             }
         } while c.take(ByteClass.space)
@@ -238,13 +240,14 @@ extension SectionSpec {
 
 extension FetchModifiers {
     /// Whether no modifier is set: FETCH is sent without a modifier list.
-    public var isEmpty: Bool { changedSince == nil && !vanished }
+    public var isEmpty: Bool { changedSince == nil && !vanished && partial == nil }
 
     /// `(CHANGEDSINCE 12345 VANISHED)`, empty when `isEmpty`.
     public var encoded: [UInt8] {
         var items: [String] = []
         if let changedSince { items.append("CHANGEDSINCE \(changedSince)") }
         if vanished { items.append("VANISHED") }
+        if let partial { items.append("PARTIAL " + partial.encoded) }
         return items.isEmpty ? [] : Array("(\(items.joined(separator: " ")))".utf8)
     }
 }

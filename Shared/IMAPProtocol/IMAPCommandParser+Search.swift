@@ -68,7 +68,7 @@ extension IMAPCommandParser {
         case "SAVE": return .save
         case "CONTEXT": return .context
         case "UPDATE": return .update
-        case "PARTIAL": return .partial(try partialRange(&c))
+        case "PARTIAL": return SearchReturnOption(try partialRange9394(&c))  // RFC 9394 §3.1
         default: throw IMAPCursor.fail("unknown SEARCH return option")
         }
     }
@@ -84,7 +84,7 @@ extension SearchReturnOption {
         case .save: return "SAVE"
         case .context: return "CONTEXT"
         case .update: return "UPDATE"
-        case .partial(let range): return "PARTIAL \(range.lowerBound):\(range.upperBound)"
+        case .partial, .partialLast: return "PARTIAL " + (partialRange?.encoded ?? "")
         }
     }
 }

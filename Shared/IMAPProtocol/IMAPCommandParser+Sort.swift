@@ -63,7 +63,7 @@ extension IMAPCommandParser {
         case "COUNT": return .count
         case "CONTEXT": return .context
         case "UPDATE": return .update
-        case "PARTIAL": return .partial(try partialRange(&c))
+        case "PARTIAL": return SortReturnOption(try partialRange9394(&c))  // RFC 9394 §3.1
         default: throw IMAPCursor.fail("unknown SORT return option")
         }
     }
@@ -108,7 +108,7 @@ extension SortReturnOption {
         case .count: return "COUNT"
         case .context: return "CONTEXT"
         case .update: return "UPDATE"
-        case .partial(let range): return "PARTIAL \(range.lowerBound):\(range.upperBound)"
+        case .partial, .partialLast: return "PARTIAL " + (partialRange?.encoded ?? "")
         }
     }
 }

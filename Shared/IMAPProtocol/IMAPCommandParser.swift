@@ -64,6 +64,10 @@ public struct IMAPCommandParser: Sendable {
         case "NAMESPACE": return .namespace  // RFC 9051 §6.3.10
         case "IDLE": return .idle  // RFC 9051 §6.3.13
         case "UNAUTHENTICATE": return .unauthenticate  // RFC 8437 §4: command-auth =/ "UNAUTHENTICATE"
+        // compress = "COMPRESS" SP algorithm; algorithm = "DEFLATE" (an atom). RFC 4978 §5
+        case "COMPRESS":
+            try c.space()
+            return .compress(try c.keyword())
         case "CHECK": return .check  // RFC 3501 §6.4.1 (gone from IMAP4rev2, still sent)
         case "CLOSE": return .close  // RFC 9051 §6.4.1
         case "UNSELECT": return .unselect  // RFC 9051 §6.4.2

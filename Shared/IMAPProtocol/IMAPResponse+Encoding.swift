@@ -187,7 +187,8 @@ extension IMAPResponse {
         // "PARTIAL" SP "(" partial-range SP partial-results ")"; partial-results = sequence-set / "NIL". RFC 5267 §5
         if let partial = result.partial {
             let numbers = partial.numbers.isEmpty ? "NIL" : UIDSetCompression.ordered(partial.numbers)
-            w.atom(" PARTIAL (\(partial.range.lowerBound):\(partial.range.upperBound) \(numbers))")
+            let range = PartialRange(partial.range, fromEnd: result.partialFromEnd).encoded
+            w.atom(" PARTIAL (\(range) \(numbers))")
         }
         if let modSeq = result.modSeq { w.atom(" MODSEQ \(modSeq)") }
         // ret-data-addto = "ADDTO" SP "(" context-position SP sequence-set *(…) ")", and

@@ -115,6 +115,13 @@ public enum ResponseCode: Sendable, Hashable {
     case mailboxID(String)
     /// `[USEATTR]`: CREATE's special use is not supported or cannot be given. RFC 6154 §3, §6
     case useAttr
+    /// `[COMPRESSIONACTIVE]`: a second COMPRESS on a compressed connection. RFC 4978 §3
+    case compressionActive
+    /// `[BADURL url]`: a CATENATE URL that names nothing this user may read. RFC 4469 §5
+    case badURL(String)
+    /// `[INPROGRESS ("tag" done total)]`: a long command is still running; each nil is NIL.
+    /// RFC 9585 §3
+    case inProgress(tag: String?, done: Int?, total: Int?)
 }
 
 /// One mailbox in a LIST/LSUB answer.
@@ -174,6 +181,8 @@ public struct ESearch: Sendable, Hashable {
     }
     private var partialRange: ClosedRange<UInt32>?
     private var partialNumbers: [UInt32] = []
+    /// The PARTIAL range asked for was counted from the end (`-1:-100`). RFC 9394 §3.1
+    public var partialFromEnd = false
     /// ADDTO and REMOVEFROM of an updating context, in the order the client applies them.
     /// RFC 5267 §4.3.2
     public var updates: [ContextUpdate] = []

@@ -66,6 +66,17 @@ extension ResponseCode {
         case .readWrite: return "READ-WRITE"
         case .serverBug: return "SERVERBUG"
         case .tooBig: return "TOOBIG"
+        case .compressionActive: return "COMPRESSIONACTIVE"
+        // url-resp-text = 1*(%x01-09 / %x0B-0C / %x0E-5B / %x5E-FE): no CR, LF, "\" or "]". RFC 4469 §5
+        // "INPROGRESS" [SP "(" progress-tag SP progress-state ")"]; progress-tag = quoted / nil;
+        // progress-state = (number / nil) SP (nz-number / nil). RFC 9585 §5
+        case .inProgress(let tag, let done, let total):
+            let quotedTag = tag.map { String(decoding: IMAPString.quoted(Array($0.utf8)), as: UTF8.self) } ?? "NIL"
+            let total = total.flatMap { $0 > 0 ? $0 : nil }
+            return "INPROGRESS (\(quotedTag) \(done.map(String.init) ?? "NIL") \(total.map(String.init) ?? "NIL"))"
+        case .badURL(let url):
+            let text = String(url.unicodeScalars.filter { $0.value > 0 && $0.value < 0xFF && !"\r\n\\]".unicodeScalars.contains($0) })
+            return "BADURL " + (text.isEmpty ? "?" : text)
         case .tryCreate: return "TRYCREATE"
         case .uidNext(let value): return "UIDNEXT \(value)"
         case .uidNotSticky: return "UIDNOTSTICKY"

@@ -60,6 +60,23 @@ public enum SearchReturnOption: Sendable, Hashable {
     case min, max, all, count, save
     case context, update
     case partial(ClosedRange<UInt32>)
+    /// `PARTIAL -x:-y`: counted from the last result (-1). RFC 9394 §3.1
+    case partialLast(ClosedRange<UInt32>)
+}
+
+extension SearchReturnOption {
+    /// The PARTIAL range of either form, nil for the other options.
+    public var partialRange: PartialRange? {
+        switch self {
+        case .partial(let r): return PartialRange(r)
+        case .partialLast(let r): return PartialRange(r, fromEnd: true)
+        default: return nil
+        }
+    }
+
+    init(_ range: PartialRange) {
+        self = range.fromEnd ? .partialLast(range.positions) : .partial(range.positions)
+    }
 }
 
 /// A whole SEARCH command's arguments.

@@ -51,6 +51,23 @@ public enum SortReturnOption: Sendable, Hashable {
     case min, max, all, count
     case context, update
     case partial(ClosedRange<UInt32>)
+    /// `PARTIAL -x:-y`: counted from the last result (-1). RFC 9394 §3.1
+    case partialLast(ClosedRange<UInt32>)
+}
+
+extension SortReturnOption {
+    /// The PARTIAL range of either form, nil for the other options.
+    public var partialRange: PartialRange? {
+        switch self {
+        case .partial(let r): return PartialRange(r)
+        case .partialLast(let r): return PartialRange(r, fromEnd: true)
+        default: return nil
+        }
+    }
+
+    init(_ range: PartialRange) {
+        self = range.fromEnd ? .partialLast(range.positions) : .partial(range.positions)
+    }
 }
 
 /// `thread-alg = "ORDEREDSUBJECT" / "REFERENCES" / thread-alg-ext`. RFC 5256 §5

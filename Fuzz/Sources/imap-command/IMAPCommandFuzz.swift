@@ -12,6 +12,10 @@ public func fuzzIMAPCommand(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
         let parser = IMAPCommandParser(utf8Enabled: choices.flip())
         for framed in commands(bytes) {
             guard case .success(let command) = parser.parse(framed) else { continue }
+            // CATENATE's URLs (RFC 4469, RFC 5092): the URL parser takes any text without trapping.
+            if case .multiAppend(_, let messages) = command.kind {
+                for case .url(let url) in messages.flatMap({ $0.catenate ?? [] }) { _ = IMAPURL(url) }
+            }
             for style in [IMAPLiteralStyle.synchronizing, .nonSynchronizing] {
                 let wire = command.encoded(utf8Enabled: parser.utf8Enabled, style: style)
                 let again = commands(wire).map { parser.parse($0) }

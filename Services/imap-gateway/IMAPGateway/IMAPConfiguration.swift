@@ -26,6 +26,8 @@ import ServiceKit
 /// | `BUZON_IMAP_VIEW_KEEP_SECONDS` | `300` | how long the view of a mailbox no session has open is kept (a reopen then reads no listing); 0: not kept |
 /// | `BUZON_IMAP_MAX_MAILBOX_KEYWORDS` | `256` | distinct keywords one mailbox may have; a STORE or APPEND adding one more is refused (RFC 3501 §7.1) |
 /// | `BUZON_IMAP_VIEW_KEEP_MESSAGES` | `1000000` | at most this many messages in the views kept that way (~30 bytes each) |
+/// | `BUZON_IMAP_INPROGRESS_MS` | `1000` | a SEARCH, SORT, THREAD, COPY, MOVE or EXPUNGE still running after this many ms says `* OK [INPROGRESS]`, and again as often (RFC 9585); 0: at once; negative: never |
+/// | `BUZON_IMAP_PROGRESS_SLICE` | `10000` | SEARCH asks the store about this many messages at a time, so INPROGRESS can count them |
 public struct IMAPConfiguration: GatewaySettings {
     public var basics: GatewayBasics
     public var host = "127.0.0.1"
@@ -46,6 +48,8 @@ public struct IMAPConfiguration: GatewaySettings {
     public var viewKeepSeconds = 300
     public var viewKeepMessages = 1_000_000
     public var maxMailboxKeywords = defaultMailboxKeywords
+    public var inProgressMilliseconds = 1000
+    public var progressSlice = 10_000
     public static let defaultMailboxKeywords = 256
 
     public init(internalToken: String) {
@@ -72,6 +76,8 @@ public struct IMAPConfiguration: GatewaySettings {
         viewKeepSeconds = try reader.int("BUZON_IMAP_VIEW_KEEP_SECONDS", default: viewKeepSeconds)
         viewKeepMessages = try reader.int("BUZON_IMAP_VIEW_KEEP_MESSAGES", default: viewKeepMessages)
         maxMailboxKeywords = try reader.int("BUZON_IMAP_MAX_MAILBOX_KEYWORDS", default: maxMailboxKeywords)
+        inProgressMilliseconds = try reader.int("BUZON_IMAP_INPROGRESS_MS", default: inProgressMilliseconds)
+        progressSlice = try reader.int("BUZON_IMAP_PROGRESS_SLICE", default: progressSlice)
     }
 
     /// The login deadline and the command-line floor of every connection.

@@ -48,6 +48,8 @@ enum IMAPServer {
         settings.loginTimeoutSeconds = Int(configuration.loginTimeout.components.seconds)
         settings.clientAddress = admitted.address
         settings.maxMailboxKeywords = configuration.maxMailboxKeywords
+        settings.progressSlice = max(1, configuration.progressSlice)
+        settings.inProgressAfter = configuration.inProgressMilliseconds < 0 ? nil : .milliseconds(configuration.inProgressMilliseconds)
         let limits = ConnectionLimits(maxLiteralSize: IMAPDefaults.smallLiteralSize, timeoutSeconds: settings.loginTimeoutSeconds)
         let framing = IMAPFraming(limits: limits, maxLineLength: configuration.maxLineLength)
         let sessionSettings = settings

@@ -74,6 +74,22 @@ public final class ChannelOutput: DriverOutput {
         }.get()
     }
 
+    /// Sends what is queued, then puts `makeHandlers`' handlers between TLS (when on) and the
+    /// driver's handler, in one event-loop turn: every byte after the queued ones goes through
+    /// them (IMAP COMPRESS, RFC 4978 §3: compression starts after the OK's CRLF, inside TLS).
+    public func addLayer(_ makeHandlers: @escaping @Sendable () throws -> [any ChannelHandler]) async throws {
+        let channel = self.channel
+        try await channel.eventLoop.submit {
+            let buffer = self.pending.withLock { queued -> ByteBuffer? in
+                defer { queued = [] }
+                return queued.isEmpty ? nil : ByteBuffer(bytes: queued)
+            }
+            if let buffer { channel.writeAndFlush(buffer, promise: nil) }
+            let driver = try channel.pipeline.syncOperations.handler(type: DriverEventHandler.self)
+            try channel.pipeline.syncOperations.addHandlers(makeHandlers(), position: .before(driver))
+        }.get()
+    }
+
     public func close() async {
         let channel = self.channel
         // A peer that stalls a TLS handshake or stops reading must not keep its slot.

@@ -18,6 +18,9 @@ extension IMAPSession {
             // SETQUOTA is for the administrator (`mailctl quota`), refused here with NOPERM.
             "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE",
             "ACL", "RIGHTS=texk", "LIST-MYRIGHTS",  // RFC 4314 §2.1.1, RFC 8440 §2
+            "COMPRESS=DEFLATE",  // RFC 4978 §3
+            "PARTIAL",  // RFC 9394 §3
+            "CATENATE",  // RFC 4469 §2
         ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }

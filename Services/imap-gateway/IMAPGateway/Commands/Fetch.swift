@@ -23,7 +23,10 @@ extension IMAPSession {
             let gone = try await expungedUIDs(account, mailbox: view.mailbox.id, since: since).filter { set.contains($0, largest: largest) }
             if !gone.isEmpty { try await send(.vanished(earlier: true, uids: gone)) }
         }
-        let live = uids.filter { !view.isExpunged($0) }
+        var live = uids.filter { !view.isExpunged($0) }
+        // RFC 9394 §3.2: PARTIAL picks among the messages the set names that exist, in UID
+        // order; after CHANGEDSINCE's filter when both are given (below).
+        if let partial = modifiers.partial, modifiers.changedSince == nil { live = partial.window(live.sorted()) }
         if live.isEmpty { return .ok("FETCH completed") }
         // RFC 8474 / RFC 8514 items: one listing (a page per 10,000 messages) for the whole set.
         if plan.needsObjects { plan.objects = try await messageObjects(account, view.mailbox.id, uids: UIDSetCompression.sorted(live)) }
@@ -50,7 +53,10 @@ extension IMAPSession {
         }
 
         var messages = try await store.summaries(account, view.mailbox.id, uids: liveSet)
-        if let since = modifiers.changedSince { messages = messages.filter { $0.modSeq > since } }
+        if let since = modifiers.changedSince {
+            messages = messages.filter { $0.modSeq > since }
+            if let partial = modifiers.partial { messages = partial.window(messages.sorted { $0.uid < $1.uid }) }
+        }
 
         // RFC 4314 §4 FETCH: reading a shared mailbox's message sets \Seen only with `s`.
         if plan.setsSeen, sharedSelection?.rights.contains(.seen) ?? true {

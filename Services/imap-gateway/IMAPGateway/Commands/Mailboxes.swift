@@ -23,7 +23,7 @@ extension IMAPSession {
     func create(_ name: MailboxName, specialUse: String? = nil) async throws -> Completion {
         guard let account else { return .bad("Log in first") }
         // RFC 9051 §6.3.4: a trailing delimiter only says a children are intended.
-        var wanted = name.name
+        var wanted = name.nfc.name
         while wanted.hasSuffix(String(Self.delimiter)) { wanted.removeLast() }
         guard !wanted.isEmpty else { return .no("Invalid mailbox name", .cannot) }
         // RFC 4314 §4 CREATE needs `k` on the parent; creating in another account is not offered.
@@ -65,7 +65,7 @@ extension IMAPSession {
         if from.isInbox { return try await renameInbox(to: to, account: account) }
         guard let info = try await mailbox(named: from) else { return .no("No such mailbox", .nonexistent) }
         if try await mailbox(named: to) != nil { return .no("Mailbox already exists", .alreadyExists) }
-        let renamed = try await store.updateMailbox(account, mailbox: info.id, UpdateMailboxRequest(name: to.name))
+        let renamed = try await store.updateMailbox(account, mailbox: info.id, UpdateMailboxRequest(name: to.nfc.name))
         if view?.mailbox.id == info.id { view?.mailbox.name = renamed.name }
         return .ok("RENAME completed")
     }
@@ -76,7 +76,7 @@ extension IMAPSession {
         if try await mailbox(named: to) != nil { return .no("Mailbox already exists", .alreadyExists) }
         guard let inbox = try await mailbox(named: .inbox, counts: true) else { return .no("No INBOX", .serverBug) }
         // RENAME leaves subscriptions as they are (RFC 9051 §6.3.6), also the new name's.
-        let target = try await store.createMailbox(account, CreateMailboxRequest(name: to.name, subscribed: false))
+        let target = try await store.createMailbox(account, CreateMailboxRequest(name: to.nfc.name, subscribed: false))
         if inbox.messages > 0 {
             _ = try await store.copy(account, mailbox: inbox.id, CopyRequest(uids: "1:*", targetMailboxID: target.id, move: true))
         }
@@ -88,7 +88,7 @@ extension IMAPSession {
     /// UNSUBSCRIBE of a name not subscribed is OK, and neither DELETE nor RENAME touches them.
     func subscribe(_ name: MailboxName, _ subscribed: Bool) async throws -> Completion {
         guard let account else { return .bad("Log in first") }
-        try await store.updateSubscription(account, SubscriptionRequest(name: name.name, subscribed: subscribed))
+        try await store.updateSubscription(account, SubscriptionRequest(name: name.nfc.name, subscribed: subscribed))
         return .ok(subscribed ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed")
     }
 

@@ -24,6 +24,14 @@ extension IMAPSession {
         guard messages.count <= IMAPDefaults.multiAppendMessages else {
             return .no("At most \(IMAPDefaults.multiAppendMessages) messages in one APPEND", .limit)
         }
+        var messages = messages
+        // RFC 4469: CATENATE's parts become each message's octets before anything is stored.
+        if messages.contains(where: { $0.catenate != nil }) {
+            switch try await assembleCatenate(messages, into: name, account: account) {
+            case .success(let assembled): messages = assembled
+            case .failure(let refusal): return refusal
+            }
+        }
         let total = messages.reduce(0) { $0 + $1.message.count }
         guard total <= settings.maxMessageSize else { return .no("Messages too large together; append fewer at once", .tooBig) }
         guard messages.allSatisfy({ !$0.message.isEmpty }) else { return .no("A message is empty", .cannot) }

@@ -32,6 +32,7 @@ extension IMAPSession {
         case .multiAppend(let name, let messages): return try await multiAppend(name, messages)
         case .idle: return try await startIdle(tag: tag)
         case .unauthenticate: return try await unauthenticate()
+        case .compress(let mechanism): return compress(tag: tag, mechanism)
         case .close: return try await close(expunge: true)
         case .unselect: return try await close(expunge: false)
         case .expunge: return try await expunge(uids: nil)

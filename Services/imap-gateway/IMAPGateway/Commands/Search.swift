@@ -28,10 +28,18 @@ extension IMAPSession {
             let current = self.view ?? view
             matched = current.flagSearch(query, among: live.filter { !current.isExpunged($0) }) ?? []
         } else if !live.isEmpty {
-            let result = try await store.search(
-                account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(live)))
-            matched = view.numbers(result.uids, asUIDs: true)
-            highest = result.highestModSeq
+            // A big mailbox is searched a slice at a time, so INPROGRESS can say how far it got
+            // (RFC 9585 §3); each message's match does not depend on the others.
+            let slices = Self.slices(live, size: settings.progressSlice)
+            var found: [UInt32] = []
+            for (index, slice) in slices.enumerated() {
+                if slices.count > 1 { try await reportProgress(done: index * settings.progressSlice, total: live.count) }
+                let result = try await store.search(
+                    account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(Array(slice))))
+                found += result.uids
+                if let modSeq = result.highestModSeq { highest = max(highest ?? 0, modSeq) }
+            }
+            matched = view.numbers(found, asUIDs: true)
         }
         let numbers = view.numbers(matched, asUIDs: uid)
         if updating { updating = try await admitsContext(tag, resultSize: matched.count) }
@@ -63,7 +71,11 @@ extension IMAPSession {
             if reported.contains(.max) { answer.max = numbers.max() }
             if reported.contains(.count) { answer.count = numbers.count }
             if reported.contains(.all), !numbers.isEmpty { answer.all = numbers }
-            for case .partial(let range) in reported { answer.partial = (range, Self.window(numbers, range)) }
+            // RFC 9394 §3.1: positions in the result (ascending), from either end.
+            for partial in reported.compactMap(\.partialRange) {
+                answer.partial = (partial.positions, partial.window(numbers))
+                answer.partialFromEnd = partial.fromEnd
+            }
             answer.modSeq = try await reportedModSeq(modSeq, reported, matched: matched, query: query, mailbox: view.mailbox.id)
             try await send(.esearch(answer))
         }
@@ -93,12 +105,11 @@ extension IMAPSession {
         return result.highestModSeq ?? highest
     }
 
-    /// `PARTIAL x:y`: the x-th to y-th of the result, 1-based; past its end, what there is.
-    /// RFC 5267 §4.4
-    static func window(_ numbers: [UInt32], _ range: ClosedRange<UInt32>) -> [UInt32] {
-        let low = Int(range.lowerBound) - 1
-        let high = min(Int(range.upperBound), numbers.count)
-        return low < high ? Array(numbers[low..<high]) : []
+    /// `uids` (ascending) in slices of at most `size`.
+    static func slices(_ uids: [UInt32], size: Int) -> [ArraySlice<UInt32>] {
+        let sorted = uids.sorted()
+        let size = max(1, size)
+        return stride(from: 0, to: sorted.count, by: size).map { sorted[$0..<min($0 + size, sorted.count)] }
     }
 
     /// Whether a MODSEQ key appears anywhere (the answer then carries the highest MODSEQ).

@@ -57,7 +57,11 @@ extension IMAPSession {
             case .count: answer.count = numbers.count
             case .all: answer.all = numbers.isEmpty ? nil : numbers
             // RFC 5267 §4.4: positions in the result, 1-based; none there is NIL.
-            case .partial(let range): answer.partial = (range, window(numbers, range))
+            // RFC 9394 §3.1: from either end of the sort order.
+            case .partial, .partialLast:
+                guard let partial = option.partialRange else { continue }
+                answer.partial = (partial.positions, partial.window(numbers))
+                answer.partialFromEnd = partial.fromEnd
             case .context, .update: continue
             }
         }

@@ -18,7 +18,7 @@ enum CommandTable {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
         case .enable, .select, .examine, .create, .createSpecialUse, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
-            .status, .append, .multiAppend, .idle, .unauthenticate, .quota, .acl:
+            .status, .append, .multiAppend, .idle, .unauthenticate, .quota, .acl, .compress:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate,
             .replace:
@@ -88,6 +88,7 @@ enum CommandTable {
         case .append, .multiAppend: return "APPEND"
         case .idle: return "IDLE"
         case .unauthenticate: return "UNAUTHENTICATE"
+        case .compress: return "COMPRESS"
         case .check: return "CHECK"
         case .close: return "CLOSE"
         case .unselect: return "UNSELECT"

@@ -21,6 +21,10 @@ struct IMAPFraming: DrivenSession {
         case spool([UInt8])
         /// TLS is in place: the command session offers what it offers over TLS.
         case tlsStarted
+        /// Answer COMPRESS with this tag `OK` and put the deflate layer in place in the same
+        /// event-loop turn: the client's first compressed bytes, sent as soon as it reads the
+        /// OK, must meet the inflater. RFC 4978 §3
+        case startCompression(tag: String)
     }
 
     private var reader: IMAPCommandReader
@@ -42,7 +46,7 @@ struct IMAPFraming: DrivenSession {
         case .write(let bytes): return .write(bytes)
         case .startTLS: return .startTLS
         case .close: return .close
-        case .greet, .run, .beginSpool, .spool, .tlsStarted: return .call(action)
+        case .greet, .run, .beginSpool, .spool, .tlsStarted, .startCompression: return .call(action)
         }
     }
 
@@ -62,6 +66,11 @@ struct IMAPFraming: DrivenSession {
         case .startTLS(let tag):
             _ = reader.takeBuffered()
             return [.write(Array("\(tag) OK Begin TLS negotiation now\r\n".utf8)), .startTLS, .tlsStarted]
+        case .compress(let tag):
+            // RFC 4978 §3: the client sends nothing more until it has seen the OK; what it
+            // sent before it cannot be told apart from compressed bytes, and is dropped.
+            _ = reader.takeBuffered()
+            return [.startCompression(tag: tag)]
         case .proceed:
             return frame()
         }

@@ -63,6 +63,12 @@ actor IMAPSession {
     /// The feed's changes this command's own write made, when it continued the view's
     /// position: the next announcement takes them instead of reading the feed (Announce.swift).
     var ownWrite: OwnWrite?
+    /// COMPRESS=DEFLATE is on: a second COMPRESS is refused. RFC 4978 §3
+    var compressionActive = false
+    /// The command reporting INPROGRESS, its ticker and its count so far. RFC 9585
+    var progressTag: String?
+    var progressTicker: Task<Void, Never>?
+    var progressCount: (done: Int, total: Int)?
     private var pending: [UInt8] = []
 
     struct IdleState {
@@ -235,9 +241,13 @@ actor IMAPSession {
         defer { appendSpool = nil }
         let started = ContinuousClock.now
         let completion: Completion
+        if Self.reportsProgress(command.kind) { try await startProgress(tag: command.tag) }
+        defer { stopProgress() }
         do {
             completion = try await run(command)
+            stopProgress()
         } catch let error as StoreClientError {
+            stopProgress()
             completion = Completion.storeFailure(error)
             // Ours or the store's fault: loud here, generic to the client (CONVENTIONS.md §6).
             if error.isTemporary {

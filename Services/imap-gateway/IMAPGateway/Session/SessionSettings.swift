@@ -24,6 +24,11 @@ struct SessionSettings: Sendable {
     /// refused, and PERMANENTFLAGS drops `\*` once it is full (RFC 3501 §7.1, RFC 9051 §7.1).
     /// Keywords are labels: Cyrus allows 128 per mailbox; each costs every FLAGS response.
     var maxMailboxKeywords = IMAPConfiguration.defaultMailboxKeywords
+    /// A long command reports `* OK [INPROGRESS]` after this long, and as often (RFC 9585);
+    /// nil: never.
+    var inProgressAfter: Duration? = .seconds(1)
+    /// SEARCH asks the store about this many messages at a time, counting them for INPROGRESS.
+    var progressSlice = 10_000
 }
 
 /// The session's state, RFC 9051 §3.
@@ -41,4 +46,7 @@ enum SessionDirective: Sendable, Equatable {
     /// Answer the STARTTLS command with this tag `OK` and install TLS, in one step on the
     /// event loop: a ClientHello sent right after the OK must meet the TLS handler.
     case startTLS(tag: String)
+    /// Answer the COMPRESS command with this tag `OK`, then compress everything after it in
+    /// both directions (RFC 4978 §3): the connection puts the deflate layer in place.
+    case compress(tag: String)
 }

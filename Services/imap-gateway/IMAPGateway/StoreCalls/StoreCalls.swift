@@ -31,6 +31,15 @@ struct IMAPCalls: SessionCalls {
             do { try spool?.append(bytes) } catch { spoolFailed = true }
         case .tlsStarted:
             await session.tlsStarted()
+        case .startCompression(let tag):
+            // The OK goes out uncompressed in the turn that installs the layer (`addLayer`).
+            guard let channelOutput = output as? ChannelOutput else { return .close }
+            output.write(Array("\(tag) OK DEFLATE active\r\n".utf8))
+            do {
+                try await channelOutput.addLayer { [try DeflateDecoder(), try DeflateEncoder()] }
+            } catch {
+                return .close
+            }
         case .write, .startTLS, .close:
             break
         }
