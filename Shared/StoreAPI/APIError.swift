@@ -61,6 +61,8 @@ public enum APIErrorCode: Hashable, Sendable {
     case queueEntryNotFound
     /// The lease on a queue entry is gone (expired, and maybe another worker has it).
     case leaseLost
+    /// SETMETADATA would leave more entries than allowed. RFC 5464 §4.3 `[METADATA TOOMANY]`
+    case metadataTooMany
     case internalError
     case unavailable
     /// A code this build does not know, as sent.
@@ -73,6 +75,7 @@ public enum APIErrorCode: Hashable, Sendable {
         .domainNotEmpty, .uidExhausted,
         .userNotFound, .aliasNotFound, .mailboxNotFound, .messageNotFound, .mailboxNotEmpty, .cannotDeleteInbox, .noRecipients,
         .idempotencyConflict, .modified, .inUse, .lockNotFound, .queueEntryNotFound, .leaseLost, .internalError, .unavailable,
+        .metadataTooMany,
     ]
 
     /// The code as it is written on the wire.
@@ -107,6 +110,7 @@ public enum APIErrorCode: Hashable, Sendable {
         case .lockNotFound: "lock-not-found"
         case .queueEntryNotFound: "queue-entry-not-found"
         case .leaseLost: "lease-lost"
+        case .metadataTooMany: "metadata-too-many"
         case .internalError: "internal-error"
         case .unavailable: "unavailable"
         case .unknown(let code): code
