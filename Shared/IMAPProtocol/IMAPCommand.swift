@@ -75,6 +75,12 @@ public struct IMAPCommand: Sendable, Hashable {
         case thread(ThreadProgram, uid: Bool)
         /// CANCELUPDATE with the tags of the searches whose updates stop. RFC 5267 §4.3.5
         case cancelUpdate([String])
+        /// GETMETADATA: mailbox (`""` for the server), entries (lower-cased), options. RFC 5464 §4.2
+        case getMetadata(MailboxName, entries: [String], options: MetadataOptions)
+        /// SETMETADATA: entries and values, NIL removing. RFC 5464 §4.3
+        case setMetadata(MailboxName, [MetadataEntryValue])
+        /// NOTIFY SET (nil: NOTIFY NONE). RFC 5465 §3
+        case notify(NotifySpec?)
     }
 
     /// One ID field and its value (nil for NIL). RFC 2971 §3.1

@@ -116,6 +116,9 @@ public struct IMAPCommandParser: Sendable {
             try c.close()
             return .status(mailbox, items: items)
         case "APPEND": return try append(&c)
+        case "GETMETADATA": return try getMetadata(&c)  // RFC 5464 §4.2
+        case "SETMETADATA": return try setMetadata(&c)  // RFC 5464 §4.3
+        case "NOTIFY": return try notify(&c)  // RFC 5465 §3
         case "UID": return try uid(&c)
         case "FETCH", "STORE", "COPY", "MOVE", "SEARCH", "SORT", "THREAD": return try selected(name, uid: false, &c)  // RFC 9051 §6.4
         default: throw IMAPSyntaxError(.unknownCommand, "unknown command")

@@ -51,6 +51,10 @@ public enum IMAPResponse: Sendable, Hashable {
     case vanished(earlier: Bool, uids: [UInt32])
     /// `* NAMESPACE ((prefix delim)) NIL NIL`. RFC 2342 §5, RFC 9051 §7.3.2
     case namespace(personal: [Namespace], other: [Namespace], shared: [Namespace])
+    /// `* METADATA mailbox (entry value …)`. RFC 5464 §4.4.1
+    case metadata(MailboxName, [MetadataEntryValue])
+    /// `* METADATA mailbox entry …`: entries that changed, unsolicited. RFC 5464 §4.4.2
+    case metadataChanged(MailboxName, [String])
 }
 
 public enum IMAPStatus: String, Sendable, Hashable {
@@ -107,6 +111,12 @@ public enum ResponseCode: Sendable, Hashable {
     case unseen(Int)
     /// `[NOUPDATE "tag"]`: the search's UPDATE is refused, its other options answered. RFC 5267 §4.3.1
     case noUpdate(String)
+    /// `[METADATA …]`. RFC 5464 §4.2.1, §4.3
+    case metadata(MetadataCode)
+    /// `[BADEVENT (MessageNew …)]`: the events the server supports. RFC 5465 §5
+    case badEvent([String])
+    /// `[NOTIFICATIONOVERFLOW]`: notifications stopped, as after NOTIFY NONE. RFC 5465 §5.8
+    case notificationOverflow
 }
 
 /// One mailbox in a LIST/LSUB answer.
@@ -117,11 +127,15 @@ public struct ListEntry: Sendable, Hashable {
     public var name: MailboxName
     /// RFC 5258 §3.5 CHILDINFO: `("CHILDINFO" ("SUBSCRIBED"))`; empty when none.
     public var childInfo: [String]
-    public init(attributes: [String], delimiter: Character? = "/", name: MailboxName, childInfo: [String] = []) {
+    /// RFC 9051 §7.3.1 / RFC 5465 §5.4 OLDNAME: the name a renamed mailbox had.
+    public var oldName: MailboxName?
+    public init(attributes: [String], delimiter: Character? = "/", name: MailboxName, childInfo: [String] = [], oldName: MailboxName? = nil)
+    {
         self.attributes = attributes
         self.delimiter = delimiter
         self.name = name
         self.childInfo = childInfo
+        self.oldName = oldName
     }
 }
 

@@ -74,6 +74,9 @@ extension ResponseCode {
         case .unknownCTE: return "UNKNOWN-CTE"
         case .unseen(let value): return "UNSEEN \(value)"
         case .noUpdate(let tag): return "NOUPDATE " + String(decoding: IMAPString.quoted(Array(tag.utf8)), as: UTF8.self)
+        case .metadata(let code): return code.text  // RFC 5464 §5
+        case .badEvent(let events): return "BADEVENT (\(events.joined(separator: " ")))"  // RFC 5465 §8
+        case .notificationOverflow: return "NOTIFICATIONOVERFLOW"
         }
     }
 

@@ -48,6 +48,10 @@ enum IMAPServer {
         settings.loginTimeoutSeconds = Int(configuration.loginTimeout.components.seconds)
         settings.clientAddress = admitted.address
         settings.maxMailboxKeywords = configuration.maxMailboxKeywords
+        settings.metadataMaxSize = configuration.metadataMaxSize
+        settings.metadataMaxEntries = configuration.metadataMaxEntries
+        settings.metadataAdmin = configuration.metadataAdmin
+        settings.notifyMaxMailboxes = configuration.notifyMaxMailboxes
         let limits = ConnectionLimits(maxLiteralSize: IMAPDefaults.smallLiteralSize, timeoutSeconds: settings.loginTimeoutSeconds)
         let framing = IMAPFraming(limits: limits, maxLineLength: configuration.maxLineLength)
         let sessionSettings = settings

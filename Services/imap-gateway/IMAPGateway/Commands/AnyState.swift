@@ -13,6 +13,7 @@ extension IMAPSession {
             // RFC 5256, RFC 5957, RFC 5267 §3 (ESORT) and §4 (contexts: UPDATE, PARTIAL, CANCELUPDATE).
             "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT",
             "UNAUTHENTICATE",  // RFC 8437 §3
+            "METADATA", "METADATA-SERVER", "NOTIFY",  // RFC 5464 §1, RFC 5465 §1
         ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }

@@ -43,6 +43,9 @@ extension IMAPSession {
         case .sort(let program, let uid): return try await sort(tag: tag, program, uid: uid)
         case .thread(let program, let uid): return try await thread(tag: tag, program, uid: uid)
         case .cancelUpdate(let tags): return cancelUpdate(tags)
+        case .getMetadata(let name, let entries, let options): return try await getMetadata(name, entries, options)
+        case .setMetadata(let name, let values): return try await setMetadata(name, values)
+        case .notify(let spec): return try await notify(spec)
         }
     }
 }

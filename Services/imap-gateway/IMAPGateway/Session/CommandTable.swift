@@ -6,7 +6,7 @@ import IMAPProtocol
 /// |---|---|
 /// | any | CAPABILITY, NOOP, LOGOUT, ID |
 /// | not authenticated | STARTTLS, AUTHENTICATE, LOGIN |
-/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE, UNAUTHENTICATE |
+/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE, UNAUTHENTICATE, GETMETADATA, SETMETADATA, NOTIFY |
 /// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, SORT, THREAD, FETCH, STORE, COPY, MOVE and their UID forms, CANCELUPDATE |
 enum CommandTable {
     enum Scope {
@@ -18,7 +18,7 @@ enum CommandTable {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
-            .status, .append, .multiAppend, .idle, .unauthenticate:
+            .status, .append, .multiAppend, .idle, .unauthenticate, .getMetadata, .setMetadata, .notify:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate:
             return .selected
@@ -100,6 +100,9 @@ enum CommandTable {
         case .sort(_, let uid): return uid ? "UID SORT" : "SORT"
         case .thread(_, let uid): return uid ? "UID THREAD" : "THREAD"
         case .cancelUpdate: return "CANCELUPDATE"
+        case .getMetadata: return "GETMETADATA"
+        case .setMetadata: return "SETMETADATA"
+        case .notify: return "NOTIFY"
         }
     }
 }

@@ -24,6 +24,15 @@ struct SessionSettings: Sendable {
     /// refused, and PERMANENTFLAGS drops `\*` once it is full (RFC 3501 §7.1, RFC 9051 §7.1).
     /// Keywords are labels: Cyrus allows 128 per mailbox; each costs every FLAGS response.
     var maxMailboxKeywords = IMAPConfiguration.defaultMailboxKeywords
+    /// METADATA (RFC 5464): the largest value (`[METADATA MAXSIZE n]`), entries per mailbox or
+    /// for the server (`[METADATA TOOMANY]`), and the server's `/shared/admin` (§3.2.1), nil
+    /// for none.
+    var metadataMaxSize = IMAPConfiguration.defaultMetadataMaxSize
+    var metadataMaxEntries = IMAPConfiguration.defaultMetadataMaxEntries
+    var metadataAdmin: String?
+    /// NOTIFY (RFC 5465): mailboxes one batch of changes may report on with STATUS before the
+    /// session sends `[NOTIFICATIONOVERFLOW]` and stops notifying (§5.8).
+    var notifyMaxMailboxes = IMAPConfiguration.defaultNotifyMaxMailboxes
 }
 
 /// The session's state, RFC 9051 §3.
