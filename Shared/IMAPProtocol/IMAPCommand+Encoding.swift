@@ -176,6 +176,42 @@ extension IMAPCommand {
             uidPrefix(uid)
             add("THREAD ")
             out += program.encoded(style: style)
+        case .getMetadata(let name, let entries, let options):
+            add("GETMETADATA ")
+            var parts: [String] = []
+            if let size = options.maxSize { parts.append("MAXSIZE \(size)") }
+            if options.depth != .zero { parts.append("DEPTH \(options.depth.rawValue)") }
+            if !parts.isEmpty { add("(" + parts.joined(separator: " ") + ") ") }
+            mailbox(name)
+            space()
+            if entries.count == 1 {
+                astring(entries[0])
+            } else {
+                add("(")
+                for (index, entry) in entries.enumerated() {
+                    if index > 0 { space() }
+                    astring(entry)
+                }
+                add(")")
+            }
+        case .setMetadata(let name, let values):
+            add("SETMETADATA ")
+            mailbox(name)
+            add(" (")
+            for (index, item) in values.enumerated() {
+                if index > 0 { space() }
+                astring(item.entry)
+                space()
+                if let value = item.value, value.contains(0) {
+                    out += IMAPString.literal(value, style: style, binary: true)
+                } else {
+                    out += IMAPString.nstring(item.value, style: style)
+                }
+            }
+            add(")")
+        case .notify(let spec):
+            add("NOTIFY ")
+            if let spec { out += spec.encoded(utf8Enabled: utf8Enabled) } else { add("NONE") }
         case .cancelUpdate(let tags):
             add("CANCELUPDATE")
             for tag in tags {

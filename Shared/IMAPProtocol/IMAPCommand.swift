@@ -87,6 +87,12 @@ public struct IMAPCommand: Sendable, Hashable {
         case cancelUpdate([String])
         /// RFC 4314 §3: SETACL, DELETEACL, GETACL, LISTRIGHTS, MYRIGHTS (IMAPCommand+ACL.swift).
         case acl(ACLCommand)
+        /// GETMETADATA: mailbox (`""` for the server), entries (lower-cased), options. RFC 5464 §4.2
+        case getMetadata(MailboxName, entries: [String], options: MetadataOptions)
+        /// SETMETADATA: entries and values, NIL removing. RFC 5464 §4.3
+        case setMetadata(MailboxName, [MetadataEntryValue])
+        /// NOTIFY SET (nil: NOTIFY NONE). RFC 5465 §3
+        case notify(NotifySpec?)
     }
 
     /// One ID field and its value (nil for NIL). RFC 2971 §3.1

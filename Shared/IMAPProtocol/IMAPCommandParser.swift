@@ -121,6 +121,9 @@ public struct IMAPCommandParser: Sendable {
             return .status(mailbox, items: items)
         case "APPEND": return try append(&c)
         case "SETACL", "DELETEACL", "GETACL", "LISTRIGHTS", "MYRIGHTS": return .acl(try aclCommand(name, &c))  // RFC 4314 §3
+        case "GETMETADATA": return try getMetadata(&c)  // RFC 5464 §4.2
+        case "SETMETADATA": return try setMetadata(&c)  // RFC 5464 §4.3
+        case "NOTIFY": return try notify(&c)  // RFC 5465 §3
         case "UID": return try uid(&c)
         case "REPLACE": return try replace(uid: false, &c)  // RFC 8508 §3.3
         case "GETQUOTA", "GETQUOTAROOT", "SETQUOTA": return .quota(try quota(name, &c))  // RFC 9208 §4.1

@@ -107,6 +107,10 @@ extension IMAPResponse {
             response.encode(&w, utf8Enabled: utf8Enabled)
         case .acl(let data):
             data.encode(&w)
+        case .metadata(let name, let values):
+            Self.writeMetadata(&w, name, values, [])
+        case .metadataChanged(let name, let entries):
+            Self.writeMetadata(&w, name, nil, entries)
         }
         w.crlf()
         return w.bytes
@@ -155,11 +159,20 @@ extension IMAPResponse {
         }
         w.space()
         w.raw(entry.name.encoded(utf8Enabled: w.utf8Enabled))
-        if extended, !entry.childInfo.isEmpty {
-            w.atom(" (\"CHILDINFO\" ")
+        guard extended, !entry.childInfo.isEmpty || entry.oldName != nil else { return }
+        w.atom(" (")
+        if !entry.childInfo.isEmpty {
+            w.atom("\"CHILDINFO\" ")
             w.list(entry.childInfo) { w, option in w.raw(IMAPString.quoted(Array(option.utf8))) }
+        }
+        // "OLDNAME" SP "(" mailbox ")". RFC 9051 §9 (oldname-extended-item), RFC 5465 §5.4
+        if let oldName = entry.oldName {
+            if !entry.childInfo.isEmpty { w.space() }
+            w.atom("\"OLDNAME\" (")
+            w.raw(oldName.encoded(utf8Enabled: w.utf8Enabled))
             w.close()
         }
+        w.close()
     }
 
     /// ```

@@ -55,6 +55,10 @@ public enum IMAPResponse: Sendable, Hashable {
     case quota(QuotaResponse)
     /// `* ACL`, `* LISTRIGHTS`, `* MYRIGHTS`. RFC 4314 §3.6–3.8 (IMAPResponse+ACL.swift)
     case acl(ACLResponse)
+    /// `* METADATA mailbox (entry value …)`. RFC 5464 §4.4.1
+    case metadata(MailboxName, [MetadataEntryValue])
+    /// `* METADATA mailbox entry …`: entries that changed, unsolicited. RFC 5464 §4.4.2
+    case metadataChanged(MailboxName, [String])
 }
 
 public enum IMAPStatus: String, Sendable, Hashable {
@@ -122,6 +126,12 @@ public enum ResponseCode: Sendable, Hashable {
     /// `[INPROGRESS ("tag" done total)]`: a long command is still running; each nil is NIL.
     /// RFC 9585 §3
     case inProgress(tag: String?, done: Int?, total: Int?)
+    /// `[METADATA …]`. RFC 5464 §4.2.1, §4.3
+    case metadata(MetadataCode)
+    /// `[BADEVENT (MessageNew …)]`: the events the server supports. RFC 5465 §5
+    case badEvent([String])
+    /// `[NOTIFICATIONOVERFLOW]`: notifications stopped, as after NOTIFY NONE. RFC 5465 §5.8
+    case notificationOverflow
 }
 
 /// One mailbox in a LIST/LSUB answer.
@@ -132,11 +142,15 @@ public struct ListEntry: Sendable, Hashable {
     public var name: MailboxName
     /// RFC 5258 §3.5 CHILDINFO: `("CHILDINFO" ("SUBSCRIBED"))`; empty when none.
     public var childInfo: [String]
-    public init(attributes: [String], delimiter: Character? = "/", name: MailboxName, childInfo: [String] = []) {
+    /// RFC 9051 §7.3.1 / RFC 5465 §5.4 OLDNAME: the name a renamed mailbox had.
+    public var oldName: MailboxName?
+    public init(attributes: [String], delimiter: Character? = "/", name: MailboxName, childInfo: [String] = [], oldName: MailboxName? = nil)
+    {
         self.attributes = attributes
         self.delimiter = delimiter
         self.name = name
         self.childInfo = childInfo
+        self.oldName = oldName
     }
 }
 

@@ -87,6 +87,9 @@ extension ResponseCode {
         case .noUpdate(let tag): return "NOUPDATE " + String(decoding: IMAPString.quoted(Array(tag.utf8)), as: UTF8.self)
         case .mailboxID(let id): return "MAILBOXID (\(id))"  // RFC 8474 §4.1
         case .useAttr: return "USEATTR"  // RFC 6154 §6
+        case .metadata(let code): return code.text  // RFC 5464 §5
+        case .badEvent(let events): return "BADEVENT (\(events.joined(separator: " ")))"  // RFC 5465 §8
+        case .notificationOverflow: return "NOTIFICATIONOVERFLOW"
         }
     }
 

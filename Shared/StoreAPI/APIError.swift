@@ -64,6 +64,8 @@ public enum APIErrorCode: Hashable, Sendable {
     case queueEntryNotFound
     /// The lease on a queue entry is gone (expired, and maybe another worker has it).
     case leaseLost
+    /// SETMETADATA would leave more entries than allowed. RFC 5464 §4.3 `[METADATA TOOMANY]`
+    case metadataTooMany
     case internalError
     case unavailable
     /// Storing would take an account over its quota; it would fit once messages are deleted
@@ -90,6 +92,7 @@ public enum APIErrorCode: Hashable, Sendable {
         .userNotFound, .aliasNotFound, .mailboxNotFound, .messageNotFound, .mailboxNotEmpty, .cannotDeleteInbox, .noRecipients,
         .idempotencyConflict, .modified, .inUse, .specialUseInUse, .lockNotFound, .queueEntryNotFound, .leaseLost, .internalError,
         .unavailable, .overQuota, .largerThanQuota, .noPermission, .invalidIdentifier, .invalidRights,
+        .metadataTooMany,
     ]
 
     /// The code as it is written on the wire.
@@ -125,6 +128,7 @@ public enum APIErrorCode: Hashable, Sendable {
         case .lockNotFound: "lock-not-found"
         case .queueEntryNotFound: "queue-entry-not-found"
         case .leaseLost: "lease-lost"
+        case .metadataTooMany: "metadata-too-many"
         case .internalError: "internal-error"
         case .unavailable: "unavailable"
         case .overQuota: "over-quota"

@@ -15,6 +15,9 @@ public struct Change: Codable, Sendable, Hashable {
         case mailboxRenamed = "mailbox-renamed"
         case mailboxDeleted = "mailbox-deleted"
         case mailboxSubscription = "mailbox-subscription"
+        /// A METADATA entry was set or removed (RFC 5464); `name` is the entry, `mailboxID` 0
+        /// for a server entry.
+        case metadata
     }
     public var modSeq: UInt64
     public var kind: Kind

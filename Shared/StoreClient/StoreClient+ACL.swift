@@ -21,7 +21,8 @@ extension StoreClient {
 }
 
 extension StoreClient {
-    /// One mailbox with its counts; another account's needs a right on it (RFC 4314).
+    /// One mailbox with its counts (NOTIFY's STATUS of a mailbox that changed); another
+    /// account's needs a right on it (RFC 4314).
     public func mailbox(_ account: String, id: Int64) async throws -> MailboxInfo {
         try await call(StoreOperations.getMailbox, path: (account, id))
     }

@@ -648,6 +648,26 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("getQuota", f"/v1/accounts/{NOBODY}/quota", 404)) == "user-not-found"
     assert code_of(call("setQuota", f"/v1/accounts/{NOBODY}/quota", 404, json={})) == "user-not-found"
     assert code_of(call("getQuota", "/v1/accounts/not-an-address/quota", 400)) == "invalid-address"
+    # --- METADATA entries (RFC 5464): per mailbox, and the server's (no mailbox) ---
+    meta = f"/v1/accounts/{ALICE}/metadata"
+    call("setMetadata", meta, 204, json={"mailboxID": inbox, "maxEntries": 2,
+                                         "entries": [{"name": "/shared/comment", "value": base64.b64encode(b"Hi").decode()}]})
+    got = call("getMetadata", meta + query(mailbox=inbox), 200).json()
+    assert got == {"entries": [{"name": "/shared/comment", "value": base64.b64encode(b"Hi").decode()}]}, got
+    assert call("getMetadata", meta, 200).json() == {"entries": []}
+    call("setMetadata", meta, 204, json={"maxEntries": 5, "entries": [{"name": "/private/note", "value": "eA=="}]})
+    assert [e["name"] for e in call("getMetadata", meta, 200).json()["entries"]] == ["/private/note"]
+    assert code_of(call("setMetadata", meta, 409, json={
+        "mailboxID": inbox, "maxEntries": 2,
+        "entries": [{"name": "/shared/a", "value": "eA=="}, {"name": "/shared/b", "value": "eA=="}]})) == "metadata-too-many"
+    call("setMetadata", meta, 204, json={"mailboxID": inbox, "maxEntries": 2, "entries": [{"name": "/shared/comment"}]})
+    assert call("getMetadata", meta + query(mailbox=inbox), 200).json() == {"entries": []}
+    assert code_of(call("setMetadata", meta, 400, json={"maxEntries": 1, "entries": [{"name": "/vendor/x"}]})) == "bad-request"
+    assert code_of(call("getMetadata", meta + query(mailbox="x"), 400)) == "bad-request"
+    assert code_of(call("getMetadata", meta + query(mailbox=MISSING_ID), 404)) == "mailbox-not-found"
+    assert code_of(call("setMetadata", meta, 404, json={"mailboxID": MISSING_ID, "maxEntries": 1, "entries": []})) == "mailbox-not-found"
+    assert code_of(call("getMetadata", f"/v1/accounts/{NOBODY}/metadata", 404)) == "user-not-found"
+    assert code_of(call("setMetadata", meta, 400, data=b"{", headers={"Content-Type": "application/json"})) == "invalid-json"
 
     # --- messages ---
     listed = call("listMessages", f"{base}/{inbox}/messages", 200).json()

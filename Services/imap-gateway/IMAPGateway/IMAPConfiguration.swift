@@ -25,6 +25,10 @@ import ServiceKit
 /// | `BUZON_IMAP_ALLOW_PLAINTEXT_AUTH` | `false` | passwords without TLS from other than loopback |
 /// | `BUZON_IMAP_VIEW_KEEP_SECONDS` | `300` | how long the view of a mailbox no session has open is kept (a reopen then reads no listing); 0: not kept |
 /// | `BUZON_IMAP_MAX_MAILBOX_KEYWORDS` | `256` | distinct keywords one mailbox may have; a STORE or APPEND adding one more is refused (RFC 3501 §7.1) |
+/// | `BUZON_IMAP_METADATA_MAX_SIZE` | `65536` | octets of one METADATA value; more is `NO [METADATA MAXSIZE n]` (RFC 5464 §4.3) |
+/// | `BUZON_IMAP_METADATA_MAX_ENTRIES` | `256` | METADATA entries of one mailbox (or of the server, per account); more is `NO [METADATA TOOMANY]` |
+/// | `BUZON_IMAP_METADATA_ADMIN` | (none) | the server's `/shared/admin` entry, a URI such as `mailto:postmaster@example.org` (RFC 5464 §3.2.1); read-only |
+/// | `BUZON_IMAP_NOTIFY_MAX_MAILBOXES` | `100` | mailboxes one batch of changes may report to a NOTIFY session before `[NOTIFICATIONOVERFLOW]` (RFC 5465 §5.8) |
 /// | `BUZON_IMAP_VIEW_KEEP_MESSAGES` | `1000000` | at most this many messages in the views kept that way (~30 bytes each) |
 /// | `BUZON_IMAP_INPROGRESS_MS` | `1000` | a SEARCH, SORT, THREAD, COPY, MOVE or EXPUNGE still running after this many ms says `* OK [INPROGRESS]`, and again as often (RFC 9585); 0: at once; negative: never |
 /// | `BUZON_IMAP_PROGRESS_SLICE` | `10000` | SEARCH asks the store about this many messages at a time, so INPROGRESS can count them |
@@ -51,6 +55,13 @@ public struct IMAPConfiguration: GatewaySettings {
     public var inProgressMilliseconds = 1000
     public var progressSlice = 10_000
     public static let defaultMailboxKeywords = 256
+    public var metadataMaxSize = defaultMetadataMaxSize
+    public var metadataMaxEntries = defaultMetadataMaxEntries
+    public var metadataAdmin: String?
+    public var notifyMaxMailboxes = defaultNotifyMaxMailboxes
+    public static let defaultMetadataMaxSize = 64 * 1024
+    public static let defaultMetadataMaxEntries = 256
+    public static let defaultNotifyMaxMailboxes = 100
 
     public init(internalToken: String) {
         basics = GatewayBasics(internalToken: internalToken)
@@ -78,6 +89,11 @@ public struct IMAPConfiguration: GatewaySettings {
         maxMailboxKeywords = try reader.int("BUZON_IMAP_MAX_MAILBOX_KEYWORDS", default: maxMailboxKeywords)
         inProgressMilliseconds = try reader.int("BUZON_IMAP_INPROGRESS_MS", default: inProgressMilliseconds)
         progressSlice = try reader.int("BUZON_IMAP_PROGRESS_SLICE", default: progressSlice)
+        metadataMaxSize = try reader.int("BUZON_IMAP_METADATA_MAX_SIZE", default: metadataMaxSize)
+        metadataMaxEntries = try reader.int("BUZON_IMAP_METADATA_MAX_ENTRIES", default: metadataMaxEntries)
+        let admin = reader.string("BUZON_IMAP_METADATA_ADMIN", default: "")
+        metadataAdmin = admin.isEmpty ? nil : admin
+        notifyMaxMailboxes = try reader.int("BUZON_IMAP_NOTIFY_MAX_MAILBOXES", default: notifyMaxMailboxes)
     }
 
     /// The login deadline and the command-line floor of every connection.

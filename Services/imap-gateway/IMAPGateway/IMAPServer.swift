@@ -50,6 +50,10 @@ enum IMAPServer {
         settings.maxMailboxKeywords = configuration.maxMailboxKeywords
         settings.progressSlice = max(1, configuration.progressSlice)
         settings.inProgressAfter = configuration.inProgressMilliseconds < 0 ? nil : .milliseconds(configuration.inProgressMilliseconds)
+        settings.metadataMaxSize = configuration.metadataMaxSize
+        settings.metadataMaxEntries = configuration.metadataMaxEntries
+        settings.metadataAdmin = configuration.metadataAdmin
+        settings.notifyMaxMailboxes = configuration.notifyMaxMailboxes
         let limits = ConnectionLimits(maxLiteralSize: IMAPDefaults.smallLiteralSize, timeoutSeconds: settings.loginTimeoutSeconds)
         let framing = IMAPFraming(limits: limits, maxLineLength: configuration.maxLineLength)
         let sessionSettings = settings

@@ -40,6 +40,7 @@ public func buildMailboxStore(
     GatewayRoutes(store: store).add(to: router)
     LoginFailureRoutes(store: store).add(to: router)
     MailboxRoutes(store: store).add(to: router)
+    MetadataRoutes(store: store).add(to: router)
     MessageRoutes(store: store).add(to: router)
     MessageBatchRoutes(store: store).add(to: router)
     SearchRoutes(store: store).add(to: router)

@@ -16,3 +16,11 @@ extension StoreOperations {
     public static let updateSubscription = StoreOperation<String, SubscriptionRequest, NoContent>(
         .put, "/v1/accounts/{account}/subscriptions")
 }
+
+/// METADATA entries (RFC 5464) of a mailbox or of the server (no mailbox).
+extension StoreOperations {
+    public static let getMetadata = StoreOperation<String, NoBody, MetadataList>(
+        .get, "/v1/accounts/{account}/metadata", query: ["mailbox"])
+    public static let setMetadata = StoreOperation<String, SetMetadataRequest, NoContent>(
+        .post, "/v1/accounts/{account}/metadata")
+}

@@ -19,6 +19,7 @@ public enum StoreOperations {
         releaseQueueLease, reportQueueOutcome, actOnQueueEntry,
         // Mailboxes
         listMailboxes, createMailbox, getMailbox, updateMailbox, deleteMailbox, listSubscriptions, updateSubscription,
+        getMetadata, setMetadata,
         // Messages
         listMessages, listMessageObjects, appendMessage, appendMessages, readMessageBatch, getMessageRaw, getMessageHeader, getMessageParse,
         updateFlags,

@@ -21,6 +21,7 @@ extension IMAPSession {
             "COMPRESS=DEFLATE",  // RFC 4978 §3
             "PARTIAL",  // RFC 9394 §3
             "CATENATE",  // RFC 4469 §2
+            "METADATA", "METADATA-SERVER", "NOTIFY",  // RFC 5464 §1, RFC 5465 §1
         ]
         if state == .notAuthenticated {
             if settings.tlsAvailable && !isTLS { list.append("STARTTLS") }

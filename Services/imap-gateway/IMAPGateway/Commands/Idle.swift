@@ -7,6 +7,7 @@ extension IMAPSession {
         guard let account else { return .bad("Log in first") }
         try await send(.continuation("idling"))
         try await announceChanges(allowExpunge: true)
+        try await announceNotifications()
         try await flush()
         // A shared mailbox's changes are in its owner's feed (RFC 4314).
         let (stream, cancel) = watcher.subscribe(sharedSelection?.owner ?? account)
@@ -21,9 +22,10 @@ extension IMAPSession {
 
     /// The account changed: tell the idling client what it sees of it.
     func idleTick() async {
-        guard idle != nil, state == .selected else { return }
+        guard idle != nil else { return }
         do {
-            try await announceChanges(allowExpunge: true)
+            if state == .selected { try await announceChanges(allowExpunge: true) }
+            try await announceNotifications()  // RFC 5465 §5: NOTIFY's events while idle
             try await flush()
         } catch {
             logger.debug("idle update failed", metadata: ["error": "\(error)"])

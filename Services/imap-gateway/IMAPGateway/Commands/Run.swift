@@ -48,6 +48,9 @@ extension IMAPSession {
         case .replace(let number, let target, let message, let uid): return try await replace(number, target, message, uid: uid)
         case .quota(let command): return try await quota(command)
         case .acl(let command): return try await acl(command)
+        case .getMetadata(let name, let entries, let options): return try await getMetadata(name, entries, options)
+        case .setMetadata(let name, let values): return try await setMetadata(name, values)
+        case .notify(let spec): return try await notify(spec)
         }
     }
 }

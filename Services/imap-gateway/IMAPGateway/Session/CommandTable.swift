@@ -6,7 +6,7 @@ import IMAPProtocol
 /// |---|---|
 /// | any | CAPABILITY, NOOP, LOGOUT, ID |
 /// | not authenticated | STARTTLS, AUTHENTICATE, LOGIN |
-/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE, UNAUTHENTICATE, GETQUOTA, GETQUOTAROOT, SETQUOTA |
+/// | authenticated | ENABLE, SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS, APPEND, IDLE, UNAUTHENTICATE, GETQUOTA, GETQUOTAROOT, SETQUOTA, SETACL, DELETEACL, GETACL, LISTRIGHTS, MYRIGHTS, COMPRESS, GETMETADATA, SETMETADATA, NOTIFY |
 /// | selected | the authenticated ones, and CHECK, CLOSE, UNSELECT, EXPUNGE, UID EXPUNGE, SEARCH, SORT, THREAD, FETCH, STORE, COPY, MOVE, REPLACE and their UID forms, CANCELUPDATE |
 enum CommandTable {
     enum Scope {
@@ -18,7 +18,7 @@ enum CommandTable {
         case .capability, .noop, .logout, .id: return .any
         case .startTLS, .authenticate, .login: return .notAuthenticated
         case .enable, .select, .examine, .create, .createSpecialUse, .delete, .rename, .subscribe, .unsubscribe, .list, .lsub, .namespace,
-            .status, .append, .multiAppend, .idle, .unauthenticate, .quota, .acl, .compress:
+            .status, .append, .multiAppend, .idle, .unauthenticate, .quota, .acl, .compress, .getMetadata, .setMetadata, .notify:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .fetch, .store, .copy, .move, .search, .sort, .thread, .cancelUpdate,
             .replace:
@@ -105,6 +105,9 @@ enum CommandTable {
         case .replace(_, _, _, let uid): return uid ? "UID REPLACE" : "REPLACE"
         case .quota(let command): return command.name
         case .acl(let command): return command.name
+        case .getMetadata: return "GETMETADATA"
+        case .setMetadata: return "SETMETADATA"
+        case .notify: return "NOTIFY"
         }
     }
 }

@@ -58,6 +58,8 @@ actor IMAPSession {
     /// An AUTHENTICATE waiting for the client's SASL response. RFC 9051 §6.2.2
     var authenticating: Authenticating?
     var idle: IdleState?
+    /// What NOTIFY SET asked for (nil: NOTIFY NONE, the default). RFC 5465
+    var notifyState: NotifyState?
     /// The spooled message of the APPEND being run, when it was too big to hold.
     var appendSpool: SpooledLiteral?
     /// The feed's changes this command's own write made, when it continued the view's
@@ -152,6 +154,7 @@ actor IMAPSession {
         view = nil
         sharedSelection = nil
         account = nil
+        notifyState = nil
     }
 
     // MARK: Input
@@ -258,6 +261,10 @@ actor IMAPSession {
         }
         if state == .selected, completion.status != .bad, completion.announce {
             try await announceChanges(allowExpunge: CommandTable.mayExpunge(command.kind), force: CommandTable.mustSync(command.kind))
+        }
+        // RFC 5465 §5: other mailboxes' events, before the tagged response.
+        if notifyState != nil, completion.status != .bad, completion.announce, state != .logout {
+            try await announceNotifications(force: CommandTable.mustSync(command.kind))
         }
         if highestModSeqOwed {
             highestModSeqOwed = false

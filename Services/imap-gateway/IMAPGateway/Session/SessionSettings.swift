@@ -29,6 +29,15 @@ struct SessionSettings: Sendable {
     var inProgressAfter: Duration? = .seconds(1)
     /// SEARCH asks the store about this many messages at a time, counting them for INPROGRESS.
     var progressSlice = 10_000
+    /// METADATA (RFC 5464): the largest value (`[METADATA MAXSIZE n]`), entries per mailbox or
+    /// for the server (`[METADATA TOOMANY]`), and the server's `/shared/admin` (§3.2.1), nil
+    /// for none.
+    var metadataMaxSize = IMAPConfiguration.defaultMetadataMaxSize
+    var metadataMaxEntries = IMAPConfiguration.defaultMetadataMaxEntries
+    var metadataAdmin: String?
+    /// NOTIFY (RFC 5465): mailboxes one batch of changes may report on with STATUS before the
+    /// session sends `[NOTIFICATIONOVERFLOW]` and stops notifying (§5.8).
+    var notifyMaxMailboxes = IMAPConfiguration.defaultNotifyMaxMailboxes
 }
 
 /// The session's state, RFC 9051 §3.

@@ -60,6 +60,10 @@ public protocol MailStorage: Sendable {
     /// Subscribed names, with or without a mailbox (RFC 9051 §6.3.7), sorted.
     func listSubscriptions(account: String) async throws -> [String]
     func updateSubscription(account: String, _ request: SubscriptionRequest) async throws
+    /// METADATA entries (RFC 5464) of a mailbox, or the account's server entries (nil), sorted.
+    func metadata(account: String, mailbox: Int64?) async throws -> [MetadataEntry]
+    /// Sets and removes entries, all or none; `metadata-too-many` over the limit.
+    func setMetadata(account: String, _ request: SetMetadataRequest) async throws
 
     // Messages
     /// Stores `raw` once for every local account the recipients reach, in one transaction,

@@ -239,6 +239,8 @@ extension SQLiteStorage {
             let contents = try Int64.fetchAll(db, sql: "SELECT content_id FROM mailbox_messages WHERE mailbox_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM mailbox_messages WHERE mailbox_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM mailboxes WHERE id = ?", arguments: [id])
+            // RFC 5464: a mailbox's METADATA entries go with it.
+            try db.execute(sql: "DELETE FROM metadata WHERE account_id = ? AND mailbox_id = ?", arguments: [owner.id, id])
             try self.collectUnreferencedContents(db, candidates: contents)
             // Logged after the row is gone; logChange's HIGHESTMODSEQ update then touches nothing.
             _ = try self.logChange(db, account: owner.id, kind: .mailboxDeleted, mailbox: id, name: mailbox.name)

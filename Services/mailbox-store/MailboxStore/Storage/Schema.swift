@@ -429,6 +429,20 @@ enum Schema {
                     CREATE INDEX acl_grantee ON acl(grantee_id);
                     """)
         }
+        migrator.registerMigration("v10-metadata") { db in
+            // METADATA (RFC 5464): entries of a mailbox, or of the server (`mailbox_id` 0) for
+            // the account. Names lower-cased, with their /private or /shared prefix.
+            try db.execute(
+                sql: """
+                    CREATE TABLE metadata (
+                        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        mailbox_id INTEGER NOT NULL,
+                        name TEXT NOT NULL,
+                        value BLOB NOT NULL,
+                        PRIMARY KEY (account_id, mailbox_id, name)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }
