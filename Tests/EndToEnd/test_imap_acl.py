@@ -207,6 +207,29 @@ def test_object_ids_and_replace_on_a_shared_mailbox(imap_system):
     assert len(listing(store, ALICE, "Projects")) == 1
 
 
+def test_metadata_on_a_shared_mailbox(imap_system):
+    """RFC 5464 §3.3 with RFC 4314: a reader with lr sees the owner's /shared entries and keeps
+    its own /private ones; setting a /shared entry needs w; without a grant the mailbox is not
+    there."""
+    store, smtp, imap = imap_system
+    projects(store, smtp, imap, messages=1)
+    with open_session(imap.port, login=ALICE) as alice, open_session(imap.port, login=BOB) as bob:
+        alice.ok('SETMETADATA Projects (/shared/comment "team plans" /private/comment "alice only")')
+        assert code(bob.command(f'GETMETADATA "{SHARED}" /shared/comment')[0]) == "NONEXISTENT"
+        alice.ok(f"SETACL Projects {BOB} lr")
+        got = bob.ok(f'GETMETADATA "{SHARED}" (/shared/comment /private/comment)')
+        assert got == [f'* METADATA "{SHARED}" (/shared/comment "team plans")'.encode()], got
+        bob.ok(f'SETMETADATA "{SHARED}" (/private/comment "bob only")')
+        tagged, _ = bob.command(f'SETMETADATA "{SHARED}" (/shared/comment "changed")')
+        assert status(tagged) == "NO" and code(tagged) == "NOPERM", tagged
+        got = bob.ok(f'GETMETADATA "{SHARED}" (/shared/comment /private/comment)')
+        assert got == [f'* METADATA "{SHARED}" (/private/comment "bob only" /shared/comment "team plans")'.encode()], got
+        alice.ok(f"SETACL Projects {BOB} lrw")
+        bob.ok(f'SETMETADATA "{SHARED}" (/shared/comment "changed")')
+        got = alice.ok("GETMETADATA Projects (/shared/comment /private/comment)")
+        assert got == [b'* METADATA Projects (/private/comment "alice only" /shared/comment "changed")'], got
+
+
 def test_mbsync_reads_a_mailbox_another_user_shares(imap_system, tmp_path):
     store, smtp, imap = imap_system
     projects(store, smtp, imap, messages=3)

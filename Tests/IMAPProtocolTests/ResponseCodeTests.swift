@@ -47,6 +47,13 @@ import Testing
         (.inProgress(tag: "A001", done: 120, total: 250), "INPROGRESS (\"A001\" 120 250)"),
         (.inProgress(tag: "a1", done: nil, total: nil), "INPROGRESS (\"a1\" NIL NIL)"),
         (.inProgress(tag: nil, done: 0, total: 0), "INPROGRESS (NIL 0 NIL)"),
+        // RFC 5464 §4.2.1, §4.3; RFC 5465 §5, §5.8
+        (.metadata(.longEntries(2199)), "METADATA LONGENTRIES 2199"),
+        (.metadata(.maxSize(1024)), "METADATA MAXSIZE 1024"),
+        (.metadata(.tooMany), "METADATA TOOMANY"),
+        (.metadata(.noPrivate), "METADATA NOPRIVATE"),
+        (.badEvent(["MessageNew", "MessageExpunge", "FlagChange"]), "BADEVENT (MessageNew MessageExpunge FlagChange)"),
+        (.notificationOverflow, "NOTIFICATIONOVERFLOW"),
         (.tryCreate, "TRYCREATE"),
         (.uidNext(4392), "UIDNEXT 4392"),
         (.uidNotSticky, "UIDNOTSTICKY"),
@@ -69,7 +76,7 @@ import Testing
         // One entry per case of the enum (some cases twice, with other arguments).
         var names = Set<String>()
         for (code, _) in Self.golden { names.insert(String(describing: code).prefix { $0 != "(" }.description) }
-        #expect(names.count == 44)
+        #expect(names.count == 47)
     }
 
     @Test func rfcExamples() {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import StoreAPI
 import StoreClient
 import StoreTestSupport
@@ -7,7 +8,8 @@ import Testing
 @testable import MailboxStore
 
 /// METADATA entries (RFC 5464) in the store: all or none, in the change feed, kept across a
-/// RENAME, gone with their mailbox.
+/// RENAME, gone with their mailbox; on a shared mailbox, `/shared` entries are the owner's and
+/// `/private` ones each reader's (RFC 5464 §3.3 with RFC 4314 rights).
 @Suite("METADATA entries")
 struct MetadataTests {
     let alice = "alice@example.test"
@@ -65,5 +67,62 @@ struct MetadataTests {
             try await store.client.setMetadata(
                 alice, SetMetadataRequest(mailboxID: nil, entries: [Self.entry("/vendor/x", "y")], maxEntries: 5))
         }
+        // RFC 5464 §4.1: RENAME INBOX copies INBOX's entries to the new mailbox; INBOX keeps its own.
+        let inbox = try await store.inbox(alice)
+        try await store.client.setMetadata(
+            alice, SetMetadataRequest(mailboxID: inbox.id, entries: [Self.entry("/private/note", "n")], maxEntries: 5))
+        let old = try await store.client.updateMailbox(alice, mailbox: inbox.id, UpdateMailboxRequest(name: "Old"))
+        #expect(old.id != inbox.id)
+        #expect(try await store.client.metadata(alice, mailbox: old.id) == [Self.entry("/private/note", "n")])
+        #expect(try await store.client.metadata(alice, mailbox: inbox.id) == [Self.entry("/private/note", "n")])
+    }
+
+    @Test("a shared mailbox: one /shared entry for all, a /private one per reader; r to read and w to set /shared")
+    func sharedMailbox() async throws {
+        let store = try await TestStore.start()
+        defer { Task { await store.stop() } }
+        let bob = "bob@example.test"
+        let carol = "carol@example.test"
+        try await store.makeUser()
+        _ = try await store.makeUser(bob)
+        _ = try await store.makeUser(carol)
+        let box = try await store.client.createMailbox(alice, CreateMailboxRequest(name: "Team"))
+        let c = store.client
+        try await c.setMetadata(
+            alice,
+            SetMetadataRequest(
+                mailboxID: box.id, entries: [Self.entry("/shared/comment", "team"), Self.entry("/private/comment", "mine")], maxEntries: 5))
+        // Without a right the mailbox does not exist; with lr it reads the owner's /shared entry only.
+        await expectCode(APIErrorCode.mailboxNotFound) { _ = try await c.metadata(bob, mailbox: box.id) }
+        _ = try await c.setACL(alice, mailbox: box.id, SetACLRequest(identifier: bob, rights: "lr"))
+        #expect(try await c.metadata(bob, mailbox: box.id) == [Self.entry("/shared/comment", "team")])
+        try await c.setMetadata(
+            bob, SetMetadataRequest(mailboxID: box.id, entries: [Self.entry("/private/comment", "bob's")], maxEntries: 5))
+        await expectCode(APIErrorCode.noPermission) {
+            try await c.setMetadata(
+                bob, SetMetadataRequest(mailboxID: box.id, entries: [Self.entry("/shared/comment", "x")], maxEntries: 5))
+        }
+        #expect(
+            try await c.metadata(bob, mailbox: box.id) == [Self.entry("/private/comment", "bob's"), Self.entry("/shared/comment", "team")])
+        #expect(
+            try await c.metadata(alice, mailbox: box.id) == [Self.entry("/private/comment", "mine"), Self.entry("/shared/comment", "team")])
+        // With w, a /shared change reaches the owner's entry and the owner's feed.
+        _ = try await c.setACL(alice, mailbox: box.id, SetACLRequest(identifier: bob, rights: "lrw"))
+        let head = try await c.feedHead(alice)
+        try await c.setMetadata(
+            bob, SetMetadataRequest(mailboxID: box.id, entries: [Self.entry("/shared/comment", "changed")], maxEntries: 5))
+        #expect(
+            try await c.metadata(alice, mailbox: box.id) == [
+                Self.entry("/private/comment", "mine"), Self.entry("/shared/comment", "changed"),
+            ])
+        #expect(try await c.changes(alice, since: head).changes.map(\.name) == ["/shared/comment"])
+        #expect(try await c.metadata(carol, mailbox: nil) == [])
+        // The owner deleting the mailbox takes the reader's /private entry too.
+        try await c.deleteMailbox(alice, mailbox: box.id)
+        let again = try await c.createMailbox(alice, CreateMailboxRequest(name: "Team"))
+        _ = try await c.setACL(alice, mailbox: again.id, SetACLRequest(identifier: bob, rights: "lr"))
+        #expect(try await c.metadata(bob, mailbox: again.id) == [])
+        let database = try DatabaseQueue(path: store.directory + "/store.sqlite")
+        #expect(try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM metadata") } == 0)
     }
 }

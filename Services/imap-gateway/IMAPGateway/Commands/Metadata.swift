@@ -16,8 +16,10 @@ import StoreClient
 /// Mailbox `""` is the server (§3.2.1); its entries are kept per account, as Dovecot keeps
 /// them, so a user's server comment is theirs and its changes come through the account's
 /// change feed (NOTIFY ServerMetadataChange). `/shared/admin` comes from configuration
-/// (`BUZON_IMAP_METADATA_ADMIN`) and cannot be set. Private and shared entries are both kept
-/// (no mailbox is shared yet, so `[METADATA NOPRIVATE]` never applies).
+/// (`BUZON_IMAP_METADATA_ADMIN`) and cannot be set. Private and shared entries are both kept,
+/// so `[METADATA NOPRIVATE]` never applies; on a mailbox another user shares (RFC 4314), the
+/// store gives the owner's `/shared` entries and the reader's own `/private` ones, reading with
+/// `r` and setting `/shared` with `w` (RFC 5464 §3.3; refused `NO [NOPERM]`).
 extension IMAPSession {
     static let serverAdminEntry = "/shared/admin"
 

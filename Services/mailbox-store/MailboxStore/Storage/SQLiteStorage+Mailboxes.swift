@@ -191,6 +191,12 @@ extension SQLiteStorage {
         if mailbox.name == "INBOX" {
             let target = try insertMailbox(db, account: account, name: newName, specialUse: nil, subscribed: false)
             _ = try copyMessages(db, account: account, from: mailbox.id, uids: [1...UInt32.max], to: target, move: true)
+            // RFC 5464 §4.1: renaming INBOX copies its METADATA entries to the new mailbox
+            // (every account's: a reader's `/private` ones too).
+            try db.execute(
+                sql:
+                    "INSERT INTO metadata (account_id, mailbox_id, name, value) SELECT account_id, ?, name, value FROM metadata WHERE mailbox_id = ?",
+                arguments: [target, mailbox.id])
             return target
         }
         let children = try Row.fetchAll(
@@ -239,8 +245,6 @@ extension SQLiteStorage {
             let contents = try Int64.fetchAll(db, sql: "SELECT content_id FROM mailbox_messages WHERE mailbox_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM mailbox_messages WHERE mailbox_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM mailboxes WHERE id = ?", arguments: [id])
-            // RFC 5464: a mailbox's METADATA entries go with it.
-            try db.execute(sql: "DELETE FROM metadata WHERE account_id = ? AND mailbox_id = ?", arguments: [owner.id, id])
             try self.collectUnreferencedContents(db, candidates: contents)
             // Logged after the row is gone; logChange's HIGHESTMODSEQ update then touches nothing.
             _ = try self.logChange(db, account: owner.id, kind: .mailboxDeleted, mailbox: id, name: mailbox.name)

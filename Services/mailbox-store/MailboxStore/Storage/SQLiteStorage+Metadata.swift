@@ -4,17 +4,43 @@ import StoreAPI
 
 /// METADATA entries (RFC 5464): per mailbox, and the account's server entries (`mailbox_id`
 /// 0, the `""` mailbox of GETMETADATA). Keyed by mailbox id, so RENAME keeps them (they belong to
-/// the mailbox, not its name) and DELETE drops them (`deleteMailbox`), as RFC 5464 asks.
+/// the mailbox, not its name) and DELETE drops them (a trigger of `v10-metadata`), as RFC 5464 asks.
 extension SQLiteStorage {
     public func metadata(account: String, mailbox: Int64?) async throws -> [MetadataEntry] {
         try await pool.read { db in
-            let owner = try self.accountRow(db, account)
-            if let mailbox { try self.requireMailbox(db, account: owner.id, id: mailbox) }
+            let actor = try self.accountRow(db, account)
+            let (privateOwner, sharedOwner) = try self.metadataOwners(db, actor, mailbox: mailbox, writing: [])
             let rows = try Row.fetchAll(
-                db, sql: "SELECT name, value FROM metadata WHERE account_id = ? AND mailbox_id = ? ORDER BY name",
-                arguments: [owner.id, mailbox ?? 0])
+                db,
+                sql: """
+                    SELECT name, value FROM metadata WHERE mailbox_id = ?
+                        AND ((account_id = ? AND name LIKE '/private/%') OR (account_id = ? AND name LIKE '/shared/%'))
+                    ORDER BY name
+                    """, arguments: [mailbox ?? 0, privateOwner.id, sharedOwner.id])
             return rows.map { MetadataEntry(name: $0["name"], value: $0["value"] as Data) }
         }
+    }
+
+    /// Whose entries `actor` reads and writes on `mailbox` (nil: the server's, always the
+    /// actor's own): `/private` ones are the actor's, `/shared` ones the owner's, so on a mailbox
+    /// another account shares both users see one `/shared/comment` and each their own
+    /// `/private/comment`. RFC 5464 §3.3: entries of a mailbox need `l` and one of `r`, `s`,
+    /// `w`, `i`, `p`; setting a `/shared` one (what every reader sees) needs `w` as well here.
+    func metadataOwners(_ db: Database, _ actor: AccountRow, mailbox: Int64?, writing entries: [MetadataEntry])
+        throws -> (private: AccountRow, shared: AccountRow)
+    {
+        guard let mailbox else { return (actor, actor) }
+        // RFC 4314 §4: without any right the mailbox does not exist, as far as one knows.
+        guard let access = try self.access(db, actor, mailbox: mailbox), !access.rights.isEmpty else {
+            throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox")
+        }
+        guard access.rights.contains(.lookup), !access.rights.isDisjoint(with: [.read, .seen, .write, .insert, .post]) else {
+            throw Self.noPermission([.lookup, .read])
+        }
+        if entries.contains(where: { $0.name.hasPrefix("/shared/") }), !access.rights.contains(.write) {
+            throw Self.noPermission(.write)
+        }
+        return (actor, access.owner)
     }
 
     /// Sets and removes entries all or none (RFC 5464 §4.3: a refused SETMETADATA changes
@@ -32,10 +58,13 @@ extension SQLiteStorage {
         }
         let limit = min(max(request.maxEntries, 0), MetadataLimits.entries)
         try await pool.write { db in
-            let owner = try self.accountRow(db, account)
-            if let mailbox = request.mailboxID { try self.requireMailbox(db, account: owner.id, id: mailbox) }
+            let actor = try self.accountRow(db, account)
+            let owners = try self.metadataOwners(db, actor, mailbox: request.mailboxID, writing: request.entries)
             let box = request.mailboxID ?? 0
             for entry in request.entries {
+                // A change is logged in the feed of whose entry it is: the owner's sessions hear
+                // of a `/shared` entry a grantee set (NOTIFY MailboxMetadataChange).
+                let owner = entry.name.hasPrefix("/shared/") ? owners.shared : owners.private
                 let current = try Data.fetchOne(
                     db, sql: "SELECT value FROM metadata WHERE account_id = ? AND mailbox_id = ? AND name = ?",
                     arguments: [owner.id, box, entry.name])
@@ -58,7 +87,11 @@ extension SQLiteStorage {
             }
             let count =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM metadata WHERE account_id = ? AND mailbox_id = ?", arguments: [owner.id, box]) ?? 0
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM metadata WHERE mailbox_id = ?
+                            AND ((account_id = ? AND name LIKE '/private/%') OR (account_id = ? AND name LIKE '/shared/%'))
+                        """, arguments: [box, owners.private.id, owners.shared.id]) ?? 0
             // Checked after the writes, inside the transaction: throwing rolls them all back.
             guard count <= limit else {
                 throw StoreError.conflict(APIErrorCode.metadataTooMany, "more than \(limit) entries")

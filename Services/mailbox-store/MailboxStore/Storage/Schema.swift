@@ -431,7 +431,9 @@ enum Schema {
         }
         migrator.registerMigration("v10-metadata") { db in
             // METADATA (RFC 5464): entries of a mailbox, or of the server (`mailbox_id` 0) for
-            // the account. Names lower-cased, with their /private or /shared prefix.
+            // the account. Names lower-cased, with their /private or /shared prefix. A shared
+            // mailbox's `/private` entries are each reader's (`account_id`), so a deleted mailbox
+            // (or one deleted with its account) takes every account's entries with it.
             try db.execute(
                 sql: """
                     CREATE TABLE metadata (
@@ -441,6 +443,10 @@ enum Schema {
                         value BLOB NOT NULL,
                         PRIMARY KEY (account_id, mailbox_id, name)
                     ) WITHOUT ROWID;
+                    CREATE INDEX metadata_mailbox ON metadata(mailbox_id);
+                    CREATE TRIGGER mailboxes_unmetadata AFTER DELETE ON mailboxes BEGIN
+                        DELETE FROM metadata WHERE mailbox_id = old.id;
+                    END;
                     """)
         }
         return migrator
