@@ -230,6 +230,47 @@ def test_metadata_on_a_shared_mailbox(imap_system):
         assert got == [b'* METADATA Projects (/private/comment "alice only" /shared/comment "changed")'], got
 
 
+def test_quota_root_of_a_shared_mailbox(imap_system):
+    """RFC 9208 §4.1.2 with RFC 4314: what is stored in a shared mailbox counts against its
+    owner, so it is under no quota root of the reader's (and the owner's usage is not shown)."""
+    store, smtp, imap = imap_system
+    projects(store, smtp, imap, messages=1)
+    for who in (ALICE, BOB):
+        r = store.api("PUT", f"/v1/accounts/{who}/quota", json={"messageLimit": 100})
+        assert r.status_code == 200, r.text
+    with client(imap, ALICE) as c:
+        c.setacl("Projects", BOB, "lri")
+    with client(imap, BOB) as c:
+        roots, quotas = c.get_quota_root(f'"{SHARED}"')  # IMAPClient sends the name as given
+        assert roots.quota_roots == [] and quotas == [], (roots, quotas)
+        roots, quotas = c.get_quota_root("INBOX")
+        assert roots.quota_roots == [""] and [(q.resource, q.usage, q.limit) for q in quotas] == [("MESSAGE", 0, 100)]
+        c.append(SHARED, message("From Bob", "hello\r\n"))
+        assert [(q.resource, q.usage) for q in c.get_quota_root("INBOX")[1]] == [("MESSAGE", 0)]
+    assert store.api("GET", f"/v1/accounts/{ALICE}/quota").json()["messagesUsed"] == 2
+
+
+def test_a_subscribed_shared_mailbox_is_listed_as_one(imap_system):
+    """A reader may subscribe to a shared mailbox: LSUB shows it selectable (not \\Noselect)
+    and LIST RETURN (SUBSCRIBED) marks it; once the owner revokes the grant it is a name only."""
+    store, smtp, imap = imap_system
+    projects(store, smtp, imap, messages=1)
+    with client(imap, ALICE) as c:
+        c.setacl("Projects", BOB, "lr")
+    with open_session(imap.port, login=BOB) as bob:
+        bob.ok(f'SUBSCRIBE "{SHARED}"')
+        assert bob.ok(f'LSUB "" "{SHARED}"') == [f'* LSUB () "/" "{SHARED}"'.encode()]
+        listed = bob.ok(f'LIST "" "{SHARED}" RETURN (SUBSCRIBED)')
+        assert listed == [f'* LIST (\\HasNoChildren \\Subscribed) "/" "{SHARED}"'.encode()], listed
+        # LSUB's % brings the unsubscribed levels above as \Noselect (RFC 3501 §6.3.9).
+        assert bob.ok('LSUB "" "Other Users/%"') == [f'* LSUB (\\Noselect) "/" "Other Users/{ALICE}"'.encode()]
+        with open_session(imap.port, login=ALICE) as alice:
+            alice.ok(f"DELETEACL Projects {BOB}")
+        assert bob.ok(f'LSUB "" "{SHARED}"') == [f'* LSUB (\\Noselect) "/" "{SHARED}"'.encode()]
+        listed = bob.ok(f'LIST (SUBSCRIBED) "" "{SHARED}"')
+        assert listed == [f'* LIST (\\NonExistent \\Subscribed) "/" "{SHARED}"'.encode()], listed
+
+
 def test_mbsync_reads_a_mailbox_another_user_shares(imap_system, tmp_path):
     store, smtp, imap = imap_system
     projects(store, smtp, imap, messages=3)

@@ -45,11 +45,14 @@ extension IMAPSession {
         let byName = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         // RFC 5258 §3.1 / RFC 9051 §6.3.9.1: (SUBSCRIBED) lists subscribed names, also those
         // no mailbox has (\NonExistent); RETURN (SUBSCRIBED) alone adds no names.
+        // A shared mailbox's subscription is the reader's, by name: only the subscription list has it.
         let subscribed: Set<String>
         var candidates = Set(byName.keys).union(levels)
         if subscribedOnly {
             subscribed = Set(try await store.listSubscriptions(account))
             candidates.formUnion(subscribed)
+        } else if options.subscribed && !levels.isEmpty {
+            subscribed = Set(try await store.listSubscriptions(account))
         } else {
             subscribed = Set(mailboxes.filter(\.subscribed).map(\.name))
         }
@@ -105,7 +108,11 @@ extension IMAPSession {
         }
         async let listed = store.listMailboxes(account, counts: false)
         let subscribed = Set(try await store.listSubscriptions(account))
-        let existing = Set(try await listed.map(\.name))
+        var existing = Set(try await listed.map(\.name))
+        // A subscribed name in the Other Users namespace exists while its owner shares it.
+        if subscribed.contains(where: { SharedNamespace.contains($0, delimiter: Self.delimiter) }) {
+            existing.formUnion(try await sharedMailboxList().map(\.info.name))
+        }
         let matcher = ListPattern(reference: reference, pattern: pattern, delimiter: Self.delimiter)
         var entries: [String: [String]] = [:]
         for name in subscribed where matcher.matches(name) {

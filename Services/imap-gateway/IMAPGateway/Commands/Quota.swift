@@ -9,7 +9,8 @@ import StoreAPI
 /// quota root (a `quota-list` holds at least one resource, §7), so GETQUOTAROOT answers its
 /// mailbox with no root and GETQUOTA `""` is `NO [NONEXISTENT]`. Limits are the
 /// administrator's (`mailctl quota set`): SETQUOTA is refused with NOPERM and QUOTASET is not
-/// advertised (§4.1.3).
+/// advertised (§4.1.3). A shared mailbox (`Other Users/…`) is under no root of the reader's:
+/// what is stored there counts against its owner.
 ///
 ///     C: a1 GETQUOTAROOT INBOX
 ///     S: * QUOTAROOT INBOX ""
@@ -24,6 +25,12 @@ extension IMAPSession {
         switch command {
         case .getRoot(let name):
             guard try await mailbox(named: name) != nil else { return .no("No such mailbox", .nonexistent) }
+            // A mailbox another user shares counts against its owner's quota, which is the
+            // owner's to see: it is under no root of this user's (an empty list, §4.1.2).
+            if SharedNamespace.contains(name.name, delimiter: Self.delimiter) {
+                try await send(.quota(.quotaRoot(name, roots: [])))
+                return .ok("GETQUOTAROOT completed")
+            }
             let resources = Self.quotaResources(try await store.quota(of: account))
             try await send(.quota(.quotaRoot(name, roots: resources.isEmpty ? [] : [Self.quotaRoot])))
             if !resources.isEmpty { try await send(.quota(.quota(root: Self.quotaRoot, resources))) }
