@@ -44,20 +44,28 @@ public struct MailboxList: Codable, Sendable {
     public init(mailboxes: [MailboxInfo]) { self.mailboxes = mailboxes }
 }
 
-/// `POST /v1/accounts/{account}/mailboxes`. Parents that do not exist are created too.
+/// `POST /v1/accounts/{account}/mailboxes`. Parents that do not exist are created too, and
+/// each new mailbox takes the ACL of the nearest one above it (RFC 4314: a shared folder's
+/// subfolders are shared alike).
 public struct CreateMailboxRequest: Codable, Sendable {
     public var name: String
     public var specialUse: String?
     public var subscribed: Bool?
-    public init(name: String, specialUse: String? = nil, subscribed: Bool? = nil) {
+    /// Create below this mailbox, which may be another account's (needing `k` on it, RFC 4314
+    /// §4): `name` is then the full name in its owner's namespace, below the parent's.
+    public var parentID: Int64?
+    public init(name: String, specialUse: String? = nil, subscribed: Bool? = nil, parentID: Int64? = nil) {
         self.name = name
         self.specialUse = specialUse
         self.subscribed = subscribed
+        self.parentID = parentID
     }
 }
 
 /// `PATCH /v1/accounts/{account}/mailboxes/{id}`: rename (children move along) and/or
-/// change the subscription.
+/// change the subscription. Another account's mailbox may be renamed within its owner's
+/// namespace with `x` on it and `k` on the new name's nearest existing superior (RFC 4314 §4);
+/// its subscription is the owner's to change.
 public struct UpdateMailboxRequest: Codable, Sendable {
     public var name: String?
     public var subscribed: Bool?

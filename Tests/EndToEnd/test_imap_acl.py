@@ -271,6 +271,37 @@ def test_a_subscribed_shared_mailbox_is_listed_as_one(imap_system):
         assert listed == [f'* LIST (\\NonExistent \\Subscribed) "/" "{SHARED}"'.encode()], listed
 
 
+def test_create_and_rename_in_the_other_users_namespace(imap_system):
+    """RFC 4314 §4: CREATE below a shared mailbox with k lands in the owner's namespace with the
+    parent's ACL, so its creator sees it; RENAME of it needs x, and stays in the owner's."""
+    store, smtp, imap = imap_system
+    projects(store, smtp, imap, messages=1)
+    with client(imap, ALICE) as c:
+        c.setacl("Projects", BOB, "lr")
+    with open_session(imap.port, login=BOB) as bob, open_session(imap.port, login=ALICE) as alice:
+        tagged, _ = bob.command(f'CREATE "{SHARED}/Plans"')
+        assert status(tagged) == "NO" and code(tagged) == "NOPERM", tagged
+        tagged, _ = bob.command(f'CREATE "Other Users/{ALICE}/Elsewhere"')
+        assert status(tagged) == "NO" and code(tagged) == "NOPERM", tagged
+        alice.ok(f"SETACL Projects {BOB} lrk")
+        tagged, _ = bob.command(f'CREATE "{SHARED}/Plans"')
+        assert status(tagged) == "OK" and code(tagged) == "MAILBOXID", tagged
+        assert [name_of(r) for r in alice.ok('LIST "" "Projects/*"')] == ["Projects/Plans"]
+        assert alice.ok(f'MYRIGHTS "Projects/Plans"') == [b'* MYRIGHTS Projects/Plans lrswipkxtea']
+        listed = bob.ok(f'LIST "" "{SHARED}/*" RETURN (SUBSCRIBED MYRIGHTS)')
+        assert listed == [f'* LIST (\\HasNoChildren \\Subscribed) "/" "{SHARED}/Plans"'.encode(),
+                          f'* MYRIGHTS "{SHARED}/Plans" lrk'.encode()], listed
+        tagged, _ = bob.command(f'RENAME "{SHARED}/Plans" "{SHARED}/Ideas"')
+        assert status(tagged) == "NO" and code(tagged) == "NOPERM", tagged
+        alice.ok(f'SETACL "Projects/Plans" {BOB} lrkx')
+        tagged, _ = bob.command(f'RENAME "{SHARED}/Plans" "Plans"')  # out of Alice's namespace
+        assert status(tagged) == "NO" and code(tagged) == "NOPERM", tagged
+        bob.ok(f'RENAME "{SHARED}/Plans" "{SHARED}/Ideas"')
+        assert [name_of(r) for r in alice.ok('LIST "" "Projects/*"')] == ["Projects/Ideas"]
+        bob.ok(f'DELETE "{SHARED}/Ideas"')
+        assert alice.ok('LIST "" "Projects/*"') == []
+
+
 def test_mbsync_reads_a_mailbox_another_user_shares(imap_system, tmp_path):
     store, smtp, imap = imap_system
     projects(store, smtp, imap, messages=3)

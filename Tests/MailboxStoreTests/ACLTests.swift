@@ -197,4 +197,44 @@ struct ACLTests {
         try await store.makeUser(bob)
         #expect(await code { _ = try await c.listMessages(bob, mailbox: inbox.id) } == .mailboxNotFound)
     }
+
+    @Test("CREATE below a shared mailbox needs k and takes its ACL; RENAME of one needs x on it and k above the new name")
+    func createAndRenameInAnotherNamespace() async throws {
+        let (store, _) = try await setUp()
+        defer { Task { await store.stop() } }
+        let c = store.client
+        let projects = try await c.createMailbox(alice, CreateMailboxRequest(name: "Projects"))
+        _ = try await c.setACL(alice, mailbox: projects.id, SetACLRequest(identifier: bob, rights: "lr"))
+        _ = try await c.setACL(alice, mailbox: projects.id, SetACLRequest(identifier: carol, rights: "lrs"))
+        let below = CreateMailboxRequest(name: "Projects/Plans", subscribed: false, parentID: projects.id)
+        #expect(await code { _ = try await c.createMailbox(bob, below) } == .noPermission)
+        #expect(await code { _ = try await c.createMailbox(mallory, below) } == .mailboxNotFound)
+        _ = try await c.setACL(alice, mailbox: projects.id, SetACLRequest(identifier: bob, rights: "lrk"))
+        #expect(
+            await code { _ = try await c.createMailbox(bob, CreateMailboxRequest(name: "Elsewhere", parentID: projects.id)) }
+                == .invalidMailboxName)
+        let plans = try await c.createMailbox(bob, below)
+        // In Alice's namespace, unsubscribed there, with Projects' ACL (Bob and Carol keep theirs).
+        #expect(try await c.listMailboxes(alice).contains { $0.id == plans.id && $0.name == "Projects/Plans" && !$0.subscribed })
+        #expect(try await c.listMailboxes(bob).allSatisfy { $0.id != plans.id })
+        #expect(
+            try await c.getACL(alice, mailbox: plans.id).entries.map { "\($0.identifier) \($0.rights)" } == [
+                "\(alice) lrswipkxtea", "\(bob) lrk", "\(carol) lrs",
+            ])
+        // RENAME: Bob has no x on Plans; given x he may move it only below a mailbox he holds k on.
+        #expect(
+            await code { _ = try await c.updateMailbox(bob, mailbox: plans.id, UpdateMailboxRequest(name: "Projects/Ideas")) }
+                == .noPermission)
+        _ = try await c.setACL(alice, mailbox: plans.id, SetACLRequest(identifier: bob, rights: "lrkx"))
+        #expect(await code { _ = try await c.updateMailbox(bob, mailbox: plans.id, UpdateMailboxRequest(name: "Ideas")) } == .noPermission)
+        let renamed = try await c.updateMailbox(bob, mailbox: plans.id, UpdateMailboxRequest(name: "Projects/Ideas"))
+        #expect(renamed.id == plans.id && renamed.name == "Projects/Ideas")
+        #expect(try await c.listMailboxes(alice).contains { $0.name == "Projects/Ideas" })
+        // The owner's subscription is not Bob's to change.
+        #expect(
+            await code { _ = try await c.updateMailbox(bob, mailbox: plans.id, UpdateMailboxRequest(subscribed: true)) } == .noPermission)
+        // Alice's own CREATE below a shared folder shares the new one alike.
+        let sub = try await c.createMailbox(alice, CreateMailboxRequest(name: "Projects/Ideas/Later"))
+        #expect(try await c.myRights(carol, mailbox: sub.id).rights == "lrs")
+    }
 }

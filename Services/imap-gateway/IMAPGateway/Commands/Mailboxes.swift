@@ -26,10 +26,8 @@ extension IMAPSession {
         var wanted = name.nfc.name
         while wanted.hasSuffix(String(Self.delimiter)) { wanted.removeLast() }
         guard !wanted.isEmpty else { return .no("Invalid mailbox name", .cannot) }
-        // RFC 4314 §4 CREATE needs `k` on the parent; creating in another account is not offered.
-        if SharedNamespace.contains(wanted, delimiter: Self.delimiter) {
-            return .no("Mailboxes cannot be created in another user's namespace", .noPerm)
-        }
+        // RFC 4314 §4: CREATE in another user's namespace needs `k` on the parent.
+        if SharedNamespace.contains(wanted, delimiter: Self.delimiter) { return try await createShared(wanted) }
         if MailboxName(wanted).isInbox { return .no("INBOX always exists", .alreadyExists) }
         let created: MailboxInfo
         do {
@@ -60,7 +58,7 @@ extension IMAPSession {
         guard let account else { return .bad("Log in first") }
         if to.isInbox { return .no("INBOX already exists", .alreadyExists) }
         if SharedNamespace.contains(from.name, delimiter: Self.delimiter) || SharedNamespace.contains(to.name, delimiter: Self.delimiter) {
-            return .no("Only the owner renames a mailbox, within their own namespace", .noPerm)
+            return try await renameShared(from, to)
         }
         if from.isInbox { return try await renameInbox(to: to, account: account) }
         guard let info = try await mailbox(named: from) else { return .no("No such mailbox", .nonexistent) }

@@ -25,7 +25,7 @@ struct MailboxRoutes {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "unknown special use (RFC 6154): \(use.prefix(40))")
             }
             let info = try await store.storage.createMailbox(account: account, body)
-            await store.changed(account)
+            await store.changed(account, mailboxes: [info.id])
             return info
         }
         router.on(StoreOperations.getMailbox) { _, context, _ in
@@ -37,7 +37,7 @@ struct MailboxRoutes {
             var body = try await body()
             body.name = try body.name.map(RouteSupport.mailboxName)
             let info = try await store.storage.updateMailbox(account: account, id: try RouteSupport.int64(context, "id"), body)
-            await store.changed(account)
+            await store.changed(account, mailboxes: [info.id])
             return info
         }
         router.on(StoreOperations.deleteMailbox) { _, context, _ in

@@ -131,7 +131,18 @@ extension SQLiteStorage {
 
     public func createMailbox(account: String, _ request: CreateMailboxRequest) async throws -> MailboxInfo {
         try await pool.write { db in
-            let owner = try self.accountRow(db, account)
+            let actor = try self.accountRow(db, account)
+            var owner = actor
+            var isOwner = true
+            if let parentID = request.parentID {
+                // RFC 4314 §4: CREATE below a mailbox needs `k` on it, whoever owns it.
+                let access = try self.authorize(db, actor, mailbox: parentID, need: .createMailbox)
+                (owner, isOwner) = (access.owner, access.isOwner)
+                let parent = try self.mailboxRow(db, account: owner.id, id: parentID)
+                guard request.name.hasPrefix(parent.name + "/") else {
+                    throw StoreError.badRequest(APIErrorCode.invalidMailboxName, "the name is not below the parent's")
+                }
+            }
             let name = request.name
             guard try self.mailboxID(db, account: owner.id, name: name) == nil else {
                 throw StoreError.conflict(APIErrorCode.alreadyExists, "mailbox exists")
@@ -143,28 +154,42 @@ extension SQLiteStorage {
             {
                 throw StoreError.conflict(APIErrorCode.specialUseInUse, "another mailbox has this special use")
             }
+            // A subscription is the subscriber's own: another account creating here leaves the
+            // owner's alone.
+            let subscribed = isOwner && request.subscribed ?? true
             // RFC 3501 §6.3.3: create the superior names a new name needs.
             let levels = name.split(separator: Validation.mailboxDelimiter).map(String.init)
+            var above: Int64?
             for depth in 1..<max(levels.count, 1) {
                 let parent = levels[0..<depth].joined(separator: "/")
-                if try self.mailboxID(db, account: owner.id, name: parent) == nil {
-                    _ = try self.insertMailbox(db, account: owner.id, name: parent, specialUse: nil, subscribed: request.subscribed ?? true)
+                if let existing = try self.mailboxID(db, account: owner.id, name: parent) {
+                    above = existing
+                } else {
+                    let id = try self.insertMailbox(db, account: owner.id, name: parent, specialUse: nil, subscribed: subscribed)
+                    try self.inheritACL(db, to: id, from: above)
+                    above = id
                 }
             }
-            let id = try self.insertMailbox(
-                db, account: owner.id, name: name, specialUse: request.specialUse, subscribed: request.subscribed ?? true)
+            let id = try self.insertMailbox(db, account: owner.id, name: name, specialUse: request.specialUse, subscribed: subscribed)
+            try self.inheritACL(db, to: id, from: above)
             return try self.mailboxRow(db, account: owner.id, id: id)
         }
     }
 
     public func updateMailbox(account: String, id: Int64, _ request: UpdateMailboxRequest) async throws -> MailboxInfo {
         try await pool.write { db in
-            let owner = try self.accountRow(db, account)
+            let actor = try self.accountRow(db, account)
+            let access = try self.authorize(db, actor, mailbox: id, need: [])
+            let owner = access.owner
             let current = try self.mailboxRow(db, account: owner.id, id: id)
             var result = current
             if let newName = request.name, newName != current.name {
+                if !access.isOwner { try self.mayRename(db, actor, access, current, to: newName) }
                 result = try self.mailboxRow(
                     db, account: owner.id, id: try self.rename(db, account: owner.id, mailbox: current, to: newName))
+            }
+            if !access.isOwner, request.subscribed != nil {
+                throw Self.noPermission(.administer)  // the owner's subscription, not the reader's
             }
             // After the rename: the subscription asked for is the new name's.
             if let subscribed = request.subscribed, subscribed != result.subscribed {
