@@ -199,10 +199,10 @@ struct QuotaTests {
         let store = try await TestStore.start()
         defer { Task { await store.stop() } }
         try await store.makeUser()
-        await #expect(throws: StoreClientError.self) {
+        await expectCode(APIErrorCode.badRequest) {
             _ = try await store.client.setQuota(of: Self.alice, storageLimit: -1, messageLimit: nil)
         }
-        await #expect(throws: StoreClientError.self) {
+        await expectCode(APIErrorCode.userNotFound) {
             _ = try await store.client.setQuota(of: "nobody@example.test", storageLimit: 1, messageLimit: nil)
         }
     }
