@@ -295,6 +295,39 @@ def test_replace_appends_then_expunges(imap_system):
         assert status(tagged) == "NO" and len(listing(store, ALICE, "Drafts")) == 1, tagged
 
 
+def test_replace_with_catenate(imap_system):
+    """RFC 8508 §6: REPLACE's message is APPEND's, CATENATE (RFC 4469) included: put together
+    from a URL relative to the target mailbox and TEXT, stored, and the old one expunged; a URL
+    that names nothing is NO [BADURL] and the old message stays."""
+    store, _, imap = imap_system
+    with open_session(imap.port, login=ALICE) as s:
+        append(s, "Drafts", message("Draft v1"), flags="\\Draft")
+        quoted = append(s, "Drafts", message("Quoted"))
+        header = raw_message(store, ALICE, "Drafts", quoted).split(b"\r\n\r\n")[0] + b"\r\n\r\n"
+        s.ok("SELECT Drafts")
+        text = b"A new body.\r\n"
+        tagged, untagged = s.command(
+            f'REPLACE 1 Drafts (\\Draft) CATENATE (URL ";UID={quoted}/;SECTION=HEADER" TEXT {{{len(text)}+}}\r\n'.encode()
+            + text + b")")
+        assert status(tagged) == "OK", (tagged, untagged)
+        appenduid = [r for r in untagged if b"[APPENDUID" in r]
+        assert appenduid and appenduid[0].startswith(b"* OK"), untagged
+        new_uid = int(response_code(appenduid[0])[2])
+        assert b"* 1 EXPUNGE" in untagged, untagged
+        assert raw_message(store, ALICE, "Drafts", new_uid) == header + text
+        assert [m["uid"] for m in listing(store, ALICE, "Drafts")] == [quoted, new_uid]
+        # The brief's shape: a whole message by a relative URL, then TEXT.
+        tagged, untagged = s.command(f'UID REPLACE {new_uid} Drafts CATENATE (URL ";UID={quoted}" TEXT {{2+}}\r\nxx)')
+        assert status(tagged) == "OK" and b"* 2 EXPUNGE" in untagged, (tagged, untagged)
+        [last] = [m["uid"] for m in listing(store, ALICE, "Drafts") if m["uid"] != quoted]
+        assert raw_message(store, ALICE, "Drafts", last) == raw_message(store, ALICE, "Drafts", quoted) + b"xx"
+        # A URL naming no message: BADURL, and nothing moves.
+        before = listing(store, ALICE, "Drafts")
+        tagged, _ = s.command(f'UID REPLACE {last} Drafts CATENATE (URL ";UID={last + 100}" TEXT {{2+}}\r\nxx)')
+        assert status(tagged) == "NO" and code_of(tagged).startswith("BADURL"), tagged
+        assert listing(store, ALICE, "Drafts") == before
+
+
 def test_replace_with_imaplib(imap_system):
     store, _, imap = imap_system
     imaplib.Commands.setdefault("REPLACE", ("SELECTED",))

@@ -710,6 +710,16 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("appendMessages", f"{base}/{MISSING_ID}/messages/append" + query(sizes=str(len(SIMPLE))), 404,
                         data=SIMPLE, headers=batch_headers)) == "mailbox-not-found"
     assert len(call("listMessages", f"{base}/{batch_box}/messages", 200).json()["messages"]) == 2
+    # REPLACE (RFC 8508): the new message in, message 2 expunged, in one transaction; refused, nothing moves.
+    rfc822 = {"Content-Type": "message/rfc822"}
+    replaced = call("replaceMessage", f"{base}/{batch_box}/messages/2/replace" + query(target=batch_box, flags="\\Draft"),
+                    201, data=second, headers=rfc822).json()
+    assert replaced["expunged"] == [2] and replaced["copy"]["uid"] == 3 and replaced["copy"]["mailboxID"] == batch_box
+    assert code_of(call("replaceMessage", f"{base}/{batch_box}/messages/3/replace", 400, data=SIMPLE, headers=rfc822)) \
+        == "bad-request"
+    assert code_of(call("replaceMessage", f"{base}/{batch_box}/messages/3/replace" + query(target=MISSING_ID), 404,
+                        data=SIMPLE, headers=rfc822)) == "mailbox-not-found"
+    assert [m["uid"] for m in call("listMessages", f"{base}/{batch_box}/messages", 200).json()["messages"]] == [1, 3]
     page = call("listMessages", f"{base}/{inbox}/messages" + query(limit=1), 200).json()
     assert [m["uid"] for m in page["messages"]] == [uid1] and page["nextAfter"] == uid1
     page = call("listMessages", f"{base}/{inbox}/messages" + query(uids=f"{uid2}:*", after=0, limit=10), 200).json()

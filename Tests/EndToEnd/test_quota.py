@@ -8,13 +8,14 @@ Run: BUZON_BIN=.build/debug python3 -m pytest -q Tests/EndToEnd/test_quota.py
 
 from __future__ import annotations
 
+import imaplib
 import smtplib
 
 import imapclient
 import pytest
 
 from conftest import mailctl
-from imap_support import ALICE, BOB, PASSWORD, deliver, listing, message, trusting_context
+from imap_support import ALICE, BOB, PASSWORD, deliver, listing, message, raw_message, trusting_context
 
 
 def quota(store, account: str = ALICE) -> dict:
@@ -109,6 +110,40 @@ def test_imap_quota_root_append_refused_and_usage_after_expunge(imap_system):
         assert [(q.resource, q.usage) for q in quotas] == [("STORAGE", 0), ("MESSAGE", 0)]
         # With the room made, the same APPEND goes through.
         client.append("INBOX", message("Fits now", "y" * 2000 + "\r\n"))
+    assert (quota(store)["storageUsed"], quota(store)["messagesUsed"]) == counted(store)
+
+
+def test_replace_at_a_full_quota_is_checked_on_the_net_change(imap_system):
+    """RFC 8508 with RFC 9208 §4.3: a client saving its draft again at MESSAGE 2/2 (REPLACE, as
+    imaplib sends it) is not refused — one message in, one out, in one store transaction; a
+    replacement that would pass STORAGE is NO [OVERQUOTA] and the old draft stays."""
+    store, _, imap = imap_system
+    imaplib.Commands.setdefault("REPLACE", ("SELECTED",))
+    client = imaplib.IMAP4("127.0.0.1", imap.port, timeout=10)
+    try:
+        client.login(ALICE, PASSWORD)
+        assert client.append("INBOX", None, None, message("Kept"))[0] == "OK"
+        assert client.append("Drafts", "(\\Draft)", None, message("Draft v1", "x" * 500 + "\r\n"))[0] == "OK"
+        set_limits(store, "--messages", "2")
+        typ, data = client.append("Drafts", "(\\Draft)", None, message("One too many"))
+        assert typ == "NO" and b"OVERQUOTA" in data[0], data
+        client.select("Drafts")
+        for version in range(2, 5):
+            client.literal = message(f"Draft v{version}", "x" * 500 + "\r\n")
+            typ, data = client._simple_command("REPLACE", "1", "Drafts", "(\\Draft)")
+            assert typ == "OK", data
+        drafts = listing(store, ALICE, "Drafts")
+        assert len(drafts) == 1 and b"Subject: Draft v4" in raw_message(store, ALICE, "Drafts", drafts[0]["uid"])
+        assert quota(store)["messagesUsed"] == 2
+        # STORAGE at its limit too: a bigger draft would pass it; refused, the old one stays.
+        kib = (quota(store)["storageUsed"] + 1023) // 1024
+        set_limits(store, "--storage", str(kib) + "K")
+        client.literal = message("Draft v5", "x" * 3000 + "\r\n")
+        typ, data = client._simple_command("REPLACE", "1", "Drafts", "(\\Draft)")
+        assert typ == "NO" and b"OVERQUOTA" in data[0], (typ, data)
+        assert listing(store, ALICE, "Drafts") == drafts
+    finally:
+        client.logout()
     assert (quota(store)["storageUsed"], quota(store)["messagesUsed"]) == counted(store)
 
 

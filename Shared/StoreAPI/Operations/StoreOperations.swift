@@ -23,7 +23,7 @@ public enum StoreOperations {
         // Messages
         listMessages, listMessageObjects, appendMessage, appendMessages, readMessageBatch, getMessageRaw, getMessageHeader, getMessageParse,
         updateFlags,
-        expungeMessages, claimRecent, copyMessages, searchMessages, sortMessages, threadMessages,
+        expungeMessages, claimRecent, copyMessages, searchMessages, sortMessages, threadMessages, replaceMessage,
         // Changes
         getChanges, watchAccounts,
         // Locks

@@ -12,18 +12,22 @@ import StoreAPI
 /// S: * 4 EXPUNGE
 /// S: A003 OK REPLACE completed
 /// ```
-/// Append first, expunge after: the new message goes in through APPEND's own path (its
-/// checks, TRYCREATE, APPENDUID), and only once the store has committed it is the old one
-/// expunged, by UID. An append that fails leaves the old message where it was (RFC 8508 §3.3:
-/// the server MUST NOT expunge it then); a failure of the expunge after a successful append
-/// leaves both — the message is never lost, at worst kept twice. EXISTS for a replacement in
-/// the selected mailbox and the EXPUNGE come from the change feed before the tagged OK.
+/// One store call (`replaceMessage`): the store appends the new message and expunges the old
+/// one in one transaction, so a refusal of either (rights, quota, a target gone) leaves the old
+/// message where it was (RFC 8508 §3.3: not expunged when the append fails) and no failure in
+/// between leaves both. The quota is checked on the net change (RFC 9208 §4.3): a draft saved
+/// again at a full MESSAGE quota fits. The new message is APPEND's: the same checks
+/// (`appendTarget`: APPENDLIMIT, `NO [TRYCREATE]`, keywords), a big one spooled and streamed,
+/// and CATENATE (RFC 4469, part of RFC 8508 §6's append-message) assembled as for APPEND, its
+/// relative URLs against the target mailbox. EXISTS for a replacement in the selected mailbox
+/// and the EXPUNGE come from the change feed before the tagged OK.
 extension IMAPSession {
     func replace(_ number: UInt32, _ target: MailboxName, _ message: AppendMessage, uid: Bool) async throws -> Completion {
-        guard account != nil, let view else { return .bad("No mailbox selected") }
+        guard let account, let view else { return .bad("No mailbox selected") }
         // RFC 8508 §3.3: REPLACE expunges, which a read-only mailbox does not allow.
         if view.readOnly { return .no("Mailbox is read-only", .readOnly) }
-        // A shared mailbox without t and e: refused before the new message is stored, not after.
+        // A shared mailbox without t and e: refused before the new message is read or assembled
+        // (the store checks the same, RFC 4314 §4).
         if let rights = sharedSelection?.rights, !rights.contains([.deleteMessage, .expunge]) {
             return .no("Permission denied", .noPerm)
         }
@@ -36,14 +40,37 @@ extension IMAPSession {
         default:
             return .no("No such message", .nonexistent)
         }
-        let appended = try await append(target, flags: message.flags, date: message.date, message: message.message)
-        guard appended.status == .ok, case .appendUID? = appended.code else { return appended }
-        // RFC 8508 §3.3: the APPENDUID goes in an untagged OK, the tagged OK is the command's.
-        try await send(.untagged(.ok, appended.code, "Replacement Message ID"))
-        guard let account = self.account, let current = self.view, current.mailbox.id == view.mailbox.id else {
-            return .no("Mailbox closed before the message was replaced", .serverBug)
+        var message = message
+        if message.catenate != nil {
+            // CATENATE's parts are held, as in a MULTIAPPEND; a part too big to hold was spooled.
+            guard appendSpool == nil else { return .no("A CATENATE part over 1 MiB is not taken; send the message whole", .tooBig) }
+            // RFC 4469 §3: BADURL, TOOBIG, as for APPEND.
+            switch try await assembleCatenate([message], into: target, account: account) {
+            case .success(let assembled): message = assembled[0]
+            case .failure(let refusal): return refusal
+            }
         }
-        _ = try await store.expunge(account, mailbox: current.mailbox.id, ExpungeRequest(uids: String(old), onlyDeleted: false))
+        let box: MailboxInfo, flags: [String]
+        let size = appendSpool?.contents.size ?? message.message.count
+        switch try await appendTarget(target, flags: message.flags, size: size, account: account) {
+        case .success(let found): (box, flags) = found
+        case .failure(let refusal): return refusal
+        }
+        let date = message.date.map(\.secondsSince1970)
+        let result: ReplaceResult
+        if let spooled = appendSpool {
+            // A big message goes from the spool to the store in pieces, never whole in memory.
+            let contents = spooled.contents
+            result = try await store.replace(
+                stream: contents.chunks(), length: contents.size, account: account, mailbox: view.mailbox.id, uid: old,
+                target: box.id, flags: flags, internalDate: date)
+        } else {
+            result = try await store.replace(
+                message.message, account: account, mailbox: view.mailbox.id, uid: old, target: box.id, flags: flags,
+                internalDate: date)
+        }
+        // RFC 8508 §3.3: the APPENDUID goes in an untagged OK, the tagged OK is the command's.
+        try await send(.untagged(.ok, .appendUID(uidValidity: result.uidValidity, uids: [result.copy.uid]), "Replacement Message ID"))
         return .ok(uid ? "UID REPLACE completed" : "REPLACE completed")
     }
 }

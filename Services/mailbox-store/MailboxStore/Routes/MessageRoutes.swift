@@ -5,7 +5,7 @@ import StoreAPI
 /// The messages of one mailbox, under `/v1/accounts/{account}/mailboxes/{id}/`:
 /// `GET messages` (list, by UID set, paged), `POST messages` (APPEND),
 /// `GET messages/{uid}/raw[?offset=&length=]`, `GET messages/{uid}/header`,
-/// `GET messages/{uid}/parse`, `GET messages/objects` (RFC 8474 ids, RFC 8514 save dates), `POST flags`, `POST expunge`, `POST copy`, `POST recent`.
+/// `GET messages/{uid}/parse`, `POST messages/{uid}/replace` (ReplaceRoute.swift), `GET messages/objects` (RFC 8474 ids, RFC 8514 save dates), `POST flags`, `POST expunge`, `POST copy`, `POST recent`.
 struct MessageRoutes {
     let store: StoreContext
 
@@ -42,14 +42,8 @@ struct MessageRoutes {
         }
         router.on(StoreOperations.appendMessage) { request, context, _ in
             let account = try RouteSupport.account(context)
-            // Each flag in its own `flags=`, or several in one separated by spaces.
-            let flags = request.uri.queryParameters.getAll("flags").flatMap { $0.split(separator: " ") }.map(String.init)
-            let date: Double? = try request.uri.queryParameters.get("internalDate").map {
-                guard let d = Double($0), d >= 0, d < 32_503_680_000 else {
-                    throw StoreError.badRequest(APIErrorCode.badRequest, "internalDate is seconds since 1970")
-                }
-                return d
-            }
+            let flags = Self.appendFlags(request)
+            let date = try Self.internalDate(request)
             let message = try await store.incomingMessage(request, context: context)
             let result = try await store.storage.append(
                 message, account: account, mailboxID: try RouteSupport.int64(context, "id"),
@@ -65,6 +59,7 @@ struct MessageRoutes {
             await store.changed(account, mailboxes: [mailboxID])
             return result
         }
+        addReplace(to: router)
         router.on(
             StoreOperations.getMessageRaw,
             raw: { request, context, _ in

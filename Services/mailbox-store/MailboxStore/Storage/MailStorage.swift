@@ -92,6 +92,10 @@ public protocol MailStorage: Sendable {
     func batchFrames(_ entries: [BatchEntry], content: MessageBatchContent, parse: Bool) async throws -> ByteBuffer
     func updateFlags(account: String, mailboxID: Int64, _ request: FlagUpdateRequest, uids: UIDSet) async throws -> FlagUpdateResult
     func expunge(account: String, mailboxID: Int64, uids: UIDSet?, onlyDeleted: Bool) async throws -> ExpungeResult
+    /// IMAP REPLACE: `message` appended into `target` and message `uid` of `mailboxID`
+    /// expunged, in one transaction, the quota checked on the net change. RFC 8508 §3.3
+    func replace(_ message: AppendedMessage, account: String, mailboxID: Int64, uid: UInt32, target: Int64) async throws
+        -> ReplaceResult
     /// IMAP4rev1 `\Recent`: the mailbox's recent mark before this call, moved up to `upTo`
     /// (at most UIDNEXT - 1) when `claim`, in one write. RFC 3501 §2.3.2
     func claimRecent(account: String, mailboxID: Int64, upTo: UInt32, claim: Bool) async throws -> RecentClaim

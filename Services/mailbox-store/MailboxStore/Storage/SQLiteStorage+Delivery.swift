@@ -164,24 +164,32 @@ extension SQLiteStorage {
         return try await pool.write { db in
             // RFC 4314 §4 APPEND: i; flags one may not set are left off.
             let access = try self.authorize(db, account, mailbox: mailboxID, need: .insert)
-            let owner = access.owner
-            let uidValidity = try self.uidValidity(db, account: owner.id, id: mailboxID)
+            let uidValidity = try self.uidValidity(db, account: access.owner.id, id: mailboxID)
             // The batch's sum against the owner's quota, all or none. RFC 9208 §4.3, RFC 3502 §6.3.11
-            let copies = try self.withinQuota(db, account: owner.id) {
-                var copies: [StoredCopy] = []
-                for (message, given) in zip(messages, flagSets) {
-                    let flags = given.allowed(by: access.rights)
-                    let content = try self.insertContent(db, message.message, at: received)
-                    copies.append(
-                        try self.insertMessage(
-                            db, account: owner, mailbox: mailboxID, content: content,
-                            flags: flags, internalDate: message.internalDate ?? received))
-                    if let entry = message.message.index { try self.assignThread(db, account: owner.id, contentID: content, entry) }
-                }
-                return copies
+            let copies = try self.withinQuota(db, account: access.owner.id) {
+                try self.insertAppended(db, messages, flags: flagSets, into: mailboxID, access: access, at: received)
             }
             return AppendBatchResult(uidValidity: uidValidity, copies: copies)
         }
+    }
+
+    /// Stores appended messages in `mailbox`, in order, inside the caller's write (APPEND's,
+    /// REPLACE's): each its content, its copy with the flags `access` lets it set, its thread.
+    func insertAppended(
+        _ db: Database, _ messages: [AppendedMessage], flags flagSets: [FlagSet], into mailbox: Int64, access: MailboxAccess,
+        at received: Double
+    ) throws -> [StoredCopy] {
+        var copies: [StoredCopy] = []
+        for (message, given) in zip(messages, flagSets) {
+            let flags = given.allowed(by: access.rights)
+            let content = try insertContent(db, message.message, at: received)
+            copies.append(
+                try insertMessage(
+                    db, account: access.owner, mailbox: mailbox, content: content,
+                    flags: flags, internalDate: message.internalDate ?? received))
+            if let entry = message.message.index { try assignThread(db, account: access.owner.id, contentID: content, entry) }
+        }
+        return copies
     }
 
     func insertContent(_ db: Database, _ message: IncomingMessage, at date: Double) throws -> Int64 {

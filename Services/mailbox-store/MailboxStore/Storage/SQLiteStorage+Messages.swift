@@ -193,12 +193,18 @@ extension SQLiteStorage {
             // marking them too: t.
             let need: MailboxRights = onlyDeleted ? [.read, .expunge] : [.read, .deleteMessage, .expunge]
             let owner = try self.authorize(db, account, mailbox: mailboxID, need: need).owner
-            let set = try self.resolvedSet(db, mailbox: mailboxID, uids ?? .all)
-            let rows = try self.selected(db, mailbox: mailboxID, set: set, extra: onlyDeleted ? " AND (system_flags & 8) != 0" : "")
-            let expunged = try self.removeMessages(db, account: owner.id, mailbox: mailboxID, rows: rows)
+            let expunged = try self.expungeMessages(db, owner: owner.id, mailbox: mailboxID, uids: uids ?? .all, onlyDeleted: onlyDeleted)
             let highest = try self.highestModSeq(db, mailbox: mailboxID)
             return ExpungeResult(expunged: expunged, highestModSeq: highest)
         }
+    }
+
+    /// Expunges the messages of `uids` (only those marked \Deleted when `onlyDeleted`) inside
+    /// the caller's write, its rights checked (EXPUNGE's, REPLACE's): the UIDs expunged.
+    func expungeMessages(_ db: Database, owner: Int64, mailbox: Int64, uids: UIDSet, onlyDeleted: Bool) throws -> [UInt32] {
+        let set = try resolvedSet(db, mailbox: mailbox, uids)
+        let rows = try selected(db, mailbox: mailbox, set: set, extra: onlyDeleted ? " AND (system_flags & 8) != 0" : "")
+        return try removeMessages(db, account: owner, mailbox: mailbox, rows: rows)
     }
 
     /// Deletes the rows, logs an expunge for each UID, and drops content nobody holds.
