@@ -18,6 +18,12 @@ public struct Change: Codable, Sendable, Hashable {
         /// A METADATA entry was set or removed (RFC 5464); `name` is the entry, `mailboxID` 0
         /// for a server entry.
         case metadata
+        /// The rights of the account whose feed this is on another account's mailbox
+        /// `mailboxID` changed (RFC 4314 SETACL or DELETEACL, for it or for `anyone`): `name` is
+        /// `<owner's address>/<mailbox name>` (an address has no `/`), `flags` the rights held
+        /// now as one string of letters, none when none are. Gaining or losing `l` is the
+        /// mailbox appearing or going for the account (RFC 5465 §5.4).
+        case rights = "mailbox-rights"
     }
     public var modSeq: UInt64
     public var kind: Kind

@@ -9,15 +9,25 @@ extension IMAPSession {
         try await announceChanges(allowExpunge: true)
         try await announceNotifications()
         try await flush()
-        // A shared mailbox's changes are in its owner's feed (RFC 4314).
-        let (stream, cancel) = watcher.subscribe(sharedSelection?.owner ?? account)
+        let watch = IdleWatch(watcher: watcher)
+        watch.watch(idleFeeds(account))
         let task = Task {
-            for await _ in stream {
+            for await _ in watch.nudges {
                 await self.idleTick()
             }
         }
-        idle = IdleState(tag: tag, task: task, cancelWatch: cancel)
+        idle = IdleState(tag: tag, task: task, watch: watch)
         return .deferred
+    }
+
+    /// The feeds whose changes IDLE reports: a shared mailbox's are in its owner's feed (RFC
+    /// 4314), the account's own tell of its other mailboxes and its grants, and NOTIFY reads
+    /// the owners' of the shared mailboxes it watches (RFC 5465).
+    func idleFeeds(_ account: String) -> Set<String> {
+        var feeds = Set(notifyState?.ownerCursors.keys.map { $0 } ?? [])
+        if let owner = sharedSelection?.owner { feeds.insert(owner) }
+        if sharedSelection == nil || notifyState != nil { feeds.insert(account) }
+        return feeds
     }
 
     /// The account changed: tell the idling client what it sees of it.
@@ -27,6 +37,8 @@ extension IMAPSession {
             if state == .selected { try await announceChanges(allowExpunge: true) }
             try await announceNotifications()  // RFC 5465 §5: NOTIFY's events while idle
             try await flush()
+            // A grant may have brought NOTIFY a new owner's feed to listen to.
+            if let account, let watch = idle?.watch { watch.watch(idleFeeds(account)) }
         } catch {
             logger.debug("idle update failed", metadata: ["error": "\(error)"])
         }
@@ -36,7 +48,7 @@ extension IMAPSession {
     func idleInput(_ framed: IMAPFramedCommand) async throws -> SessionDirective {
         guard let current = idle else { return .proceed }
         idle = nil
-        current.cancelWatch()
+        current.watch.stop()
         current.task.cancel()
         await current.task.value
         let line = String(decoding: framed.lines[0], as: UTF8.self)

@@ -61,14 +61,10 @@ extension IMAPSession {
         for name in Self.listOrder(candidates) where matchers.contains(where: { $0.matches(name) }) {
             let box = byName[name]
             var attributes: [String]
-            if let box {
-                let hasChildren = names.contains { $0.hasPrefix(name + String(Self.delimiter)) }
-                attributes = [hasChildren ? "\\HasChildren" : "\\HasNoChildren"]
-                if let use = box.specialUse { attributes.append("\\" + use) }
-            } else if levels.contains(name) {
+            if box == nil, levels.contains(name) {
                 attributes = ["\\Noselect", "\\HasChildren"]  // Other Users, Other Users/<owner>
             } else {
-                attributes = ["\\NonExistent"]  // RFC 5258 §3: implies \Noselect
+                attributes = Self.listAttributes(name, box: box, exists: box != nil, names: names)
             }
             let isSubscribed = subscribed.contains(name)
             if isSubscribed && (subscribedOnly || options.subscribed) { attributes.append("\\Subscribed") }
@@ -143,6 +139,17 @@ extension IMAPSession {
         let head = full.prefix { $0 != "*" && $0 != "%" }
         let prefix = SharedNamespace.prefix + String(delimiter)
         return prefix.hasPrefix(head) || head.hasPrefix(prefix)
+    }
+
+    /// A mailbox's attributes but \Subscribed: \HasChildren or \HasNoChildren (RFC 5258
+    /// §4, CHILDREN) and its special use (RFC 6154) when it exists, else \NonExistent (RFC 5258
+    /// §3: implies \Noselect). `names`: every mailbox name the account sees.
+    static func listAttributes(_ name: String, box: MailboxInfo?, exists: Bool, names: Set<String>) -> [String] {
+        guard exists else { return ["\\NonExistent"] }
+        let hasChildren = names.contains { $0.hasPrefix(name + String(delimiter)) }
+        var attributes = [hasChildren ? "\\HasChildren" : "\\HasNoChildren"]
+        if let use = box?.specialUse { attributes.append("\\" + use) }
+        return attributes
     }
 
     /// INBOX first, then by name.

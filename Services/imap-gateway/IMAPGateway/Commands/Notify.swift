@@ -74,111 +74,147 @@ extension IMAPSession {
         var state = NotifyState(
             spec: spec, cursor: head, names: Dictionary(boxes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }), subscribed: [])
         if state.needsSubscriptions { state.subscribed = Set(try await store.listSubscriptions(account)) }
+        // Mailboxes others share with the account, only when a filter can name them.
+        let shared = state.reachesShared ? try await sharedMailboxList() : []
+        for (info, rights) in shared where MailboxRights(rights)?.contains(.lookup) == true {
+            state.names[info.id] = info.name
+            state.owners[info.id] = SharedNamespace.split(info.name, delimiter: Self.delimiter)?.owner
+        }
+        for owner in state.watchedOwners { state.ownerCursors[owner] = try? await store.feedHead(owner, reader: account) }
         notifyState = state
         // RFC 5465 §3.1: STATUS of every mailbox with message events, the selected one aside.
         if spec.status {
-            for box in boxes where box.id != view?.mailbox.id && state.wants(box.name, \.isMessageEvent) {
+            var watched = boxes.filter { $0.id != view?.mailbox.id && state.wants($0.name, \.isMessageEvent) }
+            for (info, _) in shared where info.id != view?.mailbox.id && state.wants(info.name, \.isMessageEvent) {
+                // Counted on its own, without `r` not at all (RFC 4314 §4).
+                guard var counted = try? await store.mailbox(account, id: info.id) else { continue }
+                counted.name = info.name
+                watched.append(counted)
+            }
+            for box in watched {
                 var items = [
                     StatusItem("MESSAGES", UInt64(box.messages)), StatusItem("UIDNEXT", UInt64(box.uidNext)),
                     StatusItem("UIDVALIDITY", UInt64(box.uidValidity)),
                 ]
-                if condstoreActive { items.append(StatusItem("HIGHESTMODSEQ", box.highestModSeq)) }
+                if condstoreActive || state.wants(box.name, { $0 == .flagChange }) {
+                    items.append(StatusItem("HIGHESTMODSEQ", box.highestModSeq))
+                }
                 try await send(.status(MailboxName(box.name), items))
             }
         }
         return .ok("NOTIFY completed")
     }
 
-    /// Sends what NOTIFY asked to hear of the changes since the session's position in the feed.
+    /// Sends what NOTIFY asked to hear of the changes since the session's position in the feeds:
+    /// the account's own, then the owners' of the shared mailboxes it watches.
     /// Too many mailboxes to report at once: `* OK [NOTIFICATIONOVERFLOW]` and notifications
     /// stop, as after NOTIFY NONE (RFC 5465 §5.8). Unless `force` (NOOP and the like: the client
-    /// asked for news), the feed is not read when the change watcher knows of nothing newer.
+    /// asked for news), a feed is not read when the change watcher knows of nothing newer.
     func announceNotifications(force: Bool = false) async throws {
         guard let account, var state = notifyState else { return }
-        guard force || (watcher.latest(account) ?? .max) > state.cursor else { return }
-        let (changes, through) = try await self.changes(account, since: state.cursor)
-        guard notifyState != nil else { return }
-        state.cursor = max(state.cursor, through)
-        let selected = view?.mailbox.id
-        var statusOf: [Int64] = []
-        var responses: [IMAPResponse] = []
-        var subscriptionsRead = false
-        for change in changes {
-            switch change.kind {
-            case .added, .expunged, .flags:
-                guard change.mailboxID != selected, let name = state.names[change.mailboxID], !statusOf.contains(change.mailboxID) else {
-                    continue
-                }
-                let wanted: NotifyEvent = change.kind == .added ? .messageNew([]) : change.kind == .expunged ? .messageExpunge : .flagChange
-                if state.wants(name, { Self.sameEvent($0, wanted) }) { statusOf.append(change.mailboxID) }
-            case .mailboxCreated:
-                guard let name = change.name else { continue }
-                state.names[change.mailboxID] = name
-                if state.wants(name, { $0 == .mailboxName }) {
-                    responses.append(.list(ListEntry(attributes: [], delimiter: Self.delimiter, name: MailboxName(name))))
-                }
-            case .mailboxRenamed:
-                guard let name = change.name else { continue }
-                let old = state.names[change.mailboxID]
-                state.names[change.mailboxID] = name
-                let watched =
-                    state.wants(name) { $0 == .mailboxName }
-                    || (old.map { oldName in state.wants(oldName) { $0 == .mailboxName } } ?? false)
-                if watched {
-                    let entry = ListEntry(
-                        attributes: [], delimiter: Self.delimiter, name: MailboxName(name), oldName: old.map { MailboxName($0) })
-                    responses.append(.list(entry))
-                }
-            case .mailboxDeleted:
-                let name = state.names.removeValue(forKey: change.mailboxID) ?? change.name
-                statusOf.removeAll { $0 == change.mailboxID }
-                if let name, state.wants(name, { $0 == .mailboxName }) {
-                    responses.append(.list(ListEntry(attributes: ["\\NonExistent"], delimiter: Self.delimiter, name: MailboxName(name))))
-                }
-            case .mailboxSubscription:
-                guard let name = change.name ?? state.names[change.mailboxID] else { continue }
-                if !subscriptionsRead {
-                    state.subscribed = Set(try await store.listSubscriptions(account))
-                    subscriptionsRead = true
-                }
-                if state.wants(name, { $0 == .subscriptionChange }) {
-                    let attributes = state.subscribed.contains(name) ? ["\\Subscribed"] : []
-                    responses.append(.list(ListEntry(attributes: attributes, delimiter: Self.delimiter, name: MailboxName(name))))
-                }
-            case .metadata:
-                guard let entry = change.name else { continue }
-                if change.mailboxID == 0 {
-                    if state.wantsServerMetadata { responses.append(.metadataChanged(MailboxName(""), [entry])) }
-                    continue
-                }
-                // A mailbox event: the selected mailbox is in the filters like any other (only
-                // message events are the SELECTED group's, RFC 5465 §6.1).
-                guard let name = state.names[change.mailboxID], state.wants(name, { $0 == .mailboxMetadataChange }) else { continue }
-                responses.append(.metadataChanged(MailboxName(name), [entry]))
-            }
+        let ownNews = force || (watcher.latest(account) ?? .max) > state.cursor
+        let ownerNews = state.ownerCursors.contains { owner, cursor in force || (watcher.latest(owner) ?? .max) > cursor }
+        guard ownNews || ownerNews || state.ownerCursors.keys.sorted() != state.watchedOwners.sorted() else { return }
+        var batch = NotifyBatch()
+        if ownNews {
+            let (changes, through) = try await readFeed(account, reader: nil, since: state.cursor)
+            guard notifyState != nil else { return }
+            state.cursor = max(state.cursor, through)
+            for change in changes { try await note(change, from: nil, &state, &batch) }
         }
-        if statusOf.count + responses.count > settings.notifyMaxMailboxes {
+        try await readOwnerFeeds(&state, &batch, force: force)
+        guard notifyState != nil else { return }
+        if batch.statusOf.count + batch.responses.count > settings.notifyMaxMailboxes {
             notifyState = nil
             try await send(.untagged(.ok, .notificationOverflow, "Too many changes; NOTIFY is off"))
             return
         }
         notifyState = state
-        for response in responses { try await send(response) }
-        for id in statusOf {
+        for response in batch.responses { try await send(response) }
+        for id in batch.statusOf {
             guard let name = state.names[id] else { continue }
             let box: MailboxInfo
             do {
                 box = try await store.mailbox(account, id: id)
-            } catch let error as StoreClientError where error.code == APIErrorCode.mailboxNotFound {
-                continue  // deleted since: its LIST \NonExistent comes with the next batch
+            } catch let error as StoreClientError
+                where error.code == APIErrorCode.mailboxNotFound || error.code == APIErrorCode.noPermission
+            {
+                continue  // deleted (or no longer readable) since: its LIST \NonExistent comes with the next batch
             }
-            // RFC 5465 §5.2–5.4: MESSAGES and UIDNEXT tell of new and expunged messages, UNSEEN of flags.
+            // RFC 5465 §5.2, §5.3: MESSAGES and UIDNEXT tell of new and expunged messages, UNSEEN
+            // of flags. §5.1, §3.1: with FlagChange, UIDVALIDITY and HIGHESTMODSEQ too (CONDSTORE
+            // is advertised), as with CONDSTORE enabled.
             var items = [
                 StatusItem("MESSAGES", UInt64(box.messages)), StatusItem("UIDNEXT", UInt64(box.uidNext)),
                 StatusItem("UNSEEN", UInt64(box.unseen)),
             ]
-            if condstoreActive { items.append(StatusItem("HIGHESTMODSEQ", box.highestModSeq)) }
+            if condstoreActive || state.wants(name, { $0 == .flagChange }) {
+                items.append(StatusItem("UIDVALIDITY", UInt64(box.uidValidity)))
+                items.append(StatusItem("HIGHESTMODSEQ", box.highestModSeq))
+            }
             try await send(.status(MailboxName(name), items))
+        }
+    }
+
+    /// What one change says to the client, if anything: `owner` is whose feed it came from when
+    /// not the account's own (a shared mailbox's, RFC 4314).
+    func note(_ change: Change, from owner: String?, _ state: inout NotifyState, _ batch: inout NotifyBatch) async throws {
+        // Of an owner's feed, only the shared mailboxes known here (reading it as the account,
+        // the store leaves out what the account may not see).
+        if let owner, state.owners[change.mailboxID] != owner { return }
+        switch change.kind {
+        case .added, .expunged, .flags:
+            guard change.mailboxID != view?.mailbox.id, let name = state.names[change.mailboxID], !batch.statusOf.contains(change.mailboxID)
+            else { return }
+            let wanted: NotifyEvent = change.kind == .added ? .messageNew([]) : change.kind == .expunged ? .messageExpunge : .flagChange
+            if state.wants(name, { Self.sameEvent($0, wanted) }) { batch.statusOf.append(change.mailboxID) }
+        case .mailboxCreated:
+            guard owner == nil, let name = change.name else { return }
+            state.names[change.mailboxID] = name
+            if state.wants(name, { $0 == .mailboxName }) {
+                batch.responses.append(.list(ListEntry(attributes: [], delimiter: Self.delimiter, name: MailboxName(name))))
+            }
+        case .mailboxRenamed:
+            guard var name = change.name else { return }
+            if let owner { name = SharedNamespace.name(owner: owner, name, delimiter: Self.delimiter) }
+            let old = state.names[change.mailboxID]
+            state.names[change.mailboxID] = name
+            let watched =
+                state.wants(name) { $0 == .mailboxName } || (old.map { oldName in state.wants(oldName) { $0 == .mailboxName } } ?? false)
+            if watched {
+                let entry = ListEntry(
+                    attributes: [], delimiter: Self.delimiter, name: MailboxName(name), oldName: old.map { MailboxName($0) })
+                batch.responses.append(.list(entry))
+            }
+        case .mailboxDeleted:
+            let name = state.names.removeValue(forKey: change.mailboxID) ?? change.name
+            state.owners[change.mailboxID] = nil
+            batch.statusOf.removeAll { $0 == change.mailboxID }
+            if let name, state.wants(name, { $0 == .mailboxName }) {
+                batch.responses.append(.list(ListEntry(attributes: ["\\NonExistent"], delimiter: Self.delimiter, name: MailboxName(name))))
+            }
+        case .mailboxSubscription:
+            guard owner == nil, let account, let name = change.name ?? state.names[change.mailboxID] else { return }
+            if !batch.subscriptionsRead {
+                state.subscribed = Set(try await store.listSubscriptions(account))
+                batch.subscriptionsRead = true
+            }
+            if state.wants(name, { $0 == .subscriptionChange }) {
+                batch.responses.append(.list(try await subscriptionEntry(name, state, &batch)))
+            }
+        case .metadata:
+            guard let entry = change.name else { return }
+            if change.mailboxID == 0 {
+                if owner == nil, state.wantsServerMetadata { batch.responses.append(.metadataChanged(MailboxName(""), [entry])) }
+                return
+            }
+            // A mailbox event: the selected mailbox is in the filters like any other (only
+            // message events are the SELECTED group's, RFC 5465 §6.1).
+            guard let name = state.names[change.mailboxID], state.wants(name, { $0 == .mailboxMetadataChange }) else { return }
+            batch.responses.append(.metadataChanged(MailboxName(name), [entry]))
+        case .rights:
+            guard owner == nil else { return }
+            noteRights(change, &state, &batch)
         }
     }
 

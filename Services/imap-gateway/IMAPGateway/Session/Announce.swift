@@ -10,10 +10,13 @@ extension IMAPSession {
     /// The selected mailbox's feed: the account's own, or a shared mailbox's owner's, read as
     /// the account (RFC 4314), which gets only the changes of what it may read.
     func changes(_ account: String, since: UInt64) async throws -> (changes: [Change], through: UInt64) {
+        try await readFeed(sharedSelection?.owner ?? account, reader: sharedSelection == nil ? nil : account, since: since)
+    }
+
+    /// Every change of `feed` after `since`, as `reader` sees it (nil: the owner).
+    func readFeed(_ feed: String, reader: String?, since: UInt64) async throws -> (changes: [Change], through: UInt64) {
         var out: [Change] = []
         var through = since
-        let feed = sharedSelection?.owner ?? account
-        let reader = sharedSelection == nil ? nil : account
         for try await page in store.changePages(feed, since: since, reader: reader) {
             out += page.changes
             through = page.through
@@ -35,8 +38,19 @@ extension IMAPSession {
             (changes, through, mustRead) = (own.changes, own.through, false)
             if let lease { await shared.advance(lease, changes, since: own.since, through: through) }
         }
-        if mustRead || (watcher.latest(sharedSelection?.owner ?? account) ?? .max) > through {
-            let (more, to) = try await self.changes(account, since: through)
+        // A shared mailbox deleted (or no longer readable) stays so: its owner's feed may now be
+        // closed to the account, and nothing in it can concern the view any more.
+        let gone = sharedSelection != nil && current.deleted
+        if !gone, mustRead || (watcher.latest(sharedSelection?.owner ?? account) ?? .max) > through {
+            let more: [Change]
+            let to: UInt64
+            do {
+                (more, to) = try await self.changes(account, since: through)
+            } catch let error as StoreClientError where sharedSelection != nil && error.code == APIErrorCode.userNotFound {
+                // No right left on any of the owner's mailboxes (RFC 4314 §4: as if none existed):
+                // the selected one is gone for the account, as if deleted (RFC 5465 §5.9).
+                (more, to) = ([Change(modSeq: through + 1, kind: .mailboxDeleted, mailboxID: current.mailbox.id)], through + 1)
+            }
             // What this session read moves the gateway's shared view along too.
             if let lease, to > through { await shared.advance(lease, more, since: through, through: to) }
             changes += more

@@ -58,8 +58,17 @@ actor IMAPSession {
     /// An AUTHENTICATE waiting for the client's SASL response. RFC 9051 §6.2.2
     var authenticating: Authenticating?
     var idle: IdleState?
-    /// What NOTIFY SET asked for (nil: NOTIFY NONE, the default). RFC 5465
-    var notifyState: NotifyState?
+    /// What NOTIFY SET asked for (nil: NOTIFY NONE, the default). RFC 5465. The owners' feeds
+    /// it reads for shared mailboxes are watched while it reads them.
+    var notifyState: NotifyState? {
+        didSet {
+            let old = Set(oldValue?.ownerCursors.keys.map { $0 } ?? [])
+            let new = Set(notifyState?.ownerCursors.keys.map { $0 } ?? [])
+            guard old != new else { return }
+            for owner in old.subtracting(new) { watcher.unregister(owner) }
+            for owner in new.subtracting(old) { watcher.register(owner) }
+        }
+    }
     /// The spooled message of the APPEND being run, when it was too big to hold.
     var appendSpool: SpooledLiteral?
     /// The feed's changes this command's own write made, when it continued the view's
@@ -76,7 +85,7 @@ actor IMAPSession {
     struct IdleState {
         var tag: String
         var task: Task<Void, Never>
-        var cancelWatch: @Sendable () -> Void
+        var watch: IdleWatch
     }
 
     init(
@@ -132,7 +141,7 @@ actor IMAPSession {
     func disconnected() {
         guard state != .logout || account != nil else { return }
         if let idle {
-            idle.cancelWatch()
+            idle.watch.stop()
             idle.task.cancel()
             self.idle = nil
         }

@@ -15,14 +15,16 @@ struct ACLRoutes {
         router.on(StoreOperations.setACL) { _, context, body in
             let account = try RouteSupport.account(context)
             let id = try RouteSupport.int64(context, "id")
-            let list = try await store.storage.setACL(account: account, mailboxID: id, try await body())
-            return list
+            let update = try await store.storage.setACL(account: account, mailboxID: id, try await body())
+            for grantee in update.grantees { store.notifier.notify(account: grantee) }
+            return update.list
         }
         router.on(StoreOperations.deleteACL) { _, context, _ in
             let account = try RouteSupport.account(context)
             let id = try RouteSupport.int64(context, "id")
-            try await store.storage.deleteACL(
+            let update = try await store.storage.deleteACL(
                 account: account, mailboxID: id, identifier: RouteSupport.pathParameter(context, "identifier"))
+            for grantee in update.grantees { store.notifier.notify(account: grantee) }
             return NoContent()
         }
         router.on(StoreOperations.myRights) { _, context, _ in

@@ -155,8 +155,11 @@ public protocol MailStorage: Sendable {
 
     // Access control (RFC 4314): `account` is who acts, and needs `a` to read or change an ACL.
     func acl(account: String, mailboxID: Int64) async throws -> ACLList
-    func setACL(account: String, mailboxID: Int64, _ request: SetACLRequest) async throws -> ACLList
-    func deleteACL(account: String, mailboxID: Int64, identifier: String) async throws
+    /// SETACL and DELETEACL also log a `mailbox-rights` change in the feed of every account
+    /// whose rights they change (RFC 5465 §5.4), named in the answer to wake its readers.
+    func setACL(account: String, mailboxID: Int64, _ request: SetACLRequest) async throws -> ACLUpdate
+    @discardableResult
+    func deleteACL(account: String, mailboxID: Int64, identifier: String) async throws -> ACLUpdate
     func myRights(account: String, mailboxID: Int64) async throws -> MyRights
     /// The owning account ids of these mailboxes (whose change feeds a write to them moves).
     func mailboxOwners(_ ids: [Int64]) async throws -> [Int64]
@@ -164,7 +167,8 @@ public protocol MailStorage: Sendable {
     func sharedMailboxes(account: String) async throws -> [SharedMailbox]
 
     // Changes
-    /// `reader`: another account, which sees only the changes of mailboxes it may read.
+    /// `reader`: another account, which sees only the changes of mailboxes it may read, the
+    /// renames of those it may look up and the deletions of those it had a right on.
     func changes(account: String, since: UInt64, limit: Int, reader: String?) async throws -> ChangeFeed
     func accountID(_ address: String) async throws -> Int64?
     /// Id and newest MODSEQ of each existing account among `addresses`.

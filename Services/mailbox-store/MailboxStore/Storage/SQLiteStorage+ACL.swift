@@ -80,7 +80,7 @@ extension SQLiteStorage {
             owner: owner.address, entries: [ACLEntry(identifier: owner.address, rights: MailboxRights.all.description)] + entries)
     }
 
-    public func setACL(account: String, mailboxID: Int64, _ request: SetACLRequest) async throws -> ACLList {
+    public func setACL(account: String, mailboxID: Int64, _ request: SetACLRequest) async throws -> ACLUpdate {
         guard let given = MailboxRights(request.rights) else {
             throw StoreError.badRequest(APIErrorCode.invalidRights, "rights are letters of lrswipkxtea (and c, d)")
         }
@@ -106,15 +106,24 @@ extension SQLiteStorage {
                         ON CONFLICT (mailbox_id, identifier) DO UPDATE SET rights = excluded.rights
                         """, arguments: [mailboxID, grantee.identifier, grantee.id, Int64(new.rawValue)])
             }
-            return try self.aclList(db, access.owner, mailbox: mailboxID)
+            let touched = try self.logRightsChanges(
+                db, owner: access.owner, mailbox: mailboxID, identifier: grantee.identifier, granteeID: grantee.id, old: current, new: new)
+            return ACLUpdate(list: try self.aclList(db, access.owner, mailbox: mailboxID), grantees: touched)
         }
     }
 
-    public func deleteACL(account: String, mailboxID: Int64, identifier: String) async throws {
+    @discardableResult
+    public func deleteACL(account: String, mailboxID: Int64, identifier: String) async throws -> ACLUpdate {
         try await pool.write { db in
             let access = try self.authorize(db, account, mailbox: mailboxID, need: .administer)
             let grantee = try self.grantee(db, identifier, owner: access.owner)
+            let old = try Int64.fetchOne(
+                db, sql: "SELECT rights FROM acl WHERE mailbox_id = ? AND identifier = ?", arguments: [mailboxID, grantee.identifier])
             try db.execute(sql: "DELETE FROM acl WHERE mailbox_id = ? AND identifier = ?", arguments: [mailboxID, grantee.identifier])
+            let touched = try self.logRightsChanges(
+                db, owner: access.owner, mailbox: mailboxID, identifier: grantee.identifier, granteeID: grantee.id,
+                old: MailboxRights(rawValue: UInt16(truncatingIfNeeded: old ?? 0)), new: [])
+            return ACLUpdate(list: try self.aclList(db, access.owner, mailbox: mailboxID), grantees: touched)
         }
     }
 

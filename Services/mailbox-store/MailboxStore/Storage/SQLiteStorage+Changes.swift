@@ -5,7 +5,8 @@ import StoreAPI
 /// The change log read side.
 extension SQLiteStorage {
     /// `reader`: another account reading this one's feed, which gets only the changes of the
-    /// mailboxes it may read (`r`, RFC 4314), and nothing when there are none.
+    /// mailboxes it may read (`r`, RFC 4314), the renames of those it may look up and the
+    /// deletions of those it had a right on (`readerFilter`), and nothing when there are none.
     public func changes(account: String, since: UInt64, limit: Int, reader: String? = nil) async throws -> ChangeFeed {
         // The owner's feed, nothing committed for the account since its head was read: nothing
         // after `since`. (Another reader's rights are checked by the read below.)
@@ -18,11 +19,10 @@ extension SQLiteStorage {
             let highest = try self.feedHead(db, account: owner.id)
             var filter = ""
             if let reader, reader != account {
-                let actor = try self.accountRow(db, reader)
-                let mailboxes = try Int64.fetchAll(db, sql: "SELECT id FROM mailboxes WHERE account_id = ?", arguments: [owner.id])
-                    .filter { (try? self.access(db, actor, mailbox: $0))?.rights.contains(.read) == true }
-                guard !mailboxes.isEmpty else { throw StoreError.notFound(APIErrorCode.userNotFound, "no such account") }
-                filter = " AND mailbox_id IN (\(mailboxes.map(String.init).joined(separator: ",")))"
+                guard let readable = try self.readerFilter(db, owner: owner, reader: reader, since: since) else {
+                    throw StoreError.notFound(APIErrorCode.userNotFound, "no such account")
+                }
+                filter = readable
             }
             let rows = try Row.fetchAll(
                 db,
@@ -32,10 +32,12 @@ extension SQLiteStorage {
                     """, arguments: [owner.id, Int64(clamping: since), limit + 1])
             let changes = rows.prefix(limit).map { row -> Change in
                 let uid: Int64? = row["uid"]
-                let flags: String? = row["flags"]
+                let kind = Change.Kind(rawValue: row["kind"]) ?? .flags
+                // A deletion's flags are who held rights on the mailbox: the store's to filter by.
+                let flags: String? = kind == .mailboxDeleted ? nil : row["flags"]
                 return Change(
                     modSeq: UInt64(row["modseq"] as Int64),
-                    kind: Change.Kind(rawValue: row["kind"]) ?? .flags,
+                    kind: kind,
                     mailboxID: row["mailbox_id"], uid: uid.map { UInt32($0) },
                     flags: flags.map { $0.split(separator: " ").map(String.init) },
                     name: row["name"])

@@ -267,12 +267,14 @@ extension SQLiteStorage {
             guard children == 0 else {
                 throw StoreError.conflict(APIErrorCode.mailboxNotEmpty, "the mailbox has children; delete them first")
             }
+            // Its grants go with it; its readers still see the deletion in the owner's feed.
+            let readers = try self.deletionReaders(db, mailbox: id)
             let contents = try Int64.fetchAll(db, sql: "SELECT content_id FROM mailbox_messages WHERE mailbox_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM mailbox_messages WHERE mailbox_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM mailboxes WHERE id = ?", arguments: [id])
             try self.collectUnreferencedContents(db, candidates: contents)
             // Logged after the row is gone; logChange's HIGHESTMODSEQ update then touches nothing.
-            _ = try self.logChange(db, account: owner.id, kind: .mailboxDeleted, mailbox: id, name: mailbox.name)
+            _ = try self.logChange(db, account: owner.id, kind: .mailboxDeleted, mailbox: id, flags: readers, name: mailbox.name)
         }
     }
 }
