@@ -217,6 +217,9 @@ struct ACLTests {
         // In Alice's namespace, unsubscribed there, with Projects' ACL (Bob and Carol keep theirs).
         #expect(try await c.listMailboxes(alice).contains { $0.id == plans.id && $0.name == "Projects/Plans" && !$0.subscribed })
         #expect(try await c.listMailboxes(bob).allSatisfy { $0.id != plans.id })
+        // To Carol the inherited grant is a new mailbox she may look up (RFC 5465 §5.4).
+        let carolsFeed = try await c.changes(carol, since: 0).changes
+        #expect(carolsFeed.contains { $0.kind == .rights && $0.mailboxID == plans.id && $0.flags == ["lrs"] })
         #expect(
             try await c.getACL(alice, mailbox: plans.id).entries.map { "\($0.identifier) \($0.rights)" } == [
                 "\(alice) lrswipkxtea", "\(bob) lrk", "\(carol) lrs",

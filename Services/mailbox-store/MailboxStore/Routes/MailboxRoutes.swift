@@ -26,6 +26,8 @@ struct MailboxRoutes {
             }
             let info = try await store.storage.createMailbox(account: account, body)
             await store.changed(account, mailboxes: [info.id])
+            // A mailbox that took its parent's ACL is new to each grantee (their feeds say so).
+            for holder in (try? await store.storage.rightsHolders(mailbox: info.id)) ?? [] { store.notifier.notify(account: holder) }
             return info
         }
         router.on(StoreOperations.getMailbox) { _, context, _ in

@@ -163,6 +163,8 @@ public protocol MailStorage: Sendable {
     func myRights(account: String, mailboxID: Int64) async throws -> MyRights
     /// The owning account ids of these mailboxes (whose change feeds a write to them moves).
     func mailboxOwners(_ ids: [Int64]) async throws -> [Int64]
+    /// The accounts besides the owner holding a right on a mailbox (`anyone` expanded).
+    func rightsHolders(mailbox: Int64) async throws -> [Int64]
     /// Other accounts' mailboxes `account` may look up (`l`).
     func sharedMailboxes(account: String) async throws -> [SharedMailbox]
 

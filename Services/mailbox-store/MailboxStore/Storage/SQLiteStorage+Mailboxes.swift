@@ -166,12 +166,12 @@ extension SQLiteStorage {
                     above = existing
                 } else {
                     let id = try self.insertMailbox(db, account: owner.id, name: parent, specialUse: nil, subscribed: subscribed)
-                    try self.inheritACL(db, to: id, from: above)
+                    try self.inheritACL(db, to: id, from: above, owner: owner)
                     above = id
                 }
             }
             let id = try self.insertMailbox(db, account: owner.id, name: name, specialUse: request.specialUse, subscribed: subscribed)
-            try self.inheritACL(db, to: id, from: above)
+            try self.inheritACL(db, to: id, from: above, owner: owner)
             return try self.mailboxRow(db, account: owner.id, id: id)
         }
     }
