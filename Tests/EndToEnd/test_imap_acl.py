@@ -284,6 +284,9 @@ def test_create_and_rename_in_the_other_users_namespace(imap_system):
         tagged, _ = bob.command(f'CREATE "Other Users/{ALICE}/Elsewhere"')
         assert status(tagged) == "NO" and code(tagged) == "NOPERM", tagged
         alice.ok(f"SETACL Projects {BOB} lrk")
+        # RFC 6154 §3: a special use that cannot be given (it is the owner's) creates nothing.
+        tagged, _ = bob.command(f'CREATE "{SHARED}/Plans" (USE (\\Drafts))')
+        assert status(tagged) == "NO" and code(tagged) == "USEATTR", tagged
         tagged, _ = bob.command(f'CREATE "{SHARED}/Plans"')
         assert status(tagged) == "OK" and code(tagged) == "MAILBOXID", tagged
         assert [name_of(r) for r in alice.ok('LIST "" "Projects/*"')] == ["Projects/Plans"]

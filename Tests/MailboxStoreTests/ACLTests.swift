@@ -212,7 +212,7 @@ struct ACLTests {
         _ = try await c.setACL(alice, mailbox: projects.id, SetACLRequest(identifier: bob, rights: "lrk"))
         #expect(
             await code { _ = try await c.createMailbox(bob, CreateMailboxRequest(name: "Elsewhere", parentID: projects.id)) }
-                == .invalidMailboxName)
+                == .noPermission)  // the top of Alice's namespace: no parent to hold k
         let plans = try await c.createMailbox(bob, below)
         // In Alice's namespace, unsubscribed there, with Projects' ACL (Bob and Carol keep theirs).
         #expect(try await c.listMailboxes(alice).contains { $0.id == plans.id && $0.name == "Projects/Plans" && !$0.subscribed })
@@ -239,5 +239,43 @@ struct ACLTests {
         // Alice's own CREATE below a shared folder shares the new one alike.
         let sub = try await c.createMailbox(alice, CreateMailboxRequest(name: "Projects/Ideas/Later"))
         #expect(try await c.myRights(carol, mailbox: sub.id).rights == "lrs")
+    }
+
+    @Test(
+        "k counts on the nearest mailbox above the new name: a private folder between refuses; no special use, counts or INBOX for a grantee"
+    )
+    func createChecksTheMailboxItLandsIn() async throws {
+        let (store, inbox) = try await setUp()
+        defer { Task { await store.stop() } }
+        let c = store.client
+        let team = try await c.createMailbox(alice, CreateMailboxRequest(name: "Team"))
+        _ = try await c.createMailbox(alice, CreateMailboxRequest(name: "Team/HR"))  // private: no grant
+        _ = try await c.setACL(alice, mailbox: team.id, SetACLRequest(identifier: bob, rights: "lk"))
+        #expect(
+            await code { _ = try await c.createMailbox(bob, CreateMailboxRequest(name: "Team/HR/x", parentID: team.id)) } == .noPermission)
+        #expect(try await c.listMailboxes(alice).allSatisfy { $0.name != "Team/HR/x" })
+        #expect(
+            await code {
+                _ = try await c.createMailbox(bob, CreateMailboxRequest(name: "Team/Drafts", specialUse: "Drafts", parentID: team.id))
+            }
+                == .noPermission)
+        // Levels made on the way take Team's ACL, so Bob sees what he made.
+        let deep = try await c.createMailbox(bob, CreateMailboxRequest(name: "Team/New/Deep", parentID: team.id))
+        #expect(try await c.sharedMailboxes(bob).map(\.mailbox.name).sorted() == ["Team", "Team/New", "Team/New/Deep"])
+        // A grantee may only rename, with x; without r the answer has no counts.
+        _ = try await c.setACL(alice, mailbox: deep.id, SetACLRequest(identifier: bob, rights: "lkx"))
+        #expect(await code { _ = try await c.updateMailbox(bob, mailbox: deep.id, UpdateMailboxRequest()) } == .noPermission)
+        #expect(
+            await code { _ = try await c.updateMailbox(bob, mailbox: deep.id, UpdateMailboxRequest(name: "Team/New/Deep")) }
+                == .noPermission)
+        _ = try await c.deliver(sampleMessage(3), to: [alice], idempotencyKey: nil)
+        let moved = try await c.updateMailbox(bob, mailbox: deep.id, UpdateMailboxRequest(name: "Team/Other/Deep"))
+        #expect(moved.name == "Team/Other/Deep" && moved.messages == 0)
+        #expect(try await c.sharedMailboxes(bob).map(\.mailbox.name).contains("Team/Other"))
+        // INBOX is renamed by its owner only, whatever the grant.
+        _ = try await c.setACL(alice, mailbox: inbox.id, SetACLRequest(identifier: bob, rights: "lrx"))
+        #expect(
+            await code { _ = try await c.updateMailbox(bob, mailbox: inbox.id, UpdateMailboxRequest(name: "Team/Inbox")) } == .noPermission)
+        #expect(try await c.listMessages(alice, mailbox: inbox.id).messages.count == 3)
     }
 }

@@ -32,7 +32,9 @@ struct MetadataTests {
             try await store.client.setMetadata(
                 alice,
                 SetMetadataRequest(
-                    mailboxID: inbox.id, entries: [Self.entry("/shared/a", "changed"), Self.entry("/shared/c", "3")], maxEntries: 2))
+                    mailboxID: inbox.id,
+                    entries: [Self.entry("/shared/a", "changed"), Self.entry("/shared/c", "3"), Self.entry("/shared/d", "4")],
+                    maxEntries: 2))
         }
         #expect(try await store.client.metadata(alice, mailbox: inbox.id) == [Self.entry("/private/b", "2"), Self.entry("/shared/a", "1")])
         try await store.client.setMetadata(
@@ -116,6 +118,15 @@ struct MetadataTests {
                 Self.entry("/private/comment", "mine"), Self.entry("/shared/comment", "changed"),
             ])
         #expect(try await c.changes(alice, since: head).changes.map(\.name) == ["/shared/comment"])
+        // /shared and /private entries count apart: Bob's shared entries leave Alice room.
+        let full = (1...4).map { Self.entry("/shared/s\($0)", "x") }
+        try await c.setMetadata(bob, SetMetadataRequest(mailboxID: box.id, entries: full, maxEntries: 5))
+        try await c.setMetadata(alice, SetMetadataRequest(mailboxID: box.id, entries: [Self.entry("/private/p", "y")], maxEntries: 5))
+        await expectCode(APIErrorCode.metadataTooMany) {
+            try await c.setMetadata(bob, SetMetadataRequest(mailboxID: box.id, entries: [Self.entry("/shared/s5", "x")], maxEntries: 5))
+        }
+        // Over its limit (lowered), a count may still shrink.
+        try await c.setMetadata(alice, SetMetadataRequest(mailboxID: box.id, entries: [Self.entry("/shared/s1", nil)], maxEntries: 2))
         #expect(try await c.metadata(carol, mailbox: nil) == [])
         // The owner deleting the mailbox takes the reader's /private entry too.
         try await c.deleteMailbox(alice, mailbox: box.id)

@@ -27,7 +27,11 @@ extension IMAPSession {
         while wanted.hasSuffix(String(Self.delimiter)) { wanted.removeLast() }
         guard !wanted.isEmpty else { return .no("Invalid mailbox name", .cannot) }
         // RFC 4314 §4: CREATE in another user's namespace needs `k` on the parent.
-        if SharedNamespace.contains(wanted, delimiter: Self.delimiter) { return try await createShared(wanted) }
+        if SharedNamespace.contains(wanted, delimiter: Self.delimiter) {
+            // RFC 6154 §3: a use that cannot be given means nothing is created; it is the owner's.
+            guard specialUse == nil else { return .no("A special use is given by the mailbox's owner", .useAttr) }
+            return try await createShared(wanted)
+        }
         if MailboxName(wanted).isInbox { return .no("INBOX always exists", .alreadyExists) }
         let created: MailboxInfo
         do {

@@ -3,8 +3,10 @@ import StoreAPI
 
 /// CREATE and RENAME in the Other Users namespace (RFC 2342 §4): below a mailbox another user
 /// shares, with the rights RFC 4314 §4 asks for — `k` on the parent to create, `x` on the
-/// mailbox and `k` above the new name to rename. The store checks the rights and gives a new
-/// mailbox its parent's ACL, so whoever made it can see it; a mailbox never changes owner.
+/// mailbox and `k` above the new name to rename. The gateway names the owner through the
+/// nearest shared mailbox; the store checks `k` on the nearest mailbox that exists above the
+/// name (which may lie between) and gives a new mailbox its parent's ACL, so whoever made it
+/// can see it. A mailbox never changes owner.
 extension IMAPSession {
     func createShared(_ name: String) async throws -> Completion {
         guard let account else { return .bad("Log in first") }

@@ -57,7 +57,7 @@ extension SQLiteStorage {
                     SELECT a.rights FROM acl a WHERE a.mailbox_id = ? AND (a.grantee_id = ?
                         OR (a.identifier = 'anyone' AND (SELECT domain_id FROM accounts WHERE id = ?) = ?))
                     """), arguments: [mailbox, actor.id, actor.id, row["domain_id"] as Int64])
-        let rights = granted.reduce(into: MailboxRights()) { $0.formUnion(MailboxRights(rawValue: UInt16(truncatingIfNeeded: $1))) }
+        let rights = granted.reduce(into: MailboxRights()) { $0.formUnion(Self.rights($1)) }
         return MailboxAccess(owner: owner, rights: rights.intersection(.all), isOwner: false)
     }
 
@@ -74,7 +74,7 @@ extension SQLiteStorage {
         let entries = rows.map { row in
             ACLEntry(
                 identifier: row["identifier"],
-                rights: MailboxRights(rawValue: UInt16(truncatingIfNeeded: row["rights"] as Int64)).description)
+                rights: Self.rights(row["rights"]).description)
         }
         return ACLList(
             owner: owner.address, entries: [ACLEntry(identifier: owner.address, rights: MailboxRights.all.description)] + entries)
@@ -89,7 +89,7 @@ extension SQLiteStorage {
             let grantee = try self.grantee(db, request.identifier, owner: access.owner)
             let old = try Int64.fetchOne(
                 db, sql: "SELECT rights FROM acl WHERE mailbox_id = ? AND identifier = ?", arguments: [mailboxID, grantee.identifier])
-            let current = MailboxRights(rawValue: UInt16(truncatingIfNeeded: old ?? 0))
+            let current = Self.rights(old)
             let new: MailboxRights
             switch request.modification ?? .replace {
             case .replace: new = given
@@ -122,7 +122,7 @@ extension SQLiteStorage {
             try db.execute(sql: "DELETE FROM acl WHERE mailbox_id = ? AND identifier = ?", arguments: [mailboxID, grantee.identifier])
             let touched = try self.logRightsChanges(
                 db, owner: access.owner, mailbox: mailboxID, identifier: grantee.identifier, granteeID: grantee.id,
-                old: MailboxRights(rawValue: UInt16(truncatingIfNeeded: old ?? 0)), new: [])
+                old: Self.rights(old), new: [])
             return ACLUpdate(list: try self.aclList(db, access.owner, mailbox: mailboxID), grantees: touched)
         }
     }
@@ -191,7 +191,7 @@ extension SQLiteStorage {
             for row in rows {
                 var info = Self.mailboxInfo(row)
                 info.subscribed = false
-                let rights = MailboxRights(rawValue: UInt16(truncatingIfNeeded: row["granted"] as Int64))
+                let rights = Self.rights(row["granted"])
                 if var known = byID[info.id] {
                     known.rights = MailboxRights(known.rights)!.union(rights).description
                     byID[info.id] = known

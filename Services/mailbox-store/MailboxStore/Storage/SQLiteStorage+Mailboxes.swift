@@ -135,12 +135,16 @@ extension SQLiteStorage {
             var owner = actor
             var isOwner = true
             if let parentID = request.parentID {
-                // RFC 4314 §4: CREATE below a mailbox needs `k` on it, whoever owns it.
-                let access = try self.authorize(db, actor, mailbox: parentID, need: .createMailbox)
+                // The parent names whose namespace it is; the right that counts is `k` on the
+                // nearest mailbox that exists above the new name (RFC 4314 §4), checked by mayCreate.
+                guard let access = try self.access(db, actor, mailbox: parentID), !access.rights.isEmpty else {
+                    throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox")
+                }
                 (owner, isOwner) = (access.owner, access.isOwner)
-                let parent = try self.mailboxRow(db, account: owner.id, id: parentID)
-                guard request.name.hasPrefix(parent.name + "/") else {
-                    throw StoreError.badRequest(APIErrorCode.invalidMailboxName, "the name is not below the parent's")
+                if !isOwner {
+                    try self.mayCreate(db, actor, owner: owner, name: request.name)
+                    // A special use is the owner's to give (RFC 6154: one per account).
+                    guard request.specialUse == nil else { throw Self.noPermission(.administer) }
                 }
             }
             let name = request.name
@@ -157,19 +161,7 @@ extension SQLiteStorage {
             // A subscription is the subscriber's own: another account creating here leaves the
             // owner's alone.
             let subscribed = isOwner && request.subscribed ?? true
-            // RFC 3501 §6.3.3: create the superior names a new name needs.
-            let levels = name.split(separator: Validation.mailboxDelimiter).map(String.init)
-            var above: Int64?
-            for depth in 1..<max(levels.count, 1) {
-                let parent = levels[0..<depth].joined(separator: "/")
-                if let existing = try self.mailboxID(db, account: owner.id, name: parent) {
-                    above = existing
-                } else {
-                    let id = try self.insertMailbox(db, account: owner.id, name: parent, specialUse: nil, subscribed: subscribed)
-                    try self.inheritACL(db, to: id, from: above, owner: owner)
-                    above = id
-                }
-            }
+            let above = try self.makeSuperiors(db, owner: owner, of: name, subscribed: subscribed)
             let id = try self.insertMailbox(db, account: owner.id, name: name, specialUse: request.specialUse, subscribed: subscribed)
             try self.inheritACL(db, to: id, from: above, owner: owner)
             return try self.mailboxRow(db, account: owner.id, id: id)
@@ -182,14 +174,20 @@ extension SQLiteStorage {
             let access = try self.authorize(db, actor, mailbox: id, need: [])
             let owner = access.owner
             let current = try self.mailboxRow(db, account: owner.id, id: id)
+            if !access.isOwner {
+                // Another account may only rename (RFC 4314 §4); the subscription is the owner's.
+                guard let newName = request.name, newName != current.name, request.subscribed == nil else {
+                    throw Self.noPermission(.deleteMailbox)
+                }
+                try self.mayRename(db, actor, access, current, to: newName)
+                let renamed = try self.rename(db, owner: owner, mailbox: current, to: newName)
+                // Its counts only with `r`, as STATUS (RFC 4314 §4).
+                return access.rights.contains(.read)
+                    ? try self.mailboxRow(db, account: owner.id, id: renamed) : try self.mailboxRowWithoutCounts(db, id: renamed)
+            }
             var result = current
             if let newName = request.name, newName != current.name {
-                if !access.isOwner { try self.mayRename(db, actor, access, current, to: newName) }
-                result = try self.mailboxRow(
-                    db, account: owner.id, id: try self.rename(db, account: owner.id, mailbox: current, to: newName))
-            }
-            if !access.isOwner, request.subscribed != nil {
-                throw Self.noPermission(.administer)  // the owner's subscription, not the reader's
+                result = try self.mailboxRow(db, account: owner.id, id: try self.rename(db, owner: owner, mailbox: current, to: newName))
             }
             // After the rename: the subscription asked for is the new name's.
             if let subscribed = request.subscribed, subscribed != result.subscribed {
@@ -206,7 +204,8 @@ extension SQLiteStorage {
     /// Subscriptions stay as they are (RFC 9051 §6.3.6: "renaming a mailbox doesn't update
     /// subscription information on the original name"): neither the new name nor superiors
     /// made on the way are subscribed.
-    private func rename(_ db: Database, account: Int64, mailbox: MailboxInfo, to newName: String) throws -> Int64 {
+    private func rename(_ db: Database, owner: AccountRow, mailbox: MailboxInfo, to newName: String) throws -> Int64 {
+        let account = owner.id
         guard try mailboxID(db, account: account, name: newName) == nil else {
             throw StoreError.conflict(APIErrorCode.alreadyExists, "a mailbox with the new name exists")
         }
@@ -214,7 +213,9 @@ extension SQLiteStorage {
             throw StoreError.badRequest(APIErrorCode.invalidMailboxName, "cannot move a mailbox below itself")
         }
         if mailbox.name == "INBOX" {
+            let above = try makeSuperiors(db, owner: owner, of: newName, subscribed: false)
             let target = try insertMailbox(db, account: account, name: newName, specialUse: nil, subscribed: false)
+            try inheritACL(db, to: target, from: above, owner: owner)
             _ = try copyMessages(db, account: account, from: mailbox.id, uids: [1...UInt32.max], to: target, move: true)
             // RFC 5464 §4.1: renaming INBOX copies its METADATA entries to the new mailbox
             // (every account's: a reader's `/private` ones too).
@@ -238,13 +239,7 @@ extension SQLiteStorage {
             _ = try logChange(db, account: account, kind: .mailboxRenamed, mailbox: id, name: renamed)
         }
         // The new name's superiors exist afterwards, as after CREATE.
-        let levels = newName.split(separator: "/").map(String.init)
-        for depth in 1..<max(levels.count, 1) {
-            let parent = levels[0..<depth].joined(separator: "/")
-            if try mailboxID(db, account: account, name: parent) == nil {
-                _ = try insertMailbox(db, account: account, name: parent, specialUse: nil, subscribed: false)
-            }
-        }
+        _ = try makeSuperiors(db, owner: owner, of: newName, subscribed: false)
         return mailbox.id
     }
 

@@ -4,7 +4,7 @@ import StoreAPI
 
 /// METADATA entries (RFC 5464): per mailbox, and the account's server entries (`mailbox_id`
 /// 0, the `""` mailbox of GETMETADATA). Keyed by mailbox id, so RENAME keeps them (they belong to
-/// the mailbox, not its name) and DELETE drops them (a trigger of `v10-metadata`), as RFC 5464 asks.
+/// the mailbox, not its name) and DELETE drops them (a trigger of `v10-shared-indexes`), as RFC 5464 asks.
 extension SQLiteStorage {
     public func metadata(account: String, mailbox: Int64?) async throws -> [MetadataEntry] {
         try await pool.read { db in
@@ -61,6 +61,10 @@ extension SQLiteStorage {
             let actor = try self.accountRow(db, account)
             let owners = try self.metadataOwners(db, actor, mailbox: request.mailboxID, writing: request.entries)
             let box = request.mailboxID ?? 0
+            var before: [String: Int] = [:]
+            for (owner, prefix) in [(owners.private, "/private/"), (owners.shared, "/shared/")] {
+                before[prefix] = try self.metadataCount(db, owner.id, box, prefix)
+            }
             for entry in request.entries {
                 // A change is logged in the feed of whose entry it is: the owner's sessions hear
                 // of a `/shared` entry a grantee set (NOTIFY MailboxMetadataChange).
@@ -85,17 +89,21 @@ extension SQLiteStorage {
                     sql: "INSERT INTO changes (account_id, modseq, kind, mailbox_id, name) VALUES (?, ?, ?, ?, ?)",
                     arguments: [owner.id, modseq, Change.Kind.metadata.rawValue, box, entry.name])
             }
-            let count =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM metadata WHERE mailbox_id = ?
-                            AND ((account_id = ? AND name LIKE '/private/%') OR (account_id = ? AND name LIKE '/shared/%'))
-                        """, arguments: [box, owners.private.id, owners.shared.id]) ?? 0
             // Checked after the writes, inside the transaction: throwing rolls them all back.
-            guard count <= limit else {
-                throw StoreError.conflict(APIErrorCode.metadataTooMany, "more than \(limit) entries")
+            // `/shared` and `/private` entries count apart (another account's entries cannot
+            // fill the owner's room), and a count already over the limit may still shrink.
+            for (owner, prefix) in [(owners.private, "/private/"), (owners.shared, "/shared/")] {
+                let after = try self.metadataCount(db, owner.id, box, prefix)
+                guard after <= limit || after <= before[prefix] ?? 0 else {
+                    throw StoreError.conflict(APIErrorCode.metadataTooMany, "more than \(limit) entries")
+                }
             }
         }
+    }
+
+    private func metadataCount(_ db: Database, _ account: Int64, _ mailbox: Int64, _ prefix: String) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM metadata WHERE account_id = ? AND mailbox_id = ? AND name LIKE ?",
+            arguments: [account, mailbox, prefix + "%"]) ?? 0
     }
 }

@@ -56,7 +56,8 @@ extension SQLiteStorage {
         return touched
     }
 
-    private static func rights(_ raw: Int64?) -> MailboxRights {
+    /// Rights as the `acl` table keeps them (a bit set, `MailboxRights.rawValue`).
+    static func rights(_ raw: Int64?) -> MailboxRights {
         MailboxRights(rawValue: UInt16(truncatingIfNeeded: raw ?? 0))
     }
 
@@ -74,17 +75,23 @@ extension SQLiteStorage {
     /// after `since`: then the owner's feed does not exist as far as it knows (RFC 4314 §4).
     func readerFilter(_ db: Database, owner: AccountRow, reader: String, since: UInt64) throws -> String? {
         let actor = try accountRow(db, reader)
-        var readable: [Int64] = []
-        var visible: [Int64] = []
-        for id in try Int64.fetchAll(db, sql: "SELECT id FROM mailboxes WHERE account_id = ?", arguments: [owner.id]) {
-            guard let rights = try access(db, actor, mailbox: id)?.rights else { continue }
-            if rights.contains(.read) { readable.append(id) }
-            if rights.contains(.lookup) { visible.append(id) }
-        }
         let sameDomain =
             try Bool.fetchOne(
                 db, sql: "SELECT (SELECT domain_id FROM accounts WHERE id = ?) = (SELECT domain_id FROM accounts WHERE id = ?)",
                 arguments: [actor.id, owner.id]) ?? false
+        // The reader's rights on each of the owner's mailboxes, in one read of the grants (a
+        // feed read by another account is on the IDLE and NOTIFY paths): its own grant and,
+        // in the owner's domain, anyone's.
+        var held: [Int64: MailboxRights] = [:]
+        let grants = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT g.mailbox_id, g.rights FROM acl g JOIN mailboxes m ON m.id = g.mailbox_id
+                    WHERE m.account_id = ? AND (g.grantee_id = ? OR (g.identifier = 'anyone' AND ?))
+                    """), arguments: [owner.id, actor.id, sameDomain])
+        for grant in grants { held[grant["mailbox_id"], default: []].formUnion(Self.rights(grant["rights"])) }
+        let readable = held.filter { $0.value.contains(.read) }.keys.sorted()
+        let visible = held.filter { $0.value.contains(.lookup) }.keys.sorted()
         // A name among the space-separated readers of a deletion's entry.
         let named = { (word: String) in "instr(' ' || COALESCE(flags, '') || ' ', ' \(word) ') > 0" }
         let deletion =

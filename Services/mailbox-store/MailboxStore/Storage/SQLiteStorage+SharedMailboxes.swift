@@ -14,7 +14,7 @@ extension SQLiteStorage {
         let grants = try Row.fetchAll(
             db, sql: "SELECT identifier, grantee_id, rights FROM acl WHERE mailbox_id = ?", arguments: [superior])
         for grant in grants {
-            let rights = MailboxRights(rawValue: UInt16(truncatingIfNeeded: grant["rights"] as Int64))
+            let rights = Self.rights(grant["rights"])
             try db.execute(
                 sql: "INSERT INTO acl (mailbox_id, identifier, grantee_id, rights) VALUES (?, ?, ?, ?)",
                 arguments: [mailbox, grant["identifier"] as String, grant["grantee_id"] as Int64?, Int64(rights.rawValue)])
@@ -37,19 +37,57 @@ extension SQLiteStorage {
         }
     }
 
-    /// RFC 4314 §4: RENAME needs `x` on the mailbox and `k` on the new name's parent; for a
-    /// new name several levels down, on its nearest superior that exists (the levels between
-    /// are created). The top of the owner's namespace has no parent to hold `k`.
+    /// RFC 4314 §4: RENAME needs `x` on the mailbox and `k` where the new name goes (see
+    /// mayCreate). INBOX is renamed by its owner only: its messages move to a new mailbox.
     func mayRename(_ db: Database, _ actor: AccountRow, _ access: MailboxAccess, _ mailbox: MailboxInfo, to newName: String) throws {
-        guard access.rights.contains(.deleteMailbox) else { throw Self.noPermission(.deleteMailbox) }
-        var superior = Substring(newName)
+        guard access.rights.contains(.deleteMailbox), mailbox.name != "INBOX" else { throw Self.noPermission(.deleteMailbox) }
+        try mayCreate(db, actor, owner: access.owner, name: newName)
+    }
+
+    /// RFC 4314 §4: CREATE needs `k` on the parent; for a name several levels down, on the
+    /// nearest mailbox that exists above it (the levels between are made there and take its
+    /// ACL). The top of the owner's namespace has no parent to hold `k`. Refused alike whether
+    /// that mailbox holds no right of the actor's or the wrong one.
+    func mayCreate(_ db: Database, _ actor: AccountRow, owner: AccountRow, name: String) throws {
+        guard let superior = try nearestSuperior(db, owner: owner.id, of: name),
+            try access(db, actor, mailbox: superior)?.rights.contains(.createMailbox) == true
+        else { throw Self.noPermission(.createMailbox) }
+    }
+
+    /// The nearest mailbox of `owner` above `name` that exists.
+    func nearestSuperior(_ db: Database, owner: Int64, of name: String) throws -> Int64? {
+        var superior = Substring(name)
         while let cut = superior.lastIndex(of: Validation.mailboxDelimiter) {
             superior = superior[..<cut]
-            guard let id = try mailboxID(db, account: access.owner.id, name: String(superior)), id != mailbox.id else { continue }
-            let rights = try self.access(db, actor, mailbox: id)?.rights ?? []
-            guard rights.contains(.createMailbox) else { throw Self.noPermission(.createMailbox) }
-            return
+            if let id = try mailboxID(db, account: owner, name: String(superior)) { return id }
         }
-        throw Self.noPermission(.createMailbox)
+        return nil
+    }
+
+    /// RFC 3501 §6.3.3: the superior names `name` needs, made where missing, each taking the
+    /// ACL of the one above it. Answers the mailbox right above `name`, nil at the top.
+    func makeSuperiors(_ db: Database, owner: AccountRow, of name: String, subscribed: Bool) throws -> Int64? {
+        let levels = name.split(separator: Validation.mailboxDelimiter).map(String.init)
+        var above: Int64?
+        for depth in 1..<max(levels.count, 1) {
+            let parent = levels[0..<depth].joined(separator: "/")
+            if let existing = try mailboxID(db, account: owner.id, name: parent) {
+                above = existing
+            } else {
+                let id = try insertMailbox(db, account: owner.id, name: parent, specialUse: nil, subscribed: subscribed)
+                try inheritACL(db, to: id, from: above, owner: owner)
+                above = id
+            }
+        }
+        return above
+    }
+
+    /// A mailbox without its counts (for an account that may not read them, RFC 4314 §4).
+    func mailboxRowWithoutCounts(_ db: Database, id: Int64) throws -> MailboxInfo {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(Self.mailboxColumnsWithoutCounts) FROM mailboxes m WHERE m.id = ?", arguments: [id])
+        else { throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox") }
+        return Self.mailboxInfo(row)
     }
 }

@@ -431,9 +431,7 @@ enum Schema {
         }
         migrator.registerMigration("v10-metadata") { db in
             // METADATA (RFC 5464): entries of a mailbox, or of the server (`mailbox_id` 0) for
-            // the account. Names lower-cased, with their /private or /shared prefix. A shared
-            // mailbox's `/private` entries are each reader's (`account_id`), so a deleted mailbox
-            // (or one deleted with its account) takes every account's entries with it.
+            // the account. Names lower-cased, with their /private or /shared prefix.
             try db.execute(
                 sql: """
                     CREATE TABLE metadata (
@@ -443,10 +441,20 @@ enum Schema {
                         value BLOB NOT NULL,
                         PRIMARY KEY (account_id, mailbox_id, name)
                     ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v10-shared-indexes") { db in
+            // A shared mailbox's `/private` METADATA entries are each reader's, so a deleted
+            // mailbox takes every account's (the trigger; entries a deleted mailbox left behind
+            // before it are dropped here). `anyone` grants reach every account of a domain.
+            try db.execute(
+                sql: """
                     CREATE INDEX metadata_mailbox ON metadata(mailbox_id);
+                    DELETE FROM metadata WHERE mailbox_id <> 0 AND mailbox_id NOT IN (SELECT id FROM mailboxes);
                     CREATE TRIGGER mailboxes_unmetadata AFTER DELETE ON mailboxes BEGIN
                         DELETE FROM metadata WHERE mailbox_id = old.id;
                     END;
+                    CREATE INDEX IF NOT EXISTS accounts_domain ON accounts(domain_id);
                     """)
         }
         return migrator
