@@ -26,7 +26,7 @@ import ServiceKit
 /// | `BUZON_IMAP_VIEW_KEEP_SECONDS` | `300` | how long the view of a mailbox no session has open is kept (a reopen then reads no listing); 0: not kept |
 /// | `BUZON_IMAP_MAX_MAILBOX_KEYWORDS` | `256` | distinct keywords one mailbox may have; a STORE or APPEND adding one more is refused (RFC 3501 §7.1) |
 /// | `BUZON_IMAP_METADATA_MAX_SIZE` | `65536` | octets of one METADATA value; more is `NO [METADATA MAXSIZE n]` (RFC 5464 §4.3) |
-/// | `BUZON_IMAP_METADATA_MAX_ENTRIES` | `256` | METADATA entries of one mailbox (or of the server, per account); more is `NO [METADATA TOOMANY]` |
+/// | `BUZON_IMAP_METADATA_MAX_ENTRIES` | `256` | METADATA entries of one mailbox (or of the server, per account), `/shared` and each user's `/private` counted apart; more is `NO [METADATA TOOMANY]` |
 /// | `BUZON_IMAP_METADATA_ADMIN` | (none) | the server's `/shared/admin` entry, a URI such as `mailto:postmaster@example.org` (RFC 5464 §3.2.1); read-only |
 /// | `BUZON_IMAP_NOTIFY_MAX_MAILBOXES` | `100` | mailboxes one batch of changes may report to a NOTIFY session before `[NOTIFICATIONOVERFLOW]` (RFC 5465 §5.8) |
 /// | `BUZON_IMAP_VIEW_KEEP_MESSAGES` | `1000000` | at most this many messages in the views kept that way (~30 bytes each) |
