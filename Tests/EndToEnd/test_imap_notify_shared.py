@@ -166,3 +166,28 @@ def test_a_revoked_shared_mailbox_behaves_as_deleted_for_the_session_that_has_it
         # session carries on with the mailbox gone rather than being cut off.
         assert selected.ok("NOOP") == [b"* 1 EXPUNGE"]
         assert selected.ok("NOOP") == []
+
+
+def test_a_revoked_read_right_ends_the_selection_while_another_mailbox_stays_shared(system):
+    """RFC 4314 §4: without r the selected mailbox is gone for the session, also when the
+    owner's feed stays open to it through another grant (the revocation is in the session's
+    own feed); an IDLE hears of it at once."""
+    _, _, imap = system
+    with open_session(imap.port, login=BOB) as bob, open_session(imap.port, login=ALICE) as selected:
+        for box in ("Projects", "Other"):
+            bob.ok(f"CREATE {box}")
+            append(bob, box, message(f"In {box}"))
+            bob.ok(f"SETACL {box} {ALICE} lr")
+        assert b"* 1 EXISTS" in selected.ok(f'SELECT "{PROJECTS}"')
+        bob.ok(f"SETACL Projects {ALICE} l")  # l stays, r goes; Other stays readable
+        assert selected.ok("NOOP") == [b"* 1 EXPUNGE"]
+        assert selected.ok("NOOP") == []
+        # The same in IDLE: the grant moves the session's own feed, which IDLE now watches.
+        bob.ok(f"SETACL Projects {ALICE} lr")
+        assert b"* 1 EXISTS" in selected.ok(f'SELECT "{PROJECTS}"')
+        selected.send(b"i1 IDLE\r\n")
+        assert selected.response().startswith(b"+")
+        bob.ok(f"SETACL Projects {ALICE} l")
+        assert selected.response() == b"* 1 EXPUNGE"
+        selected.send(b"DONE\r\n")
+        assert status(selected.until_tagged("i1")[0]) == "OK"

@@ -26,7 +26,7 @@ extension IMAPSession {
     func idleFeeds(_ account: String) -> Set<String> {
         var feeds = Set(notifyState?.ownerCursors.keys.map { $0 } ?? [])
         if let owner = sharedSelection?.owner { feeds.insert(owner) }
-        if sharedSelection == nil || notifyState != nil { feeds.insert(account) }
+        feeds.insert(account)  // also with a shared mailbox selected: its grants are there
         return feeds
     }
 

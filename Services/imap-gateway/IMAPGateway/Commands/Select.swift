@@ -32,6 +32,11 @@ extension IMAPSession {
             box = found.info
             readOnly = readOnly || found.selection.readOnly
             sharedSelection = found.selection
+            if let head = watcher.latest(account) {
+                sharedSelection?.grantsRead = head
+            } else {
+                sharedSelection?.grantsRead = try await store.feedHead(account)
+            }
             key = SharedMailboxes.Key(account: found.selection.owner, mailbox: box.id, uidValidity: box.uidValidity, reader: account)
         } else {
             guard let own = try await mailbox(named: name) else { return .no("No such mailbox", .nonexistent) }

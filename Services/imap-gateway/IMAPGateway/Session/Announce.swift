@@ -40,7 +40,13 @@ extension IMAPSession {
         }
         // A shared mailbox deleted (or no longer readable) stays so: its owner's feed may now be
         // closed to the account, and nothing in it can concern the view any more.
-        let gone = sharedSelection != nil && current.deleted
+        var gone = sharedSelection != nil && current.deleted
+        if !gone, try await lostReadRight(account, current.mailbox.id) {
+            // RFC 4314 §4, RFC 5465 §5.9: without `r` the mailbox is gone for the account.
+            changes.append(Change(modSeq: through + 1, kind: .mailboxDeleted, mailboxID: current.mailbox.id))
+            through += 1
+            gone = true
+        }
         if !gone, mustRead || (watcher.latest(sharedSelection?.owner ?? account) ?? .max) > through {
             let more: [Change]
             let to: UInt64
@@ -98,6 +104,20 @@ extension IMAPSession {
         }
         // RFC 5267 §4.3.3: arrivals join their contexts after EXISTS.
         if let touched { try await announceContextChanges(touched, in: current) }
+    }
+}
+
+extension IMAPSession {
+    /// Whether a grant in the account's own feed since the selection's last look took `r` on
+    /// the selected shared mailbox away; nothing to read (no store call) when that feed has
+    /// not moved.
+    func lostReadRight(_ account: String, _ mailbox: Int64) async throws -> Bool {
+        guard var selection = sharedSelection, (watcher.latest(account) ?? .max) > selection.grantsRead else { return false }
+        let (own, through) = try await readFeed(account, reader: nil, since: selection.grantsRead)
+        selection.grantsRead = through
+        sharedSelection = selection
+        guard let last = own.last(where: { $0.kind == .rights && $0.mailboxID == mailbox }) else { return false }
+        return MailboxRights(last.flags?.first ?? "")?.contains(.read) != true
     }
 }
 

@@ -8,6 +8,9 @@ import StoreAPI
 struct SharedSelection: Sendable {
     var owner: String
     var rights: MailboxRights
+    /// How far the account's own feed was read for grants (`mailbox-rights` entries): a right
+    /// revoked there ends the selection even while the owner's feed stays open to the account.
+    var grantsRead: UInt64 = 0
 
     /// RFC 4314 §4 SELECT: without any right to change the mailbox (s, w, t, e) it is
     /// READ-ONLY, as if examined.
