@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import Gateway, IMAPGateway, Store
-from imap_support import ALICE, BOB, message, open_session, send_mail, status
+from imap_support import ALICE, BOB, message, open_session, send_mail, status, stored_flags
 
 PERSONAL = "NOTIFY SET (PERSONAL (MessageNew MessageExpunge MailboxName SubscriptionChange MailboxMetadataChange ServerMetadataChange))"
 
@@ -222,3 +222,78 @@ def test_bad_events_and_overflow(system):
         # RFC 5465 §5.8: as after NOTIFY NONE.
         other.ok("CREATE AfterOverflow")
         assert s.ok("NOOP") == []
+
+
+# RFC 5465 §5.2: MessageNew's fetch attributes, for the selected mailbox only.
+HEADERS_OF_NEW = "NOTIFY SET (SELECTED (MessageNew (UID BODY.PEEK[HEADER.FIELDS (Subject)]) MessageExpunge))"
+SUBJECT_FETCH = re.compile(rb"\* (\d+) FETCH \(UID (\d+) BODY\[HEADER\.FIELDS \(SUBJECT\)\] \{(\d+)\}\r\n(.*)\)$", re.S | re.I)
+
+
+def subject_fetch(line: bytes) -> tuple[int, int, bytes]:
+    m = SUBJECT_FETCH.match(line)
+    assert m, line
+    data = m.group(4)
+    assert len(data) == int(m.group(3)), line
+    return int(m.group(1)), int(m.group(2)), data
+
+
+def test_message_new_fetch_attributes_while_idle(system):
+    store, smtp, imap = system
+    idler = Idler(imap.port, [HEADERS_OF_NEW, "SELECT INBOX"])
+    try:
+        send_mail(smtp, message("Over SMTP"))
+        assert idler.wait_for(lambda r: b"EXISTS" in r) == b"* 1 EXISTS"
+        # The FETCH follows the EXISTS that introduced the message (RFC 9051 §7.5.1).
+        r = idler.wait_for(lambda r: b"FETCH" in r)
+        assert r is not None, "no FETCH after EXISTS"
+        assert subject_fetch(r) == (1, 1, b"Subject: Over SMTP\r\n\r\n"), r
+        with open_session(imap.port, login=ALICE) as other:
+            append(other, "INBOX", message("Appended elsewhere"))
+        assert idler.wait_for(lambda r: b"EXISTS" in r) == b"* 2 EXISTS"
+        r = idler.wait_for(lambda r: b"FETCH" in r)
+        assert r is not None and subject_fetch(r) == (2, 2, b"Subject: Appended elsewhere\r\n\r\n"), r
+        assert idler.done().startswith(b"idle1 OK")
+    finally:
+        idler.close()
+    # The notification is not the user reading: both stay unseen.
+    assert stored_flags(store) == {1: frozenset(), 2: frozenset()}
+
+
+def test_message_new_fetch_attributes_before_tagged_answer(system):
+    store, smtp, imap = system
+    with open_session(imap.port, login=ALICE) as s, open_session(imap.port, login=ALICE) as other:
+        s.ok("SELECT INBOX")
+        s.ok(HEADERS_OF_NEW)
+        append(other, "INBOX", message("First"))
+        send_mail(smtp, message("Second"))
+        deadline = time.monotonic() + 10
+        while len(stored_flags(store)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        untagged = s.ok("NOOP")
+        exists = [i for i, line in enumerate(untagged) if line.endswith(b" EXISTS")]
+        fetches = [i for i, line in enumerate(untagged) if b" FETCH " in line]
+        assert exists and len(fetches) == 2, untagged
+        assert untagged[exists[-1]] == b"* 2 EXISTS" and exists[-1] < fetches[0], untagged
+        assert [subject_fetch(untagged[i]) for i in fetches] == [
+            (1, 1, b"Subject: First\r\n\r\n"), (2, 2, b"Subject: Second\r\n\r\n")], untagged
+        # Fetch attributes that would set \Seen in a FETCH do not here (RFC 5465 §5.2: the
+        # client should not ask for them; the server serves them as their .PEEK forms).
+        s.ok("NOTIFY SET (SELECTED (MessageNew (FLAGS BODY[TEXT]) MessageExpunge))")
+        append(other, "INBOX", message("Third", body="Body three.\r\n"))
+        untagged = s.ok("NOOP")
+        assert b"* 3 EXISTS" in untagged, untagged
+        fetch = [line for line in untagged if line.startswith(b"* 3 FETCH ")]
+        assert len(fetch) == 1 and b"BODY[TEXT] {13}\r\nBody three.\r\n" in fetch[0], untagged
+        assert b"\\Seen" not in fetch[0], fetch
+    assert stored_flags(store) == {1: frozenset(), 2: frozenset(), 3: frozenset()}
+
+
+def test_message_new_without_fetch_attributes_sends_no_fetch(system):
+    _, _, imap = system
+    with open_session(imap.port, login=ALICE) as s, open_session(imap.port, login=ALICE) as other:
+        s.ok("NOTIFY SET (SELECTED (MessageNew MessageExpunge))")
+        s.ok("SELECT INBOX")
+        append(other, "INBOX", message("Plain"))
+        untagged = s.ok("NOOP")
+        assert b"* 1 EXISTS" in untagged, untagged
+        assert not [line for line in untagged if b"FETCH" in line], untagged

@@ -20,8 +20,8 @@ import StoreClient
 /// (RFC 5465 §5: not in the middle of a command's own responses). The selected mailbox is
 /// announced as without NOTIFY: EXISTS, FETCH FLAGS at once, EXPUNGE only where a command
 /// allows it (what SELECTED-DELAYED asks; SELECTED may have them sooner, §6). MessageNew's
-/// FETCH attributes are accepted and not sent; AnnotationChange is `[BADEVENT]` (no
-/// per-message annotations, RFC 5257, are kept).
+/// FETCH attributes follow each new message's EXISTS (Session/NotifyFetch.swift, §5.2);
+/// AnnotationChange is `[BADEVENT]` (no per-message annotations, RFC 5257, are kept).
 extension IMAPSession {
     /// The events this server supports, as `[BADEVENT]` lists them. RFC 5465 §5. Not
     /// AnnotationChange: it is about per-message annotations (ANNOTATE, RFC 5257), which are

@@ -68,6 +68,7 @@ extension IMAPSession {
         if touched?.mailboxDeleted == true { touched?.expunged.formUnion(current.liveUIDs) }
         if let touched { try await announceContextRemovals(touched.expunged, in: current) }
         let before = current.count
+        let arrivals = notifyArrivals(changes, in: current)  // RFC 5465 §5.2; none without fetch attributes
         let updates = current.apply(changes, through: through, allowExpunge: allowExpunge)
         view = current
         // RFC 3501 §2.3.2: the first session told of a new message has it as \Recent.
@@ -104,6 +105,8 @@ extension IMAPSession {
         }
         // RFC 5267 §4.3.3: arrivals join their contexts after EXISTS.
         if let touched { try await announceContextChanges(touched, in: current) }
+        // RFC 5465 §5.2: NOTIFY's FETCH of the new messages follows their EXISTS and ADDTO.
+        if !arrivals.isEmpty { try await announceNotifyFetches(arrivals) }
     }
 }
 

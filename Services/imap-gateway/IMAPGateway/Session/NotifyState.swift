@@ -12,7 +12,7 @@ import IMAPProtocol
 /// Grants to the account come in its own feed (`mailbox-rights`), so the shared mailboxes
 /// known here follow them (RFC 5465 §5.9).
 struct NotifyState: Sendable {
-    var spec: NotifySpec
+    let spec: NotifySpec
     var cursor: UInt64
     var names: [Int64: String]
     var subscribed: Set<String>
@@ -20,6 +20,22 @@ struct NotifyState: Sendable {
     var owners: [Int64: String] = [:]
     /// The position in each watched owner's feed.
     var ownerCursors: [String: UInt64] = [:]
+    /// MessageNew's fetch attributes for the selected mailbox, empty when none were given (RFC
+    /// 5465 §5.2): found once here, so that an EXISTS costs nothing more without them.
+    let newMessageFetch: [FetchAttribute]
+
+    init(spec: NotifySpec, cursor: UInt64, names: [Int64: String], subscribed: Set<String>) {
+        self.spec = spec
+        self.cursor = cursor
+        self.names = names
+        self.subscribed = subscribed
+        let selected = spec.groups.first { $0.filter.isSelected }?.events ?? []
+        newMessageFetch =
+            selected.lazy.compactMap { event -> [FetchAttribute]? in
+                if case .messageNew(let attributes) = event { return attributes }
+                return nil
+            }.first ?? []
+    }
 
     /// Event groups about other mailboxes than the selected one. RFC 5465 §6
     var otherGroups: [NotifyEventGroup] { spec.groups.filter { !$0.filter.isSelected } }
