@@ -169,6 +169,15 @@ actor IMAPSession {
     // MARK: Input
 
     func handle(_ input: IMAPInput) async -> SessionDirective {
+        // Each input is handled in a child task, whose frames (SELECT's, FETCH's, the HTTP
+        // client's) are given back when it ends: on the connection's own task they would stay
+        // allocated as long as the connection, as Swift's task allocator keeps its slabs —
+        // some 60 KiB for every idle session (issue 12, docs/BENCHMARKS.md).
+        async let directive = handleInChild(input)
+        return await directive
+    }
+
+    private func handleInChild(_ input: IMAPInput) async -> SessionDirective {
         do {
             let directive = try await dispatch(input)
             try await flush()
