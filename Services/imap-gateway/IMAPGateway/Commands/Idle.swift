@@ -13,7 +13,10 @@ extension IMAPSession {
         watch.watch(idleFeeds(account))
         let task = Task {
             for await _ in watch.nudges {
-                await self.idleTick()
+                // In a child task, as every input (IMAPSession.handle): the frames of what a
+                // tick announces are given back after it, not kept while the session idles.
+                async let tick: Void = self.idleTick()
+                await tick
             }
         }
         idle = IdleState(tag: tag, task: task, watch: watch)

@@ -7,8 +7,7 @@ import Synchronization
 /// needed only costs a nudge that finds nothing to read.
 final class IdleWatch: Sendable {
     private struct State {
-        var feeds: [String: @Sendable () -> Void] = [:]
-        var forwarders: [Task<Void, Never>] = []
+        var cancels: [String: @Sendable () -> Void] = [:]
         var stopped = false
     }
     private let watcher: ChangeWatcher
@@ -23,43 +22,28 @@ final class IdleWatch: Sendable {
     }
 
     /// Starts listening to the feeds not listened to yet (each must be registered with the
-    /// change watcher).
+    /// change watcher). The watcher calls into the stream directly: no task per feed.
     func watch(_ feeds: Set<String>) {
         for feed in feeds.sorted() {
-            let added = state.withLock { state -> Bool in
-                guard !state.stopped, state.feeds[feed] == nil else { return false }
-                state.feeds[feed] = {}
-                return true
-            }
-            guard added else { continue }
-            let (stream, cancel) = watcher.subscribe(feed)
-            let forwarder = Task { [sink] in
-                for await _ in stream { sink.yield() }
-            }
+            let new = state.withLock { state -> Bool in !state.stopped && state.cancels[feed] == nil }
+            guard new else { continue }
+            let cancel = watcher.subscribe(feed) { [sink] in sink.yield() }
             let late = state.withLock { state -> Bool in
-                guard !state.stopped else { return true }
-                state.feeds[feed] = cancel
-                state.forwarders.append(forwarder)
+                guard !state.stopped, state.cancels[feed] == nil else { return true }
+                state.cancels[feed] = cancel
                 return false
             }
-            if late {
-                cancel()
-                forwarder.cancel()
-            }
+            if late { cancel() }
         }
     }
 
     func stop() {
-        let (cancels, forwarders) = state.withLock { state in
+        let cancels = state.withLock { state in
             state.stopped = true
-            defer {
-                state.feeds = [:]
-                state.forwarders = []
-            }
-            return (Array(state.feeds.values), state.forwarders)
+            defer { state.cancels = [:] }
+            return Array(state.cancels.values)
         }
         cancels.forEach { $0() }
-        forwarders.forEach { $0.cancel() }
         sink.finish()
     }
 }

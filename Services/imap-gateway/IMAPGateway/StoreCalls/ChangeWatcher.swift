@@ -15,7 +15,8 @@ public final class ChangeWatcher: Service, Sendable {
         var interest: [String: Int] = [:]
         /// Newest MODSEQ seen per account; absent while unknown (or the store unreachable).
         var latest: [String: UInt64] = [:]
-        var subscribers: [String: [Int: AsyncStream<UInt64>.Continuation]] = [:]
+        /// Called (on the poll's task, briefly) whenever the account's feed grows.
+        var subscribers: [String: [Int: @Sendable () -> Void]] = [:]
         var nextID = 0
         var poll: Task<Void, Never>?
         var stopped = false
@@ -35,7 +36,6 @@ public final class ChangeWatcher: Service, Sendable {
         try? await gracefulShutdown()
         let poll = state.withLock { state -> Task<Void, Never>? in
             state.stopped = true
-            state.subscribers.values.forEach { $0.values.forEach { $0.finish() } }
             state.subscribers = [:]
             defer { state.poll = nil }
             return state.poll
@@ -72,29 +72,23 @@ public final class ChangeWatcher: Service, Sendable {
         idle?.cancel()
     }
 
-    /// A stream of the account's newest MODSEQ, yielded whenever it grows; `cancel` ends it.
-    /// The account must be registered.
-    func subscribe(_ account: String) -> (stream: AsyncStream<UInt64>, cancel: @Sendable () -> Void) {
-        let (stream, continuation) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
+    /// Calls `onChange` whenever the account's feed grows, until `cancel`. The account must
+    /// be registered. A call, not a stream: an IDLE session listens without a task of its own
+    /// per feed (each task keeps its frames' memory while it lives).
+    func subscribe(_ account: String, onChange: @escaping @Sendable () -> Void) -> (@Sendable () -> Void) {
         let id = state.withLock { state -> Int? in
             guard !state.stopped else { return nil }
             state.nextID += 1
-            state.subscribers[account, default: [:]][state.nextID] = continuation
+            state.subscribers[account, default: [:]][state.nextID] = onChange
             return state.nextID
         }
-        guard let id else {
-            continuation.finish()
-            return (stream, {})
-        }
-        return (
-            stream,
-            { [self] in
-                state.withLock { state in
-                    state.subscribers[account]?.removeValue(forKey: id)?.finish()
-                    if state.subscribers[account]?.isEmpty == true { state.subscribers[account] = nil }
-                }
+        guard let id else { return {} }
+        return { [self] in
+            state.withLock { state in
+                state.subscribers[account]?.removeValue(forKey: id)
+                if state.subscribers[account]?.isEmpty == true { state.subscribers[account] = nil }
             }
-        )
+        }
     }
 
     /// A new account joins the watch: the poll in flight does not name it, so start over.
@@ -123,8 +117,8 @@ public final class ChangeWatcher: Service, Sendable {
                     try? await Task.sleep(for: .milliseconds(500))
                 }
                 failures = 0
-                let wake = state.withLock { state -> [(AsyncStream<UInt64>.Continuation, UInt64)] in
-                    var wake: [(AsyncStream<UInt64>.Continuation, UInt64)] = []
+                let wake = state.withLock { state -> [@Sendable () -> Void] in
+                    var wake: [@Sendable () -> Void] = []
                     for (account, _) in watched where state.interest[account] != nil {
                         guard let modSeq = changed[account] else {
                             // Unchanged: what we asked with is the newest (0 for an account never changed).
@@ -132,11 +126,11 @@ public final class ChangeWatcher: Service, Sendable {
                             continue
                         }
                         state.latest[account] = max(state.latest[account] ?? 0, modSeq)
-                        for continuation in (state.subscribers[account] ?? [:]).values { wake.append((continuation, modSeq)) }
+                        wake += (state.subscribers[account] ?? [:]).values
                     }
                     return wake
                 }
-                wake.forEach { $0.0.yield($0.1) }
+                wake.forEach { $0() }
             } catch {
                 if Task.isCancelled { return }
                 failures += 1
