@@ -9,7 +9,6 @@ personal namespace (§6). SubscriptionChange's LIST carries the attributes LIST 
 
 import pytest
 
-from conftest import Gateway, IMAPGateway, Store
 from imap_support import ALICE, BOB, message, open_session, status
 from test_imap_notify import Idler, append, status_items
 
@@ -19,16 +18,9 @@ PLANS = f"{SHARED}/Plans"
 
 
 @pytest.fixture
-def system(tmp_path, cleanup):
-    store = Store(tmp_path / "data").start()
-    cleanup(store)
-    store.add_user(ALICE)
-    store.add_user(BOB)
-    smtp = Gateway(store, tmp_path).start()
-    cleanup(smtp)
-    imap = IMAPGateway(store, tmp_path).start()
-    cleanup(imap)
-    return store, smtp, imap
+def system(imap_system):
+    """conftest's store, smtp-gateway and imap-gateway, with Alice and Bob."""
+    return imap_system
 
 
 def is_list(name: str):

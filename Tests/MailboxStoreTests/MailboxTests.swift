@@ -89,3 +89,15 @@ func expectCode(_ code: APIErrorCode, _ body: () async throws -> Void, sourceLoc
         Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
     }
 }
+
+/// The store's error code a call ends with, nil on success (for checks that compare codes).
+func errorCode(_ body: () async throws -> Void) async -> APIErrorCode? {
+    do {
+        try await body()
+        return nil
+    } catch let error as StoreClientError {
+        return error.code
+    } catch {
+        return .unknown("\(error)")
+    }
+}

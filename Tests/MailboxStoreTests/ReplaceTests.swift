@@ -35,17 +35,6 @@ struct ReplaceTests {
             feed: try await store.client.changes(owner, since: 0).highestModSeq, uidNext: uidNext)
     }
 
-    static func code(_ body: () async throws -> Void) async -> APIErrorCode? {
-        do {
-            try await body()
-            return nil
-        } catch let error as StoreClientError {
-            return error.code
-        } catch {
-            return .unknown("\(error)")
-        }
-    }
-
     @Test("at a full MESSAGE quota a replacement goes through, and the old message is gone in the same write")
     func fullMessageQuota() async throws {
         let store = try await TestStore.start()
@@ -58,7 +47,7 @@ struct ReplaceTests {
         _ = try await store.client.setQuota(of: Self.alice, storageLimit: nil, messageLimit: 2)
         // An APPEND does not fit any more…
         #expect(
-            await Self.code { _ = try await store.client.append(sampleMessage(3), account: Self.alice, mailbox: drafts.id) } == .overQuota)
+            await errorCode { _ = try await store.client.append(sampleMessage(3), account: Self.alice, mailbox: drafts.id) } == .overQuota)
         // …a REPLACE does: one in, one out.
         let result = try await store.client.replace(
             sampleMessage(4), account: Self.alice, mailbox: drafts.id, uid: first.copy.uid, target: drafts.id, flags: ["\\Draft", "\\Seen"])
@@ -95,14 +84,14 @@ struct ReplaceTests {
         // usage, UIDNEXT and the feed are as they were.
         let bigger = sampleMessage(3, body: String(repeating: "z", count: 2200))
         #expect(
-            await Self.code {
+            await errorCode {
                 _ = try await store.client.replace(bigger, account: Self.alice, mailbox: inbox.id, uid: kept.copy.uid, target: inbox.id)
             } == .overQuota)
         #expect(try await Self.snapshot(store, [inbox.id]) == before)
         // Larger than the whole quota on its own: said so, and nothing moves either.
         let huge = sampleMessage(4, body: String(repeating: "w", count: 4000))
         #expect(
-            await Self.code {
+            await errorCode {
                 _ = try await store.client.replace(huge, account: Self.alice, mailbox: inbox.id, uid: kept.copy.uid, target: inbox.id)
             } == .largerThanQuota)
         #expect(try await Self.snapshot(store, [inbox.id]) == before)
@@ -119,7 +108,7 @@ struct ReplaceTests {
         let first = try await store.client.append(sampleMessage(1), account: Self.alice, mailbox: inbox.id)
         let before = try await Self.snapshot(store, [inbox.id])
         #expect(
-            await Self.code {
+            await errorCode {
                 _ = try await store.client.replace(
                     sampleMessage(2), account: Self.alice, mailbox: inbox.id, uid: first.copy.uid, target: 999_999)
             } == .mailboxNotFound)
@@ -128,7 +117,7 @@ struct ReplaceTests {
         _ = try await store.client.setACL(Self.alice, mailbox: inbox.id, SetACLRequest(identifier: Self.bob, rights: "lri"))
         let shared = try await Self.snapshot(store, [inbox.id])
         #expect(
-            await Self.code {
+            await errorCode {
                 _ = try await store.client.replace(
                     sampleMessage(3), account: Self.bob, mailbox: inbox.id, uid: first.copy.uid, target: inbox.id)
             } == .noPermission)
