@@ -62,3 +62,15 @@ extension IMAPCommandParser {
         return PartialRange(min(first, last)...max(first, last), fromEnd: fromEnd)
     }
 }
+
+/// A SEARCH or SORT RETURN option, one of which is a PARTIAL range of either form (RFC 9394 §3.1).
+protocol PartialReturnOption {
+    static func partial(_ positions: ClosedRange<UInt32>) -> Self
+    static func partialLast(_ positions: ClosedRange<UInt32>) -> Self
+}
+
+extension PartialReturnOption {
+    init(_ range: PartialRange) {
+        self = range.fromEnd ? .partialLast(range.positions) : .partial(range.positions)
+    }
+}

@@ -64,7 +64,7 @@ public enum SearchReturnOption: Sendable, Hashable {
     case partialLast(ClosedRange<UInt32>)
 }
 
-extension SearchReturnOption {
+extension SearchReturnOption: PartialReturnOption {
     /// The PARTIAL range of either form, nil for the other options.
     public var partialRange: PartialRange? {
         switch self {
@@ -72,10 +72,6 @@ extension SearchReturnOption {
         case .partialLast(let r): return PartialRange(r, fromEnd: true)
         default: return nil
         }
-    }
-
-    init(_ range: PartialRange) {
-        self = range.fromEnd ? .partialLast(range.positions) : .partial(range.positions)
     }
 }
 

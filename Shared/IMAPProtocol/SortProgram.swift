@@ -55,7 +55,7 @@ public enum SortReturnOption: Sendable, Hashable {
     case partialLast(ClosedRange<UInt32>)
 }
 
-extension SortReturnOption {
+extension SortReturnOption: PartialReturnOption {
     /// The PARTIAL range of either form, nil for the other options.
     public var partialRange: PartialRange? {
         switch self {
@@ -63,10 +63,6 @@ extension SortReturnOption {
         case .partialLast(let r): return PartialRange(r, fromEnd: true)
         default: return nil
         }
-    }
-
-    init(_ range: PartialRange) {
-        self = range.fromEnd ? .partialLast(range.positions) : .partial(range.positions)
     }
 }
 

@@ -24,11 +24,11 @@ struct MailboxRoutes {
             if let use = body.specialUse, !StoreContext.specialUses.contains(use) {
                 throw StoreError.badRequest(APIErrorCode.badRequest, "unknown special use (RFC 6154): \(use.prefix(40))")
             }
-            let info = try await store.storage.createMailbox(account: account, body)
-            await store.changed(account, mailboxes: [info.id])
+            let created = try await store.storage.createMailbox(account: account, body)
+            await store.changed(account, mailboxes: [created.info.id])
             // A mailbox that took its parent's ACL is new to each grantee (their feeds say so).
-            for holder in (try? await store.storage.rightsHolders(mailbox: info.id)) ?? [] { store.notifier.notify(account: holder) }
-            return info
+            for grantee in created.grantees { store.notifier.notify(account: grantee) }
+            return created.info
         }
         router.on(StoreOperations.getMailbox) { _, context, _ in
             let account = try RouteSupport.account(context)

@@ -54,7 +54,8 @@ public protocol MailStorage: Sendable {
     /// `counts: false`: messages, unseen, recent and size left 0 (no message is read).
     func listMailboxes(account: String, counts: Bool) async throws -> [MailboxInfo]
     func mailbox(account: String, id: Int64) async throws -> MailboxInfo
-    func createMailbox(account: String, _ request: CreateMailboxRequest) async throws -> MailboxInfo
+    /// Also answers the other accounts whose feeds the new mailbox was logged in (RFC 5465 §5.4).
+    func createMailbox(account: String, _ request: CreateMailboxRequest) async throws -> MailboxCreation
     func updateMailbox(account: String, id: Int64, _ request: UpdateMailboxRequest) async throws -> MailboxInfo
     func deleteMailbox(account: String, id: Int64) async throws
     /// Subscribed names, with or without a mailbox (RFC 9051 §6.3.7), sorted.
@@ -163,8 +164,6 @@ public protocol MailStorage: Sendable {
     func myRights(account: String, mailboxID: Int64) async throws -> MyRights
     /// The owning account ids of these mailboxes (whose change feeds a write to them moves).
     func mailboxOwners(_ ids: [Int64]) async throws -> [Int64]
-    /// The accounts besides the owner holding a right on a mailbox (`anyone` expanded).
-    func rightsHolders(mailbox: Int64) async throws -> [Int64]
     /// Other accounts' mailboxes `account` may look up (`l`).
     func sharedMailboxes(account: String) async throws -> [SharedMailbox]
 

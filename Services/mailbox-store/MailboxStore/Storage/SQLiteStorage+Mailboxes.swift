@@ -129,7 +129,7 @@ extension SQLiteStorage {
         }
     }
 
-    public func createMailbox(account: String, _ request: CreateMailboxRequest) async throws -> MailboxInfo {
+    public func createMailbox(account: String, _ request: CreateMailboxRequest) async throws -> MailboxCreation {
         try await pool.write { db in
             let actor = try self.accountRow(db, account)
             var owner = actor
@@ -161,10 +161,10 @@ extension SQLiteStorage {
             // A subscription is the subscriber's own: another account creating here leaves the
             // owner's alone.
             let subscribed = isOwner && request.subscribed ?? true
-            let above = try self.makeSuperiors(db, owner: owner, of: name, subscribed: subscribed)
+            let (above, madeFor) = try self.makeSuperiors(db, owner: owner, of: name, subscribed: subscribed)
             let id = try self.insertMailbox(db, account: owner.id, name: name, specialUse: request.specialUse, subscribed: subscribed)
-            try self.inheritACL(db, to: id, from: above, owner: owner)
-            return try self.mailboxRow(db, account: owner.id, id: id)
+            let grantees = madeFor.union(try self.inheritACL(db, to: id, from: above, owner: owner))
+            return MailboxCreation(info: try self.mailboxRow(db, account: owner.id, id: id), grantees: grantees)
         }
     }
 
@@ -213,7 +213,7 @@ extension SQLiteStorage {
             throw StoreError.badRequest(APIErrorCode.invalidMailboxName, "cannot move a mailbox below itself")
         }
         if mailbox.name == "INBOX" {
-            let above = try makeSuperiors(db, owner: owner, of: newName, subscribed: false)
+            let above = try makeSuperiors(db, owner: owner, of: newName, subscribed: false).above
             let target = try insertMailbox(db, account: account, name: newName, specialUse: nil, subscribed: false)
             try inheritACL(db, to: target, from: above, owner: owner)
             _ = try copyMessages(db, account: account, from: mailbox.id, uids: [1...UInt32.max], to: target, move: true)

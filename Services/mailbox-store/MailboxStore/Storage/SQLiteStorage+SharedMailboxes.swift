@@ -9,8 +9,11 @@ extension SQLiteStorage {
     /// see it. Copied, not linked: changing the parent's ACL later leaves the child's.
     /// Each grant copied is logged in its grantees' feeds as SETACL's are (RFC 5465 §5.4: a
     /// mailbox they may now look up is, to them, created).
-    func inheritACL(_ db: Database, to mailbox: Int64, from superior: Int64?, owner: AccountRow) throws {
-        guard let superior else { return }
+    /// Answers the accounts whose feeds were written (whose readers are to be woken).
+    @discardableResult
+    func inheritACL(_ db: Database, to mailbox: Int64, from superior: Int64?, owner: AccountRow) throws -> Set<Int64> {
+        guard let superior else { return [] }
+        var grantees = Set<Int64>()
         let grants = try Row.fetchAll(
             db, sql: "SELECT identifier, grantee_id, rights FROM acl WHERE mailbox_id = ?", arguments: [superior])
         for grant in grants {
@@ -18,23 +21,12 @@ extension SQLiteStorage {
             try db.execute(
                 sql: "INSERT INTO acl (mailbox_id, identifier, grantee_id, rights) VALUES (?, ?, ?, ?)",
                 arguments: [mailbox, grant["identifier"] as String, grant["grantee_id"] as Int64?, Int64(rights.rawValue)])
-            _ = try logRightsChanges(
-                db, owner: owner, mailbox: mailbox, identifier: grant["identifier"], granteeID: grant["grantee_id"], old: [], new: rights)
+            grantees.formUnion(
+                try logRightsChanges(
+                    db, owner: owner, mailbox: mailbox, identifier: grant["identifier"], granteeID: grant["grantee_id"], old: [],
+                    new: rights))
         }
-    }
-
-    /// The accounts besides the owner holding a right on `mailbox` (`anyone`: every other
-    /// account of the owner's domain), whose feed readers a new shared mailbox wakes.
-    public func rightsHolders(mailbox: Int64) async throws -> [Int64] {
-        try await pool.read { db in
-            try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT a.id FROM acl g JOIN mailboxes m ON m.id = g.mailbox_id JOIN accounts o ON o.id = m.account_id
-                    JOIN accounts a ON a.id = g.grantee_id OR (g.grantee_id IS NULL AND a.domain_id = o.domain_id AND a.id <> o.id)
-                    WHERE g.mailbox_id = ?
-                    """, arguments: [mailbox])
-        }
+        return grantees
     }
 
     /// RFC 4314 §4: RENAME needs `x` on the mailbox and `k` where the new name goes (see
@@ -65,21 +57,24 @@ extension SQLiteStorage {
     }
 
     /// RFC 3501 §6.3.3: the superior names `name` needs, made where missing, each taking the
-    /// ACL of the one above it. Answers the mailbox right above `name`, nil at the top.
-    func makeSuperiors(_ db: Database, owner: AccountRow, of name: String, subscribed: Bool) throws -> Int64? {
+    /// ACL of the one above it. Answers the mailbox right above `name` (nil at the top) and the
+    /// accounts the grants copied were logged for.
+    func makeSuperiors(_ db: Database, owner: AccountRow, of name: String, subscribed: Bool) throws -> (above: Int64?, grantees: Set<Int64>)
+    {
         let levels = name.split(separator: Validation.mailboxDelimiter).map(String.init)
         var above: Int64?
+        var grantees = Set<Int64>()
         for depth in 1..<max(levels.count, 1) {
             let parent = levels[0..<depth].joined(separator: "/")
             if let existing = try mailboxID(db, account: owner.id, name: parent) {
                 above = existing
             } else {
                 let id = try insertMailbox(db, account: owner.id, name: parent, specialUse: nil, subscribed: subscribed)
-                try inheritACL(db, to: id, from: above, owner: owner)
+                grantees.formUnion(try inheritACL(db, to: id, from: above, owner: owner))
                 above = id
             }
         }
-        return above
+        return (above, grantees)
     }
 
     /// A mailbox without its counts (for an account that may not read them, RFC 4314 §4).
@@ -90,4 +85,11 @@ extension SQLiteStorage {
         else { throw StoreError.notFound(APIErrorCode.mailboxNotFound, "no such mailbox") }
         return Self.mailboxInfo(row)
     }
+}
+
+/// A new mailbox, and the other accounts whose feeds it was logged in because it took its
+/// parent's ACL (their readers are to be woken).
+public struct MailboxCreation: Sendable {
+    public var info: MailboxInfo
+    public var grantees: Set<Int64>
 }
