@@ -41,7 +41,7 @@ extension IMAPSession {
         // A shared mailbox deleted (or no longer readable) stays so: its owner's feed may now be
         // closed to the account, and nothing in it can concern the view any more.
         var gone = sharedSelection != nil && current.deleted
-        if !gone, try await lostReadRight(account, current.mailbox.id) {
+        if !gone, try await lostReadRight(account, current.mailbox.id, force: mustRead) {
             // RFC 4314 §4, RFC 5465 §5.9: without `r` the mailbox is gone for the account.
             changes.append(Change(modSeq: through + 1, kind: .mailboxDeleted, mailboxID: current.mailbox.id))
             through += 1
@@ -112,10 +112,11 @@ extension IMAPSession {
 
 extension IMAPSession {
     /// Whether a grant in the account's own feed since the selection's last look took `r` on
-    /// the selected shared mailbox away; nothing to read (no store call) when that feed has
-    /// not moved.
-    func lostReadRight(_ account: String, _ mailbox: Int64) async throws -> Bool {
-        guard var selection = sharedSelection, (watcher.latest(account) ?? .max) > selection.grantsRead else { return false }
+    /// the selected shared mailbox away. Unless `force` (a command's moment of sync, when the
+    /// watcher's long poll may not have heard yet), nothing is read when the watcher knows the
+    /// feed has not moved.
+    func lostReadRight(_ account: String, _ mailbox: Int64, force: Bool) async throws -> Bool {
+        guard var selection = sharedSelection, force || (watcher.latest(account) ?? .max) > selection.grantsRead else { return false }
         let (own, through) = try await readFeed(account, reader: nil, since: selection.grantsRead)
         selection.grantsRead = through
         sharedSelection = selection
