@@ -95,6 +95,7 @@ let package = Package(
         ),
         .target(
             name: "StoreAPI",
+            dependencies: ["LineFraming"],
             path: "Shared/StoreAPI",
             swiftSettings: swiftSettings
         ),

@@ -30,7 +30,8 @@ extension FetchItem {
     func write(to w: inout ResponseWriter) {
         switch self {
         case .uid(let uid):
-            w.atom("UID \(uid)")
+            w.atom("UID ")
+            w.number(uid)
         case .flags(let flags):
             w.atom("FLAGS ")
             w.atomList(flags)
@@ -38,9 +39,12 @@ extension FetchItem {
             w.atom("INTERNALDATE ")
             w.raw(IMAPDateTime(secondsSince1970: seconds).encoded)  // UTC, day space-padded
         case .rfc822Size(let size):
-            w.atom("RFC822.SIZE \(size)")
+            w.atom("RFC822.SIZE ")
+            w.number(size)
         case .modSeq(let value):
-            w.atom("MODSEQ (\(value))")
+            w.atom("MODSEQ (")
+            w.number(value)
+            w.close()
         case .envelope(let envelope):
             w.atom("ENVELOPE ")
             EnvelopeEncoding.write(envelope, to: &w)

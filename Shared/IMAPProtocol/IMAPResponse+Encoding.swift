@@ -89,7 +89,9 @@ extension IMAPResponse {
             for thread in threads { Self.threadList(&w, thread) }
         case .fetch(let number, let items):
             // nz-number SP "FETCH" SP msg-att; msg-att = "(" item *(SP item) ")". RFC 9051 §7.5.2
-            w.atom("* \(number) FETCH ")
+            w.atom("* ")
+            w.number(number)
+            w.atom(" FETCH ")
             w.list(items) { w, item in item.write(to: &w) }
         case .vanished(let earlier, let uids):
             // "VANISHED" [SP "(EARLIER)"] SP known-uids. RFC 7162 §3.2.10

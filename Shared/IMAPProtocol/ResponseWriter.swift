@@ -21,7 +21,11 @@ struct ResponseWriter {
     /// ASCII written as is: keywords, atoms, numbers the caller has already validated.
     mutating func atom(_ text: String) { bytes.append(contentsOf: text.utf8) }
     mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
-    mutating func number(_ value: some BinaryInteger) { atom(String(value)) }
+    /// Decimal digits without a `String` in between (`appendDecimal`).
+    mutating func number(_ value: some BinaryInteger) {
+        guard let n = UInt64(exactly: value) else { return atom(String(value)) }
+        bytes.appendDecimal(n)
+    }
     mutating func space() { bytes.append(ByteClass.space) }
     mutating func open() { bytes.append(ByteClass.openParen) }
     mutating func close() { bytes.append(ByteClass.closeParen) }

@@ -104,6 +104,18 @@ public struct MessageColumns: Sendable, Equatable {
         internalDates.remove(at: at)
     }
 
+    /// Appends every message of `other`, whose UIDs are all above this one's (the next part
+    /// of a listing read in parts); its flag sets are interned once each, not per message.
+    public mutating func append(contentsOf other: MessageColumns) {
+        precondition(other.uids.first.map { $0 > largestUID } ?? true, "listing parts out of UID order")
+        let ids = other.flagTable.map { intern($0) }
+        uids += other.uids
+        modSeqs += other.modSeqs
+        flagSets += other.flagSets.map { ids[Int($0)] }
+        sizes += other.sizes
+        internalDates += other.internalDates
+    }
+
     public static func == (a: Self, b: Self) -> Bool {
         // Dates compared by their bits: NaN (unknown) equals NaN here.
         guard a.uids == b.uids, a.modSeqs == b.modSeqs, a.sizes == b.sizes,

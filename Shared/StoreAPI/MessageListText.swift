@@ -1,11 +1,13 @@
+import LineFraming
+
 /// The message listing as text, one message a line: what a gateway asks for when it lists a
 /// whole mailbox (IMAP SELECT, `UID FETCH 1:* (FLAGS)` of 100,000 messages), where JSON costs
 /// more to write and to read than the store spends finding the rows.
 ///
 /// ```
-/// 7 4096 1795717913.25 42 7 \Seen $Forwarded
+/// 7 4096 1795717913 42 7 \Seen $Forwarded
 /// ```
-/// Fields: UID, size, internal date (seconds since 1970), MODSEQ, content id, then the flags
+/// Fields: UID, size, internal date (whole seconds since 1970), MODSEQ, content id, then the flags
 /// (atoms: no spaces). The `Buzon-Next-After` header carries `nextAfter` when more follow.
 public enum MessageListText {
     public static let nextAfterHeader = "Buzon-Next-After"
@@ -14,10 +16,44 @@ public enum MessageListText {
         var out: [UInt8] = []
         out.reserveCapacity(messages.count * 48)
         for message in messages {
-            var line = "\(message.uid) \(message.size) \(message.internalDate) \(message.modSeq) \(message.contentID)"
-            for flag in message.flags { line += " " + flag }
-            out += Array(line.utf8)
-            out.append(0x0A)
+            appendLine(
+                to: &out, uid: message.uid, size: message.size, internalDate: message.internalDate, modSeq: message.modSeq,
+                contentID: message.contentID, flags: encodedFlags(message.flags))
+        }
+        return out
+    }
+
+    /// One message's line, newline included; `flags` as `encodedFlags` gives them (a listing
+    /// encodes each distinct flag set once).
+    public static func appendLine(
+        to out: inout [UInt8], uid: UInt32, size: Int, internalDate: Double, modSeq: UInt64, contentID: Int64, flags: [UInt8]
+    ) {
+        out.appendDecimal(UInt64(uid))
+        out.append(0x20)
+        if let size = UInt64(exactly: size) { out.appendDecimal(size) } else { out += Array(String(size).utf8) }
+        out.append(0x20)
+        // Whole seconds: INTERNALDATE's resolution (RFC 9051 §2.3.3), and what a gateway
+        // reads it for; a delivery's fraction of a second would cost a float's formatting.
+        let seconds = internalDate.isFinite ? internalDate.rounded(.down) : 0
+        if seconds >= 0, seconds < 1e15 {
+            out.appendDecimal(UInt64(seconds))
+        } else {
+            out += Array(String(Int64(max(-1e15, min(seconds, 1e15)))).utf8)
+        }
+        out.append(0x20)
+        out.appendDecimal(modSeq)
+        out.append(0x20)
+        if let content = UInt64(exactly: contentID) { out.appendDecimal(content) } else { out += Array(String(contentID).utf8) }
+        out += flags
+        out.append(0x0A)
+    }
+
+    /// A line's flags: a space before each.
+    public static func encodedFlags(_ flags: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        for flag in flags {
+            out.append(0x20)
+            out += Array(flag.utf8)
         }
         return out
     }

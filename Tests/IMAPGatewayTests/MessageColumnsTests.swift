@@ -25,11 +25,22 @@ struct MessageColumnsTests {
         #expect(columns.flagTable.count == 2)
         #expect(columns.highestModSeq == 12)
         #expect(columns.sizes == [10, 4096, 1])
-        #expect(columns.internalDates == [1795717913.25, 1795717914, 1795717915])
+        // Whole seconds on the wire: INTERNALDATE's resolution.
+        #expect(columns.internalDates == [1795717913, 1795717914, 1795717915])
+    }
+
+    @Test("A date before 1970 or beyond the year 9999 keeps its whole seconds")
+    func farDates() {
+        var columns = MessageColumns()
+        let far = [(1, -86_400.5, -86_401.0), (2, 4e14, 4e14), (3, 2e15, 1e15)].map { uid, date, whole in
+            (MessageSummary(uid: UInt32(uid), size: 1, flags: [], internalDate: date, modSeq: 1, contentID: 1), whole)
+        }
+        #expect(MessageListText.decode(MessageListText.encode(far.map(\.0)), into: &columns))
+        #expect(columns.internalDates == far.map(\.1))
     }
 
     @Test(
-        "Internal dates are read as the store writes them",
+        "Internal dates are read as the store writes them, and as it wrote them before (with fractions)",
         arguments: ["1795717913.25", "1795717914.0", "1795717914", "1.5e3", "0.125", "1e-05", "0.00001"])
     func dates(text: String) {
         var columns = MessageColumns()
@@ -47,7 +58,7 @@ struct MessageColumnsTests {
             unseen: 1, recent: 0, size: 0)
         var view = MailboxView(mailbox: box, readOnly: false, cursor: 13, base: columns)
         #expect(view.summary(of: 7)?.size == 4096)
-        #expect(view.summary(of: 3)?.internalDate == 1795717913.25)
+        #expect(view.summary(of: 3)?.internalDate == 1795717913)
         #expect(view.summary(of: 9) == nil)
         #expect(view.summary(of: 9, withSizeAndDate: false)?.flags == ["\\Seen"])
         #expect(view.summary(of: 4) == nil)

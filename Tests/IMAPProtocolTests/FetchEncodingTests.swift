@@ -14,6 +14,35 @@ import Testing
         #expect(F.item(.modSeq(624_140_003)) == "MODSEQ (624140003)")  // RFC 7162 §3.1.4.1
     }
 
+    @Test(arguments: [UInt64(0), 7, 9, 10, 99, 100, 4_294_967_295, 9_999_999_999_999_999_999, UInt64.max])
+    func numbersAreDecimal(value: UInt64) {
+        #expect(F.item(.modSeq(value)) == "MODSEQ (\(value))")
+        #expect(F.item(.rfc822Size(Int(clamping: value))) == "RFC822.SIZE \(Int(clamping: value))")
+    }
+
+    /// A batch writes each response as `IMAPResponse.fetch` encodes it.
+    @Test func batchMatchesOneResponseAtATime() {
+        let messages: [(Int, [FetchItem])] = [
+            (1, [.uid(1), .flags(["\\Seen"])]),
+            (2, [.flags([]), .uid(4_294_967_295), .rfc822Size(0), .internalDate(837_596_665)]),
+            (100_000, [.uid(123_456)]),
+        ]
+        var batch = FetchResponseBatch(utf8Enabled: false)
+        var expected: [UInt8] = []
+        for (number, items) in messages {
+            expected += IMAPResponse.fetch(number, items).encoded()
+            batch.begin(number)
+            for item in items {
+                if case .flags = item { batch.encodedItem(item.encoded()) } else { batch.item(item) }
+            }
+            batch.end()
+        }
+        #expect(batch.count == expected.count)
+        #expect(String(decoding: batch.take(), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(batch.count == 0)
+        #expect(String(decoding: IMAPResponse.fetch(12, [.uid(7)]).encoded(), as: UTF8.self) == "* 12 FETCH (UID 7)\r\n")
+    }
+
     @Test(arguments: [
         (837_596_665.0, #""17-Jul-1996 09:44:25 +0000""#),  // RFC 3501 §8's 02:44:25 -0700, in UTC
         (760_686_745.0, #"" 8-Feb-1994 05:52:25 +0000""#),  // date-day-fixed: space-padded day

@@ -94,30 +94,6 @@ extension IMAPSession {
         return failure ?? .ok("FETCH completed")
     }
 
-    /// FETCH answered from the session's view. The feed is read first (one small request; the
-    /// change watcher may not have heard of a change another client was just told of), so the
-    /// flags are as fresh as a listing would give them; messages added since SELECT (the feed
-    /// does not carry their size) are asked of the store.
-    private func fetchFromView(_ account: String, _ uids: [UInt32], _ plan: FetchPlan) async throws -> Completion {
-        try await announceChanges(allowExpunge: false)
-        guard let view else { return .ok("FETCH completed") }
-        let sized = plan.attributes.contains(.rfc822Size) || plan.attributes.contains(.internalDate)
-        let held = uids.map { view.summary(of: $0, withSizeAndDate: sized) }
-        let missing = uids.indices.filter { held[$0] == nil }.map { uids[$0] }
-        var fromStore: [UInt32: MessageSummary] = [:]
-        if !missing.isEmpty {
-            for message in try await store.summaries(account, view.mailbox.id, uids: UIDSetCompression.sorted(missing)) {
-                fromStore[message.uid] = message
-            }
-        }
-        var failure: Completion?
-        for (uid, summary) in zip(uids, held) {
-            guard let message = summary ?? fromStore[uid] else { continue }
-            failure = try await respond(message, nil, plan, implicit: false) ?? failure
-        }
-        return failure ?? .ok("FETCH completed")
-    }
-
     /// One message's FETCH response, from its summary and (when the plan reads any) content;
     /// the completion that ends the command when the message cannot be answered.
     func respond(_ message: MessageSummary, _ content: MessageContent?, _ plan: FetchPlan, implicit: Bool) async throws -> Completion? {

@@ -46,7 +46,7 @@ extension IMAPSession {
         if parameters.condstore || parameters.qresync != nil { condstoreActive = true }
         let opened: (SharedMailboxes.Lease, SharedMailboxes.Snapshot)
         do {
-            opened = try await shared.open(key, changedThrough: box.highestModSeq)
+            opened = try await shared.open(key, changedThrough: box.highestModSeq, uidNext: box.uidNext)
         } catch SharedMailboxError.gone {
             sharedSelection = nil
             return .no("No such mailbox", .nonexistent)

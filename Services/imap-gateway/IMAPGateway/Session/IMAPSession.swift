@@ -114,6 +114,12 @@ actor IMAPSession {
         if pending.count >= 64 * 1024 { try await flush() }
     }
 
+    /// Responses already encoded (`FetchResponseBatch`).
+    func sendEncoded(_ bytes: [UInt8]) async throws {
+        pending += bytes
+        if pending.count >= 64 * 1024 { try await flush() }
+    }
+
     func flush() async throws {
         guard !pending.isEmpty else { return }
         let bytes = pending

@@ -138,6 +138,45 @@ struct MailboxView: Sendable {
             modSeq: at.map { base.modSeqs[$0] } ?? 0, contentID: 0)
     }
 
+    /// What a FETCH answered from memory needs of each message of `wanted` (ascending, as
+    /// `resolve` gives them) that the view holds, in order: its sequence number, its place in
+    /// the snapshot, and its flags as the client sees them when they are not the snapshot's
+    /// flag set (told since, or `\Recent` here). The view and the snapshot are walked side by
+    /// side from the first message's place: no search per message.
+    func eachHeld(
+        _ wanted: some Collection<UInt32>, _ body: (_ sequence: Int, _ uid: UInt32, _ at: Int?, _ ownFlags: [String]?) throws -> Void
+    ) rethrows {
+        guard let first = wanted.first else { return }
+        var seq = Self.lowerBound(uids, first), at = Self.lowerBound(base.uids, first)
+        var previous: UInt32 = 0
+        for uid in wanted {
+            if uid < previous { (seq, at) = (Self.lowerBound(uids, uid), Self.lowerBound(base.uids, uid)) }
+            previous = uid
+            while seq < uids.count && uids[seq] < uid { seq += 1 }
+            guard seq < uids.count, uids[seq] == uid else { continue }
+            while at < base.count && base.uids[at] < uid { at += 1 }
+            let held = at < base.count && base.uids[at] == uid ? at : nil
+            var own = told.isEmpty ? nil : told[uid]
+            if held == nil && own == nil { own = [] }
+            if !recent.isEmpty && recent.contains(uid) { own = (own ?? base.flags(at: at)) + ["\\Recent"] }
+            try body(seq + 1, uid, held, own)
+        }
+    }
+
+    /// The first index of `sorted` whose UID is not below `uid`.
+    private static func lowerBound(_ sorted: [UInt32], _ uid: UInt32) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < uid { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// Flags the client was told since SELECT that name a keyword it has not heard of in FLAGS:
+    /// those of the snapshot were all listed at SELECT. RFC 3501 §7.2.6
+    var toldWithUnknownKeywords: [[String]] { told.values.filter { !knowsKeywords($0) } }
+
     /// What the client was told of a message in the view.
     private func known(_ uid: UInt32) -> [String] {
         if let flags = told[uid] { return flags }

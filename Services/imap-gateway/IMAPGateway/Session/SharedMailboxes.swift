@@ -76,14 +76,14 @@ actor SharedMailboxes {
     /// change watcher may not have heard of it yet) — unless the caller just read the
     /// mailbox's HIGHESTMODSEQ (`changedThrough`, from the listing) and the view is already
     /// past it: every change to a mailbox raises its HIGHESTMODSEQ, so there is nothing to read.
-    func open(_ key: Key, changedThrough: UInt64? = nil) async throws -> (Lease, Snapshot) {
+    func open(_ key: Key, changedThrough: UInt64? = nil, uidNext: UInt32 = 0) async throws -> (Lease, Snapshot) {
         trim()
         if entries[key] == nil {
             let task: Task<Snapshot, any Error>
             if let pending = loading[key] {
                 task = pending
             } else {
-                task = Task { [store] in try await Self.load(store, key) }
+                task = Task { [store] in try await Self.load(store, key, uidNext: uidNext) }
                 loading[key] = task
             }
             let loaded: Snapshot
@@ -207,12 +207,13 @@ actor SharedMailboxes {
         return false
     }
 
-    /// The first open: the feed's head, the listing, then the changes that raced the listing
-    /// (applying one the listing already shows again is harmless).
-    private static func load(_ store: StoreClient, _ key: Key) async throws -> Snapshot {
+    /// The first open: the feed's head, the listing (in parts at once when `uidNext` says the
+    /// mailbox is big), then the changes that raced the listing (applying one the listing
+    /// already shows again is harmless).
+    private static func load(_ store: StoreClient, _ key: Key, uidNext: UInt32) async throws -> Snapshot {
         let head = try await store.feedHead(key.account, reader: key.reader)
         var snapshot = Snapshot()
-        snapshot.columns = try await store.messageColumns(key.reader ?? key.account, mailbox: key.mailbox)
+        snapshot.columns = try await store.messageColumns(key.reader ?? key.account, mailbox: key.mailbox, uidNext: uidNext)
         snapshot.cursor = head
         snapshot.highestModSeq = snapshot.columns.highestModSeq
         snapshot.uidNext = snapshot.columns.largestUID &+ 1

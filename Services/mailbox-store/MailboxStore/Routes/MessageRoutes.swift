@@ -23,12 +23,15 @@ struct MessageRoutes {
                 let uids = try request.uri.queryParameters.get("uids").map(RouteSupport.uidSet) ?? .all
                 let after = try RouteSupport.query(request, "after", in: 0...UInt32.max, default: 0)
                 let limit = try RouteSupport.query(request, "limit", in: 1...Self.maxPage, default: Self.defaultPage)
-                let list = try await store.storage.listMessages(
-                    account: account, mailboxID: try RouteSupport.int64(context, "id"),
-                    uids: uids, after: after, limit: limit)
+                let mailbox = try RouteSupport.int64(context, "id")
                 switch request.uri.queryParameters.get("format") ?? "json" {
-                case "json": return try RouteSupport.json(list)
-                case "text": return MessageListText.response(list)
+                case "json":
+                    return try RouteSupport.json(
+                        try await store.storage.listMessages(account: account, mailboxID: mailbox, uids: uids, after: after, limit: limit))
+                case "text":
+                    return MessageListText.response(
+                        try await store.storage.listMessagesText(
+                            account: account, mailboxID: mailbox, uids: uids, after: after, limit: limit))
                 default: throw StoreError.badRequest(APIErrorCode.badRequest, "format is json or text")
                 }
             })
@@ -147,9 +150,9 @@ struct MessageRoutes {
 
 extension MessageListText {
     /// The listing as a `text/plain` answer.
-    static func response(_ list: MessageList) -> Response {
+    static func response(_ page: MessageListTextPage) -> Response {
         var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
-        if let next = list.nextAfter, let name = HTTPFields.Element.Name(nextAfterHeader) { headers[name] = String(next) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: encode(list.messages))))
+        if let next = page.nextAfter, let name = HTTPFields.Element.Name(nextAfterHeader) { headers[name] = String(next) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: page.bytes)))
     }
 }

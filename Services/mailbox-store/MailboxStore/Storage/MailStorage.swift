@@ -78,6 +78,9 @@ public protocol MailStorage: Sendable {
     /// with consecutive UIDs. RFC 3502 §6.3.11
     func append(_ messages: [AppendedMessage], account: String, mailboxID: Int64) async throws -> AppendBatchResult
     func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList
+    /// The same page as `MessageListText` (`GET …/messages?format=text`).
+    func listMessagesText(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws
+        -> MessageListTextPage
     /// RFC 8474 EMAILID/THREADID and RFC 8514 SAVEDATE of messages, paged as `listMessages`.
     func listMessageObjects(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws
         -> MessageObjectList
@@ -314,4 +317,11 @@ public struct AppendedMessage: Sendable {
         self.flags = flags
         self.internalDate = internalDate
     }
+}
+
+/// A page of the text listing: its lines, and the UID to list after when more follow.
+public struct MessageListTextPage: Sendable {
+    public var bytes: [UInt8] = []
+    public var nextAfter: UInt32?
+    public init() {}
 }

@@ -222,9 +222,9 @@ extension SQLiteStorage {
         let modseq = try logChange(db, account: account.id, kind: .added, mailbox: mailbox, uid: uid, flags: flags.names)
         try db.execute(
             sql: """
-                INSERT INTO mailbox_messages (mailbox_id, uid, content_id, system_flags, keywords, modseq, internal_date, save_date)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [mailbox, uid, content, flags.bits, flags.keywordText, modseq, internalDate, now()])  // RFC 8514 §4.1
+                INSERT INTO mailbox_messages (mailbox_id, uid, content_id, system_flags, keywords, modseq, internal_date, save_date, size)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT size FROM contents WHERE id = ?))
+                """, arguments: [mailbox, uid, content, flags.bits, flags.keywordText, modseq, internalDate, now(), content])  // RFC 8514 §4.1
         return StoredCopy(account: account.address, mailboxID: mailbox, uid: UInt32(uid), modSeq: UInt64(modseq))
     }
 

@@ -53,21 +53,25 @@ extension SQLiteStorage {
         .filter { set.count <= Self.maxSQLRanges || Self.contains(set, UInt32($0["uid"] as Int64)) }
     }
 
+    /// A page of the listing: the messages of `uids` above `after`, one more than `limit` to
+    /// tell whether another page follows.
+    private func listingRows(_ db: Database, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) throws -> AnyCursor<Row> {
+        let set = try resolvedSet(db, mailbox: mailboxID, uids)
+        let condition = uidCondition(set)
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT uid, size, system_flags, keywords, internal_date, modseq, content_id FROM mailbox_messages
+                WHERE mailbox_id = ? AND uid > ?\(condition.sql) ORDER BY uid LIMIT ?
+                """)
+        let cursor = try Row.fetchCursor(statement, arguments: [mailboxID, Int64(after)] + condition.arguments + [limit + 1])
+        return set.count <= Self.maxSQLRanges ? AnyCursor(cursor) : AnyCursor(cursor.filter { Self.contains(set, UInt32($0[0] as Int64)) })
+    }
+
     public func listMessages(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws -> MessageList {
         try await pool.read { db in
             let owner = try self.authorize(db, account, mailbox: mailboxID, need: .read).owner
             let mailbox = try self.mailboxRow(db, account: owner.id, id: mailboxID)
-            let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
-            let condition = self.uidCondition(set)
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT mm.uid, c.size, mm.system_flags, mm.keywords, mm.internal_date, mm.modseq, mm.content_id
-                    FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id
-                    WHERE mm.mailbox_id = ? AND mm.uid > ?\(condition.sql) ORDER BY mm.uid LIMIT ?
-                    """, arguments: [mailboxID, Int64(after)] + condition.arguments + [limit + 1]
-            )
-            .filter { set.count <= Self.maxSQLRanges || Self.contains(set, UInt32($0["uid"] as Int64)) }
+            let rows = try Array(self.listingRows(db, mailboxID: mailboxID, uids: uids, after: after, limit: limit).map { $0.copy() })
             let page = rows.prefix(limit).map { row in
                 MessageSummary(
                     uid: UInt32(row["uid"] as Int64), size: row["size"],
@@ -78,6 +82,47 @@ extension SQLiteStorage {
             return MessageList(
                 mailbox: mailbox, messages: Array(page),
                 nextAfter: rows.count > limit ? page.last?.uid : nil)
+        }
+    }
+
+    /// The same page as `MessageListText`, written from the rows as they are read (no
+    /// `MessageSummary` per message, each distinct flag set encoded once).
+    public func listMessagesText(account: String, mailboxID: Int64, uids: UIDSet, after: UInt32, limit: Int) async throws
+        -> MessageListTextPage
+    {
+        try await pool.read { db in
+            _ = try self.authorize(db, account, mailbox: mailboxID, need: .read)
+            var page = MessageListTextPage()
+            page.bytes.reserveCapacity(min(limit, 10_000) * 32)
+            // Each distinct flag set encoded once: by its bits when it has no keyword (most).
+            var systemOnly = [[UInt8]?](repeating: nil, count: 1 << MessageFlag.system.count)
+            var withKeywords: [String: [UInt8]] = [:]
+            var count = 0
+            var last: UInt32 = 0
+            let rows = try self.listingRows(db, mailboxID: mailboxID, uids: uids, after: after, limit: limit)
+            while let row = try rows.next() {
+                guard count < limit else {
+                    page.nextAfter = last
+                    break
+                }
+                let bits: Int = row[2]
+                let keywords: String = row[3]
+                let flags: [UInt8]
+                if keywords.isEmpty, systemOnly.indices.contains(bits) {
+                    flags = systemOnly[bits] ?? MessageListText.encodedFlags(FlagSet(bits: bits, keywords: "").names)
+                    systemOnly[bits] = flags
+                } else {
+                    let key = "\(bits) \(keywords)"
+                    flags = withKeywords[key] ?? MessageListText.encodedFlags(FlagSet(bits: bits, keywords: keywords).names)
+                    withKeywords[key] = flags
+                }
+                last = UInt32(row[0] as Int64)
+                MessageListText.appendLine(
+                    to: &page.bytes, uid: last, size: row[1], internalDate: row[4], modSeq: UInt64(row[5] as Int64),
+                    contentID: row[6], flags: flags)
+                count += 1
+            }
+            return page
         }
     }
 
