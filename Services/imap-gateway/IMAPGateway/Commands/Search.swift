@@ -30,14 +30,20 @@ extension IMAPSession {
         } else if !live.isEmpty {
             // A big mailbox is searched a slice at a time, so INPROGRESS can say how far it got
             // (RFC 9585 §3); each message's match does not depend on the others.
-            let slices = Self.slices(live, size: settings.progressSlice)
+            let sorted = live.sorted()
             var found: [UInt32] = []
-            for (index, slice) in slices.enumerated() {
-                if slices.count > 1 { try await reportProgress(done: index * settings.progressSlice, total: live.count) }
+            var start = 0
+            var size = max(1, settings.progressSlice)
+            while start < sorted.count {
+                if sorted.count > settings.progressSlice { try await reportProgress(done: start, total: sorted.count) }
+                let slice = sorted[start..<min(start + size, sorted.count)]
+                let began = ContinuousClock.now
                 let result = try await store.search(
                     account, mailbox: view.mailbox.id, SearchRequest(query: query, uids: UIDSetCompression.sorted(Array(slice))))
                 found += result.uids
                 if let modSeq = result.highestModSeq { highest = max(highest ?? 0, modSeq) }
+                start += slice.count
+                size = Self.nextSlice(after: slice.count, took: ContinuousClock.now - began, settings: settings)
             }
             matched = view.numbers(found, asUIDs: true)
         }
@@ -105,11 +111,17 @@ extension IMAPSession {
         return result.highestModSeq ?? highest
     }
 
-    /// `uids` (ascending) in slices of at most `size`.
-    static func slices(_ uids: [UInt32], size: Int) -> [ArraySlice<UInt32>] {
-        let sorted = uids.sorted()
-        let size = max(1, size)
-        return stride(from: 0, to: sorted.count, by: size).map { sorted[$0..<min($0 + size, sorted.count)] }
+    /// The next slice's size: a slice the store answered quickly (from its indexes, where each
+    /// request repeats the index lookup whatever the slice) makes the next one as large as should
+    /// take half the INPROGRESS interval, so an indexed search of 100,000 messages is two
+    /// requests, not ten; a slow one (a scan) keeps the configured size. Reports stay at least
+    /// as frequent as the interval asks.
+    static func nextSlice(after count: Int, took: Duration, settings: SessionSettings) -> Int {
+        guard let interval = settings.inProgressAfter, interval > .zero else { return max(1, settings.progressSlice) }
+        let budget = interval / 2
+        guard took < budget / 5 else { return max(1, settings.progressSlice) }
+        let rate = Double(count) / max(took / .microseconds(1), 1)  // messages a microsecond
+        return max(settings.progressSlice, Int(min(rate * (budget / .microseconds(1)), Double(Int32.max))))
     }
 
     /// Whether a MODSEQ key appears anywhere (the answer then carries the highest MODSEQ).
