@@ -67,11 +67,9 @@ struct MessageListTextTests {
     func migrationFillsSizes() throws {
         let queue = try migratedDatabase(upTo: "v10-shared-indexes")
         try queue.write { db in
+            try insertAliceWithTwoMailboxes(db)
             try db.execute(
                 sql: """
-                    INSERT INTO domains (id, name, created_at) VALUES (1, 'example.test', 0);
-                    INSERT INTO accounts (id, address, domain_id, password_hash, created_at) VALUES (1, 'alice@example.test', 1, 'h', 0);
-                    INSERT INTO mailboxes (id, account_id, name, uid_validity) VALUES (1, 1, 'INBOX', 1), (2, 1, 'Work', 2);
                     INSERT INTO contents (id, size, header_size, created_at, parse, raw) VALUES (1, 4096, 10, 0, '{}', x'00'), (2, 77, 5, 0, '{}', x'00');
                     INSERT INTO mailbox_messages (mailbox_id, uid, content_id, modseq, internal_date) VALUES (1, 1, 1, 1, 0), (1, 2, 2, 2, 0), (2, 1, 1, 3, 0);
                     """)

@@ -18,11 +18,9 @@ struct ObjectIDMigrationTests {
     func existingDataGetsIDs() throws {
         let queue = try migratedDatabase(upTo: "v9-message-id-numbers")
         try queue.write { db in
+            try insertAliceWithTwoMailboxes(db)
             try db.execute(
                 sql: """
-                    INSERT INTO domains (id, name, created_at) VALUES (1, 'example.test', 0);
-                    INSERT INTO accounts (id, address, domain_id, password_hash, created_at) VALUES (1, 'alice@example.test', 1, 'h', 0);
-                    INSERT INTO mailboxes (id, account_id, name, uid_validity) VALUES (1, 1, 'INBOX', 1), (2, 1, 'Work', 2);
                     INSERT INTO contents (id, size, header_size, created_at, parse, raw) VALUES
                         (10, 1, 1, 0, '{}', x'41'), (11, 1, 1, 0, '{}', x'42'), (12, 1, 1, 0, '{}', x'43');
                     INSERT INTO mailbox_messages (mailbox_id, uid, content_id, modseq, internal_date) VALUES

@@ -31,7 +31,7 @@ import ServiceKit
 /// | `BUZON_IMAP_NOTIFY_MAX_MAILBOXES` | `100` | mailboxes one batch of changes may report to a NOTIFY session before `[NOTIFICATIONOVERFLOW]` (RFC 5465 §5.8) |
 /// | `BUZON_IMAP_VIEW_KEEP_MESSAGES` | `1000000` | at most this many messages in the views kept that way (~30 bytes each) |
 /// | `BUZON_IMAP_INPROGRESS_MS` | `1000` | a SEARCH, SORT, THREAD, COPY, MOVE or EXPUNGE still running after this many ms says `* OK [INPROGRESS]`, and again as often (RFC 9585); 0: at once; negative: never |
-/// | `BUZON_IMAP_PROGRESS_SLICE` | `10000` | SEARCH asks the store about this many messages at a time, so INPROGRESS can count them |
+/// | `BUZON_IMAP_PROGRESS_SLICE` | `10000` | SEARCH asks the store about this many messages at a time, so INPROGRESS can count them; a slice the store answers within a tenth of the INPROGRESS interval makes the next one larger |
 public struct IMAPConfiguration: GatewaySettings {
     public var basics: GatewayBasics
     public var host = "127.0.0.1"
