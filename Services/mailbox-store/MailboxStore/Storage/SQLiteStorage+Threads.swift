@@ -42,14 +42,19 @@ extension SQLiteStorage {
         // RFC 8474 §5.2 THREADID: the thread's id as its messages already carry it; a message
         // keeps the one it got even when a later message merges its thread into another
         // (RFC 8621 §4.1.1: immutable), so a merged thread may show two.
-        let objectID =
-            try String.fetchOne(
-                db, sql: "SELECT object_id FROM content_threads WHERE account_id = ? AND thread_id = ? AND object_id IS NOT NULL LIMIT 1",
-                arguments: [account, thread]) ?? ObjectIDs.thread()
+        let objectID = try String.fetchOne(db, sql: Self.threadObjectIDSQL, arguments: [account, thread]) ?? ObjectIDs.thread()
         try db.execute(
             sql: "INSERT INTO content_threads (account_id, content_id, thread_id, object_id) VALUES (?, ?, ?, ?)",
             arguments: [account, contentID, thread, objectID])
     }
+
+    /// A thread's object id. Named index: without it SQLite walks the account's every
+    /// `content_threads` row by primary key (account_id alone) to read `object_id`, once per
+    /// delivery — 570 deliveries/s into an empty mailbox fell to 213/s at 35,000 messages.
+    static let threadObjectIDSQL = """
+        SELECT object_id FROM content_threads INDEXED BY content_threads_thread
+        WHERE account_id = ? AND thread_id = ? AND object_id IS NOT NULL LIMIT 1
+        """
 
     /// Thread ids for content indexed after delivery (the background indexer): every account
     /// holding it.
