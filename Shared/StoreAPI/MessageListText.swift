@@ -12,17 +12,6 @@ import LineFraming
 public enum MessageListText {
     public static let nextAfterHeader = "Buzon-Next-After"
 
-    public static func encode(_ messages: [MessageSummary]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(messages.count * 48)
-        for message in messages {
-            appendLine(
-                to: &out, uid: message.uid, size: message.size, internalDate: message.internalDate, modSeq: message.modSeq,
-                contentID: message.contentID, flags: encodedFlags(message.flags))
-        }
-        return out
-    }
-
     /// One message's line, newline included; `flags` as `encodedFlags` gives them (a listing
     /// encodes each distinct flag set once).
     public static func appendLine(

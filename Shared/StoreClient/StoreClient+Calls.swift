@@ -189,13 +189,9 @@ extension StoreClient {
         _ account: String, mailbox: Int64, uids: String? = nil, after: UInt32 = 0,
         limit: Int = 10_000
     ) async throws -> (messages: [MessageSummary], nextAfter: UInt32?) {
-        var items = [("after", String(after)), ("limit", String(limit)), ("format", "text")]
-        if let uids { items.append(("uids", uids)) }
-        let (headers, body) = try await exchange(StoreOperations.listMessagesText, path: (account, mailbox), query: items)
-        guard let messages = MessageListText.decode(Array(body.readableBytesView)) else {
-            throw StoreClientError.invalidResponse("message list text")
-        }
-        return (messages, headers.first(name: MessageListText.nextAfterHeader).flatMap { UInt32($0) })
+        let (body, next) = try await textListingPage(account, mailbox, uids: uids, after: after, limit: limit)
+        guard let messages = MessageListText.decode(body) else { throw StoreClientError.invalidResponse("message list text") }
+        return (messages, next)
     }
     public func rawMessage(_ account: String, mailbox: Int64, uid: UInt32) async throws -> [UInt8] {
         Array(try await exchange(StoreOperations.getMessageRaw, path: (account, mailbox, uid)).body.readableBytesView)

@@ -34,14 +34,20 @@ extension StoreClient {
         var columns = MessageColumns()
         var after: UInt32 = 0
         while true {
-            var items = [("after", String(after)), ("limit", String(pageSize)), ("format", "text")]
-            if let uids { items.append(("uids", uids)) }
-            let (headers, body) = try await exchange(StoreOperations.listMessagesText, path: (account, mailbox), query: items)
-            guard MessageListText.decode(Array(body.readableBytesView), into: &columns) else {
-                throw StoreClientError.invalidResponse("message list text")
-            }
-            guard let next = headers.first(name: MessageListText.nextAfterHeader).flatMap({ UInt32($0) }) else { return columns }
+            let (body, next) = try await textListingPage(account, mailbox, uids: uids, after: after, limit: pageSize)
+            guard MessageListText.decode(body, into: &columns) else { throw StoreClientError.invalidResponse("message list text") }
+            guard let next else { return columns }
             after = next
         }
+    }
+
+    /// One page of the text listing: its bytes, and the UID to list after when more follow.
+    func textListingPage(_ account: String, _ mailbox: Int64, uids: String?, after: UInt32, limit: Int) async throws
+        -> (body: [UInt8], nextAfter: UInt32?)
+    {
+        var items = [("after", String(after)), ("limit", String(limit)), ("format", "text")]
+        if let uids { items.append(("uids", uids)) }
+        let (headers, body) = try await exchange(StoreOperations.listMessagesText, path: (account, mailbox), query: items)
+        return (Array(body.readableBytesView), headers.first(name: MessageListText.nextAfterHeader).flatMap { UInt32($0) })
     }
 }

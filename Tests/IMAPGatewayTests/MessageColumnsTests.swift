@@ -118,3 +118,16 @@ struct MessageColumnsTests {
         #expect(view.changedSinceSelect(3).map(\.uid) == [4])
     }
 }
+
+extension MessageListText {
+    /// Summaries as the store writes them (the store writes from its rows, `appendLine`).
+    static func encode(_ messages: [MessageSummary]) -> [UInt8] {
+        var out: [UInt8] = []
+        for message in messages {
+            appendLine(
+                to: &out, uid: message.uid, size: message.size, internalDate: message.internalDate, modSeq: message.modSeq,
+                contentID: message.contentID, flags: encodedFlags(message.flags))
+        }
+        return out
+    }
+}

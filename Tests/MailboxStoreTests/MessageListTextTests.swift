@@ -45,6 +45,10 @@ struct MessageListTextTests {
         #expect(pages == 5)
         #expect(paged == json)
         #expect(Set(json.map(\.size)).count > 1, "the sample messages differ in size, so a wrong size shows")
+        // Both listings read the size kept beside the UID: check it against the stored bytes.
+        for message in json.prefix(12) {
+            #expect(message.size == (try await store.client.rawMessage(alice, mailbox: inbox.id, uid: message.uid)).count)
+        }
 
         // More ranges than SQL is given (`maxSQLRanges`): filtered as the rows are read.
         let odd = stride(from: 1, through: 29, by: 2).map(String.init).joined(separator: ",")
