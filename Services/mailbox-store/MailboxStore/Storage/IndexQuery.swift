@@ -19,6 +19,10 @@ struct IndexQuery {
     private(set) var exact = true
     /// Some leaf reads the texts: rows whose texts need `Character` comparison are scanned.
     private(set) var readsText = false
+    /// The FTS5 query of a text key every match must satisfy (one the query ANDs at its top),
+    /// when there is one: a search can then start from that key's matches instead of the
+    /// mailbox's every row.
+    private(set) var driver: String?
 
     /// The header fields kept in `message_text`, by lower-cased name.
     static let headerColumns: [String: String] = [
@@ -33,7 +37,7 @@ struct IndexQuery {
     static let maxKeys = 256
 
     init(_ query: MessageQuery) throws(SearchEvaluator.InvalidQuery) {
-        sql = try condition(query, positive: true)
+        sql = try condition(query, positive: true, conjunct: true)
         if Self.keyCount(query) > Self.maxKeys {
             sql = "1"
             arguments = []
@@ -57,7 +61,11 @@ struct IndexQuery {
         return count
     }
 
-    private mutating func condition(_ query: MessageQuery, positive: Bool) throws(SearchEvaluator.InvalidQuery) -> String {
+    /// `conjunct`: every match of the whole query must match `query` (it is the query or
+    /// ANDed at its top), so `query`'s FTS matches may drive the search.
+    private mutating func condition(_ query: MessageQuery, positive: Bool, conjunct: Bool = false)
+        throws(SearchEvaluator.InvalidQuery) -> String
+    {
         switch query {
         case .all: return "1"
         case .flag(let name): return flag(name)
@@ -76,9 +84,11 @@ struct IndexQuery {
                 // RFC 9051 §6.4.4: the empty string matches every message that has the field.
                 return "EXISTS (SELECT 1 FROM message_text t WHERE t.rowid = mm.content_id AND t.\(column) IS NOT NULL)"
             }
-            return text(value, columns: [column], positive: positive)
-        case .body(let value): return value.isEmpty ? "1" : text(value, columns: ["body"], positive: positive)
-        case .text(let value): return value.isEmpty ? "1" : text(value, columns: ["headers", "body", "mime"], positive: positive)
+            return text(value, columns: [column], positive: positive, conjunct: conjunct)
+        case .body(let value):
+            return value.isEmpty ? "1" : text(value, columns: ["body"], positive: positive, conjunct: conjunct)
+        case .text(let value):
+            return value.isEmpty ? "1" : text(value, columns: ["headers", "body", "mime"], positive: positive, conjunct: conjunct)
         case .uids(let text):
             guard let set = UIDSet(text) else { throw .init(description: "not a UID set: \(text.prefix(64))") }
             let ranges = set.resolved(largest: UInt32.max)
@@ -91,7 +101,7 @@ struct IndexQuery {
         case .and(let queries):
             guard !queries.isEmpty else { return "1" }
             var parts: [String] = []
-            for query in queries { parts.append("(\(try condition(query, positive: positive)))") }
+            for query in queries { parts.append("(\(try condition(query, positive: positive, conjunct: conjunct)))") }
             return "(" + parts.joined(separator: " AND ") + ")"
         }
     }
@@ -139,7 +149,7 @@ struct IndexQuery {
     }
 
     /// A case-insensitive substring of some column of `message_text`.
-    private mutating func text(_ value: String, columns: [String], positive: Bool) -> String {
+    private mutating func text(_ value: String, columns: [String], positive: Bool, conjunct: Bool) -> String {
         let (folded, indexable) = SearchEvaluator.indexNeedle(value)
         guard indexable else { return unknown(positive) }
         readsText = true
@@ -147,7 +157,9 @@ struct IndexQuery {
             // FTS5: a column filter and a string (quotes doubled); the trigram tokenizer
             // matches it as a substring.
             let filter = columns.count == 1 ? columns[0] : "{" + columns.joined(separator: " ") + "}"
-            arguments.append("\(filter) : \"" + folded.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+            let match = "\(filter) : \"" + folded.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            arguments.append(match)
+            if conjunct && driver == nil { driver = match }
             return "mm.content_id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)"
         }
         // Too short for trigrams: instr() over this row's stored (folded) texts — tied to the

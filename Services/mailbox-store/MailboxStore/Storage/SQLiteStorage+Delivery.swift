@@ -221,11 +221,15 @@ extension SQLiteStorage {
         try db.execute(sql: "UPDATE mailboxes SET uid_next = ? WHERE id = ?", arguments: [uid + 1, mailbox])
         let modseq = try logChange(db, account: account.id, kind: .added, mailbox: mailbox, uid: uid, flags: flags.names)
         // save_date: RFC 8514 §4.1. size: beside the UID, so listings read no content row.
-        try db.execute(
+        // needs_scan: what a text SEARCH must read (Schema `v12-search-scan`).
+        try db.cachedStatement(
             sql: """
-                INSERT INTO mailbox_messages (mailbox_id, uid, content_id, system_flags, keywords, modseq, internal_date, save_date, size)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT size FROM contents WHERE id = ?))
-                """, arguments: [mailbox, uid, content, flags.bits, flags.keywordText, modseq, internalDate, now(), content])
+                INSERT INTO mailbox_messages (mailbox_id, uid, content_id, system_flags, keywords, modseq, internal_date, save_date,
+                    size, needs_scan)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT size FROM contents WHERE id = ?),
+                    NOT EXISTS (SELECT 1 FROM message_index WHERE content_id = ? AND NOT needs_characters))
+                """
+        ).execute(arguments: [mailbox, uid, content, flags.bits, flags.keywordText, modseq, internalDate, now(), content, content])
         return StoredCopy(account: account.address, mailboxID: mailbox, uid: UInt32(uid), modSeq: UInt64(modseq))
     }
 

@@ -29,7 +29,7 @@ public struct IndexedSearch: Sendable {
 
 extension SQLiteStorage {
     /// SEARCH on the read model (`IndexQuery`): one SQL statement over the mailbox's rows in
-    /// `uids`. Rows whose content has no entry yet, or whose texts need `Character` comparison
+    /// `uids`, or over the FTS matches of a text key the query ANDs (`IndexQuery.driver`). Rows whose content has no entry yet, or whose texts need `Character` comparison
     /// when the query reads texts, or every row the condition selects when it is not exact,
     /// come back in `scan`.
     public func searchIndexed(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery) async throws -> IndexedSearch {
@@ -40,7 +40,7 @@ extension SQLiteStorage {
             throw StoreError.badRequest(APIErrorCode.badRequest, error.description)
         }
         // What the read closure captures must be Sendable: the condition's parts.
-        let (conditionSQL, exact, readsText) = (condition.sql, condition.exact, condition.readsText)
+        let (conditionSQL, exact, readsText, driver) = (condition.sql, condition.exact, condition.readsText, condition.driver)
         let conditionArguments = condition.arguments.map { $0?.databaseValue ?? .null }
         return try await pool.read { db in
             _ = try self.authorize(db, account, mailbox: mailboxID, need: .read)
@@ -48,16 +48,16 @@ extension SQLiteStorage {
             guard let low = set.first?.lowerBound, let high = set.last?.upperBound else {
                 return IndexedSearch(matched: [], scan: [])
             }
-            let scanText = readsText ? " OR mi.needs_characters" : ""
-            let sql = """
-                SELECT mm.uid, mm.modseq, (mi.content_id IS NULL\(scanText)) AS scan
-                FROM mailbox_messages mm LEFT JOIN message_index mi ON mi.content_id = mm.content_id
-                WHERE mm.mailbox_id = ? AND mm.uid BETWEEN ? AND ?
-                  AND (mi.content_id IS NULL\(scanText) OR (\(conditionSQL)))
-                ORDER BY mm.uid
-                """
-            var arguments: [(any DatabaseValueConvertible)?] = [mailboxID, Int64(low), Int64(high)]
-            arguments += conditionArguments.map { $0 as (any DatabaseValueConvertible)? }
+            let bounds: [DatabaseValue] = [mailboxID.databaseValue, Int64(low).databaseValue, Int64(high).databaseValue]
+            let sql: String
+            let arguments: [DatabaseValue]
+            if let driver {
+                sql = Self.drivenSearchSQL(conditionSQL)
+                arguments = [driver.databaseValue] + bounds + conditionArguments + bounds
+            } else {
+                sql = Self.walkingSearchSQL(conditionSQL, readsText: readsText)
+                arguments = bounds + conditionArguments
+            }
             var result = IndexedSearch(matched: [], scan: [])
             let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
             // Rows come in UID order and the ranges are sorted: one pass over both.
@@ -74,6 +74,38 @@ extension SQLiteStorage {
             }
             return result
         }
+    }
+}
+
+extension SQLiteStorage {
+    /// A search from the driving key's FTS matches, each looked up by content, plus the rows
+    /// the index cannot answer for (`v12-search-scan`, through its partial index): the cost is
+    /// the matches', not the mailbox's. Arguments: the FTS query, (mailbox, low, high), the
+    /// condition's, (mailbox, low, high). Columns: UID, MODSEQ, whether to scan.
+    static func drivenSearchSQL(_ condition: String) -> String {
+        """
+        SELECT mm.uid, mm.modseq, 0 FROM mailbox_messages mm INDEXED BY mailbox_messages_content
+            JOIN message_index mi ON mi.content_id = mm.content_id
+        WHERE mm.content_id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)
+          AND mm.mailbox_id = ? AND mm.uid BETWEEN ? AND ? AND NOT mm.needs_scan AND (\(condition))
+        UNION ALL
+        SELECT mm.uid, mm.modseq, 1 FROM mailbox_messages mm INDEXED BY mailbox_messages_scan
+        WHERE mm.mailbox_id = ? AND mm.uid BETWEEN ? AND ? AND mm.needs_scan
+        ORDER BY 1
+        """
+    }
+
+    /// A search over every row of the UID range, each joined to its content's entry.
+    /// Arguments: (mailbox, low, high), the condition's.
+    static func walkingSearchSQL(_ condition: String, readsText: Bool) -> String {
+        let scanText = readsText ? " OR mi.needs_characters" : ""
+        return """
+            SELECT mm.uid, mm.modseq, (mi.content_id IS NULL\(scanText)) AS scan
+            FROM mailbox_messages mm LEFT JOIN message_index mi ON mi.content_id = mm.content_id
+            WHERE mm.mailbox_id = ? AND mm.uid BETWEEN ? AND ?
+              AND (mi.content_id IS NULL\(scanText) OR (\(condition)))
+            ORDER BY mm.uid
+            """
     }
 }
 

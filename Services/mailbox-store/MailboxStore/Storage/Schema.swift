@@ -466,6 +466,30 @@ enum Schema {
                     UPDATE mailbox_messages SET size = (SELECT size FROM contents WHERE contents.id = mailbox_messages.content_id);
                     """)
         }
+        migrator.registerMigration("v12-search-scan") { db in
+            // The messages a text SEARCH must read because the index cannot answer for them
+            // (content not indexed yet, or texts with combining marks: `needs_characters`),
+            // marked beside the UID and found through a partial index, so that a text search
+            // starts from the FTS matches instead of walking the mailbox (SQLiteStorage+Search).
+            // Triggers keep the mark equal to "no entry, or an entry that needs characters"
+            // whatever writes or drops an entry.
+            try db.execute(
+                sql: """
+                    ALTER TABLE mailbox_messages ADD COLUMN needs_scan INTEGER NOT NULL DEFAULT 0;
+                    UPDATE mailbox_messages SET needs_scan = 1 WHERE NOT EXISTS (
+                        SELECT 1 FROM message_index mi WHERE mi.content_id = mailbox_messages.content_id AND NOT mi.needs_characters);
+                    CREATE INDEX mailbox_messages_scan ON mailbox_messages(mailbox_id, uid) WHERE needs_scan;
+                    CREATE TRIGGER message_index_added AFTER INSERT ON message_index BEGIN
+                        UPDATE mailbox_messages SET needs_scan = new.needs_characters WHERE content_id = new.content_id;
+                    END;
+                    CREATE TRIGGER message_index_changed AFTER UPDATE OF needs_characters ON message_index BEGIN
+                        UPDATE mailbox_messages SET needs_scan = new.needs_characters WHERE content_id = new.content_id;
+                    END;
+                    CREATE TRIGGER message_index_dropped AFTER DELETE ON message_index BEGIN
+                        UPDATE mailbox_messages SET needs_scan = 1 WHERE content_id = old.content_id;
+                    END;
+                    """)
+        }
         return migrator
     }
 }
