@@ -67,14 +67,29 @@ public struct StoreOperation<Path, Request, Response>: Sendable {
     /// (the client's percent-encoding). A tuple is read element by element; one value is one
     /// parameter.
     public func path(_ values: Path, encodingSegment encode: (String) -> String) -> String {
-        let mirror = Mirror(reflecting: values)
-        let given: [String] =
-            mirror.displayStyle == .tuple ? mirror.children.map { String(describing: $0.value) } : [String(describing: values)]
-        precondition(given.count == pathParameters.count, "\(template) takes \(pathParameters.count) path parameters")
+        // Every store call builds its path here: one value (most operations take only the
+        // account) is read without reflection, and the template is walked once.
+        let given: [String]
+        if let one = values as? String {
+            given = [one]
+        } else {
+            let mirror = Mirror(reflecting: values)
+            given = mirror.displayStyle == .tuple ? mirror.children.map { String(describing: $0.value) } : [String(describing: values)]
+        }
+        var path = ""
+        path.reserveCapacity(template.utf8.count + 32)
         var next = given.makeIterator()
-        return template.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-            segment.hasPrefix("{") ? encode(next.next() ?? "") : String(segment)
-        }.joined(separator: "/")
+        var used = 0
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            path += rest[..<open]
+            path += encode(next.next() ?? "")
+            used += 1
+            rest = rest[rest.index(after: close)...]
+        }
+        path += rest
+        precondition(used == given.count, "\(template) takes \(used) path parameters")
+        return path
     }
 }
 

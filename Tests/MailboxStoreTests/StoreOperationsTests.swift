@@ -36,6 +36,16 @@ import Testing
         #expect(StoreOperations.getMessageRaw.pathParameters == ["account", "id", "uid"])
     }
 
+    /// The client encodes ASCII itself; it must give what Foundation gives with the same set
+    /// (RFC 3986 unreserved, `@` and `+`), for every character and for names that are not ASCII.
+    @Test func segmentsEncodeAsFoundationDoes() {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~@+"))
+        let ascii = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        for text in ascii + [ascii.joined(), "Entwürfe/Ärger", "a b@c.test", "€ 100%", "日本語", ""] {
+            #expect(StoreClient.segment(text) == text.addingPercentEncoding(withAllowedCharacters: allowed), "\(text.debugDescription)")
+        }
+    }
+
     @Test func bodyKindsAndStatusesFollowTheTypes() {
         #expect(StoreOperations.createMailbox.requestBody == .json && StoreOperations.createMailbox.status == 201)
         #expect(StoreOperations.deleteUser.requestBody == .none && StoreOperations.deleteUser.responseBody == .none)

@@ -55,7 +55,7 @@ public func buildMailboxStore(
 
     return Application(
         router: router,
-        server: .http1(configuration: .init(httpDecoderConfiguration: httpLimits)),
+        server: LoopBoundHTTP1Channel.builder(.init(httpDecoderConfiguration: httpLimits)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "buzon-mailbox-store"),
         services: [
             IdempotencyPruner(

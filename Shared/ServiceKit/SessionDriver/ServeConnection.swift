@@ -75,7 +75,8 @@ public enum ServeConnection {
         let output = ChannelOutput(
             channel: channel, writeTimeout: guardedWriteTimeout,
             makeTLSHandler: tls.map { tls in { @Sendable in NIOSSLServerHandler(context: tls) } })
-        Task {
+        // On the connection's own event loop (`EventLoopExecutor`): no thread switch per command.
+        Task(executorPreference: EventLoopExecutor(channel.eventLoop)) {
             var driver = SessionDriver(
                 session: session, calls: makeCalls(output), clock: ContinuousClock(), logger: logger,
                 inputCounter: inputCounter, deadlines: deadlines,

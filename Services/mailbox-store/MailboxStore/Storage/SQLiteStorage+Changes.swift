@@ -24,12 +24,16 @@ extension SQLiteStorage {
                 }
                 filter = readable
             }
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT modseq, kind, mailbox_id, uid, flags, name FROM changes
-                    WHERE account_id = ? AND modseq > ?\(filter) ORDER BY modseq LIMIT ?
-                    """, arguments: [owner.id, Int64(clamping: since), limit + 1])
+            let sql = """
+                SELECT modseq, kind, mailbox_id, uid, flags, name FROM changes
+                WHERE account_id = ? AND modseq > ?\(filter) ORDER BY modseq LIMIT ?
+                """
+            // The owner's read (the one every session makes) is one cached statement; another
+            // reader's filter names its mailboxes, so it is compiled for the request.
+            let arguments: StatementArguments = [owner.id, Int64(clamping: since), limit + 1]
+            let rows =
+                try filter.isEmpty
+                ? Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) : Row.fetchAll(db, sql: sql, arguments: arguments)
             let changes = rows.prefix(limit).map { row -> Change in
                 let uid: Int64? = row["uid"]
                 let kind = Change.Kind(rawValue: row["kind"]) ?? .flags
@@ -51,16 +55,13 @@ extension SQLiteStorage {
     public func accountModSeqs(_ addresses: [String]) async throws -> [String: (id: Int64, modSeq: UInt64)] {
         try await pool.read { db in
             var out: [String: (id: Int64, modSeq: UInt64)] = [:]
-            // SQLite allows 32,766 parameters; a gateway watches far fewer accounts per chunk.
-            for start in stride(from: 0, to: addresses.count, by: 500) {
-                let chunk = Array(addresses[start..<min(start + 500, addresses.count)])
-                let marks = chunk.map { _ in "?" }.joined(separator: ",")
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT id, address, modseq FROM accounts WHERE address IN (\(marks))",
-                    arguments: StatementArguments(chunk))
-                {
-                    out[row["address"]] = (row["id"], UInt64(row["modseq"] as Int64))
-                }
+            // The addresses as one JSON array: one cached statement whatever their number (a
+            // gateway's watch asks at every change of any of its accounts).
+            let list = String(decoding: try JSONEncoder().encode(addresses), as: UTF8.self)
+            let statement = try db.cachedStatement(
+                sql: "SELECT id, address, modseq FROM accounts WHERE address IN (SELECT value FROM json_each(?))")
+            for row in try Row.fetchAll(statement, arguments: [list]) {
+                out[row["address"]] = (row["id"], UInt64(row["modseq"] as Int64))
             }
             return out
         }

@@ -115,10 +115,10 @@ extension SQLiteStorage {
             // Counting a mailbox reads all its messages: 20 ms of every SELECT of a mailbox of
             // 1,000 under the IMAP command mix, for numbers SELECT does not use.
             let columns = counts ? Self.mailboxColumns : Self.mailboxColumnsWithoutCounts
-            return try Row.fetchAll(
-                db, sql: "SELECT \(columns) FROM mailboxes m WHERE m.account_id = ? ORDER BY m.name = 'INBOX' DESC, m.name",
-                arguments: [owner.id]
-            ).map(Self.mailboxInfo)
+            // Cached (two shapes): every SELECT lists.
+            let statement = try db.cachedStatement(
+                sql: "SELECT \(columns) FROM mailboxes m WHERE m.account_id = ? ORDER BY m.name = 'INBOX' DESC, m.name")
+            return try Row.fetchAll(statement, arguments: [owner.id]).map(Self.mailboxInfo)
         }
     }
 

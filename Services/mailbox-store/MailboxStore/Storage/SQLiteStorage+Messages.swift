@@ -43,14 +43,15 @@ extension SQLiteStorage {
     /// The UIDs of `mailbox` in `set`, ascending, with their stored flags.
     private func selected(_ db: Database, mailbox: Int64, set: [ClosedRange<UInt32>], extra: String = "") throws -> [Row] {
         let condition = uidCondition(set)
-        return try Row.fetchAll(
-            db,
+        // Cached: its shapes are few (up to `maxSQLRanges` ranges, two extras), and every
+        // STORE, COPY and EXPUNGE compiled it again.
+        let statement = try db.cachedStatement(
             sql: """
                 SELECT uid, content_id, system_flags, keywords, modseq, internal_date FROM mailbox_messages
                 WHERE mailbox_id = ?\(condition.sql)\(extra) ORDER BY uid
-                """, arguments: [mailbox] + condition.arguments
-        )
-        .filter { set.count <= Self.maxSQLRanges || Self.contains(set, UInt32($0["uid"] as Int64)) }
+                """)
+        return try Row.fetchAll(statement, arguments: [mailbox] + condition.arguments)
+            .filter { set.count <= Self.maxSQLRanges || Self.contains(set, UInt32($0["uid"] as Int64)) }
     }
 
     /// A page of the listing: the messages of `uids` above `after`, one more than `limit` to
@@ -197,13 +198,12 @@ extension SQLiteStorage {
             }
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
             let feedBefore = try self.feedHead(db, account: owner.id)
-            var feedAfter = feedBefore
-            var messages: [MessageFlags] = []
+            var messages: [(uid: Int64, flags: FlagSet, modSeq: Int64, changed: Bool)] = []
             var modified: [UInt32] = []
             for row in try self.selected(db, mailbox: mailboxID, set: set) {
                 let uid: Int64 = row["uid"]
                 let old = FlagSet(bits: row["system_flags"], keywords: row["keywords"])
-                var modseq: Int64 = row["modseq"]
+                let modseq: Int64 = row["modseq"]
                 // RFC 7162 §3.1.3: UNCHANGEDSINCE fails for a message changed after it.
                 if let since = request.unchangedSince, UInt64(modseq) > since {
                     modified.append(UInt32(uid))
@@ -217,18 +217,26 @@ extension SQLiteStorage {
                     new = old.kept(by: access.rights)
                     new.add(permitted)
                 }
-                if new != old {
-                    modseq = try self.logChange(db, account: owner.id, kind: .flags, mailbox: mailboxID, uid: uid, flags: new.names)
-                    feedAfter = UInt64(modseq)
-                    try db.cachedStatement(
-                        sql: "UPDATE mailbox_messages SET system_flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?"
-                    ).execute(arguments: [new.bits, new.keywordText, modseq, mailboxID, uid])
-                }
-                messages.append(MessageFlags(uid: UInt32(uid), flags: new.names, modSeq: UInt64(modseq)))
+                messages.append((uid, new, modseq, new != old))
+            }
+            // One MODSEQ per changed message, in UID order, taken together: the account's
+            // counter and the mailbox's HIGHESTMODSEQ are written once per STORE, not per message.
+            let changed = messages.count { $0.changed }
+            var next = try self.takeModSeqs(db, account: owner.id, mailbox: mailboxID, count: changed)
+            let feedAfter = changed > 0 ? UInt64(next + Int64(changed) - 1) : feedBefore
+            let update = try db.cachedStatement(
+                sql: "UPDATE mailbox_messages SET system_flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?")
+            for index in messages.indices where messages[index].changed {
+                let (uid, flags) = (messages[index].uid, messages[index].flags)
+                try self.insertChange(db, account: owner.id, modSeq: next, kind: .flags, mailbox: mailboxID, uid: uid, flags: flags.names)
+                try update.execute(arguments: [flags.bits, flags.keywordText, next, mailboxID, uid])
+                messages[index].modSeq = next
+                next += 1
             }
             let highest = try self.highestModSeq(db, mailbox: mailboxID)
             return FlagUpdateResult(
-                messages: messages, modified: modified, highestModSeq: highest, feedBefore: feedBefore, feedAfter: feedAfter)
+                messages: messages.map { MessageFlags(uid: UInt32($0.uid), flags: $0.flags.names, modSeq: UInt64($0.modSeq)) },
+                modified: modified, highestModSeq: highest, feedBefore: feedBefore, feedAfter: feedAfter)
         }
     }
 

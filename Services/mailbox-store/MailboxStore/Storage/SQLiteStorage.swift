@@ -70,12 +70,17 @@ public final class SQLiteStorage: MailStorage {
     /// The statements here and in `logChange` run once per message a STORE, COPY or EXPUNGE
     /// changes: cached, as compiling them each time showed in the store's profile.
     func nextModSeq(_ db: Database, account: Int64) throws -> Int64 {
+        try advanceModSeq(db, account: account, by: 1)
+    }
+
+    /// Moves the account's counter `count` on: the new head.
+    private func advanceModSeq(_ db: Database, account: Int64, by count: Int) throws -> Int64 {
         // Once the transaction is durable (or gone), the account's cached feed head is stale.
         if feedHeads.touch(account) {
             let heads = feedHeads
             db.afterNextTransaction(onCommit: { _ in heads.settle(committed: true) }, onRollback: { _ in heads.settle(committed: false) })
         }
-        try db.cachedStatement(sql: "UPDATE accounts SET modseq = modseq + 1 WHERE id = ?").execute(arguments: [account])
+        try db.cachedStatement(sql: "UPDATE accounts SET modseq = modseq + ? WHERE id = ?").execute(arguments: [count, account])
         return Int64(try feedHead(db, account: account))
     }
 
@@ -89,12 +94,28 @@ public final class SQLiteStorage: MailStorage {
         _ db: Database, account: Int64, kind: Change.Kind, mailbox: Int64,
         uid: Int64? = nil, flags: [String]? = nil, name: String? = nil
     ) throws -> Int64 {
-        let modseq = try nextModSeq(db, account: account)
+        let modseq = try takeModSeqs(db, account: account, mailbox: mailbox, count: 1)
+        try insertChange(db, account: account, modSeq: modseq, kind: kind, mailbox: mailbox, uid: uid, flags: flags, name: name)
+        return modseq
+    }
+
+    /// Takes `count` consecutive MODSEQs of the account (the first is answered) for changes of
+    /// `mailbox`, whose HIGHESTMODSEQ becomes the last; the caller logs each (`insertChange`).
+    func takeModSeqs(_ db: Database, account: Int64, mailbox: Int64, count: Int) throws -> Int64 {
+        guard count > 0 else { return Int64(try feedHead(db, account: account)) + 1 }
+        let last = try advanceModSeq(db, account: account, by: count)
+        try db.cachedStatement(sql: "UPDATE mailboxes SET highest_modseq = ? WHERE id = ?").execute(arguments: [last, mailbox])
+        return last - Int64(count) + 1
+    }
+
+    /// One line of the change log, its MODSEQ taken already.
+    func insertChange(
+        _ db: Database, account: Int64, modSeq: Int64, kind: Change.Kind, mailbox: Int64,
+        uid: Int64? = nil, flags: [String]? = nil, name: String? = nil
+    ) throws {
         try db.cachedStatement(
             sql: "INSERT INTO changes (account_id, modseq, kind, mailbox_id, uid, flags, name) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [account, modseq, kind.rawValue, mailbox, uid, flags?.joined(separator: " "), name])
-        try db.cachedStatement(sql: "UPDATE mailboxes SET highest_modseq = ? WHERE id = ?").execute(arguments: [modseq, mailbox])
-        return modseq
+        ).execute(arguments: [account, modSeq, kind.rawValue, mailbox, uid, flags?.joined(separator: " "), name])
     }
 
     /// RFC 3501 §2.3.1.1: a UIDVALIDITY must never repeat for a name, even after a delete and
