@@ -121,6 +121,11 @@ struct SearchIndexTests {
             // Deeper than SQLite's expression limit as SQL: left to the evaluator whole.
             .and((0..<1_200).map { .not(.body(text: "absent-\($0)")) }),
             .and([.not(.header(name: "SUBJECT", value: "")), .header(name: "CC", value: ""), .body(text: "e")]),
+            // A text key ANDed with keys that read the index entry (size, sent date): the search
+            // starts from the text key's matches and joins the entries.
+            .and([.larger(size: 400), .body(text: "lunch")]),
+            .and([.sent(DayComparison(.since, day: "2024-01-02")), .text(text: "naïve")]),
+            .and([.header(name: "SUBJECT", value: "report"), .not(.body(text: "lunch"))]),
         ]
         return out
     }

@@ -56,7 +56,7 @@ struct SearchScanMarkTests {
         let queue = try migratedDatabase(upTo: Schema.migrator.migrations.last ?? "")
         let plan = try queue.read { db in
             try Row.fetchAll(
-                db, sql: "EXPLAIN QUERY PLAN " + SQLiteStorage.drivenSearchSQL("1"),
+                db, sql: "EXPLAIN QUERY PLAN " + SQLiteStorage.drivenSearchSQL("mi.size > 10", readsEntry: true),
                 arguments: ["body : \"lunch\"", 1, 1, 100, 1, 1, 100]
             ).map { $0["detail"] as String }
         }

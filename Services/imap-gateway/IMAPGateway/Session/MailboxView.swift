@@ -212,7 +212,7 @@ struct MailboxView: Sendable {
     func isExpunged(_ uid: UInt32) -> Bool { heldExpunges.contains(uid) }
 
     /// The UIDs the client knows and that still exist: what SEARCH, SORT and THREAD ask about.
-    var liveUIDs: [UInt32] { uids.filter { !isExpunged($0) } }
+    var liveUIDs: [UInt32] { heldExpunges.isEmpty ? uids : uids.filter { !isExpunged($0) } }
 
     /// A store's answer (UIDs, in its order) as the client numbers it: the UIDs it knows, or
     /// their sequence numbers; UIDs it has not been told of are left out.

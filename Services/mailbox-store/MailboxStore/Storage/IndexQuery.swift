@@ -23,6 +23,12 @@ struct IndexQuery {
     /// when there is one: a search can then start from that key's matches instead of the
     /// mailbox's every row.
     private(set) var driver: String?
+    /// Some leaf reads the content's entry (`mi`), not only the mailbox row and the texts.
+    private(set) var readsEntry = false
+    /// The query is its driving key alone: the driver's matches need no other test.
+    var isDriverAlone: Bool { driver != nil && sql == Self.matchSQL && arguments.count == 1 }
+    /// A text key as SQL: its content among the FTS matches (the argument: the FTS query).
+    static let matchSQL = "mm.content_id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)"
 
     /// The header fields kept in `message_text`, by lower-cased name.
     static let headerColumns: [String: String] = [
@@ -73,11 +79,16 @@ struct IndexQuery {
         case .arrival(let comparison): return arrival(comparison.relation, try day(comparison.day))
         case .sent(let comparison):
             let day = try day(comparison.day)
+            readsEntry = true
             // RFC 9051 §6.4.4 as the evaluator reads it: the written day, else the arrival day.
             return
                 "(CASE WHEN mi.sent_day IS NULL THEN \(arrival(comparison.relation, day)) ELSE mi.sent_day \(op(comparison.relation)) \(day) END)"
-        case .larger(let size): return size > UInt64(Int64.max) ? "0" : "mi.size > \(size)"
-        case .smaller(let size): return size > UInt64(Int64.max) ? "1" : "mi.size < \(size)"
+        case .larger(let size):
+            readsEntry = true
+            return size > UInt64(Int64.max) ? "0" : "mi.size > \(size)"
+        case .smaller(let size):
+            readsEntry = true
+            return size > UInt64(Int64.max) ? "1" : "mi.size < \(size)"
         case .header(let name, let value):
             guard let column = Self.headerColumns[name.lowercased()] else { return unknown(positive) }
             if value.isEmpty {
@@ -160,7 +171,7 @@ struct IndexQuery {
             let match = "\(filter) : \"" + folded.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             arguments.append(match)
             if conjunct && driver == nil { driver = match }
-            return "mm.content_id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)"
+            return Self.matchSQL
         }
         // Too short for trigrams: instr() over this row's stored (folded) texts — tied to the
         // row, or SQLite would read every text of every account once per search.

@@ -40,8 +40,10 @@ extension SQLiteStorage {
             throw StoreError.badRequest(APIErrorCode.badRequest, error.description)
         }
         // What the read closure captures must be Sendable: the condition's parts.
-        let (conditionSQL, exact, readsText, driver) = (condition.sql, condition.exact, condition.readsText, condition.driver)
-        let conditionArguments = condition.arguments.map { $0?.databaseValue ?? .null }
+        let (exact, readsText, driver, readsEntry) = (condition.exact, condition.readsText, condition.driver, condition.readsEntry)
+        // The driver alone needs no second test of each of its matches.
+        let conditionSQL = condition.isDriverAlone ? "1" : condition.sql
+        let conditionArguments = condition.isDriverAlone ? [] : condition.arguments.map { $0?.databaseValue ?? .null }
         return try await pool.read { db in
             _ = try self.authorize(db, account, mailbox: mailboxID, need: .read)
             let set = try self.resolvedSet(db, mailbox: mailboxID, uids)
@@ -52,7 +54,7 @@ extension SQLiteStorage {
             let sql: String
             let arguments: [DatabaseValue]
             if let driver {
-                sql = Self.drivenSearchSQL(conditionSQL)
+                sql = Self.drivenSearchSQL(conditionSQL, readsEntry: readsEntry)
                 arguments = [driver.databaseValue] + bounds + conditionArguments + bounds
             } else {
                 sql = Self.walkingSearchSQL(conditionSQL, readsText: readsText)
@@ -82,10 +84,11 @@ extension SQLiteStorage {
     /// the index cannot answer for (`v12-search-scan`, through its partial index): the cost is
     /// the matches', not the mailbox's. Arguments: the FTS query, (mailbox, low, high), the
     /// condition's, (mailbox, low, high). Columns: UID, MODSEQ, whether to scan.
-    static func drivenSearchSQL(_ condition: String) -> String {
+    static func drivenSearchSQL(_ condition: String, readsEntry: Bool) -> String {
+        // A row not to scan has its entry: joined only when the condition reads it.
         """
         SELECT mm.uid, mm.modseq, 0 FROM mailbox_messages mm INDEXED BY mailbox_messages_content
-            JOIN message_index mi ON mi.content_id = mm.content_id
+            \(readsEntry ? "JOIN message_index mi ON mi.content_id = mm.content_id" : "")
         WHERE mm.content_id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)
           AND mm.mailbox_id = ? AND mm.uid BETWEEN ? AND ? AND NOT mm.needs_scan AND (\(condition))
         UNION ALL
