@@ -67,8 +67,9 @@ public final class SQLiteStorage: MailStorage {
     }
 
     /// Takes the account's next MODSEQ: one counter orders every change of the account.
-    /// The statements here and in `logChange` run once per message a STORE, COPY or EXPUNGE
-    /// changes: cached, as compiling them each time showed in the store's profile.
+    /// The statements here and in `logChange` run once per message a COPY or EXPUNGE changes
+    /// (a STORE takes its MODSEQs together, `takeModSeqs`): cached, as compiling them each
+    /// time showed in the store's profile.
     func nextModSeq(_ db: Database, account: Int64) throws -> Int64 {
         try advanceModSeq(db, account: account, by: 1)
     }
