@@ -100,6 +100,8 @@ def replicate(db_path: Path, mailbox: int, seed: int, big: int) -> None:
     numbers = ", id_numbers" if has_id_numbers(db) else ""
     base = db.execute("SELECT min(content_id) FROM mailbox_messages WHERE mailbox_id = ?", (mailbox,)).fetchone()[0]
     top = db.execute("SELECT max(id) FROM contents").fetchone()[0]
+    columns = {row[1] for row in db.execute("PRAGMA table_info(mailbox_messages)")}
+    kept = [c for c in ("save_date", "size", "needs_scan") if c in columns]
     for copy in range(1, big // seed):
         shift = top - base + 1 + (copy - 1) * seed
         db.execute("INSERT INTO contents (id, size, header_size, created_at, parse, raw) "
@@ -113,8 +115,10 @@ def replicate(db_path: Path, mailbox: int, seed: int, big: int) -> None:
                    "subject_text, headers, body, mime) SELECT rowid + ?, from_text, to_text, cc_text, bcc_text, reply_to_text, "
                    "sender_text, subject_text, headers, body, mime FROM message_text WHERE rowid BETWEEN ? AND ?",
                    (shift, base, base + seed - 1))
-        db.execute("INSERT INTO mailbox_messages (mailbox_id, uid, content_id, system_flags, keywords, modseq, internal_date) "
-                   "SELECT mailbox_id, uid + ?, content_id + ?, system_flags, keywords, modseq, internal_date + ? "
+        # The columns later schemas added (size, save date, the search scan mark) come along.
+        extra = "".join(f", {c}" for c in kept)
+        db.execute("INSERT INTO mailbox_messages (mailbox_id, uid, content_id, system_flags, keywords, modseq, internal_date"
+                   f"{extra}) SELECT mailbox_id, uid + ?, content_id + ?, system_flags, keywords, modseq, internal_date + ?{extra} "
                    "FROM mailbox_messages WHERE mailbox_id = ? AND uid BETWEEN 1 AND ?",
                    (copy * seed, shift, copy * seed, mailbox, seed))
         db.commit()

@@ -6,8 +6,10 @@ import ServiceKit
 
 /// Hummingbird's HTTP/1.1 channel with each connection's requests answered on the connection's
 /// own event loop (`EventLoopExecutor`) instead of the global executor's threads: a request
-/// then costs no thread switch between reading it, answering it and writing the answer
-/// (SQLite work still runs on GRDB's queues).
+/// then costs no thread switch between reading it, answering it and writing the answer.
+/// SQLite work still runs on GRDB's queues and bcrypt on its own threads; parsing a message
+/// and evaluating a search message by message go to the global executor
+/// (`StoreContext.offTheLoop`, `SearchRoutes.evaluate`), so that they hold no loop.
 struct LoopBoundHTTP1Channel: ServerChildChannel {
     let inner: HTTP1Channel
 

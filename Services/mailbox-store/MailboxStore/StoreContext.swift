@@ -40,7 +40,15 @@ struct StoreContext: Sendable {
     /// Reads a message body (up to the size limit, else 413) and parses it once, here, so
     /// that reading never has to (ARCHITECTURE.md, "The store").
     func incomingMessage(_ request: Request, context: StoreRequestContext) async throws -> IncomingMessage {
-        try incomingMessage(try await messageBody(request))
+        let raw = try await messageBody(request)
+        return try await Self.offTheLoop { try incomingMessage(raw) }
+    }
+
+    /// Runs CPU-heavy work (parsing a message of up to the size limit, evaluating a search
+    /// message by message) on the global executor's threads, not on the connection's event
+    /// loop (`LoopBoundHTTP1Channel`), where every other connection of that loop would wait.
+    static func offTheLoop<T>(_ work: () async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(globalConcurrentExecutor) { try await work() }
     }
 
     /// A request's body, up to the size of one message (else 413).

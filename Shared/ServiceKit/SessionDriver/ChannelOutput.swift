@@ -31,8 +31,11 @@ public final class ChannelOutput: DriverOutput {
     }
 
     public func flush() async throws {
-        // Taken and handed to the channel under the lock: two tasks writing (an IMAP session
-        // in IDLE and its driver) cannot swap their bytes.
+        // Taken and queued on the channel's loop under the lock: two tasks writing (an IMAP
+        // session in IDLE and its driver, the INPROGRESS ticker and the command) cannot swap
+        // their bytes. Queued even from the loop itself (the driver runs there,
+        // `EventLoopExecutor`): a write made there at once would overtake one another task
+        // queued before it.
         let channel = self.channel
         let timeout = TimeAmount(writeTimeout())
         let written = pending.withLock { queued -> EventLoopFuture<Void>? in
@@ -45,7 +48,7 @@ public final class ChannelOutput: DriverOutput {
             // Room in the channel's buffer (below its high-water mark): no need to wait for
             // this write, which saves the task a suspension and a thread switch per reply.
             if channel.isWritable {
-                channel.writeAndFlush(buffer, promise: nil)
+                channel.eventLoop.execute { channel.writeAndFlush(buffer, promise: nil) }
                 return nil
             }
             // Full: wait until this write is taken, for at most the write timeout. The write,
@@ -96,7 +99,9 @@ public final class ChannelOutput: DriverOutput {
         let cutOff = channel.eventLoop.scheduleTask(in: ConnectionClosing.grace) { channel.close(promise: nil) }
         let last = pending.withLock { queued -> EventLoopFuture<Void> in
             defer { queued = [] }
-            return channel.writeAndFlush(ByteBuffer(bytes: queued))
+            let buffer = ByteBuffer(bytes: queued)
+            // Behind every write queued before it (see `flush`).
+            return channel.eventLoop.flatSubmit { channel.writeAndFlush(buffer) }
         }
         // The last reply (221, +OK, BYE) leaves before the close.
         try? await last.get()

@@ -42,15 +42,17 @@ extension StoreContext {
         guard body.count == total else {
             throw StoreError.badRequest(APIErrorCode.badRequest, "the body is not as long as sizes say")
         }
-        var messages: [AppendedMessage] = []
-        var start = 0
-        for (index, size) in sizes.enumerated() {
-            let raw = Array(body[start..<(start + size)])
-            start += size
-            let messageFlags = flags.isEmpty ? [] : flags[index].split(separator: " ").map(String.init)
-            messages.append(AppendedMessage(message: try incomingMessage(raw), flags: messageFlags, internalDate: dates[index]))
+        return try await Self.offTheLoop {
+            var messages: [AppendedMessage] = []
+            var start = 0
+            for (index, size) in sizes.enumerated() {
+                let raw = Array(body[start..<(start + size)])
+                start += size
+                let messageFlags = flags.isEmpty ? [] : flags[index].split(separator: " ").map(String.init)
+                messages.append(AppendedMessage(message: try incomingMessage(raw), flags: messageFlags, internalDate: dates[index]))
+            }
+            return messages
         }
-        return messages
     }
 
     private static func list<T>(_ text: String, _ name: String, _ item: (Substring) -> T?) throws -> [T] {

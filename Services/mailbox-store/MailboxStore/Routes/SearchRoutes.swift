@@ -73,7 +73,9 @@ struct SearchRoutes {
         return await withTaskGroup(of: (Int, [(UInt32, UInt64)]).self) { group in
             for start in stride(from: 0, to: rows.count, by: chunk) {
                 let slice = rows[start..<min(start + chunk, rows.count)]
-                group.addTask {
+                // On the global executor's threads, all cores, not the request's event loop
+                // (`LoopBoundHTTP1Channel`), which a child task would otherwise inherit.
+                group.addTask(executorPreference: globalConcurrentExecutor) {
                     var out: [(UInt32, UInt64)] = []
                     for row in slice {
                         let content = row.raw.map { SearchContent(raw: $0) }

@@ -38,8 +38,9 @@ struct IndexQuery {
     /// More ranges than this and a UID set is left to the evaluator.
     static let maxRanges = 64
 
-    /// More keys than this and the whole query is left to the evaluator: SQLite refuses an
-    /// expression deeper than 1,000 (SQLITE_MAX_EXPR_DEPTH), and a flat AND of n keys is n deep.
+    /// More keys than this and the whole query is left to the evaluator (only a driving text
+    /// key, which every match satisfies, still narrows the rows): SQLite refuses an expression
+    /// deeper than 1,000 (SQLITE_MAX_EXPR_DEPTH), and a flat AND of n keys is n deep.
     static let maxKeys = 256
 
     init(_ query: MessageQuery) throws(SearchEvaluator.InvalidQuery) {

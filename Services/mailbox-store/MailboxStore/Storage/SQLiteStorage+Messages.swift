@@ -222,7 +222,7 @@ extension SQLiteStorage {
             // One MODSEQ per changed message, in UID order, taken together: the account's
             // counter and the mailbox's HIGHESTMODSEQ are written once per STORE, not per message.
             let changed = messages.count { $0.changed }
-            var next = try self.takeModSeqs(db, account: owner.id, mailbox: mailboxID, count: changed)
+            var next = changed > 0 ? try self.takeModSeqs(db, account: owner.id, mailbox: mailboxID, count: changed) : 0
             let feedAfter = changed > 0 ? UInt64(next + Int64(changed) - 1) : feedBefore
             let update = try db.cachedStatement(
                 sql: "UPDATE mailbox_messages SET system_flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?")

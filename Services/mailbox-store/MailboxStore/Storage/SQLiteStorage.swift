@@ -100,10 +100,11 @@ public final class SQLiteStorage: MailStorage {
         return modseq
     }
 
-    /// Takes `count` consecutive MODSEQs of the account (the first is answered) for changes of
-    /// `mailbox`, whose HIGHESTMODSEQ becomes the last; the caller logs each (`insertChange`).
+    /// Takes `count` (at least one) consecutive MODSEQs of the account (the first is answered)
+    /// for changes of `mailbox`, whose HIGHESTMODSEQ becomes the last; the caller logs each
+    /// (`insertChange`).
     func takeModSeqs(_ db: Database, account: Int64, mailbox: Int64, count: Int) throws -> Int64 {
-        guard count > 0 else { return Int64(try feedHead(db, account: account)) + 1 }
+        precondition(count > 0, "takes at least one MODSEQ")
         let last = try advanceModSeq(db, account: account, by: count)
         try db.cachedStatement(sql: "UPDATE mailboxes SET highest_modseq = ? WHERE id = ?").execute(arguments: [last, mailbox])
         return last - Int64(count) + 1
