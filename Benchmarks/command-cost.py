@@ -14,14 +14,14 @@ under load (`make bench-imap` measures that). NOOP is the floor: one feed read o
 import argparse
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from local_servers import LocalServers  # noqa: E402
+
 TOKEN = "t" * 32
 KINDS = [
     ("NOOP", "NOOP"),
@@ -32,12 +32,6 @@ KINDS = [
     ("SEARCH UNSEEN", "SEARCH UNSEEN"),
     ("STORE -", "STORE {lo}:{hi} -FLAGS (\\Seen)"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -55,32 +49,12 @@ def main() -> int:
     load = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(load)
 
-    work = tempfile.mkdtemp(prefix="command-cost.")
-    store_port, imap_port = free_port(), free_port()
-    env = dict(os.environ, BUZON_DATA_DIR=os.path.join(work, "data"), BUZON_STORE_HOST="127.0.0.1",
-               BUZON_STORE_PORT=str(store_port), BUZON_INTERNAL_TOKEN=TOKEN, BUZON_LOG_LEVEL="error")
-    os.makedirs(env["BUZON_DATA_DIR"])
-    url = f"http://127.0.0.1:{store_port}"
-    store = subprocess.Popen([os.path.join(args.bin, "mailbox-store")], env=env,
-                             stderr=open(os.path.join(work, "store.log"), "w"))
-    gateway = None
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
-        gateway_env = dict(env, BUZON_STORE_URL=url, BUZON_IMAP_HOST="127.0.0.1", BUZON_IMAP_PORT=str(imap_port),
-                           BUZON_IMAPS_PORT=str(free_port()), BUZON_IMAP_ADMIN_PORT=str(free_port()),
-                           BUZON_HOSTNAME="imap.bench.test")
-        gateway = subprocess.Popen([os.path.join(args.bin, "imap-gateway")], env=gateway_env,
-                                   stderr=open(os.path.join(work, "gateway.log"), "w"))
-        subprocess.run([sys.executable, os.path.join(HERE, "imap-load.py"), "fill-store", "--url", url, "--token", TOKEN,
-                        "--password", "bench", "--clients", "1", "--messages", "1000", "--size", "4096", "--big", "0",
-                        "--idle", "0"], check=True)
-        time.sleep(1)
-        client = load.Client("127.0.0.1", imap_port, 30)
+    with LocalServers(args.bin, TOKEN) as servers:
+        store, gateway = servers.store, servers.gateway
+        subprocess.run([sys.executable, os.path.join(HERE, "imap-load.py"), "fill-store", "--url", servers.store_url,
+                        "--token", TOKEN, "--password", "bench", "--clients", "1", "--messages", "1000", "--size", "4096",
+                        "--big", "0", "--idle", "0"], check=True)
+        client = load.Client("127.0.0.1", servers.imap_port, 30)
         client.command(f'LOGIN "{load.mix_users(1)[0]}" "bench"')
         client.command("SELECT INBOX")
         for name, command in KINDS:
@@ -95,11 +69,6 @@ def main() -> int:
             print(f"{name:14s} wall {per * (wall1 - wall0):7.0f} µs   CPU: store {per * (store1 - store0):6.0f} µs, "
                   f"gateway {per * (gateway1 - gateway0):6.0f} µs", flush=True)
         client.command("LOGOUT")
-    finally:
-        for process in (gateway, store):
-            if process is not None:
-                process.terminate()
-                process.wait()
     return 0
 
 

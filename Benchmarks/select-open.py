@@ -10,40 +10,20 @@ docs/BENCHMARKS.md, not the full `make bench-imap`.
     Benchmarks/select-open.py [--count 100000] [--bin .build/release] [--rounds 3]
 """
 import argparse
+import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
-import json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from importlib import import_module  # noqa: E402
 
+from local_servers import LocalServers  # noqa: E402
+
 load = import_module("imap-load")
-
-
-def port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def wait_for(check, what: str) -> None:
-    for _ in range(200):
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"{what} did not come up")
 
 
 def main() -> int:
@@ -53,18 +33,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     bin_dir = args.bin or subprocess.check_output(["swift", "build", "--show-bin-path"], text=True).strip()
-    work = tempfile.mkdtemp()
     token, password, user = "select-open", "select-open-pw", "big@select.test"
-    store_port, imap_port = port(), port()
-    procs = []
-    try:
-        env = dict(os.environ, BUZON_DATA_DIR=f"{work}/data", BUZON_STORE_HOST="127.0.0.1",
-                   BUZON_STORE_PORT=str(store_port), BUZON_INTERNAL_TOKEN=token, BUZON_BCRYPT_COST="4",
-                   BUZON_LOG_LEVEL="error")
-        os.makedirs(f"{work}/data")
-        procs.append(subprocess.Popen([f"{bin_dir}/mailbox-store"], env=env, stderr=subprocess.DEVNULL))
-        url = f"http://127.0.0.1:{store_port}"
-        wait_for(lambda: urllib.request.urlopen(f"{url}/healthz").status == 200, "mailbox-store")
+    with LocalServers(bin_dir, token, store_env={"BUZON_BCRYPT_COST": "4"}) as servers:
+        url, imap_port = servers.store_url, servers.imap_port
 
         def api(method, path, body):
             r = urllib.request.Request(url + path, data=body, method=method,
@@ -77,11 +48,6 @@ def main() -> int:
                                    method="POST", headers={"Authorization": f"Bearer {token}",
                                                            "Content-Type": "message/rfc822"})
         urllib.request.urlopen(r).read()
-        genv = dict(os.environ, BUZON_STORE_URL=url, BUZON_INTERNAL_TOKEN=token, BUZON_IMAP_HOST="127.0.0.1",
-                    BUZON_IMAP_PORT=str(imap_port), BUZON_IMAPS_PORT=str(port()), BUZON_IMAP_ADMIN_PORT=str(port()),
-                    BUZON_HOSTNAME="imap.select.test", BUZON_LOG_LEVEL="error")
-        procs.append(subprocess.Popen([f"{bin_dir}/imap-gateway"], env=genv, stderr=subprocess.DEVNULL))
-        wait_for(lambda: socket.create_connection(("127.0.0.1", imap_port), 1).close() is None, "imap-gateway")
 
         def client():
             c = load.Client("127.0.0.1", imap_port, 600)
@@ -123,11 +89,6 @@ def main() -> int:
         print(f"best of {args.rounds}: first SELECT {best[0] * 1000:.0f} ms; SELECT while open {best[1] * 1000:.1f} ms; "
               f"UID FETCH 1:* (FLAGS) {best[2] * 1000:.0f} ms")
         return 0
-    finally:
-        for p in reversed(procs):
-            p.terminate()
-            p.wait()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

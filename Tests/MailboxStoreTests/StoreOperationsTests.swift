@@ -1,9 +1,9 @@
 import Foundation
 import StoreAPI
-import StoreClient
 import Testing
 
 @testable import MailboxStore
+@testable import StoreClient
 
 /// The operation declarations (`StoreOperations`) against the OpenAPI document the store
 /// ships, and the typed codes and states against their wire spelling.
@@ -41,8 +41,11 @@ import Testing
     @Test func segmentsEncodeAsFoundationDoes() {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~@+"))
         let ascii = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        // A query value allows the same but `+` (which a query would read as a space).
+        let inQuery = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~@"))
         for text in ascii + [ascii.joined(), "Entwürfe/Ärger", "a b@c.test", "€ 100%", "日本語", ""] {
             #expect(StoreClient.segment(text) == text.addingPercentEncoding(withAllowedCharacters: allowed), "\(text.debugDescription)")
+            #expect(StoreClient.query([("q", text)]) == "?q=" + (text.addingPercentEncoding(withAllowedCharacters: inQuery) ?? ""))
         }
     }
 

@@ -9,29 +9,33 @@ import MessageThreading
 extension SQLiteStorage {
     /// Writes one content's entry inside the caller's transaction (delivery, APPEND, the
     /// background indexer). A content indexed already keeps its entry.
+    /// Its statements are cached: one runs per delivery, and the insert into `message_index`
+    /// carries the `v12-search-scan` trigger's program, compiled with it.
     func insertIndex(_ db: Database, contentID: Int64, size: Int, _ entry: MessageIndexEntry) throws {
-        guard try Int64.fetchOne(db, sql: "SELECT 1 FROM message_index WHERE content_id = ?", arguments: [contentID]) == nil
-        else { return }
+        let indexed = try db.cachedStatement(sql: "SELECT 1 FROM message_index WHERE content_id = ?")
+        guard try Int64.fetchOne(indexed, arguments: [contentID]) == nil else { return }
         let keys = SortColumns(entry)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO message_index (content_id, subject, base_subject, subject_is_reply, sent_at, sent_day, size,
                     message_id, in_reply_to, refs, list_id, has_attachment, sort_from, sort_to, sort_cc, display_from,
                     display_to, needs_characters, id_numbers)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 contentID, entry.subjectText, keys.baseSubject, keys.isReply, entry.sentAt, entry.sentDay, size,
                 keys.messageID, keys.inReplyTo, keys.references, entry.listID, entry.hasAttachment, keys.from,
                 keys.to, keys.cc, keys.displayFrom, keys.displayTo, entry.needsCharacterComparison,
                 Data(try idNumbers(db, messageID: keys.messageID, inReplyTo: keys.inReplyTo, references: keys.references)),
             ])
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO message_text (rowid, from_text, to_text, cc_text, bcc_text, reply_to_text, sender_text,
                     subject_text, headers, body, mime)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 contentID, entry.from, entry.to, entry.cc, entry.bcc, entry.replyTo, entry.sender, entry.subject,
                 entry.headers, entry.body, entry.mimeHeaders,

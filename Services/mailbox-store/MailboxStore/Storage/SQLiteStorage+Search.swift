@@ -29,9 +29,10 @@ public struct IndexedSearch: Sendable {
 
 extension SQLiteStorage {
     /// SEARCH on the read model (`IndexQuery`): one SQL statement over the mailbox's rows in
-    /// `uids`, or over the FTS matches of a text key the query ANDs (`IndexQuery.driver`). Rows whose content has no entry yet, or whose texts need `Character` comparison
-    /// when the query reads texts, or every row the condition selects when it is not exact,
-    /// come back in `scan`.
+    /// `uids`, or over the FTS matches of a text key the query ANDs (`IndexQuery.driver`).
+    /// Rows whose content has no entry yet, or whose texts need `Character` comparison when
+    /// the query reads texts, or every row the condition selects when it is not exact, come
+    /// back in `scan`.
     public func searchIndexed(account: String, mailboxID: Int64, uids: UIDSet, query: MessageQuery) async throws -> IndexedSearch {
         let condition: IndexQuery
         do {
@@ -98,15 +99,17 @@ extension SQLiteStorage {
         """
     }
 
-    /// A search over every row of the UID range, each joined to its content's entry.
+    /// A search over every row of the UID range, each joined to its content's entry. What is
+    /// scanned: content not indexed, and when the query reads texts also texts that need
+    /// characters — the scan mark (`v12-search-scan`), as in `drivenSearchSQL`.
     /// Arguments: (mailbox, low, high), the condition's.
     static func walkingSearchSQL(_ condition: String, readsText: Bool) -> String {
-        let scanText = readsText ? " OR mi.needs_characters" : ""
+        let scan = readsText ? "mm.needs_scan" : "mi.content_id IS NULL"
         return """
-            SELECT mm.uid, mm.modseq, (mi.content_id IS NULL\(scanText)) AS scan
+            SELECT mm.uid, mm.modseq, (\(scan)) AS scan
             FROM mailbox_messages mm LEFT JOIN message_index mi ON mi.content_id = mm.content_id
             WHERE mm.mailbox_id = ? AND mm.uid BETWEEN ? AND ?
-              AND (mi.content_id IS NULL\(scanText) OR (\(condition)))
+              AND (\(scan) OR (\(condition)))
             ORDER BY mm.uid
             """
     }
