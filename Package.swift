@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "queue-relay", targets: ["queue-relay"]),
         .executable(name: "imap-gateway", targets: ["imap-gateway"]),
         .executable(name: "mailctl", targets: ["mailctl"]),
+        .executable(name: "webmail", targets: ["webmail"]),
         // The parsers, for the libFuzzer targets in Fuzz/ (a package of their own).
         .library(name: "BuzonGrammar", targets: ["LineFraming", "SMTPProtocol", "POP3Protocol", "IMAPProtocol", "InternetMessage"]),
         .library(name: "BuzonDNSClient", targets: ["DNSClient"]),
@@ -42,6 +43,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // COMPRESS=DEFLATE (RFC 4978) in the imap-gateway: raw deflate over zlib.
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        // The webmail's server-rendered pages.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // Header names Hummingbird does not export (HTTPField.Name), for the webmail's headers.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // MARK: Shared — grammar and message targets stay free of Hummingbird/AsyncHTTPClient.
@@ -238,6 +243,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Webmail",
+            dependencies: [
+                "InternetMessage", "StoreAPI", "StoreClient", "ServiceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/webmail/Webmail",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "webmail",
+            dependencies: ["Webmail", "ServiceKit"],
+            path: "Services/webmail/main",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "QueueRelay",
             dependencies: [
                 "SMTPProtocol", "DNSClient", "StoreAPI", "StoreClient", "ServiceKit",
@@ -304,6 +332,12 @@ let package = Package(
             name: "SMTPProtocolTests",
             dependencies: ["SMTPProtocol", "TestSupport"],
             path: "Tests/SMTPProtocolTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WebmailTests",
+            dependencies: ["Webmail", "InternetMessage", "StoreAPI", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/WebmailTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

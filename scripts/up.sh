@@ -21,6 +21,9 @@ export BUZON_IMAP_PORT="${BUZON_IMAP_PORT:-2143}"
 export BUZON_IMAPS_PORT="${BUZON_IMAPS_PORT:-2993}"
 export BUZON_IMAP_ADMIN_PORT="${BUZON_IMAP_ADMIN_PORT:-9143}"
 export BUZON_RELAY_ADMIN_PORT="${BUZON_RELAY_ADMIN_PORT:-9026}"
+export BUZON_WEBMAIL_PORT="${BUZON_WEBMAIL_PORT:-8080}"
+export BUZON_WEBMAILS_PORT="${BUZON_WEBMAILS_PORT:-8443}"
+export BUZON_WEBMAIL_ADMIN_PORT="${BUZON_WEBMAIL_ADMIN_PORT:-9080}"
 DEMO_DOMAIN="example.test"
 DEMO_USER="demo@$DEMO_DOMAIN"
 DEMO_PASSWORD="demo"
@@ -88,6 +91,7 @@ supervise smtp-gateway "$BIN/smtp-gateway"
 supervise pop3-gateway "$BIN/pop3-gateway"
 supervise imap-gateway "$BIN/imap-gateway"
 supervise queue-relay "$BIN/queue-relay"
+supervise webmail "$BIN/webmail"
 
 # Wait for the store, then create the demo domain and user on the first start only.
 for _ in $(seq 1 100); do
@@ -116,6 +120,9 @@ Buzón is running (data in $BUZON_DATA_DIR):
                   admin          http://127.0.0.1:$BUZON_IMAP_ADMIN_PORT/metrics
   queue-relay     delivers queued mail to other servers (MX lookup through the system's DNS)
                   admin          http://127.0.0.1:$BUZON_RELAY_ADMIN_PORT/metrics
+  webmail         HTTP           http://127.0.0.1:$BUZON_WEBMAIL_PORT/
+                  HTTPS          https://127.0.0.1:$BUZON_WEBMAILS_PORT/
+                  admin          http://127.0.0.1:$BUZON_WEBMAIL_ADMIN_PORT/metrics
   demo account    $DEMO_USER / $DEMO_PASSWORD
   admin           $BIN/mailctl user list
 Ctrl-C stops everything.

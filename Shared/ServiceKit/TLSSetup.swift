@@ -4,11 +4,16 @@ import NIOSSL
 /// every TLS-speaking gateway loads it. TLS 1.2 is the floor (RFC 8996 retired 1.0 and 1.1).
 public enum TLSSetup {
     public static func serverContext(certificatePath: String, keyPath: String) throws -> NIOSSLContext {
+        try NIOSSLContext(configuration: serverConfiguration(certificatePath: certificatePath, keyPath: keyPath))
+    }
+
+    /// The configuration itself, for a server that makes its own context (Hummingbird's TLS).
+    public static func serverConfiguration(certificatePath: String, keyPath: String) throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
-        return try NIOSSLContext(configuration: configuration)
+        return configuration
     }
 
     /// The server context when both files are configured, nil when neither is (the gateway

@@ -61,6 +61,8 @@ public enum APIErrorCode: Hashable, Sendable {
     /// refused with `NO [USEATTR]`).
     case specialUseInUse
     case lockNotFound
+    /// A webmail session that expired, was ended, or outlived a password change.
+    case sessionNotFound
     case queueEntryNotFound
     /// The lease on a queue entry is gone (expired, and maybe another worker has it).
     case leaseLost
@@ -90,7 +92,8 @@ public enum APIErrorCode: Hashable, Sendable {
         .invalidMailboxName, .invalidUIDSet, .invalidFlag, .invalidPassword, .tooLarge, .alreadyExists, .domainNotFound,
         .domainNotEmpty, .uidExhausted,
         .userNotFound, .aliasNotFound, .mailboxNotFound, .messageNotFound, .mailboxNotEmpty, .cannotDeleteInbox, .noRecipients,
-        .idempotencyConflict, .modified, .inUse, .specialUseInUse, .lockNotFound, .queueEntryNotFound, .leaseLost, .internalError,
+        .idempotencyConflict, .modified, .inUse, .specialUseInUse, .lockNotFound, .sessionNotFound, .queueEntryNotFound, .leaseLost,
+        .internalError,
         .unavailable, .overQuota, .largerThanQuota, .noPermission, .invalidIdentifier, .invalidRights,
         .metadataTooMany,
     ]
@@ -126,6 +129,7 @@ public enum APIErrorCode: Hashable, Sendable {
         case .inUse: "in-use"
         case .specialUseInUse: "special-use-in-use"
         case .lockNotFound: "lock-not-found"
+        case .sessionNotFound: "session-not-found"
         case .queueEntryNotFound: "queue-entry-not-found"
         case .leaseLost: "lease-lost"
         case .metadataTooMany: "metadata-too-many"

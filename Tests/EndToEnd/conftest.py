@@ -340,6 +340,73 @@ def imap_system(tmp_path):
     yield from reading_system(tmp_path, IMAPGateway)
 
 
+class Webmail(ServiceProcess):
+    """A webmail process in front of `store`: HTTP and HTTPS (a self-signed certificate for
+    localhost and 127.0.0.1) and the admin port, free ones on loopback. Ready when GET /login
+    answers 200."""
+
+    executable = "webmail"
+
+    def __init__(self, store: Store, tmp: Path, env: dict | None = None):
+        self.store = store
+        self.new_ports()
+        self.cert, self.key = make_certificate(Path(tmp))
+        super().__init__(tmp, env, f"webmail-{self.port}.log")
+
+    def new_ports(self) -> None:
+        self.port, self.tls_port, self.admin_port = (free_port() for _ in range(3))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def tls_url(self) -> str:
+        return f"https://127.0.0.1:{self.tls_port}"
+
+    def env(self) -> dict:
+        return self.environment({
+            "BUZON_STORE_URL": self.store.url,
+            "BUZON_INTERNAL_TOKEN": self.store.token,
+            "BUZON_WEBMAIL_HOST": "127.0.0.1",
+            "BUZON_WEBMAIL_PORT": str(self.port),
+            "BUZON_WEBMAILS_PORT": str(self.tls_port),
+            "BUZON_WEBMAIL_ADMIN_PORT": str(self.admin_port),
+            "BUZON_TLS_CERT": str(self.cert),
+            "BUZON_TLS_KEY": str(self.key),
+            "BUZON_LOG_LEVEL": "warning",
+        })
+
+    def ready(self) -> bool:
+        return requests.get(self.url + "/login", timeout=1, allow_redirects=False).status_code == 200
+
+
+def webmail_stack(tmp_path, store_env: dict | None = None):
+    """store (with `store_env`) + smtp-gateway + imap-gateway + webmail, users alice and bob
+    (password `secret`). Yields (store, smtp_gateway, imap_gateway, webmail)."""
+    store = Store(tmp_path / "data", env=store_env).start()
+    store.add_user("alice@example.test")
+    store.add_user("bob@example.test")
+    started: list[ServiceProcess] = [store]
+    try:
+        for kind in (Gateway, IMAPGateway, Webmail):
+            started.append(kind(store, tmp_path).start())
+    except Exception:
+        for process in reversed(started):
+            process.stop()
+        raise
+    yield tuple(started)
+    for process in reversed(started):
+        process.stop()
+
+
+@pytest.fixture
+def webmail_system(tmp_path):
+    """store + smtp-gateway + imap-gateway + webmail (see `webmail_stack`).
+    Yields (store, smtp, imap, webmail)."""
+    yield from webmail_stack(tmp_path)
+
+
 class Relay(ServiceProcess):
     """A queue-relay process working `store`'s queue. `env` sets BUZON_RELAY_ROUTES,
     BUZON_DNS_SERVER, BUZON_RETRY_INTERVAL, BUZON_MAX_ATTEMPTS … (see RelayConfiguration)."""

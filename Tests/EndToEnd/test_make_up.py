@@ -3,6 +3,7 @@ certificate, starts the store, creates the demo user, restarts a crashed service
 everything on SIGTERM."""
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -17,7 +18,7 @@ import requests
 from conftest import ROOT, free_port
 
 
-SERVICES = (b"mailbox-store", b"smtp-gateway", b"pop3-gateway", b"imap-gateway")
+SERVICES = (b"mailbox-store", b"smtp-gateway", b"pop3-gateway", b"imap-gateway", b"webmail")
 
 
 def store_pids(data_dir: Path, names: tuple[bytes, ...] = (b"mailbox-store",)) -> list[int]:
@@ -57,13 +58,15 @@ def test_make_up_runs_restarts_and_stops(tmp_path):
     data = tmp_path / "data"
     port, mx, submission, submissions, admin, pop3, pop3s, pop3_admin = (free_port() for _ in range(8))
     imap, imaps, imap_admin = (free_port() for _ in range(3))
+    web, webs, web_admin = (free_port() for _ in range(3))
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, BUZON_DATA_DIR=str(data), BUZON_STORE_PORT=str(port), CONFIG="debug",
                BUZON_SKIP_BUILD="1", BUZON_BCRYPT_COST="4", BUZON_LOG_LEVEL="warning",
                BUZON_SMTP_MX_PORT=str(mx), BUZON_SMTP_SUBMISSION_PORT=str(submission),
                BUZON_SMTP_SUBMISSIONS_PORT=str(submissions), BUZON_SMTP_ADMIN_PORT=str(admin),
                BUZON_POP3_PORT=str(pop3), BUZON_POP3S_PORT=str(pop3s), BUZON_POP3_ADMIN_PORT=str(pop3_admin),
-               BUZON_IMAP_PORT=str(imap), BUZON_IMAPS_PORT=str(imaps), BUZON_IMAP_ADMIN_PORT=str(imap_admin))
+               BUZON_IMAP_PORT=str(imap), BUZON_IMAPS_PORT=str(imaps), BUZON_IMAP_ADMIN_PORT=str(imap_admin),
+               BUZON_WEBMAIL_PORT=str(web), BUZON_WEBMAILS_PORT=str(webs), BUZON_WEBMAIL_ADMIN_PORT=str(web_admin))
     env.pop("BUZON_INTERNAL_TOKEN", None)
     log = open(tmp_path / "up.log", "wb")
     up = subprocess.Popen(["make", "up"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -99,6 +102,15 @@ def test_make_up_runs_restarts_and_stops(tmp_path):
         assert client.stat()[0] == 1
         assert b"hello" in client.retr(1)[1]
         client.quit()
+
+        # …and in the browser: the webmail's login form, then the INBOX with the message.
+        wait_for(lambda: healthy(f"http://127.0.0.1:{web_admin}"), 30, "the webmail")
+        browser = requests.Session()
+        form = browser.get(f"http://127.0.0.1:{web}/login", timeout=10)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+        inbox = browser.post(f"http://127.0.0.1:{web}/login", timeout=10,
+                             data={"username": "demo@example.test", "password": "demo", "csrf": csrf})
+        assert inbox.status_code == 200 and ">make up</a>" in inbox.text, inbox.text[:500]
 
         assert len(store_pids(data, SERVICES)) == len(SERVICES), "one process per service"
         # A crashed service comes back by itself.

@@ -933,6 +933,24 @@ def test_every_operation_answers_as_documented(store):
     assert code_of(call("releaseLock", f"{locks}/pop3/{token}", 404)) == "lock-not-found"
     assert code_of(call("renewLock", f"{locks}/pop3/{token}", 404, json={"owner": "x", "ttl": 60})) == "lock-not-found", \
         "a released lease cannot be renewed"
+
+    # --- webmail sessions ---
+    sessions = f"/v1/accounts/{ALICE}/web-sessions"
+    before = time.time()
+    web = call("createWebSession", sessions, 201, json={"ttl": 600}).json()
+    assert web["account"] == ALICE and len(web["id"]) == 43 and len(web["csrf"]) == 43 and web["id"] != web["csrf"], web
+    assert before + 595 <= web["expiresAt"] <= time.time() + 605, web
+    assert call("getWebSession", f"/v1/web-sessions/{web['id']}", 200).json() == web
+    assert code_of(call("createWebSession", sessions, 400, json={"ttl": 59})) == "bad-request"
+    assert code_of(call("createWebSession", sessions, 400, json={"ttl": 2592001})) == "bad-request"
+    assert code_of(call("createWebSession", sessions, 400, json={})) == "invalid-json"
+    assert code_of(call("createWebSession", f"/v1/accounts/{NOBODY}/web-sessions", 404, json={"ttl": 600})) == "user-not-found"
+    assert code_of(call("getWebSession", "/v1/web-sessions/too-short", 400)) == "bad-request"
+    assert code_of(call("getWebSession", f"/v1/web-sessions/{'A' * 43}", 404)) == "session-not-found"
+    call("deleteWebSession", f"/v1/web-sessions/{web['id']}", 204)
+    assert code_of(call("getWebSession", f"/v1/web-sessions/{web['id']}", 404)) == "session-not-found"
+    assert code_of(call("deleteWebSession", f"/v1/web-sessions/{web['id']}", 404)) == "session-not-found"
+    assert code_of(call("deleteWebSession", "/v1/web-sessions/x", 400)) == "bad-request"
     again = call("acquireLock", f"{locks}/pop3", 201, json={"owner": "pop3-gw2/session-1", "ttl": 60}).json()
     assert again["token"] != token and again["owner"] == "pop3-gw2/session-1", "a released lock is free"
     call("releaseLock", f"{locks}/pop3/{again['token']}", 204)

@@ -48,6 +48,7 @@ public func buildMailboxStore(
     DeliveryRoutes(store: store).add(to: router)
     ChangeRoutes(store: store).add(to: router)
     LockRoutes(store: store).add(to: router)
+    WebSessionRoutes(store: store).add(to: router)
     ACLRoutes(store: store).add(to: router)
     RelayRoutes(store: store).add(to: router)
     QuotaRoutes(store: store).add(to: router)

@@ -32,5 +32,7 @@ public enum StoreOperations {
         getQuota, setQuota,
         // Access control (RFC 4314)
         getACL, setACL, deleteACL, myRights, listSharedMailboxes,
+        // Webmail sessions
+        createWebSession, getWebSession, deleteWebSession,
     ]
 }

@@ -157,6 +157,16 @@ public protocol MailStorage: Sendable {
     func renewLock(account: String, name: String, token: String, ttl: Double) async throws -> LockLease?
     func releaseLock(account: String, name: String, token: String) async throws -> Bool
 
+    // Webmail sessions (WebSession.swift), found by the SHA-256 of their id
+    /// A new session of `account` bound to its current credential version; the account's
+    /// expired sessions go with it. Returns the canonical address and when it expires.
+    func createWebSession(account: String, idHash: [UInt8], csrf: String, ttl: Double) async throws -> (account: String, expiresAt: Double)
+    /// The live session with this hash, its end moved `ttl` ahead when last moved over a
+    /// minute ago; nil (and the row gone) once expired or once the password changed.
+    func webSession(idHash: [UInt8]) async throws -> (account: String, csrf: String, expiresAt: Double)?
+    /// Ends a session; false when there was none.
+    func deleteWebSession(idHash: [UInt8]) async throws -> Bool
+
     // Access control (RFC 4314): `account` is who acts, and needs `a` to read or change an ACL.
     func acl(account: String, mailboxID: Int64) async throws -> ACLList
     /// SETACL and DELETEACL also log a `mailbox-rights` change in the feed of every account

@@ -490,6 +490,24 @@ enum Schema {
                     END;
                     """)
         }
+        migrator.registerMigration("v13-web-sessions") { db in
+            // Webmail logins (issue 14): kept here so that any webmail instance serves any
+            // user. The id itself is never stored, only its SHA-256; a session is valid only
+            // while the account's credential version is the one it was made under.
+            try db.execute(
+                sql: """
+                    CREATE TABLE web_sessions (
+                        id_hash BLOB PRIMARY KEY,
+                        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        credential_version INTEGER NOT NULL,
+                        csrf TEXT NOT NULL,
+                        ttl REAL NOT NULL,
+                        used_at REAL NOT NULL,
+                        expires_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX web_sessions_account ON web_sessions(account_id, expires_at);
+                    """)
+        }
         return migrator
     }
 }

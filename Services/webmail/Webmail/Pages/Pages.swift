@@ -1,0 +1,41 @@
+import Hummingbird
+import Mustache
+import StoreAPI
+
+/// The templates, parsed once at start-up, and pages rendered from them.
+struct Pages: Sendable {
+    let library: MustacheLibrary
+
+    init() throws {
+        _ = HTMLEscaping.registered
+        var library = MustacheLibrary()
+        for (name, text) in [
+            (PageTemplate.name, PageTemplate.text), (LoginTemplate.name, LoginTemplate.text),
+            (FoldersTemplate.name, FoldersTemplate.text), (FolderTemplate.name, FolderTemplate.text),
+            (MessageTemplate.name, MessageTemplate.text), (ErrorTemplate.name, ErrorTemplate.text),
+        ] {
+            try library.register(text, named: name)
+        }
+        self.library = library
+    }
+
+    func html(_ page: PageView) -> String {
+        library.render(page, withTemplate: PageTemplate.name) ?? ""
+    }
+
+    func response(_ page: PageView, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: html(page))))
+    }
+
+    func error(_ status: HTTPResponse.Status, heading: String, explanation: String, session: WebSession? = nil) -> Response {
+        var page = PageView(title: heading + " — Buzón", error: ErrorView(heading: heading, explanation: explanation))
+        if let session {
+            page.signedIn = true
+            page.account = session.account
+            page.csrf = session.csrf
+        }
+        return response(page, status: status)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import StoreAPI
+import StoreClient
+
+/// What every route stands on: the store, the templates, the settings, and whether this
+/// listener is the TLS one (cookies are then Secure).
+struct Webmail: Sendable {
+    let store: StoreClient
+    let pages: Pages
+    let configuration: WebmailConfiguration
+    let secure: Bool
+
+    /// The live session of the request's cookie, or `WebError.signIn`.
+    func session(_ request: Request) async throws -> WebSession {
+        guard let id = request.cookies[SessionCookie.session]?.value, let session = try await store.webSession(id) else {
+            throw WebError.signIn
+        }
+        return session
+    }
+
+    /// For a state change: the session, the form's token or the `X-CSRF-Token` header equal
+    /// to the session's, and a request not made by another site's page.
+    func changingSession(_ request: Request, form: [String: String]) async throws -> WebSession {
+        let session = try await session(request)
+        try Self.requireSameOrigin(request)
+        guard FormToken.equal(form["csrf"] ?? request.headers[.csrfToken], session.csrf) else { throw WebError.forbidden }
+        return session
+    }
+
+    /// A request another site's page made says so in `Sec-Fetch-Site` (browsers since 2020) or
+    /// `Origin`; either refuses it. Neither present (an old browser, curl): the tokens decide.
+    static func requireSameOrigin(_ request: Request) throws {
+        if let site = request.headers[.secFetchSite], site == "cross-site" || site == "same-site" { throw WebError.forbidden }
+        if let origin = request.headers[.origin] {
+            let host = request.head.authority ?? ""
+            guard origin == "http://" + host || origin == "https://" + host else { throw WebError.forbidden }
+        }
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`) as names and values; a name given
+    /// twice keeps its first value.
+    static func form(_ request: Request, context: WebRequestContext) async throws -> [String: String] {
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        var fields: [String: String] = [:]
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = parts.first.flatMap({ decode($0) }) else { continue }
+            let value = parts.count > 1 ? decode(parts[1]) ?? "" : ""
+            if fields[name] == nil { fields[name] = value }
+        }
+        return fields
+    }
+
+    /// `+` is a space in a form (WHATWG URL §5.1), then percent-decoding.
+    static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    /// The page frame of a signed-in user.
+    func page(_ title: String, session: WebSession) -> PageView {
+        PageView(title: title, signedIn: true, account: session.account, csrf: session.csrf)
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+}

@@ -1,0 +1,45 @@
+import ServiceKit
+
+/// Settings of the webmail, from `BUZON_*` variables.
+///
+/// The keys every gateway shares (store URL and token, hostname, TLS files, log level) are read
+/// by `GatewayBasics` (ServiceKit); with the TLS files the webmail also serves HTTPS.
+///
+/// | key | default | meaning |
+/// |---|---|---|
+/// | `BUZON_WEBMAIL_HOST` | `127.0.0.1` | address the listeners bind (`0.0.0.0` on a server) |
+/// | `BUZON_WEBMAIL_PORT` | `8080` | HTTP |
+/// | `BUZON_WEBMAILS_PORT` | `8443` | HTTPS (with `BUZON_TLS_CERT` and `BUZON_TLS_KEY`) |
+/// | `BUZON_WEBMAIL_ADMIN_PORT` | `9080` | /healthz, /readyz, /metrics |
+/// | `BUZON_WEBMAIL_SESSION_TTL` | `86400` | seconds a login lives unused (60 to 2592000) |
+/// | `BUZON_WEBMAIL_PAGE_SIZE` | `50` | messages on a page of a folder |
+public struct WebmailConfiguration: GatewaySettings {
+    public var basics: GatewayBasics
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var tlsPort = 8443
+    public var adminPort = 9080
+    public var sessionTTL = 86_400
+    public var pageSize = 50
+
+    public init(internalToken: String) {
+        basics = GatewayBasics(internalToken: internalToken)
+    }
+
+    public init(reader: ConfigReader) throws {
+        basics = try GatewayBasics(reader: reader)
+        host = reader.string("BUZON_WEBMAIL_HOST", default: host)
+        port = try reader.int("BUZON_WEBMAIL_PORT", default: port)
+        tlsPort = try reader.int("BUZON_WEBMAILS_PORT", default: tlsPort)
+        adminPort = try reader.int("BUZON_WEBMAIL_ADMIN_PORT", default: adminPort)
+        sessionTTL = try reader.int("BUZON_WEBMAIL_SESSION_TTL", default: sessionTTL)
+        pageSize = try reader.int("BUZON_WEBMAIL_PAGE_SIZE", default: pageSize)
+        guard (60...2_592_000).contains(sessionTTL) else {
+            throw ConfigReader.ConfigError.invalid(
+                key: "BUZON_WEBMAIL_SESSION_TTL", value: String(sessionTTL), expected: "60 to 2592000 seconds")
+        }
+        guard (1...500).contains(pageSize) else {
+            throw ConfigReader.ConfigError.invalid(key: "BUZON_WEBMAIL_PAGE_SIZE", value: String(pageSize), expected: "1 to 500")
+        }
+    }
+}
