@@ -4,7 +4,7 @@
 set -euo pipefail
 want=(libsqlite3-dev openssl curl)
 if [ "${1:-runtime}" = test ]; then
-    want+=(sqlite3 swaks fetchmail getmail6 isync mutt python3-pip dnsmasq-base)
+    want+=(sqlite3 swaks fetchmail getmail6 isync mutt python3-pip dnsmasq-base chromium chromium-driver)
 fi
 missing=()
 for pkg in "${want[@]}"; do

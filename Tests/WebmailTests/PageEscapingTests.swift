@@ -25,12 +25,12 @@ import Testing
     @Test func escapesEveryField() throws {
         let pages = try Pages()
         for value in Self.hostile {
-            let folder = FolderLink(id: 1, href: "/mail/1", label: value, depth: 0, unread: 2, current: true)
+            let folder = FolderLink(id: 1, href: "/mail/1", label: value, name: value, depth: 0, unread: 2, current: true)
             let row = MessageRow(
-                href: "/mail/1/1", from: value, subject: value, date: value, isoDate: value, size: value, unread: true, flagged: true,
+                uid: 1, href: "/mail/1/1", from: value, subject: value, date: value, isoDate: value, size: value, unread: true, flagged: true,
                 attachment: true)
             let message = MessageView(
-                folders: [folder], folderName: value, back: "/mail/1", subject: value, from: value, to: value, cc: value, date: value,
+                folders: [folder], targets: [folder], mailboxID: 1, uid: 1, folderName: value, back: "/mail/1", subject: value, from: value, to: value, cc: value, date: value,
                 isoDate: value, unread: false, flagged: false, flagsAction: "/mail/1/1/flags", showHTML: false, showText: true,
                 htmlSource: "/mail/1/1/html", htmlView: "?view=html", textView: "?view=text", hasHTML: true, hasText: true,
                 segments: [TextSegment(text: value, url: ""), TextSegment(text: value, url: "https://example.com/" + value)],
@@ -41,7 +41,8 @@ import Testing
                 PageView(
                     title: value, signedIn: true, account: value, csrf: "c",
                     folder: FolderView(
-                        folders: [folder], name: value, total: 1, unread: 1,
+                        folders: [folder], targets: [folder], id: 1, name: value, address: "/mail/1", search: value, searching: true,
+                        total: 1, unread: 1,
                         columns: [SortColumn(label: "Date", href: "/mail/1?sort=date", sorted: true, order: "↓")], rows: [row], page: 1,
                         pages: 2, previous: "/mail/1?page=1", next: "/mail/1?page=2", hasUnread: true, hasPrevious: true, hasNext: true)),
                 PageView(title: value, signedIn: true, account: value, csrf: "c", message: message),
@@ -69,12 +70,13 @@ import Testing
         #expect(login.contains(#"<p class="problem" role="alert">Wrong.</p>"#))
         #expect(!login.contains("csrf-token"))
 
-        let folder = FolderLink(id: 7, href: "/mail/7", label: "INBOX", depth: 0, unread: 3, current: true)
+        let folder = FolderLink(id: 7, href: "/mail/7", label: "INBOX", name: "INBOX", depth: 0, unread: 3, current: true)
         let list = pages.html(
             PageView(
                 title: "(3) INBOX", signedIn: true, account: "a@example.test", csrf: "C",
                 folder: FolderView(
-                    folders: [folder], name: "INBOX", total: 80, unread: 3, columns: [], rows: [], page: 2, pages: 3,
+                    folders: [folder], targets: [], id: 7, name: "INBOX", address: "/mail/7", search: "", searching: false, total: 80,
+                    unread: 3, columns: [], rows: [], page: 2, pages: 3,
                     previous: "/mail/7?page=1", next: "/mail/7?page=3", hasUnread: true, hasPrevious: true, hasNext: true)))
         #expect(list.contains(#"<span class="unread-count">3</span>"#))
         #expect(list.contains(#"<meta name="csrf-token" content="C">"#))
@@ -85,7 +87,7 @@ import Testing
             PageView(
                 title: "x", signedIn: true, account: "a@example.test", csrf: "C",
                 message: MessageView(
-                    folders: [folder], folderName: "INBOX", back: "/mail/7", subject: "S", from: "F", to: "T", cc: "", date: "D",
+                    folders: [folder], targets: [folder], mailboxID: 7, uid: 1, folderName: "INBOX", back: "/mail/7", subject: "S", from: "F", to: "T", cc: "", date: "D",
                     isoDate: "I", unread: false, flagged: true, flagsAction: "/mail/7/1/flags", showHTML: false, showText: true,
                     htmlSource: "/mail/7/1/html", htmlView: "?view=html", textView: "?view=text", hasHTML: false, hasText: true,
                     segments: Linkify.segments("see https://example.com/x now"),

@@ -22,7 +22,7 @@ struct Webmail: Sendable {
 
     /// For a state change: the session, the form's token or the `X-CSRF-Token` header equal
     /// to the session's, and a request not made by another site's page.
-    func changingSession(_ request: Request, form: [String: String]) async throws -> WebSession {
+    func changingSession(_ request: Request, form: FormFields) async throws -> WebSession {
         let session = try await session(request)
         try Self.requireSameOrigin(request)
         guard FormToken.equal(form["csrf"] ?? request.headers[.csrfToken], session.csrf) else { throw WebError.forbidden }
@@ -39,24 +39,10 @@ struct Webmail: Sendable {
         }
     }
 
-    /// A form body (`application/x-www-form-urlencoded`) as names and values; a name given
-    /// twice keeps its first value.
-    static func form(_ request: Request, context: WebRequestContext) async throws -> [String: String] {
+    /// A form body (`application/x-www-form-urlencoded`), up to the context's upload limit.
+    static func form(_ request: Request, context: WebRequestContext) async throws -> FormFields {
         var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        var fields: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = parts.first.flatMap({ decode($0) }) else { continue }
-            let value = parts.count > 1 ? decode(parts[1]) ?? "" : ""
-            if fields[name] == nil { fields[name] = value }
-        }
-        return fields
-    }
-
-    /// `+` is a space in a form (WHATWG URL §5.1), then percent-decoding.
-    static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        return FormFields(String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
     }
 
     /// The page frame of a signed-in user.

@@ -20,6 +20,15 @@ enum MessageTemplate {
         {{#unread}}<button type="submit" name="action" value="read">Mark read</button>{{/unread}}{{^unread}}<button type="submit" name="action" value="unread">Mark unread</button>{{/unread}}
         {{#flagged}}<button type="submit" name="action" value="unflag">Unflag</button>{{/flagged}}{{^flagged}}<button type="submit" name="action" value="flag">Flag</button>{{/flagged}}
         </form>
+        <form method="post" action="/mail/{{mailboxID}}/act" class="actions">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="uid" value="{{uid}}">
+        <input type="hidden" name="back" value="{{back}}">
+        <button type="submit" name="action" value="delete">Delete</button>
+        <button type="submit" name="action" value="junk">Junk</button>
+        <label>Move to <select name="to">{{#targets}}<option value="{{id}}">{{name}}</option>{{/targets}}</select></label>
+        <button type="submit" name="action" value="move">Move</button>
+        </form>
         {{#showHTML}}<iframe class="html-body" sandbox="" src="{{htmlSource}}" title="Message text" referrerpolicy="no-referrer"></iframe>
         {{#hasText}}<p class="alternative"><a href="{{textView}}">Plain text</a></p>{{/hasText}}{{/showHTML}}
         {{#showText}}<pre class="body">{{#segments}}{{#isLink}}<a href="{{url}}" rel="noopener noreferrer" target="_blank">{{text}}</a>{{/isLink}}{{^isLink}}{{text}}{{/isLink}}{{/segments}}</pre>

@@ -29,21 +29,33 @@ struct LoginView {
 struct FolderLink {
     var id: Int64
     var href: String
+    /// The last level of the name, shown indented by `depth`.
     var label: String
+    /// The whole name (`Archive/2026`), for menus.
+    var name: String
     var depth: Int
     var unread: Int
     var current: Bool
     let hasUnread: Bool
 
-    init(id: Int64, href: String, label: String, depth: Int, unread: Int, current: Bool) {
-        (self.id, self.href, self.label, self.depth, self.unread, self.current) = (id, href, label, depth, unread, current)
+    init(id: Int64, href: String, label: String, name: String, depth: Int, unread: Int, current: Bool) {
+        (self.id, self.href, self.label, self.name, self.depth) = (id, href, label, name, depth)
+        (self.unread, self.current) = (unread, current)
         hasUnread = unread > 0
     }
 }
 
 struct FolderView {
     var folders: [FolderLink]
+    /// The folders messages can be moved to (all but this one).
+    var targets: [FolderLink]
+    var id: Int64
     var name: String
+    /// This page's own address (where the toolbar's actions come back to).
+    var address: String
+    /// The search, as typed; the list shows its results.
+    var search: String
+    var searching: Bool
     var total: Int
     var unread: Int
     var columns: [SortColumn]
@@ -66,6 +78,7 @@ struct SortColumn {
 }
 
 struct MessageRow {
+    var uid: UInt32
     var href: String
     var from: String
     var subject: String
@@ -99,6 +112,9 @@ struct AttachmentLink {
 
 struct MessageView {
     var folders: [FolderLink]
+    var targets: [FolderLink]
+    var mailboxID: Int64
+    var uid: UInt32
     var folderName: String
     var back: String
     var subject: String

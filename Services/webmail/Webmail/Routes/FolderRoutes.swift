@@ -26,39 +26,53 @@ struct FolderRoutes {
         router.get("/mail/{mailbox}") { request, context in
             let session = try await webmail.session(request)
             let mailbox = try Self.mailboxID(context)
-            return try await folderPage(session: session, mailbox: mailbox, query: request.uri.queryParameters)
+            // Read as a form: a browser's GET form writes spaces as `+` (WHATWG URL §5.1).
+            return try await folderPage(session: session, mailbox: mailbox, query: FormFields(request.uri.query ?? ""))
         }
     }
 
-    func folderPage(session: WebSession, mailbox: Int64, query: Parameters) async throws -> Response {
-        let sortKey = query.get("sort").flatMap { key in Self.columns.first { $0.key == key } } ?? Self.columns[2]
-        let ascending = query.get("order") == "asc" || (query.get("order") == nil && sortKey.key != "date" && sortKey.key != "size")
-        let requested = query.get("page").flatMap { Int($0) } ?? 1
+    func folderPage(session: WebSession, mailbox: Int64, query: FormFields) async throws -> Response {
+        let sortKey = query["sort"].flatMap { key in Self.columns.first { $0.key == key } } ?? Self.columns[2]
+        let ascending = query["order"] == "asc" || (query["order"] == nil && sortKey.key != "date" && sortKey.key != "size")
+        // Bounded, so that the offset below cannot overflow whatever the link says.
+        let requested = min(max(query["page"].flatMap { Int($0) } ?? 1, 1), 10_000_000)
+        let search = String((query["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(500))
         let size = webmail.configuration.pageSize
 
         let folders = try await webmail.store.listMailboxes(session.account)
         guard let current = folders.first(where: { $0.id == mailbox }) else { throw WebError.notFound }
-        let pages = max(1, (current.messages + size - 1) / size)
-        let page = min(max(requested, 1), pages)
-        let sorted = try await webmail.store.sort(
-            session.account, mailbox: mailbox,
-            SortRequest(query: .all, criteria: [SortKey(sortKey.criterion, reverse: !ascending)], offset: (page - 1) * size, limit: size))
+        // A page past the end shows the last one (the folder may have shrunk since the link).
+        var page = requested
+        let criteria = [SortKey(sortKey.criterion, reverse: !ascending)]
+        let filter = SearchSyntax.query(search)
+        var sorted = try await webmail.store.sort(
+            session.account, mailbox: mailbox, SortRequest(query: filter, criteria: criteria, offset: (page - 1) * size, limit: size))
+        let totalPages = max(1, (sorted.total + size - 1) / size)
+        if page > totalPages {
+            page = totalPages
+            sorted = try await webmail.store.sort(
+                session.account, mailbox: mailbox, SortRequest(query: filter, criteria: criteria, offset: (page - 1) * size, limit: size))
+        }
         let rows = try await Self.rows(webmail.store, account: session.account, mailbox: mailbox, uids: sorted.uids)
 
-        let base = "/mail/\(mailbox)?sort=\(sortKey.key)&order=\(ascending ? "asc" : "desc")"
-        let totalPages = max(1, (sorted.total + size - 1) / size)
+        let order = ascending ? "asc" : "desc"
+        let links = FolderLinks(mailbox: mailbox, search: search)
+        let folderLinks = Self.folderLinks(folders, current: mailbox)
         let view = FolderView(
-            folders: Self.folderLinks(folders, current: mailbox), name: current.name, total: sorted.total, unread: current.unseen,
+            folders: folderLinks, targets: folderLinks.filter { !$0.current }, id: mailbox, name: current.name,
+            address: links.page(sort: sortKey.key, order: order, page: page), search: search, searching: !search.isEmpty,
+            total: sorted.total, unread: current.unseen,
             columns: Self.columns.map { column in
                 let isSorted = column.key == sortKey.key
                 // A click on the sorted column turns its order round.
-                let order = isSorted ? (ascending ? "desc" : "asc") : (column.key == "date" || column.key == "size" ? "desc" : "asc")
+                let next = isSorted ? (ascending ? "desc" : "asc") : (column.key == "date" || column.key == "size" ? "desc" : "asc")
                 return SortColumn(
-                    label: column.label, href: "/mail/\(mailbox)?sort=\(column.key)&order=\(order)", sorted: isSorted,
+                    label: column.label, href: links.page(sort: column.key, order: next, page: 1), sorted: isSorted,
                     order: ascending ? "↑" : "↓")
             },
             rows: rows, page: page, pages: totalPages,
-            previous: page > 1 ? base + "&page=\(page - 1)" : "", next: page < totalPages ? base + "&page=\(page + 1)" : "",
+            previous: page > 1 ? links.page(sort: sortKey.key, order: order, page: page - 1) : "",
+            next: page < totalPages ? links.page(sort: sortKey.key, order: order, page: page + 1) : "",
             hasUnread: current.unseen > 0, hasPrevious: page > 1, hasNext: page < totalPages)
         var frame = webmail.page(Self.title(current), session: session)
         frame.folder = view
@@ -94,7 +108,7 @@ struct FolderRoutes {
         let sent = HeaderText.sent(envelope, arrived: summary.internalDate)
         let attachment = parse.map { MessageContent(parse: $0, bytes: []).attachments.isEmpty == false } ?? false
         return MessageRow(
-            href: "/mail/\(mailbox)/\(summary.uid)", from: HeaderText.sender(envelope.from), subject: HeaderText.subject(envelope),
+            uid: summary.uid, href: "/mail/\(mailbox)/\(summary.uid)", from: HeaderText.sender(envelope.from), subject: HeaderText.subject(envelope),
             date: DisplayFormat.shortDate(sent), isoDate: DisplayFormat.isoDate(sent),
             size: DisplayFormat.size(summary.size), unread: !summary.flags.contains("\\Seen"),
             flagged: summary.flags.contains("\\Flagged"), attachment: attachment)
@@ -109,7 +123,7 @@ struct FolderRoutes {
         return ordered.map { folder in
             let parts = folder.name.split(separator: "/")
             return FolderLink(
-                id: folder.id, href: "/mail/\(folder.id)", label: parts.last.map(String.init) ?? folder.name,
+                id: folder.id, href: "/mail/\(folder.id)", label: parts.last.map(String.init) ?? folder.name, name: folder.name,
                 depth: min(parts.count - 1, 8), unread: folder.unseen, current: folder.id == current)
         }
     }
@@ -117,5 +131,21 @@ struct FolderRoutes {
     static func mailboxID(_ context: WebRequestContext) throws -> Int64 {
         guard let id = context.parameters.get("mailbox").flatMap({ Int64($0) }), id > 0 else { throw WebError.notFound }
         return id
+    }
+}
+
+/// The addresses of a folder's pages, the search carried along.
+struct FolderLinks {
+    let mailbox: Int64
+    let search: String
+
+    func page(sort: String, order: String, page: Int) -> String {
+        var link = "/mail/\(mailbox)?sort=\(sort)&order=\(order)&page=\(page)"
+        if !search.isEmpty {
+            var allowed = CharacterSet.urlQueryAllowed
+            allowed.remove(charactersIn: "&=+#;")
+            link += "&q=" + (search.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        }
+        return link
     }
 }
