@@ -27,10 +27,12 @@ import Testing
         for value in Self.hostile {
             let folder = FolderLink(id: 1, href: "/mail/1", label: value, name: value, depth: 0, unread: 2, current: true)
             let row = MessageRow(
-                uid: 1, href: "/mail/1/1", from: value, subject: value, date: value, isoDate: value, size: value, unread: true, flagged: true,
+                uid: 1, href: "/mail/1/1", from: value, subject: value, date: value, isoDate: value, size: value, unread: true,
+                flagged: true,
                 attachment: true)
             let message = MessageView(
-                folders: [folder], targets: [folder], mailboxID: 1, uid: 1, folderName: value, back: "/mail/1", subject: value, from: value, to: value, cc: value, date: value,
+                folders: [folder], targets: [folder], mailboxID: 1, uid: 1, folderName: value, back: "/mail/1", subject: value, from: value,
+                to: value, cc: value, date: value,
                 isoDate: value, unread: false, flagged: false, flagsAction: "/mail/1/1/flags", showHTML: false, showText: true,
                 htmlSource: "/mail/1/1/html", htmlView: "?view=html", textView: "?view=text", hasHTML: true, hasText: true,
                 segments: [TextSegment(text: value, url: ""), TextSegment(text: value, url: "https://example.com/" + value)],
@@ -87,7 +89,8 @@ import Testing
             PageView(
                 title: "x", signedIn: true, account: "a@example.test", csrf: "C",
                 message: MessageView(
-                    folders: [folder], targets: [folder], mailboxID: 7, uid: 1, folderName: "INBOX", back: "/mail/7", subject: "S", from: "F", to: "T", cc: "", date: "D",
+                    folders: [folder], targets: [folder], mailboxID: 7, uid: 1, folderName: "INBOX", back: "/mail/7", subject: "S",
+                    from: "F", to: "T", cc: "", date: "D",
                     isoDate: "I", unread: false, flagged: true, flagsAction: "/mail/7/1/flags", showHTML: false, showText: true,
                     htmlSource: "/mail/7/1/html", htmlView: "?view=html", textView: "?view=text", hasHTML: false, hasText: true,
                     segments: Linkify.segments("see https://example.com/x now"),

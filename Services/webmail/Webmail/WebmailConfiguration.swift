@@ -13,6 +13,10 @@ import ServiceKit
 /// | `BUZON_WEBMAIL_ADMIN_PORT` | `9080` | /healthz, /readyz, /metrics |
 /// | `BUZON_WEBMAIL_SESSION_TTL` | `86400` | seconds a login lives unused (60 to 2592000) |
 /// | `BUZON_WEBMAIL_PAGE_SIZE` | `50` | messages on a page of a folder |
+/// | `BUZON_CLIENT_IMAPS_PORT` | `993` | what account setup (autoconfig, autodiscover, .mobileconfig) tells other clients, at `BUZON_HOSTNAME` |
+/// | `BUZON_CLIENT_POP3S_PORT` | `995` | the same for POP3 |
+/// | `BUZON_CLIENT_SUBMISSIONS_PORT` | `465` | the same for sending, implicit TLS |
+/// | `BUZON_CLIENT_SUBMISSION_PORT` | `587` | the same for sending, STARTTLS |
 public struct WebmailConfiguration: GatewaySettings {
     public var basics: GatewayBasics
     public var host = "127.0.0.1"
@@ -21,6 +25,16 @@ public struct WebmailConfiguration: GatewaySettings {
     public var adminPort = 9080
     public var sessionTTL = 86_400
     public var pageSize = 50
+    public var clientPorts = ClientPorts()
+
+    /// The ports other mail clients are told to use (they may differ from the gateways'
+    /// local ones behind a firewall's port mapping).
+    public struct ClientPorts: Sendable {
+        public var imaps = 993
+        public var pop3s = 995
+        public var submissions = 465
+        public var submission = 587
+    }
 
     public init(internalToken: String) {
         basics = GatewayBasics(internalToken: internalToken)
@@ -34,6 +48,10 @@ public struct WebmailConfiguration: GatewaySettings {
         adminPort = try reader.int("BUZON_WEBMAIL_ADMIN_PORT", default: adminPort)
         sessionTTL = try reader.int("BUZON_WEBMAIL_SESSION_TTL", default: sessionTTL)
         pageSize = try reader.int("BUZON_WEBMAIL_PAGE_SIZE", default: pageSize)
+        clientPorts.imaps = try reader.int("BUZON_CLIENT_IMAPS_PORT", default: clientPorts.imaps)
+        clientPorts.pop3s = try reader.int("BUZON_CLIENT_POP3S_PORT", default: clientPorts.pop3s)
+        clientPorts.submissions = try reader.int("BUZON_CLIENT_SUBMISSIONS_PORT", default: clientPorts.submissions)
+        clientPorts.submission = try reader.int("BUZON_CLIENT_SUBMISSION_PORT", default: clientPorts.submission)
         guard (60...2_592_000).contains(sessionTTL) else {
             throw ConfigReader.ConfigError.invalid(
                 key: "BUZON_WEBMAIL_SESSION_TTL", value: String(sessionTTL), expected: "60 to 2592000 seconds")

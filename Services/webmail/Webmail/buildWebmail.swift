@@ -26,6 +26,7 @@ public func buildWebmail(configuration: WebmailConfiguration) throws -> [any Ser
         FolderRoutes(webmail: webmail).add(to: router)
         MessageRoutes(webmail: webmail).add(to: router)
         ActionRoutes(webmail: webmail).add(to: router)
+        ClientSetupRoutes(webmail: webmail).add(to: router)
         let address = BindAddress.hostname(configuration.host, port: secure ? configuration.tlsPort : configuration.port)
         let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         services.append(

@@ -20,6 +20,7 @@ enum PageTemplate {
         <header class="top">
         <a class="brand" href="/mail">Buzón</a>
         <span class="account">{{account}}</span>
+        <a href="/settings/mobileconfig">iPhone and Mac setup</a>
         <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out</button></form>
         </header>
         {{/signedIn}}

@@ -13,10 +13,21 @@ struct Pages: Sendable {
             (PageTemplate.name, PageTemplate.text), (LoginTemplate.name, LoginTemplate.text),
             (FoldersTemplate.name, FoldersTemplate.text), (FolderTemplate.name, FolderTemplate.text),
             (MessageTemplate.name, MessageTemplate.text), (ErrorTemplate.name, ErrorTemplate.text),
+            ClientSetupTemplates.thunderbird, ClientSetupTemplates.outlook, ClientSetupTemplates.apple,
         ] {
             try library.register(text, named: name)
         }
         self.library = library
+    }
+
+    /// A document of `template` (the setup documents), XML rather than a page.
+    func document(_ view: Any, template: String, contentType: String) -> Response {
+        let text = library.render(view, withTemplate: template) ?? ""
+        // The pragma line leaves the document's first line empty; XML wants its declaration first.
+        let trimmed = text.drop { $0 == "\n" || $0 == "\r" }
+        return Response(
+            status: .ok, headers: [.contentType: contentType, .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: String(trimmed))))
     }
 
     func html(_ page: PageView) -> String {

@@ -108,7 +108,8 @@ struct FolderRoutes {
         let sent = HeaderText.sent(envelope, arrived: summary.internalDate)
         let attachment = parse.map { MessageContent(parse: $0, bytes: []).attachments.isEmpty == false } ?? false
         return MessageRow(
-            uid: summary.uid, href: "/mail/\(mailbox)/\(summary.uid)", from: HeaderText.sender(envelope.from), subject: HeaderText.subject(envelope),
+            uid: summary.uid, href: "/mail/\(mailbox)/\(summary.uid)", from: HeaderText.sender(envelope.from),
+            subject: HeaderText.subject(envelope),
             date: DisplayFormat.shortDate(sent), isoDate: DisplayFormat.isoDate(sent),
             size: DisplayFormat.size(summary.size), unread: !summary.flags.contains("\\Seen"),
             flagged: summary.flags.contains("\\Flagged"), attachment: attachment)

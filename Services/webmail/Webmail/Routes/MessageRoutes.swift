@@ -92,7 +92,8 @@ struct MessageRoutes {
         let (to, cc) = (HeaderText.list(envelope.to), HeaderText.list(envelope.cc))
         let folderLinks = FolderRoutes.folderLinks(folders, current: mailbox)
         let message = MessageView(
-            folders: folderLinks, targets: folderLinks.filter { !$0.current }, mailboxID: mailbox, uid: uid, folderName: current.name, back: "/mail/\(mailbox)",
+            folders: folderLinks, targets: folderLinks.filter { !$0.current }, mailboxID: mailbox, uid: uid, folderName: current.name,
+            back: "/mail/\(mailbox)",
             subject: HeaderText.subject(envelope), from: HeaderText.list(envelope.from), to: to, cc: cc,
             date: DisplayFormat.shortDate(sent),
             isoDate: DisplayFormat.isoDate(sent), unread: unread, flagged: summary.flags.contains("\\Flagged"),
