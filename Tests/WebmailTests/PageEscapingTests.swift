@@ -43,7 +43,8 @@ import Testing
                 PageView(
                     title: value, signedIn: true, account: value, csrf: "c",
                     folder: FolderView(
-                        folders: [folder], targets: [folder], id: 1, name: value, address: "/mail/1", search: value, searching: true,
+                        folders: [folder], targets: [folder], id: 1, name: value, modSeq: 1, address: "/mail/1", search: value,
+                        searching: true,
                         total: 1, unread: 1,
                         columns: [SortColumn(label: "Date", href: "/mail/1?sort=date", sorted: true, order: "↓")], rows: [row], page: 1,
                         pages: 2, previous: "/mail/1?page=1", next: "/mail/1?page=2", hasUnread: true, hasPrevious: true, hasNext: true)),
@@ -77,7 +78,8 @@ import Testing
             PageView(
                 title: "(3) INBOX", signedIn: true, account: "a@example.test", csrf: "C",
                 folder: FolderView(
-                    folders: [folder], targets: [], id: 7, name: "INBOX", address: "/mail/7", search: "", searching: false, total: 80,
+                    folders: [folder], targets: [], id: 7, name: "INBOX", modSeq: 1, address: "/mail/7", search: "", searching: false,
+                    total: 80,
                     unread: 3, columns: [], rows: [], page: 2, pages: 3,
                     previous: "/mail/7?page=1", next: "/mail/7?page=3", hasUnread: true, hasPrevious: true, hasNext: true)))
         #expect(list.contains(#"<span class="unread-count">3</span>"#))

@@ -1,6 +1,7 @@
 import IMAPProtocol
 import NIOCore
 import ServiceKit
+import StoreClient
 
 /// The IMAP listeners (143 with STARTTLS, RFC 9051 §6.2.1; 993 with implicit TLS, RFC 8314):
 /// each accepted connection runs `IMAPFraming` on the shared driver, feeding an `IMAPSession`.

@@ -1,5 +1,6 @@
 import ServiceKit
 import ServiceLifecycle
+import StoreClient
 
 /// Builds the imap-gateway: the IMAP listeners, the account change watcher and the admin HTTP
 /// port, as services for one `ServiceGroup`. `main` and the tests call it.

@@ -29,11 +29,16 @@ struct Webmail: Sendable {
         return session
     }
 
-    /// A request another site's page made says so in `Sec-Fetch-Site` (browsers since 2020) or
-    /// `Origin`; either refuses it. Neither present (an old browser, curl): the tokens decide.
+    /// A request another site's page made says so in `Sec-Fetch-Site` (W3C Fetch Metadata,
+    /// browsers since 2020) or `Origin`; either refuses it. Our pages send no Referer
+    /// (`no-referrer`), so a browser posts their forms with `Origin: null`: then, as when
+    /// neither is present (an old browser, curl), the tokens alone decide.
     static func requireSameOrigin(_ request: Request) throws {
-        if let site = request.headers[.secFetchSite], site == "cross-site" || site == "same-site" { throw WebError.forbidden }
-        if let origin = request.headers[.origin] {
+        if let site = request.headers[.secFetchSite] {
+            guard site == "same-origin" || site == "none" else { throw WebError.forbidden }
+            return
+        }
+        if let origin = request.headers[.origin], origin != "null" {
             let host = request.head.authority ?? ""
             guard origin == "http://" + host || origin == "https://" + host else { throw WebError.forbidden }
         }

@@ -4,12 +4,15 @@ import HummingbirdTLS
 import NIOSSL
 import ServiceKit
 import ServiceLifecycle
+import StoreClient
 
 /// Builds the webmail: HTTP, HTTPS (with the gateways' certificate) and the admin port, as
 /// services for one `ServiceGroup`. `main` and the tests call it.
 public func buildWebmail(configuration: WebmailConfiguration) throws -> [any Service] {
     let parts = try GatewayParts(name: "webmail", configuration: configuration, connectionsPerHost: 64)
     let pages = try Pages()
+    // One long poll of the store for every browser's live updates (EventRoutes).
+    let watcher = ChangeWatcher(client: parts.store, logger: parts.logger)
     var services: [any Service] = []
     for secure in [false, true] {
         var tls: TLSConfiguration?
@@ -27,6 +30,7 @@ public func buildWebmail(configuration: WebmailConfiguration) throws -> [any Ser
         MessageRoutes(webmail: webmail).add(to: router)
         ActionRoutes(webmail: webmail).add(to: router)
         ClientSetupRoutes(webmail: webmail).add(to: router)
+        EventRoutes(webmail: webmail, watcher: watcher).add(to: router)
         let address = BindAddress.hostname(configuration.host, port: secure ? configuration.tlsPort : configuration.port)
         let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         services.append(
@@ -34,5 +38,5 @@ public func buildWebmail(configuration: WebmailConfiguration) throws -> [any Ser
                 router: router, server: server, configuration: .init(address: address, serverName: "buzon-webmail"),
                 logger: parts.logger))
     }
-    return parts.services(services)
+    return parts.services([watcher] + services)
 }

@@ -1,3 +1,4 @@
+import StoreClient
 import Synchronization
 
 /// The feeds an IDLE listens to, merged into one stream of nudges so that the session handles

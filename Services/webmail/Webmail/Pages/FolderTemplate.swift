@@ -5,7 +5,7 @@ enum FolderTemplate {
         {{% CONTENT_TYPE: BUZON_HTML}}
         <div class="mail">
         {{> folders}}
-        <main class="list">
+        <main class="list" data-mailbox="{{id}}" data-modseq="{{modSeq}}">
         <h1>{{name}}</h1>
         <form role="search" method="get" action="/mail/{{id}}" class="search">
         <input type="search" name="q" value="{{search}}" aria-label="Search this folder" placeholder="from: subject: is:unread before: larger: …">

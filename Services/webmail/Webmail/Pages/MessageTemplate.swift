@@ -6,7 +6,7 @@ enum MessageTemplate {
         {{% CONTENT_TYPE: BUZON_HTML}}
         <div class="mail">
         {{> folders}}
-        <main class="message">
+        <main class="message" data-mailbox="{{mailboxID}}">
         <p class="back"><a href="{{back}}">{{folderName}}</a></p>
         <h1>{{subject}}</h1>
         <dl class="headers">

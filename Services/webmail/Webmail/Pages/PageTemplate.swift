@@ -14,6 +14,7 @@ enum PageTemplate {
         {{#signedIn}}<meta name="csrf-token" content="{{csrf}}">{{/signedIn}}
         <title>{{title}}</title>
         <link rel="stylesheet" href="/static/app.css">
+        <script type="module" src="/static/app.js"></script>
         </head>
         <body>
         {{#signedIn}}

@@ -51,6 +51,9 @@ struct FolderView {
     var targets: [FolderLink]
     var id: Int64
     var name: String
+    /// The folder's highest MODSEQ when the page was made: the script reloads the list when
+    /// the live counts show a newer one.
+    var modSeq: UInt64
     /// This page's own address (where the toolbar's actions come back to).
     var address: String
     /// The search, as typed; the list shows its results.

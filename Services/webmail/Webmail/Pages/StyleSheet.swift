@@ -25,6 +25,11 @@ enum StyleSheet {
         .messages th { text-align: left; font-weight: 500; color: var(--muted); border-bottom: 1px solid var(--line); }
         .messages td { padding: .3em .4em; border-bottom: 1px solid var(--line); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 30em; }
         .messages tr.unread td { font-weight: 600; color: var(--unread); }
+        .messages tr.current { outline: 2px solid var(--accent); }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+        .toolbar { display: flex; flex-wrap: wrap; gap: .4em; margin: .5em 0; }
+        #shortcuts { position: fixed; inset: 20% 30%; background: var(--bg); border: 1px solid var(--line); padding: 1em; }
+        #shortcuts dl { display: grid; grid-template-columns: 3em 1fr; }
         .messages .size, .messages .date { color: var(--muted); }
         .pager { display: flex; gap: 1em; margin: 1em 0; }
         .headers { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; }

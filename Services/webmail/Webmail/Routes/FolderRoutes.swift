@@ -60,6 +60,7 @@ struct FolderRoutes {
         let folderLinks = Self.folderLinks(folders, current: mailbox)
         let view = FolderView(
             folders: folderLinks, targets: folderLinks.filter { !$0.current }, id: mailbox, name: current.name,
+            modSeq: current.highestModSeq,
             address: links.page(sort: sortKey.key, order: order, page: page), search: search, searching: !search.isEmpty,
             total: sorted.total, unread: current.unseen,
             columns: Self.columns.map { column in

@@ -1,9 +1,8 @@
 import Logging
 import ServiceLifecycle
-import StoreClient
 import Synchronization
 
-/// Knows, for every account logged in to this gateway, the newest MODSEQ in the store, from
+/// Knows, for every account logged in to a gateway (or the webmail), the newest MODSEQ in the store, from
 /// one long poll (`POST /v1/watch`) for all of them: a thousand sessions cost one waiting
 /// store request, not a thousand.
 ///
@@ -27,7 +26,7 @@ public final class ChangeWatcher: Service, Sendable {
     /// How long one store request waits for a change (the store caps it at 60 s).
     static let pollSeconds = 25
 
-    init(client: StoreClient, logger: Logger) {
+    public init(client: StoreClient, logger: Logger) {
         self.client = client
         self.logger = logger
     }
@@ -44,12 +43,12 @@ public final class ChangeWatcher: Service, Sendable {
     }
 
     /// The newest MODSEQ known for a logged-in account, nil when unknown.
-    func latest(_ account: String) -> UInt64? {
+    public func latest(_ account: String) -> UInt64? {
         state.withLock { $0.latest[account] }
     }
 
     /// A session logged in as `account`: watch it from now on.
-    func register(_ account: String) {
+    public func register(_ account: String) {
         let restart = state.withLock { state -> Bool in
             state.interest[account, default: 0] += 1
             return state.interest[account] == 1 && !state.stopped
@@ -58,7 +57,7 @@ public final class ChangeWatcher: Service, Sendable {
     }
 
     /// A session of `account` ended.
-    func unregister(_ account: String) {
+    public func unregister(_ account: String) {
         let idle = state.withLock { state -> Task<Void, Never>? in
             state.interest[account, default: 1] -= 1
             guard state.interest[account] == 0 else { return nil }
@@ -75,7 +74,7 @@ public final class ChangeWatcher: Service, Sendable {
     /// Calls `onChange` whenever the account's feed grows, until `cancel`. The account must
     /// be registered. A call, not a stream: an IDLE session listens without a task of its own
     /// per feed (each task keeps its frames' memory while it lives).
-    func subscribe(_ account: String, onChange: @escaping @Sendable () -> Void) -> (@Sendable () -> Void) {
+    public func subscribe(_ account: String, onChange: @escaping @Sendable () -> Void) -> (@Sendable () -> Void) {
         let id = state.withLock { state -> Int? in
             guard !state.stopped else { return nil }
             state.nextID += 1
