@@ -698,58 +698,65 @@ def test_active_attachments_download_and_run_nothing(browser, probe, stack, down
 
 # --- cross-site requests ---------------------------------------------------------------------------------
 
-# Where the attacking page comes from: another site (localhost is not 127.0.0.1), or the same
-# host on another port (same site, another origin; its cookies are the webmail's too).
-ATTACKERS = ["localhost", "127.0.0.1"]
+# Where the attacking page comes from: another site (localhost is not 127.0.0.1), the same host
+# on another port (same site, another origin; its cookies are the webmail's too), and that page
+# again with `Referrer-Policy: no-referrer`, so that its posts say `Origin: null`, as the
+# webmail's own pages' posts do.
+ATTACKERS = {"other-site": ("localhost", []), "same-host": ("127.0.0.1", []),
+             "same-host-origin-null": ("127.0.0.1", [("Referrer-Policy", "no-referrer")])}
 
 
-def auto_post(action: str, fields: dict[str, str]) -> str:
-    inputs = "".join(f'<input type="hidden" name="{k}" value="{v}">' for k, v in fields.items())
+def auto_post(action: str, fields: list[tuple[str, str]]) -> str:
+    inputs = "".join(f'<input type="hidden" name="{k}" value="{v}">' for k, v in fields)
     return (f'<form id="f" method="post" action="{action}">{inputs}</form>'
             "<script>document.getElementById('f').submit()</script>")
 
 
-def run_attack(driver, probe, host: str, path: str, page: str, webmail, headers=None) -> None:
-    """Serves `page` at `path` on the probe, opens it from `host`, waits until its form has
+def run_attack(driver, probe, attacker: str, path: str, page: str, webmail, headers=()) -> None:
+    """Serves `page` at `path` on the probe, opens it as `attacker`, waits until its form has
     landed on the webmail."""
-    probe.serve(path, page, headers)
+    host, policy = ATTACKERS[attacker]
+    probe.serve(path, page, policy + list(headers))
     driver.get(probe.url(host) + path)
     WebDriverWait(driver, 10).until(lambda d: d.current_url.startswith(webmail.url))
     time.sleep(0.2)
 
 
-@pytest.mark.parametrize("host", ATTACKERS)
-def test_another_sites_forms_change_no_flag_and_end_no_session(browser, probe, stack, host):
+@pytest.mark.parametrize("attacker", sorted(ATTACKERS))
+def test_another_sites_forms_change_nothing_and_end_no_session(browser, probe, stack, attacker):
     store, smtp, imap, webmail = stack
-    uid = store_deliver(store, message(f"CSRF target {host}"))
+    subject = f"CSRF target {attacker}"
+    uid = store_deliver(store, message(subject))
     inbox = inbox_id(store)
     session = log_in(browser, webmail)
-    flags = f"{webmail.url}/mail/{inbox}/{uid}/flags"
+    flags, act = f"{webmail.url}/mail/{inbox}/{uid}/flags", f"{webmail.url}/mail/{inbox}/act"
 
-    run_attack(browser, probe, host, "/attack/flag.html", auto_post(flags, {"action": "flag"}), webmail)
-    run_attack(browser, probe, host, "/attack/flag-guess.html", auto_post(flags, {"action": "flag", "csrf": session}), webmail)
-    assert "\\flagged" not in imap_flags(imap, uid)
+    run_attack(browser, probe, attacker, "/attack/flag.html", auto_post(flags, [("action", "flag")]), webmail)
+    run_attack(browser, probe, attacker, "/attack/flag-guess.html",
+               auto_post(flags, [("action", "flag"), ("csrf", session)]), webmail)
+    run_attack(browser, probe, attacker, "/attack/delete.html",
+               auto_post(act, [("action", "delete"), ("uid", str(uid)), ("back", f"/mail/{inbox}")]), webmail)
+    run_attack(browser, probe, attacker, "/attack/logout.html", auto_post(webmail.url + "/logout", [("csrf", session)]),
+               webmail)
 
-    run_attack(browser, probe, host, "/attack/logout.html", auto_post(webmail.url + "/logout", {"csrf": session}), webmail)
     browser.get(f"{webmail.url}/mail/{inbox}/{uid}?seen=keep")
-    assert path_of(browser) == f"/mail/{inbox}/{uid}?seen=keep", "the session ended"
-    assert browser.find_element(By.TAG_NAME, "h1").text == f"CSRF target {host}"
+    assert path_of(browser) == f"/mail/{inbox}/{uid}?seen=keep", f"the session ended: {browser.current_url}"
+    assert browser.find_element(By.TAG_NAME, "h1").text == subject, "the message is gone from the INBOX"
     assert "\\flagged" not in imap_flags(imap, uid)
 
 
-@pytest.mark.parametrize("host", ATTACKERS)
-def test_another_sites_login_form_does_not_log_the_browser_in(browser, probe, stack, host):
+@pytest.mark.parametrize("attacker", sorted(ATTACKERS))
+def test_another_sites_login_form_does_not_log_the_browser_in(browser, probe, stack, attacker):
     """Login CSRF: the attacker's page posts the attacker's own account (bob) to /login. From
     the same host it can even set the `buzon_login` cookie the form's token is compared with
     (cookies do not keep to a port): the token then matches, and only the request's origin
     tells the webmail who posted."""
     store, smtp, imap, webmail = stack
     browser.get(webmail.url + "/login")  # the victim saw the login page once: a buzon_login cookie
-    tossed = [("Set-Cookie", "buzon_login=tossed-token; Path=/login")]
-    run_attack(browser, probe, host, "/attack/login.html",
-               auto_post(webmail.url + "/login", {"username": BOB, "password": PASSWORD, "csrf": "tossed-token"}),
-               webmail, headers=tossed)
-    assert browser.get_cookie("buzon_session") in (None, {}) or not browser.get_cookie("buzon_session").get("value")
+    run_attack(browser, probe, attacker, "/attack/login.html",
+               auto_post(webmail.url + "/login", [("username", BOB), ("password", PASSWORD), ("csrf", "tossed-token")]),
+               webmail, headers=[("Set-Cookie", "buzon_login=tossed-token; Path=/login")])
+    assert not (browser.get_cookie("buzon_session") or {}).get("value"), browser.get_cookies()
     browser.get(webmail.url + "/mail")
     assert path_of(browser) == "/login", f"logged in by another site's form: {browser.current_url} {browser.title!r}"
 

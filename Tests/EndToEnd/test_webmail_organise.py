@@ -195,3 +195,47 @@ def test_the_page_to_come_back_to_is_ours(webmail_system, back):
     token = session_token(browser, webmail, inbox)
     r = post(browser, webmail, f"/mail/{inbox}/act", data={"csrf": token, "action": "read", "uid": [uid], "back": back})
     assert r.status_code == 303 and r.headers["Location"] == f"/mail/{inbox}", r.headers
+
+
+def imap_folders(imap, account: str = ALICE) -> set[str]:
+    with imap_client(imap, account) as client:
+        typ, data = client.list()
+        assert typ == "OK", data
+        return {line.decode().rsplit(" ", 1)[1].strip('"') for line in data}
+
+
+def test_folders_are_made_renamed_and_deleted_as_imap_sees_them(webmail_system):
+    store, smtp, imap, webmail = webmail_system
+    inbox = inbox_id(store)
+    browser = login(webmail)
+    token = session_token(browser, webmail, inbox)
+    assert where(post(browser, webmail, "/folders", data={"csrf": token, "name": "Projects/2027"})) == "/folders"
+    assert {"Projects", "Projects/2027"} <= imap_folders(imap)
+    page = Page(get(browser, webmail, "/folders").text)
+    assert "/mail/" + str(mailboxes(store)["Projects/2027"]["id"]) in [f["href"] for f in page.folder_list().values()]
+
+    # A name taken: refused in words, nothing changed.
+    r = post(browser, webmail, "/folders", data={"csrf": token, "name": "Projects"})
+    assert r.status_code == 409 and "Not done" in r.text, (r.status_code, r.text[:300])
+
+    projects = mailboxes(store)["Projects"]["id"]
+    assert where(post(browser, webmail, f"/folders/{projects}/rename", data={"csrf": token, "name": "Work"})) == "/folders"
+    folders = imap_folders(imap)
+    assert {"Work", "Work/2027"} <= folders and "Projects" not in folders  # children move along
+
+    sub = mailboxes(store)["Work/2027"]["id"]
+    assert where(post(browser, webmail, f"/folders/{sub}/delete", data={"csrf": token})) == "/folders"
+    assert "Work/2027" not in imap_folders(imap)
+
+    # INBOX and the special folders keep their names; another user's folder does not exist here.
+    for name in ("INBOX", "Trash", "Sent"):
+        box = mailboxes(store)[name]["id"]
+        assert post(browser, webmail, f"/folders/{box}/rename", data={"csrf": token, "name": "X"}).status_code == 400
+        assert post(browser, webmail, f"/folders/{box}/delete", data={"csrf": token}).status_code == 400
+    bobs = mailboxes(store, BOB)["INBOX"]["id"]
+    work = mailboxes(store)["Work"]["id"]
+    bob = login(webmail, BOB)
+    bobs_token = session_token(bob, webmail, bobs)
+    assert post(bob, webmail, f"/folders/{work}/delete", data={"csrf": bobs_token}).status_code == 404
+    assert post(browser, webmail, f"/folders/{work}/delete", data={}).status_code == 403
+    assert "Work" in imap_folders(imap)

@@ -38,6 +38,11 @@ struct ErrorPageMiddleware: RouterMiddleware {
             case .mailboxNotFound?, .messageNotFound?, .noPermission?, .notFound?:
                 return notFound
             default:
+                // The store refused what was asked (a folder name taken or not allowed, a
+                // folder with subfolders): its reason, in words, with the status it gave.
+                if case .api(let status, _, let message) = error, status < 500, status != 401 {
+                    return pages.error(HTTPResponse.Status(code: status), heading: "Not done", explanation: message)
+                }
                 context.logger.error("store request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
                 return pages.error(
                     .badGateway, heading: "Mail is unavailable", explanation: "The mail store did not answer. Try again in a moment.")

@@ -29,6 +29,7 @@ public func buildWebmail(configuration: WebmailConfiguration) throws -> [any Ser
         FolderRoutes(webmail: webmail).add(to: router)
         MessageRoutes(webmail: webmail).add(to: router)
         ActionRoutes(webmail: webmail).add(to: router)
+        FolderSettingsRoutes(webmail: webmail).add(to: router)
         ClientSetupRoutes(webmail: webmail).add(to: router)
         EventRoutes(webmail: webmail, watcher: watcher).add(to: router)
         let address = BindAddress.hostname(configuration.host, port: secure ? configuration.tlsPort : configuration.port)

@@ -21,6 +21,7 @@ enum PageTemplate {
         <header class="top">
         <a class="brand" href="/mail">Buzón</a>
         <span class="account">{{account}}</span>
+        <a href="/folders">Folders</a>
         <a href="/settings/mobileconfig">iPhone and Mac setup</a>
         <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out</button></form>
         </header>
@@ -28,6 +29,7 @@ enum PageTemplate {
         {{#login}}{{> login}}{{/login}}
         {{#folder}}{{> folder}}{{/folder}}
         {{#message}}{{> message}}{{/message}}
+        {{#folderSettings}}{{> folderSettings}}{{/folderSettings}}
         {{#error}}{{> error}}{{/error}}
         </body>
         </html>

@@ -9,6 +9,7 @@ struct PageView {
     var login: LoginView?
     var folder: FolderView?
     var message: MessageView?
+    var folderSettings: FolderSettingsView?
     var error: ErrorView?
 }
 

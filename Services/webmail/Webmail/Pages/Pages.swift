@@ -13,6 +13,7 @@ struct Pages: Sendable {
             (PageTemplate.name, PageTemplate.text), (LoginTemplate.name, LoginTemplate.text),
             (FoldersTemplate.name, FoldersTemplate.text), (FolderTemplate.name, FolderTemplate.text),
             (MessageTemplate.name, MessageTemplate.text), (ErrorTemplate.name, ErrorTemplate.text),
+            (FolderSettingsTemplate.name, FolderSettingsTemplate.text),
             ClientSetupTemplates.thunderbird, ClientSetupTemplates.outlook, ClientSetupTemplates.apple,
         ] {
             try library.register(text, named: name)
