@@ -1,38 +1,43 @@
 """The webmail in a real browser: Debian's chromium, headless, driven by selenium through
 chromedriver. What a user would notice, and above all that hostile mail can neither run script
-nor make the browser fetch anything from the sender's server:
+nor make the browser reach the sender's server:
 
 - the user path: logging in through the form (typing, clicking), a message that came in by SMTP
   in the list, opening it, its text; the page title counts the unread message before and not
-  after; the Flag button changes what IMAP sees;
+  after; the message page's Flag button changes what IMAP sees;
 - hostile HTML, one message per payload (`<script>`, event handlers, SVG and MathML tricks,
   parser mutations, `javascript:` links in several spellings, `data:` and `vbscript:` links,
-  meta refresh, forms, frames, plugins): opened in the browser (links and buttons inside the
-  message frame clicked), nothing ran and nothing left for the "remote" host; a few of them
-  also opened directly, as a top-level page, from the frame's own URL;
+  meta refresh, forms, frames, plugins, `<a ping>`, `<base>`): opened in the browser (links and
+  buttons inside the message frame clicked), nothing ran and nothing reached the "remote" host;
+  a few of them also opened directly, as a top-level page, from the frame's own URL;
 - remote content, one message per way of loading it (background attributes, CSS `url()`,
-  `@import`, `@font-face`, `<link>` of every kind, `srcset`, SVG images and filters, media,
-  `<base>`): the remote host saw nothing, not even a connection;
-- markup in a subject, a sender's name (an RFC 2047 encoded word), attachment file names and a
-  plain-text body (with the linkifier's hard cases): shown literally on the list and the
-  message page, no element made from it, every link http(s) or ours;
-- attachments that are active content (HTML inline and attached, SVG with script): clicked or
-  opened, they download; nothing runs;
-- cross-site requests: a page of another site (and one of the same host on another port)
-  posting the flag form, the logout form and the login form: nothing changes, the session
-  lives on, the browser is not logged into the attacker's account;
+  `@import`, `@font-face`, `var()`, `<link>` of every kind, `srcset`, SVG images and filters,
+  media, image inputs): the remote host saw nothing, not even a connection;
+- markup in a subject, a sender's name (an RFC 2047 encoded word), attachment file names, a
+  plain-text body (with the linkifier's hard cases) and a search term in a link: shown
+  literally on the list and the message page, no element made from it, every link http(s) or
+  ours, hovering the links runs nothing;
+- attachments that are active content (HTML inline, SVG and XHTML with script): clicked or
+  opened by URL, they download; nothing runs;
+- cross-site requests: a page of another site, one of the same host on another port, and that
+  one again posting with `Origin: null`, submit the flag form, the delete action, the logout
+  form and the login form (with a `buzon_login` cookie it set itself): nothing changes, the
+  session lives on, the browser is not logged into the attacker's account;
 - logout: the old session cookie put back into the browser does not get in again;
-- another user's message URL is a 404 page with nothing of the message.
+- another user's message URLs are 404 pages with nothing of the message.
 
-"Remote" is a probe HTTP server started here on 127.0.0.1 (every accepted connection and every
-request recorded; idle connections closed after half a second, so that each message's
+"Remote" is a probe HTTP server started here on 127.0.0.1, recording every accepted connection
+and every request (idle connections are closed after half a second, so that each message's
 preconnects are seen anew). A payload's script, if it ever ran, would post a message to the
 main page, mark the frame's document (`data-pwned`), try to set the main page's title and
-`window.PWNED`, and navigate the frame to the probe; the tests check all of these, and a control
-test shows that the same script, run outside the webmail's sandbox, is caught by every check.
+`window.PWNED`, fetch from the probe, and navigate the main page and the frame to it; the tests
+look for each of these. A control test runs the same script in an ordinary frame from another
+origin and shows the checks catch it (whole, it moves the main page; without its navigations,
+its posted message, its mark and its fetch are seen).
 
 Except in the user path (whose point is the form), the browser is logged in by handing it the
-session cookie of a login over HTTP.
+session cookie of a login over HTTP. One stack and one browser serve the module (cookies
+cleared between tests); the user path has a stack of its own, for exact unread counts.
 
 Run: BUZON_BIN=.build/debug python3 -m pytest -q Tests/EndToEnd/test_webmail_browser.py
 """

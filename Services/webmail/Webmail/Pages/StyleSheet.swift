@@ -45,6 +45,11 @@ enum StyleSheet {
         @media (max-width: 700px) {
           .mail { grid-template-columns: 1fr; }
           .folders { border-right: 0; border-bottom: 1px solid var(--line); }
+          .folders ul { display: flex; gap: .8em; overflow-x: auto; white-space: nowrap; }
+          .folders li[class^="depth-"] { padding: .2em 0; }
+          .top { flex-wrap: wrap; gap: .6em; }
+          .top .account { display: none; }
+          .top form { margin-left: auto; }
           .messages .size, .messages th:last-child { display: none; }
         }
         """
