@@ -1,5 +1,5 @@
 # The two commands of the README, and the benchmarks.
-.PHONY: up test stress stress-imap lint format fuzz build bench bench-smtp bench-pop3 bench-imap bench-logins bench-relay clean
+.PHONY: up test stress stress-imap lint format fuzz build bench bench-smtp bench-pop3 bench-imap bench-logins bench-relay bench-webmail screenshots clean
 
 up:            ## build and run every service locally (Ctrl-C stops)
 	./scripts/up.sh
@@ -49,6 +49,14 @@ bench-logins:  ## 200 IMAP logins of the same users repeated, Buzón beside Dove
 
 bench-relay:   ## relay from a full queue to smtp-sink, Buzón beside Postfix (installs it; root)
 	./scripts/bench-relay.sh
+
+bench-webmail: ## webmail: a 100,000-message folder's first page and a 1 MiB message under 20 users, page weights
+	swift build -c release --product mailbox-store && swift build -c release --product webmail
+	python3 Benchmarks/webmail-load.py --bin "$$(swift build -c release --show-bin-path)"
+
+screenshots:   ## the webmail's pages at desktop and phone width, light and dark, into docs/screenshots/
+	SWIFT_DETERMINISTIC_HASHING=1 swift build
+	BUZON_BIN="$$(swift build --show-bin-path)" python3 scripts/webmail-screenshots.py
 
 clean:
 	rm -rf .build

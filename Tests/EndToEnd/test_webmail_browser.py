@@ -479,7 +479,8 @@ def payload(template: str, name: str, probe: Probe) -> str:
 
 
 def hostile_document(name: str, body: str) -> str:
-    return f'<!doctype html><html><head><meta charset="utf-8"></head><body><p id="shown">Hostile {name}</p>{body}</body></html>'
+    return ('<!doctype html><html><head><meta charset="utf-8"></head>'
+            f'<body><p id="shown">Hostile {name}</p>{body}</body></html>')
 
 
 def open_hostile(driver, probe, store, webmail, name: str, body: str, click: str | None) -> list[str]:
@@ -601,7 +602,8 @@ def assert_no_markup_came_alive(driver) -> None:
 def test_markup_in_subject_sender_file_names_and_text_shows_as_text(browser, probe, stack):
     store, smtp, imap, webmail = stack
     fields = (f"From: {encoded_word(NAME)} <mallory@remote.test>\r\nTo: {ALICE}\r\nSubject: {SUBJECT}\r\n"
-              f"Message-ID: <markup.{time.monotonic_ns()}@remote.test>\r\nDate: {email.utils.formatdate()}\r\n")  # the newest
+              f"Message-ID: <markup.{time.monotonic_ns()}@remote.test>\r\n"
+              f"Date: {email.utils.formatdate()}\r\n")  # the newest: on the list's first page
     raw = (fields + MIME + 'Content-Type: multipart/mixed; boundary="m"\r\n\r\n'
            "--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + "\r\n".join(TEXT_LINES) + "\r\n"
            f"--m\r\n{attachment('text/plain', FILENAMES[0], b'one')}"
@@ -622,7 +624,7 @@ def test_markup_in_subject_sender_file_names_and_text_shows_as_text(browser, pro
 
     link.click()
     WebDriverWait(browser, 10).until(lambda d: path_of(d) == f"/mail/{inbox}/{uid}")
-    assert browser.title == SUBJECT + SUFFIX
+    assert unread_prefix(browser.title) == SUBJECT + SUFFIX
     assert browser.find_element(By.TAG_NAME, "h1").text == SUBJECT
     assert browser.find_element(By.CSS_SELECTOR, "dl.headers dd").text == f"{NAME} <mallory@remote.test>"
     names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ul.attachments a")]
@@ -662,7 +664,8 @@ def test_active_attachments_download_and_run_nothing(browser, probe, stack, down
     run = script("attachment").replace("{P}", probe.url() + "/attachment")
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" onload="{run}"><script>{run}</script>'
            f'<image href="{probe.url()}/attachment/svg-image"/></svg>').encode()
-    page = f'<html><body onload="{run}"><script>{run}</script><img src="{probe.url()}/attachment/img"></body></html>'.encode()
+    page = (f'<html><body onload="{run}"><script>{run}</script>'
+            f'<img src="{probe.url()}/attachment/img"></body></html>').encode()
     raw = message("Active attachments", (
         "--o\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee the attachments.\r\n"
         f"--o\r\n{attachment('image/svg+xml', 'pic.svg', svg)}"

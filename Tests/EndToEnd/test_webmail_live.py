@@ -90,9 +90,14 @@ def chromium():
 
 
 def wait_until(check, seconds: float = 15):
+    """`check()` once it is true; an element the script replaced meanwhile is looked up again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     until = time.monotonic() + seconds
     while time.monotonic() < until:
-        value = check()
+        try:
+            value = check()
+        except StaleElementReferenceException:
+            value = None
         if value:
             return value
         time.sleep(0.1)
@@ -116,8 +121,7 @@ def test_the_open_folder_changes_without_a_reload(webmail_system, chromium):
     deliver(smtp, message("arrived while looking"))
     wait_until(lambda: driver.title.startswith("(1) INBOX"))
     wait_until(lambda: "arrived while looking" in driver.find_element(By.CSS_SELECTOR, "table.messages").text)
-    badge = driver.find_element(By.CSS_SELECTOR, f"nav.folders a[href='/mail/{inbox}'] ~ .unread-count")
-    assert badge.text == "1"
+    wait_until(lambda: driver.find_element(By.CSS_SELECTOR, f"nav.folders a[href='/mail/{inbox}'] ~ .unread-count").text == "1")
 
     with imap_client(imap, readonly=False) as client:
         client.uid("STORE", "1:*", "+FLAGS", "(\\Seen)")
@@ -125,5 +129,5 @@ def test_the_open_folder_changes_without_a_reload(webmail_system, chromium):
     wait_until(lambda: not driver.find_elements(By.CSS_SELECTOR, "table.messages tr.unread"))
     assert driver.execute_script("return window.notReloaded") == 1, "the page was reloaded"
     # Dates are the reader's: the script rewrote the server's UTC text.
-    time_element = driver.find_element(By.CSS_SELECTOR, "table.messages time")
-    assert time_element.get_attribute("title") == time_element.get_attribute("datetime")
+    wait_until(lambda: (t := driver.find_element(By.CSS_SELECTOR, "table.messages time")).get_attribute("title")
+               == t.get_attribute("datetime"))

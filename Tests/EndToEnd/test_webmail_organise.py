@@ -239,3 +239,22 @@ def test_folders_are_made_renamed_and_deleted_as_imap_sees_them(webmail_system):
     assert post(bob, webmail, f"/folders/{work}/delete", data={"csrf": bobs_token}).status_code == 404
     assert post(browser, webmail, f"/folders/{work}/delete", data={}).status_code == 403
     assert "Work" in imap_folders(imap)
+
+
+def test_twenty_browsers_at_once(webmail_system):
+    """Twenty sessions reading pages together: every page comes, none waits on another. (Each
+    request looks its session up in the store; that lookup once took GRDB's blocking read on an
+    event loop and, with every reader busy, hung the store.)"""
+    import concurrent.futures
+    store, smtp, imap, webmail = webmail_system
+    for n in range(60):
+        assert store.deliver(message(f"load {n:02d}"), [ALICE]).status_code == 200
+    inbox = inbox_id(store)
+    browsers = [login(webmail) for _ in range(20)]
+
+    def read(browser) -> list[int]:
+        return [browser.get(f"{webmail.url}/mail/{inbox}", timeout=20, allow_redirects=False).status_code for _ in range(5)]
+
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        statuses = [s for result in pool.map(read, browsers) for s in result]
+    assert statuses == [200] * 100

@@ -30,15 +30,16 @@ struct Webmail: Sendable {
     }
 
     /// A request another site's page made says so in `Sec-Fetch-Site` (W3C Fetch Metadata,
-    /// browsers since 2020) or `Origin`; either refuses it. Our pages send no Referer
-    /// (`no-referrer`), so a browser posts their forms with `Origin: null`: then, as when
-    /// neither is present (an old browser, curl), the tokens alone decide.
+    /// browsers since 2020) or, in older browsers, `Origin`; either refuses it. Our pages'
+    /// `Referrer-Policy: same-origin` lets a browser send our real origin on our own forms, so
+    /// `Origin: null` (a sandboxed or privacy-stripped request) is refused too. Neither header
+    /// (curl, a script of the user's): the tokens alone decide.
     static func requireSameOrigin(_ request: Request) throws {
         if let site = request.headers[.secFetchSite] {
             guard site == "same-origin" || site == "none" else { throw WebError.forbidden }
             return
         }
-        if let origin = request.headers[.origin], origin != "null" {
+        if let origin = request.headers[.origin] {
             let host = request.head.authority ?? ""
             guard origin == "http://" + host || origin == "https://" + host else { throw WebError.forbidden }
         }

@@ -4,6 +4,9 @@ import StoreAPI
 
 /// Mailboxes: the IMAP folder tree of an account (RFC 3501 §6.3.3–6.3.6, RFC 6154).
 extension SQLiteStorage {
+    /// The counts read only `mailbox_messages` (the size kept beside the UID since v11): a
+    /// join with `contents` read the first page of every message's row, content and all,
+    /// and made a listing of a 100,000-message mailbox take seconds.
     static let mailboxColumns = """
         m.id, m.name, m.special_use, m.object_id,
         EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = m.account_id AND s.name = m.name) AS subscribed,
@@ -11,7 +14,7 @@ extension SQLiteStorage {
         (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id) AS messages,
         (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id AND (mm.system_flags & 1) = 0) AS unseen,
         (SELECT COUNT(*) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id AND mm.uid > m.recent_uid) AS recent,
-        (SELECT COALESCE(SUM(c.size), 0) FROM mailbox_messages mm JOIN contents c ON c.id = mm.content_id WHERE mm.mailbox_id = m.id) AS size
+        (SELECT COALESCE(SUM(mm.size), 0) FROM mailbox_messages mm WHERE mm.mailbox_id = m.id) AS size
         """
 
     static let mailboxColumnsWithoutCounts = """

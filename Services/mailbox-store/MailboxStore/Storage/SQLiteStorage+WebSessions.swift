@@ -27,31 +27,45 @@ extension SQLiteStorage {
     public func webSession(idHash: [UInt8]) async throws -> (account: String, csrf: String, expiresAt: Double)? {
         let time = now()
         let key = Data(idHash)
-        let row = try await pool.read { db in
+        // The closure answers a Sendable value: GRDB's async `read` takes only those, and one
+        // answering a `Row` would pick the blocking `read`, which held an event loop while
+        // every reader was busy (a deadlock under 20 webmail users).
+        let found = try await pool.read { db -> FoundWebSession? in
             try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
                         SELECT a.address, s.csrf, s.ttl, s.used_at, s.expires_at,
                             s.credential_version = a.credential_version AS current
                         FROM web_sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = ?
-                        """), arguments: [key])
+                        """), arguments: [key]
+            ).map {
+                FoundWebSession(
+                    account: $0["address"], csrf: $0["csrf"], ttl: $0["ttl"], usedAt: $0["used_at"], expiresAt: $0["expires_at"],
+                    current: $0["current"])
+            }
         }
-        guard let row else { return nil }
-        let expiresAt: Double = row["expires_at"]
-        guard row["current"] as Bool, expiresAt > time else {
+        guard let found else { return nil }
+        guard found.current, found.expiresAt > time else {
             _ = try await deleteWebSession(idHash: idHash)
             return nil
         }
-        let usedAt: Double = row["used_at"]
-        let ttl: Double = row["ttl"]
-        guard time - usedAt >= Self.webSessionTouchInterval else { return (row["address"], row["csrf"], expiresAt) }
+        guard time - found.usedAt >= Self.webSessionTouchInterval else { return (found.account, found.csrf, found.expiresAt) }
         // Ended meanwhile (logout on another instance): the update finds no row.
         let touched = try await pool.write { db in
             try db.execute(
-                sql: "UPDATE web_sessions SET used_at = ?, expires_at = ? WHERE id_hash = ?", arguments: [time, time + ttl, key])
+                sql: "UPDATE web_sessions SET used_at = ?, expires_at = ? WHERE id_hash = ?", arguments: [time, time + found.ttl, key])
             return db.changesCount == 1
         }
-        return touched ? (row["address"], row["csrf"], time + ttl) : nil
+        return touched ? (found.account, found.csrf, time + found.ttl) : nil
+    }
+
+    struct FoundWebSession: Sendable {
+        var account: String
+        var csrf: String
+        var ttl: Double
+        var usedAt: Double
+        var expiresAt: Double
+        var current: Bool
     }
 
     public func deleteWebSession(idHash: [UInt8]) async throws -> Bool {

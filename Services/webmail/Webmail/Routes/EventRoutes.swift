@@ -3,6 +3,7 @@ import Hummingbird
 import ServiceLifecycle
 import StoreAPI
 import StoreClient
+import Synchronization
 
 /// `GET /events`: Server-Sent Events (WHATWG HTML §9.2) for the page's script — every folder's
 /// message and unread counts, sent at once and again whenever the account's change feed grows
@@ -25,13 +26,19 @@ struct EventRoutes {
                 status: .ok,
                 headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"],
                 body: ResponseBody { writer in
-                    let (nudges, nudge) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+                    // Wake-ups: the account's feed grew (`changed` set) or a heartbeat is due.
+                    let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+                    let changed = Mutex(true)  // the first counts go out at once
+                    wake.yield()
                     watcher.register(account)
-                    let cancel = watcher.subscribe(account) { nudge.yield() }
+                    let cancel = watcher.subscribe(account) {
+                        changed.withLock { $0 = true }
+                        wake.yield()
+                    }
                     let beat = Task {
                         while !Task.isCancelled {
                             try? await Task.sleep(for: Self.heartbeat)
-                            nudge.yield()
+                            wake.yield()
                         }
                     }
                     defer {
@@ -44,16 +51,21 @@ struct EventRoutes {
                     var last = ""
                     // Shutting down ends the stream (the browser reconnects to another instance).
                     try await withGracefulShutdownHandler {
-                        for await _ in nudges {
+                        for await _ in wakes {
                             guard ContinuousClock.now < end else { break }
+                            guard changed.withLock({ state in defer { state = false }; return state }) else {
+                                // A heartbeat: a comment line, no store request.
+                                try await writer.write(ByteBuffer(string: ": ok\n\n"))
+                                continue
+                            }
                             let counts = try await Self.counts(webmail.store, account: account)
-                            // Unchanged counts (a heartbeat, a change elsewhere): a comment only.
-                            try await writer.write(
-                                ByteBuffer(string: counts == last ? ": ok\n\n" : "event: mailboxes\ndata: \(counts)\n\n"))
+                            // The same counts again (the watch's first answer, a change of
+                            // something else): a comment only.
+                            try await writer.write(ByteBuffer(string: counts == last ? ": ok\n\n" : "event: mailboxes\ndata: \(counts)\n\n"))
                             last = counts
                         }
                     } onGracefulShutdown: {
-                        nudge.finish()
+                        wake.finish()
                     }
                     try await writer.finish(nil)
                 })

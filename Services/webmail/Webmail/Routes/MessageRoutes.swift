@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import InternetMessage
 import StoreAPI
@@ -25,8 +26,11 @@ struct MessageRoutes {
             guard let html = try await content(session, mailbox, uid).html else { throw WebError.notFound }
             return Response(
                 status: .ok,
-                headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: ContentPolicy.message],
-                body: .init(byteBuffer: ByteBuffer(string: html)))
+                headers: [
+                    .contentType: "text/html; charset=utf-8", .contentSecurityPolicy: ContentPolicy.message,
+                    .referrerPolicy: "no-referrer", .dnsPrefetchControl: "off",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: HTMLNeutralizer.neutralize(html))))
         }
         router.get("/mail/{mailbox}/{uid}/part/{part}") { request, context in
             let session = try await webmail.session(request)
@@ -44,7 +48,9 @@ struct MessageRoutes {
             let bytes = try await webmail.store.rawMessage(session.account, mailbox: mailbox, uid: uid)
             return Response(
                 status: .ok,
-                headers: [.contentType: "text/plain; charset=utf-8", .contentSecurityPolicy: ContentPolicy.download],
+                headers: [
+                    .contentType: "text/plain; charset=utf-8", .contentSecurityPolicy: ContentPolicy.download, .referrerPolicy: "no-referrer",
+                ],
                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         router.post("/mail/{mailbox}/{uid}/flags") { request, context in
@@ -138,7 +144,7 @@ enum Download {
             status: .ok,
             headers: [
                 .contentType: keptTypes.contains(type) ? type : "application/octet-stream",
-                .contentDisposition: disposition(name), .contentSecurityPolicy: ContentPolicy.download,
+                .contentDisposition: disposition(name), .contentSecurityPolicy: ContentPolicy.download, .referrerPolicy: "no-referrer",
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }

@@ -1,15 +1,18 @@
 import HTTPTypes
 import Hummingbird
 
-/// Headers on every answer: no MIME sniffing, no Referer (a message's links must not tell
-/// their sites which message was read), no framing by other sites, and, for pages that set
+/// Headers on every answer: no MIME sniffing, no framing by other sites, no Referer to other
+/// sites (`same-origin`: a link followed from a page tells its site nothing, while the
+/// browser's posts of our own forms carry our real `Origin` — with `no-referrer` they say
+/// `Origin: null`, which a check cannot tell from another site's), and, for pages that set
 /// none of their own, a Content-Security-Policy that allows only our own script and style.
-/// Message content (`/html`, parts, raw source) sets the sandbox policy itself (`ContentPolicy`).
+/// Message content (`/html`, parts, raw source) sets the sandbox policy itself (`ContentPolicy`)
+/// and `no-referrer`.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "no-referrer"
+        if response.headers[.referrerPolicy] == nil { response.headers[.referrerPolicy] = "same-origin" }
         if response.headers[.contentSecurityPolicy] == nil {
             response.headers[.contentSecurityPolicy] = ContentPolicy.page
             response.headers[.xFrameOptions] = "DENY"
@@ -41,6 +44,8 @@ enum ContentPolicy {
 extension HTTPField.Name {
     static let referrerPolicy = Self("Referrer-Policy")!
     static let xFrameOptions = Self("X-Frame-Options")!
+    /// Chromium's switch for resolving the names of a document's links ahead of a click.
+    static let dnsPrefetchControl = Self("X-DNS-Prefetch-Control")!
     /// Fetch Metadata (W3C): `cross-site` on a request another site's page made.
     static let secFetchSite = Self("Sec-Fetch-Site")!
     /// The session's CSRF token on a script's POST (a form carries it as the field `csrf`).
