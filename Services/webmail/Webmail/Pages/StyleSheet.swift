@@ -43,7 +43,7 @@ enum StyleSheet {
         .problem { color: #d70015; }
         input, button { font: inherit; padding: .4em .6em; }
         @media (max-width: 700px) {
-          .mail { grid-template-columns: 1fr; }
+          .mail { grid-template-columns: 1fr; grid-template-rows: auto 1fr; }
           .folders { border-right: 0; border-bottom: 1px solid var(--line); }
           .folders ul { display: flex; gap: .8em; overflow-x: auto; white-space: nowrap; }
           .folders li[class^="depth-"] { padding: .2em 0; }
