@@ -24,6 +24,9 @@ export BUZON_RELAY_ADMIN_PORT="${BUZON_RELAY_ADMIN_PORT:-9026}"
 export BUZON_WEBMAIL_PORT="${BUZON_WEBMAIL_PORT:-8080}"
 export BUZON_WEBMAILS_PORT="${BUZON_WEBMAILS_PORT:-8443}"
 export BUZON_WEBMAIL_ADMIN_PORT="${BUZON_WEBMAIL_ADMIN_PORT:-9080}"
+# Local use on 127.0.0.1: mail over HTTP too. A server facing a network keeps the default,
+# `redirect`, which sends every HTTP request to HTTPS.
+export BUZON_WEBMAIL_PLAIN_HTTP="${BUZON_WEBMAIL_PLAIN_HTTP:-serve}"
 DEMO_DOMAIN="example.test"
 DEMO_USER="demo@$DEMO_DOMAIN"
 DEMO_PASSWORD="demo"

@@ -1,3 +1,5 @@
+import struct Foundation.Data
+
 /// A webmail login kept by the store, so that any webmail instance serves any user and a
 /// password change ends it at once (issue 14). The store keeps only a hash of the id: a copy
 /// of the database opens no session.
@@ -35,6 +37,15 @@ public enum WebSessionLimits {
     public static let ttl = 60...(30 * 86_400)
     /// A session id or CSRF token: 32 random bytes in base64url, 43 characters.
     public static let idLength = 43
+
+    /// A new random token of that form: 32 bytes from the system's CSPRNG (getrandom on
+    /// Linux), base64url without padding. Session ids, CSRF tokens, the login form's token.
+    public static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
 
     /// Whether `id` has the form of a session id (the store answers others `400`).
     public static func isWellFormed(_ id: String) -> Bool {

@@ -342,8 +342,8 @@ def imap_system(tmp_path):
 
 class Webmail(ServiceProcess):
     """A webmail process in front of `store`: HTTP and HTTPS (a self-signed certificate for
-    localhost and 127.0.0.1) and the admin port, free ones on loopback. Ready when GET /login
-    answers 200."""
+    localhost and 127.0.0.1) and the admin port, free ones on loopback. Ready when its admin
+    port answers /healthz."""
 
     executable = "webmail"
 
@@ -371,6 +371,8 @@ class Webmail(ServiceProcess):
             "BUZON_WEBMAIL_HOST": "127.0.0.1",
             "BUZON_WEBMAIL_PORT": str(self.port),
             "BUZON_WEBMAILS_PORT": str(self.tls_port),
+            # Mail over plain HTTP too, as the tests read it there (the default sends it to HTTPS).
+            "BUZON_WEBMAIL_PLAIN_HTTP": "serve",
             "BUZON_WEBMAIL_ADMIN_PORT": str(self.admin_port),
             "BUZON_TLS_CERT": str(self.cert),
             "BUZON_TLS_KEY": str(self.key),
@@ -378,7 +380,7 @@ class Webmail(ServiceProcess):
         })
 
     def ready(self) -> bool:
-        return requests.get(self.url + "/login", timeout=1, allow_redirects=False).status_code == 200
+        return requests.get(f"http://127.0.0.1:{self.admin_port}/healthz", timeout=1).status_code == 200
 
 
 def webmail_stack(tmp_path, store_env: dict | None = None):

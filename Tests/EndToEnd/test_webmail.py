@@ -429,6 +429,9 @@ def test_login_refuses_cross_site_posts_and_wrong_passwords(webmail_system):
     browser, token = login_form(webmail)
     refused(try_login(browser, webmail, ALICE, PASSWORD, token, headers={"Origin": "https://evil.example"}), 403,
             "a post from another site")
+    browser, token = login_form(webmail)
+    refused(try_login(browser, webmail, ALICE, PASSWORD, token, headers={"Origin": "null"}), 403,
+            "a post from an opaque origin (a sandboxed frame, a data: page)")
 
     browser, token = login_form(webmail)
     r = try_login(browser, webmail, ALICE, "not the password", token)

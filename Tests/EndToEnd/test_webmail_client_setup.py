@@ -89,3 +89,28 @@ def test_apple_profile_for_the_logged_in_user(setup_system):
     assert account["IncomingMailServerHostName"] == "mail.example.test" and account["IncomingMailServerPortNumber"] == 10993
     assert account["OutgoingMailServerPortNumber"] == 10465 and account["IncomingMailServerUseSSL"] is True
     assert not any("Password" in key and key != "OutgoingPasswordSameAsIncomingPassword" for key in account), account
+
+
+def test_plain_http_goes_to_https_when_tls_is_set_up(tmp_path):
+    """The default for a webmail with a certificate: every page over HTTP is a permanent
+    redirect to the same address over HTTPS (no password, no cookie in the clear), account
+    setup excepted; HTTPS answers carry Strict-Transport-Security (RFC 6797)."""
+    from conftest import Store, Webmail
+    store = Store(tmp_path / "data").start()
+    webmail = None
+    try:
+        store.add_user(ALICE)
+        webmail = Webmail(store, tmp_path, env={"BUZON_WEBMAIL_PLAIN_HTTP": "redirect"}).start()
+        for method, path in (("GET", "/login"), ("POST", "/login"), ("GET", "/mail/1?page=2"), ("GET", "/")):
+            r = requests.request(method, webmail.url + path, allow_redirects=False, timeout=10)
+            assert r.status_code == 308, (method, path, r.status_code)
+            assert r.headers["Location"] == f"https://127.0.0.1:{webmail.tls_port}{path}", r.headers
+            assert "buzon_login" not in r.headers.get("Set-Cookie", "")
+        r = requests.get(webmail.url + "/mail/config-v1.1.xml", params={"emailaddress": ALICE}, timeout=10)
+        assert r.status_code == 200 and b"clientConfig" in r.content
+        r = requests.get(webmail.tls_url + "/login", verify=str(webmail.cert), timeout=10)
+        assert r.status_code == 200 and r.headers["Strict-Transport-Security"].startswith("max-age=")
+    finally:
+        if webmail:
+            webmail.stop()
+        store.stop()

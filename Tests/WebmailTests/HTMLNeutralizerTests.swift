@@ -19,7 +19,9 @@ import Testing
     }
 
     @Test func leavesTheRestAlone() {
-        let html = "<p class=\"a\">Größe < 3 &amp; links: <a href=\"https://example.com/\">x</a></p><img src=\"data:image/png;base64,AA==\"><"
+        let html =
+            "<p class=\"a\">Größe < 3 &amp; links: <a href=\"https://example.com/\">x</a></p>"
+            + "<img src=\"data:image/png;base64,AA==\"><"
         #expect(HTMLNeutralizer.neutralize(html) == html)
         #expect(HTMLNeutralizer.neutralize("") == "")
         #expect(HTMLNeutralizer.neutralize("<") == "<")

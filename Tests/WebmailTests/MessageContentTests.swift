@@ -78,3 +78,40 @@ import Testing
         #expect(content.attachments.map(\.number) == ["2"])
     }
 }
+
+/// `cid:` references: whole ids only, and a bounded page however often an image is named.
+@Suite struct InlineImageTests {
+    static func message(html: String, image: String) -> MessageContent {
+        let text = """
+            MIME-Version: 1.0
+            Content-Type: multipart/related; boundary=b
+
+            --b
+            Content-Type: text/html
+
+            \(html)
+            --b
+            Content-Type: image/png
+            Content-ID: <a>
+            Content-Transfer-Encoding: base64
+
+            \(image)
+            --b--
+            """
+        let bytes = Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)
+        return MessageContent(parse: MessageParser().parse(bytes), bytes: bytes)
+    }
+
+    @Test func wholeIdsOnly() {
+        let content = Self.message(html: #"<img src="cid:a"><img src="cid:ab"><i>cid:a</i>"#, image: "AAAA")
+        #expect(content.html == #"<img src="data:image/png;base64,AAAA"><img src="cid:ab"><i>data:image/png;base64,AAAA</i>"#)
+    }
+
+    @Test func manyReferencesStayWithinTheBudget() {
+        let image = String(repeating: "QUFB", count: 64 * 1024)  // 192 KiB of data as a data: URL
+        let content = Self.message(html: String(repeating: "<img src=cid:a>", count: 10_000), image: image)
+        let html = content.html ?? ""
+        #expect(html.utf8.count < content.bytes.count + MessageContent.inlineBudget + 200_000)
+        #expect(html.contains("data:image/png;base64,") && html.contains("cid:a"))
+    }
+}

@@ -31,7 +31,8 @@ import Testing
                 flagged: true,
                 attachment: true)
             let message = MessageView(
-                folders: [folder], targets: [folder], mailboxID: 1, uid: 1, folderName: value, back: "/mail/1", subject: value, from: value,
+                folders: [folder], targets: [folder], mailboxID: 1, uid: 1, folderName: value, isJunk: false, back: "/mail/1",
+                subject: value, from: value,
                 to: value, cc: value, date: value,
                 isoDate: value, unread: false, flagged: false, flagsAction: "/mail/1/1/flags", showHTML: false, showText: true,
                 htmlSource: "/mail/1/1/html", htmlView: "?view=html", textView: "?view=text", hasHTML: true, hasText: true,
@@ -44,7 +45,7 @@ import Testing
                     title: value, signedIn: true, account: value, csrf: "c",
                     folder: FolderView(
                         folders: [folder], targets: [folder], id: 1, name: value, modSeq: 1, address: "/mail/1", search: value,
-                        searching: true,
+                        searching: true, isJunk: false,
                         total: 1, unread: 1,
                         columns: [SortColumn(label: "Date", href: "/mail/1?sort=date", sorted: true, order: "↓")], rows: [row], page: 1,
                         pages: 2, previous: "/mail/1?page=1", next: "/mail/1?page=2", hasUnread: true, hasPrevious: true, hasNext: true)),
@@ -79,6 +80,7 @@ import Testing
                 title: "(3) INBOX", signedIn: true, account: "a@example.test", csrf: "C",
                 folder: FolderView(
                     folders: [folder], targets: [], id: 7, name: "INBOX", modSeq: 1, address: "/mail/7", search: "", searching: false,
+                    isJunk: true,
                     total: 80,
                     unread: 3, columns: [], rows: [], page: 2, pages: 3,
                     previous: "/mail/7?page=1", next: "/mail/7?page=3", hasUnread: true, hasPrevious: true, hasNext: true)))
@@ -86,12 +88,14 @@ import Testing
         #expect(list.contains(#"<meta name="csrf-token" content="C">"#))
         #expect(list.contains(#"<a rel="prev" href="/mail/7?page=1">"#) && list.contains(#"<a rel="next" href="/mail/7?page=3">"#))
         #expect(list.contains("80 messages, 3 unread"))
+        #expect(list.contains(#"value="notjunk""#) && !list.contains(#"value="junk""#) && list.contains(#"value="unflag""#))
 
         let message = pages.html(
             PageView(
                 title: "x", signedIn: true, account: "a@example.test", csrf: "C",
                 message: MessageView(
-                    folders: [folder], targets: [folder], mailboxID: 7, uid: 1, folderName: "INBOX", back: "/mail/7", subject: "S",
+                    folders: [folder], targets: [folder], mailboxID: 7, uid: 1, folderName: "INBOX", isJunk: false, back: "/mail/7",
+                    subject: "S",
                     from: "F", to: "T", cc: "", date: "D",
                     isoDate: "I", unread: false, flagged: true, flagsAction: "/mail/7/1/flags", showHTML: false, showText: true,
                     htmlSource: "/mail/7/1/html", htmlView: "?view=html", textView: "?view=text", hasHTML: false, hasText: true,

@@ -11,6 +11,8 @@ import ServiceKit
 /// | `BUZON_WEBMAIL_PORT` | `8080` | HTTP |
 /// | `BUZON_WEBMAILS_PORT` | `8443` | HTTPS (with `BUZON_TLS_CERT` and `BUZON_TLS_KEY`) |
 /// | `BUZON_WEBMAIL_ADMIN_PORT` | `9080` | /healthz, /readyz, /metrics |
+/// | `BUZON_WEBMAIL_PLAIN_HTTP` | `redirect` | with TLS files: `redirect` sends every HTTP request (but account setup) to HTTPS, so no password or session crosses the network in the clear; `serve` serves mail over HTTP too (a loopback-only setup) |
+/// | `BUZON_WEBMAIL_PUBLIC_HTTPS_PORT` | `BUZON_WEBMAILS_PORT` | the HTTPS port browsers reach (443 behind a port mapping), for that redirect |
 /// | `BUZON_WEBMAIL_SESSION_TTL` | `86400` | seconds a login lives unused (60 to 2592000) |
 /// | `BUZON_WEBMAIL_PAGE_SIZE` | `50` | messages on a page of a folder |
 /// | `BUZON_CLIENT_IMAPS_PORT` | `993` | what account setup (autoconfig, autodiscover, .mobileconfig) tells other clients, at `BUZON_HOSTNAME` |
@@ -24,6 +26,9 @@ public struct WebmailConfiguration: GatewaySettings {
     public var tlsPort = 8443
     public var adminPort = 9080
     public var sessionTTL = 86_400
+    /// Serve mail over plain HTTP even when HTTPS is set up (else redirect to it).
+    public var servePlainHTTP = false
+    public var publicHTTPSPort: Int?
     public var pageSize = 50
     public var clientPorts = ClientPorts()
 
@@ -47,6 +52,14 @@ public struct WebmailConfiguration: GatewaySettings {
         tlsPort = try reader.int("BUZON_WEBMAILS_PORT", default: tlsPort)
         adminPort = try reader.int("BUZON_WEBMAIL_ADMIN_PORT", default: adminPort)
         sessionTTL = try reader.int("BUZON_WEBMAIL_SESSION_TTL", default: sessionTTL)
+        switch reader.string("BUZON_WEBMAIL_PLAIN_HTTP", default: "redirect") {
+        case "redirect": servePlainHTTP = false
+        case "serve": servePlainHTTP = true
+        case let other:
+            throw ConfigReader.ConfigError.invalid(key: "BUZON_WEBMAIL_PLAIN_HTTP", value: other, expected: "redirect or serve")
+        }
+        let publicPort = try reader.int("BUZON_WEBMAIL_PUBLIC_HTTPS_PORT", default: 0)
+        publicHTTPSPort = publicPort == 0 ? nil : publicPort
         pageSize = try reader.int("BUZON_WEBMAIL_PAGE_SIZE", default: pageSize)
         clientPorts.imaps = try reader.int("BUZON_CLIENT_IMAPS_PORT", default: clientPorts.imaps)
         clientPorts.pop3s = try reader.int("BUZON_CLIENT_POP3S_PORT", default: clientPorts.pop3s)

@@ -22,7 +22,10 @@ public func buildWebmail(configuration: WebmailConfiguration) throws -> [any Ser
         }
         let webmail = Webmail(store: parts.store, pages: pages, configuration: configuration, secure: secure)
         let router = Router(context: WebRequestContext.self)
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(secure: secure))
+        if !secure, configuration.tlsCertificate != nil, !configuration.servePlainHTTP {
+            router.add(middleware: HTTPSRedirectMiddleware(port: configuration.publicHTTPSPort ?? configuration.tlsPort))
+        }
         router.add(middleware: ErrorPageMiddleware(pages: pages))
         StaticRoutes().add(to: router)
         LoginRoutes(webmail: webmail).add(to: router)

@@ -1,5 +1,4 @@
 import Crypto
-import Foundation
 import Hummingbird
 import StoreAPI
 
@@ -16,8 +15,8 @@ struct WebSessionRoutes {
                 throw StoreError.badRequest(
                     APIErrorCode.badRequest, "ttl is \(WebSessionLimits.ttl.lowerBound) to \(WebSessionLimits.ttl.upperBound) seconds")
             }
-            let id = Self.randomToken()
-            let csrf = Self.randomToken()
+            let id = WebSessionLimits.newToken()
+            let csrf = WebSessionLimits.newToken()
             let made = try await store.storage.createWebSession(account: account, idHash: Self.hash(id), csrf: csrf, ttl: Double(ttl))
             return WebSession(id: id, account: made.account, csrf: csrf, expiresAt: made.expiresAt)
         }
@@ -43,12 +42,4 @@ struct WebSessionRoutes {
     }
 
     static func hash(_ id: String) -> [UInt8] { Array(SHA256.hash(data: Array(id.utf8))) }
-
-    /// 32 bytes from the system's CSPRNG (getrandom on Linux), base64url without padding.
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
 }

@@ -36,17 +36,39 @@ struct MessageContent {
 
     var text: String? { textPart?.decodedText(in: bytes) }
 
-    /// The HTML body with its `cid:` images made `data:` URLs (the frame may load nothing
-    /// else: remote content stays off).
+    /// The HTML body with its `cid:` images made `data:` URLs (RFC 2392; the frame may load
+    /// nothing else: remote content stays off). A reference is `cid:` and the whole id, up to
+    /// a quote, a parenthesis, `<`, `>` or white space; an image is inlined only while the
+    /// document stays under `inlineBudget` more than the message itself, so a sender cannot
+    /// name one big image ten thousand times and make the page gigabytes.
     var html: String? {
-        guard var html = htmlPart?.decodedText(in: bytes) else { return nil }
+        guard let html = htmlPart?.decodedText(in: bytes) else { return nil }
+        var images: [String: String] = [:]
         for (_, part) in parse.allParts() where part.contentType.type == "image" {
-            guard let id = part.contentID?.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")), !id.isEmpty else { continue }
-            let data = "data:\(part.contentType.mimeType);base64," + Data(part.decodedBody(in: bytes)).base64EncodedString()
-            html = html.replacingOccurrences(of: "cid:" + id, with: data)
+            guard let id = part.contentID?.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")), !id.isEmpty,
+                images[id] == nil
+            else { continue }
+            images[id] = "data:\(part.contentType.mimeType);base64," + Data(part.decodedBody(in: bytes)).base64EncodedString()
         }
-        return html
+        guard !images.isEmpty, html.contains("cid:") else { return html }
+        var budget = bytes.count + Self.inlineBudget
+        var out = ""
+        var pieces = html.components(separatedBy: "cid:")
+        out += pieces.removeFirst()
+        for piece in pieces {
+            let id = String(piece.prefix { !"\"'()<> \t\r\n".contains($0) })
+            if let data = images[id], data.utf8.count <= budget {
+                budget -= data.utf8.count
+                out += data + piece.dropFirst(id.count)
+            } else {
+                out += "cid:" + piece
+            }
+        }
+        return out
     }
+
+    /// Bytes of inlined images a document may grow by beyond the message's own size.
+    static let inlineBudget = 1024 * 1024
 
     /// The part a number like `2` or `1.3` names.
     func part(_ number: String) -> MessagePart? {

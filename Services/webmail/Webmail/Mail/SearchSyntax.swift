@@ -56,7 +56,7 @@ enum SearchSyntax {
 
     static func isDay(_ value: String) -> Bool {
         let parts = value.split(separator: "-")
-        return parts.count == 3 && parts.map(\.count) == [4, 2, 2] && parts.allSatisfy { $0.allSatisfy(\.isASCII) && Int($0) != nil }
+        return parts.count == 3 && parts.map(\.count) == [4, 2, 2] && parts.allSatisfy { $0.allSatisfy { ("0"..."9").contains($0) } }
     }
 
     /// `2000`, `20k`, `1M` (k = 1000, as the list shows sizes).

@@ -20,8 +20,9 @@ enum FolderTemplate {
         <button type="submit" name="action" value="read">Mark read</button>
         <button type="submit" name="action" value="unread">Mark unread</button>
         <button type="submit" name="action" value="flag">Flag</button>
+        <button type="submit" name="action" value="unflag">Unflag</button>
         <button type="submit" name="action" value="delete">Delete</button>
-        <button type="submit" name="action" value="junk">Junk</button>
+        {{#isJunk}}<button type="submit" name="action" value="notjunk">Not junk</button>{{/isJunk}}{{^isJunk}}<button type="submit" name="action" value="junk">Junk</button>{{/isJunk}}
         <label>Move to <select name="to">{{#targets}}<option value="{{id}}">{{name}}</option>{{/targets}}</select></label>
         <button type="submit" name="action" value="move">Move</button>
         </div>

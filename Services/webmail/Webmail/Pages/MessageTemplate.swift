@@ -25,7 +25,7 @@ enum MessageTemplate {
         <input type="hidden" name="uid" value="{{uid}}">
         <input type="hidden" name="back" value="{{back}}">
         <button type="submit" name="action" value="delete">Delete</button>
-        <button type="submit" name="action" value="junk">Junk</button>
+        {{#isJunk}}<button type="submit" name="action" value="notjunk">Not junk</button>{{/isJunk}}{{^isJunk}}<button type="submit" name="action" value="junk">Junk</button>{{/isJunk}}
         <label>Move to <select name="to">{{#targets}}<option value="{{id}}">{{name}}</option>{{/targets}}</select></label>
         <button type="submit" name="action" value="move">Move</button>
         </form>

@@ -10,7 +10,6 @@ enum PageTemplate {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="color-scheme" content="light dark">
-        <meta name="referrer" content="no-referrer">
         {{#signedIn}}<meta name="csrf-token" content="{{csrf}}">{{/signedIn}}
         <title>{{title}}</title>
         <link rel="stylesheet" href="/static/app.css">

@@ -60,6 +60,8 @@ struct FolderView {
     /// The search, as typed; the list shows its results.
     var search: String
     var searching: Bool
+    /// The Junk folder (RFC 6154 `\Junk`): its toolbar offers "not junk".
+    var isJunk: Bool
     var total: Int
     var unread: Int
     var columns: [SortColumn]
@@ -120,6 +122,7 @@ struct MessageView {
     var mailboxID: Int64
     var uid: UInt32
     var folderName: String
+    var isJunk: Bool
     var back: String
     var subject: String
     var from: String

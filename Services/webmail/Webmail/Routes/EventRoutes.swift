@@ -9,7 +9,8 @@ import Synchronization
 /// message and unread counts, sent at once and again whenever the account's change feed grows
 /// (new mail, flags or moves from any client), from the webmail's one shared long poll of the
 /// store (`ChangeWatcher`). A comment line every `heartbeat` keeps proxies from closing the
-/// stream and finds a browser that went away; after `lifetime` the stream ends and the
+/// stream and finds a browser that went away; every `recheck` the session is looked up again,
+/// so logout or a new password ends the stream too; after `lifetime` the stream ends and the
 /// browser's EventSource reconnects (`retry`), so no request lives for ever.
 struct EventRoutes {
     let webmail: Webmail
@@ -17,6 +18,7 @@ struct EventRoutes {
 
     static let heartbeat: Duration = .seconds(20)
     static let lifetime: Duration = .seconds(600)
+    static let recheck: Duration = .seconds(60)
 
     func add(to router: Router<WebRequestContext>) {
         router.get("/events") { request, _ in
@@ -48,12 +50,21 @@ struct EventRoutes {
                     }
                     try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
                     let end = ContinuousClock.now + Self.lifetime
+                    var checked = ContinuousClock.now
                     var last = ""
                     // Shutting down ends the stream (the browser reconnects to another instance).
                     try await withGracefulShutdownHandler {
                         for await _ in wakes {
                             guard ContinuousClock.now < end else { break }
-                            guard changed.withLock({ state in defer { state = false }; return state }) else {
+                            if ContinuousClock.now - checked >= Self.recheck {
+                                guard try await webmail.store.webSession(session.id) != nil else { break }
+                                checked = ContinuousClock.now
+                            }
+                            guard
+                                changed.withLock({ state in
+                                    defer { state = false }; return state
+                                })
+                            else {
                                 // A heartbeat: a comment line, no store request.
                                 try await writer.write(ByteBuffer(string: ": ok\n\n"))
                                 continue
@@ -61,7 +72,8 @@ struct EventRoutes {
                             let counts = try await Self.counts(webmail.store, account: account)
                             // The same counts again (the watch's first answer, a change of
                             // something else): a comment only.
-                            try await writer.write(ByteBuffer(string: counts == last ? ": ok\n\n" : "event: mailboxes\ndata: \(counts)\n\n"))
+                            try await writer.write(
+                                ByteBuffer(string: counts == last ? ": ok\n\n" : "event: mailboxes\ndata: \(counts)\n\n"))
                             last = counts
                         }
                     } onGracefulShutdown: {

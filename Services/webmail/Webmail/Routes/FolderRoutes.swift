@@ -62,6 +62,7 @@ struct FolderRoutes {
             folders: folderLinks, targets: folderLinks.filter { !$0.current }, id: mailbox, name: current.name,
             modSeq: current.highestModSeq,
             address: links.page(sort: sortKey.key, order: order, page: page), search: search, searching: !search.isEmpty,
+            isJunk: current.specialUse == "Junk",
             total: sorted.total, unread: current.unseen,
             columns: Self.columns.map { column in
                 let isSorted = column.key == sortKey.key
@@ -145,7 +146,8 @@ struct FolderLinks {
         var link = "/mail/\(mailbox)?sort=\(sort)&order=\(order)&page=\(page)"
         if !search.isEmpty {
             var allowed = CharacterSet.urlQueryAllowed
-            allowed.remove(charactersIn: "&=+#;")
+            // `/` and `:` too: the page's address must not hold `//` (ActionRoutes.back refuses it).
+            allowed.remove(charactersIn: "&=+#;/:")
             link += "&q=" + (search.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
         }
         return link

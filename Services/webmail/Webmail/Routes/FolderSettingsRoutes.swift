@@ -13,9 +13,10 @@ struct FolderSettingsRoutes {
             let session = try await webmail.session(request)
             let folders = try await webmail.store.listMailboxes(session.account)
             var frame = webmail.page("Folders — Buzón", session: session)
+            let links = FolderRoutes.folderLinks(folders, current: 0)
             frame.folderSettings = FolderSettingsView(
-                folders: FolderRoutes.folderLinks(folders, current: 0),
-                entries: FolderRoutes.folderLinks(folders, current: 0).map { link in
+                folders: links,
+                entries: links.map { link in
                     let folder = folders.first { $0.id == link.id }
                     return FolderEntry(
                         id: link.id, name: link.name, messages: folder?.messages ?? 0,

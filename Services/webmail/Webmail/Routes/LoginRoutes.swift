@@ -64,7 +64,7 @@ struct LoginRoutes {
 
     /// The form with a new login token, also set as its cookie.
     func form(status: HTTPResponse.Status, username: String = "", problem: String = "") -> Response {
-        let token = FormToken.random()
+        let token = WebSessionLimits.newToken()
         var response = webmail.pages.response(
             PageView(title: "Log in — Buzón", login: LoginView(token: token, username: username, problem: problem)), status: status)
         response.setCookie(SessionCookie.login(token, secure: webmail.secure))

@@ -49,7 +49,8 @@ struct MessageRoutes {
             return Response(
                 status: .ok,
                 headers: [
-                    .contentType: "text/plain; charset=utf-8", .contentSecurityPolicy: ContentPolicy.download, .referrerPolicy: "no-referrer",
+                    .contentType: "text/plain; charset=utf-8", .contentSecurityPolicy: ContentPolicy.download,
+                    .referrerPolicy: "no-referrer",
                 ],
                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
@@ -99,6 +100,7 @@ struct MessageRoutes {
         let folderLinks = FolderRoutes.folderLinks(folders, current: mailbox)
         let message = MessageView(
             folders: folderLinks, targets: folderLinks.filter { !$0.current }, mailboxID: mailbox, uid: uid, folderName: current.name,
+            isJunk: current.specialUse == "Junk",
             back: "/mail/\(mailbox)",
             subject: HeaderText.subject(envelope), from: HeaderText.list(envelope.from), to: to, cc: cc,
             date: DisplayFormat.shortDate(sent),

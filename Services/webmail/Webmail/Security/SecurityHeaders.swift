@@ -9,8 +9,12 @@ import Hummingbird
 /// Message content (`/html`, parts, raw source) sets the sandbox policy itself (`ContentPolicy`)
 /// and `no-referrer`.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The HTTPS listener: browsers are told to come back over HTTPS only (RFC 6797).
+    let secure: Bool
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
+        if secure { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         response.headers[.xContentTypeOptions] = "nosniff"
         if response.headers[.referrerPolicy] == nil { response.headers[.referrerPolicy] = "same-origin" }
         if response.headers[.contentSecurityPolicy] == nil {
