@@ -58,7 +58,7 @@ def user_process(url, user, password, inbox, big_uid, rounds, barrier, results):
         t = time.perf_counter()
         r = browser.get(f"{url}/mail/{inbox}", timeout=60)
         page_times.append(time.perf_counter() - t)
-        if r.status_code != 200 or r.text.count('<tr class="unread">') + r.text.count("<tr>") < 50:
+        if r.status_code != 200 or r.text.count('<td class="select">') != 50:
             errors.append(f"first page: {r.status_code}")
         t = time.perf_counter()
         r = browser.get(f"{url}/mail/{inbox}/{big_uid}?seen=keep", timeout=60)

@@ -39,11 +39,10 @@ def subjects_found(browser, webmail, mailbox: int, search: str) -> set[str]:
 def names(store, account: str = ALICE) -> dict[str, set[str]]:
     """Every folder's subjects, from the store."""
     out = {}
-    for name in mailboxes(store, account):
+    for name, box in mailboxes(store, account).items():
         out[name] = set()
         for m in listing(store, account, name):
-            raw = store.api("GET", f"/v1/accounts/{account}/mailboxes/{mailboxes(store, account)[name]['id']}"
-                                   f"/messages/{m['uid']}/raw").content
+            raw = store.api("GET", f"/v1/accounts/{account}/mailboxes/{box['id']}/messages/{m['uid']}/raw").content
             out[name].add(re.search(rb"^Subject: (.*?)\r$", raw, re.M).group(1).decode())
     return out
 

@@ -22,6 +22,13 @@ import Testing
         #expect(!escaped.unicodeScalars.contains("\u{0}"))
     }
 
+    /// The exact entities, so that an escaper that drops characters instead would fail.
+    @Test func escapesToEntities() {
+        #expect(HTMLEscaping.escape(Self.hostile[0]) == "&quot;\u{301} onmouseover=alert(1) x=&quot;")
+        #expect(HTMLEscaping.escape("<a href='x'>&</a>") == "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;")
+        #expect(HTMLEscaping.escape("a\u{0}b\tc") == "a\u{FFFD}b\tc")
+    }
+
     @Test func escapesEveryField() throws {
         let pages = try Pages()
         for value in Self.hostile {

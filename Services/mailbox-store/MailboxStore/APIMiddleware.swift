@@ -15,19 +15,10 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         let given = Array((request.headers[.authorization] ?? "").utf8)
-        guard constantTimeEqual(given, expected) else {
+        guard ConstantTime.equal(given, expected) else {
             throw StoreError(.unauthorized, APIErrorCode.unauthorized, "missing or wrong bearer token")
         }
         return try await next(request, context)
-    }
-
-    /// Compares without an early exit so that response time does not leak the token.
-    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(a.count == b.count ? 0 : 1)
-        for i in 0..<b.count {
-            difference |= (i < a.count ? a[i] : 0) ^ b[i]
-        }
-        return difference == 0
     }
 }
 

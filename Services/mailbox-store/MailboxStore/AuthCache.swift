@@ -1,4 +1,5 @@
 import Crypto
+import StoreAPI
 import Synchronization
 
 /// Successful password checks remembered for a while, so that a client that reconnects (a
@@ -65,7 +66,7 @@ final class AuthCache: Sendable {
                 return false
             }
             // A wrong password leaves the owner's entry alone.
-            guard Self.constantTimeEqual(entry.digest, digest) else {
+            guard ConstantTime.equal(entry.digest, digest) else {
                 state.misses += 1
                 return false
             }
@@ -110,14 +111,5 @@ final class AuthCache: Sendable {
         guard state.entries.count >= capacity else { return }
         let oldest = state.entries.sorted { $0.value.used < $1.value.used }.prefix(max(1, capacity / 8))
         for (account, _) in oldest { state.entries[account] = nil }
-    }
-
-    /// Compares every byte whatever the first difference, so the time tells nothing of the
-    /// cached digest.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in a.indices { difference |= a[i] ^ b[i] }
-        return difference == 0
     }
 }

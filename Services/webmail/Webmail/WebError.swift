@@ -24,7 +24,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch WebError.signIn {
-            return Response(status: .seeOther, headers: [.location: "/login"])
+            return Webmail.redirect("/login")
         } catch WebError.forbidden {
             return pages.error(
                 .forbidden, heading: "Not allowed",

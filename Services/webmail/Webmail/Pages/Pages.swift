@@ -41,13 +41,7 @@ struct Pages: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: html(page))))
     }
 
-    func error(_ status: HTTPResponse.Status, heading: String, explanation: String, session: WebSession? = nil) -> Response {
-        var page = PageView(title: heading + " — Buzón", error: ErrorView(heading: heading, explanation: explanation))
-        if let session {
-            page.signedIn = true
-            page.account = session.account
-            page.csrf = session.csrf
-        }
-        return response(page, status: status)
+    func error(_ status: HTTPResponse.Status, heading: String, explanation: String) -> Response {
+        response(PageView(title: heading + " — Buzón", error: ErrorView(heading: heading, explanation: explanation)), status: status)
     }
 }

@@ -37,10 +37,14 @@ struct ActionRoutes {
             guard target != mailbox else { return }
             _ = try await store.copy(account, mailbox: mailbox, CopyRequest(uids: uids, targetMailboxID: target, move: true))
         }
-        func special(_ use: String) async throws -> MailboxInfo? {
-            // RFC 6154 attributes, kept without the backslash (`Trash`).
-            try await store.listMailboxes(account, counts: false).first { $0.specialUse == use }
+        // Where delete, junk and not junk move to: the account's folders, read once (RFC 6154
+        // attributes are kept without the backslash, `Trash`).
+        var folders: [MailboxInfo]?
+        func folder(_ matches: (MailboxInfo) -> Bool) async throws -> MailboxInfo? {
+            if folders == nil { folders = try await store.listMailboxes(account, counts: false) }
+            return folders?.first(where: matches)
         }
+        func special(_ use: String) async throws -> MailboxInfo? { try await folder { $0.specialUse == use } }
         switch action {
         case "read": try await flags(.add, ["\\Seen"])
         case "unread": try await flags(.remove, ["\\Seen"])
@@ -62,8 +66,7 @@ struct ActionRoutes {
         case "notjunk":
             try await flags(.remove, ["$Junk"])
             try await flags(.add, ["$NotJunk"])
-            let inbox = try await store.listMailboxes(account, counts: false).first { $0.name.uppercased() == "INBOX" }
-            if let inbox { try await move(to: inbox.id) }
+            if let inbox = try await folder({ $0.name.uppercased() == "INBOX" }) { try await move(to: inbox.id) }
         case "move":
             guard let target else { throw WebError.badRequest("Choose the folder to move to.") }
             try await move(to: target)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import StoreAPI
 
 /// Account setup for other mail clients, so that a user types only address and password:
 /// Thunderbird's autoconfig (`GET /.well-known/autoconfig/mail/config-v1.1.xml` and
@@ -50,17 +51,10 @@ struct ClientSetupRoutes {
             identifier: identifier, accountUUID: UUID().uuidString, profileUUID: UUID().uuidString)
     }
 
-    /// `local@domain` with a domain of letters, digits, hyphens and dots, and a local part of
-    /// printable ASCII without quotes, angle brackets or spaces; nil for anything else.
+    /// An address as the store accepts one (`Validation.address`, the domain lower-cased) and
+    /// its domain; nil for anything else, which is then never echoed.
     static func address(_ text: String) -> (address: String, domain: String)? {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, text.utf8.count <= 254, !parts[0].isEmpty, parts[1].contains("."),
-            parts[0].unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"\"<>()[]\\,;:".unicodeScalars.contains($0) }),
-            parts[1].unicodeScalars.allSatisfy({
-                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-.".unicodeScalars.contains($0))
-            })
-        else { return nil }
-        return (text, parts[1].lowercased())
+        Validation.address(text).map { ($0, Validation.domainOf($0)) }
     }
 
     /// The text of the first `<name>…</name>` in `xml` (Outlook's request is a small fixed document).
